@@ -1,0 +1,44 @@
+/**
+ * A small error taxonomy: user mistakes and external services are reported as such; anything else is a bug in this action.
+ */
+
+/** The user's configuration is wrong; the message names the input and the allowed values. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** A service or tool outside this action failed (GitHub, Docker, a model endpoint, a scanner binary). */
+export class ExternalServiceError extends Error {
+  override readonly name = 'ExternalServiceError';
+  constructor(
+    message: string,
+    readonly service: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export function getErrorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
+export function wrapError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(getErrorMessage(error));
+}
+
+/** The HTTP status of an Octokit `RequestError` (or anything shaped like it), if any. */
+export function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error === 'object' && error !== null && 'status' in error) {
+    const status = (error as { status: unknown }).status;
+    if (typeof status === 'number') return status;
+  }
+  return undefined;
+}
