@@ -1,0 +1,219 @@
+import { INPUT, INPUT_NAMES, OUTPUT, type InputName, type OutputName } from './inputs.js';
+
+/**
+ * The one table of inputs and outputs: defaults, allowed values, descriptions. action.yml must agree with it (checked by a test),
+ * docs/inputs.md is rendered from it, and the config loader takes its defaults from it.
+ */
+
+/** Which capability an input configures; inputs of later capabilities are validated now but have no effect yet. */
+export type Capability = 'active' | 'docker-runtime' | 'models';
+
+export const CAPABILITY_ISSUE: Readonly<Record<Exclude<Capability, 'active'>, string>> = {
+  'docker-runtime': 'Docker runtime',
+  models: 'Models',
+};
+
+export interface InputSpec {
+  /** Exactly the `default:` of action.yml (GitHub expressions included); empty string when there is none. */
+  default: string;
+  /** The allowed values, in Markdown, for the docs. */
+  allowed: string;
+  /** The `description:` of action.yml and the meaning column of the docs. */
+  description: string;
+  capability: Capability;
+  /** Never echoed in messages; cannot be set in the config file. */
+  secret: boolean;
+  /** Whether the config file may set it (secrets and the config file's own path may not). */
+  inConfigFile: boolean;
+}
+
+/** Pinned images; digests are verified (and bumped) by the Docker runtime issue. */
+export const DEFAULT_MCP_GATEWAY_IMAGE =
+  'docker/mcp-gateway@sha256:97ec61bc5f38416279069800fef58ac264c81c643a73a9698ceaec876a436e3f';
+export const DEFAULT_TEST_IMAGE =
+  'node:22-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c';
+
+export const RUNNER_TEMP_EXPRESSION = '${{ runner.temp }}';
+export const GITHUB_TOKEN_EXPRESSION = '${{ github.token }}';
+
+const spec = (
+  value: string,
+  allowed: string,
+  description: string,
+  capability: Capability = 'active',
+  options: { secret?: boolean; inConfigFile?: boolean } = {},
+): InputSpec => ({
+  default: value,
+  allowed,
+  description,
+  capability,
+  secret: options.secret ?? false,
+  inConfigFile: options.inConfigFile ?? !(options.secret ?? false),
+});
+
+export const INPUT_SPECS: Readonly<Record<InputName, InputSpec>> = {
+  [INPUT.githubToken]: spec(
+    GITHUB_TOKEN_EXPRESSION,
+    'a token',
+    'Token for the GitHub REST API (reviews, check runs). Needs pull-requests: write and checks: write to post.',
+    'active',
+    { secret: true },
+  ),
+  [INPUT.configFile]: spec(
+    '.github/ultra-create.yml',
+    'a path relative to the repository root',
+    'Optional YAML config, read from the base branch (a pull request cannot change how it is reviewed). Same keys as the inputs; inputs set in the workflow win.',
+    'active',
+    { inConfigFile: false },
+  ),
+  [INPUT.scanners]: spec(
+    'ast-grep,ramparts,tests',
+    'comma- or newline-separated list of `ast-grep`, `ramparts`, `tests`',
+    'Which scanners run.',
+  ),
+  [INPUT.rules]: spec(
+    '',
+    'comma- or newline-separated list of paths',
+    "Extra ast-grep rule directories or sgconfig.yml files, in addition to the built-in pack and the repository's own sgconfig.yml.",
+  ),
+  [INPUT.filterMode]: spec(
+    'added',
+    '`added`, `diff_context`, `file`, `nofilter`',
+    'Which findings may become inline comments: on added lines, anywhere in the diff, anywhere in a changed file, or anywhere. The others go to annotations and the summary.',
+  ),
+  [INPUT.failOn]: spec(
+    'critical',
+    '`none`, `info`, `low`, `medium`, `high`, `critical`',
+    'Lowest severity that fails the check run; none never fails it.',
+  ),
+  [INPUT.maxComments]: spec(
+    '30',
+    'an integer from 0 to 100',
+    'Inline comments per review; the rest are summarized in the review body. GitHub rate-limits bots that post many more than about 50.',
+  ),
+  [INPUT.reviewEvent]: spec(
+    'comment',
+    '`comment`, `request-changes`',
+    'Review event: comment, or request-changes (used only when a confirmed critical finding exists).',
+  ),
+  [INPUT.mcpGateway]: spec(
+    'auto',
+    '`auto`, `on`, `off`',
+    'Docker MCP gateway: auto starts it when a Docker engine answers, on fails the run if it cannot start, off never starts it.',
+    'docker-runtime',
+  ),
+  [INPUT.mcpGatewayImage]: spec(
+    DEFAULT_MCP_GATEWAY_IMAGE,
+    'an image reference `name[:tag][@sha256:<64 hex>]`',
+    'The MCP gateway image (pin it by digest).',
+    'docker-runtime',
+  ),
+  [INPUT.mcpServers]: spec(
+    'ast-grep,ramparts',
+    'comma- or newline-separated list of catalog server names (`[a-z0-9][a-z0-9-_.]*`)',
+    'Catalog servers the gateway enables.',
+    'docker-runtime',
+  ),
+  [INPUT.testCommand]: spec(
+    '',
+    'a shell command',
+    "The pull request's test command, run in the sandbox; empty means no test run.",
+    'docker-runtime',
+  ),
+  [INPUT.testSetupCommand]: spec(
+    '',
+    'a shell command',
+    'Dependency install step, run in the sandbox before the tests.',
+    'docker-runtime',
+  ),
+  [INPUT.testImage]: spec(
+    DEFAULT_TEST_IMAGE,
+    'an image reference `name[:tag][@sha256:<64 hex>]`',
+    'Sandbox image for the tests (pin it by digest).',
+    'docker-runtime',
+  ),
+  [INPUT.testTimeoutMinutes]: spec(
+    '10',
+    'a number from 1 to 360',
+    'Hard limit in minutes for the setup and the tests together.',
+    'docker-runtime',
+  ),
+  [INPUT.localModel]: spec(
+    'ai/llama3.2:1B-Q8_0',
+    '`off` or a model reference such as `ai/llama3.2:1B-Q8_0`',
+    'Local model that drafts the review comments; off disables drafting (template text is used).',
+    'models',
+  ),
+  [INPUT.modelEndpoint]: spec(
+    'http://localhost:12434/engines/v1',
+    'an http(s) URL',
+    'OpenAI-compatible endpoint of the local model (Docker Model Runner, Ollama, llama.cpp server).',
+    'models',
+  ),
+  [INPUT.anthropicApiKey]: spec(
+    '',
+    'an Anthropic API key',
+    'Enables the Claude verification of critical findings.',
+    'models',
+    { secret: true },
+  ),
+  [INPUT.anthropicBaseUrl]: spec(
+    '',
+    'empty or an http(s) URL',
+    'Anthropic API base URL, for model traffic routed through a gateway; empty uses the SDK default or ANTHROPIC_BASE_URL.',
+    'models',
+  ),
+  [INPUT.claudeModel]: spec(
+    'claude-opus-4-5',
+    'a model id',
+    'Claude model that verifies critical findings.',
+    'models',
+  ),
+  [INPUT.escalateOn]: spec(
+    'critical',
+    '`critical`, `high`',
+    'Lowest severity sent to Claude for verification.',
+    'models',
+  ),
+  [INPUT.claudeMaxCalls]: spec(
+    '10',
+    'an integer from 0 to 1000',
+    'Hard budget: most Claude calls per run.',
+    'models',
+  ),
+  [INPUT.claudeMaxUsd]: spec(
+    '0.50',
+    'a number from 0 to 1000',
+    'Hard budget: most US dollars spent on Claude per run.',
+    'models',
+  ),
+  [INPUT.sarifFile]: spec(
+    `${RUNNER_TEMP_EXPRESSION}/ultra-create.sarif`,
+    'a file path',
+    'Where the SARIF 2.1.0 report is written.',
+  ),
+};
+
+/** The action.yml default of every input, as GitHub passes it when the workflow does not set the input. */
+export const DEFAULTS: Readonly<Record<InputName, string>> = Object.fromEntries(
+  INPUT_NAMES.map((name) => [name, INPUT_SPECS[name].default]),
+) as Record<InputName, string>;
+
+/** Inputs of capabilities not built yet (Docker runtime, models): validated now, no effect yet. */
+export const LATER_CAPABILITY_INPUTS: readonly InputName[] = INPUT_NAMES.filter(
+  (name) => INPUT_SPECS[name].capability !== 'active',
+);
+
+export const SECRET_INPUTS: readonly InputName[] = INPUT_NAMES.filter((name) => INPUT_SPECS[name].secret);
+
+export const OUTPUT_SPECS: Readonly<Record<OutputName, { description: string }>> = {
+  [OUTPUT.findings]: { description: 'Number of findings reported after triage.' },
+  [OUTPUT.critical]: { description: 'Number of critical findings reported.' },
+  [OUTPUT.conclusion]: {
+    description: 'Conclusion of the check run: success, failure or neutral; skipped when the event has no pull request.',
+  },
+  [OUTPUT.reviewId]: { description: 'Id of the pull request review posted by this run; empty when none was posted.' },
+  [OUTPUT.checkRunId]: { description: 'Id of the check run created by this run; empty when none was created.' },
+  [OUTPUT.sarifFile]: { description: 'Path of the SARIF 2.1.0 report written by this run.' },
+  [OUTPUT.claudeCostUsd]: { description: 'US dollars spent on Claude in this run.' },
+};
