@@ -430,7 +430,7 @@ describe('action.yml and docs agree with the table', () => {
     for (const name of OUTPUT_NAMES) assert.equal(action.outputs[name]?.description, OUTPUT_SPECS[name].description);
     assert.equal(action.name, 'ultra-create');
     assert.ok(action.description.length > 0 && action.branding.icon && action.branding.color);
-    assert.deepEqual(action.runs, { using: 'node20', main: 'dist/index.js', post: 'dist/post.js', 'post-if': 'always()' });
+    assert.deepEqual(action.runs, { using: 'node24', main: 'dist/index.js', post: 'dist/post.js', 'post-if': 'always()' });
   });
 
   test('pins both images by digest', () => {
