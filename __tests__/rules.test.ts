@@ -1,0 +1,361 @@
+/**
+ * The built-in ast-grep rule pack (rules/**): the rule tests pass, every rule follows the pack's conventions (which the
+ * ast-grep scanner relies on), and the JavaScript rules also work when cloned for the tsx parser, as the scanner does
+ * for .tsx/.jsx files.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { SEVERITIES, type Severity } from '../src/types.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const RULES_DIR = join(ROOT, 'rules');
+const SGCONFIG = join(RULES_DIR, 'sgconfig.yml');
+const AST_GREP = join(ROOT, 'node_modules', '@ast-grep', 'cli', 'ast-grep');
+
+/** rules/<folder> -> the `language` its rules declare and the prefix of their ids. */
+const FOLDERS = {
+  javascript: { language: 'typescript', prefix: 'js', ext: 'ts' },
+  python: { language: 'python', prefix: 'py', ext: 'py' },
+} as const;
+type Folder = keyof typeof FOLDERS;
+
+/** ast-grep severity that goes with each of our severities. */
+const AST_GREP_SEVERITY: Readonly<Record<Severity, readonly string[]>> = {
+  critical: ['error'],
+  high: ['error'],
+  medium: ['warning'],
+  low: ['info'],
+  info: ['info', 'hint'],
+};
+
+interface RuleFile {
+  folder: Folder;
+  file: string;
+  name: string;
+  raw: string;
+  doc: Record<string, unknown>;
+}
+
+interface RuleTest {
+  id: string;
+  valid: string[];
+  invalid: string[];
+}
+
+interface ScanMatch {
+  ruleId: string;
+  file: string;
+  message: string;
+  severity: string;
+  range: { start: { line: number; column: number }; end: { line: number; column: number } };
+  replacement?: string;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function loadRules(): RuleFile[] {
+  const rules: RuleFile[] = [];
+  for (const folder of Object.keys(FOLDERS) as Folder[]) {
+    const dir = join(RULES_DIR, folder);
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.yml')).sort()) {
+      const raw = readFileSync(join(dir, file), 'utf8');
+      const doc: unknown = parse(raw);
+      assert.ok(isRecord(doc), `${folder}/${file} is not a YAML mapping`);
+      rules.push({ folder, file: join(dir, file), name: basename(file, '.yml'), raw, doc });
+    }
+  }
+  return rules;
+}
+
+function testFileFor(rule: RuleFile): string {
+  return join(RULES_DIR, 'tests', rule.folder, `${rule.name}-test.yml`);
+}
+
+function loadTest(rule: RuleFile): RuleTest {
+  const doc: unknown = parse(readFileSync(testFileFor(rule), 'utf8'));
+  assert.ok(isRecord(doc), `${testFileFor(rule)} is not a YAML mapping`);
+  return { id: String(doc.id), valid: stringList(doc.valid), invalid: stringList(doc.invalid) };
+}
+
+function runAstGrep(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(AST_GREP, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `ast-grep scan --json=stream`; exit 1 only means an error-severity rule matched. */
+function scan(config: string, paths: string[]): ScanMatch[] {
+  const { status, stdout, stderr } = runAstGrep(['scan', '-c', config, '--json=stream', '--color', 'never', ...paths]);
+  assert.ok(status === 0 || status === 1, `ast-grep scan failed (${String(status)}): ${stderr}`);
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as ScanMatch);
+}
+
+/** Parses `ast-grep test` output: the PASS/FAIL line per rule and the final counts. */
+function parseTestOutput(output: string): { passed: Set<string>; failed: Set<string>; counts?: { passed: number; failed: number } } {
+  const passed = new Set<string>();
+  const failed = new Set<string>();
+  for (const line of output.split('\n')) {
+    const m = /^(PASS|FAIL)\s+(\S+)/.exec(line.trim());
+    if (m?.[2]) (m[1] === 'PASS' ? passed : failed).add(m[2]);
+  }
+  const c = /(\d+) passed; (\d+) failed;/.exec(output);
+  return { passed, failed, counts: c ? { passed: Number(c[1]), failed: Number(c[2]) } : undefined };
+}
+
+/** Writes the JS rules as `language: tsx` clones plus the JS rule tests into `dir`; returns the sgconfig path. */
+function writeTsxClones(dir: string, rules: RuleFile[]): string {
+  mkdirSync(join(dir, 'rules'), { recursive: true });
+  mkdirSync(join(dir, 'tests'), { recursive: true });
+  for (const rule of rules.filter((r) => r.folder === 'javascript')) {
+    const clone = rule.raw.replace(/^language: typescript$/m, 'language: tsx');
+    assert.notEqual(clone, rule.raw, `${rule.name}: no "language: typescript" line to clone`);
+    writeFileSync(join(dir, 'rules', `${rule.name}.yml`), clone);
+    writeFileSync(join(dir, 'tests', `${rule.name}-test.yml`), readFileSync(testFileFor(rule)));
+  }
+  const config = join(dir, 'sgconfig.yml');
+  writeFileSync(config, 'ruleDirs: [rules]\ntestConfigs:\n  - testDir: tests\n');
+  return config;
+}
+
+const rules = loadRules();
+const ids = rules.map((r) => String(r.doc.id));
+
+describe('built-in rule pack', () => {
+  test('the ast-grep binary is installed', () => {
+    assert.ok(existsSync(AST_GREP), `missing ${AST_GREP}`);
+  });
+
+  test('sgconfig.yml has the layout the scanner expects', () => {
+    const config: unknown = parse(readFileSync(SGCONFIG, 'utf8'));
+    assert.ok(isRecord(config));
+    assert.deepEqual(config.ruleDirs, ['javascript', 'python']);
+    assert.deepEqual(config.testConfigs, [{ testDir: 'tests' }]);
+    assert.ok(isRecord(config.languageGlobs));
+    assert.deepEqual(config.languageGlobs.typescript, ['*.js', '*.mjs', '*.cjs']);
+  });
+
+  test('ast-grep test passes for every rule', () => {
+    const { status, stdout, stderr } = runAstGrep(['test', '-c', SGCONFIG, '--skip-snapshot-tests', '--color', 'never']);
+    const output = `${stdout}\n${stderr}`;
+    assert.equal(status, 0, output);
+    const result = parseTestOutput(output);
+    assert.deepEqual([...result.failed], [], output);
+    assert.deepEqual(result.counts, { passed: rules.length, failed: 0 }, output);
+    for (const id of ids) assert.ok(result.passed.has(id), `no passing test reported for ${id}\n${output}`);
+  });
+
+  test('at least 20 rules, both languages represented, at least 5 with a fix', () => {
+    assert.ok(rules.length >= 20, `only ${rules.length} rules`);
+    assert.ok(rules.some((r) => r.folder === 'javascript'));
+    assert.ok(rules.some((r) => r.folder === 'python'));
+    assert.ok(rules.filter((r) => r.doc.fix !== undefined).length >= 5);
+  });
+
+  test('rule ids are unique', () => {
+    assert.equal(new Set(ids).size, ids.length, `duplicate ids: ${ids.filter((id, i) => ids.indexOf(id) !== i).join(', ')}`);
+  });
+
+  for (const rule of rules) {
+    const where = `${rule.folder}/${rule.name}.yml`;
+    test(`${where} follows the conventions`, () => {
+      const { doc } = rule;
+      const expected = FOLDERS[rule.folder];
+
+      assert.equal(typeof doc.id, 'string', `${where}: id`);
+      const id = String(doc.id);
+      assert.match(id, /^(js|py)\/[a-z0-9]+(-[a-z0-9]+)*$/, `${where}: id format`);
+      assert.equal(id, `${expected.prefix}/${rule.name}`, `${where}: id must be ${expected.prefix}/<file name>`);
+      assert.equal(doc.language, expected.language, `${where}: language`);
+
+      assert.equal(typeof doc.message, 'string', `${where}: message`);
+      assert.ok(String(doc.message).trim().length > 10, `${where}: message too short`);
+
+      assert.ok(isRecord(doc.metadata), `${where}: metadata`);
+      const { severity, cwe, category } = doc.metadata;
+      assert.ok((SEVERITIES as readonly unknown[]).includes(severity), `${where}: metadata.severity ${String(severity)}`);
+      assert.ok(category === 'security' || category === 'correctness', `${where}: metadata.category`);
+      assert.equal(typeof cwe, 'string', `${where}: metadata.cwe`);
+      const cweMatch = /^CWE-(\d+)$/.exec(String(cwe));
+      assert.ok(cweMatch, `${where}: metadata.cwe ${String(cwe)}`);
+
+      assert.ok(
+        AST_GREP_SEVERITY[severity as Severity].includes(String(doc.severity)),
+        `${where}: ast-grep severity ${String(doc.severity)} does not go with ${String(severity)}`,
+      );
+
+      assert.equal(typeof doc.note, 'string', `${where}: note`);
+      const note = String(doc.note).trim();
+      const noteCwes = note.match(/CWE-\d+/g) ?? [];
+      assert.deepEqual([...new Set(noteCwes)], [cwe], `${where}: note must name exactly ${String(cwe)}`);
+      assert.ok(note.endsWith(String(cwe)), `${where}: note must end with ${String(cwe)}`);
+
+      assert.equal(doc.url, `https://cwe.mitre.org/data/definitions/${cweMatch[1]}.html`, `${where}: url`);
+
+      if (doc.fix !== undefined) assert.equal(typeof doc.fix, 'string', `${where}: fix must be a template string`);
+
+      assert.ok(existsSync(testFileFor(rule)), `${where}: missing ${testFileFor(rule)}`);
+      const cases = loadTest(rule);
+      assert.equal(cases.id, id, `${where}: test file id`);
+      assert.ok(cases.valid.length >= 2, `${where}: needs at least 2 valid cases`);
+      assert.ok(cases.invalid.length >= 2, `${where}: needs at least 2 invalid cases`);
+    });
+  }
+
+  test('README.md lists every rule', () => {
+    const readme = readFileSync(join(RULES_DIR, 'README.md'), 'utf8');
+    for (const id of ids) assert.ok(readme.includes(`| \`${id}\` |`), `rules/README.md has no table row for ${id}`);
+  });
+
+  test('every test file belongs to a rule', () => {
+    for (const folder of Object.keys(FOLDERS) as Folder[]) {
+      const dir = join(RULES_DIR, 'tests', folder);
+      for (const file of readdirSync(dir)) {
+        assert.ok(
+          rules.some((r) => r.folder === folder && `${r.name}-test.yml` === file),
+          `rules/tests/${folder}/${file} has no rule`,
+        );
+      }
+    }
+  });
+});
+
+describe('rule pack through ast-grep scan', () => {
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'uc-rules-scan-'));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('each invalid case is reported by its rule (message filled in, fix offered), no valid case is', () => {
+    const expectedHits = new Map<string, string>();
+    const expectedQuiet = new Map<string, string>();
+    for (const rule of rules) {
+      const { ext } = FOLDERS[rule.folder];
+      const cases = loadTest(rule);
+      const stem = rule.name.replace(/[^a-z0-9-]/g, '');
+      cases.invalid.forEach((code, i) => {
+        const file = join(dir, `${rule.folder}-${stem}-invalid-${i}.${ext}`);
+        writeFileSync(file, code);
+        expectedHits.set(file, cases.id);
+      });
+      cases.valid.forEach((code, i) => {
+        const file = join(dir, `${rule.folder}-${stem}-valid-${i}.${ext}`);
+        writeFileSync(file, code);
+        expectedQuiet.set(file, cases.id);
+      });
+    }
+    const matches = scan(SGCONFIG, [dir]);
+    const fixed = new Set(rules.filter((r) => r.doc.fix !== undefined).map((r) => String(r.doc.id)));
+    for (const [file, id] of expectedHits) {
+      const own = matches.filter((m) => m.file === file && m.ruleId === id);
+      assert.ok(own.length > 0, `${id} did not report ${basename(file)}:\n${readFileSync(file, 'utf8')}`);
+      for (const m of own) {
+        assert.doesNotMatch(m.message, /\$[A-Z_]+/, `${id}: unfilled metavariable in "${m.message}"`);
+        if (fixed.has(id)) assert.equal(typeof m.replacement, 'string', `${id}: no replacement for ${basename(file)}`);
+      }
+    }
+    for (const [file, id] of expectedQuiet) {
+      const own = matches.filter((m) => m.file === file && m.ruleId === id);
+      assert.deepEqual(own, [], `${id} reported a valid case ${basename(file)}:\n${readFileSync(file, 'utf8')}`);
+    }
+  });
+
+  test('the typescript rules also run on .js, .mjs and .cjs files', () => {
+    for (const ext of ['js', 'mjs', 'cjs']) writeFileSync(join(dir, `plain.${ext}`), 'eval(userInput);\n');
+    const matches = scan(SGCONFIG, ['js', 'mjs', 'cjs'].map((ext) => join(dir, `plain.${ext}`)));
+    for (const ext of ['js', 'mjs', 'cjs']) {
+      assert.ok(
+        matches.some((m) => m.file === join(dir, `plain.${ext}`) && m.ruleId === 'js/code-injection-eval'),
+        `no js/code-injection-eval finding in plain.${ext}`,
+      );
+    }
+  });
+
+  test('fixes replace only what they must', () => {
+    writeFileSync(
+      join(dir, 'fixes.py'),
+      [
+        'requests.get(url, verify=False)',
+        'config = yaml.load(stream)',
+        'app.run(host="0.0.0.0", debug=True)',
+        'ctx.verify_mode = ssl.CERT_NONE',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(join(dir, 'fixes.ts'), 'const agent = new https.Agent({ rejectUnauthorized: false });\n');
+    const byRule = new Map(
+      scan(SGCONFIG, [join(dir, 'fixes.py'), join(dir, 'fixes.ts')]).map((m) => [m.ruleId, m.replacement] as const),
+    );
+    assert.equal(byRule.get('py/tls-verify-disabled'), 'True');
+    assert.equal(byRule.get('py/yaml-unsafe-load'), 'yaml.safe_load(stream)');
+    assert.equal(byRule.get('py/flask-debug-enabled'), 'debug=False');
+    assert.equal(byRule.get('py/tls-cert-none'), 'ssl.CERT_REQUIRED');
+    assert.equal(byRule.get('js/tls-reject-unauthorized-disabled'), 'true');
+  });
+});
+
+describe('JavaScript rules cloned for tsx', () => {
+  let dir = '';
+  let config = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'uc-rules-tsx-'));
+    config = writeTsxClones(dir, rules);
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the rule tests also pass with the tsx parser', () => {
+    const { status, stdout, stderr } = runAstGrep(['test', '-c', config, '--skip-snapshot-tests', '--color', 'never'], dir);
+    const output = `${stdout}\n${stderr}`;
+    assert.equal(status, 0, output);
+    const jsRules = rules.filter((r) => r.folder === 'javascript').length;
+    assert.deepEqual(parseTestOutput(output).counts, { passed: jsRules, failed: 0 }, output);
+  });
+
+  test('JSX code is matched: dangerouslySetInnerHTML, eval, innerHTML', () => {
+    const file = join(dir, 'Post.tsx');
+    writeFileSync(
+      file,
+      [
+        'import React from "react";',
+        'export function Post({ post, expr }: { post: { body: string }; expr: string }) {',
+        '  const value = eval(expr);',
+        '  const fixed = eval("1 + 1");',
+        '  const el = document.getElementById("preview")!;',
+        '  el.innerHTML = post.body;',
+        '  return (',
+        '    <article>',
+        '      <div dangerouslySetInnerHTML={{ __html: post.body }} />',
+        '      <div dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(post.body) }} />',
+        '      <p>{value}{fixed}</p>',
+        '    </article>',
+        '  );',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const matches = scan(config, [file]);
+    const lines = (id: string): number[] => matches.filter((m) => m.ruleId === id).map((m) => m.range.start.line + 1);
+    assert.deepEqual(lines('js/xss-react-dangerously-set-inner-html'), [9]);
+    assert.deepEqual(lines('js/code-injection-eval'), [3]);
+    assert.deepEqual(lines('js/xss-inner-html'), [6]);
+  });
+});
