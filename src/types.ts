@@ -30,7 +30,7 @@ export interface Finding {
   /** 1-based, new-file side, inclusive. */
   startLine: number;
   endLine: number;
-  /** 1-based columns, when the tool gives them. */
+  /** Columns when the tool gives them: `startColumn` 1-based, `endColumn` 1-based and exclusive (SARIF's convention). */
   startColumn?: number;
   endColumn?: number;
   message: string;
@@ -51,7 +51,10 @@ export interface Finding {
 }
 
 export interface FindingFix {
-  /** The full text of lines startLine..endLine after the fix; only then can it be a ```suggestion``` block. */
+  /**
+   * The full text of lines startLine..endLine after the fix; only then can it be a ```suggestion``` block. One trailing newline is a
+   * line terminator; `''` deletes the lines.
+   */
   replacementLines?: string;
   /** Free text of the replacement for the matched range (always kept for SARIF and summaries). */
   replacement: string;

@@ -1,0 +1,615 @@
+import { SEVERITIES, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
+import { reviewMarker } from './markers.js';
+import type { PlacedFinding, Placement, ReviewReport } from './model.js';
+import {
+  compareBySeverity,
+  compareStrings,
+  countByPlacement,
+  countBySeverity,
+  formatDuration,
+  formatLocation,
+  isDismissed,
+  PLACEMENT_LABEL,
+  plural,
+  revealHidden,
+  scanReason,
+  SEVERITY_LABEL,
+  truncate,
+  truncateUtf8,
+  utf8Length,
+} from './text.js';
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// Escaping. Messages, evidence, paths and scanner output come from the pull request or from tools that read it: in markdown they must
+// not be able to open tables, headings, links, images or HTML, notify people, or forge this action's hidden markers (which the
+// publisher trusts to find its own comments). The model is "plain text with `code spans`": backtick pairs stay code, everything else
+// is shown literally.
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+export interface EscapeOptions {
+  /** Keep line breaks (comment bodies). Otherwise the text is folded onto one line (lists, headlines, table cells). */
+  multiline?: boolean;
+  /** The text sits in a GFM table cell: a code span holding a pipe is shown as escaped text instead (see `escapeLine`). */
+  table?: boolean;
+  /** Turn `CWE-78` into a link to MITRE's definition. */
+  linkCwe?: boolean;
+}
+
+/**
+ * HTML is neutralised with entities rather than backslashes so that the raw body no longer contains `<!--` either: the publisher
+ * reads markers from raw bodies, and `\<!-- ultra-create:fp=… -->` would still match.
+ */
+const PROSE_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '\\': '\\\\',
+  '`': '\\`',
+  '*': '\\*',
+  _: '\\_',
+  '~': '\\~',
+  '[': '\\[',
+  ']': '\\]',
+  '|': '\\|',
+  $: '\\$',
+  '#': '\\#',
+};
+const PROSE_SPECIALS = /[&<>\\`*_~[\]|$#]/g;
+const ZERO_WIDTH_SPACE = '\u200B';
+
+export function escapeMarkdown(text: string, options: EscapeOptions = {}): string {
+  const revealed = revealHidden(text);
+  if (!options.multiline) return escapeLine(revealed.replace(/\s*\n\s*/g, ' ').trim(), options);
+  // Leading whitespace is dropped: four spaces would open an indented code block, which shows our entities literally.
+  return revealed
+    .split('\n')
+    .map((line) => escapeLine(line.trimStart(), options))
+    .join('\n');
+}
+
+/** A value that is code (path, rule id) as an inline code span whose fence no backtick in the value can close. */
+export function codeSpan(text: string, options: { table?: boolean } = {}): string {
+  const folded = revealHidden(text).replace(/\s*\n\s*/g, ' ');
+  // A pipe inside a code span in a table cell is ambiguous (see `escapeLine`): such a value is shown as escaped text.
+  if (options.table && folded.includes('|')) return escapeProse(folded, false, {});
+  const content = defuseMarkers(folded);
+  if (content.length === 0) return '` `';
+  const fence = '`'.repeat(longestRun(content, '`') + 1);
+  const pad =
+    content.startsWith('`') || content.endsWith('`') || (content.startsWith(' ') && content.endsWith(' ') && content.trim() !== '')
+      ? ' '
+      : '';
+  return `${fence}${pad}${content}${pad}${fence}`;
+}
+
+/** A fenced code block (display only: hidden characters are revealed and marker look-alikes defused). */
+export function codeBlock(text: string, language = ''): string {
+  const body = defuseMarkers(revealHidden(text)).replace(/\n+$/, '');
+  const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
+  return `${fence}${language.replace(/[^A-Za-z0-9_+-]/g, '')}\n${body}\n${fence}`;
+}
+
+/** A fence that nothing inside `content` can close. */
+export function fenceFor(content: string): string {
+  return '`'.repeat(Math.max(3, longestRun(content, '`') + 1));
+}
+
+/**
+ * Inside code, entities are shown literally, so an HTML comment opener is broken with a zero-width space instead: it looks the same
+ * but no longer opens a comment, and no marker pattern matches it.
+ */
+export function defuseMarkers(text: string): string {
+  return text.replace(/<!--/g, `<!-${ZERO_WIDTH_SPACE}-`);
+}
+
+/** An http(s) URL safe to put in a markdown link target, or undefined. */
+export function safeHttpUrl(uri: string | undefined): string | undefined {
+  if (!uri) return undefined;
+  try {
+    const url = new URL(uri);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    return url.href.replace(/\(/g, '%28').replace(/\)/g, '%29').replace(/</g, '%3C').replace(/>/g, '%3E');
+  } catch {
+    return undefined;
+  }
+}
+
+export function cweUrl(cweNumber: string): string {
+  return `https://cwe.mitre.org/data/definitions/${cweNumber}.html`;
+}
+
+/** `CWE-78`, `cwe 78`, `78` → `78`. */
+export function cweNumber(cwe: string | undefined): string | undefined {
+  return cwe ? /(?:CWE[-\s]?)?(\d{1,6})/i.exec(cwe)?.[1] : undefined;
+}
+
+function escapeLine(line: string, options: EscapeOptions): string {
+  let out = '';
+  let proseStart = 0;
+  let i = 0;
+  while (i < line.length) {
+    if (line[i] !== '`') {
+      i++;
+      continue;
+    }
+    const run = runLength(line, i);
+    const close = findRun(line, i + run, run);
+    if (close < 0) {
+      i += run;
+      continue;
+    }
+    const content = line.slice(i + run, close);
+    if (options.table && content.includes('|')) {
+      // GFM splits table cells before it parses code spans, and implementations disagree on whether `\\|` there is an escaped
+      // pipe. Left to the prose escaping, every backslash is doubled and every pipe escaped: the same under every reading.
+      i = close + run;
+      continue;
+    }
+    out += escapeProse(line.slice(proseStart, i), proseStart === 0, options);
+    out += '`'.repeat(run) + defuseMarkers(content) + '`'.repeat(run);
+    i = close + run;
+    proseStart = i;
+  }
+  return out + escapeProse(line.slice(proseStart), proseStart === 0, options);
+}
+
+function escapeProse(text: string, atLineStart: boolean, options: EscapeOptions): string {
+  let out = text.replace(PROSE_SPECIALS, (ch) => PROSE_ESCAPES[ch] ?? ch);
+  // GitHub links mentions and issue references in rendered text, escaped or not: a zero-width space breaks the pattern.
+  out = out.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`).replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE}`);
+  // List items, setext underlines and thematic breaks only open at the start of a line.
+  if (atLineStart) {
+    out = out.replace(/^(\s*)(?:([-+=])|(\d+)([.)]))/, (_m, space: string, sign?: string, digits?: string, dot?: string) =>
+      sign !== undefined ? `${space}\\${sign}` : `${space}${digits}\\${dot}`,
+    );
+  }
+  if (options.linkCwe) out = out.replace(/\bCWE-(\d{1,6})\b/g, (_m, n: string) => `[CWE-${n}](${cweUrl(n)})`);
+  return out;
+}
+
+function runLength(text: string, start: number): number {
+  let end = start;
+  while (text[end] === '`') end++;
+  return end - start;
+}
+
+/** Start of the next backtick run of exactly `length`, or -1. */
+function findRun(text: string, from: number, length: number): number {
+  let i = from;
+  while (i < text.length) {
+    if (text[i] !== '`') {
+      i++;
+      continue;
+    }
+    const run = runLength(text, i);
+    if (run === length) return i;
+    i += run;
+  }
+  return -1;
+}
+
+function longestRun(text: string, ch: string): number {
+  let longest = 0;
+  let current = 0;
+  for (const c of text) {
+    current = c === ch ? current + 1 : 0;
+    if (current > longest) longest = current;
+  }
+  return longest;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// Shared pieces
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+export const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {
+  critical: '🔴',
+  high: '🟠',
+  medium: '🟡',
+  low: '🔵',
+  info: '⚪',
+};
+
+/** `🔴 **Critical**` */
+export function severityBadge(severity: Severity): string {
+  return `${SEVERITY_EMOJI[severity]} **${SEVERITY_LABEL[severity]}**`;
+}
+
+const STATUS_ICON: Readonly<Record<ScanReport['status'], string>> = {
+  ok: '✅',
+  degraded: '⚠️',
+  skipped: '⏭️',
+  failed: '❌',
+};
+
+/** GitHub's limits minus a margin; measured in UTF-8 bytes, which is never less than GitHub's character count. */
+export const REVIEW_BODY_LIMIT = 60_000;
+export const CHECK_RUN_SUMMARY_LIMIT = 65_535;
+export const JOB_SUMMARY_LIMIT = 1024 * 1024;
+
+const MESSAGE_CELL_CHARS = 300;
+
+interface Caps {
+  /** A failed scanner's reason: long enough to hold a useful error. */
+  reasonChars: number;
+  /** One warning or notice. */
+  itemChars: number;
+  warningsPerScan: number;
+  skippedPerReason: number;
+  notices: number;
+  /** Bytes the status sections may use before the rest is cut off with a note. */
+  statusBytes: number;
+}
+
+const CHECK_RUN_CAPS: Caps = {
+  reasonChars: 2000,
+  itemChars: 500,
+  warningsPerScan: 25,
+  skippedPerReason: 20,
+  notices: 20,
+  statusBytes: 50_000,
+};
+const JOB_SUMMARY_CAPS: Caps = {
+  reasonChars: 4000,
+  itemChars: 2000,
+  warningsPerScan: 200,
+  skippedPerReason: 200,
+  notices: 100,
+  statusBytes: 300_000,
+};
+
+/**
+ * One line per scanner that did not run cleanly. A failed scanner is stated as such so that its silence is never read as "no
+ * findings".
+ */
+function scanStatusLines(scans: readonly ScanReport[], reasonChars: number): string[] {
+  return scans
+    .filter((scan) => scan.status !== 'ok')
+    .map((scan) => {
+      const reason = escapeMarkdown(truncate(scanReason(scan), reasonChars));
+      const name = codeSpan(scan.scanner);
+      switch (scan.status) {
+        case 'failed':
+          return `${STATUS_ICON.failed} **Scanner ${name} failed**: ${reason}. Its findings are missing from this report: this is not a clean result.`;
+        case 'degraded':
+          return `${STATUS_ICON.degraded} Scanner ${name} ran degraded: ${reason}. It may have missed findings.`;
+        default:
+          return `${STATUS_ICON.skipped} Scanner ${name} was skipped: ${reason}.`;
+      }
+    });
+}
+
+function headline(report: ReviewReport): string {
+  const findings = report.findings.map((p) => p.finding);
+  if (findings.length === 0) {
+    const incomplete = report.scans.some((s) => s.status === 'failed' || s.status === 'skipped');
+    return incomplete ? '**No findings from the scanners that ran** (not every scanner ran: see below).' : '**No findings.**';
+  }
+  const counts = countBySeverity(findings);
+  const bySeverity = SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${SEVERITY_EMOJI[s]} ${counts[s].toLocaleString('en-US')} ${s}`)
+    .join(' · ');
+  return `**${plural(findings.length, 'finding')}**: ${bySeverity}`;
+}
+
+function placementLine(report: ReviewReport, forReview: boolean): string {
+  const counts = countByPlacement(report);
+  const parts = [`${plural(counts.inline, 'new inline comment')}`];
+  if (counts['already-commented'] > 0) parts.push(`${counts['already-commented'].toLocaleString('en-US')} already commented in earlier runs`);
+  if (counts.overflow > 0) {
+    parts.push(
+      `${counts.overflow.toLocaleString('en-US')} over the limit of ${plural(report.maxComments, 'comment')}${forReview ? ' (listed below)' : ''}`,
+    );
+  }
+  if (counts['outside-diff'] > 0) {
+    parts.push(`${counts['outside-diff'].toLocaleString('en-US')} outside the diff${forReview ? ' (annotations in the check run)' : ''}`);
+  }
+  const dismissed = report.findings.filter((p) => isDismissed(p.finding)).length;
+  if (dismissed > 0) parts.push(`${dismissed.toLocaleString('en-US')} judged likely false positives by Claude (they do not fail the check)`);
+  return `${parts.join(', ')}.`;
+}
+
+const FINDING_TABLE_HEADER = ['| Severity | Location | Rule | Message |', '| --- | --- | --- | --- |'];
+const FINDING_TABLE_HEADER_WITH_PLACEMENT = [
+  '| Severity | Location | Rule | Message | Reported as |',
+  '| --- | --- | --- | --- | --- |',
+];
+
+function findingRow(placed: PlacedFinding, withPlacement: boolean): string {
+  const { finding } = placed;
+  const message =
+    escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS), { table: true }) +
+    (isDismissed(finding) ? ' _(likely false positive)_' : '');
+  const cells = [
+    `${SEVERITY_EMOJI[finding.severity]} ${SEVERITY_LABEL[finding.severity]}`,
+    codeSpan(truncate(formatLocation(finding), 400), { table: true }),
+    codeSpan(truncate(finding.ruleId, 200), { table: true }),
+    message || ' ',
+  ];
+  if (withPlacement) cells.push(placementCell(placed.placement));
+  return `| ${cells.join(' | ')} |`;
+}
+
+function placementCell(placement: Placement): string {
+  return placement.kind === 'outside-diff'
+    ? `${PLACEMENT_LABEL['outside-diff']} (${escapeMarkdown(truncate(placement.reason, 120), { table: true })})`
+    : PLACEMENT_LABEL[placement.kind];
+}
+
+/**
+ * Takes rows while they fit in `budget` bytes, keeping room for the "and N more" line. Returns the lines to print (possibly just the
+ * "more" line) and how many rows were kept.
+ */
+function fitRows(
+  header: readonly string[],
+  rows: readonly string[],
+  budget: number,
+  more: (remaining: number) => string,
+): { lines: string[]; kept: number } {
+  if (rows.length === 0) return { lines: [], kept: 0 };
+  const headerBytes = header.reduce((sum, line) => sum + utf8Length(line) + 1, 0);
+  const reserve = utf8Length(more(rows.length)) + 2;
+  let used = headerBytes;
+  let kept = 0;
+  for (const row of rows) {
+    const size = utf8Length(row) + 1;
+    const isLast = kept === rows.length - 1;
+    if (used + size + (isLast ? 0 : reserve) > budget) break;
+    used += size;
+    kept++;
+  }
+  if (kept === 0) return { lines: [more(rows.length)], kept: 0 };
+  const lines = [...header, ...rows.slice(0, kept)];
+  if (kept < rows.length) lines.push('', more(rows.length - kept));
+  return { lines, kept };
+}
+
+/** Safety net for every document: cut at a line boundary and say so. Sections are sized to stay under it, this only catches bugs. */
+function capDocument(text: string, limit: number, note: string): string {
+  if (utf8Length(text) <= limit) return text;
+  let cut = truncateUtf8(text, limit - utf8Length(note) - 2, '');
+  const newline = cut.lastIndexOf('\n');
+  if (newline > 0) cut = cut.slice(0, newline);
+  return `${cut}\n\n${note}`;
+}
+
+function joinBlocks(blocks: readonly (string | undefined)[]): string {
+  return blocks.filter((b): b is string => b !== undefined && b.length > 0).join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// The review body
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+/** Whether an outside-diff finding is in a file of the pull request. */
+function inChangedFile(placement: Placement): boolean {
+  return placement.kind === 'outside-diff' && placement.inChangedFile;
+}
+
+/**
+ * The body of the one review this run posts: what the inline comments do not say. Headline counts, scanners that did not run
+ * cleanly, the findings that did not fit under `max-comments`, in `file`/`nofilter` modes the findings in changed files that GitHub
+ * does not accept a comment on, and the run marker last.
+ */
+export function renderReviewBody(report: ReviewReport, options: { runKey: string }): string {
+  const marker = reviewMarker(options.runKey);
+  const limit = REVIEW_BODY_LIMIT - utf8Length(marker) - 2;
+
+  const head = joinBlocks([
+    `### ${report.tool.name.replace(/[^A-Za-z0-9 ._-]/g, '') || 'ultra-create'} review`,
+    `${headline(report)}${report.findings.length > 0 ? ` — ${placementLine(report, true)}` : ''}`,
+    scanStatusLines(report.scans, 500).join('\n\n'),
+    report.notices.length > 0 ? noticeList(report.notices, 10, 500) : undefined,
+  ]);
+  const headSized = capDocument(head, Math.floor(limit / 2), '_… (shortened)_');
+
+  const overflow = report.findings.filter((p) => p.placement.kind === 'overflow');
+  const outside =
+    report.filterMode === 'file' || report.filterMode === 'nofilter'
+      ? report.findings.filter((p) => inChangedFile(p.placement))
+      : [];
+
+  let remaining = limit - utf8Length(headSized) - 4;
+  const sections: string[] = [];
+  const addList = (title: string, list: readonly PlacedFinding[]): void => {
+    if (list.length === 0) return;
+    const heading = `#### ${title} (${list.length.toLocaleString('en-US')})`;
+    const rows = sortPlaced(list).map((p) => findingRow(p, false));
+    const { lines } = fitRows(
+      FINDING_TABLE_HEADER,
+      rows,
+      remaining - utf8Length(heading) - 4,
+      (n) => `_and ${n.toLocaleString('en-US')} more — see the check run._`,
+    );
+    const section = `${heading}\n\n${lines.join('\n')}`;
+    sections.push(section);
+    remaining -= utf8Length(section) + 2;
+  };
+  addList(`Over the limit of ${plural(report.maxComments, 'inline comment')}`, overflow);
+  addList('In changed files, outside the diff', outside);
+
+  const body = capDocument(joinBlocks([headSized, ...sections]), limit, '_… (shortened: see the check run)_');
+  return `${body}\n\n${marker}`;
+}
+
+function noticeList(notices: readonly string[], cap: number, itemChars: number): string {
+  const lines = notices.slice(0, cap).map((n) => `- ${escapeMarkdown(truncate(n, itemChars))}`);
+  if (notices.length > cap) lines.push(`- _and ${notices.length - cap} more notices_`);
+  return `**Notices**\n${lines.join('\n')}`;
+}
+
+function sortPlaced(list: readonly PlacedFinding[]): PlacedFinding[] {
+  return [...list].sort((a, b) => compareBySeverity(a.finding, b.finding));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// Check run summary and job summary
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The check run's `output.summary` (65,535 characters at most): counts per severity and scanner, scanner problems with their reasons,
+ * the files that were not reviewed and why, resolved comments, notices. The findings themselves travel as annotations.
+ */
+export function renderCheckRunSummary(report: ReviewReport): string {
+  const { head, tail } = statusSections(report, CHECK_RUN_CAPS);
+  const text = joinBlocks([...head, ...tail]);
+  return capDocument(
+    text,
+    CHECK_RUN_SUMMARY_LIMIT,
+    '_… summary truncated at 65,535 characters: the full report is in the job summary and the SARIF file._',
+  );
+}
+
+/**
+ * The job summary (1 MiB at most): the check run summary plus a table of every finding, as many rows as fit, the rest counted and
+ * pointed to the SARIF file.
+ */
+export function renderJobSummary(report: ReviewReport): string {
+  const { head, tail } = statusSections(report, JOB_SUMMARY_CAPS);
+  const title = `## ${escapeMarkdown(report.tool.name)} review${reviewTarget(report)}`;
+  const before = joinBlocks([title, ...head]);
+  const after = joinBlocks(tail);
+  const budget = JOB_SUMMARY_LIMIT - utf8Length(before) - utf8Length(after) - 64;
+
+  let table: string | undefined;
+  if (report.findings.length > 0) {
+    const heading = '### Findings';
+    const rows = sortPlaced(report.findings).map((p) => findingRow(p, true));
+    const { lines } = fitRows(
+      FINDING_TABLE_HEADER_WITH_PLACEMENT,
+      rows,
+      budget - utf8Length(heading) - 4,
+      (n) => `_${n.toLocaleString('en-US')} more in the SARIF file._`,
+    );
+    table = `${heading}\n\n${lines.join('\n')}`;
+  }
+  return capDocument(
+    `${joinBlocks([before, table, after])}\n`,
+    JOB_SUMMARY_LIMIT,
+    '_… summary truncated at 1 MiB: the full report is in the SARIF file._',
+  );
+}
+
+/** `--format markdown` for the CLI: the job summary, which is already a complete, self-contained report. */
+export function renderFindingsMarkdown(report: ReviewReport): string {
+  return renderJobSummary(report);
+}
+
+function reviewTarget(report: ReviewReport): string {
+  const repo = report.repository ? codeSpan(report.repository) : undefined;
+  const pr = report.pullNumber !== undefined ? `pull request ${report.pullNumber}` : undefined;
+  const sha = /^[0-9a-f]{7,64}$/i.test(report.headSha) ? codeSpan(report.headSha.slice(0, 12)) : undefined;
+  const parts = [repo && pr ? `${repo} ${pr}` : (repo ?? pr), sha ? `at ${sha}` : undefined].filter(Boolean);
+  return parts.length > 0 ? `: ${parts.join(' ')}` : '';
+}
+
+/**
+ * `head` must never be cut (counts, the scanner table, failed scanners); `tail` holds the long lists, each capped by count, and
+ * together capped by `statusBytes`.
+ */
+function statusSections(report: ReviewReport, caps: Caps): { head: string[]; tail: string[] } {
+  const findings = report.findings.map((p) => p.finding);
+  const conclusion = `Conclusion: **${report.conclusion}** (fail-on ${codeSpan(report.failOn)}, filter mode ${codeSpan(report.filterMode)}).`;
+  const placement = findings.length > 0 ? placementLine(report, false) : undefined;
+  const resolved =
+    report.resolvedCount > 0
+      ? `✅ ${plural(report.resolvedCount, 'earlier comment')} marked resolved: ${report.resolvedCount === 1 ? 'its finding is' : 'their findings are'} no longer reported.`
+      : undefined;
+  const head = [
+    `${headline(report)} ${conclusion}`,
+    scannerTable(report.scans, findings),
+    scanStatusLines(report.scans, caps.reasonChars).join('\n\n'),
+    placement,
+    resolved,
+  ].filter((b): b is string => b !== undefined && b.length > 0);
+
+  const tail = [warningSection(report.scans, caps), skippedSection(report.skippedFiles, report.filesReviewed, caps)];
+  if (report.notices.length > 0) tail.push(noticeList(report.notices, caps.notices, caps.itemChars));
+  const tailText = capDocument(joinBlocks(tail), caps.statusBytes, '_… (lists shortened)_');
+  return { head, tail: tailText.length > 0 ? [tailText] : [] };
+}
+
+function scannerTable(scans: readonly ScanReport[], findings: readonly Finding[]): string {
+  const sources = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const list = sources.get(finding.source) ?? [];
+    list.push(finding);
+    sources.set(finding.source, list);
+  }
+  const rows: string[] = [];
+  const severityCells = (list: readonly Finding[]): string[] => {
+    const counts = countBySeverity(list);
+    return [...SEVERITIES.map((s) => (counts[s] > 0 ? counts[s].toLocaleString('en-US') : '·')), list.length.toLocaleString('en-US')];
+  };
+  for (const scan of scans) {
+    const cells = [
+      codeSpan(scan.scanner, { table: true }),
+      `${STATUS_ICON[scan.status]} ${scan.status}`,
+      ...severityCells(sources.get(scan.scanner) ?? []),
+      scan.filesScanned.toLocaleString('en-US'),
+      scan.rulesRun !== undefined ? scan.rulesRun.toLocaleString('en-US') : '·',
+      formatDuration(scan.durationMs),
+    ];
+    rows.push(`| ${cells.join(' | ')} |`);
+  }
+  // Findings whose source is not one of the scans (e.g. pattern checks run by another scanner) still get counted.
+  const scanned = new Set<string>(scans.map((s) => s.scanner));
+  for (const [source, list] of [...sources.entries()].sort(([a], [b]) => compareStrings(a, b))) {
+    if (scanned.has(source)) continue;
+    rows.push(`| ${[codeSpan(source, { table: true }), '·', ...severityCells(list), '·', '·', '·'].join(' | ')} |`);
+  }
+  rows.push(`| **Total** | | ${severityCells(findings).map((c) => `**${c}**`).join(' | ')} | | | |`);
+  const header = `| Scanner | Status | ${SEVERITIES.map((s) => `${SEVERITY_EMOJI[s]} ${SEVERITY_LABEL[s]}`).join(' | ')} | Total | Files | Rules | Time |`;
+  const separator = `| --- | --- | ${SEVERITIES.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`;
+  return [header, separator, ...rows].join('\n');
+}
+
+function warningSection(scans: readonly ScanReport[], caps: Caps): string {
+  const total = scans.reduce((sum, s) => sum + s.warnings.length, 0);
+  if (total === 0) return '';
+  const lines: string[] = [];
+  for (const scan of scans) {
+    for (const warning of scan.warnings.slice(0, caps.warningsPerScan)) {
+      lines.push(`- ${codeSpan(scan.scanner)}: ${escapeMarkdown(truncate(warning, caps.itemChars))}`);
+    }
+    if (scan.warnings.length > caps.warningsPerScan) {
+      lines.push(`- ${codeSpan(scan.scanner)}: _and ${(scan.warnings.length - caps.warningsPerScan).toLocaleString('en-US')} more warnings_`);
+    }
+  }
+  return `#### Scanner warnings (${total.toLocaleString('en-US')})\n\n${lines.join('\n')}`;
+}
+
+function skippedSection(skipped: readonly SkippedFile[], filesReviewed: number, caps: Caps): string {
+  if (skipped.length === 0) return '';
+  const byReason = new Map<string, SkippedFile[]>();
+  for (const file of skipped) {
+    const list = byReason.get(file.reason) ?? [];
+    list.push(file);
+    byReason.set(file.reason, list);
+  }
+  const lines: string[] = [];
+  for (const [reason, files] of [...byReason.entries()].sort((a, b) => b[1].length - a[1].length || compareStrings(a[0], b[0]))) {
+    const shown = [...files]
+      .sort((a, b) => compareStrings(a.path, b.path))
+      .slice(0, caps.skippedPerReason)
+      .map((f) => codeSpan(truncate(f.path, 300)) + (f.detail ? ` (${escapeMarkdown(truncate(f.detail, 200))})` : ''));
+    const more = files.length > shown.length ? `, _and ${(files.length - shown.length).toLocaleString('en-US')} more_` : '';
+    lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason] ?? reason)}** (${files.length.toLocaleString('en-US')}): ${shown.join(', ')}${more}`);
+  }
+  return (
+    `#### Files not reviewed (${skipped.length.toLocaleString('en-US')}; ${plural(filesReviewed, 'file')} reviewed)\n\n` +
+    lines.join('\n')
+  );
+}
+
+const SKIP_REASON_LABEL: Readonly<Record<string, string>> = {
+  binary: 'binary',
+  'no-patch': 'no patch from GitHub (diff too large)',
+  removed: 'removed',
+  vendored: 'vendored',
+  generated: 'generated',
+  minified: 'minified',
+  'too-large': 'too large',
+  unreadable: 'unreadable',
+  'file-cap': "over GitHub's file limit",
+};

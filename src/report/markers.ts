@@ -1,0 +1,33 @@
+/**
+ * Hidden markers tie posted comments to findings across runs. They are HTML comments, which GitHub does not render; a model's output
+ * has all HTML comments stripped before posting (see the sanitizer), so only this action can write them. They are trusted only in
+ * comments whose author is the token's own identity.
+ */
+const FINGERPRINT_MARKER = /<!-- ultra-create:fp=([0-9a-f]{16,64}) -->/;
+const RESOLVED_MARKER = '<!-- ultra-create:resolved -->';
+const REVIEW_MARKER = /<!-- ultra-create:review run=([A-Za-z0-9._-]{1,80}) -->/;
+
+export function fingerprintMarker(fingerprint: string): string {
+  return `<!-- ultra-create:fp=${fingerprint} -->`;
+}
+
+export function readFingerprintMarker(body: string | null | undefined): string | undefined {
+  return body ? FINGERPRINT_MARKER.exec(body)?.[1] : undefined;
+}
+
+export function resolvedMarker(): string {
+  return RESOLVED_MARKER;
+}
+
+export function isMarkedResolved(body: string | null | undefined): boolean {
+  return !!body && body.includes(RESOLVED_MARKER);
+}
+
+/** Marks a review body with the run that posted it, so a failed POST can be checked before any retry. */
+export function reviewMarker(runKey: string): string {
+  return `<!-- ultra-create:review run=${runKey.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 80)} -->`;
+}
+
+export function readReviewMarker(body: string | null | undefined): string | undefined {
+  return body ? REVIEW_MARKER.exec(body)?.[1] : undefined;
+}

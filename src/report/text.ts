@@ -1,0 +1,326 @@
+import type { Conclusion, FailOn, Finding, FilterMode, ScanReport, Severity, SkippedFile } from '../types.js';
+import { SEVERITIES, SEVERITY_RANK } from '../types.js';
+import type { Placement, ReviewReport } from './model.js';
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// Plain-text helpers shared by every reporter. Everything a finding carries (message, evidence, path, even rule texts of third-party
+// rules) can come from the pull request, so no reporter prints it without passing through one of these.
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+/**
+ * Characters that render as nothing, reorder the text around them (Trojan Source bidi controls), smuggle text (Unicode tag
+ * characters) or drive a terminal (C0/C1 controls, ESC). Tab and line feed are kept; CR is handled by the callers' CRLF handling.
+ */
+const HIDDEN_CHARACTER =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
+
+export function containsHiddenCharacters(text: string): boolean {
+  return HIDDEN_CHARACTER.test(text.replace(/\r\n/g, '\n'));
+}
+
+/**
+ * Makes hidden characters visible as `[U+202E]` instead of deleting them: a reviewer must see that the code holds something the
+ * editor does not show, and deleting would make the shown code differ silently from the real one. CRLF becomes LF.
+ */
+export function revealHidden(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(HIDDEN_CHARACTERS, (ch) => `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** Cuts to at most `max` UTF-16 units including the suffix, never between the two halves of a surrogate pair. */
+export function truncate(text: string, max: number, suffix = '…'): string {
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - suffix.length);
+  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+  return text.slice(0, cut) + suffix;
+}
+
+/** Cuts to at most `maxBytes` UTF-8 bytes including the suffix (GitHub counts some limits in bytes). */
+export function truncateUtf8(text: string, maxBytes: number, suffix = '…'): string {
+  if (utf8Length(text) <= maxBytes) return text;
+  const room = maxBytes - utf8Length(suffix);
+  // Every UTF-16 unit is at most 3 bytes (a surrogate pair is 4 bytes for 2 units), so room / 3 always fits; search upwards.
+  let low = Math.max(0, Math.floor(room / 3));
+  let high = Math.min(text.length, room);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (utf8Length(text.slice(0, mid)) <= room) low = mid;
+    else high = mid - 1;
+  }
+  let cut = low;
+  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+  return text.slice(0, cut) + suffix;
+}
+
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
+  critical: 'Critical',
+  high: 'High',
+  medium: 'Medium',
+  low: 'Low',
+  info: 'Info',
+};
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const counts: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  for (const finding of findings) counts[finding.severity]++;
+  return counts;
+}
+
+/** "1 critical, 3 high" — only the severities that occur, most severe first. */
+export function severityBreakdown(findings: readonly Finding[]): string {
+  const counts = countBySeverity(findings);
+  return SEVERITIES.filter((s) => counts[s] > 0)
+    .map((s) => `${counts[s]} ${s}`)
+    .join(', ');
+}
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Most severe first, then by place: the order every reporter uses, so caps keep what matters and output is reproducible. */
+export function compareBySeverity(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    compareStrings(a.path, b.path) ||
+    a.startLine - b.startLine ||
+    (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
+    compareStrings(a.ruleId, b.ruleId) ||
+    compareStrings(a.fingerprint, b.fingerprint)
+  );
+}
+
+/** Code-unit order: unlike localeCompare it does not depend on the machine's locale, so outputs are byte-identical everywhere. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `path:12` or `path:12-14`. */
+export function formatLocation(finding: Finding): string {
+  const end = Math.max(finding.endLine, finding.startLine);
+  return end === finding.startLine ? `${finding.path}:${finding.startLine}` : `${finding.path}:${finding.startLine}-${end}`;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+/**
+ * The scanner's reason without a final full stop (the reporters end the sentence), or a stand-in: a non-ok status without a reason
+ * must still say something.
+ */
+export function scanReason(scan: ScanReport): string {
+  return scan.reason?.trim().replace(/[.\s]+$/, '') || (scan.status === 'ok' ? '' : 'no reason given');
+}
+
+export function isDismissed(finding: Finding): boolean {
+  return finding.verdict?.verdict === 'false_positive';
+}
+
+export const PLACEMENT_LABEL: Readonly<Record<Placement['kind'], string>> = {
+  inline: 'inline comment',
+  'already-commented': 'commented earlier',
+  overflow: 'over the comment limit',
+  'outside-diff': 'outside the diff',
+};
+
+export function countByPlacement(report: ReviewReport): Record<Placement['kind'], number> {
+  const counts: Record<Placement['kind'], number> = { inline: 0, 'already-commented': 0, overflow: 0, 'outside-diff': 0 };
+  for (const { placement } of report.findings) counts[placement.kind]++;
+  return counts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// CLI: `--format text`
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+const ANSI = {
+  reset: '\u001b[0m',
+  bold: '\u001b[1m',
+  dim: '\u001b[2m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  cyan: '\u001b[36m',
+  boldRed: '\u001b[1;31m',
+} as const;
+
+const SEVERITY_COLOR: Readonly<Record<Severity, string>> = {
+  critical: ANSI.boldRed,
+  high: ANSI.red,
+  medium: ANSI.yellow,
+  low: ANSI.cyan,
+  info: ANSI.dim,
+};
+
+const STATUS_COLOR: Readonly<Record<ScanReport['status'], string>> = {
+  ok: ANSI.green,
+  degraded: ANSI.yellow,
+  skipped: ANSI.yellow,
+  failed: ANSI.boldRed,
+};
+
+const MAX_EVIDENCE_LINES = 8;
+
+export interface TextOptions {
+  color: boolean;
+}
+
+/**
+ * One block per finding (`path:line:col  severity  rule  message`, the evidence indented, a blank line), then the scanners, the
+ * files not reviewed and a one-line total. Every string from the PR goes through `revealHidden`, so a message cannot move the
+ * cursor, recolour the terminal or hide text with escape sequences.
+ */
+export function renderText(report: ReviewReport, options: TextOptions): string {
+  const paint = (color: string, text: string): string => (options.color ? `${color}${text}${ANSI.reset}` : text);
+  const clean = (text: string): string => revealHidden(text);
+  const out: string[] = [];
+
+  const findings = report.findings.map((p) => p.finding).sort(compareBySeverity);
+  for (const finding of findings) {
+    const column = finding.startColumn !== undefined ? `:${finding.startColumn}` : '';
+    const location = `${clean(finding.path)}:${finding.startLine}${column}`;
+    const dismissed = isDismissed(finding) ? `  ${paint(ANSI.dim, '(likely false positive)')}` : '';
+    out.push(
+      `${paint(ANSI.bold, location)}  ${paint(SEVERITY_COLOR[finding.severity], finding.severity)}  ${clean(finding.ruleId)}  ` +
+        `${clean(oneLine(finding.message))}${dismissed}`,
+    );
+    const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');
+    if (lines.length > 0 && lines.some((l) => l.trim().length > 0)) {
+      for (const line of lines.slice(0, MAX_EVIDENCE_LINES)) out.push(paint(ANSI.dim, `    ${line}`));
+      if (lines.length > MAX_EVIDENCE_LINES) out.push(paint(ANSI.dim, `    … ${plural(lines.length - MAX_EVIDENCE_LINES, 'more line')}`));
+    }
+    out.push('');
+  }
+
+  for (const scan of report.scans) {
+    const status = paint(STATUS_COLOR[scan.status], scan.status === 'failed' ? 'FAILED' : scan.status);
+    const facts = [
+      plural(scan.findings.length, 'finding'),
+      plural(scan.filesScanned, 'file'),
+      ...(scan.rulesRun !== undefined ? [plural(scan.rulesRun, 'rule')] : []),
+      formatDuration(scan.durationMs),
+    ].join(', ');
+    const reason = scan.status === 'ok' ? '' : `: ${clean(oneLine(scanReason(scan)))}`;
+    out.push(`${scan.scanner}: ${status} (${facts})${reason}`);
+    for (const warning of scan.warnings) out.push(`  ${paint(ANSI.yellow, 'warning')}: ${clean(oneLine(warning))}`);
+  }
+  if (report.skippedFiles.length > 0) {
+    out.push(`Not reviewed: ${plural(report.skippedFiles.length, 'file')} (${skippedBreakdown(report.skippedFiles)})`);
+  }
+  for (const notice of report.notices) out.push(`${paint(ANSI.yellow, 'notice')}: ${clean(oneLine(notice))}`);
+
+  const breakdown = findings.length > 0 ? ` (${severityBreakdown(findings)})` : '';
+  const conclusionColor = report.conclusion === 'failure' ? ANSI.boldRed : report.conclusion === 'neutral' ? ANSI.yellow : ANSI.green;
+  out.push(
+    `${plural(findings.length, 'finding')}${breakdown} in ${plural(report.filesReviewed, 'file')}; ` +
+      `conclusion: ${paint(conclusionColor, report.conclusion)} (fail-on: ${report.failOn})`,
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function skippedBreakdown(files: readonly SkippedFile[]): string {
+  const counts = new Map<string, number>();
+  for (const file of files) counts.set(file.reason, (counts.get(file.reason) ?? 0) + 1);
+  return [...counts.entries()].map(([reason, count]) => `${reason} ${count}`).join(', ');
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// CLI: `--format json`
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The document `--format json` prints. Scripts depend on it: add fields, never rename or remove them without bumping
+ * `schemaVersion`. Keys are emitted in the order declared here; findings are most severe first, then by path and line.
+ *
+ * ```
+ * {
+ *   "schemaVersion": 1,
+ *   "tool": { "name", "version", "informationUri" },
+ *   "repository"?, "pullNumber"?, "baseSha"?, "headSha",
+ *   "filterMode", "failOn", "conclusion": "success" | "failure" | "neutral",
+ *   "totals": { "findings", "bySeverity": { "critical", "high", "medium", "low", "info" }, "filesReviewed", "filesSkipped" },
+ *   "findings": [ { ...Finding (ruleId, source, severity, path, startLine, endLine, startColumn?, endColumn?, message, note?, fix?,
+ *                   evidence, fingerprint, helpUri?, draft?, verdict?), "placement": Placement } ],
+ *   "scans": [ { "scanner", "status", "reason"?, "findings": <count>, "durationMs", "filesScanned", "rulesRun"?, "warnings": [] } ],
+ *   "skippedFiles": [ { "path", "reason", "detail"? } ],
+ *   "resolvedCount", "notices": []
+ * }
+ * ```
+ */
+export interface JsonReport {
+  schemaVersion: 1;
+  tool: ReviewReport['tool'];
+  repository?: string;
+  pullNumber?: number;
+  baseSha?: string;
+  headSha: string;
+  filterMode: FilterMode;
+  failOn: FailOn;
+  conclusion: Conclusion;
+  totals: { findings: number; bySeverity: Record<Severity, number>; filesReviewed: number; filesSkipped: number };
+  findings: (Finding & { placement: Placement })[];
+  scans: (Omit<ScanReport, 'findings'> & { findings: number })[];
+  skippedFiles: SkippedFile[];
+  resolvedCount: number;
+  notices: string[];
+}
+
+export function toJsonReport(report: ReviewReport): JsonReport {
+  const placed = [...report.findings].sort((a, b) => compareBySeverity(a.finding, b.finding));
+  const findings = placed.map((p) => p.finding);
+  return {
+    schemaVersion: 1,
+    tool: { name: report.tool.name, version: report.tool.version, informationUri: report.tool.informationUri },
+    repository: report.repository,
+    pullNumber: report.pullNumber,
+    baseSha: report.baseSha,
+    headSha: report.headSha,
+    filterMode: report.filterMode,
+    failOn: report.failOn,
+    conclusion: report.conclusion,
+    totals: {
+      findings: findings.length,
+      bySeverity: countBySeverity(findings),
+      filesReviewed: report.filesReviewed,
+      filesSkipped: report.skippedFiles.length,
+    },
+    findings: placed.map(({ finding, placement }) => ({ ...finding, placement })),
+    scans: report.scans.map((scan) => ({
+      scanner: scan.scanner,
+      status: scan.status,
+      reason: scan.reason,
+      findings: scan.findings.length,
+      durationMs: scan.durationMs,
+      filesScanned: scan.filesScanned,
+      rulesRun: scan.rulesRun,
+      warnings: [...scan.warnings],
+    })),
+    skippedFiles: report.skippedFiles.map((f) => ({ path: f.path, reason: f.reason, detail: f.detail })),
+    resolvedCount: report.resolvedCount,
+    notices: [...report.notices],
+  };
+}
+
+/** `toJsonReport` serialized: two-space indent, absent optional fields omitted, trailing newline. */
+export function renderJson(report: ReviewReport): string {
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+}

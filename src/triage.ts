@@ -1,0 +1,80 @@
+import { indexPatch, planInlineComment, type FileDiffIndex, type InlineSkipReason } from './github/diff.js';
+import type { PlacedFinding } from './report/model.js';
+import { SEVERITY_RANK, type ChangedFile, type FilterMode, type Finding } from './types.js';
+
+export interface TriageInput {
+  findings: readonly Finding[];
+  /** The files of the change, with their patches. */
+  files: readonly ChangedFile[];
+  filterMode: FilterMode;
+  maxComments: number;
+  /** Fingerprints this action already commented on, in earlier runs, with the comment id. */
+  alreadyCommented: ReadonlyMap<string, number>;
+}
+
+/** Most severe first, then by place, so that the cap keeps what matters and output order is stable. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+    a.path.localeCompare(b.path) ||
+    a.startLine - b.startLine ||
+    (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+/** One finding per fingerprint: the same rule from two rule sources reports the same code once, at its highest severity. */
+export function dedupeFindings(findings: readonly Finding[]): Finding[] {
+  const byFingerprint = new Map<string, Finding>();
+  for (const finding of findings) {
+    const existing = byFingerprint.get(finding.fingerprint);
+    if (!existing || SEVERITY_RANK[finding.severity] > SEVERITY_RANK[existing.severity]) {
+      byFingerprint.set(finding.fingerprint, finding);
+    }
+  }
+  return [...byFingerprint.values()];
+}
+
+/**
+ * Decides where each finding goes: a new inline comment, nothing new (already commented), the review body (over the cap), or only
+ * annotations/summary/SARIF (not on a line GitHub accepts, or filtered out by the filter mode). Every finding gets a placement.
+ */
+export function triageFindings(input: TriageInput): PlacedFinding[] {
+  const patches = new Map(input.files.map((file) => [file.path, file.patch]));
+  const indexes = new Map<string, FileDiffIndex | undefined>();
+  const indexFor = (path: string): FileDiffIndex | undefined => {
+    if (!indexes.has(path)) {
+      const patch = patches.get(path);
+      indexes.set(path, patch === undefined ? undefined : indexPatch(patch));
+    }
+    return indexes.get(path);
+  };
+
+  let inline = 0;
+  return dedupeFindings(input.findings)
+    .sort(compareFindings)
+    .map((finding): PlacedFinding => {
+      if (!patches.has(finding.path)) {
+        return { finding, placement: { kind: 'outside-diff', reason: 'file not in the pull request', inChangedFile: false } };
+      }
+      const plan = planInlineComment(finding, indexFor(finding.path), input.filterMode);
+      if (!plan.inline) {
+        return { finding, placement: { kind: 'outside-diff', reason: OUTSIDE_REASONS[plan.reason], inChangedFile: true } };
+      }
+      const commentId = input.alreadyCommented.get(finding.fingerprint);
+      if (commentId !== undefined) return { finding, placement: { kind: 'already-commented', commentId } };
+      if (inline >= input.maxComments) return { finding, placement: { kind: 'overflow' } };
+      inline++;
+      return {
+        finding,
+        placement: { kind: 'inline', line: plan.line, startLine: plan.startLine, exact: plan.exact },
+      };
+    });
+}
+
+const OUTSIDE_REASONS: Record<InlineSkipReason, string> = {
+  'not-in-diff': 'not on a line of the diff',
+  'file-not-in-diff': 'file not in the diff',
+  'no-patch': 'no patch for this file',
+  'context-only': `on unchanged lines (filter-mode 'added')`,
+};
