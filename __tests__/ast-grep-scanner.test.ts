@@ -1,0 +1,590 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { ConfigurationError } from '../src/errors.js';
+import { RecordingLogger } from '../src/logger.js';
+import { builtinRulesDir } from '../src/scanners/ast-grep/assets.js';
+import { AST_GREP_ENV_VAR, resolveAstGrepBinary } from '../src/scanners/ast-grep/binary.js';
+import { describeMessage, severityOf } from '../src/scanners/ast-grep/rules.js';
+import { chunkFiles, findingFromMatch, runAstGrepScan, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
+import type { Finding } from '../src/types.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'ast-grep');
+const FIXTURE_PACK = join(FIXTURES, 'pack');
+const REAL_PACK = join(ROOT, 'rules');
+const AST_GREP = join(ROOT, 'node_modules', '@ast-grep', 'cli', 'ast-grep');
+const POSIX = process.platform !== 'win32';
+
+let scratch = '';
+before(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'ast-grep-scanner-test-'));
+});
+after(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+let dirCount = 0;
+/** A fresh folder holding `files` (path → content). */
+async function tree(files: Record<string, string | Buffer>): Promise<string> {
+  const dir = join(scratch, `t${++dirCount}`);
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+  await mkdir(dir, { recursive: true });
+  return dir;
+}
+
+async function scan(
+  files: Record<string, string | Buffer>,
+  options: Partial<AstGrepScanInput> = {},
+): Promise<{ result: Awaited<ReturnType<typeof runAstGrepScan>>; logger: RecordingLogger }> {
+  const workDir = await tree(files);
+  const logger = new RecordingLogger();
+  const result = await runAstGrepScan({
+    binary: AST_GREP,
+    workDir,
+    files: Object.keys(files),
+    builtinRulesDir: FIXTURE_PACK,
+    extraRuleSources: [],
+    logger,
+    tempDir: scratch,
+    ...options,
+  });
+  return { result, logger };
+}
+
+function only(findings: Finding[], ruleId: string, path?: string): Finding {
+  const matching = findings.filter((f) => f.ruleId === ruleId && (path === undefined || f.path === path));
+  assert.equal(matching.length, 1, `one ${ruleId} finding${path ? ` in ${path}` : ''}, got ${JSON.stringify(findings.map((f) => [f.ruleId, f.path]))}`);
+  return matching[0] as Finding;
+}
+
+describe('runAstGrepScan with the fixture pack', () => {
+  test('JS, TS, TSX, JSX (tsx copies report the original id), Python, and a file in a hidden folder', async () => {
+    const { result } = await scan({
+      'src/a.ts': 'const x: number = 1;\neval(userInput);\n',
+      'src/b.js': 'el.innerHTML = html;\nel.innerHTML = "<b>static</b>";\n',
+      'src/c.tsx': 'export const C = () => <div onClick={() => eval(code)}>{x}</div>;\n',
+      'src/d.jsx': 'export const D = () => <p>{eval(code)}</p>;\n',
+      'tools/e.py': 'import os\nos.system("ls " + path)\n',
+      '.github/scripts/f.mjs': 'console.log("hidden folders are scanned");\n',
+      'README.md': '# not code\n',
+    });
+    const { report } = result;
+    assert.equal(report.status, 'ok', report.reason);
+    assert.deepEqual(report.warnings, []);
+    assert.equal(report.scanner, 'ast-grep');
+    // Python files, JS-family files; README.md has a language but no rule applies to it.
+    assert.equal(report.filesScanned, 6);
+    // fx/eval, fx/inner-html, fx/console-log, fx/py-os-system; the off rule is not counted, tsx copies are not rules of their own.
+    assert.equal(report.rulesRun, 4);
+    assert.ok(report.durationMs >= 0);
+
+    const ids = report.findings.map((f) => `${f.ruleId} ${f.path}`);
+    assert.deepEqual(ids, [
+      'fx/console-log .github/scripts/f.mjs',
+      'fx/eval src/a.ts',
+      'fx/inner-html src/b.js',
+      'fx/eval src/c.tsx',
+      'fx/eval src/d.jsx',
+      'fx/py-os-system tools/e.py',
+    ]);
+    assert.ok(report.findings.every((f) => !f.ruleId.includes('@') && f.source === 'ast-grep' && f.fingerprint === ''));
+
+    const evalTs = only(report.findings, 'fx/eval', 'src/a.ts');
+    assert.equal(evalTs.severity, 'critical'); // metadata.severity
+    assert.equal(evalTs.message, 'eval() runs userInput as code.');
+    assert.equal(evalTs.note, "Code built from data runs with the page's privileges. CWE-95");
+    assert.equal(evalTs.helpUri, 'https://cwe.mitre.org/data/definitions/95.html');
+    assert.deepEqual(evalTs.fix, { replacement: 'safeEval(userInput)', replacementLines: 'safeEval(userInput);' });
+    assert.equal(only(report.findings, 'fx/eval', 'src/c.tsx').severity, 'critical');
+    assert.equal(only(report.findings, 'fx/inner-html').severity, 'medium'); // warning → medium
+    assert.equal(only(report.findings, 'fx/console-log').severity, 'info'); // hint → info
+    assert.equal(only(report.findings, 'fx/py-os-system').severity, 'high');
+
+    const rules = new Map(result.rules.map((r) => [r.id, r]));
+    assert.deepEqual([...rules.keys()].sort(), ['fx/console-log', 'fx/eval', 'fx/inner-html', 'fx/py-os-system']);
+    assert.deepEqual(rules.get('fx/eval'), {
+      id: 'fx/eval',
+      source: 'ast-grep',
+      severity: 'critical',
+      shortDescription: 'eval() runs … as code.',
+      fullDescription: "Code built from data runs with the page's privileges. CWE-95",
+      helpUri: 'https://cwe.mitre.org/data/definitions/95.html',
+      cwe: 'CWE-95',
+      category: 'security',
+    });
+    assert.equal(rules.get('fx/inner-html')?.cwe, 'CWE-79'); // from the note
+  });
+
+  test('lines and columns are 1-based, the end column exclusive, in UTF-16 units; fixes give whole replacement lines', async () => {
+    const { result } = await scan(
+      {
+        // two chars before the match are outside the BMP / non-ASCII: ast-grep counts them as 1 each, UTF-16 as 2 and 1
+        'u.js': 'const s = "héllo 😀"; target(a, b); rest();\n',
+        'multi.js': 'x();\n  target(\n    a,\n  ); after();\n',
+        'm.py': 'x = 1\ny = "ü"\n',
+      },
+      { extraRuleSources: [join(FIXTURES, 'extra-geometry')] },
+    );
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    const single = only(result.report.findings, 'geo/call', 'u.js');
+    assert.deepEqual(
+      [single.startLine, single.startColumn, single.endLine, single.endColumn],
+      [1, 23, 1, 35], // "const s = "héllo 😀"; " is 21 scalar values, 22 UTF-16 units
+    );
+    assert.equal(single.evidence, 'const s = "héllo 😀"; target(a, b); rest();');
+    assert.deepEqual(single.fix, {
+      replacement: 'replaced(a, b)',
+      replacementLines: 'const s = "héllo 😀"; replaced(a, b); rest();',
+    });
+
+    const multi = only(result.report.findings, 'geo/call', 'multi.js');
+    assert.deepEqual([multi.startLine, multi.startColumn, multi.endLine, multi.endColumn], [2, 3, 4, 4]);
+    assert.equal(multi.evidence, '  target(\n    a,\n  ); after();');
+    // ast-grep's $$$A keeps the trailing comma
+    assert.equal(multi.fix?.replacementLines, '  replaced(a,); after();');
+
+    // The module node ends at column 0 of line 3 (after the last newline): the finding ends on line 2.
+    const whole = only(result.report.findings, 'geo/whole-program', 'm.py');
+    assert.deepEqual([whole.startLine, whole.startColumn, whole.endLine, whole.endColumn], [1, 1, 2, 8]);
+    assert.equal(whole.evidence, 'x = 1\ny = "ü"');
+    assert.deepEqual(whole.fix, { replacement: 'pass\n', replacementLines: 'pass' });
+  });
+
+  test('zero files: ok, and no process is started', async () => {
+    const result = await runAstGrepScan({
+      binary: join(scratch, 'no-such-binary'),
+      workDir: scratch,
+      files: [],
+      builtinRulesDir: FIXTURE_PACK,
+      extraRuleSources: [],
+      logger: new RecordingLogger(),
+    });
+    assert.equal(result.report.status, 'ok');
+    assert.equal(result.report.filesScanned, 0);
+    assert.deepEqual(result.report.findings, []);
+  });
+
+  test('a file that does not parse still yields findings, and so do the other files', async () => {
+    const { result } = await scan({
+      'broken.ts': 'class {{{\n}\nconst x = ;\neval(a);\n',
+      'fine.js': 'eval(b);\n',
+    });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.deepEqual(
+      result.report.findings.map((f) => `${f.path}:${f.startLine}`),
+      ['broken.ts:4', 'fine.js:1'],
+    );
+  });
+
+  test('a file ast-grep cannot read (not UTF-8) makes the scan degraded and is named', async () => {
+    const { result } = await scan({ 'latin1.js': Buffer.from([0x65, 0x76, 0x61, 0x6c, 0x28, 0xe9, 0x29, 0x0a]), 'ok.js': 'eval(x);\n' });
+    assert.equal(result.report.status, 'degraded');
+    assert.match(result.report.reason ?? '', /1 file\(s\) could not be scanned/);
+    assert.deepEqual(result.report.warnings, ['ast-grep skipped latin1.js: it is not valid UTF-8.']);
+    assert.equal(result.report.findings.length, 1);
+    assert.equal(result.report.filesScanned, 1);
+  });
+
+  test('a listed file that is missing is named, not silently dropped', async () => {
+    const workDir = await tree({ 'here.js': 'eval(x);\n' });
+    const result = await runAstGrepScan({
+      binary: AST_GREP,
+      workDir,
+      files: ['here.js', 'gone: really.js'],
+      builtinRulesDir: FIXTURE_PACK,
+      extraRuleSources: [],
+      logger: new RecordingLogger(),
+    });
+    assert.equal(result.report.status, 'degraded');
+    assert.deepEqual(result.report.warnings, ['ast-grep skipped gone: really.js: No such file or directory (os error 2).']);
+    assert.equal(result.report.findings.length, 1);
+  });
+
+  test('secrets in the matched lines are redacted in the evidence and the message', async () => {
+    const { result } = await scan({ 'k.js': 'const token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"; eval(token);\n' });
+    const finding = only(result.report.findings, 'fx/eval');
+    assert.equal(finding.evidence, 'const token = "«redacted»"; eval(token);');
+    assert.doesNotMatch(JSON.stringify(finding), /ghp_abcdef/);
+  });
+
+  test('more paths than one command line carries: chunked, every chunk scanned', async () => {
+    const long = 'd'.repeat(180);
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 700; i++) files[`${long}/f${String(i).padStart(4, '0')}.js`] = i % 100 === 0 ? 'eval(x);\n' : 'ok();\n';
+    assert.equal(chunkFiles(Object.keys(files)).length, 2);
+    const { result } = await scan(files);
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.equal(result.report.filesScanned, 700);
+    assert.equal(result.report.findings.length, 7);
+  });
+});
+
+describe('third-party rules: the repository config and the rules input', () => {
+  test('broken rules are named with the reason, every other rule runs (degraded)', async () => {
+    const { result, logger } = await scan(
+      {
+        'app.js': 'fetch("/api");\ndocument.write(x);\nalert(1);\nconfirm(2);\neval(y);\n',
+      },
+      { repoConfigDir: join(FIXTURES, 'repo'), extraRuleSources: [join(FIXTURES, 'extra-dup')] },
+    );
+    const { report } = result;
+    assert.equal(report.status, 'degraded');
+    assert.deepEqual(
+      report.findings.map((f) => f.ruleId),
+      ['repo/no-fetch', 'repo/no-document-write', 'extra/same', 'fx/eval'],
+    );
+    const noFetch = only(report.findings, 'repo/no-fetch');
+    assert.equal(noFetch.severity, 'medium');
+    assert.equal(noFetch.helpUri, 'https://example.com/docs/http-client');
+    assert.equal(only(report.findings, 'repo/no-document-write').severity, 'low');
+
+    const warnings = report.warnings.join('\n');
+    assert.match(warnings, /The ast-grep rule repo\/typo \(rules\/typo\.yml\) was not run: unknown field `patern`/);
+    assert.match(warnings, /The ast-grep rule repo\/cobol \(rules\/cobol\.yml\) was not run: unknown language `cobol`/);
+    assert.match(warnings, /The ast-grep rule repo\/mylang \(rules\/mylang\.yml\) was not run: custom language `mylang` is not supported/);
+    assert.match(warnings, /The ast-grep rule repo\/bad-pattern \(rules\/bundle\.yml#2\) was not run: Rule must specify a set of AST kinds/);
+    assert.match(warnings, /The ast-grep rule in rules\/no-id\.yml has no id and was not run/);
+    assert.match(warnings, /The ast-grep rule extra\/same \(extra-dup\/b\.yml\) was not run: its id is already used by extra-dup\/a\.yml/);
+    assert.equal(report.warnings.length, 6, warnings);
+    assert.doesNotMatch(warnings, /\u001b\[/); // ANSI stripped
+    assert.match(report.reason ?? '', /6 third-party rule\(s\) or util\(s\) were not run/);
+    // 4 built-in (fixture) + no-fetch, no-document-write, extra/same
+    assert.equal(report.rulesRun, 7);
+    assert.ok(result.rules.some((r) => r.id === 'repo/no-fetch'));
+    assert.ok(!result.rules.some((r) => r.id === 'repo/typo'));
+    assert.match(logger.text(), /warning: The ast-grep rule repo\/typo/);
+  });
+
+  test("the pack's languageGlobs do not change how the repository's rules see .js files", async () => {
+    // The fixture pack maps *.js to TypeScript; a repository rule for `javascript` must still match .js files.
+    const { result } = await scan({ 'x.js': 'fetch(u);\n' }, { repoConfigDir: join(FIXTURES, 'repo') });
+    assert.equal(only(result.report.findings, 'repo/no-fetch').path, 'x.js');
+  });
+
+  test('a repository rule with a built-in id replaces it; severity off turns it off', async () => {
+    const extra = await tree({
+      'off.yml': 'id: fx/eval\nlanguage: typescript\nseverity: off\nrule: {pattern: eval($X)}\n',
+    });
+    const { result } = await scan({ 'a.js': 'eval(x);\nconsole.log(1);\n' }, { extraRuleSources: [extra] });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.deepEqual(result.report.findings.map((f) => f.ruleId), ['fx/console-log']);
+    assert.equal(result.report.rulesRun, 3);
+  });
+
+  test('a languageGlobs entry ast-grep refuses is named and ignored; the other entries still apply', async () => {
+    const repo = await tree({
+      'sgconfig.yml':
+        'ruleDirs: [rules]\nlanguageGlobs:\n  cobol: ["*.cbl"]\n  python: ["*.pyw"]\n  mylang: ["*.my"]\ncustomLanguages:\n  mylang: {libraryPath: x.so, extensions: [my]}\n',
+      'rules/print.yml': 'id: r/print\nlanguage: python\nmessage: print\nrule: {pattern: print($X)}\n',
+    });
+    const { result } = await scan({ 'tool.pyw': 'print(1)\n' }, { repoConfigDir: repo });
+    assert.equal(result.report.status, 'degraded');
+    assert.deepEqual(result.report.findings.map((f) => `${f.ruleId} ${f.path}`), ['r/print tool.pyw']);
+    assert.deepEqual(result.report.warnings, [
+      "The repository's ast-grep languageGlobs entry cobol was ignored: cobol is not supported!",
+    ]);
+  });
+
+  test('a broken util is named and left out; rules that need it are named too', async () => {
+    const repo = await tree({
+      'sgconfig.yml': 'ruleDirs: [rules]\nutilDirs: [utils]\n',
+      'utils/bad.yml': 'id: bad-util\nlanguage: javascript\nrule: {patern: x}\n',
+      'rules/uses.yml': 'id: r/uses\nlanguage: javascript\nrule: {matches: bad-util}\n',
+      'rules/plain.yml': 'id: r/plain\nlanguage: javascript\nmessage: alert\nrule: {pattern: alert($X)}\n',
+    });
+    const { result } = await scan({ 'a.js': 'alert(1);\n' }, { repoConfigDir: repo });
+    assert.equal(result.report.status, 'degraded');
+    assert.deepEqual(result.report.findings.map((f) => f.ruleId), ['r/plain']);
+    const warnings = result.report.warnings.join('\n');
+    assert.match(warnings, /util bad-util \(utils\/bad\.yml\) was not loaded: unknown field `patern`/);
+    assert.match(warnings, /rule r\/uses \(rules\/uses\.yml\) was not run: Rule `bad-util` is not defined/);
+  });
+});
+
+/** Dead, or a zombie nobody reaps (a container's init may not): either way it no longer runs. */
+function isGone(pid: number): boolean {
+  try {
+    const state = /\)\s+(\S)/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8'))?.[1];
+    return state === 'Z' || state === 'X';
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+}
+
+describe('failures are reported, never shown as "no findings"', () => {
+  test('a built-in rule that does not load fails the scan loudly', async () => {
+    const pack = await tree({});
+    await cp(FIXTURE_PACK, pack, { recursive: true });
+    await writeFile(join(pack, 'javascript', 'broken.yml'), 'id: fx/broken\nlanguage: typescript\nrule: {patern: x}\n');
+    const { result, logger } = await scan({ 'a.js': 'eval(x);\n' }, { builtinRulesDir: pack });
+    assert.equal(result.report.status, 'failed');
+    assert.match(result.report.reason ?? '', /built-in ast-grep rule pack does not load .*bug.*rules\/javascript\/broken\.yml.*unknown field `patern`/);
+    assert.match(logger.text(), /error: The built-in ast-grep rule pack/);
+  });
+
+  test('a missing binary → failed with the reason', async () => {
+    const { result } = await scan({ 'a.js': 'eval(x);\n' }, { binary: join(scratch, 'missing', 'ast-grep') });
+    assert.equal(result.report.status, 'failed');
+    assert.match(result.report.reason ?? '', /ast-grep could not be started .*ENOENT/);
+    assert.equal(result.report.filesScanned, 0);
+  });
+
+  test('the time limit → failed, naming the limit; the whole process group is killed', { skip: !POSIX }, async () => {
+    const dir = await tree({});
+    const fake = join(dir, 'slow-ast-grep');
+    const pidFile = join(dir, 'child.pid');
+    await writeFile(fake, `#!/bin/sh\nsleep 30 &\necho $! > "${pidFile}"\nwait\n`);
+    await chmod(fake, 0o755);
+    const started = Date.now();
+    const { result } = await scan({ 'a.js': 'eval(x);\n' }, { binary: fake, timeoutMs: 400 });
+    assert.ok(Date.now() - started < 5000);
+    assert.equal(result.report.status, 'failed');
+    assert.match(result.report.reason ?? '', /did not finish within the scan time limit of 0.4 s \(running the built-in rules on 1 file\(s\)\)/);
+    const childPid = Number((await readFile(pidFile, 'utf8')).trim());
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(isGone(childPid), `the grandchild ${childPid} was killed`);
+  });
+
+  test('cancellation → failed', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const { result } = await scan({ 'a.js': 'eval(x);\n' }, { signal: controller.signal });
+    assert.equal(result.report.status, 'failed');
+    assert.match(result.report.reason ?? '', /cancelled/);
+  });
+
+  test('output that is not JSON becomes a warning; a last line without a newline is read', { skip: !POSIX }, async () => {
+    const dir = await tree({});
+    const fake = join(dir, 'fake-ast-grep');
+    const match = JSON.stringify({
+      ruleId: 'fx/eval',
+      severity: 'error',
+      message: 'eval',
+      note: null,
+      file: 'a.js',
+      range: { start: { line: 0, column: 0 }, end: { line: 0, column: 7 } },
+      text: 'eval(x)',
+      lines: 'eval(x);',
+      charCount: { leading: 0, trailing: 1 },
+    });
+    await writeFile(fake, `#!/bin/sh\necho 'panic: not json'\nprintf '%s' '${match}'\n`);
+    await chmod(fake, 0o755);
+    const { result } = await scan({ 'a.js': 'eval(x);\n' }, { binary: fake });
+    assert.equal(result.report.status, 'degraded');
+    assert.deepEqual(result.report.warnings, ['ast-grep printed a line that is not a JSON match: panic: not json']);
+    assert.equal(only(result.report.findings, 'fx/eval').severity, 'critical');
+  });
+});
+
+describe('findingFromMatch', () => {
+  const base = (over: Partial<AstGrepMatch>): AstGrepMatch => ({
+    ruleId: 'r',
+    severity: 'warning',
+    message: 'm',
+    note: null,
+    file: 'f.js',
+    range: { start: { line: 0, column: 0 }, end: { line: 0, column: 1 } },
+    text: 'x',
+    lines: 'x',
+    charCount: { leading: 0, trailing: 0 },
+    ...over,
+  });
+
+  test('a match ending at column 0 of a line that has content ends on the line before', () => {
+    const f = findingFromMatch(
+      base({
+        range: { start: { line: 3, column: 2 }, end: { line: 5, column: 0 } },
+        text: 'a: |\n  b\n',
+        lines: '  a: |\n  b\nnext: 1',
+        charCount: { leading: 2, trailing: 7 },
+        replacement: 'a: 1\n',
+      }),
+      'r',
+      undefined,
+    );
+    assert.deepEqual([f.startLine, f.startColumn, f.endLine, f.endColumn], [4, 3, 5, 4]);
+    assert.equal(f.evidence, '  a: |\n  b');
+    assert.deepEqual(f.fix, { replacement: 'a: 1\n', replacementLines: '  a: 1' });
+  });
+
+  test('CRLF files: evidence and replacement lines without carriage returns', () => {
+    const f = findingFromMatch(
+      base({
+        range: { start: { line: 1, column: 0 }, end: { line: 2, column: 3 } },
+        text: 'foo(1,\r\n 2)',
+        lines: 'foo(1,\r\n 2);\r',
+        charCount: { leading: 0, trailing: 2 },
+        replacement: 'bar()',
+      }),
+      'r',
+      undefined,
+    );
+    assert.equal(f.evidence, 'foo(1,\n 2);');
+    assert.equal(f.fix?.replacementLines, 'bar();');
+    assert.deepEqual([f.startLine, f.endLine, f.endColumn], [2, 3, 4]);
+  });
+
+  test('counts that do not fit the lines: ast-grep columns, no replacement lines', () => {
+    const f = findingFromMatch(
+      base({ range: { start: { line: 0, column: 4 }, end: { line: 0, column: 9 } }, lines: 'abc', text: 'zzz', charCount: { leading: 9, trailing: 9 }, replacement: 'q' }),
+      'r',
+      undefined,
+    );
+    assert.deepEqual([f.startColumn, f.endColumn], [5, 10]);
+    assert.deepEqual(f.fix, { replacement: 'q' });
+    assert.equal(f.severity, 'medium');
+    assert.equal('note' in f, false);
+  });
+
+  test('a fix whose text would carry a secret is redacted and is not offered as whole lines', () => {
+    const f = findingFromMatch(
+      base({ text: 'x', lines: 'x', replacement: 'const api_key = "AKIAABCDEFGHIJKLMNOP"' }),
+      'r',
+      undefined,
+    );
+    assert.deepEqual(f.fix, { replacement: 'const api_key = "«redacted»"' });
+  });
+
+  test('severity mapping and descriptions', () => {
+    assert.equal(severityOf('error'), 'high');
+    assert.equal(severityOf('warning'), 'medium');
+    assert.equal(severityOf('info'), 'low');
+    assert.equal(severityOf('hint'), 'info');
+    assert.equal(severityOf('error', 'critical'), 'critical');
+    assert.equal(severityOf('error', 'urgent'), 'high');
+    assert.equal(describeMessage('A credential ($NAME) is hard-coded in $EL.$PROP.'), 'A credential is hard-coded in ….');
+  });
+});
+
+describe('the real built-in pack (rules/)', { skip: !existsSync(join(REAL_PACK, 'sgconfig.yml')) }, () => {
+  test('loads, and finds problems in JS, TS, TSX, JSX and Python files', async () => {
+    const { result } = await scan(
+      {
+        'web/a.js': 'const run = (code) => eval(code);\n',
+        'web/b.ts': 'export function run(code: string): unknown { return eval(code); }\n',
+        'web/c.tsx': 'export const C = (p: { html: string }) => <div>{eval(p.html)}</div>;\n',
+        'web/d.jsx': 'export const D = ({ html }) => <div dangerouslySetInnerHTML={{ __html: html }} />;\n',
+        'tools/e.py': 'import os\n\ndef run(d):\n    os.system("ls " + d)\n',
+      },
+      { builtinRulesDir: builtinRulesDir(join(ROOT, 'src', 'scanners', 'ast-grep')) },
+    );
+    const { report } = result;
+    assert.equal(report.status, 'ok', `${report.reason ?? ''} ${report.warnings.join(' ')}`);
+    assert.ok((report.rulesRun ?? 0) >= 10);
+    const byFile = new Map<string, string[]>();
+    for (const f of report.findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f.ruleId]);
+    for (const path of ['web/a.js', 'web/b.ts', 'web/c.tsx', 'web/d.jsx', 'tools/e.py']) {
+      assert.ok((byFile.get(path) ?? []).length > 0, `a finding in ${path}: ${JSON.stringify([...byFile])}`);
+    }
+    assert.ok(report.findings.every((f) => /^(js|py)\/[a-z0-9-]+$/.test(f.ruleId)), JSON.stringify(report.findings.map((f) => f.ruleId)));
+    const known = (id: string, file: string): boolean => existsSync(join(REAL_PACK, file)) && report.findings.some((f) => f.ruleId === id);
+    if (existsSync(join(REAL_PACK, 'javascript', 'code-injection-eval.yml'))) {
+      assert.ok(known('js/code-injection-eval', 'javascript/code-injection-eval.yml'));
+      assert.deepEqual(
+        report.findings.filter((f) => f.ruleId === 'js/code-injection-eval').map((f) => f.path),
+        ['web/a.js', 'web/b.ts', 'web/c.tsx'],
+      );
+    }
+    for (const info of result.rules) assert.ok(info.shortDescription.length > 0 && !info.shortDescription.includes('$'), info.id);
+  });
+});
+
+describe('resolveAstGrepBinary', () => {
+  let dist = '';
+  let sha = '';
+  before(async () => {
+    dist = await tree({});
+    const binary = await readFile(AST_GREP);
+    sha = createHash('sha256').update(binary).digest('hex');
+    await mkdir(join(dist, 'bin'), { recursive: true });
+    await writeFile(join(dist, 'bin', 'ast-grep-linux-x64.gz'), gzipSync(binary, { level: 1 }));
+    await writeFile(
+      join(dist, 'bin', 'ast-grep.json'),
+      JSON.stringify({ version: '0.51.1', binaries: { 'linux-x64': { sha256: sha, gz: 'ast-grep-linux-x64.gz' } } }),
+    );
+  });
+
+  test('the vendored binary: unpacked once into the cache, verified, runs, then reused', { skip: `${process.platform}-${process.arch}` !== 'linux-x64' }, async () => {
+    const cacheDir = join(dist, 'cache', '0.51.1');
+    const logger = new RecordingLogger();
+    const first = await resolveAstGrepBinary({ env: {}, distDir: dist, cacheDir, logger });
+    assert.deepEqual(first, { path: join(cacheDir, 'ast-grep'), version: '0.51.1', origin: 'vendored' });
+    const mode = (await stat(first.path)).mode & 0o777;
+    assert.equal(mode, 0o755);
+    const inode = (await stat(first.path)).ino;
+
+    const again = await resolveAstGrepBinary({ env: {}, distDir: dist, cacheDir, logger });
+    assert.equal(again.path, first.path);
+    assert.equal((await stat(again.path)).ino, inode);
+    assert.match(logger.text(), /reusing .* \(sha256 verified\)/);
+
+    // a damaged cached copy is replaced, not used
+    await writeFile(first.path, 'not ast-grep');
+    const repaired = await resolveAstGrepBinary({ env: {}, distDir: dist, cacheDir, logger });
+    assert.equal(repaired.origin, 'vendored');
+    assert.equal(createHash('sha256').update(await readFile(repaired.path)).digest('hex'), sha);
+  });
+
+  test('two runs unpacking at the same time both get a complete binary', { skip: `${process.platform}-${process.arch}` !== 'linux-x64' }, async () => {
+    const cacheDir = join(dist, 'cache-concurrent');
+    const [a, b] = await Promise.all([
+      resolveAstGrepBinary({ env: {}, distDir: dist, cacheDir, logger: new RecordingLogger() }),
+      resolveAstGrepBinary({ env: {}, distDir: dist, cacheDir, logger: new RecordingLogger() }),
+    ]);
+    assert.equal(a.path, b.path);
+    assert.equal(a.version, '0.51.1');
+    assert.equal(createHash('sha256').update(await readFile(a.path)).digest('hex'), sha);
+  });
+
+  test('a vendored binary whose sha256 does not match the manifest is rejected', { skip: `${process.platform}-${process.arch}` !== 'linux-x64' }, async () => {
+    const bad = await tree({});
+    await cp(join(dist, 'bin'), join(bad, 'bin'), { recursive: true });
+    await writeFile(
+      join(bad, 'bin', 'ast-grep.json'),
+      JSON.stringify({ version: '0.51.1', binaries: { 'linux-x64': { sha256: '0'.repeat(64), gz: 'ast-grep-linux-x64.gz' } } }),
+    );
+    const cacheDir = join(bad, 'cache');
+    await assert.rejects(
+      resolveAstGrepBinary({ env: {}, distDir: bad, cacheDir, logger: new RecordingLogger() }),
+      /does not match the sha256 recorded in .*ast-grep\.json \(expected 0{64}, got [0-9a-f]{64}\)/,
+    );
+    assert.ok(!existsSync(join(cacheDir, 'ast-grep')));
+  });
+
+  test(`${AST_GREP_ENV_VAR} wins; a wrong path is a configuration error`, async () => {
+    const viaEnv = await resolveAstGrepBinary({ env: { [AST_GREP_ENV_VAR]: AST_GREP }, distDir: dist, logger: new RecordingLogger() });
+    assert.deepEqual(viaEnv, { path: AST_GREP, version: '0.51.1', origin: 'env' });
+    await assert.rejects(
+      resolveAstGrepBinary({ env: { [AST_GREP_ENV_VAR]: join(scratch, 'nope') }, logger: new RecordingLogger() }),
+      (error: unknown) => error instanceof ConfigurationError && /ULTRA_CREATE_AST_GREP is set to .*nope, which does not exist/.test(error.message),
+    );
+  });
+
+  test('without a vendored binary: @ast-grep/cli from node_modules', async () => {
+    const resolved = await resolveAstGrepBinary({ env: {}, distDir: await tree({}), logger: new RecordingLogger() });
+    assert.equal(resolved.origin, 'node_modules');
+    assert.equal(resolved.version, '0.51.1');
+  });
+
+  test('builtinRulesDir finds rules/ from the sources and from a bundle folder', async () => {
+    assert.equal(builtinRulesDir(join(ROOT, 'src', 'scanners')), join(ROOT, 'rules'));
+    const bundle = await tree({ 'rules/sgconfig.yml': 'ruleDirs: []\n', 'index.js': '' });
+    assert.equal(builtinRulesDir(bundle), join(bundle, 'rules'));
+    assert.throws(() => builtinRulesDir(tmpdir()), /rule pack .* was not found/);
+  });
+});

@@ -1,0 +1,498 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { isMap, parseAllDocuments, parseDocument, stringify } from 'yaml';
+import type { Logger } from '../../logger.js';
+import type { RuleInfo } from '../../report/model.js';
+import { SEVERITIES, type Severity } from '../../types.js';
+import { stripAnsi } from './process.js';
+
+/**
+ * ast-grep rule files → a catalog of `RuleInfo`, and the effective configuration folders the scanner runs: one for the built-in
+ * pack (with a `tsx` copy of every TypeScript rule), one for the repository's own rules plus the `rules` input. Each rule document
+ * becomes a file of its own there, so that a document that does not parse can be left out without losing its neighbours.
+ */
+
+/** One YAML document of a rule (or util) file. */
+export interface RuleDocument {
+  /** For messages: `rules/js/eval.yml`, `rules/all.yml#2` for the second document of a file. */
+  origin: string;
+  /** The source file on disk. */
+  sourceFile: string;
+  id?: string;
+  /** As written (`typescript`, `TypeScript`, `ts`, …). */
+  language?: string;
+  /** ast-grep severity as written; `hint` when absent. */
+  astGrepSeverity: string;
+  /** The parsed document, when it parsed as a mapping. */
+  content?: Record<string, unknown>;
+  /**
+   * The document's text, preceded by as many blank lines as came before it in its file: the line numbers in ast-grep's
+   * messages are then those of the source file.
+   */
+  text: string;
+}
+
+export interface RuleSet {
+  rules: RuleDocument[];
+  utils: RuleDocument[];
+  /** sgconfig `languageGlobs`, merged. */
+  languageGlobs: Record<string, string[]>;
+  /** Names declared under `customLanguages` (never loaded: they are native libraries). */
+  customLanguages: Set<string>;
+  /** Rules with `severity: off`: not run, but their ids still replace built-in rules (that is how a repository turns one off). */
+  disabled: RuleDocument[];
+  /** Rules and files left out before ast-grep saw them, each naming its subject. */
+  warnings: string[];
+}
+
+/** A rule or util that ast-grep refused, with its reason. */
+export interface RuleExclusion {
+  doc: RuleDocument;
+  kind: 'rule' | 'util';
+  reason: string;
+}
+
+/** Suffix of the `tsx` copies of the built-in TypeScript rules; the scanner strips it from rule ids. */
+export const TSX_ID_SUFFIX = '@tsx';
+
+const AST_GREP_SEVERITY_MAP: Readonly<Record<string, Severity>> = {
+  error: 'high',
+  warning: 'medium',
+  info: 'low',
+  hint: 'info',
+};
+
+/** `metadata.severity` when it is one of ours, else mapped from ast-grep's severity (error→high, warning→medium, info→low, hint→info). */
+export function severityOf(astGrepSeverity: unknown, metadataSeverity?: unknown): Severity {
+  if (typeof metadataSeverity === 'string' && (SEVERITIES as readonly string[]).includes(metadataSeverity)) {
+    return metadataSeverity as Severity;
+  }
+  return (typeof astGrepSeverity === 'string' && AST_GREP_SEVERITY_MAP[astGrepSeverity.toLowerCase()]) || 'info';
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function asString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim().length > 0 ? value.trim() : undefined;
+}
+
+function asStringList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The rule's message with its metavariables taken out: `A credential ($NAME) is hard-coded` → `A credential is hard-coded`. */
+export function describeMessage(message: string): string {
+  return message
+    .replace(/\s*\(\s*\$+[A-Z_][A-Z0-9_]*\s*\)/g, '')
+    .replace(/\$+[A-Z_][A-Z0-9_]*(?:[.:-]\$+[A-Z_][A-Z0-9_]*)*/g, '…')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function ruleInfoOf(doc: RuleDocument): RuleInfo | undefined {
+  if (!doc.id) return undefined;
+  const content = doc.content ?? {};
+  const metadata = asRecord(content.metadata) ?? {};
+  const message = asString(content.message);
+  const note = asString(content.note);
+  const url = asString(content.url) ?? asString(metadata.url) ?? asString(metadata.references);
+  const cwe =
+    asString(metadata.cwe)?.match(/CWE-\d+/)?.[0] ?? [...(note ?? '').matchAll(/CWE-\d+/g)].map((m) => m[0]).pop();
+  const info: RuleInfo = {
+    id: doc.id,
+    source: 'ast-grep',
+    severity: severityOf(doc.astGrepSeverity, metadata.severity),
+    shortDescription: (message && describeMessage(message)) || doc.id,
+  };
+  if (note) info.fullDescription = note;
+  if (url && /^https?:\/\//.test(url)) info.helpUri = url;
+  if (cwe) info.cwe = cwe;
+  const category = asString(metadata.category);
+  if (category) info.category = category;
+  return info;
+}
+
+function isOff(doc: RuleDocument): boolean {
+  return doc.astGrepSeverity.toLowerCase() === 'off';
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/** Splits a rule file into its documents. A file the YAML parser cannot split stays one document (ast-grep will say why). */
+export async function readRuleFile(path: string, origin: string): Promise<RuleDocument[]> {
+  const text = await readFile(path, 'utf8');
+  const docs = parseAllDocuments(text, { prettyErrors: false });
+  const list = Array.isArray(docs) ? docs : [];
+  const wholeFile = (): RuleDocument[] => {
+    const id = /^id:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+    const language = /^language:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+    const severity = /^severity:\s*["']?([^\s"'#]+)/m.exec(text)?.[1];
+    return [{ origin, sourceFile: path, id, language, astGrepSeverity: severity ?? 'hint', text }];
+  };
+  if (list.some((d) => d.errors.length > 0)) return wholeFile();
+  const nonEmpty = list.filter((d) => d.contents !== null);
+  if (nonEmpty.length === 0) return [];
+  return nonEmpty.map((doc, index) => {
+    const content = asRecord(doc.toJS({ maxAliasCount: 100 }));
+    const [start = 0, , end = text.length] = doc.range;
+    const linesBefore = text.slice(0, start).split('\n').length - 1;
+    const slice = nonEmpty.length === 1 ? text : '\n'.repeat(linesBefore) + text.slice(start, end);
+    return {
+      origin: nonEmpty.length === 1 ? origin : `${origin}#${index + 1}`,
+      sourceFile: path,
+      id: content ? asString(content.id) : undefined,
+      language: content ? asString(content.language) : undefined,
+      astGrepSeverity: (content && asString(content.severity)) ?? 'hint',
+      content,
+      text: slice,
+    };
+  });
+}
+
+async function listYamlFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== '__snapshots__' && entry.name !== 'node_modules') await walk(path);
+      } else if (entry.isFile() && /\.ya?ml$/i.test(entry.name)) {
+        out.push(path);
+      }
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+interface SgConfig {
+  ruleDirs: string[];
+  utilDirs: string[];
+  languageGlobs: Record<string, string[]>;
+  customLanguages: string[];
+}
+
+async function readSgConfig(path: string): Promise<SgConfig> {
+  const parsed = asRecord(parseDocument(await readFile(path, 'utf8'), { prettyErrors: false }).toJS()) ?? {};
+  const globs: Record<string, string[]> = {};
+  for (const [language, value] of Object.entries(asRecord(parsed.languageGlobs) ?? {})) {
+    globs[language] = asStringList(value);
+  }
+  return {
+    ruleDirs: asStringList(parsed.ruleDirs),
+    utilDirs: asStringList(parsed.utilDirs),
+    languageGlobs: globs,
+    customLanguages: Object.keys(asRecord(parsed.customLanguages) ?? {}),
+  };
+}
+
+function mergeGlobs(into: Record<string, string[]>, from: Record<string, string[]>): void {
+  for (const [language, globs] of Object.entries(from)) {
+    const list = (into[language] ??= []);
+    for (const glob of globs) if (!list.includes(glob)) list.push(glob);
+  }
+}
+
+/** Inside `root`, or undefined (a config naming `../elsewhere`). */
+function within(root: string, path: string): string | undefined {
+  const full = resolve(root, path);
+  return full === resolve(root) || full.startsWith(resolve(root) + sep) ? full : undefined;
+}
+
+async function readConfigRules(configPath: string, label: string, set: RuleSet): Promise<void> {
+  const root = dirname(configPath);
+  let config: SgConfig;
+  try {
+    config = await readSgConfig(configPath);
+  } catch (error) {
+    set.warnings.push(`${label}: sgconfig.yml could not be read and its rules were not run: ${(error as Error).message}`);
+    return;
+  }
+  for (const name of config.customLanguages) set.customLanguages.add(name);
+  // Custom languages are never loaded (native code from the repository), so their globs cannot be mapped either.
+  const globs = Object.fromEntries(Object.entries(config.languageGlobs).filter(([language]) => !set.customLanguages.has(language)));
+  mergeGlobs(set.languageGlobs, globs);
+  const originOf = (file: string): string => toPosix(join(label, relative(root, file))).replace(/^\.\//, '');
+  for (const [kind, dirs] of [
+    ['rules', config.ruleDirs],
+    ['utils', config.utilDirs],
+  ] as const) {
+    for (const dir of dirs) {
+      const full = within(root, dir);
+      if (!full || !existsSync(full)) {
+        set.warnings.push(`${label}: ${kind === 'rules' ? 'ruleDirs' : 'utilDirs'} entry ${dir} does not exist.`);
+        continue;
+      }
+      for (const file of await listYamlFiles(full)) {
+        const docs = await readRuleFile(file, originOf(file));
+        if (kind === 'rules') set.rules.push(...docs);
+        else set.utils.push(...docs);
+      }
+    }
+  }
+}
+
+/** A rule-test case (`valid:`/`invalid:` snippets) found among plain rule files. */
+function isRuleTest(doc: RuleDocument): boolean {
+  const content = doc.content;
+  return content !== undefined && !('rule' in content) && ('valid' in content || 'invalid' in content);
+}
+
+function emptySet(): RuleSet {
+  return { rules: [], utils: [], languageGlobs: {}, customLanguages: new Set(), disabled: [], warnings: [] };
+}
+
+/** The built-in pack, as found in `rules/` (its `sgconfig.yml` names the folders). A pack that does not read is a bug: throws. */
+export async function loadBuiltinRules(dir: string): Promise<RuleSet> {
+  const set = emptySet();
+  await readConfigRules(join(dir, 'sgconfig.yml'), '', set);
+  if (set.warnings.length > 0) throw new Error(`The built-in rule pack in ${dir} is broken: ${set.warnings.join(' ')}`);
+  for (const doc of [...set.rules, ...set.utils]) doc.origin = `rules/${doc.origin}`;
+  const seen = new Map<string, string>();
+  for (const doc of set.rules) {
+    if (!doc.content || !doc.id) throw new Error(`The built-in rule ${doc.origin} does not parse or has no id.`);
+    const first = seen.get(doc.id);
+    if (first) throw new Error(`The built-in rules ${first} and ${doc.origin} have the same id ${doc.id}.`);
+    seen.set(doc.id, doc.origin);
+  }
+  set.rules = set.rules.filter((doc) => !isOff(doc));
+  return set;
+}
+
+/**
+ * The repository's own configuration (a folder with `sgconfig.yml`, copied from the base branch) and the `rules` input entries
+ * (folders of rule files, folders with an `sgconfig.yml`, an `sgconfig.yml`, or single rule files), in that order. Rules without
+ * an id and later duplicates of an id are left out here, with a warning.
+ */
+export async function loadThirdPartyRules(repoConfigDir: string | undefined, extraSources: readonly string[], logger: Logger): Promise<RuleSet> {
+  const set = emptySet();
+  if (repoConfigDir) {
+    const configPath = ['sgconfig.yml', 'sgconfig.yaml'].map((n) => join(repoConfigDir, n)).find((p) => existsSync(p));
+    if (configPath) await readConfigRules(configPath, '', set);
+    else set.warnings.push(`The repository's ast-grep config folder ${repoConfigDir} has no sgconfig.yml; its rules were not run.`);
+  }
+  for (const source of extraSources) {
+    const label = basename(source);
+    let info;
+    try {
+      info = await stat(source);
+    } catch {
+      set.warnings.push(`rules: ${source} does not exist.`);
+      continue;
+    }
+    if (info.isDirectory()) {
+      const configPath = ['sgconfig.yml', 'sgconfig.yaml'].map((n) => join(source, n)).find((p) => existsSync(p));
+      if (configPath) {
+        await readConfigRules(configPath, label, set);
+        continue;
+      }
+      for (const file of await listYamlFiles(source)) {
+        const docs = await readRuleFile(file, toPosix(join(label, relative(source, file))));
+        for (const doc of docs) {
+          if (isRuleTest(doc)) logger.debug(`ast-grep: ${doc.origin} is a rule test, not a rule; skipped.`);
+          else set.rules.push(doc);
+        }
+      }
+    } else if (/^sgconfig\.ya?ml$/i.test(label)) {
+      await readConfigRules(source, basename(dirname(source)), set);
+    } else {
+      set.rules.push(...(await readRuleFile(source, label)));
+    }
+  }
+
+  const seen = new Map<string, string>();
+  const kept: RuleDocument[] = [];
+  for (const doc of set.rules) {
+    if (doc.content && !doc.id) {
+      set.warnings.push(`The ast-grep rule in ${doc.origin} has no id and was not run.`);
+      continue;
+    }
+    if (doc.id) {
+      const first = seen.get(doc.id);
+      if (first) {
+        set.warnings.push(`The ast-grep rule ${doc.id} (${doc.origin}) was not run: its id is already used by ${first}.`);
+        continue;
+      }
+      seen.set(doc.id, doc.origin);
+    }
+    if (isOff(doc)) set.disabled.push(doc);
+    else kept.push(doc);
+  }
+  set.rules = kept;
+  const seenUtils = new Map<string, string>();
+  set.utils = set.utils.filter((doc) => {
+    const first = doc.id ? seenUtils.get(doc.id) : undefined;
+    if (doc.id && first) {
+      set.warnings.push(`The ast-grep util ${doc.id} (${doc.origin}) was not loaded: its id is already used by ${first}.`);
+      return false;
+    }
+    if (doc.id) seenUtils.set(doc.id, doc.origin);
+    return true;
+  });
+  return set;
+}
+
+/** The built-in catalog entry of every rule that runs (tsx copies are not listed: they report under the original id). */
+export function catalogOf(rules: readonly RuleDocument[]): RuleInfo[] {
+  const byId = new Map<string, RuleInfo>();
+  for (const doc of rules) {
+    const info = ruleInfoOf(doc);
+    if (info && !byId.has(info.id)) byId.set(info.id, info);
+  }
+  return [...byId.values()];
+}
+
+function isTypeScript(language: string | undefined): boolean {
+  return language !== undefined && ['typescript', 'ts'].includes(language.toLowerCase());
+}
+
+/** A `language: tsx` copy of a TypeScript rule, id `<id>@tsx`: .tsx/.jsx files are parsed by the tsx grammar, not typescript. */
+export function tsxCopyOf(doc: RuleDocument): RuleDocument {
+  const id = `${doc.id ?? ''}${TSX_ID_SUFFIX}`;
+  // Rewriting the two top-level lines keeps the text (and line numbers) as written, and is much cheaper than a YAML round trip.
+  const idLine = /^id:[ \t]*\S.*$/gm;
+  const languageLine = /^language:[ \t]*\S.*$/gm;
+  let text: string;
+  if ((doc.text.match(idLine)?.length ?? 0) === 1 && (doc.text.match(languageLine)?.length ?? 0) === 1) {
+    text = doc.text.replace(idLine, `id: ${JSON.stringify(id)}`).replace(languageLine, 'language: tsx');
+  } else {
+    const yaml = parseDocument(doc.text);
+    yaml.set('id', id);
+    yaml.set('language', 'tsx');
+    text = String(yaml);
+  }
+  return { ...doc, origin: `${doc.origin} (tsx copy)`, id, language: 'tsx', text };
+}
+
+/** A prepared configuration folder: `sgconfig.yml`, `rules/`, `utils/`. */
+export interface EffectiveConfig {
+  dir: string;
+  configPath: string;
+  rules: RuleDocument[];
+  utils: RuleDocument[];
+  languageGlobs: Record<string, string[]>;
+  /** Written file → the document it holds, to name the rule in ast-grep's messages. */
+  byFile: Map<string, RuleDocument>;
+}
+
+function fileStem(doc: RuleDocument, index: number): string {
+  const name = basename(doc.sourceFile).replace(/\.ya?ml$/i, '').replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 60);
+  const docNumber = /#(\d+)$/.exec(doc.origin)?.[1];
+  return `${String(index + 1).padStart(4, '0')}-${name}${docNumber ? `-${docNumber}` : ''}${doc.language === 'tsx' && doc.id?.endsWith(TSX_ID_SUFFIX) ? '-tsx' : ''}.yml`;
+}
+
+/** Writes `dir/sgconfig.yml` and one file per rule and util document. `utilsDir` reuses an existing folder of utils. */
+export async function writeEffectiveConfig(
+  dir: string,
+  rules: readonly RuleDocument[],
+  utils: readonly RuleDocument[],
+  languageGlobs: Record<string, string[]>,
+  options: { utilsDir?: string } = {},
+): Promise<EffectiveConfig> {
+  const rulesDir = join(dir, 'rules');
+  await mkdir(rulesDir, { recursive: true });
+  const byFile = new Map<string, RuleDocument>();
+  await Promise.all(
+    rules.map(async (doc, index) => {
+      const file = join(rulesDir, fileStem(doc, index));
+      byFile.set(file, doc);
+      await writeFile(file, doc.text);
+    }),
+  );
+  let utilsDir = options.utilsDir;
+  if (!utilsDir && utils.length > 0) {
+    utilsDir = join(dir, 'utils');
+    await mkdir(utilsDir, { recursive: true });
+    await Promise.all(
+      utils.map(async (doc, index) => {
+        const file = join(utilsDir as string, fileStem(doc, index));
+        byFile.set(file, doc);
+        await writeFile(file, doc.text);
+      }),
+    );
+  }
+  const config: Record<string, unknown> = { ruleDirs: ['rules'] };
+  if (utilsDir) config.utilDirs = [utilsDir];
+  if (Object.keys(languageGlobs).length > 0) config.languageGlobs = languageGlobs;
+  const configPath = join(dir, 'sgconfig.yml');
+  await writeFile(configPath, stringify(config));
+  return { dir, configPath, rules: [...rules], utils: [...utils], languageGlobs, byFile };
+}
+
+/**
+ * The built-in pack as it runs: its rules, a tsx copy of every TypeScript rule, its utils, its `languageGlobs` plus `*.jsx` → tsx
+ * (ast-grep reads .jsx as JavaScript otherwise, which no built-in rule targets). Rules whose id the repository redefines are left
+ * out: the repository's version runs instead.
+ */
+export async function prepareBuiltinConfig(dir: string, pack: RuleSet, overridden: ReadonlySet<string>): Promise<EffectiveConfig> {
+  const rules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
+  const copies = rules.filter((doc) => isTypeScript(doc.language)).map(tsxCopyOf);
+  const globs: Record<string, string[]> = structuredClone(pack.languageGlobs);
+  const mapped = Object.values(globs).flat();
+  if (!mapped.includes('*.jsx')) mergeGlobs(globs, { tsx: ['*.jsx'] });
+  return writeEffectiveConfig(dir, [...rules, ...copies], pack.utils, globs);
+}
+
+/** ast-grep's explanation of a config error, ANSI stripped, in one line. */
+export function configErrorReason(stderr: string): string {
+  const lines = stripAnsi(stderr)
+    .split(/\r?\n/)
+    .map((l) => l.trimEnd());
+  const arrows = lines.map((l, i) => ({ l, i })).filter(({ l }) => l.includes('╰▻'));
+  const last = arrows[arrows.length - 1];
+  if (last) {
+    let reason = last.l.slice(last.l.indexOf('╰▻') + 2).trim();
+    if (reason.endsWith(':')) {
+      const detail = lines
+        .slice(last.i + 1)
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0 && !/^[\^|]/.test(l))
+        .pop();
+      if (detail) reason = `${reason} ${detail.replace(/^error:\s*/, '')}`;
+    }
+    return reason;
+  }
+  const errorIndex = lines.findIndex((l) => l.startsWith('Error:'));
+  if (errorIndex >= 0) {
+    const causedBy = lines.findIndex((l, i) => i > errorIndex && /^Caused by:?$/.test(l.trim()));
+    const cause = causedBy >= 0 ? lines.slice(causedBy + 1).find((l) => l.trim().length > 0)?.trim() : undefined;
+    return cause ?? (lines[errorIndex] ?? '').replace(/^Error:\s*/, '').replace(/^error:\s*/, '');
+  }
+  return lines.find((l) => l.trim().length > 0)?.trim() ?? 'ast-grep exited with an error and printed nothing';
+}
+
+/** A clearer reason for the errors whose wording names Rust types. */
+export function explainRuleError(doc: RuleDocument, reason: string, customLanguages: ReadonlySet<string>): string {
+  if (/untagged enum SgLang|unknown variant .* SgLang/.test(reason) && doc.language) {
+    return customLanguages.has(doc.language)
+      ? `custom language \`${doc.language}\` is not supported (native parser libraries from a repository are never loaded)`
+      : `unknown language \`${doc.language}\``;
+  }
+  return reason;
+}
+
+/** Replaces the temporary file names in an ast-grep message by the rules' origins. */
+export function withOrigins(message: string, config: EffectiveConfig): string {
+  let out = message;
+  for (const [file, doc] of config.byFile) out = out.split(file).join(doc.origin);
+  return out;
+}
+
+/** The document named by a `Cannot parse rule <file>` message, if any. */
+export function blamedDocument(stderr: string, config: EffectiveConfig): RuleDocument | undefined {
+  const clean = stripAnsi(stderr);
+  for (const [file, doc] of config.byFile) if (clean.includes(file)) return doc;
+  return undefined;
+}

@@ -1,0 +1,551 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { getErrorMessage } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import { redactSecrets } from '../../redact.js';
+import type { RuleInfo } from '../../report/model.js';
+import type { Finding, ScanReport, ScanStatus } from '../../types.js';
+import { runAstGrep } from './process.js';
+import {
+  blamedDocument,
+  catalogOf,
+  configErrorReason,
+  explainRuleError,
+  loadBuiltinRules,
+  loadThirdPartyRules,
+  prepareBuiltinConfig,
+  severityOf,
+  TSX_ID_SUFFIX,
+  withOrigins,
+  writeEffectiveConfig,
+  type EffectiveConfig,
+  type RuleExclusion,
+  type RuleSet,
+} from './rules.js';
+import { findBrokenRules, isSuccessfulExit } from './validate.js';
+
+export interface AstGrepScanInput {
+  binary: string;
+  /** The head-side content of the files, at their repository paths. */
+  workDir: string;
+  /** Paths relative to `workDir`, forward slashes. */
+  files: string[];
+  /** The built-in pack (`rules/` with its sgconfig.yml); see `builtinRulesDir`. */
+  builtinRulesDir: string;
+  /** The repository's own config: a folder with `sgconfig.yml` and the folders it names (read from the base branch). */
+  repoConfigDir?: string;
+  /** The `rules` input: folders of rule files, folders with an `sgconfig.yml`, `sgconfig.yml` files or single rule files. */
+  extraRuleSources: string[];
+  logger: Logger;
+  /** For the whole scan, all ast-grep processes together; default 5 minutes. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Where the scanner's scratch folder goes (removed at the end); default the OS temp folder. */
+  tempDir?: string;
+}
+
+export interface AstGrepScanResult {
+  report: ScanReport;
+  /** The rules that ran (built-in and third-party), for SARIF and notes. */
+  rules: RuleInfo[];
+}
+
+export const DEFAULT_SCAN_TIMEOUT_MS = 5 * 60_000;
+/** Command lines are limited (ARG_MAX, 32 K on Windows); files are passed in chunks of at most this many bytes. */
+const MAX_ARG_BYTES = 100_000;
+/** Per ast-grep process while looking for the rules that do not load. */
+const VALIDATION_TIMEOUT_MS = 30_000;
+
+const SCAN_FLAGS = [
+  '--json=stream',
+  '--include-metadata',
+  // sgconfig.yml may name native parser libraries: never load code from the repository.
+  '--custom-languages',
+  'ignore',
+  '--color',
+  'never',
+  // per-file lines on stderr: which files a rule applied to, which were skipped and why
+  '--inspect',
+  'entity',
+];
+
+/** One line of `ast-grep scan --json=stream` (the fields we read). */
+export interface AstGrepMatch {
+  ruleId: string;
+  severity?: string;
+  message?: string;
+  note?: string | null;
+  file: string;
+  range: { start: { line: number; column: number }; end: { line: number; column: number } };
+  text: string;
+  lines: string;
+  charCount?: { leading: number; trailing: number };
+  replacement?: string;
+  metadata?: Record<string, unknown> | null;
+}
+
+function isMatch(value: unknown): value is AstGrepMatch {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Partial<AstGrepMatch>;
+  const pos = (p: unknown): boolean =>
+    typeof p === 'object' && p !== null && typeof (p as { line?: unknown }).line === 'number' && typeof (p as { column?: unknown }).column === 'number';
+  return (
+    typeof m.ruleId === 'string' &&
+    typeof m.file === 'string' &&
+    typeof m.text === 'string' &&
+    typeof m.lines === 'string' &&
+    typeof m.range === 'object' &&
+    m.range !== null &&
+    pos(m.range.start) &&
+    pos(m.range.end)
+  );
+}
+
+/** `lines` minus its last line: the match ended at the start of that line, which it does not cover. */
+function withoutLastLine(text: string): string {
+  const cut = text.lastIndexOf('\n');
+  return cut < 0 ? text : text.slice(0, cut);
+}
+
+function normalizeEol(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(/\r$/, '');
+}
+
+/**
+ * One ast-grep match → a Finding. Lines are 1-based; a match that ends at column 0 of a later line (a node that takes the line
+ * break) ends on the line before. Columns are 1-based UTF-16 code units with an exclusive end, as in SARIF and JavaScript strings
+ * (ast-grep counts Unicode scalar values). `fix.replacementLines` is the text of startLine..endLine with the fix applied, built
+ * from `lines` and `charCount` (also in scalar values); it is left out when the match cannot be laid over `lines` exactly, or when
+ * redaction changed it (a suggestion must not contain «redacted»).
+ */
+export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: RuleInfo | undefined): Finding {
+  const { start, end } = match.range;
+  const chars = Array.from(match.lines);
+  const leading = match.charCount?.leading;
+  const trailing = match.charCount?.trailing;
+  const fits =
+    leading !== undefined &&
+    trailing !== undefined &&
+    leading >= 0 &&
+    trailing >= 0 &&
+    leading + trailing <= chars.length &&
+    chars.slice(leading, chars.length - trailing).join('') === match.text;
+  const prefix = fits ? chars.slice(0, leading).join('') : undefined;
+  const suffix = fits ? chars.slice(chars.length - (trailing ?? 0)).join('') : undefined;
+
+  const endsAtLineStart = end.column === 0 && end.line > start.line;
+  const startLine = start.line + 1;
+  const endLine = endsAtLineStart ? end.line : end.line + 1;
+  const covered = normalizeEol(endsAtLineStart ? withoutLastLine(match.lines) : match.lines);
+
+  const startColumn = prefix !== undefined ? prefix.length + 1 : start.column + 1;
+  let endColumn: number;
+  if (endsAtLineStart) endColumn = (covered.split('\n').pop() ?? '').length + 1;
+  else if (prefix === undefined) endColumn = end.column + 1;
+  else if (start.line === end.line) endColumn = prefix.length + match.text.length + 1;
+  else endColumn = match.text.slice(match.text.lastIndexOf('\n') + 1).length + 1;
+
+  const metadata = match.metadata ?? undefined;
+  const finding: Finding = {
+    ruleId,
+    source: 'ast-grep',
+    severity: rule?.severity ?? severityOf(match.severity, metadata?.severity),
+    path: match.file.replace(/\\/g, '/').replace(/^\.\//, ''),
+    startLine,
+    endLine,
+    startColumn,
+    endColumn,
+    message: redactSecrets(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
+    evidence: redactSecrets(covered),
+    fingerprint: '',
+  };
+  const note = typeof match.note === 'string' && match.note.trim() ? match.note.trim() : rule?.fullDescription;
+  if (note) finding.note = note;
+  if (rule?.helpUri) finding.helpUri = rule.helpUri;
+
+  if (typeof match.replacement === 'string') {
+    const replacement = redactSecrets(match.replacement);
+    finding.fix = { replacement };
+    if (prefix !== undefined && suffix !== undefined) {
+      let lines: string | undefined = prefix + match.replacement + suffix;
+      if (endsAtLineStart) {
+        // the match took the line break: whole lines only if the replacement gives one back
+        const joined = prefix + match.replacement;
+        lines = /\r?\n$/.test(joined) ? joined.replace(/\r?\n$/, '') : undefined;
+      }
+      if (lines !== undefined) {
+        const normalized = normalizeEol(lines);
+        if (redactSecrets(normalized) === normalized && replacement === match.replacement) finding.fix.replacementLines = normalized;
+      }
+    }
+  }
+  return finding;
+}
+
+/** Splits `files` so that no ast-grep command line carries more than `maxBytes` of paths. */
+export function chunkFiles(files: readonly string[], maxBytes = MAX_ARG_BYTES): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    const size = Buffer.byteLength(file) + 1;
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(file);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+const SKIP_REASONS: Readonly<Record<string, string>> = {
+  invalidUtf8: 'it is not valid UTF-8',
+};
+
+function duration(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s` : `${Math.round(ms / 1000)} s`;
+}
+
+/** What the ast-grep processes of one scan produced. */
+interface Collected {
+  findings: Finding[];
+  /** Files at least one rule applied to. */
+  scanned: Set<string>;
+  /** Files ast-grep skipped, with its reason. */
+  skipped: Map<string, string>;
+  sawInspect: boolean;
+  /** Output lines that were not JSON matches. */
+  badLines: string[];
+}
+
+function newCollected(): Collected {
+  return { findings: [], scanned: new Set(), skipped: new Map(), sawInspect: false, badLines: [] };
+}
+
+function mergeCollected(into: Collected, from: Collected): void {
+  into.findings.push(...from.findings);
+  for (const file of from.scanned) into.scanned.add(file);
+  for (const [file, reason] of from.skipped) into.skipped.set(file, reason);
+  into.sawInspect ||= from.sawInspect;
+  into.badLines.push(...from.badLines);
+}
+
+/** A file of ours ast-grep could not open: `ERROR: src/a.js: No such file or directory (os error 2)` (paths may contain ": "). */
+function unreadableFile(line: string, chunk: ReadonlySet<string>): { path: string; reason: string } | undefined {
+  if (!line.startsWith('ERROR: ')) return undefined;
+  const rest = line.slice('ERROR: '.length);
+  for (let i = rest.indexOf(': '); i >= 0; i = rest.indexOf(': ', i + 1)) {
+    const path = rest.slice(0, i).replace(/\\/g, '/');
+    if (chunk.has(path)) return { path, reason: rest.slice(i + 2).trim() || 'unreadable' };
+  }
+  return undefined;
+}
+
+const INSPECT_FILE = /^sg: entity\|file\|(.*): (?:language=[^,]*,appliedRuleCount=(\d+)|skipped=(.*))$/;
+
+type RunOutcome =
+  | { kind: 'ok' }
+  /** The first chunk failed before printing anything: the configuration did not load. */
+  | { kind: 'config-error'; reason: string; stderr: string }
+  | { kind: 'failed'; reason: string; fatal: boolean };
+
+interface RunContext {
+  input: AstGrepScanInput;
+  chunks: string[][];
+  deadline: number;
+  timeoutMs: number;
+  fileCount: number;
+}
+
+function describeChunk(context: RunContext, index: number): string {
+  if (context.chunks.length === 1) return `${context.fileCount} file(s)`;
+  const before = context.chunks.slice(0, index).reduce((n, c) => n + c.length, 0);
+  return `files ${before + 1}–${before + (context.chunks[index]?.length ?? 0)} of ${context.fileCount}`;
+}
+
+/** Runs one configuration over every chunk, in order; matches go to `collected`. */
+async function runConfig(
+  context: RunContext,
+  config: EffectiveConfig,
+  label: string,
+  catalog: ReadonlyMap<string, RuleInfo>,
+  stripTsx: boolean,
+  collected: Collected,
+): Promise<RunOutcome> {
+  const { input } = context;
+  for (const [index, chunk] of context.chunks.entries()) {
+    const remaining = context.deadline - Date.now();
+    const timeoutReason = `ast-grep did not finish within the scan time limit of ${duration(context.timeoutMs)} (running the ${label} on ${describeChunk(context, index)}); it was stopped.`;
+    if (remaining <= 0) return { kind: 'failed', reason: timeoutReason, fatal: true };
+    let matches = 0;
+    const chunkSet = new Set(chunk);
+    const run = await runAstGrep({
+      binary: input.binary,
+      args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...chunk],
+      cwd: input.workDir,
+      timeoutMs: remaining,
+      signal: input.signal,
+      onStdoutLine: (line) => {
+        if (line.trim() === '') return;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          parsed = undefined;
+        }
+        if (!isMatch(parsed)) {
+          collected.badLines.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
+          return;
+        }
+        matches++;
+        const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
+        collected.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
+      },
+      onStderrLine: (line) => {
+        const unreadable = unreadableFile(line, chunkSet);
+        if (unreadable) {
+          collected.skipped.set(unreadable.path, unreadable.reason);
+          return;
+        }
+        const file = INSPECT_FILE.exec(line);
+        if (!file) return;
+        collected.sawInspect = true;
+        const path = (file[1] ?? '').replace(/\\/g, '/');
+        if (file[3] !== undefined) collected.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
+        else if (Number(file[2]) > 0) collected.scanned.add(path);
+      },
+    });
+    input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
+    if (run.spawnError) {
+      return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
+    }
+    if (run.timedOut) return { kind: 'failed', reason: timeoutReason, fatal: true };
+    if (run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+    if (!isSuccessfulExit(run.exitCode, run.stderr)) {
+      const reason = withOrigins(configErrorReason(run.stderr), config);
+      if (index === 0 && matches === 0) return { kind: 'config-error', reason, stderr: run.stderr };
+      return {
+        kind: 'failed',
+        reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
+        fatal: false,
+      };
+    }
+  }
+  return { kind: 'ok' };
+}
+
+function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      a.path.localeCompare(b.path) ||
+      a.startLine - b.startLine ||
+      (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.endLine - b.endLine,
+  );
+}
+
+/**
+ * Scans `files` with the built-in pack and, in a second ast-grep process running at the same time, with the repository's own rules
+ * and the `rules` input (separate configurations, so the pack's `languageGlobs` never change how the repository's rules see its
+ * files). A third-party rule that ast-grep refuses is named in the warnings with ast-grep's reason and the others still run
+ * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
+ * scan `failed`. Never throws for those: the report says what happened.
+ */
+export async function runAstGrepScan(rawInput: AstGrepScanInput): Promise<AstGrepScanResult> {
+  const started = Date.now();
+  // ast-grep runs in workDir: relative paths of ours must not be read from there.
+  const input: AstGrepScanInput = {
+    ...rawInput,
+    binary: /[\\/]/.test(rawInput.binary) ? resolve(rawInput.binary) : rawInput.binary,
+    workDir: resolve(rawInput.workDir),
+    builtinRulesDir: resolve(rawInput.builtinRulesDir),
+    repoConfigDir: rawInput.repoConfigDir === undefined ? undefined : resolve(rawInput.repoConfigDir),
+    extraRuleSources: rawInput.extraRuleSources.map((source) => resolve(source)),
+  };
+  const files = [...new Set(rawInput.files.map((f) => f.replace(/\\/g, '/').replace(/^\.\//, '')))].filter((f) => f.length > 0);
+  if (files.length === 0) {
+    return {
+      report: { scanner: 'ast-grep', status: 'ok', findings: [], durationMs: 0, filesScanned: 0, rulesRun: 0, warnings: [] },
+      rules: [],
+    };
+  }
+  const scratch = await mkdtemp(join(input.tempDir ?? tmpdir(), 'ultra-create-ast-grep-'));
+  try {
+    return await scan(input, files, scratch, started);
+  } finally {
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+async function scan(input: AstGrepScanInput, files: string[], scratch: string, started: number): Promise<AstGrepScanResult> {
+  const { logger } = input;
+  const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
+  const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileCount: files.length };
+  const warnings: string[] = [];
+  const collected = newCollected();
+  const report = (status: ScanStatus, reason: string | undefined, rulesRun: number, rules: RuleInfo[]): AstGrepScanResult => {
+    const filesScanned = collected.sawInspect ? collected.scanned.size : status === 'failed' ? 0 : files.length;
+    const scanReport: ScanReport = {
+      scanner: 'ast-grep',
+      status,
+      findings: sortFindings(collected.findings),
+      durationMs: Date.now() - started,
+      filesScanned,
+      rulesRun,
+      warnings,
+    };
+    if (reason) scanReport.reason = reason;
+    return { report: scanReport, rules };
+  };
+
+  let pack: RuleSet;
+  try {
+    pack = await loadBuiltinRules(input.builtinRulesDir);
+  } catch (error) {
+    const reason = `The built-in ast-grep rule pack could not be read (a bug in ultra-create/action): ${getErrorMessage(error)}`;
+    logger.error(reason);
+    return report('failed', reason, 0, []);
+  }
+  const third = await loadThirdPartyRules(input.repoConfigDir, input.extraRuleSources, logger);
+  warnings.push(...third.warnings);
+
+  // A repository rule with a built-in rule's id replaces it (severity: off turns it off).
+  const builtinIds = new Set(pack.rules.map((r) => r.id));
+  const overridden = new Set<string>();
+  for (const doc of [...third.rules, ...third.disabled]) {
+    if (doc.id && builtinIds.has(doc.id) && !overridden.has(doc.id)) {
+      overridden.add(doc.id);
+      logger.info(`ast-grep: ${doc.origin} redefines the built-in rule ${doc.id}; the repository's version is used.`);
+    }
+  }
+  const builtinConfig = await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden);
+  const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
+  const builtinCatalog = catalogOf(builtinRules);
+
+  const runBuiltin = async (): Promise<RunOutcome> => {
+    const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
+    const outcome = await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected);
+    if (outcome.kind === 'config-error') {
+      const blamed = blamedDocument(outcome.stderr, builtinConfig);
+      return {
+        kind: 'failed',
+        reason: `The built-in ast-grep rule pack does not load — a bug in ultra-create/action, please report it: ${blamed ? `${blamed.origin}: ` : ''}${outcome.reason}`,
+        fatal: true,
+      };
+    }
+    return outcome;
+  };
+
+  /** The third-party rules that ran, after leaving out the ones ast-grep refused. */
+  let thirdPartyLoaded: RuleInfo[] = [];
+  let thirdPartyRuleCount = 0;
+  const runThirdParty = async (): Promise<RunOutcome> => {
+    if (third.rules.length === 0) return { kind: 'ok' };
+    let languageGlobs = third.languageGlobs;
+    let config = await writeEffectiveConfig(join(scratch, 'third-party'), third.rules, third.utils, languageGlobs);
+    const excluded: RuleExclusion[] = [];
+    for (let attempt = 0; ; attempt++) {
+      const attemptCollected = newCollected();
+      const catalog = new Map(catalogOf(config.rules).map((r) => [r.id, r]));
+      const outcome = await runConfig(context, config, 'repository rules', catalog, false, attemptCollected);
+      if (outcome.kind === 'ok' || (outcome.kind === 'failed' && !outcome.fatal)) mergeCollected(collected, attemptCollected);
+      if (outcome.kind === 'ok') {
+        thirdPartyLoaded = catalogOf(config.rules);
+        thirdPartyRuleCount = config.rules.length;
+        break;
+      }
+      if (outcome.kind === 'failed') {
+        if (!outcome.fatal) warnings.push(`The repository's ast-grep rules did not complete: ${outcome.reason}`);
+        return outcome.fatal ? outcome : { kind: 'ok' };
+      }
+      // The configuration did not load: find the rules that do not, leave them out, run again.
+      const found: RuleExclusion[] = [];
+      let globsChanged = false;
+      if (attempt === 0) {
+        const broken = await findBrokenRules(config, {
+          binary: input.binary,
+          scratchDir: join(scratch, 'validate'),
+          timeoutMs: Math.max(1000, Math.min(VALIDATION_TIMEOUT_MS, context.deadline - Date.now())),
+          signal: input.signal,
+          customLanguages: third.customLanguages,
+        });
+        found.push(...broken.exclusions);
+        if (broken.globProblems.length > 0) {
+          warnings.push(...broken.globProblems.map((problem) => `The repository's ast-grep ${problem}`));
+          languageGlobs = broken.languageGlobs;
+          globsChanged = true;
+        }
+      } else {
+        const blamed = blamedDocument(outcome.stderr, config);
+        if (blamed) {
+          const kind = config.utils.includes(blamed) ? 'util' : 'rule';
+          found.push({ doc: blamed, kind, reason: explainRuleError(blamed, outcome.reason, third.customLanguages) });
+        }
+      }
+      if (input.signal?.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+      if (Date.now() >= context.deadline) {
+        return {
+          kind: 'failed',
+          reason: `ast-grep did not finish within the scan time limit of ${duration(timeoutMs)} (while checking which repository rules load); it was stopped.`,
+          fatal: true,
+        };
+      }
+      if ((found.length === 0 && !globsChanged) || attempt >= 3) {
+        warnings.push(`The repository's ast-grep rules could not be loaded and none of them ran: ${outcome.reason}`);
+        return { kind: 'ok' };
+      }
+      excluded.push(...found);
+      for (const { doc, kind, reason } of found) {
+        const name = doc.id ? `${kind} ${doc.id} (${doc.origin})` : `${kind} in ${doc.origin}`;
+        warnings.push(`The ast-grep ${name} was not ${kind === 'util' ? 'loaded' : 'run'}: ${reason}`);
+      }
+      const out = new Set(excluded.map((e) => e.doc));
+      const rules = config.rules.filter((d) => !out.has(d));
+      const utils = config.utils.filter((d) => !out.has(d));
+      if (rules.length === 0) return { kind: 'ok' };
+      config = await writeEffectiveConfig(join(scratch, `third-party-${attempt + 1}`), rules, utils, languageGlobs);
+    }
+    return { kind: 'ok' };
+  };
+
+  const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
+
+  for (const file of [...collected.skipped.keys()].sort()) {
+    warnings.push(`ast-grep skipped ${file}: ${collected.skipped.get(file)}.`);
+  }
+  if (collected.badLines.length > 0) {
+    for (const line of collected.badLines.slice(0, 5)) warnings.push(`ast-grep printed a line that is not a JSON match: ${line}`);
+    if (collected.badLines.length > 5) warnings.push(`… and ${collected.badLines.length - 5} more such line(s).`);
+  }
+  for (const warning of warnings) logger.warning(warning);
+
+  const builtinRan = builtinOutcome.kind === 'ok';
+  const rulesRun = (builtinRan ? builtinRules.length : 0) + thirdPartyRuleCount;
+  const rules = [...(builtinRan ? builtinCatalog : []), ...thirdPartyLoaded];
+  const failure = [builtinOutcome, thirdOutcome].find((o): o is Extract<RunOutcome, { kind: 'failed' }> => o.kind === 'failed');
+  if (failure) {
+    logger.error(failure.reason);
+    return report('failed', failure.reason, rulesRun, rules);
+  }
+  const result = report(warnings.length > 0 ? 'degraded' : 'ok', degradedReason(warnings, collected), rulesRun, rules);
+  logger.info(
+    `ast-grep: ${result.report.findings.length} finding(s); ${result.report.filesScanned} of ${files.length} file(s) scanned with ${rulesRun} rule(s) in ${result.report.durationMs} ms.`,
+  );
+  return result;
+}
+
+function degradedReason(warnings: readonly string[], collected: Collected): string | undefined {
+  if (warnings.length === 0) return undefined;
+  const parts: string[] = [];
+  const rulesNotRun = warnings.filter((w) => /^The ast-grep (rule|util)\b.* was not (run|loaded)/.test(w)).length;
+  if (rulesNotRun > 0) parts.push(`${rulesNotRun} third-party rule(s) or util(s) were not run`);
+  if (collected.skipped.size > 0) parts.push(`${collected.skipped.size} file(s) could not be scanned`);
+  const other = warnings.length - rulesNotRun - collected.skipped.size;
+  if (other > 0) parts.push(`${other} other problem(s)`);
+  return `ast-grep ran with problems: ${parts.join('; ')} (see the warnings).`;
+}
