@@ -1,0 +1,179 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLocalGitChangeSource, resolveLocalRevisions } from '../collect/source.js';
+import { resolveConfig } from '../config/load.js';
+import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
+import { ConsoleLogger, type Logger } from '../logger.js';
+import { analyzeChange, buildReviewReport, TOOL } from '../pipeline.js';
+import { renderFindingsMarkdown } from '../report/markdown.js';
+import { buildSarif, serializeSarif } from '../report/sarif.js';
+import { renderJson, renderText } from '../report/text.js';
+import { createScanners } from '../scanners/registry.js';
+
+export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Exit codes: what scripts and CI jobs branch on. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, error: 3 } as const;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+const USAGE = `Usage: ultra-create review [options]
+
+Reviews the change between two commits of a local git repository, like the action does on a pull request.
+
+Options:
+  --repo DIR          repository to review (default: the current directory)
+  --base REF          base of the change; the review covers base...head (default: the upstream branch's merge base, else HEAD~1)
+  --head REF          head of the change (default: HEAD)
+  --format FORMAT     ${FORMATS.join(' | ')} (default: text)
+  --config FILE       configuration file (default: .github/ultra-create.yml at the base commit)
+  --fail-on SEVERITY  none | info | low | medium | high | critical: exit 1 when a finding is at or above it
+  --filter-mode MODE  added | diff_context | file | nofilter
+  --scanners LIST     comma-separated: ast-grep, ramparts, tests
+  --rules PATH        extra ast-grep rule folder or sgconfig.yml (repeatable)
+  --verbose           debug output on stderr
+  --quiet             no progress output
+  -h, --help          this help
+  --version           print the version
+
+Exit codes: 0 no finding at or above fail-on, 1 findings at or above fail-on, 2 usage or configuration error, 3 other error.`;
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        repo: { type: 'string' },
+        base: { type: 'string' },
+        head: { type: 'string' },
+        format: { type: 'string' },
+        config: { type: 'string' },
+        'fail-on': { type: 'string' },
+        'filter-mode': { type: 'string' },
+        scanners: { type: 'string' },
+        rules: { type: 'string', multiple: true },
+        verbose: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    io.stderr.write(`ultra-create: ${getErrorMessage(error)}\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return EXIT.ok;
+  }
+  if (values.version) {
+    io.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
+    return EXIT.ok;
+  }
+  const [command, ...extra] = positionals;
+  if (command !== 'review' || extra.length > 0) {
+    io.stderr.write(`ultra-create: expected the command 'review'${command ? `, got '${[command, ...extra].join(' ')}'` : ''}.\n\n${USAGE}\n`);
+    return EXIT.usage;
+  }
+  const format = (values.format ?? 'text') as Format;
+  if (!FORMATS.includes(format)) {
+    io.stderr.write(`ultra-create: invalid --format '${values.format}': allowed values are ${FORMATS.join(', ')}.\n`);
+    return EXIT.usage;
+  }
+
+  const logger = new ConsoleLogger({
+    verbose: values.verbose,
+    quiet: values.quiet || !io.stderr.isTTY,
+    stream: io.stderr,
+  });
+  const repoDir = resolve(io.cwd, values.repo ?? '.');
+  let tempDir: string | undefined;
+  try {
+    const revisions = await resolveLocalRevisions(repoDir, values.base, values.head ?? 'HEAD').catch((error: unknown) => {
+      throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
+    });
+    logger.info(`Reviewing ${revisions.baseLabel}...${values.head ?? 'HEAD'} (${revisions.baseSha.slice(0, 7)}..${revisions.headSha.slice(0, 7)}) in ${repoDir}`);
+    const source = createLocalGitChangeSource(repoDir, revisions);
+    const config = await loadCliConfig(values, source.readBaseFile.bind(source), io.cwd, logger);
+    tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
+    const analysis = await analyzeChange({
+      source,
+      config,
+      scanners: createScanners(config),
+      logger,
+      tempDir,
+      checkoutDir: repoDir,
+    });
+    const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
+    io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
+    return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
+  } catch (error) {
+    return reportError(error, logger, io);
+  } finally {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+function render(report: Parameters<typeof renderText>[0], format: Format, color: boolean): string {
+  switch (format) {
+    case 'text':
+      return renderText(report, { color });
+    case 'markdown':
+      return renderFindingsMarkdown(report);
+    case 'json':
+      return renderJson(report);
+    case 'sarif':
+      return serializeSarif(buildSarif(report));
+  }
+}
+
+async function loadCliConfig(
+  values: { config?: string; 'fail-on'?: string; 'filter-mode'?: string; scanners?: string; rules?: string[] },
+  readBaseFile: (path: string) => Promise<string | undefined>,
+  cwd: string,
+  logger: Logger,
+) {
+  const inputs: Record<string, string | undefined> = {
+    'fail-on': values['fail-on'],
+    'filter-mode': values['filter-mode'],
+    scanners: values.scanners,
+    rules: values.rules?.join('\n'),
+  };
+  if (values.config) {
+    const path = resolve(cwd, values.config);
+    const text = await readFile(path, 'utf8').catch((error: unknown) => {
+      throw new ConfigurationError(`Cannot read --config ${values.config}: ${getErrorMessage(error)}`);
+    });
+    return resolveConfig({ inputs, configFile: { path, text } });
+  }
+  const defaultPath = '.github/ultra-create.yml';
+  const text = await readBaseFile(defaultPath);
+  if (text !== undefined) logger.info(`Using ${defaultPath} from the base commit.`);
+  return resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } });
+}
+
+function reportError(error: unknown, logger: Logger, io: CliIo): number {
+  if (error instanceof ConfigurationError) {
+    io.stderr.write(`ultra-create: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof ExternalServiceError) {
+    io.stderr.write(`ultra-create: ${error.message}\n`);
+    return EXIT.error;
+  }
+  logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
+  io.stderr.write(`ultra-create: internal error (please report it): ${getErrorMessage(error)}\n`);
+  return EXIT.error;
+}

@@ -1,0 +1,193 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigurationError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ChangedFile, SkippedFile } from '../types.js';
+import { looksBinary, parseLinguistAttributes, skipReasonOf } from './file-filter.js';
+import type { ChangeSource } from './source.js';
+
+export interface CollectedChange {
+  baseSha: string;
+  headSha: string;
+  /** Every file of the change, as listed. */
+  files: ChangedFile[];
+  /** Files whose head content was written to `workDir` and will be scanned. */
+  reviewable: ChangedFile[];
+  skipped: SkippedFile[];
+  /** GitHub lists at most 3000 files: the rest of a larger PR was not seen. */
+  truncated: boolean;
+  /** Head-side content of the reviewable files, at their repository paths. */
+  workDir: string;
+  /** The base branch's `sgconfig.yml` and its rule folders, copied here; absent when the repository has none. */
+  repoAstGrepConfigDir?: string;
+  /** Extra rule sources (the `rules` input), resolved to paths on disk. */
+  extraRuleSources: string[];
+  notices: string[];
+}
+
+export interface CollectOptions {
+  /** A fresh folder for this run; collect writes `head/` and `repo-rules/` below it. */
+  tempDir: string;
+  logger: Logger;
+  /** The `rules` input: repository-relative paths are read from the base side, absolute ones from disk. */
+  extraRules: readonly string[];
+  /** Where repository-relative `rules` paths are looked for on disk when the base side lacks them. */
+  checkoutDir: string;
+  maxFileBytes?: number;
+}
+
+const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+export async function collectChange(source: ChangeSource, options: CollectOptions): Promise<CollectedChange> {
+  const { logger } = options;
+  const notices: string[] = [];
+  const { files, truncated } = await source.listChangedFiles();
+  if (truncated) {
+    notices.push(`GitHub lists at most 3000 files of a pull request: files beyond the first ${files.length} were not reviewed.`);
+  }
+
+  const linguist = parseLinguistAttributes((await source.readBaseFile('.gitattributes')) ?? '');
+  const skipped: SkippedFile[] = [];
+  const candidates: ChangedFile[] = [];
+  for (const file of files) {
+    const reason = skipReasonOf(file, linguist);
+    if (reason) skipped.push(reason);
+    else candidates.push(file);
+  }
+
+  const workDir = join(options.tempDir, 'head');
+  await mkdir(workDir, { recursive: true });
+  const contents = await source.readHeadFiles(candidates);
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const reviewable: ChangedFile[] = [];
+  for (const file of candidates) {
+    const content = contents.get(file.path);
+    const target = safeJoin(workDir, file.path);
+    if (!content || !target) {
+      skipped.push({ path: file.path, reason: 'unreadable', detail: target ? 'head content unavailable' : 'unsafe path' });
+    } else if (content.length > maxBytes) {
+      skipped.push({ path: file.path, reason: 'too-large', detail: `${content.length} bytes (limit ${maxBytes})` });
+    } else if (looksBinary(content)) {
+      skipped.push({ path: file.path, reason: 'binary', detail: 'binary content' });
+    } else {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
+      reviewable.push(file);
+    }
+  }
+  logger.info(`${files.length} changed file(s): ${reviewable.length} to review, ${skipped.length} not reviewed.`);
+
+  const repoAstGrepConfigDir = await copyRepoAstGrepConfig(source, join(options.tempDir, 'repo-rules'), logger, notices);
+  const extraRuleSources = await resolveExtraRules(source, options, notices);
+
+  return {
+    baseSha: source.baseSha,
+    headSha: source.headSha,
+    files,
+    reviewable,
+    skipped,
+    truncated,
+    workDir,
+    repoAstGrepConfigDir,
+    extraRuleSources,
+    notices,
+  };
+}
+
+/** Refuses paths that would escape the folder (a path is data from the change). */
+function safeJoin(root: string, relative: string): string | undefined {
+  if (isAbsolute(relative) || relative.split('/').includes('..') || relative.includes('\0')) return undefined;
+  const target = resolve(root, relative);
+  return target.startsWith(resolve(root) + sep) ? target : undefined;
+}
+
+const RULE_FILE = /\.ya?ml$/;
+
+/** Copies the base side's `sgconfig.yml` and the rule and util folders it names. */
+async function copyRepoAstGrepConfig(
+  source: ChangeSource,
+  targetDir: string,
+  logger: Logger,
+  notices: string[],
+): Promise<string | undefined> {
+  const configText = await source.readBaseFile('sgconfig.yml');
+  if (configText === undefined) return undefined;
+  let config: { ruleDirs?: unknown; utilDirs?: unknown };
+  try {
+    config = (parseYaml(configText) ?? {}) as typeof config;
+  } catch (error) {
+    notices.push(`The repository's sgconfig.yml is not valid YAML and was ignored: ${(error as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+  const folders = [...asStringList(config.ruleDirs), ...asStringList(config.utilDirs)]
+    .map((dir) => posix.normalize(dir).replace(/^\.\/?/, '').replace(/\/$/, ''))
+    .filter((dir) => !dir.startsWith('..'));
+  const tree = folders.length > 0 ? await source.listBaseTree() : [];
+  const ruleFiles = tree.filter(
+    (entry) =>
+      entry.type === 'blob' && RULE_FILE.test(entry.path) && folders.some((dir) => dir === '' || entry.path.startsWith(`${dir}/`)),
+  );
+  const blobs = await source.readBaseBlobs(ruleFiles.map((entry) => entry.sha));
+  await mkdir(targetDir, { recursive: true });
+  await writeFile(join(targetDir, 'sgconfig.yml'), configText);
+  for (const entry of ruleFiles) {
+    const target = safeJoin(targetDir, entry.path);
+    const blob = blobs.get(entry.sha);
+    if (!target || !blob) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, blob);
+  }
+  for (const dir of folders) await mkdir(join(targetDir, dir), { recursive: true });
+  logger.info(`Repository ast-grep config: sgconfig.yml with ${ruleFiles.length} rule file(s), read from the base commit.`);
+  return targetDir;
+}
+
+/**
+ * `rules` input entries. A repository-relative path is read from the base commit (a PR must not be able to edit the rules that
+ * review it); when the base commit lacks it (rules checked out by an earlier workflow step), it is read from disk.
+ */
+async function resolveExtraRules(source: ChangeSource, options: CollectOptions, notices: string[]): Promise<string[]> {
+  if (options.extraRules.length === 0) return [];
+  const resolved: string[] = [];
+  let tree: Awaited<ReturnType<ChangeSource['listBaseTree']>> | undefined;
+  for (const [index, entry] of options.extraRules.entries()) {
+    if (isAbsolute(entry)) {
+      if (!existsSync(entry)) throw new ConfigurationError(`Invalid input 'rules': ${entry} does not exist.`);
+      resolved.push(entry);
+      continue;
+    }
+    const normalized = posix.normalize(entry).replace(/^\.\/?/, '').replace(/\/$/, '');
+    tree ??= await source.listBaseTree();
+    const inBase = tree.filter(
+      (e) => e.type === 'blob' && (e.path === normalized || (e.path.startsWith(`${normalized}/`) && RULE_FILE.test(e.path))),
+    );
+    if (inBase.length > 0) {
+      const targetDir = join(options.tempDir, `extra-rules-${index}`);
+      const blobs = await source.readBaseBlobs(inBase.map((e) => e.sha));
+      for (const e of inBase) {
+        const target = safeJoin(targetDir, e.path);
+        const blob = blobs.get(e.sha);
+        if (!target || !blob) continue;
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, blob);
+      }
+      resolved.push(join(targetDir, normalized));
+      continue;
+    }
+    const onDisk = resolve(options.checkoutDir, normalized);
+    if (existsSync(onDisk)) {
+      notices.push(`rules: ${entry} is not in the base commit; read from the checkout.`);
+      resolved.push(onDisk);
+    } else {
+      throw new ConfigurationError(`Invalid input 'rules': ${entry} exists neither in the base commit nor in the checkout.`);
+    }
+  }
+  return resolved;
+}
+
+function asStringList(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}

@@ -1,0 +1,208 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PullRequestApi, TreeEntry } from '../github/api.js';
+import type { Logger } from '../logger.js';
+import type { ChangedFile, FileStatus } from '../types.js';
+import { mapLimit } from '../util/concurrency.js';
+import { gitBlobSha, gitText, readObjects, runGit } from './git.js';
+
+/**
+ * Where a change comes from: a pull request through GitHub's API (the action) or two commits of a local repository (the CLI).
+ * Configuration is always read from the base side, so a change cannot alter how it is reviewed.
+ */
+export interface ChangeSource {
+  readonly baseSha: string;
+  readonly headSha: string;
+  listChangedFiles(): Promise<{ files: ChangedFile[]; truncated: boolean }>;
+  readBaseFile(path: string): Promise<string | undefined>;
+  listBaseTree(): Promise<TreeEntry[]>;
+  readBaseBlobs(shas: readonly string[]): Promise<Map<string, Buffer>>;
+  /** Head-side content of the files, keyed by path; a file that cannot be read is absent. */
+  readHeadFiles(files: readonly ChangedFile[]): Promise<Map<string, Buffer>>;
+}
+
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+const API_CONCURRENCY = 8;
+
+export function createGitHubChangeSource(options: {
+  api: PullRequestApi;
+  baseSha: string;
+  headSha: string;
+  /** The runner's checkout (usually the merge commit, depth 1): used only where its bytes are provably the head's. */
+  workspace: string;
+  logger: Logger;
+}): ChangeSource {
+  const { api, baseSha, headSha, workspace, logger } = options;
+  return {
+    baseSha,
+    headSha,
+    listChangedFiles: () => api.listFiles(),
+    readBaseFile: (path) => api.readFile(baseSha, path),
+    listBaseTree: () => api.listTree(baseSha),
+    async readBaseBlobs(shas) {
+      const blobs = await mapLimit(shas, API_CONCURRENCY, (sha) => api.getBlob(sha));
+      return new Map(shas.map((sha, i) => [sha, blobs[i]!]));
+    },
+    async readHeadFiles(files) {
+      const result = new Map<string, Buffer>();
+      // actions/checkout gives the merge commit: a file is used from disk only when its blob sha is the head's.
+      const missing: ChangedFile[] = [];
+      await mapLimit(files, 16, async (file) => {
+        const onDisk = await readFile(join(workspace, file.path)).catch(() => undefined);
+        if (onDisk && file.blobSha && gitBlobSha(onDisk) === file.blobSha) result.set(file.path, onDisk);
+        else missing.push(file);
+      });
+      const fromGit = await readObjects(
+        workspace,
+        missing.flatMap((f) => (f.blobSha ? [f.blobSha] : [])),
+      ).catch(() => new Map<string, Buffer>());
+      const viaApi: ChangedFile[] = [];
+      for (const file of missing) {
+        const blob = file.blobSha ? fromGit.get(file.blobSha) : undefined;
+        if (blob) result.set(file.path, blob);
+        else viaApi.push(file);
+      }
+      if (viaApi.length > 0) logger.info(`Reading ${viaApi.length} head file(s) through the API (not in the checkout).`);
+      await mapLimit(viaApi, API_CONCURRENCY, async (file) => {
+        try {
+          if (file.blobSha) result.set(file.path, await api.getBlob(file.blobSha));
+        } catch (error) {
+          logger.warning(`Cannot read ${file.path} at the head commit: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      });
+      return result;
+    },
+  };
+}
+
+export interface LocalRevisions {
+  baseSha: string;
+  headSha: string;
+  /** What was asked for, for messages. */
+  baseLabel: string;
+}
+
+/** Resolves `--base`/`--head` like `git diff base...head`: the base is the merge base of the two. */
+export async function resolveLocalRevisions(repoDir: string, base: string | undefined, head: string): Promise<LocalRevisions> {
+  const headSha = (await gitText(repoDir, ['rev-parse', '--verify', '--end-of-options', `${head}^{commit}`])).trim();
+  if (base === undefined) {
+    const upstream = await gitText(repoDir, ['rev-parse', '--verify', '--quiet', '@{upstream}']).catch(() => '');
+    const upstreamSha = upstream.trim();
+    if (upstreamSha && upstreamSha !== headSha) {
+      const mergeBase = (await gitText(repoDir, ['merge-base', upstreamSha, headSha]).catch(() => '')).trim();
+      if (mergeBase && mergeBase !== headSha) return { baseSha: mergeBase, headSha, baseLabel: '@{upstream}' };
+    }
+    const parent = (await gitText(repoDir, ['rev-parse', '--verify', '--quiet', `${headSha}^`]).catch(() => '')).trim();
+    return { baseSha: parent || EMPTY_TREE, headSha, baseLabel: parent ? `${head}~1` : '(empty tree)' };
+  }
+  const baseSha = (await gitText(repoDir, ['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`])).trim();
+  const mergeBase = (await gitText(repoDir, ['merge-base', baseSha, headSha]).catch(() => '')).trim();
+  return { baseSha: mergeBase || baseSha, headSha, baseLabel: base };
+}
+
+export function createLocalGitChangeSource(repoDir: string, revisions: LocalRevisions): ChangeSource {
+  const { baseSha, headSha } = revisions;
+  const diffArgs = ['--no-color', '--no-ext-diff', '--no-textconv', '--find-renames', '--no-abbrev', baseSha, headSha];
+  return {
+    baseSha,
+    headSha,
+    async listChangedFiles() {
+      const [raw, numstat, patches] = await Promise.all([
+        runGit(repoDir, ['diff', '--raw', '-z', ...diffArgs]),
+        runGit(repoDir, ['diff', '--numstat', '-z', ...diffArgs]),
+        runGit(repoDir, ['diff', '-U3', ...diffArgs]),
+      ]);
+      return { files: combineLocalDiff(raw.toString('utf8'), numstat.toString('utf8'), patches.toString('utf8')), truncated: false };
+    },
+    async readBaseFile(path) {
+      if (baseSha === EMPTY_TREE) return undefined;
+      const blob = await runGit(repoDir, ['cat-file', 'blob', `${baseSha}:${path}`]).catch(() => undefined);
+      return blob?.toString('utf8');
+    },
+    async listBaseTree() {
+      if (baseSha === EMPTY_TREE) return [];
+      const output = await gitText(repoDir, ['ls-tree', '-r', '-z', '--full-tree', baseSha]);
+      return output
+        .split('\0')
+        .filter(Boolean)
+        .map((line) => {
+          const tab = line.indexOf('\t');
+          const [, type, sha] = line.slice(0, tab).split(' ');
+          return { path: line.slice(tab + 1), sha: sha!, type: type as TreeEntry['type'] };
+        });
+    },
+    readBaseBlobs: (shas) => readObjects(repoDir, shas),
+    async readHeadFiles(files) {
+      const blobs = await readObjects(
+        repoDir,
+        files.flatMap((f) => (f.blobSha ? [f.blobSha] : [])),
+      );
+      const result = new Map<string, Buffer>();
+      for (const file of files) {
+        const blob = file.blobSha ? blobs.get(file.blobSha) : undefined;
+        if (blob) result.set(file.path, blob);
+      }
+      return result;
+    },
+  };
+}
+
+const RAW_STATUS: Record<string, FileStatus> = {
+  A: 'added',
+  D: 'removed',
+  M: 'modified',
+  R: 'renamed',
+  C: 'copied',
+  T: 'changed',
+};
+
+/**
+ * `git diff --raw -z`, `--numstat -z` and the patch list the same files in the same order; they are zipped into the shape GitHub's
+ * `pulls.listFiles` returns, so both sources feed the same pipeline.
+ */
+export function combineLocalDiff(raw: string, numstat: string, patchText: string): ChangedFile[] {
+  const files: ChangedFile[] = [];
+  const rawParts = raw.split('\0');
+  for (let i = 0; i < rawParts.length; i++) {
+    const header = rawParts[i];
+    if (!header || !header.startsWith(':')) continue;
+    const [, newMode, , newSha, statusField] = header.slice(1).split(' ');
+    const code = statusField?.[0] ?? 'M';
+    const renamed = code === 'R' || code === 'C';
+    const firstPath = rawParts[++i] ?? '';
+    const secondPath = renamed ? (rawParts[++i] ?? '') : undefined;
+    const status = RAW_STATUS[code] ?? 'modified';
+    files.push({
+      path: secondPath ?? firstPath,
+      previousPath: renamed ? firstPath : undefined,
+      status,
+      additions: 0,
+      deletions: 0,
+      blobSha: status === 'removed' || newMode === '160000' ? undefined : newSha,
+    });
+  }
+
+  const binary = new Set<number>();
+  const counts = numstat.split('\0');
+  let fileIndex = 0;
+  for (let i = 0; i < counts.length && fileIndex < files.length; i++) {
+    const entry = counts[i];
+    if (!entry) continue;
+    const [added, deleted, path] = entry.split('\t');
+    if (path === '') i += 2; // rename: the two paths follow as their own fields
+    if (added === '-') binary.add(fileIndex);
+    const file = files[fileIndex++]!;
+    file.additions = added === '-' ? 0 : Number(added);
+    file.deletions = deleted === '-' ? 0 : Number(deleted);
+  }
+
+  const sections = patchText.split(/^(?=diff --git )/m).filter((s) => s.startsWith('diff --git '));
+  sections.forEach((section, index) => {
+    const file = files[index];
+    if (!file || binary.has(index)) return;
+    const hunkStart = section.search(/^@@ /m);
+    if (hunkStart === -1) return;
+    file.patch = section.slice(hunkStart).replace(/\n$/, '');
+  });
+  return files;
+}

@@ -1,0 +1,242 @@
+import { ExternalServiceError, httpStatusOf } from '../errors.js';
+import type { ChangedFile, FileStatus } from '../types.js';
+import type { ReviewOctokit } from './client.js';
+
+/** GitHub lists at most 3000 files of a pull request. */
+export const GITHUB_FILE_CAP = 3000;
+
+export interface ReviewComment {
+  id: number;
+  body: string;
+  path: string;
+  line: number | null;
+  userLogin: string | undefined;
+  inReplyToId?: number;
+  pullRequestReviewId: number | null;
+}
+
+export interface ReviewCommentInput {
+  path: string;
+  body: string;
+  line: number;
+  side: 'RIGHT';
+  start_line?: number;
+  start_side?: 'RIGHT';
+}
+
+export interface CheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  message: string;
+  title?: string;
+  raw_details?: string;
+}
+
+export interface CheckRunOutput {
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: CheckRunAnnotation[];
+}
+
+export interface TreeEntry {
+  path: string;
+  sha: string;
+  type: 'blob' | 'tree' | 'commit';
+  size?: number;
+}
+
+/**
+ * The part of GitHub's REST API this action uses for one pull request. Stages receive it as a parameter; tests may pass partial
+ * stubs, and the end-to-end tests a real Octokit against the simulator.
+ */
+export interface PullRequestApi {
+  listFiles(): Promise<{ files: ChangedFile[]; truncated: boolean }>;
+  /** File text at a ref, or undefined when the file does not exist there. */
+  readFile(ref: string, path: string): Promise<string | undefined>;
+  /** The whole tree at a commit (recursive). */
+  listTree(ref: string): Promise<TreeEntry[]>;
+  getBlob(sha: string): Promise<Buffer>;
+  /** The login of the token's user, or undefined when the token cannot tell (installation tokens answer 403). */
+  getAuthenticatedLogin(): Promise<string | undefined>;
+  listReviewComments(): Promise<ReviewComment[]>;
+  updateReviewComment(commentId: number, body: string): Promise<void>;
+  listReviewBodies(): Promise<{ id: number; body: string; userLogin?: string; htmlUrl?: string }[]>;
+  createReview(input: {
+    commitId: string;
+    body: string;
+    event: 'COMMENT' | 'REQUEST_CHANGES';
+    comments: ReviewCommentInput[];
+  }): Promise<{ id: number; htmlUrl?: string }>;
+  createCheckRun(input: {
+    name: string;
+    headSha: string;
+    status: 'in_progress' | 'completed';
+    conclusion?: 'success' | 'failure' | 'neutral';
+    output: CheckRunOutput;
+    detailsUrl?: string;
+  }): Promise<{ id: number; htmlUrl?: string; appSlug?: string }>;
+  updateCheckRun(
+    checkRunId: number,
+    input: { status?: 'in_progress' | 'completed'; conclusion?: 'success' | 'failure' | 'neutral'; output: CheckRunOutput },
+  ): Promise<void>;
+}
+
+export interface PullRequestRef {
+  owner: string;
+  repo: string;
+  pullNumber: number;
+}
+
+const STATUSES: ReadonlySet<string> = new Set(['added', 'removed', 'modified', 'renamed', 'copied', 'changed', 'unchanged']);
+
+export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef): PullRequestApi {
+  const repoParams = { owner: pr.owner, repo: pr.repo };
+  const prParams = { ...repoParams, pull_number: pr.pullNumber };
+
+  return {
+    async listFiles() {
+      const files: ChangedFile[] = [];
+      let truncated = false;
+      for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, { ...prParams, per_page: 100 })) {
+        for (const file of page.data) {
+          if (files.length >= GITHUB_FILE_CAP) {
+            truncated = true;
+            break;
+          }
+          files.push({
+            path: file.filename,
+            previousPath: file.previous_filename ?? undefined,
+            status: (STATUSES.has(file.status) ? file.status : 'modified') as FileStatus,
+            additions: file.additions,
+            deletions: file.deletions,
+            patch: file.patch ?? undefined,
+            blobSha: file.sha ?? undefined,
+          });
+        }
+      }
+      // GitHub stops at 3000 files without saying so: a full last page at the cap means the list may be cut.
+      if (files.length >= GITHUB_FILE_CAP) truncated = true;
+      return { files, truncated };
+    },
+
+    async readFile(ref, path) {
+      try {
+        // The raw media type serves files up to 100 MB; the JSON one refuses files over 1 MB with 403 too_large.
+        const response = await octokit.rest.repos.getContent({ ...repoParams, path, ref, mediaType: { format: 'raw' } });
+        const data: unknown = response.data;
+        if (typeof data === 'string') return data;
+        if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+        return undefined; // a folder or a submodule, not a file
+      } catch (error) {
+        if (httpStatusOf(error) === 404) return undefined;
+        throw apiError(`read ${path} at ${ref}`, error);
+      }
+    },
+
+    async listTree(ref) {
+      try {
+        const response = await octokit.rest.git.getTree({ ...repoParams, tree_sha: ref, recursive: 'true' });
+        return response.data.tree
+          .filter((entry) => entry.path !== undefined && entry.sha !== undefined)
+          .map((entry) => ({
+            path: entry.path,
+            sha: entry.sha,
+            type: (entry.type ?? 'blob') as TreeEntry['type'],
+            size: entry.size,
+          }));
+      } catch (error) {
+        throw apiError(`list the tree at ${ref}`, error);
+      }
+    },
+
+    async getBlob(sha) {
+      try {
+        const response = await octokit.rest.git.getBlob({ ...repoParams, file_sha: sha });
+        return Buffer.from(response.data.content, response.data.encoding === 'base64' ? 'base64' : 'utf8');
+      } catch (error) {
+        throw apiError(`read blob ${sha}`, error);
+      }
+    },
+
+    async getAuthenticatedLogin() {
+      try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+      } catch (error) {
+        const status = httpStatusOf(error);
+        if (status === 401 || status === 403 || status === 404) return undefined;
+        throw apiError('identify the token user', error);
+      }
+    },
+
+    async listReviewComments() {
+      const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...prParams, per_page: 100 });
+      return comments.map((c) => ({
+        id: c.id,
+        body: c.body,
+        path: c.path,
+        line: c.line ?? null,
+        userLogin: c.user?.login,
+        inReplyToId: c.in_reply_to_id ?? undefined,
+        pullRequestReviewId: c.pull_request_review_id,
+      }));
+    },
+
+    async updateReviewComment(commentId, body) {
+      await octokit.rest.pulls.updateReviewComment({ ...repoParams, comment_id: commentId, body });
+    },
+
+    async listReviewBodies() {
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...prParams, per_page: 100 });
+      return reviews.map((r) => ({ id: r.id, body: r.body ?? '', userLogin: r.user?.login, htmlUrl: r.html_url }));
+    },
+
+    async createReview(input) {
+      const response = await octokit.rest.pulls.createReview({
+        ...prParams,
+        commit_id: input.commitId,
+        body: input.body,
+        event: input.event,
+        comments: input.comments,
+        // A review POST that timed out may still have been created: never retry it blindly (see publish).
+        request: { retries: 0 },
+      });
+      return { id: response.data.id, htmlUrl: response.data.html_url };
+    },
+
+    async createCheckRun(input) {
+      const response = await octokit.rest.checks.create({
+        ...repoParams,
+        name: input.name,
+        head_sha: input.headSha,
+        status: input.status,
+        ...(input.conclusion ? { conclusion: input.conclusion } : {}),
+        ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
+        output: input.output,
+      });
+      return { id: response.data.id, htmlUrl: response.data.html_url ?? undefined, appSlug: response.data.app?.slug };
+    },
+
+    async updateCheckRun(checkRunId, input) {
+      await octokit.rest.checks.update({
+        ...repoParams,
+        check_run_id: checkRunId,
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.conclusion ? { conclusion: input.conclusion } : {}),
+        output: input.output,
+      });
+    },
+  };
+}
+
+function apiError(action: string, error: unknown): ExternalServiceError {
+  const status = httpStatusOf(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return new ExternalServiceError(`GitHub API: could not ${action}${status ? ` (HTTP ${status})` : ''}: ${message}`, 'github', status, {
+    cause: error,
+  });
+}

@@ -1,0 +1,272 @@
+import { ExternalServiceError, getErrorMessage, httpStatusOf } from '../errors.js';
+import type { CheckRunOutput, PullRequestApi, ReviewComment, ReviewCommentInput } from '../github/api.js';
+import type { Logger } from '../logger.js';
+import { chunkAnnotations, toCheckRunAnnotations } from '../report/annotations.js';
+import { renderInlineComment, renderResolvedComment } from '../report/comment.js';
+import { isMarkedResolved, readFingerprintMarker, readReviewMarker, reviewMarker } from '../report/markers.js';
+import { renderCheckRunSummary, renderReviewBody } from '../report/markdown.js';
+import type { ReviewReport, RuleInfo } from '../report/model.js';
+import type { ChangedFile, ScanReport } from '../types.js';
+
+export const CHECK_RUN_NAME = 'ultra-create';
+const ANNOTATIONS_PER_REQUEST = 50;
+
+/** What earlier runs of this action left on the pull request, read before triage so that re-runs stay quiet. */
+export interface PriorComments {
+  /** The login whose markers are trusted; undefined when the token cannot tell (then no marker is trusted). */
+  identity?: string;
+  /** Our comments that are still open, by fingerprint. */
+  open: Map<string, ReviewComment>;
+  /** All our comments with a marker, for resolution. */
+  ours: ReviewComment[];
+}
+
+export interface PublishResult {
+  reviewId?: number;
+  reviewUrl?: string;
+  checkRunId?: number;
+  resolved: number;
+  /** True when the token could not write (fork PR): results went to the log and summary only. */
+  degraded: boolean;
+  notices: string[];
+}
+
+/**
+ * Publishes to a pull request in the order that keeps API calls at 1 review + ceil(annotations / 50) check-run requests:
+ * 1. the check run is created with the first 50 annotations (its app slug identifies an installation token),
+ * 2. earlier comments are read and the findings triaged against them (by the caller, through `triage`),
+ * 3. resolved comments are edited, the review is posted once, and the remaining annotations are appended.
+ */
+export class GitHubPublisher {
+  private checkRun?: { id: number; appSlug?: string };
+  private readOnly = false;
+  private readonly notices: string[] = [];
+
+  constructor(
+    private readonly api: PullRequestApi,
+    private readonly options: {
+      headSha: string;
+      runKey: string;
+      reviewEvent: 'comment' | 'request-changes';
+      detailsUrl?: string;
+      logger: Logger;
+    },
+  ) {}
+
+  /** Step 1: the check run, so the PR shows the result even if the review fails later. */
+  async openCheckRun(provisional: ReviewReport): Promise<void> {
+    const chunks = chunkAnnotations(toCheckRunAnnotations(provisional), ANNOTATIONS_PER_REQUEST);
+    const single = chunks.length <= 1;
+    try {
+      const created = await this.api.createCheckRun({
+        name: CHECK_RUN_NAME,
+        headSha: this.options.headSha,
+        status: single ? 'completed' : 'in_progress',
+        conclusion: single ? provisional.conclusion : undefined,
+        output: checkRunOutput(provisional, chunks[0] ?? []),
+        detailsUrl: this.options.detailsUrl,
+      });
+      this.checkRun = { id: created.id, appSlug: created.appSlug };
+    } catch (error) {
+      this.handleWriteError('create the check run', error);
+    }
+  }
+
+  /** Step 2: the token's identity and its earlier comments. */
+  async readPriorComments(): Promise<PriorComments> {
+    const login = await this.api.getAuthenticatedLogin();
+    const identity = login ?? (this.checkRun?.appSlug ? `${this.checkRun.appSlug}[bot]` : undefined);
+    if (!identity) {
+      this.options.logger.warning('Cannot tell which account this token belongs to: earlier comments are not matched.');
+      return { open: new Map(), ours: [] };
+    }
+    const comments = await this.api.listReviewComments();
+    const ours = comments.filter((c) => c.userLogin === identity && readFingerprintMarker(c.body) !== undefined);
+    const open = new Map<string, ReviewComment>();
+    for (const comment of ours) {
+      const fingerprint = readFingerprintMarker(comment.body)!;
+      if (!isMarkedResolved(comment.body) && !open.has(fingerprint)) open.set(fingerprint, comment);
+    }
+    this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
+    return { identity, open, ours };
+  }
+
+  /** Step 3: resolved comments, the review, the remaining annotations. */
+  async publish(report: ReviewReport, prior: PriorComments, change: { files: readonly ChangedFile[] }): Promise<PublishResult> {
+    const resolved = this.readOnly ? 0 : await this.resolveFixedComments(report, prior, change.files);
+    const review = this.readOnly ? undefined : await this.postReview(report);
+    if (!this.readOnly) await this.finishCheckRun(report);
+    return {
+      reviewId: review?.id,
+      reviewUrl: review?.htmlUrl,
+      checkRunId: this.checkRun?.id,
+      resolved,
+      degraded: this.readOnly,
+      notices: this.notices,
+    };
+  }
+
+  get isReadOnly(): boolean {
+    return this.readOnly;
+  }
+
+  private async resolveFixedComments(report: ReviewReport, prior: PriorComments, files: readonly ChangedFile[]): Promise<number> {
+    const current = new Set(report.findings.map((p) => p.finding.fingerprint));
+    const changedPaths = new Set(files.map((f) => f.path));
+    const skippedPaths = new Set(report.skippedFiles.map((f) => f.path));
+    const scanTrusted = report.scans.some((s) => s.scanner === 'ast-grep' && (s.status === 'ok' || s.status === 'degraded'));
+    let resolved = 0;
+    for (const comment of prior.open.values()) {
+      const fingerprint = readFingerprintMarker(comment.body)!;
+      if (current.has(fingerprint)) continue;
+      // A finding is gone only if its file was reviewed this time (or left the PR) by a scan that ran.
+      const reviewedNow = changedPaths.has(comment.path) && !skippedPaths.has(comment.path);
+      const leftThePr = !changedPaths.has(comment.path);
+      if (!scanTrusted || !(reviewedNow || leftThePr)) continue;
+      try {
+        await this.api.updateReviewComment(comment.id, renderResolvedComment(comment.body, this.options.headSha));
+        resolved++;
+      } catch (error) {
+        if (this.handleWriteError('mark a fixed finding as resolved', error)) break;
+      }
+    }
+    return resolved;
+  }
+
+  private async postReview(report: ReviewReport): Promise<{ id: number; htmlUrl?: string } | undefined> {
+    const rules = new Map(report.rules.map((r) => [r.id, r]));
+    const comments = report.findings.flatMap(({ finding, placement }) =>
+      placement.kind === 'inline' ? [toReviewComment(finding, placement, rules.get(finding.ruleId))] : [],
+    );
+    if (comments.length === 0) {
+      this.options.logger.info('No new inline comments: no review posted (the check run and summary carry the results).');
+      return undefined;
+    }
+    const blocking = report.findings.some(
+      ({ finding, placement }) =>
+        placement.kind === 'inline' &&
+        finding.severity === 'critical' &&
+        (finding.verdict === undefined || finding.verdict.verdict === 'confirmed'),
+    );
+    const event = this.options.reviewEvent === 'request-changes' && blocking ? 'REQUEST_CHANGES' : 'COMMENT';
+    const body = renderReviewBody(report, { runKey: this.options.runKey });
+    return this.createReviewSafely({ commitId: this.options.headSha, body, event, comments }, report);
+  }
+
+  /**
+   * A review POST is never retried blindly: after a 5xx or a network error the review may exist, so the PR's reviews are read for
+   * this run's marker first. A 422 means GitHub rejected a comment (it says not which): the review is posted once more with no
+   * inline comments, every finding listed in its body, so nothing is lost.
+   */
+  private async createReviewSafely(
+    input: Parameters<PullRequestApi['createReview']>[0],
+    report: ReviewReport,
+  ): Promise<{ id: number; htmlUrl?: string } | undefined> {
+    try {
+      return await this.api.createReview(input);
+    } catch (error) {
+      const status = httpStatusOf(error);
+      if (status === 403) {
+        this.handleWriteError('post the review', error);
+        return undefined;
+      }
+      if (status === 422) {
+        const message = getErrorMessage(error);
+        if (input.event === 'REQUEST_CHANGES' && /own pull request/i.test(message)) {
+          this.options.logger.warning('GitHub refuses REQUEST_CHANGES on your own pull request: posting a COMMENT review.');
+          return this.createReviewSafely({ ...input, event: 'COMMENT' }, report);
+        }
+        this.options.logger.warning(`GitHub rejected the review (${message}); posting it again without inline comments.`);
+        this.notices.push('GitHub rejected an inline comment: this review lists the findings in its body instead.');
+        const fallback = renderReviewBody(asAllOverflow(report), { runKey: this.options.runKey });
+        return this.api.createReview({ ...input, body: fallback, comments: [] });
+      }
+      const existing = await this.findReviewOfThisRun().catch(() => undefined);
+      if (existing) {
+        this.options.logger.info(`The review was created despite the error (${getErrorMessage(error)}).`);
+        return existing;
+      }
+      this.options.logger.warning(`Posting the review failed (${getErrorMessage(error)}); it was not created, trying once more.`);
+      return this.api.createReview(input);
+    }
+  }
+
+  private async findReviewOfThisRun(): Promise<{ id: number; htmlUrl?: string } | undefined> {
+    const marker = readReviewMarker(reviewMarker(this.options.runKey));
+    const reviews = await this.api.listReviewBodies();
+    const found = reviews.find((r) => readReviewMarker(r.body) === marker);
+    return found ? { id: found.id, htmlUrl: found.htmlUrl } : undefined;
+  }
+
+  private async finishCheckRun(report: ReviewReport): Promise<void> {
+    if (!this.checkRun) return;
+    const chunks = chunkAnnotations(toCheckRunAnnotations(report), ANNOTATIONS_PER_REQUEST);
+    // The first chunk went with the creation; a single-chunk run was completed then.
+    for (let i = 1; i < chunks.length; i++) {
+      const last = i === chunks.length - 1;
+      try {
+        await this.api.updateCheckRun(this.checkRun.id, {
+          status: last ? 'completed' : undefined,
+          conclusion: last ? report.conclusion : undefined,
+          output: checkRunOutput(report, chunks[i]!),
+        });
+      } catch (error) {
+        throw new ExternalServiceError(
+          `GitHub API: could not add annotations ${i * ANNOTATIONS_PER_REQUEST + 1}-${i * ANNOTATIONS_PER_REQUEST + chunks[i]!.length} to the check run: ${getErrorMessage(error)}`,
+          'github',
+          httpStatusOf(error),
+          { cause: error },
+        );
+      }
+    }
+  }
+
+  /** A 403 on a write is a read-only token (fork PR): switch to the degraded channels. Returns true when it was one. */
+  private handleWriteError(action: string, error: unknown): boolean {
+    if (httpStatusOf(error) === 403) {
+      if (!this.readOnly) {
+        this.options.logger.warning(
+          `The token cannot write to this repository (${action}: HTTP 403). Fork pull requests get a read-only token: the results are in the job summary, the log annotations and the SARIF file.`,
+        );
+      }
+      this.readOnly = true;
+      return true;
+    }
+    throw error;
+  }
+}
+
+function checkRunOutput(report: ReviewReport, annotations: CheckRunOutput['annotations']): CheckRunOutput {
+  const total = report.findings.length;
+  const title =
+    total === 0
+      ? 'No findings'
+      : `${total} finding${total === 1 ? '' : 's'}${failedScansSuffix(report.scans)}`;
+  return { title, summary: renderCheckRunSummary(report), annotations };
+}
+
+function failedScansSuffix(scans: readonly ScanReport[]): string {
+  const failed = scans.filter((s) => s.status === 'failed').map((s) => s.scanner);
+  return failed.length > 0 ? ` (${failed.join(', ')} failed)` : '';
+}
+
+function toReviewComment(
+  finding: ReviewReport['findings'][number]['finding'],
+  placement: { line: number; startLine?: number; exact: boolean },
+  rule: RuleInfo | undefined,
+): ReviewCommentInput {
+  return {
+    path: finding.path,
+    body: renderInlineComment(finding, rule, { exact: placement.exact, suggestionAllowed: true }),
+    line: placement.line,
+    side: 'RIGHT',
+    ...(placement.startLine !== undefined ? { start_line: placement.startLine, start_side: 'RIGHT' as const } : {}),
+  };
+}
+
+function asAllOverflow(report: ReviewReport): ReviewReport {
+  return {
+    ...report,
+    findings: report.findings.map((p) => (p.placement.kind === 'inline' ? { ...p, placement: { kind: 'overflow' as const } } : p)),
+  };
+}
