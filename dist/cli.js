@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { resolve, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { T as TOOL, r as resolveLocalRevisions, c as createLocalGitChangeSource, a as analyzeChange, b as createScanners, d as buildReviewReport, e as resolveConfig, s as serializeSarif, f as buildSarif, g as renderJson, h as renderFindingsMarkdown, i as renderText } from './chunks/registry.js';
+import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/inputs.js';
+import 'node:child_process';
+import 'node:crypto';
+import 'node:fs';
+import 'node:url';
+import 'node:module';
+import 'node:stream';
+import 'node:stream/promises';
+import 'node:zlib';
+import 'node:readline';
+import 'process';
+import 'buffer';
+
+/** Shared masking: every implementation replaces registered secrets before printing. */
+class MaskingLogger {
+    secrets = new Set();
+    mask(secret) {
+        if (secret.length >= 4)
+            this.secrets.add(secret);
+    }
+    redact(message) {
+        let out = message;
+        for (const secret of this.secrets)
+            out = out.split(secret).join('***');
+        return out;
+    }
+    debug(message) {
+        this.write('debug', this.redact(message));
+    }
+    info(message) {
+        this.write('info', this.redact(message));
+    }
+    warning(message) {
+        this.write('warning', this.redact(message));
+    }
+    error(message) {
+        this.write('error', this.redact(message));
+    }
+    async group(name, fn) {
+        this.startGroup(this.redact(name));
+        try {
+            return await fn();
+        }
+        finally {
+            this.endGroup();
+        }
+    }
+}
+/** Human-facing logger for the CLI: progress to stderr so stdout stays a clean report. */
+class ConsoleLogger extends MaskingLogger {
+    options;
+    constructor(options = {}) {
+        super();
+        this.options = options;
+    }
+    write(level, message) {
+        if (level === 'debug' && !this.options.verbose)
+            return;
+        if (this.options.quiet && (level === 'info' || level === 'debug'))
+            return;
+        const prefix = level === 'warning' ? 'warning: ' : level === 'error' ? 'error: ' : '';
+        (this.options.stream ?? process.stderr).write(`${prefix}${message}\n`);
+    }
+    startGroup(name) {
+        this.write('info', `» ${name}`);
+    }
+    endGroup() { }
+}
+
+const FORMATS = ['text', 'markdown', 'json', 'sarif'];
+/** Exit codes: what scripts and CI jobs branch on. */
+const EXIT = { ok: 0, findings: 1, usage: 2, error: 3 };
+const USAGE = `Usage: ultra-create review [options]
+
+Reviews the change between two commits of a local git repository, like the action does on a pull request.
+
+Options:
+  --repo DIR          repository to review (default: the current directory)
+  --base REF          base of the change; the review covers base...head (default: the upstream branch's merge base, else HEAD~1)
+  --head REF          head of the change (default: HEAD)
+  --format FORMAT     ${FORMATS.join(' | ')} (default: text)
+  --config FILE       configuration file (default: .github/ultra-create.yml at the base commit)
+  --fail-on SEVERITY  none | info | low | medium | high | critical: exit 1 when a finding is at or above it
+  --filter-mode MODE  added | diff_context | file | nofilter
+  --scanners LIST     comma-separated: ast-grep, ramparts, tests
+  --rules PATH        extra ast-grep rule folder or sgconfig.yml (repeatable)
+  --verbose           debug output on stderr
+  --quiet             no progress output
+  -h, --help          this help
+  --version           print the version
+
+Exit codes: 0 no finding at or above fail-on, 1 findings at or above fail-on, 2 usage or configuration error, 3 other error.`;
+async function runCli(argv, io) {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: [...argv],
+            allowPositionals: true,
+            strict: true,
+            options: {
+                repo: { type: 'string' },
+                base: { type: 'string' },
+                head: { type: 'string' },
+                format: { type: 'string' },
+                config: { type: 'string' },
+                'fail-on': { type: 'string' },
+                'filter-mode': { type: 'string' },
+                scanners: { type: 'string' },
+                rules: { type: 'string', multiple: true },
+                verbose: { type: 'boolean' },
+                quiet: { type: 'boolean' },
+                help: { type: 'boolean', short: 'h' },
+                version: { type: 'boolean' },
+            },
+        });
+    }
+    catch (error) {
+        io.stderr.write(`ultra-create: ${getErrorMessage(error)}\n\n${USAGE}\n`);
+        return EXIT.usage;
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+        io.stdout.write(`${USAGE}\n`);
+        return EXIT.ok;
+    }
+    if (values.version) {
+        io.stdout.write(`${TOOL.name} ${TOOL.version}\n`);
+        return EXIT.ok;
+    }
+    const [command, ...extra] = positionals;
+    if (command !== 'review' || extra.length > 0) {
+        io.stderr.write(`ultra-create: expected the command 'review'${command ? `, got '${[command, ...extra].join(' ')}'` : ''}.\n\n${USAGE}\n`);
+        return EXIT.usage;
+    }
+    const format = (values.format ?? 'text');
+    if (!FORMATS.includes(format)) {
+        io.stderr.write(`ultra-create: invalid --format '${values.format}': allowed values are ${FORMATS.join(', ')}.\n`);
+        return EXIT.usage;
+    }
+    const logger = new ConsoleLogger({
+        verbose: values.verbose,
+        quiet: values.quiet || !io.stderr.isTTY,
+        stream: io.stderr,
+    });
+    const repoDir = resolve(io.cwd, values.repo ?? '.');
+    let tempDir;
+    try {
+        const revisions = await resolveLocalRevisions(repoDir, values.base, values.head ?? 'HEAD').catch((error) => {
+            throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
+        });
+        logger.info(`Reviewing ${revisions.baseLabel}...${values.head ?? 'HEAD'} (${revisions.baseSha.slice(0, 7)}..${revisions.headSha.slice(0, 7)}) in ${repoDir}`);
+        const source = createLocalGitChangeSource(repoDir, revisions);
+        const config = await loadCliConfig(values, source.readBaseFile.bind(source), io.cwd, logger);
+        tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
+        const analysis = await analyzeChange({
+            source,
+            config,
+            scanners: createScanners(config),
+            logger,
+            tempDir,
+            checkoutDir: repoDir,
+        });
+        const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
+        io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
+        return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
+    }
+    catch (error) {
+        return reportError(error, logger, io);
+    }
+    finally {
+        if (tempDir)
+            await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+}
+function render(report, format, color) {
+    switch (format) {
+        case 'text':
+            return renderText(report, { color });
+        case 'markdown':
+            return renderFindingsMarkdown(report);
+        case 'json':
+            return renderJson(report);
+        case 'sarif':
+            return serializeSarif(buildSarif(report));
+    }
+}
+async function loadCliConfig(values, readBaseFile, cwd, logger) {
+    const inputs = {
+        'fail-on': values['fail-on'],
+        'filter-mode': values['filter-mode'],
+        scanners: values.scanners,
+        rules: values.rules?.join('\n'),
+    };
+    if (values.config) {
+        const path = resolve(cwd, values.config);
+        const text = await readFile(path, 'utf8').catch((error) => {
+            throw new ConfigurationError(`Cannot read --config ${values.config}: ${getErrorMessage(error)}`);
+        });
+        return resolveConfig({ inputs, configFile: { path, text } });
+    }
+    const defaultPath = '.github/ultra-create.yml';
+    const text = await readBaseFile(defaultPath);
+    if (text !== undefined)
+        logger.info(`Using ${defaultPath} from the base commit.`);
+    return resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } });
+}
+function reportError(error, logger, io) {
+    if (error instanceof ConfigurationError) {
+        io.stderr.write(`ultra-create: ${error.message}\n`);
+        return EXIT.usage;
+    }
+    if (error instanceof ExternalServiceError) {
+        io.stderr.write(`ultra-create: ${error.message}\n`);
+        return EXIT.error;
+    }
+    logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
+    io.stderr.write(`ultra-create: internal error (please report it): ${getErrorMessage(error)}\n`);
+    return EXIT.error;
+}
+
+process.exitCode = await runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
