@@ -502,6 +502,18 @@ describe('the real built-in pack (rules/)', { skip: !existsSync(join(REAL_PACK, 
     }
     for (const info of result.rules) assert.ok(info.shortDescription.length > 0 && !info.shortDescription.includes('$'), info.id);
   });
+
+  test('React components in plain .js/.mjs files are read with JSX (the tsx grammar), not skipped', async () => {
+    const component = 'export const C = ({ html, code }) => <div dangerouslySetInnerHTML={{ __html: html }} onClick={() => eval(code)} />;\n';
+    const { result } = await scan(
+      { 'app/c.js': component, 'app/d.mjs': component },
+      { builtinRulesDir: builtinRulesDir(join(ROOT, 'src', 'scanners', 'ast-grep')) },
+    );
+    for (const path of ['app/c.js', 'app/d.mjs']) {
+      const ids = result.report.findings.filter((f) => f.path === path).map((f) => f.ruleId).sort();
+      assert.deepEqual(ids, ['js/code-injection-eval', 'js/xss-react-dangerously-set-inner-html'], path);
+    }
+  });
 });
 
 describe('resolveAstGrepBinary', () => {
