@@ -438,6 +438,13 @@ describe('action.yml and docs agree with the table', () => {
     assert.match(DEFAULTS['test-image'], /^node:22-bookworm-slim@sha256:[a-f0-9]{64}$/);
   });
 
+  test('the README embeds the same inputs and outputs tables', () => {
+    const readme = readFileSync(new URL('README.md', ROOT), 'utf8');
+    const section = /<!-- inputs:start -->\n([\s\S]*?)\n<!-- inputs:end -->/.exec(readme)?.[1];
+    assert.ok(section, 'README.md has an inputs:start/inputs:end section');
+    assert.equal(section, renderInputsTable().split('\n').slice(2).join('\n').trim());
+  });
+
   test('docs/inputs.md is up to date (regenerate with the command in src/config/docs.ts)', () => {
     assert.equal(readFileSync(new URL('docs/inputs.md', ROOT), 'utf8'), renderInputsTable());
   });
