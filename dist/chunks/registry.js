@@ -18300,18 +18300,23 @@ async function writeEffectiveConfig(dir, rules, utils, languageGlobs, options = 
     await writeFile(configPath, distExports.stringify(config));
     return { dir, configPath, rules: [...rules], utils: [...utils], languageGlobs, byFile };
 }
+/** Plain JavaScript may contain JSX (React components in .js files are common): the tsx grammar reads both. */
+const JAVASCRIPT_GLOBS = ['*.js', '*.mjs', '*.cjs', '*.jsx'];
 /**
- * The built-in pack as it runs: its rules, a tsx copy of every TypeScript rule, its utils, its `languageGlobs` plus `*.jsx` → tsx
- * (ast-grep reads .jsx as JavaScript otherwise, which no built-in rule targets). Rules whose id the repository redefines are left
- * out: the repository's version runs instead.
+ * The built-in pack as it runs: its rules, a tsx copy of every TypeScript rule, its utils, and its `languageGlobs` with every
+ * JavaScript extension read by the tsx grammar, so the tsx copies cover .js files with JSX too (the typescript grammar cannot read
+ * JSX). Rules whose id the repository redefines are left out: the repository's version runs instead.
  */
 async function prepareBuiltinConfig(dir, pack, overridden) {
     const rules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
     const copies = rules.filter((doc) => isTypeScript(doc.language)).map(tsxCopyOf);
-    const globs = structuredClone(pack.languageGlobs);
-    const mapped = Object.values(globs).flat();
-    if (!mapped.includes('*.jsx'))
-        mergeGlobs(globs, { tsx: ['*.jsx'] });
+    const globs = {};
+    for (const [language, patterns] of Object.entries(pack.languageGlobs)) {
+        const kept = patterns.filter((pattern) => !JAVASCRIPT_GLOBS.includes(pattern));
+        if (kept.length > 0)
+            globs[language] = kept;
+    }
+    mergeGlobs(globs, { tsx: JAVASCRIPT_GLOBS });
     return writeEffectiveConfig(dir, [...rules, ...copies], pack.utils, globs);
 }
 /** ast-grep's explanation of a config error, ANSI stripped, in one line. */
