@@ -209,14 +209,18 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
 
   for (const scan of report.scans) {
     const status = paint(STATUS_COLOR[scan.status], scan.status === 'failed' ? 'FAILED' : scan.status);
-    const facts = [
-      plural(scan.findings.length, 'finding'),
-      plural(scan.filesScanned, 'file'),
-      ...(scan.rulesRun !== undefined ? [plural(scan.rulesRun, 'rule')] : []),
-      formatDuration(scan.durationMs),
-    ].join(', ');
+    // A skipped scanner ran nothing: counts of zero next to it would read like a clean result.
+    const facts =
+      scan.status === 'skipped'
+        ? ''
+        : ` (${[
+            plural(scan.findings.length, 'finding'),
+            plural(scan.filesScanned, 'file'),
+            ...(scan.rulesRun !== undefined ? [plural(scan.rulesRun, 'rule')] : []),
+            formatDuration(scan.durationMs),
+          ].join(', ')})`;
     const reason = scan.status === 'ok' ? '' : `: ${clean(oneLine(scanReason(scan)))}`;
-    out.push(`${scan.scanner}: ${status} (${facts})${reason}`);
+    out.push(`${scan.scanner}: ${status}${facts}${reason}`);
     for (const warning of scan.warnings) out.push(`  ${paint(ANSI.yellow, 'warning')}: ${clean(oneLine(warning))}`);
   }
   if (report.skippedFiles.length > 0) {
