@@ -39,6 +39,8 @@ export interface PublishResult {
  */
 export class GitHubPublisher {
   private checkRun?: { id: number; appSlug?: string };
+  /** The login whose markers are trusted, once `readPriorComments` has found it. */
+  private identity?: string;
   private readOnly = false;
   private readonly notices: string[] = [];
 
@@ -68,6 +70,12 @@ export class GitHubPublisher {
       });
       this.checkRun = { id: created.id, appSlug: created.appSlug };
     } catch (error) {
+      // Only GitHub Apps (GITHUB_TOKEN included) may create check runs: a personal access token gets a 403 but can still review.
+      if (httpStatusOf(error) === 403 && /GitHub App/i.test(getErrorMessage(error))) {
+        this.options.logger.warning('Check runs need a GitHub App token (this one is a personal access token): no check run.');
+        this.notices.push('No check run: the token is not a GitHub App token. The findings are in the job summary and the SARIF file.');
+        return;
+      }
       this.handleWriteError('create the check run', error);
     }
   }
@@ -88,14 +96,21 @@ export class GitHubPublisher {
       if (!isMarkedResolved(comment.body) && !open.has(fingerprint)) open.set(fingerprint, comment);
     }
     this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
+    this.identity = identity;
     return { identity, open, ours };
   }
 
   /** Step 3: resolved comments, the review, the remaining annotations. */
-  async publish(report: ReviewReport, prior: PriorComments, change: { files: readonly ChangedFile[] }): Promise<PublishResult> {
-    const resolved = this.readOnly ? 0 : await this.resolveFixedComments(report, prior, change.files);
+  async publish(
+    report: ReviewReport,
+    prior: PriorComments,
+    change: { files: readonly ChangedFile[]; truncated?: boolean },
+  ): Promise<PublishResult> {
+    const resolved = this.readOnly ? 0 : await this.resolveFixedComments(report, prior, change);
     const review = this.readOnly ? undefined : await this.postReview(report);
-    if (!this.readOnly) await this.finishCheckRun(report);
+    // A check run that was created proves checks are writable even when the review was refused (a token without
+    // pull-requests: write): finish it, or it stays "in progress" with its first 50 annotations only.
+    await this.finishCheckRun(report);
     return {
       reviewId: review?.id,
       reviewUrl: review?.htmlUrl,
@@ -110,9 +125,13 @@ export class GitHubPublisher {
     return this.readOnly;
   }
 
-  private async resolveFixedComments(report: ReviewReport, prior: PriorComments, files: readonly ChangedFile[]): Promise<number> {
+  private async resolveFixedComments(
+    report: ReviewReport,
+    prior: PriorComments,
+    change: { files: readonly ChangedFile[]; truncated?: boolean },
+  ): Promise<number> {
     const current = new Set(report.findings.map((p) => p.finding.fingerprint));
-    const changedPaths = new Set(files.map((f) => f.path));
+    const changedPaths = new Set(change.files.map((f) => f.path));
     const skippedPaths = new Set(report.skippedFiles.map((f) => f.path));
     const scanTrusted = report.scans.some((s) => s.scanner === 'ast-grep' && (s.status === 'ok' || s.status === 'degraded'));
     let resolved = 0;
@@ -121,7 +140,8 @@ export class GitHubPublisher {
       if (current.has(fingerprint)) continue;
       // A finding is gone only if its file was reviewed this time (or left the PR) by a scan that ran.
       const reviewedNow = changedPaths.has(comment.path) && !skippedPaths.has(comment.path);
-      const leftThePr = !changedPaths.has(comment.path);
+      // Past GitHub's 3000-file cap an unlisted file may still be in the PR, unseen.
+      const leftThePr = !changedPaths.has(comment.path) && !change.truncated;
       if (!scanTrusted || !(reviewedNow || leftThePr)) continue;
       try {
         await this.api.updateReviewComment(comment.id, renderResolvedComment(comment.body, this.options.headSha));
@@ -177,24 +197,44 @@ export class GitHubPublisher {
           return this.createReviewSafely({ ...input, event: 'COMMENT' }, report);
         }
         this.options.logger.warning(`GitHub rejected the review (${message}); posting it again without inline comments.`);
-        this.notices.push('GitHub rejected an inline comment: this review lists the findings in its body instead.');
-        const fallback = renderReviewBody(asAllOverflow(report), { runKey: this.options.runKey });
-        return this.api.createReview({ ...input, body: fallback, comments: [] });
+        const notice = 'GitHub rejected an inline comment: this review lists the findings in its body instead.';
+        this.notices.push(notice);
+        // The notice goes into the body too: the reader must learn why the findings are listed instead of commented.
+        const fallbackReport = { ...asAllOverflow(report), notices: [...report.notices, notice] };
+        const fallback = renderReviewBody(fallbackReport, { runKey: this.options.runKey });
+        return this.api.createReview({ ...input, body: fallback, comments: [] }).catch((retryError: unknown) => {
+          throw reviewError(retryError);
+        });
       }
-      const existing = await this.findReviewOfThisRun().catch(() => undefined);
+      let existing: { id: number; htmlUrl?: string } | undefined;
+      try {
+        existing = await this.findReviewOfThisRun();
+      } catch (lookupError) {
+        // Posting again without knowing whether the first POST worked is exactly the blind retry that duplicates reviews.
+        throw new ExternalServiceError(
+          `GitHub API: posting the review failed (${getErrorMessage(error)}) and the reviews could not be read to tell whether it was created (${getErrorMessage(lookupError)}); not posting it again.`,
+          'github',
+          httpStatusOf(error),
+          { cause: error },
+        );
+      }
       if (existing) {
         this.options.logger.info(`The review was created despite the error (${getErrorMessage(error)}).`);
         return existing;
       }
       this.options.logger.warning(`Posting the review failed (${getErrorMessage(error)}); it was not created, trying once more.`);
-      return this.api.createReview(input);
+      return this.api.createReview(input).catch((retryError: unknown) => {
+        throw reviewError(retryError);
+      });
     }
   }
 
   private async findReviewOfThisRun(): Promise<{ id: number; htmlUrl?: string } | undefined> {
+    // Anyone can write the marker into a review: only our own identity's is ours (unknown identity: none is).
+    if (!this.identity) return undefined;
     const marker = readReviewMarker(reviewMarker(this.options.runKey));
     const reviews = await this.api.listReviewBodies();
-    const found = reviews.find((r) => readReviewMarker(r.body) === marker);
+    const found = reviews.find((r) => r.userLogin === this.identity && readReviewMarker(r.body) === marker);
     return found ? { id: found.id, htmlUrl: found.htmlUrl } : undefined;
   }
 
@@ -211,6 +251,10 @@ export class GitHubPublisher {
           output: checkRunOutput(report, chunks[i]!),
         });
       } catch (error) {
+        if (httpStatusOf(error) === 403) {
+          this.handleWriteError('update the check run', error);
+          return;
+        }
         throw new ExternalServiceError(
           `GitHub API: could not add annotations ${i * ANNOTATIONS_PER_REQUEST + 1}-${i * ANNOTATIONS_PER_REQUEST + chunks[i]!.length} to the check run: ${getErrorMessage(error)}`,
           'github',
@@ -262,6 +306,13 @@ function toReviewComment(
     side: 'RIGHT',
     ...(placement.startLine !== undefined ? { start_line: placement.startLine, start_side: 'RIGHT' as const } : {}),
   };
+}
+
+/** A GitHub failure is reported as one (the action's taxonomy), not as a crash of this action. */
+function reviewError(error: unknown): ExternalServiceError {
+  return new ExternalServiceError(`GitHub API: could not post the review: ${getErrorMessage(error)}`, 'github', httpStatusOf(error), {
+    cause: error,
+  });
 }
 
 function asAllOverflow(report: ReviewReport): ReviewReport {
