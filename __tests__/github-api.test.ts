@@ -316,8 +316,12 @@ describe('check runs', () => {
       status: 'in_progress',
       output: { title: 't', summary: 's', annotations: [annotation] },
       detailsUrl: 'https://github.example/runs/1',
+      externalId: '42.1',
     });
     assert.equal(created.appSlug, 'github-actions');
+    assert.deepEqual(await api.findCheckRun(fixture.headSha, 'ultra-create', '42.1'), { id: created.id, appSlug: 'github-actions' });
+    assert.equal(await api.findCheckRun(fixture.headSha, 'ultra-create', 'another-run'), undefined);
+    assert.equal(await api.countCheckRunAnnotations(created.id), 1);
     const body = sim.requestsFor('checks/create', 'POST')[0]!.body as Record<string, unknown>;
     assert.equal('conclusion' in body, false);
     assert.equal(sim.state.checkRuns[0]!.status, 'in_progress');

@@ -457,6 +457,47 @@ async function filesOf(): Promise<ChangedFile[]> {
   return cachedFiles;
 }
 
+describe('check-run writes are not retried blindly either', () => {
+  test('a create GitHub applied but answered 502 for: found by its external id, not created twice', async () => {
+    const sim = await simulator();
+    sim.failNext({ route: 'checks/create', method: 'POST', kind: 'apply-then-error', status: 502 });
+    const { result } = await publishRun(sim, newFileFindings(3, 'high'));
+    assert.equal(sim.state.checkRuns.length, 1);
+    assert.equal(result.checkRunId, sim.state.checkRuns[0]!.id);
+    assert.equal(sim.requestsFor('checks/create', 'POST').length, 1);
+    assert.equal(sim.state.checkRuns[0]!.annotations.length, 3);
+    assert.deepEqual(sim.violations, []);
+  });
+
+  test('a create that failed before anything happened is sent once more', async () => {
+    const sim = await simulator();
+    sim.failNext({ route: 'checks/create', method: 'POST', kind: 'error', status: 502 });
+    await publishRun(sim, newFileFindings(3, 'high'));
+    assert.equal(sim.state.checkRuns.length, 1);
+    assert.equal(sim.requestsFor('checks/create', 'POST').length, 2);
+  });
+
+  test('an annotation update GitHub applied but answered 502 for: no annotation twice', async () => {
+    const sim = await simulator();
+    sim.failNext({ route: 'checks/update', method: 'PATCH', kind: 'apply-then-error', status: 502 });
+    await publishRun(sim, newFileFindings(120, 'medium'));
+    const run = sim.state.checkRuns[0]!;
+    assert.equal(run.annotations.length, 120);
+    assert.equal(run.status, 'completed');
+    assert.equal(sim.requestsFor('checks/update', 'PATCH').length, 2);
+  });
+
+  test('an annotation update that was not applied is sent once more', async () => {
+    const sim = await simulator();
+    sim.failNext({ route: 'checks/update', method: 'PATCH', kind: 'error', status: 500 });
+    await publishRun(sim, newFileFindings(120, 'medium'));
+    const run = sim.state.checkRuns[0]!;
+    assert.equal(run.annotations.length, 120);
+    assert.equal(run.status, 'completed');
+    assert.equal(sim.requestsFor('checks/update', 'PATCH').length, 3);
+  });
+});
+
 describe('a review GitHub refuses (422)', () => {
   test('an inline comment off the diff: posted again without inline comments, every finding listed in the body', async () => {
     const sim = await simulator();
@@ -755,16 +796,20 @@ describe('resolving comments whose finding is gone', () => {
 });
 
 describe('a read-only token (fork pull request)', () => {
-  test('every write answers 403: degraded, no exception, nothing written after the first 403', async () => {
+  test('every write answers 403: degraded, no exception, nothing written after the review is refused too', async () => {
     const sim = await simulator({ readOnly: true });
     const logger = new RecordingLogger();
     const { result } = await publishRun(sim, newFileFindings(60, 'critical'), { logger });
     assert.equal(result.degraded, true);
     assert.equal(result.reviewId, undefined);
     assert.equal(result.checkRunId, undefined);
-    assert.deepEqual(writes(sim), [{ method: 'POST', path: `/repos/${OWNER}/${REPO}/check-runs`, status: 403 }]);
+    // A 403 on the check run alone could be a token without checks: write; the refused review proves the token read-only.
+    assert.deepEqual(writes(sim), [
+      { method: 'POST', path: `/repos/${OWNER}/${REPO}/check-runs`, status: 403 },
+      { method: 'POST', path: `/repos/${OWNER}/${REPO}/pulls/${PULL}/reviews`, status: 403 },
+    ]);
     assert.equal(sim.state.reviews.length, 0);
-    assert.equal(logger.lines.filter((l) => l.level === 'warning' && /cannot write/.test(l.message)).length, 1);
+    assert.equal(logger.lines.filter((l) => l.level === 'warning' && /cannot write to this repository/.test(l.message)).length, 1);
     assert.deepEqual(sim.violations, []);
   });
 
@@ -790,7 +835,7 @@ describe('a read-only token (fork pull request)', () => {
 });
 
 describe('the action in-process with a read-only token', () => {
-  test('a fork PR: the check-run 403 degrades the run to workflow-command annotations, with no further write', async () => {
+  test('a fork PR: the refused writes degrade the run to workflow-command annotations, with no further write', async () => {
     const sim = await simulator({ readOnly: true });
     const workspace = await checkoutWorkspace(fixture, fixture.baseSha);
     const runnerTemp = await mkdtemp(join(tmpdir(), 'uc-publisher-runner-'));
@@ -850,10 +895,12 @@ describe('the action in-process with a read-only token', () => {
       assert.deepEqual(failures, [], logger.text());
       assert.deepEqual(
         writes(sim),
-        [{ method: 'POST', path: `/repos/${OWNER}/${REPO}/check-runs`, status: 403 }],
-        'one refused write, then nothing',
+        [
+          { method: 'POST', path: `/repos/${OWNER}/${REPO}/check-runs`, status: 403 },
+          { method: 'POST', path: `/repos/${OWNER}/${REPO}/pulls/${PULL}/reviews`, status: 403 },
+        ],
+        'the check run and the review are refused, then nothing',
       );
-      assert.equal(sim.requestsFor('pulls/list-review-comments').length, 0, 'a read-only run does not read earlier comments either');
       assert.equal(sim.state.reviews.length, 0);
       assert.match(logger.text(), /The token cannot write to this repository/);
 

@@ -129,7 +129,8 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
         resolvedCount: result.resolved,
         notices: [...triaged.notices, ...result.notices],
       };
-      if (result.degraded) for (const line of toWorkflowCommands(final)) deps.writeCommand(line);
+      // Without a check run the annotations have no other home than the log.
+      if (result.degraded || !publisher.hasCheckRun) for (const line of toWorkflowCommands(final)) deps.writeCommand(line);
       if (result.reviewId !== undefined) deps.setOutput(OUTPUT.reviewId, result.reviewId);
       if (result.checkRunId !== undefined) deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
       return final;

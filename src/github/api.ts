@@ -72,6 +72,7 @@ export interface PullRequestApi {
     event: 'COMMENT' | 'REQUEST_CHANGES';
     comments: ReviewCommentInput[];
   }): Promise<{ id: number; htmlUrl?: string }>;
+  /** Not retried by the client: a create that failed may still have happened (see `findCheckRun`). */
   createCheckRun(input: {
     name: string;
     headSha: string;
@@ -79,7 +80,13 @@ export interface PullRequestApi {
     conclusion?: 'success' | 'failure' | 'neutral';
     output: CheckRunOutput;
     detailsUrl?: string;
+    /** Identifies this run's check run, so that a create that failed can be looked up before it is repeated. */
+    externalId: string;
   }): Promise<{ id: number; htmlUrl?: string; appSlug?: string }>;
+  /** The check run with this name and external id on the commit, if any. */
+  findCheckRun(headSha: string, name: string, externalId: string): Promise<{ id: number; appSlug?: string } | undefined>;
+  /** How many annotations a check run has: tells whether an update that failed was applied. */
+  countCheckRunAnnotations(checkRunId: number): Promise<number>;
   updateCheckRun(
     checkRunId: number,
     input: { status?: 'in_progress' | 'completed'; conclusion?: 'success' | 'failure' | 'neutral'; output: CheckRunOutput },
@@ -216,9 +223,30 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
         status: input.status,
         ...(input.conclusion ? { conclusion: input.conclusion } : {}),
         ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
+        external_id: input.externalId,
         output: input.output,
+        request: { retries: 0 },
       });
       return { id: response.data.id, htmlUrl: response.data.html_url ?? undefined, appSlug: response.data.app?.slug };
+    },
+
+    async findCheckRun(headSha, name, externalId) {
+      const runs = await octokit.paginate(
+        octokit.rest.checks.listForRef,
+        { ...repoParams, ref: headSha, check_name: name, filter: 'all', per_page: 100 },
+        (response) => response.data,
+      );
+      const found = runs.find((run) => run.external_id === externalId);
+      return found ? { id: found.id, appSlug: found.app?.slug } : undefined;
+    },
+
+    async countCheckRunAnnotations(checkRunId) {
+      const annotations = await octokit.paginate(octokit.rest.checks.listAnnotations, {
+        ...repoParams,
+        check_run_id: checkRunId,
+        per_page: 100,
+      });
+      return annotations.length;
     },
 
     async updateCheckRun(checkRunId, input) {
@@ -228,6 +256,8 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
         ...(input.status ? { status: input.status } : {}),
         ...(input.conclusion ? { conclusion: input.conclusion } : {}),
         output: input.output,
+        // Annotations append: a retried update that had been applied would add them twice (see the publisher).
+        request: { retries: 0 },
       });
     },
   };

@@ -39,6 +39,8 @@ export interface PublishResult {
  */
 export class GitHubPublisher {
   private checkRun?: { id: number; appSlug?: string };
+  /** Annotations the check run has received so far (they append). */
+  private annotationsSent = 0;
   /** The login whose markers are trusted, once `readPriorComments` has found it. */
   private identity?: string;
   private readOnly = false;
@@ -59,25 +61,49 @@ export class GitHubPublisher {
   async openCheckRun(provisional: ReviewReport): Promise<void> {
     const chunks = chunkAnnotations(toCheckRunAnnotations(provisional), ANNOTATIONS_PER_REQUEST);
     const single = chunks.length <= 1;
+    const input = {
+      name: CHECK_RUN_NAME,
+      headSha: this.options.headSha,
+      status: single ? ('completed' as const) : ('in_progress' as const),
+      conclusion: single ? provisional.conclusion : undefined,
+      output: checkRunOutput(provisional, chunks[0] ?? []),
+      detailsUrl: this.options.detailsUrl,
+      externalId: this.options.runKey,
+    };
     try {
-      const created = await this.api.createCheckRun({
-        name: CHECK_RUN_NAME,
-        headSha: this.options.headSha,
-        status: single ? 'completed' : 'in_progress',
-        conclusion: single ? provisional.conclusion : undefined,
-        output: checkRunOutput(provisional, chunks[0] ?? []),
-        detailsUrl: this.options.detailsUrl,
-      });
+      const created = await this.api.createCheckRun(input);
       this.checkRun = { id: created.id, appSlug: created.appSlug };
+      this.annotationsSent = chunks[0]?.length ?? 0;
     } catch (error) {
-      // Only GitHub Apps (GITHUB_TOKEN included) may create check runs: a personal access token gets a 403 but can still review.
-      if (httpStatusOf(error) === 403 && /GitHub App/i.test(getErrorMessage(error))) {
-        this.options.logger.warning('Check runs need a GitHub App token (this one is a personal access token): no check run.');
-        this.notices.push('No check run: the token is not a GitHub App token. The findings are in the job summary and the SARIF file.');
+      const status = httpStatusOf(error);
+      if (status === 403) {
+        // Only GitHub Apps (GITHUB_TOKEN included) may create check runs, and a workflow may grant pull-requests: write without
+        // checks: write. Neither proves the review cannot be posted: the review POST decides whether the token is read-only.
+        const reason = /GitHub App/i.test(getErrorMessage(error))
+          ? 'the token is not a GitHub App token'
+          : 'the token cannot write check runs (checks: write)';
+        this.options.logger.warning(`No check run: ${reason}. The findings go to the log annotations, the job summary and SARIF.`);
+        this.notices.push(`No check run: ${reason}. The findings are in the job summary, the log annotations and the SARIF file.`);
         return;
       }
-      this.handleWriteError('create the check run', error);
+      if (status !== undefined && status < 500) throw error;
+      // A 5xx or a lost connection: the check run may exist. Look for this run's before creating it again.
+      const existing = await this.api.findCheckRun(this.options.headSha, CHECK_RUN_NAME, this.options.runKey).catch(() => undefined);
+      if (existing) {
+        this.checkRun = existing;
+        this.annotationsSent = chunks[0]?.length ?? 0;
+        return;
+      }
+      this.options.logger.warning(`Creating the check run failed (${getErrorMessage(error)}); it was not created, trying once more.`);
+      const created = await this.api.createCheckRun(input);
+      this.checkRun = { id: created.id, appSlug: created.appSlug };
+      this.annotationsSent = chunks[0]?.length ?? 0;
     }
+  }
+
+  /** True when no check run carries the annotations (then the caller writes them to the log). */
+  get hasCheckRun(): boolean {
+    return this.checkRun !== undefined;
   }
 
   /** Step 2: the token's identity and its earlier comments. */
@@ -244,25 +270,54 @@ export class GitHubPublisher {
     // The first chunk went with the creation; a single-chunk run was completed then.
     for (let i = 1; i < chunks.length; i++) {
       const last = i === chunks.length - 1;
+      const chunk = chunks[i]!;
+      const update = {
+        status: last ? ('completed' as const) : undefined,
+        conclusion: last ? report.conclusion : undefined,
+        output: checkRunOutput(report, chunk),
+      };
       try {
-        await this.api.updateCheckRun(this.checkRun.id, {
-          status: last ? 'completed' : undefined,
-          conclusion: last ? report.conclusion : undefined,
-          output: checkRunOutput(report, chunks[i]!),
-        });
+        await this.updateCheckRunOnce(this.checkRun.id, update, chunk.length);
       } catch (error) {
         if (httpStatusOf(error) === 403) {
           this.handleWriteError('update the check run', error);
           return;
         }
         throw new ExternalServiceError(
-          `GitHub API: could not add annotations ${i * ANNOTATIONS_PER_REQUEST + 1}-${i * ANNOTATIONS_PER_REQUEST + chunks[i]!.length} to the check run: ${getErrorMessage(error)}`,
+          `GitHub API: could not add annotations ${this.annotationsSent + 1}-${this.annotationsSent + chunk.length} to the check run: ${getErrorMessage(error)}`,
           'github',
           httpStatusOf(error),
           { cause: error },
         );
       }
     }
+  }
+
+  /**
+   * Annotations append, so an update is not retried blindly either: after a 5xx or a lost connection the annotation count tells
+   * whether GitHub applied it.
+   */
+  private async updateCheckRunOnce(
+    checkRunId: number,
+    update: Parameters<PullRequestApi['updateCheckRun']>[1],
+    added: number,
+  ): Promise<void> {
+    try {
+      await this.api.updateCheckRun(checkRunId, update);
+    } catch (error) {
+      const status = httpStatusOf(error);
+      if (status !== undefined && status < 500) throw error;
+      const count = await this.api.countCheckRunAnnotations(checkRunId);
+      if (count === this.annotationsSent + added) {
+        this.options.logger.info(`The check-run update was applied despite the error (${getErrorMessage(error)}).`);
+      } else if (count === this.annotationsSent) {
+        this.options.logger.warning(`A check-run update failed (${getErrorMessage(error)}) and was not applied; sending it once more.`);
+        await this.api.updateCheckRun(checkRunId, update);
+      } else {
+        throw error;
+      }
+    }
+    this.annotationsSent += added;
   }
 
   /** A 403 on a write is a read-only token (fork PR): switch to the degraded channels. Returns true when it was one. */
