@@ -1,5 +1,6 @@
 import { indexPatch, planInlineComment, type FileDiffIndex, type InlineSkipReason } from './github/diff.js';
 import type { PlacedFinding } from './report/model.js';
+import { compareBySeverity } from './report/text.js';
 import { SEVERITY_RANK, type ChangedFile, type FilterMode, type Finding } from './types.js';
 
 export interface TriageInput {
@@ -12,15 +13,12 @@ export interface TriageInput {
   alreadyCommented: ReadonlyMap<string, number>;
 }
 
-/** Most severe first, then by place, so that the cap keeps what matters and output order is stable. */
+/**
+ * Most severe first, then by place, so that the cap keeps what matters and output order is stable. The reporters' order
+ * (code-unit path order, not the machine's locale): the findings the cap keeps inline are the first ones every report lists.
+ */
 export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
-    a.path.localeCompare(b.path) ||
-    a.startLine - b.startLine ||
-    (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
-    a.ruleId.localeCompare(b.ruleId)
-  );
+  return compareBySeverity(a, b);
 }
 
 /** One finding per fingerprint: the same rule from two rule sources reports the same code once, at its highest severity. */

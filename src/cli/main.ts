@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalGitChangeSource, resolveLocalRevisions } from '../collect/source.js';
-import { resolveConfig } from '../config/load.js';
+import { resolveConfig, type Config } from '../config/load.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
 import { analyzeChange, buildReviewReport, TOOL } from '../pipeline.js';
@@ -156,12 +156,28 @@ async function loadCliConfig(
     const text = await readFile(path, 'utf8').catch((error: unknown) => {
       throw new ConfigurationError(`Cannot read --config ${values.config}: ${getErrorMessage(error)}`);
     });
-    return resolveConfig({ inputs, configFile: { path, text } });
+    return withFlagsWinning(resolveConfig({ inputs, configFile: { path, text } }), inputs);
   }
   const defaultPath = '.github/ultra-create.yml';
   const text = await readBaseFile(defaultPath);
   if (text !== undefined) logger.info(`Using ${defaultPath} from the base commit.`);
-  return resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } });
+  return withFlagsWinning(resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } }), inputs);
+}
+
+/**
+ * `resolveConfig` takes an input equal to its action.yml default for "not set" (GitHub passes defaults as values), so the config
+ * file would win over an explicit `--fail-on critical`. A command-line flag is always explicit: it wins.
+ */
+function withFlagsWinning(config: Config, inputs: Record<string, string | undefined>): Config {
+  const flags = resolveConfig({ inputs });
+  const given = (name: string): boolean => inputs[name] !== undefined;
+  return {
+    ...config,
+    ...(given('fail-on') ? { failOn: flags.failOn } : {}),
+    ...(given('filter-mode') ? { filterMode: flags.filterMode } : {}),
+    ...(given('scanners') ? { scanners: flags.scanners } : {}),
+    ...(given('rules') ? { rules: flags.rules } : {}),
+  };
 }
 
 function reportError(error: unknown, logger: Logger, io: CliIo): number {

@@ -9,13 +9,17 @@ import type { ChangedFile, SkippedFile } from '../types.js';
 const VENDOR_DIRS = /(^|\/)(node_modules|bower_components|jspm_packages|vendor|vendors|third_party|third-party|thirdparty|\.yarn|Pods|Carthage|\.venv|venv|site-packages)\//;
 const MINIFIED = /(\.|-)min\.(js|mjs|cjs|css)$|\.bundle\.js$|\.chunk\.js$/;
 const GENERATED_NAMES =
-  /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|uv\.lock|Cargo\.lock|composer\.lock|Gemfile\.lock|go\.sum)$|\.(map|pb\.go|_pb2\.py|_pb2_grpc\.py|pb\.ts|generated\.ts|g\.dart)$/;
+  /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|uv\.lock|Cargo\.lock|composer\.lock|Gemfile\.lock|go\.sum)$|\.(map|pb\.go|pb\.ts|generated\.ts|g\.dart)$|_pb2(_grpc)?\.py$/;
+
+/** The sha git gives every empty file. */
+const EMPTY_BLOB_SHA = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 
 export interface LinguistRule {
   pattern: RegExp;
   source: string;
-  vendored?: boolean;
-  generated?: boolean;
+  /** `null`: the rule makes the attribute unspecified again (`!linguist-vendored`), so the built-in defaults apply. */
+  vendored?: boolean | null;
+  generated?: boolean | null;
 }
 
 /** Parses the `linguist-vendored` / `linguist-generated` attributes of a `.gitattributes` file. */
@@ -31,7 +35,7 @@ export function parseLinguistAttributes(text: string): LinguistRule[] {
       const match = /^([-!]?)(linguist-vendored|linguist-generated)(?:=(.*))?$/.exec(attribute);
       if (!match) continue;
       const [, prefix, name, value] = match;
-      const enabled = prefix === '' && (value === undefined || value === 'true' || value === 'set');
+      const enabled = prefix === '!' ? null : prefix === '' && (value === undefined || value === 'true' || value === 'set');
       if (name === 'linguist-vendored') rule.vendored = enabled;
       else rule.generated = enabled;
     }
@@ -90,8 +94,8 @@ function linguistAttributes(path: string, rules: LinguistRule[]): { vendored?: b
   const result: { vendored?: boolean; generated?: boolean } = {};
   for (const rule of rules) {
     if (!rule.pattern.test(path)) continue;
-    if (rule.vendored !== undefined) result.vendored = rule.vendored;
-    if (rule.generated !== undefined) result.generated = rule.generated;
+    if (rule.vendored !== undefined) result.vendored = rule.vendored ?? undefined;
+    if (rule.generated !== undefined) result.generated = rule.generated ?? undefined;
   }
   return result;
 }
@@ -102,9 +106,12 @@ export function skipReasonOf(file: ChangedFile, linguist: LinguistRule[]): Skipp
   if (file.status === 'removed') return { path, reason: 'removed', detail: 'deleted in this pull request' };
   if (file.patch === undefined) {
     if (file.additions + file.deletions === 0) {
-      return file.status === 'renamed' || file.status === 'copied'
-        ? { path, reason: 'no-patch', detail: `${file.status} without content changes` }
-        : { path, reason: 'binary', detail: 'binary file' };
+      if (file.status === 'renamed' || file.status === 'copied') {
+        return { path, reason: 'no-patch', detail: `${file.status} without content changes` };
+      }
+      // An empty file has no patch either (an empty __init__.py is common): it is not binary, there is just nothing to read.
+      if (file.blobSha === EMPTY_BLOB_SHA) return { path, reason: 'no-patch', detail: 'empty file' };
+      return { path, reason: 'binary', detail: 'binary file' };
     }
     return { path, reason: 'no-patch', detail: 'GitHub sent no patch (diff too large to show)' };
   }

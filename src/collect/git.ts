@@ -28,6 +28,9 @@ export async function runGit(cwd: string, args: string[], input?: Buffer): Promi
         reject(new ExternalServiceError(`git ${args.slice(0, 3).join(' ')} failed (exit ${code}): ${stderr}`, 'git', code ?? undefined));
       }
     });
+    // git may exit before reading its input (not a repository, bad arguments): the exit code reports that; an EPIPE on stdin
+    // must not become an uncaught exception.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }

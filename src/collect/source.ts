@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import type { PullRequestApi, TreeEntry } from '../github/api.js';
 import type { Logger } from '../logger.js';
 import type { ChangedFile, FileStatus } from '../types.js';
@@ -43,8 +43,10 @@ export function createGitHubChangeSource(options: {
       const blobs = await mapLimit(shas, API_CONCURRENCY, (sha) => api.getBlob(sha));
       return new Map(shas.map((sha, i) => [sha, blobs[i]!]));
     },
-    async readHeadFiles(files) {
+    async readHeadFiles(requested) {
       const result = new Map<string, Buffer>();
+      // A path is data from the pull request: one that could leave the workspace is neither read from disk nor fetched.
+      const files = requested.filter((file) => isSafeRelativePath(file.path));
       // actions/checkout gives the merge commit: a file is used from disk only when its blob sha is the head's.
       const missing: ChangedFile[] = [];
       await mapLimit(files, 16, async (file) => {
@@ -73,6 +75,10 @@ export function createGitHubChangeSource(options: {
       return result;
     },
   };
+}
+
+function isSafeRelativePath(path: string): boolean {
+  return path !== '' && !isAbsolute(path) && !path.includes('\0') && !path.split(/[\\/]/).includes('..');
 }
 
 export interface LocalRevisions {
@@ -162,12 +168,14 @@ const RAW_STATUS: Record<string, FileStatus> = {
  */
 export function combineLocalDiff(raw: string, numstat: string, patchText: string): ChangedFile[] {
   const files: ChangedFile[] = [];
+  const typeChanged = new Set<number>();
   const rawParts = raw.split('\0');
   for (let i = 0; i < rawParts.length; i++) {
     const header = rawParts[i];
     if (!header || !header.startsWith(':')) continue;
     const [, newMode, , newSha, statusField] = header.slice(1).split(' ');
     const code = statusField?.[0] ?? 'M';
+    if (code === 'T') typeChanged.add(files.length);
     const renamed = code === 'R' || code === 'C';
     const firstPath = rawParts[++i] ?? '';
     const secondPath = renamed ? (rawParts[++i] ?? '') : undefined;
@@ -197,9 +205,13 @@ export function combineLocalDiff(raw: string, numstat: string, patchText: string
   }
 
   const sections = patchText.split(/^(?=diff --git )/m).filter((s) => s.startsWith('diff --git '));
-  sections.forEach((section, index) => {
-    const file = files[index];
-    if (!file || binary.has(index)) return;
+  let next = 0;
+  files.forEach((file, index) => {
+    // git prints a type change (file, symlink, submodule) as a deletion followed by a creation: two sections for one raw entry.
+    // The creation is the new file, which is what findings point at.
+    if (typeChanged.has(index)) next++;
+    const section = sections[next++];
+    if (section === undefined || binary.has(index)) return;
     const hunkStart = section.search(/^@@ /m);
     if (hunkStart === -1) return;
     file.patch = section.slice(hunkStart).replace(/\n$/, '');

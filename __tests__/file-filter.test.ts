@@ -1,0 +1,304 @@
+/**
+ * Which changed files are reviewed: `.gitattributes` linguist attributes (pattern semantics checked against git's own
+ * `git check-attr`), the built-in vendored / minified / lock-file defaults, and the classification of files without a patch.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  gitattributesPatternToRegExp,
+  looksBinary,
+  parseLinguistAttributes,
+  skipReasonOf,
+  type LinguistRule,
+} from '../src/collect/file-filter.js';
+import type { ChangedFile, SkippedFile } from '../src/types.js';
+import { git } from './support/git-fixture.js';
+
+const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
+
+function changed(path: string, overrides: Partial<ChangedFile> = {}): ChangedFile {
+  return { path, status: 'modified', additions: 1, deletions: 0, patch: '@@ -1 +1,2 @@\n a\n+b', blobSha: 'a'.repeat(40), ...overrides };
+}
+
+/** The reason a file is skipped under `.gitattributes` text, or 'reviewed'. */
+function verdict(path: string, attributes = '', overrides: Partial<ChangedFile> = {}): string {
+  return skipReasonOf(changed(path, overrides), parseLinguistAttributes(attributes))?.reason ?? 'reviewed';
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+describe('gitattributes patterns agree with git check-attr', () => {
+  let repo = '';
+  before(async () => {
+    repo = await mkdtemp(join(tmpdir(), 'file-filter-test-'));
+    await git(repo, ['init', '-q']);
+  });
+  after(async () => {
+    await rm(repo, { recursive: true, force: true });
+  });
+
+  const PATTERNS = [
+    '*.js',
+    '*.min.*',
+    'dir/**',
+    '/root-only.js',
+    'root-only.js',
+    '**/gen/*.ts',
+    'gen/*.ts',
+    'a/**/b.js',
+    'docs/*',
+    '/*.md',
+    'src/*.pb.go',
+    'file?.txt',
+    '[abc].js',
+    '[!abc].js',
+    'dir',
+    'x/y',
+    '**/node_modules/**',
+    'a+b(1).js',
+    '$x.js',
+    '*',
+  ];
+  const PATHS = [
+    'a.js',
+    'b.js',
+    'd.js',
+    'src/a.js',
+    'src/a.ts',
+    'app.min.js',
+    'lib/app.min.css',
+    'dir',
+    'dir/a.js',
+    'dir/sub/a.js',
+    'other/dir/a.js',
+    'root-only.js',
+    'sub/root-only.js',
+    'gen/a.ts',
+    'x/gen/a.ts',
+    'x/y/gen/a.ts',
+    'gen/sub/a.ts',
+    'a/b.js',
+    'a/x/b.js',
+    'a/x/y/b.js',
+    'docs/readme.md',
+    'docs/sub/readme.md',
+    'README.md',
+    'src/api.pb.go',
+    'file1.txt',
+    'file12.txt',
+    'x/y',
+    'x/y/z.js',
+    'q/x/y',
+    'node_modules/pkg/index.js',
+    'web/node_modules/pkg/index.js',
+    'a+b(1).js',
+    'aab1.js',
+    '$x.js',
+    'dir with space/ünï.js',
+  ];
+
+  /** Every path and each of its folders, for git to judge. */
+  const queried = [...new Set(PATHS.flatMap((path) => path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))))];
+
+  async function gitSet(pattern: string): Promise<Set<string>> {
+    await writeFile(join(repo, '.gitattributes'), `${pattern} linguist-generated\n`);
+    const output = (await git(repo, ['check-attr', '-z', 'linguist-generated', '--', ...queried])).toString('utf8');
+    const fields = output.split('\0');
+    const set = new Set<string>();
+    for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === 'set') set.add(fields[i]!);
+    return set;
+  }
+
+  for (const pattern of PATTERNS) {
+    test(pattern, async () => {
+      const byGit = await gitSet(pattern);
+      const regexp = gitattributesPatternToRegExp(pattern);
+      for (const path of PATHS) {
+        // Deliberately more lenient than git: a pattern naming a folder also covers the files inside it.
+        const folders = path.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'));
+        const expected = byGit.has(path) || folders.some((folder) => byGit.has(folder));
+        assert.equal(regexp.test(path), expected, `${pattern} on ${path}`);
+      }
+    });
+  }
+
+  test('the lenient cases themselves: a folder name or a trailing slash covers the folder\'s files', () => {
+    assert.equal(verdict('dist/app.js', 'dist linguist-generated'), 'generated');
+    assert.equal(verdict('dist/app.js', 'dist/ linguist-generated'), 'generated');
+    assert.equal(verdict('web/dist/app.js', 'dist/ linguist-generated'), 'generated');
+    assert.equal(verdict('web/dist/app.js', '/dist/ linguist-generated'), 'reviewed');
+    assert.equal(verdict('distribution/app.js', 'dist linguist-generated'), 'reviewed');
+  });
+});
+
+describe('linguist attributes', () => {
+  test('*.js at any depth; dir/** only under the root folder; /root-only only at the root; **/gen/*.ts at any depth', () => {
+    const attributes = ['*.gen.js linguist-generated', 'api/** linguist-generated', '/schema.ts linguist-generated', '**/gen/*.ts linguist-generated'].join('\n');
+    assert.equal(verdict('a.gen.js', attributes), 'generated');
+    assert.equal(verdict('deep/er/a.gen.js', attributes), 'generated');
+    assert.equal(verdict('api/client/index.ts', attributes), 'generated');
+    assert.equal(verdict('src/api/client.ts', attributes), 'reviewed');
+    assert.equal(verdict('schema.ts', attributes), 'generated');
+    assert.equal(verdict('src/schema.ts', attributes), 'reviewed');
+    assert.equal(verdict('gen/a.ts', attributes), 'generated');
+    assert.equal(verdict('pkg/x/gen/a.ts', attributes), 'generated');
+    assert.equal(verdict('pkg/gen/sub/a.ts', attributes), 'reviewed');
+  });
+
+  test('-linguist-generated on a later line overrides an earlier rule', () => {
+    const attributes = 'src/** linguist-generated\nsrc/handwritten.js -linguist-generated\n';
+    assert.equal(verdict('src/other.js', attributes), 'generated');
+    assert.equal(verdict('src/handwritten.js', attributes), 'reviewed');
+  });
+
+  test('the last matching rule wins, in either direction', () => {
+    assert.equal(verdict('gen/a.js', 'gen/** linguist-generated=false\ngen/** linguist-generated\n'), 'generated');
+    assert.equal(verdict('gen/a.js', 'gen/** linguist-generated\ngen/** linguist-generated=false\n'), 'reviewed');
+    assert.equal(verdict('gen/a.js', '*.js linguist-generated=true\n'), 'generated');
+  });
+
+  test('linguist-vendored=false un-vendors a vendor/ folder (minified files in it stay skipped)', () => {
+    assert.equal(verdict('vendor/ours.js'), 'vendored');
+    assert.equal(verdict('vendor/ours.js', 'vendor/** linguist-vendored=false\n'), 'reviewed');
+    assert.equal(verdict('vendor/ours.js', 'vendor/** -linguist-vendored\n'), 'reviewed');
+    assert.equal(verdict('vendor/ours.min.js', 'vendor/** linguist-vendored=false\n'), 'minified');
+  });
+
+  test('linguist-generated=false reviews a file the defaults would skip', () => {
+    assert.equal(verdict('lib/app.min.js', 'lib/app.min.js linguist-generated=false'), 'reviewed');
+    assert.equal(verdict('package-lock.json', 'package-lock.json -linguist-generated'), 'reviewed');
+  });
+
+  test('!linguist-generated makes the attribute unspecified again: the defaults apply', () => {
+    const attributes = '*.js linguist-generated\napp.min.js !linguist-generated\nsrc/*.js !linguist-generated\n';
+    assert.equal(verdict('app.min.js', attributes), 'minified');
+    assert.equal(verdict('src/a.js', attributes), 'reviewed');
+    assert.equal(verdict('lib/a.js', attributes), 'generated');
+  });
+
+  test('an explicit linguist-vendored marks any folder third-party; vendored wins over generated', () => {
+    assert.equal(verdict('external/lib.js', 'external/** linguist-vendored'), 'vendored');
+    assert.equal(verdict('external/lib.js', 'external/** linguist-vendored linguist-generated'), 'vendored');
+  });
+
+  test('comments, blank lines, CRLF, macros and other attributes are ignored', () => {
+    const rules = parseLinguistAttributes(
+      '# generated code\r\n\r\n*.gen.ts linguist-generated\r\n[attr]gen linguist-generated\r\n*.png binary\r\n*.sh text eol=lf\r\n',
+    );
+    assert.deepEqual(
+      rules.map((r: LinguistRule) => [r.source, r.generated, r.vendored]),
+      [['*.gen.ts', true, undefined]],
+    );
+  });
+});
+
+describe('built-in defaults', () => {
+  test('third-party folders at any depth, and only as folders', () => {
+    for (const path of ['node_modules/x/index.js', 'web/node_modules/x/index.js', 'vendor/a.go', 'src/vendor/a.go', 'third_party/a.c', '.yarn/releases/yarn.cjs', 'Pods/A/a.m', 'venv/lib/a.py', 'lib/python3.12/site-packages/a.py']) {
+      assert.equal(verdict(path), 'vendored', path);
+    }
+    for (const path of ['src/vendors.js', 'myvendor/a.js', 'vendor.js', 'src/third_party.py']) {
+      assert.equal(verdict(path), 'reviewed', path);
+    }
+  });
+
+  test('minified and bundled files', () => {
+    for (const path of ['app.min.js', 'dist/app.min.mjs', 'css/site.min.css', 'lib/jquery-min.js', 'dist/main.bundle.js', 'dist/3.chunk.js']) {
+      assert.equal(verdict(path), 'minified', path);
+    }
+    for (const path of ['admin.js', 'src/min.js', 'terminal.css', 'minify.js']) {
+      assert.equal(verdict(path), 'reviewed', path);
+    }
+  });
+
+  test('lock files and generated code', () => {
+    for (const path of [
+      'package-lock.json',
+      'web/yarn.lock',
+      'pnpm-lock.yaml',
+      'npm-shrinkwrap.json',
+      'Cargo.lock',
+      'go.sum',
+      'poetry.lock',
+      'uv.lock',
+      'Gemfile.lock',
+      'composer.lock',
+      'dist/app.js.map',
+      'api/service.pb.go',
+      'proto/api_pb2.py',
+      'proto/api_pb2_grpc.py',
+      'src/schema.generated.ts',
+      'lib/model.g.dart',
+    ]) {
+      assert.equal(verdict(path), 'generated', path);
+    }
+    for (const path of ['package.json', 'go.mod', 'src/lock.js', 'Cargo.toml', 'api/pb2.py', 'src/generated.ts']) {
+      assert.equal(verdict(path), 'reviewed', path);
+    }
+  });
+
+  test('a removed file is "removed" before anything else', () => {
+    assert.deepEqual(skipReasonOf(changed('vendor/x.js', { status: 'removed', patch: '@@ -1 +0,0 @@\n-x' }), []), {
+      path: 'vendor/x.js',
+      reason: 'removed',
+      detail: 'deleted in this pull request',
+    });
+  });
+});
+
+describe('files without a patch', () => {
+  const noPatch = (path: string, overrides: Partial<ChangedFile>): SkippedFile | undefined =>
+    skipReasonOf(changed(path, { patch: undefined, additions: 0, deletions: 0, ...overrides }), []);
+
+  test('no line counts and no patch: binary', () => {
+    assert.deepEqual(noPatch('logo.png', {}), { path: 'logo.png', reason: 'binary', detail: 'binary file' });
+    assert.deepEqual(noPatch('logo.png', { status: 'added' }), { path: 'logo.png', reason: 'binary', detail: 'binary file' });
+  });
+
+  test('renamed or copied without content changes', () => {
+    assert.deepEqual(noPatch('new.js', { status: 'renamed', previousPath: 'old.js' }), {
+      path: 'new.js',
+      reason: 'no-patch',
+      detail: 'renamed without content changes',
+    });
+    assert.deepEqual(noPatch('copy.js', { status: 'copied', previousPath: 'orig.js' }), {
+      path: 'copy.js',
+      reason: 'no-patch',
+      detail: 'copied without content changes',
+    });
+  });
+
+  test('an empty file is not called binary', () => {
+    assert.deepEqual(noPatch('pkg/__init__.py', { status: 'added', blobSha: EMPTY_BLOB }), {
+      path: 'pkg/__init__.py',
+      reason: 'no-patch',
+      detail: 'empty file',
+    });
+  });
+
+  test('lines changed but no patch: GitHub left it out (too large)', () => {
+    assert.deepEqual(noPatch('huge.js', { additions: 25_000 }), {
+      path: 'huge.js',
+      reason: 'no-patch',
+      detail: 'GitHub sent no patch (diff too large to show)',
+    });
+  });
+
+  test('the patch check comes before the attributes (a binary vendored file is binary)', () => {
+    assert.equal(noPatch('vendor/logo.png', {})?.reason, 'binary');
+  });
+});
+
+describe('looksBinary', () => {
+  test('a NUL byte in the first 8000 bytes, as git decides', () => {
+    assert.equal(looksBinary(Buffer.from('plain text\n')), false);
+    assert.equal(looksBinary(Buffer.alloc(0)), false);
+    assert.equal(looksBinary(Buffer.from([0x41, 0x00, 0x42])), true);
+    assert.equal(looksBinary(Buffer.concat([Buffer.alloc(7999, 0x41), Buffer.from([0])])), true);
+    assert.equal(looksBinary(Buffer.concat([Buffer.alloc(8000, 0x41), Buffer.from([0])])), false);
+    assert.equal(looksBinary(Buffer.from('héllo wörld ✓', 'utf8')), false);
+  });
+});
