@@ -287,8 +287,10 @@ describe('files without a patch', () => {
     });
   });
 
-  test('the patch check comes before the attributes (a binary vendored file is binary)', () => {
-    assert.equal(noPatch('vendor/logo.png', {})?.reason, 'binary');
+  test('what a file is comes before how its diff looks (a vendored or -diff generated file is not "binary")', () => {
+    assert.equal(noPatch('vendor/logo.png', {})?.reason, 'vendored');
+    assert.equal(skipReasonOf({ path: 'dist/index.js', status: 'modified', additions: 0, deletions: 0 }, parseLinguistAttributes('dist/** -diff linguist-generated\n'))?.reason, 'generated');
+    assert.equal(noPatch('assets/logo.png', {})?.reason, 'binary');
   });
 });
 

@@ -38,7 +38,7 @@ Options:
   --fail-on SEVERITY  none | info | low | medium | high | critical: exit 1 when a finding is at or above it
   --filter-mode MODE  added | diff_context | file | nofilter
   --scanners LIST     comma-separated: ast-grep, ramparts, tests
-  --rules PATH        extra ast-grep rule folder or sgconfig.yml (repeatable)
+  --rules PATH        extra ast-grep rule folder or sgconfig.yml, relative to the current directory (repeatable)
   --verbose           debug output on stderr
   --quiet             no progress output
   -h, --help          this help
@@ -149,7 +149,8 @@ async function loadCliConfig(
     'fail-on': values['fail-on'],
     'filter-mode': values['filter-mode'],
     scanners: values.scanners,
-    rules: values.rules?.join('\n'),
+    // A path on the command line is relative to where the command runs, like --config.
+    rules: values.rules?.map((path) => resolve(cwd, path)).join('\n'),
   };
   if (values.config) {
     const path = resolve(cwd, values.config);

@@ -104,6 +104,18 @@ function linguistAttributes(path: string, rules: LinguistRule[]): { vendored?: b
 export function skipReasonOf(file: ChangedFile, linguist: LinguistRule[]): SkippedFile | undefined {
   const path = file.path;
   if (file.status === 'removed') return { path, reason: 'removed', detail: 'deleted in this pull request' };
+  // What a file is (vendored, generated) says more than how its diff looks: `-diff` in .gitattributes hides a generated file's
+  // patch, and "binary" would be the wrong reason to give.
+  const attributes = linguistAttributes(path, linguist);
+  if (attributes.vendored === true) return { path, reason: 'vendored', detail: 'linguist-vendored in .gitattributes' };
+  if (attributes.generated === true) return { path, reason: 'generated', detail: 'linguist-generated in .gitattributes' };
+  if (attributes.vendored !== false && VENDOR_DIRS.test(path)) {
+    return { path, reason: 'vendored', detail: 'third-party folder' };
+  }
+  if (attributes.generated !== false && MINIFIED.test(path)) return { path, reason: 'minified', detail: 'minified or bundled file' };
+  if (attributes.generated !== false && GENERATED_NAMES.test(path)) {
+    return { path, reason: 'generated', detail: 'lock file or generated code' };
+  }
   if (file.patch === undefined) {
     if (file.additions + file.deletions === 0) {
       if (file.status === 'renamed' || file.status === 'copied') {
@@ -114,16 +126,6 @@ export function skipReasonOf(file: ChangedFile, linguist: LinguistRule[]): Skipp
       return { path, reason: 'binary', detail: 'binary file' };
     }
     return { path, reason: 'no-patch', detail: 'GitHub sent no patch (diff too large to show)' };
-  }
-  const attributes = linguistAttributes(path, linguist);
-  if (attributes.vendored === true) return { path, reason: 'vendored', detail: 'linguist-vendored in .gitattributes' };
-  if (attributes.generated === true) return { path, reason: 'generated', detail: 'linguist-generated in .gitattributes' };
-  if (attributes.vendored !== false && VENDOR_DIRS.test(path)) {
-    return { path, reason: 'vendored', detail: 'third-party folder' };
-  }
-  if (attributes.generated !== false && MINIFIED.test(path)) return { path, reason: 'minified', detail: 'minified or bundled file' };
-  if (attributes.generated !== false && GENERATED_NAMES.test(path)) {
-    return { path, reason: 'generated', detail: 'lock file or generated code' };
   }
   return undefined;
 }

@@ -604,7 +604,8 @@ function skippedSection(skipped: readonly SkippedFile[], filesReviewed: number, 
 
 const SKIP_REASON_LABEL: Readonly<Record<string, string>> = {
   binary: 'binary',
-  'no-patch': 'no patch from GitHub (diff too large)',
+  // The detail says which: diff too large for GitHub, renamed without changes, empty file.
+  'no-patch': 'no patch to review',
   removed: 'removed',
   vendored: 'vendored',
   generated: 'generated',
