@@ -1,0 +1,113 @@
+/**
+ * `npm run bench`: figures, not timed tests. Builds a 3,000-file synthetic pull request, runs the action on it in-process against the
+ * GitHub simulator, runs the CLI path on the same change, times diff parsing and line mapping, and compares the ast-grep scanner with
+ * the ast-grep binary run directly. bench/README.md says what each figure means.
+ *
+ * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { git } from '../__tests__/support/git-fixture.js';
+import { runActionInProcess } from './action-run.js';
+import { runCliPath } from './cli-run.js';
+import { runDiffBench } from './diff-bench.js';
+import { checkPublishing, printAction, printCli, printDiff, printScan, printSetup, printSummary, say } from './report.js';
+import { MemorySampler } from './rss.js';
+import { runScanBench } from './scan-bench.js';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator.js';
+import { mb, ms } from './stats.js';
+
+/** GitHub's pacing (1 write/s) would dominate Publish; the bench measures the action, not the pacing. */
+const THROTTLE = { writeMinTimeMs: 0, notificationMinTimeMs: 0 };
+
+/** A checkout of the head commit: what actions/checkout leaves (the merge commit) when the base has not moved since. */
+async function checkoutHead(repoDir: string, headSha: string): Promise<string> {
+  const workspace = await mkdtemp(join(tmpdir(), 'uc-bench-workspace-'));
+  await git(workspace, ['clone', '--quiet', '--no-checkout', repoDir, '.']);
+  await git(workspace, ['checkout', '--quiet', '--detach', headSha]);
+  return workspace;
+}
+
+const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ');
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' } } });
+  const seed = Number(values.seed ?? 20_240_101);
+  const rounds = Math.max(1, Number(values.rounds ?? 3));
+  const benchStarted = performance.now();
+  const sampler = MemorySampler.start();
+  let sim: SimulatorProcess | undefined;
+  const cleanup: string[] = [];
+  try {
+    say(`ultra-create bench: node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), seed ${seed}`);
+    say(`load average before: ${loadAverage()} (other work on the machine makes every figure noisier)`);
+    say();
+    const setupStarted = performance.now();
+    sim = await startSimulatorProcess(seed);
+    const { ready } = sim;
+    // The simulator (and the git processes it starts) is GitHub's cost: never counted.
+    const notCounted = [sim.pid];
+    const phase = (name: string | undefined): Promise<void> => sampler.phase(name, notCounted);
+    await phase(undefined);
+    const workspace = await checkoutHead(ready.fixture.dir, ready.fixture.headSha);
+    cleanup.push(workspace);
+    printSetup(ready, performance.now() - setupStarted, THROTTLE);
+    say();
+
+    say('[1] The action in-process (runAction, outputs captured) against the simulator');
+    await phase('action');
+    const action = await runActionInProcess({ simUrl: ready.url, fixture: ready.fixture, workspace, throttle: THROTTLE, inputs: { 'fail-on': 'none' } });
+    cleanup.push(action.runnerTemp);
+    await phase(undefined);
+    const state = await sim.state();
+    const check = checkPublishing(state, Number(action.outputs.findings ?? NaN));
+    const actionMemory = (await sampler.report()).phases.find((p) => p.name === 'action');
+    printAction(action, state, actionMemory, check);
+    say();
+
+    say('[2] The CLI path on the same change (createLocalGitChangeSource + analyzeChange + report)');
+    await phase('cli');
+    const cli = await runCliPath(ready.fixture.dir, ready.fixture.baseSha, ready.fixture.headSha);
+    cleanup.push(cli.tempDir);
+    await phase(undefined);
+    printCli(cli, (await sampler.report()).phases.find((p) => p.name === 'cli'));
+    say();
+
+    say('[3] Diff parsing + line mapping (src/github/diff.ts) on the patches GitHub lists');
+    const diff = runDiffBench(ready.files, cli.analysis.findings);
+    printDiff(diff);
+    say();
+
+    say(`[4] Scanning: runAstGrepScan vs the ast-grep binary directly, same files and rules (median of ${rounds})`);
+    await phase('scan');
+    const scan = await runScanBench({ workDir: cli.analysis.change.workDir, files: cli.analysis.change.reviewable.map((f) => f.path), rounds });
+    await phase(undefined);
+    const memory = await sampler.report();
+    printScan(scan, memory.phases.find((p) => p.name === 'scan'));
+    say();
+
+    const astGrepPeak = Math.max(0, ...memory.phases.map((p) => p.children['ast-grep']?.peakKb ?? 0));
+    say('Memory');
+    say(`  bench process, lifetime peak (process.resourceUsage().maxRSS): ${mb(process.resourceUsage().maxRSS)}; it also holds the listing, the CLI analysis and the diff-bench data.`);
+    say(`  ast-grep, largest single process: ${mb(astGrepPeak)}. The simulator process is not counted. ${sampler.unavailable ?? 'Sampled from /proc every 10 ms by a separate process.'}`);
+    say();
+
+    printSummary({ action, cli, diff, scan, check, actionMemory });
+    say();
+    say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
+  } finally {
+    sampler.stop();
+    await sim?.close();
+    for (const dir of cleanup) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
