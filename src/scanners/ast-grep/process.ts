@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 
 /**
@@ -15,6 +17,11 @@ export interface RunAstGrepOptions {
   onStdoutLine?: (line: string) => void;
   /** Every stderr line, ANSI stripped. */
   onStderrLine?: (line: string) => void;
+  /**
+   * Sends stderr to this file and reads it after the exit. `--inspect entity` writes a line per file in small pieces: through a
+   * pipe that is tens of thousands of reads for a large change, and ast-grep stalls whenever node is slow to read.
+   */
+  stderrFile?: string;
 }
 
 export interface RunAstGrepResult {
@@ -65,10 +72,11 @@ export async function runAstGrep(options: RunAstGrepOptions): Promise<RunAstGrep
     return result;
   }
 
+  const stderrFd = options.stderrFile ? openSync(options.stderrFile, 'w') : undefined;
   const child = spawn(options.binary, [...options.args], {
     cwd: options.cwd,
     env: astGrepEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'],
     // Its own process group, so that a timeout kills everything it started.
     detached: posix,
     windowsHide: true,
@@ -93,6 +101,8 @@ export async function runAstGrep(options: RunAstGrepOptions): Promise<RunAstGrep
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
+  // The child has its own copy of the descriptor now.
+  if (stderrFd !== undefined) closeSync(stderrFd);
   const stderrLines: string[] = [];
   let stderrBytes = 0;
   // Attached at once: a failing line handler must not become an unhandled rejection while the process still runs.
@@ -105,17 +115,16 @@ export async function runAstGrep(options: RunAstGrepOptions): Promise<RunAstGrep
   const stdoutDone = child.stdout
     ? settle(consumeLines(child.stdout, (line) => options.onStdoutLine?.(line)))
     : Promise.resolve();
-  const stderrDone = child.stderr
-    ? settle(consumeLines(child.stderr, (raw) => {
-        const line = stripAnsi(raw);
-        options.onStderrLine?.(line);
-        // --inspect tracing can be long; it is not part of an error message
-        if (line.startsWith('sg: ')) return;
-        stderrLines.push(line);
-        stderrBytes += line.length + 1;
-        while (stderrBytes > STDERR_KEEP_BYTES && stderrLines.length > 1) stderrBytes -= (stderrLines.shift() ?? '').length + 1;
-      }))
-    : Promise.resolve();
+  const onStderr = (raw: string): void => {
+    const line = stripAnsi(raw);
+    options.onStderrLine?.(line);
+    // --inspect tracing can be long; it is not part of an error message
+    if (line.startsWith('sg: ')) return;
+    stderrLines.push(line);
+    stderrBytes += line.length + 1;
+    while (stderrBytes > STDERR_KEEP_BYTES && stderrLines.length > 1) stderrBytes -= (stderrLines.shift() ?? '').length + 1;
+  };
+  const stderrDone = child.stderr ? settle(consumeLines(child.stderr, onStderr)) : Promise.resolve();
 
   const exited = new Promise<void>((resolve) => {
     child.once('error', (error) => {
@@ -139,6 +148,10 @@ export async function runAstGrep(options: RunAstGrepOptions): Promise<RunAstGrep
     kill();
   }
   if (streamError !== undefined) throw streamError;
+  if (options.stderrFile && !result.spawnError) {
+    const text = await readFile(options.stderrFile, 'utf8').catch(() => '');
+    for (const line of text.split(/\r?\n/)) if (line !== '') onStderr(line);
+  }
   result.stderr = stderrLines.join('\n').trim();
   result.durationMs = Date.now() - started;
   return result;

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { redactSecrets } from '../../redact.js';
@@ -52,8 +52,11 @@ export interface AstGrepScanResult {
 }
 
 export const DEFAULT_SCAN_TIMEOUT_MS = 5 * 60_000;
-/** Command lines are limited (ARG_MAX, 32 K on Windows); files are passed in chunks of at most this many bytes. */
-const MAX_ARG_BYTES = 100_000;
+/**
+ * Command lines are limited: files are passed in chunks of at most this many bytes. Linux allows 2 MB (ARG_MAX) in all and 128 KB
+ * per argument, so one process takes a whole large change there; Windows (32 K) and macOS (256 K in all) get smaller chunks.
+ */
+const MAX_ARG_BYTES = process.platform === 'linux' ? 1_000_000 : process.platform === 'win32' ? 24_000 : 100_000;
 /** Per ast-grep process while looking for the rules that do not load. */
 const VALIDATION_TIMEOUT_MS = 30_000;
 
@@ -289,6 +292,8 @@ async function runConfig(
       cwd: input.workDir,
       timeoutMs: remaining,
       signal: input.signal,
+      // Beside the effective config, in the scan's scratch folder.
+      stderrFile: join(dirname(config.configPath), `stderr-${index}.log`),
       onStdoutLine: (line) => {
         if (line.trim() === '') return;
         let parsed: unknown;
