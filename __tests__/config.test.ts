@@ -91,13 +91,13 @@ describe('defaults', () => {
   });
 
   test('later-capability inputs are listed and marked in the table', () => {
-    for (const name of ['mcp-gateway', 'mcp-servers', 'test-command', 'test-image', 'local-model', 'model-endpoint']) {
+    for (const name of ['test-command', 'test-image', 'local-model', 'model-endpoint']) {
       assert.ok(LATER_CAPABILITY_INPUTS.includes(name as never), name);
     }
     for (const name of ['anthropic-api-key', 'anthropic-base-url', 'claude-model', 'escalate-on', 'claude-max-usd']) {
       assert.ok(LATER_CAPABILITY_INPUTS.includes(name as never), name);
     }
-    for (const name of ['scanners', 'fail-on', 'filter-mode', 'sarif-file', 'github-token']) {
+    for (const name of ['scanners', 'fail-on', 'filter-mode', 'sarif-file', 'github-token', 'mcp-gateway', 'mcp-gateway-image', 'mcp-servers']) {
       assert.ok(!LATER_CAPABILITY_INPUTS.includes(name as never), name);
     }
   });
@@ -452,7 +452,8 @@ describe('action.yml and docs agree with the table', () => {
   test('the docs name every input with its status', () => {
     const docs = renderInputsTable();
     for (const name of INPUT_NAMES) assert.ok(docs.includes(`| \`${name}\` |`), name);
-    assert.match(docs, /\| `mcp-gateway` .*\| validated, no effect yet \(issue: Docker runtime\) \|/);
+    assert.match(docs, /\| `test-command` .*\| validated, no effect yet \(issue: Docker runtime\) \|/);
+    assert.match(docs, /\| `mcp-gateway` .*\| active \|/);
     assert.match(docs, /\| `claude-max-usd` .*\| validated, no effect yet \(issue: Models\) \|/);
     assert.match(docs, /\| `fail-on` .*\| active \|/);
   });

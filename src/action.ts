@@ -17,6 +17,7 @@ import { toWorkflowCommands } from './report/annotations.js';
 import { renderJobSummary } from './report/markdown.js';
 import type { ReviewReport } from './report/model.js';
 import { writeSarifFile } from './report/sarif-file.js';
+import { createInfrastructure, type Infrastructure } from './infrastructure.js';
 import { createScanners } from './scanners/registry.js';
 
 /** What the action needs from the outside world; tests replace parts of it. */
@@ -63,6 +64,7 @@ export function defaultActionDeps(overrides: Partial<Pick<ClientOptions, 'thrott
 export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise<void> {
   const { logger } = deps;
   let tempDir: string | undefined;
+  let infrastructure: Infrastructure | undefined;
   try {
     const runner = readRunnerEnvironment(deps.env);
     const event = readEventContext(runner);
@@ -96,14 +98,19 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
       workspace: runner.workspace,
       logger,
     });
+    infrastructure = createInfrastructure({ config, env: deps.env, logger, tempDir, saveState: deps.saveState });
+    const started = infrastructure;
     const analysis = await analyzeChange({
       source,
       config,
-      scanners: createScanners(config),
+      scanners: createScanners(config, { env: deps.env, gateway: () => started.gateway() }),
       logger,
       tempDir,
       checkoutDir: runner.workspace,
+      beforeScan: (change) => started.start(change),
     });
+    await infrastructure.stop();
+    infrastructure = undefined;
 
     const repository = `${runner.repository.owner}/${runner.repository.repo}`;
     const runKey = `${runner.runId}.${runner.runAttempt}`;
@@ -144,6 +151,8 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
   } catch (error) {
     reportFailure(deps, error);
   } finally {
+    // Containers go as soon as the scan is done; here only when something failed on the way.
+    if (infrastructure) await infrastructure.stop().catch(() => undefined);
     if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

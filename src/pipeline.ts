@@ -39,6 +39,8 @@ export async function analyzeChange(input: {
   tempDir: string;
   checkoutDir: string;
   signal?: AbortSignal;
+  /** Runs between collection and scanning (starting infrastructure that needs the head files, like the MCP gateway). */
+  beforeScan?: (change: CollectedChange) => Promise<void>;
 }): Promise<Analysis> {
   const { logger, config } = input;
   const change = await stage(logger, 'Collect the change', () =>
@@ -49,6 +51,7 @@ export async function analyzeChange(input: {
       checkoutDir: input.checkoutDir,
     }),
   );
+  if (input.beforeScan) await input.beforeScan(change);
   const results = await stage(logger, 'Scan', async () => {
     const scanResults = await runScanners(input.scanners, {
       change,

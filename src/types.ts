@@ -18,12 +18,15 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
 
+/** The scanners a user can choose (`scanners` input). */
 export type ScannerName = 'ast-grep' | 'ramparts' | 'tests';
 export const SCANNER_NAMES: readonly ScannerName[] = ['ast-grep', 'ramparts', 'tests'];
+/** Where findings come from: the chosen scanners, and the ad-hoc ast-grep patterns run through the MCP gateway. */
+export type ScanSource = ScannerName | 'mcp-pattern';
 
 export interface Finding {
   ruleId: string;
-  source: ScannerName | 'mcp-pattern';
+  source: ScanSource;
   severity: Severity;
   /** Repository-relative path with forward slashes, new-file side. */
   path: string;
@@ -77,7 +80,7 @@ export interface FindingVerdict {
 export type ScanStatus = 'ok' | 'skipped' | 'failed' | 'degraded';
 
 export interface ScanReport {
-  scanner: ScannerName;
+  scanner: ScanSource;
   status: ScanStatus;
   /** Required for every status except `ok`: what was skipped, what failed, what is missing. */
   reason?: string;

@@ -99,20 +99,20 @@ export const INPUT_SPECS: Readonly<Record<InputName, InputSpec>> = {
   [INPUT.mcpGateway]: spec(
     'auto',
     '`auto`, `on`, `off`',
-    'Docker MCP gateway: auto starts it when a Docker engine answers, on fails the run if it cannot start, off never starts it.',
-    'docker-runtime',
+    'Docker MCP gateway: auto starts it when a Docker engine answers and something needs it (the ast-grep.patterns of the config file), on always starts it and fails the run if it cannot, off never starts it.',
+    'active',
   ),
   [INPUT.mcpGatewayImage]: spec(
     DEFAULT_MCP_GATEWAY_IMAGE,
     'an image reference `name[:tag][@sha256:<64 hex>]`',
     'The MCP gateway image (pin it by digest).',
-    'docker-runtime',
+    'active',
   ),
   [INPUT.mcpServers]: spec(
     'ast-grep,ramparts',
     'comma- or newline-separated list of catalog server names (`[a-z0-9][a-z0-9-_.]*`)',
     'Catalog servers the gateway enables.',
-    'docker-runtime',
+    'active',
   ),
   [INPUT.testCommand]: spec(
     '',

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema.js';
 import { getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { RuleInfo } from '../report/model.js';
-import type { ScannerName, ScanReport } from '../types.js';
+import type { ScannerName, ScanReport, ScanSource } from '../types.js';
 
 export interface ScanContext {
   change: CollectedChange;
@@ -21,7 +21,7 @@ export interface ScanResult {
 
 /** A scanner anchors findings to files and lines; it reports `failed` or `skipped` with a reason rather than throwing. */
 export interface Scanner {
-  readonly name: ScannerName;
+  readonly name: ScanSource;
   run(context: ScanContext): Promise<ScanResult>;
 }
 
