@@ -4,18 +4,19 @@ import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { T as TOOL, r as resolveLocalRevisions, c as createLocalGitChangeSource, a as analyzeChange, b as createScanners, d as buildReviewReport, e as resolveConfig, s as serializeSarif, f as buildSarif, g as renderJson, h as renderFindingsMarkdown, i as renderText } from './chunks/registry.js';
-import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/inputs.js';
+import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/docker-engine.js';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:fs';
 import 'node:url';
+import 'node:readline';
+import 'process';
+import 'buffer';
+import 'node:http';
 import 'node:module';
 import 'node:stream';
 import 'node:stream/promises';
 import 'node:zlib';
-import 'node:readline';
-import 'process';
-import 'buffer';
 
 /** Shared masking: every implementation replaces registered secrets before printing. */
 class MaskingLogger {
@@ -89,7 +90,7 @@ Options:
   --fail-on SEVERITY  none | info | low | medium | high | critical: exit 1 when a finding is at or above it
   --filter-mode MODE  added | diff_context | file | nofilter
   --scanners LIST     comma-separated: ast-grep, ramparts, tests
-  --rules PATH        extra ast-grep rule folder or sgconfig.yml (repeatable)
+  --rules PATH        extra ast-grep rule folder or sgconfig.yml, relative to the current directory (repeatable)
   --verbose           debug output on stderr
   --quiet             no progress output
   -h, --help          this help
@@ -195,20 +196,36 @@ async function loadCliConfig(values, readBaseFile, cwd, logger) {
         'fail-on': values['fail-on'],
         'filter-mode': values['filter-mode'],
         scanners: values.scanners,
-        rules: values.rules?.join('\n'),
+        // A path on the command line is relative to where the command runs, like --config.
+        rules: values.rules?.map((path) => resolve(cwd, path)).join('\n'),
     };
     if (values.config) {
         const path = resolve(cwd, values.config);
         const text = await readFile(path, 'utf8').catch((error) => {
             throw new ConfigurationError(`Cannot read --config ${values.config}: ${getErrorMessage(error)}`);
         });
-        return resolveConfig({ inputs, configFile: { path, text } });
+        return withFlagsWinning(resolveConfig({ inputs, configFile: { path, text } }), inputs);
     }
     const defaultPath = '.github/ultra-create.yml';
     const text = await readBaseFile(defaultPath);
     if (text !== undefined)
         logger.info(`Using ${defaultPath} from the base commit.`);
-    return resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } });
+    return withFlagsWinning(resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } }), inputs);
+}
+/**
+ * `resolveConfig` takes an input equal to its action.yml default for "not set" (GitHub passes defaults as values), so the config
+ * file would win over an explicit `--fail-on critical`. A command-line flag is always explicit: it wins.
+ */
+function withFlagsWinning(config, inputs) {
+    const flags = resolveConfig({ inputs });
+    const given = (name) => inputs[name] !== undefined;
+    return {
+        ...config,
+        ...(given('fail-on') ? { failOn: flags.failOn } : {}),
+        ...(given('filter-mode') ? { filterMode: flags.filterMode } : {}),
+        ...(given('scanners') ? { scanners: flags.scanners } : {}),
+        ...(given('rules') ? { rules: flags.rules } : {}),
+    };
 }
 function reportError(error, logger, io) {
     if (error instanceof ConfigurationError) {

@@ -1,8 +1,8 @@
-import { d as debug, i as info, w as warning, e as error, g as group, s as setSecret, c as commonjsGlobal, a as getDefaultExportFromCjs, b as setFailed, f as saveState, h as summary, j as setOutput } from './chunks/core.js';
+import { c as cleanupRun, A as ActionsLogger, s as setFailed, a as saveState, b as summary, d as setOutput } from './chunks/cleanup.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, j as truncateUtf8, k as revealHidden, l as compareBySeverity, m as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, n as isMarkedResolved, o as readFingerprintMarker, u as utf8Length, q as fingerprintMarker, v as resolvedMarker, w as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as cweNumber, B as containsHiddenCharacters, C as codeBlock, D as fenceFor, E as renderReviewBody, F as readReviewMarker, G as reviewMarker, H as renderCheckRunSummary, s as serializeSarif, f as buildSarif, I as readActionInputs, e as resolveConfig, J as stage, K as createGitHubChangeSource, a as analyzeChange, b as createScanners, d as buildReviewReport, L as configFileLocation, M as renderJobSummary, T as TOOL } from './chunks/registry.js';
-import { h as httpStatusOf, E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/inputs.js';
+import { t as truncate, p as plural, j as truncateUtf8, k as revealHidden, l as compareBySeverity, m as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, n as isMarkedResolved, o as readFingerprintMarker, u as utf8Length, q as fingerprintMarker, v as resolvedMarker, w as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as cweNumber, B as containsHiddenCharacters, C as codeBlock, D as fenceFor, E as renderReviewBody, F as readReviewMarker, G as reviewMarker, H as renderCheckRunSummary, s as serializeSarif, f as buildSarif, I as gatewayNeeded, J as stage, K as startGatewayForConfig, L as readActionInputs, e as resolveConfig, M as createGitHubChangeSource, a as analyzeChange, b as createScanners, d as buildReviewReport, N as configFileLocation, O as renderJobSummary, T as TOOL } from './chunks/registry.js';
+import { h as httpStatusOf, E as ExternalServiceError, c as commonjsGlobal, a as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, n as newRunId, S as STATE, t as tryCreateDockerEngine, O as OUTPUT } from './chunks/docker-engine.js';
 import { readFileSync } from 'node:fs';
 import 'os';
 import 'crypto';
@@ -39,34 +39,11 @@ import 'timers';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:os';
-import 'node:module';
-import 'node:stream/promises';
 import 'node:readline';
 import 'process';
 import 'buffer';
-
-/** The Actions runner's log: groups fold, `setSecret` masks values in every later line the runner prints. */
-class ActionsLogger {
-    debug(message) {
-        debug(message);
-    }
-    info(message) {
-        info(message);
-    }
-    warning(message) {
-        warning(message);
-    }
-    error(message) {
-        error(message);
-    }
-    async group(name, fn) {
-        return group(name, fn);
-    }
-    mask(secret) {
-        if (secret)
-            setSecret(secret);
-    }
-}
+import 'node:module';
+import 'node:stream/promises';
 
 /** GitHub lists at most 3000 files of a pull request. */
 const GITHUB_FILE_CAP = 3000;
@@ -192,9 +169,24 @@ function createPullRequestApi(octokit, pr) {
                 status: input.status,
                 ...(input.conclusion ? { conclusion: input.conclusion } : {}),
                 ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
+                external_id: input.externalId,
                 output: input.output,
+                request: { retries: 0 },
             });
             return { id: response.data.id, htmlUrl: response.data.html_url ?? undefined, appSlug: response.data.app?.slug };
+        },
+        async findCheckRun(headSha, name, externalId) {
+            const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repoParams, ref: headSha, check_name: name, filter: 'all', per_page: 100 }, (response) => response.data);
+            const found = runs.find((run) => run.external_id === externalId);
+            return found ? { id: found.id, appSlug: found.app?.slug } : undefined;
+        },
+        async countCheckRunAnnotations(checkRunId) {
+            const annotations = await octokit.paginate(octokit.rest.checks.listAnnotations, {
+                ...repoParams,
+                check_run_id: checkRunId,
+                per_page: 100,
+            });
+            return annotations.length;
         },
         async updateCheckRun(checkRunId, input) {
             await octokit.rest.checks.update({
@@ -203,6 +195,8 @@ function createPullRequestApi(octokit, pr) {
                 ...(input.status ? { status: input.status } : {}),
                 ...(input.conclusion ? { conclusion: input.conclusion } : {}),
                 output: input.output,
+                // Annotations append: a retried update that had been applied would add them twice (see the publisher).
+                request: { retries: 0 },
             });
         },
     };
@@ -6821,6 +6815,10 @@ class GitHubPublisher {
     api;
     options;
     checkRun;
+    /** Annotations the check run has received so far (they append). */
+    annotationsSent = 0;
+    /** The login whose markers are trusted, once `readPriorComments` has found it. */
+    identity;
     readOnly = false;
     notices = [];
     constructor(api, options) {
@@ -6831,20 +6829,50 @@ class GitHubPublisher {
     async openCheckRun(provisional) {
         const chunks = chunkAnnotations(toCheckRunAnnotations(provisional), ANNOTATIONS_PER_REQUEST);
         const single = chunks.length <= 1;
+        const input = {
+            name: CHECK_RUN_NAME,
+            headSha: this.options.headSha,
+            status: single ? 'completed' : 'in_progress',
+            conclusion: single ? provisional.conclusion : undefined,
+            output: checkRunOutput(provisional, chunks[0] ?? []),
+            detailsUrl: this.options.detailsUrl,
+            externalId: this.options.runKey,
+        };
         try {
-            const created = await this.api.createCheckRun({
-                name: CHECK_RUN_NAME,
-                headSha: this.options.headSha,
-                status: single ? 'completed' : 'in_progress',
-                conclusion: single ? provisional.conclusion : undefined,
-                output: checkRunOutput(provisional, chunks[0] ?? []),
-                detailsUrl: this.options.detailsUrl,
-            });
+            const created = await this.api.createCheckRun(input);
             this.checkRun = { id: created.id, appSlug: created.appSlug };
+            this.annotationsSent = chunks[0]?.length ?? 0;
         }
         catch (error) {
-            this.handleWriteError('create the check run', error);
+            const status = httpStatusOf(error);
+            if (status === 403) {
+                // Only GitHub Apps (GITHUB_TOKEN included) may create check runs, and a workflow may grant pull-requests: write without
+                // checks: write. Neither proves the review cannot be posted: the review POST decides whether the token is read-only.
+                const reason = /GitHub App/i.test(getErrorMessage(error))
+                    ? 'the token is not a GitHub App token'
+                    : 'the token cannot write check runs (checks: write)';
+                this.options.logger.warning(`No check run: ${reason}. The findings go to the log annotations, the job summary and SARIF.`);
+                this.notices.push(`No check run: ${reason}. The findings are in the job summary, the log annotations and the SARIF file.`);
+                return;
+            }
+            if (status !== undefined && status < 500)
+                throw error;
+            // A 5xx or a lost connection: the check run may exist. Look for this run's before creating it again.
+            const existing = await this.api.findCheckRun(this.options.headSha, CHECK_RUN_NAME, this.options.runKey).catch(() => undefined);
+            if (existing) {
+                this.checkRun = existing;
+                this.annotationsSent = chunks[0]?.length ?? 0;
+                return;
+            }
+            this.options.logger.warning(`Creating the check run failed (${getErrorMessage(error)}); it was not created, trying once more.`);
+            const created = await this.api.createCheckRun(input);
+            this.checkRun = { id: created.id, appSlug: created.appSlug };
+            this.annotationsSent = chunks[0]?.length ?? 0;
         }
+    }
+    /** True when no check run carries the annotations (then the caller writes them to the log). */
+    get hasCheckRun() {
+        return this.checkRun !== undefined;
     }
     /** Step 2: the token's identity and its earlier comments. */
     async readPriorComments() {
@@ -6863,14 +6891,16 @@ class GitHubPublisher {
                 open.set(fingerprint, comment);
         }
         this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
+        this.identity = identity;
         return { identity, open, ours };
     }
     /** Step 3: resolved comments, the review, the remaining annotations. */
     async publish(report, prior, change) {
-        const resolved = this.readOnly ? 0 : await this.resolveFixedComments(report, prior, change.files);
+        const resolved = this.readOnly ? 0 : await this.resolveFixedComments(report, prior, change);
         const review = this.readOnly ? undefined : await this.postReview(report);
-        if (!this.readOnly)
-            await this.finishCheckRun(report);
+        // A check run that was created proves checks are writable even when the review was refused (a token without
+        // pull-requests: write): finish it, or it stays "in progress" with its first 50 annotations only.
+        await this.finishCheckRun(report);
         return {
             reviewId: review?.id,
             reviewUrl: review?.htmlUrl,
@@ -6883,9 +6913,9 @@ class GitHubPublisher {
     get isReadOnly() {
         return this.readOnly;
     }
-    async resolveFixedComments(report, prior, files) {
+    async resolveFixedComments(report, prior, change) {
         const current = new Set(report.findings.map((p) => p.finding.fingerprint));
-        const changedPaths = new Set(files.map((f) => f.path));
+        const changedPaths = new Set(change.files.map((f) => f.path));
         const skippedPaths = new Set(report.skippedFiles.map((f) => f.path));
         const scanTrusted = report.scans.some((s) => s.scanner === 'ast-grep' && (s.status === 'ok' || s.status === 'degraded'));
         let resolved = 0;
@@ -6895,7 +6925,8 @@ class GitHubPublisher {
                 continue;
             // A finding is gone only if its file was reviewed this time (or left the PR) by a scan that ran.
             const reviewedNow = changedPaths.has(comment.path) && !skippedPaths.has(comment.path);
-            const leftThePr = !changedPaths.has(comment.path);
+            // Past GitHub's 3000-file cap an unlisted file may still be in the PR, unseen.
+            const leftThePr = !changedPaths.has(comment.path) && !change.truncated;
             if (!scanTrusted || !(reviewedNow || leftThePr))
                 continue;
             try {
@@ -6945,23 +6976,40 @@ class GitHubPublisher {
                     return this.createReviewSafely({ ...input, event: 'COMMENT' }, report);
                 }
                 this.options.logger.warning(`GitHub rejected the review (${message}); posting it again without inline comments.`);
-                this.notices.push('GitHub rejected an inline comment: this review lists the findings in its body instead.');
-                const fallback = renderReviewBody(asAllOverflow(report), { runKey: this.options.runKey });
-                return this.api.createReview({ ...input, body: fallback, comments: [] });
+                const notice = 'GitHub rejected an inline comment: this review lists the findings in its body instead.';
+                this.notices.push(notice);
+                // The notice goes into the body too: the reader must learn why the findings are listed instead of commented.
+                const fallbackReport = { ...asAllOverflow(report), notices: [...report.notices, notice] };
+                const fallback = renderReviewBody(fallbackReport, { runKey: this.options.runKey });
+                return this.api.createReview({ ...input, body: fallback, comments: [] }).catch((retryError) => {
+                    throw reviewError(retryError);
+                });
             }
-            const existing = await this.findReviewOfThisRun().catch(() => undefined);
+            let existing;
+            try {
+                existing = await this.findReviewOfThisRun();
+            }
+            catch (lookupError) {
+                // Posting again without knowing whether the first POST worked is exactly the blind retry that duplicates reviews.
+                throw new ExternalServiceError(`GitHub API: posting the review failed (${getErrorMessage(error)}) and the reviews could not be read to tell whether it was created (${getErrorMessage(lookupError)}); not posting it again.`, 'github', httpStatusOf(error), { cause: error });
+            }
             if (existing) {
                 this.options.logger.info(`The review was created despite the error (${getErrorMessage(error)}).`);
                 return existing;
             }
             this.options.logger.warning(`Posting the review failed (${getErrorMessage(error)}); it was not created, trying once more.`);
-            return this.api.createReview(input);
+            return this.api.createReview(input).catch((retryError) => {
+                throw reviewError(retryError);
+            });
         }
     }
     async findReviewOfThisRun() {
+        // Anyone can write the marker into a review: only our own identity's is ours (unknown identity: none is).
+        if (!this.identity)
+            return undefined;
         const marker = readReviewMarker(reviewMarker(this.options.runKey));
         const reviews = await this.api.listReviewBodies();
-        const found = reviews.find((r) => readReviewMarker(r.body) === marker);
+        const found = reviews.find((r) => r.userLogin === this.identity && readReviewMarker(r.body) === marker);
         return found ? { id: found.id, htmlUrl: found.htmlUrl } : undefined;
     }
     async finishCheckRun(report) {
@@ -6971,17 +7019,49 @@ class GitHubPublisher {
         // The first chunk went with the creation; a single-chunk run was completed then.
         for (let i = 1; i < chunks.length; i++) {
             const last = i === chunks.length - 1;
+            const chunk = chunks[i];
+            const update = {
+                status: last ? 'completed' : undefined,
+                conclusion: last ? report.conclusion : undefined,
+                output: checkRunOutput(report, chunk),
+            };
             try {
-                await this.api.updateCheckRun(this.checkRun.id, {
-                    status: last ? 'completed' : undefined,
-                    conclusion: last ? report.conclusion : undefined,
-                    output: checkRunOutput(report, chunks[i]),
-                });
+                await this.updateCheckRunOnce(this.checkRun.id, update, chunk.length);
             }
             catch (error) {
-                throw new ExternalServiceError(`GitHub API: could not add annotations ${i * ANNOTATIONS_PER_REQUEST + 1}-${i * ANNOTATIONS_PER_REQUEST + chunks[i].length} to the check run: ${getErrorMessage(error)}`, 'github', httpStatusOf(error), { cause: error });
+                if (httpStatusOf(error) === 403) {
+                    this.handleWriteError('update the check run', error);
+                    return;
+                }
+                throw new ExternalServiceError(`GitHub API: could not add annotations ${this.annotationsSent + 1}-${this.annotationsSent + chunk.length} to the check run: ${getErrorMessage(error)}`, 'github', httpStatusOf(error), { cause: error });
             }
         }
+    }
+    /**
+     * Annotations append, so an update is not retried blindly either: after a 5xx or a lost connection the annotation count tells
+     * whether GitHub applied it.
+     */
+    async updateCheckRunOnce(checkRunId, update, added) {
+        try {
+            await this.api.updateCheckRun(checkRunId, update);
+        }
+        catch (error) {
+            const status = httpStatusOf(error);
+            if (status !== undefined && status < 500)
+                throw error;
+            const count = await this.api.countCheckRunAnnotations(checkRunId);
+            if (count === this.annotationsSent + added) {
+                this.options.logger.info(`The check-run update was applied despite the error (${getErrorMessage(error)}).`);
+            }
+            else if (count === this.annotationsSent) {
+                this.options.logger.warning(`A check-run update failed (${getErrorMessage(error)}) and was not applied; sending it once more.`);
+                await this.api.updateCheckRun(checkRunId, update);
+            }
+            else {
+                throw error;
+            }
+        }
+        this.annotationsSent += added;
     }
     /** A 403 on a write is a read-only token (fork PR): switch to the degraded channels. Returns true when it was one. */
     handleWriteError(action, error) {
@@ -7015,6 +7095,12 @@ function toReviewComment(finding, placement, rule) {
         ...(placement.startLine !== undefined ? { start_line: placement.startLine, start_side: 'RIGHT' } : {}),
     };
 }
+/** A GitHub failure is reported as one (the action's taxonomy), not as a crash of this action. */
+function reviewError(error) {
+    return new ExternalServiceError(`GitHub API: could not post the review: ${getErrorMessage(error)}`, 'github', httpStatusOf(error), {
+        cause: error,
+    });
+}
 function asAllOverflow(report) {
     return {
         ...report,
@@ -7028,6 +7114,64 @@ async function writeSarifFile(path, report) {
     await mkdir(dirname(absolute), { recursive: true });
     await writeFile(absolute, serializeSarif(buildSarif(report)));
     return absolute;
+}
+
+function createInfrastructure(options) {
+    const { config, logger } = options;
+    const runId = newRunId();
+    const saveState = options.saveState ?? (() => undefined);
+    let outcome = { status: 'skipped', reason: 'the MCP gateway has not been started' };
+    let engine;
+    return {
+        runId,
+        gateway: () => outcome,
+        async start(change) {
+            if (!gatewayNeeded(config)) {
+                outcome = {
+                    status: 'skipped',
+                    reason: config.mcpGateway === 'off' ? "mcp-gateway is 'off'" : 'not needed: no ast-grep.patterns in the configuration',
+                };
+                return;
+            }
+            saveState(STATE.runId, runId);
+            const created = [];
+            const attempt = tryCreateDockerEngine({
+                env: options.env,
+                runId,
+                // Recorded as soon as each object exists, so that cleanup after a crash knows it too.
+                onCreated: (resource) => {
+                    created.push(resource);
+                    saveState(STATE.resources, JSON.stringify(created));
+                },
+            });
+            engine = attempt.engine;
+            if (engine)
+                saveState(STATE.dockerHost, engine.host);
+            outcome = await stage(logger, 'MCP gateway', () => startGatewayForConfig(config, {
+                engine,
+                engineProblem: attempt.problem,
+                runId,
+                workDir: change.workDir,
+                logger,
+                tempDir: options.tempDir,
+                onMask: (secret) => logger.mask(secret),
+                healthTimeoutMs: options.healthTimeoutMs,
+            }));
+            if (outcome.status !== 'started')
+                logger.info(`MCP gateway ${outcome.status}: ${outcome.reason}`);
+        },
+        async stop() {
+            try {
+                await outcome.gateway?.close();
+            }
+            catch (error) {
+                logger.warning(`Closing the MCP gateway failed: ${getErrorMessage(error)}`);
+            }
+            if (engine)
+                await cleanupRun(engine, runId, logger);
+            saveState(STATE.mainCompleted, 'true');
+        },
+    };
 }
 
 function defaultActionDeps(overrides = {}) {
@@ -7056,6 +7200,7 @@ function defaultActionDeps(overrides = {}) {
 async function runAction(deps = defaultActionDeps()) {
     const { logger } = deps;
     let tempDir;
+    let infrastructure;
     try {
         const runner = readRunnerEnvironment(deps.env);
         const event = readEventContext(runner);
@@ -7088,14 +7233,19 @@ async function runAction(deps = defaultActionDeps()) {
             workspace: runner.workspace,
             logger,
         });
+        infrastructure = createInfrastructure({ config, env: deps.env, logger, tempDir, saveState: deps.saveState });
+        const started = infrastructure;
         const analysis = await analyzeChange({
             source,
             config,
-            scanners: createScanners(config),
+            scanners: createScanners(config, { env: deps.env, gateway: () => started.gateway() }),
             logger,
             tempDir,
             checkoutDir: runner.workspace,
+            beforeScan: (change) => started.start(change),
         });
+        await infrastructure.stop();
+        infrastructure = undefined;
         const repository = `${runner.repository.owner}/${runner.repository.repo}`;
         const runKey = `${runner.runId}.${runner.runAttempt}`;
         const publisher = new GitHubPublisher(api, {
@@ -7119,7 +7269,8 @@ async function runAction(deps = defaultActionDeps()) {
                 resolvedCount: result.resolved,
                 notices: [...triaged.notices, ...result.notices],
             };
-            if (result.degraded)
+            // Without a check run the annotations have no other home than the log.
+            if (result.degraded || !publisher.hasCheckRun)
                 for (const line of toWorkflowCommands(final))
                     deps.writeCommand(line);
             if (result.reviewId !== undefined)
@@ -7138,6 +7289,9 @@ async function runAction(deps = defaultActionDeps()) {
         reportFailure(deps, error);
     }
     finally {
+        // Containers go as soon as the scan is done; here only when something failed on the way.
+        if (infrastructure)
+            await infrastructure.stop().catch(() => undefined);
         if (tempDir)
             await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
     }

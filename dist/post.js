@@ -1,6 +1,6 @@
-import { k as getState, i as info, w as warning } from './chunks/core.js';
+import { g as getState, A as ActionsLogger, c as cleanupRun } from './chunks/cleanup.js';
 import { rm } from 'node:fs/promises';
-import { S as STATE, g as getErrorMessage } from './chunks/inputs.js';
+import { S as STATE, t as tryCreateDockerEngine, g as getErrorMessage } from './chunks/docker-engine.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -33,21 +33,34 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
+import 'node:crypto';
 
 /**
  * The `post:` step runs even when the main step failed or was cancelled: it removes what the main step created and could not clean
- * up itself. It never fails the job.
+ * up itself — the containers, networks and volumes labelled with the run id, and the run's temporary folder. It never fails the job.
  */
-async function runPost(getState$1 = getState) {
+async function runPost(getState$1 = getState, options = {}) {
+    const logger = options.logger ?? new ActionsLogger();
+    const env = options.env ?? process.env;
+    const runId = getState$1(STATE.runId);
+    if (runId) {
+        // The engine the main step used, even if DOCKER_HOST changed since.
+        const dockerHost = getState$1(STATE.dockerHost);
+        const attempt = tryCreateDockerEngine({ env: dockerHost ? { ...env, DOCKER_HOST: dockerHost } : env });
+        if (attempt.engine)
+            await cleanupRun(attempt.engine, runId, logger, { timeoutMs: 30_000 });
+        else
+            logger.warning(`Cleanup could not reach the Docker engine: ${attempt.problem}`);
+    }
     const tempDir = getState$1(STATE.tempDir);
     if (!tempDir)
         return;
     try {
         await rm(tempDir, { recursive: true, force: true });
-        info(`Removed ${tempDir}.`);
+        logger.info(`Removed ${tempDir}.`);
     }
     catch (error) {
-        warning(`Cleanup could not remove ${tempDir}: ${getErrorMessage(error)}`);
+        logger.warning(`Cleanup could not remove ${tempDir}: ${getErrorMessage(error)}`);
     }
 }
 
