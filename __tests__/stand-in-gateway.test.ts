@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -109,6 +109,25 @@ const initializeBody = JSON.stringify({
   params: { protocolVersion: '2025-03-26', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
 });
 
+/**
+ * A writable folder that is neither under a temp folder (which the gateway allows) nor under a path it blocks outright (root's home,
+ * /etc, /run, /dev): the repository's git-ignored tmp/ usually; a checkout that itself lives under /tmp needs another place.
+ */
+async function folderOutsideTempRoots(): Promise<string> {
+  const allowedOrBlocked = ['/tmp', '/private/tmp', '/var/tmp', tmpdir(), '/root', '/etc', '/run', '/var/run', '/dev'];
+  const inside = (path: string): boolean => allowedOrBlocked.some((root) => path === root || path.startsWith(`${root}/`));
+  for (const candidate of [join(REPO_ROOT, 'tmp'), join(homedir(), '.cache', 'ultra-create-tests'), '/var/lib/ultra-create-tests']) {
+    if (inside(candidate)) continue;
+    try {
+      await mkdir(candidate, { recursive: true });
+      return candidate;
+    } catch {
+      // not writable here: the next one
+    }
+  }
+  throw new Error('no writable folder outside the temp folders for the bind-mount test');
+}
+
 describeDocker('stand-in MCP gateway (a real container, the official MCP SDK client)', () => {
   let image: BuiltImage;
   let work: string;
@@ -128,10 +147,9 @@ describeDocker('stand-in MCP gateway (a real container, the official MCP SDK cli
     timings.imageMs = Date.now() - built;
     console.log(`# stand-in image ${image.ref}: ${image.reused ? 'reused' : `built (${(image.contentBytes / 1e6).toFixed(0)} MB)`} in ${timings.imageMs} ms`);
 
-    // Outside /tmp on purpose (the repository's git-ignored tmp/), like RUNNER_TEMP on a GitHub runner: the gateway mounts such a
-    // folder into servers only when MCP_GATEWAY_DOCKER_BIND_ALLOWED_PATHS allows it.
-    await mkdir(join(REPO_ROOT, 'tmp'), { recursive: true });
-    work = await mkdtemp(join(REPO_ROOT, 'tmp', 'uc-stand-in-'));
+    // Outside the temp folders on purpose, like RUNNER_TEMP on a GitHub runner: the gateway mounts such a folder into servers only
+    // when MCP_GATEWAY_DOCKER_BIND_ALLOWED_PATHS allows it.
+    work = await mkdtemp(join(await folderOutsideTempRoots(), 'uc-stand-in-'));
     await mkdir(join(work, 'src', 'nested'), { recursive: true });
     await writeFile(join(work, 'src', 'app.ts'), APP_TS);
     await writeFile(join(work, 'src', 'nested', 'util.ts'), 'export const twice = (n: number) => { console.log(n); return n * 2; };\n');
