@@ -135,6 +135,7 @@ function astGrepScan(status: ScanReport['status'] = 'ok'): ScanReport {
 
 interface ReportOptions {
   alreadyCommented?: ReadonlyMap<string, number>;
+  alreadyListed?: ReadonlySet<string>;
   scans?: ScanReport[];
   skippedFiles?: SkippedFile[];
   maxComments?: number;
@@ -153,6 +154,7 @@ function makeReport(findings: readonly Finding[], files: readonly ChangedFile[],
         filterMode: 'added',
         maxComments: options.maxComments ?? 30,
         alreadyCommented: options.alreadyCommented ?? new Map(),
+        alreadyListed: options.alreadyListed,
       });
   return {
     tool: { name: 'ultra-create', version: '0.1.0', informationUri: 'https://github.com/ultra-create/action' },
@@ -212,9 +214,11 @@ async function publishRun(sim: GitHubSimulator, findings: readonly Finding[], op
     logger,
   });
   await publisher.openCheckRun(makeReport(findings, files, headSha, options));
-  const prior: PriorComments = publisher.isReadOnly ? { open: new Map(), ours: [] } : await publisher.readPriorComments();
+  const prior: PriorComments = publisher.isReadOnly
+    ? { open: new Map(), ours: [], listed: new Set() }
+    : await publisher.readPriorComments();
   const alreadyCommented = new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id]));
-  const report = makeReport(findings, files, headSha, { ...options, alreadyCommented });
+  const report = makeReport(findings, files, headSha, { ...options, alreadyCommented, alreadyListed: prior.listed });
   const result = await publisher.publish(report, prior, { files, truncated: options.truncated ?? false });
   return { result, prior, report, logger, publisher };
 }
@@ -325,7 +329,8 @@ describe('the review POST is never blindly retried', () => {
     assert.equal(sim.state.reviews.length, 1);
     assert.equal(sim.state.reviewComments.length, 2);
     assert.equal(result.reviewId, sim.state.reviews[0]!.id);
-    assert.equal(sim.requestsFor('pulls/list-reviews', 'GET').length, 1, 'the reviews were read before deciding');
+    // Once for earlier runs' listed findings, once after the failed POST before deciding.
+    assert.equal(sim.requestsFor('pulls/list-reviews', 'GET').length, 2, 'the reviews were read before deciding');
     assert.match(logger.text(), /created despite the error/);
     assert.equal(sim.state.checkRuns[0]!.status, 'completed');
     assert.deepEqual(sim.violations, []);
@@ -344,7 +349,12 @@ describe('the review POST is never blindly retried', () => {
         .filter((r) => r.operationId === 'pulls/create-review' || r.operationId === 'pulls/list-reviews')
         .map((r) => `${r.method} ${r.operationId}`);
       // Octokit's retry plugin would have sent the second POST straight after the first, without the GET in between.
-      assert.deepEqual(sequence, ['POST pulls/create-review', 'GET pulls/list-reviews', 'POST pulls/create-review']);
+      assert.deepEqual(sequence, [
+        'GET pulls/list-reviews', // earlier runs' reviews, before triage
+        'POST pulls/create-review',
+        'GET pulls/list-reviews',
+        'POST pulls/create-review',
+      ]);
       assert.equal(sim.state.reviews.length, 1);
       assert.equal(sim.state.reviewComments.length, 2);
       assert.equal(result.reviewId, sim.state.reviews[0]!.id);
@@ -392,7 +402,9 @@ describe('the review POST is never blindly retried', () => {
         posts++;
         throw Object.assign(new Error('Bad Gateway'), { status: 502 });
       },
+      // Read fine before triage; unavailable when the failed POST has to be checked.
       listReviewBodies: async () => {
+        if (posts === 0) return [];
         throw Object.assign(new Error('Service Unavailable'), { status: 503 });
       },
     });
@@ -456,6 +468,42 @@ async function filesOf(): Promise<ChangedFile[]> {
   }
   return cachedFiles;
 }
+
+describe('re-runs over the comment cap stay quiet', () => {
+  test('findings listed in an earlier review body are neither listed again nor commented on later', async () => {
+    const sim = await simulator();
+    const findings = newFileFindings(8, 'high');
+    const first = await publishRun(sim, findings, { maxComments: 3 });
+    assert.equal(sim.state.reviewComments.length, 3);
+    assert.equal(first.report.findings.filter((p) => p.placement.kind === 'overflow').length, 5);
+    assert.match(sim.state.reviews[0]!.body, /<!-- ultra-create:listed=[0-9a-f,]+ -->/);
+
+    // Same findings again: nothing new to say, so no review at all (before, the 5 listed ones would have become 3 new comments).
+    const again = await publishRun(sim, findings, { maxComments: 3 });
+    assert.equal(again.result.reviewId, undefined);
+    assert.equal(sim.state.reviews.length, 1);
+    assert.equal(sim.state.reviewComments.length, 3);
+    assert.equal(again.report.findings.filter((p) => p.placement.kind === 'already-listed').length, 5);
+
+    // A new finding is still commented on.
+    const fresh = finding('src/new.ts', 60, { severity: 'critical' });
+    await publishRun(sim, [...findings, fresh], { maxComments: 3 });
+    assert.equal(sim.state.reviews.length, 2);
+    const latest = sim.state.reviewComments.filter((c) => c.reviewId === sim.state.reviews[1]!.id);
+    assert.deepEqual(latest.map((c) => c.line), [60]);
+    assert.deepEqual(sim.violations, []);
+  });
+
+  test("another account's review body cannot mark findings as listed", async () => {
+    const sim = await simulator();
+    const findings = newFileFindings(2, 'high');
+    const report = makeReport(findings, (await apiFor(sim).listFiles()).files, sim.state.headSha);
+    const forged = `<!-- ultra-create:listed=${report.findings.map((p) => p.finding.fingerprint).join(',')} -->`;
+    sim.addReviewComment({ path: 'src/new.ts', line: 1, body: `looks fine ${forged}`, login: 'mallory' });
+    await publishRun(sim, findings);
+    assert.equal(sim.state.reviewComments.filter((c) => c.user.login === 'github-actions[bot]').length, 2);
+  });
+});
 
 describe('check-run writes are not retried blindly either', () => {
   test('a create GitHub applied but answered 502 for: found by its external id, not created twice', async () => {

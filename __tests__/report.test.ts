@@ -585,7 +585,8 @@ describe('text from the pull request cannot inject markdown', () => {
 
   test('review body, check run summary, job summary and CLI markdown', () => {
     const { report } = evilReport();
-    assertNeutralised(renderReviewBody(report, { runKey: 'r1' }), 'review body', 1);
+    // Two real markers: the findings the body lists, and the run.
+    assertNeutralised(renderReviewBody(report, { runKey: 'r1' }), 'review body', 2);
     assertNeutralised(renderCheckRunSummary(report), 'check run summary', 0);
     assertNeutralised(renderJobSummary(report), 'job summary', 0);
     assertNeutralised(renderFindingsMarkdown(report), 'CLI markdown', 0);

@@ -12,7 +12,7 @@ import { createOctokit, type ClientOptions } from './github/client.js';
 import { readEventContext, readRunnerEnvironment, type PullRequestContext, type RunnerEnvironment } from './github/context.js';
 import type { Logger } from './logger.js';
 import { analyzeChange, buildReviewReport, stage, TOOL } from './pipeline.js';
-import { GitHubPublisher } from './publish/github-publisher.js';
+import { GitHubPublisher, type PriorComments } from './publish/github-publisher.js';
 import { toWorkflowCommands } from './report/annotations.js';
 import { renderJobSummary } from './report/markdown.js';
 import type { ReviewReport } from './report/model.js';
@@ -121,15 +121,21 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
       detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
       logger,
     });
-    const reportFor = (alreadyCommented: ReadonlyMap<string, number>, extra: Partial<ReviewReport> = {}): ReviewReport => ({
-      ...buildReviewReport({ analysis, config, alreadyCommented, repository, pullNumber: event.number }),
-      ...extra,
-    });
+    const reportFor = (prior: Pick<PriorComments, 'open' | 'listed'>): ReviewReport =>
+      buildReviewReport({
+        analysis,
+        config,
+        alreadyCommented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
+        alreadyListed: prior.listed,
+        repository,
+        pullNumber: event.number,
+      });
 
     const report = await stage(logger, 'Publish', async () => {
-      await publisher.openCheckRun(reportFor(new Map()));
-      const prior = publisher.isReadOnly ? { open: new Map(), ours: [] } : await publisher.readPriorComments();
-      const triaged = reportFor(new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])));
+      const nothingEarlier: PriorComments = { open: new Map(), ours: [], listed: new Set() };
+      await publisher.openCheckRun(reportFor(nothingEarlier));
+      const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
+      const triaged = reportFor(prior);
       const result = await publisher.publish(triaged, prior, analysis.change);
       const final: ReviewReport = {
         ...triaged,

@@ -78,6 +78,7 @@ export function buildReviewReport(input: {
   analysis: Analysis;
   config: Config;
   alreadyCommented: ReadonlyMap<string, number>;
+  alreadyListed?: ReadonlySet<string>;
   repository?: string;
   pullNumber?: number;
   resolvedCount?: number;
@@ -90,6 +91,7 @@ export function buildReviewReport(input: {
     filterMode: config.filterMode,
     maxComments: config.maxComments,
     alreadyCommented: input.alreadyCommented,
+    alreadyListed: input.alreadyListed,
   });
   return {
     tool: { ...TOOL },

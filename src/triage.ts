@@ -11,6 +11,8 @@ export interface TriageInput {
   maxComments: number;
   /** Fingerprints this action already commented on, in earlier runs, with the comment id. */
   alreadyCommented: ReadonlyMap<string, number>;
+  /** Fingerprints an earlier run's review body listed (over the cap or outside the diff). */
+  alreadyListed?: ReadonlySet<string>;
 }
 
 /**
@@ -56,11 +58,12 @@ export function triageFindings(input: TriageInput): PlacedFinding[] {
         return { finding, placement: { kind: 'outside-diff', reason: 'file not in the pull request', inChangedFile: false } };
       }
       const plan = planInlineComment(finding, indexFor(finding.path), input.filterMode);
+      const commentId = input.alreadyCommented.get(finding.fingerprint);
+      if (plan.inline && commentId !== undefined) return { finding, placement: { kind: 'already-commented', commentId } };
+      if (input.alreadyListed?.has(finding.fingerprint)) return { finding, placement: { kind: 'already-listed' } };
       if (!plan.inline) {
         return { finding, placement: { kind: 'outside-diff', reason: OUTSIDE_REASONS[plan.reason], inChangedFile: true } };
       }
-      const commentId = input.alreadyCommented.get(finding.fingerprint);
-      if (commentId !== undefined) return { finding, placement: { kind: 'already-commented', commentId } };
       if (inline >= input.maxComments) return { finding, placement: { kind: 'overflow' } };
       inline++;
       return {

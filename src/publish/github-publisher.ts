@@ -3,7 +3,7 @@ import type { CheckRunOutput, PullRequestApi, ReviewComment, ReviewCommentInput 
 import type { Logger } from '../logger.js';
 import { chunkAnnotations, toCheckRunAnnotations } from '../report/annotations.js';
 import { renderInlineComment, renderResolvedComment } from '../report/comment.js';
-import { isMarkedResolved, readFingerprintMarker, readReviewMarker, reviewMarker } from '../report/markers.js';
+import { isMarkedResolved, readFingerprintMarker, readListedMarker, readReviewMarker, reviewMarker } from '../report/markers.js';
 import { renderCheckRunSummary, renderReviewBody } from '../report/markdown.js';
 import type { ReviewReport, RuleInfo } from '../report/model.js';
 import type { ChangedFile, ScanReport } from '../types.js';
@@ -19,6 +19,8 @@ export interface PriorComments {
   open: Map<string, ReviewComment>;
   /** All our comments with a marker, for resolution. */
   ours: ReviewComment[];
+  /** Fingerprints our earlier reviews listed in their body instead of commenting on them. */
+  listed: Set<string>;
 }
 
 export interface PublishResult {
@@ -112,9 +114,10 @@ export class GitHubPublisher {
     const identity = login ?? (this.checkRun?.appSlug ? `${this.checkRun.appSlug}[bot]` : undefined);
     if (!identity) {
       this.options.logger.warning('Cannot tell which account this token belongs to: earlier comments are not matched.');
-      return { open: new Map(), ours: [] };
+      return { open: new Map(), ours: [], listed: new Set() };
     }
-    const comments = await this.api.listReviewComments();
+    const [comments, reviews] = await Promise.all([this.api.listReviewComments(), this.api.listReviewBodies()]);
+    const listed = new Set(reviews.filter((r) => r.userLogin === identity).flatMap((r) => readListedMarker(r.body)));
     const ours = comments.filter((c) => c.userLogin === identity && readFingerprintMarker(c.body) !== undefined);
     const open = new Map<string, ReviewComment>();
     for (const comment of ours) {
@@ -123,7 +126,7 @@ export class GitHubPublisher {
     }
     this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
     this.identity = identity;
-    return { identity, open, ours };
+    return { identity, open, ours, listed };
   }
 
   /** Step 3: resolved comments, the review, the remaining annotations. */

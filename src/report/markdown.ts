@@ -1,5 +1,5 @@
 import { SEVERITIES, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
-import { reviewMarker } from './markers.js';
+import { listedMarker, reviewMarker } from './markers.js';
 import type { PlacedFinding, Placement, ReviewReport } from './model.js';
 import {
   compareBySeverity,
@@ -296,6 +296,7 @@ function placementLine(report: ReviewReport, forReview: boolean): string {
   const counts = countByPlacement(report);
   const parts = [`${plural(counts.inline, 'new inline comment')}`];
   if (counts['already-commented'] > 0) parts.push(`${counts['already-commented'].toLocaleString('en-US')} already commented in earlier runs`);
+  if (counts['already-listed'] > 0) parts.push(`${counts['already-listed'].toLocaleString('en-US')} listed in earlier reviews`);
   if (counts.overflow > 0) {
     parts.push(
       `${counts.overflow.toLocaleString('en-US')} over the limit of ${plural(report.maxComments, 'comment')}${forReview ? ' (listed below)' : ''}`,
@@ -392,7 +393,13 @@ function inChangedFile(placement: Placement): boolean {
  * does not accept a comment on, and the run marker last.
  */
 export function renderReviewBody(report: ReviewReport, options: { runKey: string }): string {
-  const marker = reviewMarker(options.runKey);
+  const overflow = report.findings.filter((p) => p.placement.kind === 'overflow');
+  const outside =
+    report.filterMode === 'file' || report.filterMode === 'nofilter'
+      ? report.findings.filter((p) => inChangedFile(p.placement))
+      : [];
+  // What this body lists is reported: later runs neither list it again nor comment on it.
+  const marker = `${listedMarker([...overflow, ...outside].map((p) => p.finding.fingerprint))}\n${reviewMarker(options.runKey)}`;
   const limit = REVIEW_BODY_LIMIT - utf8Length(marker) - 2;
 
   const head = joinBlocks([
@@ -402,12 +409,6 @@ export function renderReviewBody(report: ReviewReport, options: { runKey: string
     report.notices.length > 0 ? noticeList(report.notices, 10, 500) : undefined,
   ]);
   const headSized = capDocument(head, Math.floor(limit / 2), '_… (shortened)_');
-
-  const overflow = report.findings.filter((p) => p.placement.kind === 'overflow');
-  const outside =
-    report.filterMode === 'file' || report.filterMode === 'nofilter'
-      ? report.findings.filter((p) => inChangedFile(p.placement))
-      : [];
 
   let remaining = limit - utf8Length(headSized) - 4;
   const sections: string[] = [];

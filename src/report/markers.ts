@@ -31,3 +31,20 @@ export function reviewMarker(runKey: string): string {
 export function readReviewMarker(body: string | null | undefined): string | undefined {
   return body ? REVIEW_MARKER.exec(body)?.[1] : undefined;
 }
+
+const LISTED_MARKER = /<!-- ultra-create:listed=([0-9a-f,]*) -->/;
+/** Most fingerprints one review body records as listed (33 bytes each). */
+export const LISTED_MARKER_CAP = 1000;
+
+/**
+ * Records the findings a review body lists instead of commenting on (over `max-comments`, or outside the diff), so that later runs
+ * neither list them again nor comment on them: a re-run only speaks of what is new.
+ */
+export function listedMarker(fingerprints: readonly string[]): string {
+  return `<!-- ultra-create:listed=${fingerprints.slice(0, LISTED_MARKER_CAP).join(',')} -->`;
+}
+
+export function readListedMarker(body: string | null | undefined): string[] {
+  const list = body ? LISTED_MARKER.exec(body)?.[1] : undefined;
+  return list ? list.split(',').filter((fp) => /^[0-9a-f]{16,64}$/.test(fp)) : [];
+}

@@ -26,6 +26,8 @@ export type Placement =
   | { kind: 'already-commented'; commentId: number }
   /** Could be inline but `max-comments` was reached: listed in the review body. */
   | { kind: 'overflow' }
+  /** Listed in the body of an earlier run's review (over the cap, or outside the diff): not listed or commented again. */
+  | { kind: 'already-listed' }
   /** In a changed file but not on a line GitHub accepts a comment on (or filtered out by `filter-mode`). */
   | { kind: 'outside-diff'; reason: string; inChangedFile: boolean };
 

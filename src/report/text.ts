@@ -134,12 +134,13 @@ export function isDismissed(finding: Finding): boolean {
 export const PLACEMENT_LABEL: Readonly<Record<Placement['kind'], string>> = {
   inline: 'inline comment',
   'already-commented': 'commented earlier',
+  'already-listed': 'listed in an earlier review',
   overflow: 'over the comment limit',
   'outside-diff': 'outside the diff',
 };
 
 export function countByPlacement(report: ReviewReport): Record<Placement['kind'], number> {
-  const counts: Record<Placement['kind'], number> = { inline: 0, 'already-commented': 0, overflow: 0, 'outside-diff': 0 };
+  const counts: Record<Placement['kind'], number> = { inline: 0, 'already-commented': 0, 'already-listed': 0, overflow: 0, 'outside-diff': 0 };
   for (const { placement } of report.findings) counts[placement.kind]++;
   return counts;
 }
