@@ -1,7 +1,7 @@
 import { c as cleanupRun, A as ActionsLogger, s as setFailed, a as saveState, b as summary, d as setOutput } from './chunks/cleanup.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, j as truncateUtf8, k as revealHidden, l as compareBySeverity, m as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, n as isMarkedResolved, o as readFingerprintMarker, u as utf8Length, q as fingerprintMarker, v as resolvedMarker, w as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as cweNumber, B as containsHiddenCharacters, C as codeBlock, D as fenceFor, E as renderReviewBody, F as readReviewMarker, G as reviewMarker, H as renderCheckRunSummary, s as serializeSarif, f as buildSarif, I as gatewayNeeded, J as stage, K as startGatewayForConfig, L as readActionInputs, e as resolveConfig, M as createGitHubChangeSource, a as analyzeChange, b as createScanners, d as buildReviewReport, N as configFileLocation, O as renderJobSummary, T as TOOL } from './chunks/registry.js';
+import { t as truncate, p as plural, j as truncateUtf8, k as revealHidden, l as compareBySeverity, m as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, n as isMarkedResolved, o as readFingerprintMarker, u as utf8Length, q as fingerprintMarker, v as resolvedMarker, w as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as cweNumber, B as containsHiddenCharacters, C as codeBlock, D as fenceFor, E as readListedMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as renderCheckRunSummary, s as serializeSarif, f as buildSarif, J as gatewayNeeded, K as stage, L as startGatewayForConfig, M as readActionInputs, e as resolveConfig, N as createGitHubChangeSource, a as analyzeChange, b as createScanners, d as buildReviewReport, O as configFileLocation, P as renderJobSummary, T as TOOL } from './chunks/registry.js';
 import { h as httpStatusOf, E as ExternalServiceError, c as commonjsGlobal, a as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, n as newRunId, S as STATE, t as tryCreateDockerEngine, O as OUTPUT } from './chunks/docker-engine.js';
 import { readFileSync } from 'node:fs';
 import 'os';
@@ -6880,9 +6880,10 @@ class GitHubPublisher {
         const identity = login ?? (this.checkRun?.appSlug ? `${this.checkRun.appSlug}[bot]` : undefined);
         if (!identity) {
             this.options.logger.warning('Cannot tell which account this token belongs to: earlier comments are not matched.');
-            return { open: new Map(), ours: [] };
+            return { open: new Map(), ours: [], listed: new Set() };
         }
-        const comments = await this.api.listReviewComments();
+        const [comments, reviews] = await Promise.all([this.api.listReviewComments(), this.api.listReviewBodies()]);
+        const listed = new Set(reviews.filter((r) => r.userLogin === identity).flatMap((r) => readListedMarker(r.body)));
         const ours = comments.filter((c) => c.userLogin === identity && readFingerprintMarker(c.body) !== undefined);
         const open = new Map();
         for (const comment of ours) {
@@ -6892,7 +6893,7 @@ class GitHubPublisher {
         }
         this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
         this.identity = identity;
-        return { identity, open, ours };
+        return { identity, open, ours, listed };
     }
     /** Step 3: resolved comments, the review, the remaining annotations. */
     async publish(report, prior, change) {
@@ -7255,14 +7256,19 @@ async function runAction(deps = defaultActionDeps()) {
             detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
             logger,
         });
-        const reportFor = (alreadyCommented, extra = {}) => ({
-            ...buildReviewReport({ analysis, config, alreadyCommented, repository, pullNumber: event.number }),
-            ...extra,
+        const reportFor = (prior) => buildReviewReport({
+            analysis,
+            config,
+            alreadyCommented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
+            alreadyListed: prior.listed,
+            repository,
+            pullNumber: event.number,
         });
         const report = await stage(logger, 'Publish', async () => {
-            await publisher.openCheckRun(reportFor(new Map()));
-            const prior = publisher.isReadOnly ? { open: new Map(), ours: [] } : await publisher.readPriorComments();
-            const triaged = reportFor(new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])));
+            const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
+            await publisher.openCheckRun(reportFor(nothingEarlier));
+            const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
+            const triaged = reportFor(prior);
             const result = await publisher.publish(triaged, prior, analysis.change);
             const final = {
                 ...triaged,

@@ -17114,11 +17114,12 @@ function isDismissed(finding) {
 const PLACEMENT_LABEL = {
     inline: 'inline comment',
     'already-commented': 'commented earlier',
+    'already-listed': 'listed in an earlier review',
     overflow: 'over the comment limit',
     'outside-diff': 'outside the diff',
 };
 function countByPlacement(report) {
-    const counts = { inline: 0, 'already-commented': 0, overflow: 0, 'outside-diff': 0 };
+    const counts = { inline: 0, 'already-commented': 0, 'already-listed': 0, overflow: 0, 'outside-diff': 0 };
     for (const { placement } of report.findings)
         counts[placement.kind]++;
     return counts;
@@ -17291,12 +17292,14 @@ function triageFindings(input) {
             return { finding, placement: { kind: 'outside-diff', reason: 'file not in the pull request', inChangedFile: false } };
         }
         const plan = planInlineComment(finding, indexFor(finding.path), input.filterMode);
+        const commentId = input.alreadyCommented.get(finding.fingerprint);
+        if (plan.inline && commentId !== undefined)
+            return { finding, placement: { kind: 'already-commented', commentId } };
+        if (input.alreadyListed?.has(finding.fingerprint))
+            return { finding, placement: { kind: 'already-listed' } };
         if (!plan.inline) {
             return { finding, placement: { kind: 'outside-diff', reason: OUTSIDE_REASONS[plan.reason], inChangedFile: true } };
         }
-        const commentId = input.alreadyCommented.get(finding.fingerprint);
-        if (commentId !== undefined)
-            return { finding, placement: { kind: 'already-commented', commentId } };
         if (inline >= input.maxComments)
             return { finding, placement: { kind: 'overflow' } };
         inline++;
@@ -17369,6 +17372,7 @@ function buildReviewReport(input) {
         filterMode: config.filterMode,
         maxComments: config.maxComments,
         alreadyCommented: input.alreadyCommented,
+        alreadyListed: input.alreadyListed,
     });
     return {
         tool: { ...TOOL },
@@ -17416,6 +17420,20 @@ function reviewMarker(runKey) {
 }
 function readReviewMarker(body) {
     return body ? REVIEW_MARKER.exec(body)?.[1] : undefined;
+}
+const LISTED_MARKER = /<!-- ultra-create:listed=([0-9a-f,]*) -->/;
+/** Most fingerprints one review body records as listed (33 bytes each). */
+const LISTED_MARKER_CAP = 1000;
+/**
+ * Records the findings a review body lists instead of commenting on (over `max-comments`, or outside the diff), so that later runs
+ * neither list them again nor comment on them: a re-run only speaks of what is new.
+ */
+function listedMarker(fingerprints) {
+    return `<!-- ultra-create:listed=${fingerprints.slice(0, LISTED_MARKER_CAP).join(',')} -->`;
+}
+function readListedMarker(body) {
+    const list = body ? LISTED_MARKER.exec(body)?.[1] : undefined;
+    return list ? list.split(',').filter((fp) => /^[0-9a-f]{16,64}$/.test(fp)) : [];
 }
 
 /**
@@ -17652,6 +17670,8 @@ function placementLine(report, forReview) {
     const parts = [`${plural(counts.inline, 'new inline comment')}`];
     if (counts['already-commented'] > 0)
         parts.push(`${counts['already-commented'].toLocaleString('en-US')} already commented in earlier runs`);
+    if (counts['already-listed'] > 0)
+        parts.push(`${counts['already-listed'].toLocaleString('en-US')} listed in earlier reviews`);
     if (counts.overflow > 0) {
         parts.push(`${counts.overflow.toLocaleString('en-US')} over the limit of ${plural(report.maxComments, 'comment')}${forReview ? ' (listed below)' : ''}`);
     }
@@ -17739,7 +17759,12 @@ function inChangedFile(placement) {
  * does not accept a comment on, and the run marker last.
  */
 function renderReviewBody(report, options) {
-    const marker = reviewMarker(options.runKey);
+    const overflow = report.findings.filter((p) => p.placement.kind === 'overflow');
+    const outside = report.filterMode === 'file' || report.filterMode === 'nofilter'
+        ? report.findings.filter((p) => inChangedFile(p.placement))
+        : [];
+    // What this body lists is reported: later runs neither list it again nor comment on it.
+    const marker = `${listedMarker([...overflow, ...outside].map((p) => p.finding.fingerprint))}\n${reviewMarker(options.runKey)}`;
     const limit = REVIEW_BODY_LIMIT - utf8Length(marker) - 2;
     const head = joinBlocks([
         `### ${report.tool.name.replace(/[^A-Za-z0-9 ._-]/g, '') || 'ultra-create'} review`,
@@ -17748,10 +17773,6 @@ function renderReviewBody(report, options) {
         report.notices.length > 0 ? noticeList(report.notices, 10, 500) : undefined,
     ]);
     const headSized = capDocument(head, Math.floor(limit / 2), '_… (shortened)_');
-    const overflow = report.findings.filter((p) => p.placement.kind === 'overflow');
-    const outside = report.filterMode === 'file' || report.filterMode === 'nofilter'
-        ? report.findings.filter((p) => inChangedFile(p.placement))
-        : [];
     let remaining = limit - utf8Length(headSized) - 4;
     const sections = [];
     const addList = (title, list) => {
@@ -36302,4 +36323,4 @@ function gatewayNeeded(config) {
     return config.mcpGateway === 'auto' && config.scanners.includes('ast-grep') && config.astGrepPatterns.length > 0;
 }
 
-export { cweNumber as A, containsHiddenCharacters as B, codeBlock as C, fenceFor as D, renderReviewBody as E, readReviewMarker as F, reviewMarker as G, renderCheckRunSummary as H, gatewayNeeded as I, stage as J, startGatewayForConfig as K, readActionInputs as L, createGitHubChangeSource as M, configFileLocation as N, renderJobSummary as O, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, analyzeChange as a, createScanners as b, createLocalGitChangeSource as c, buildReviewReport as d, resolveConfig as e, buildSarif as f, renderJson as g, renderFindingsMarkdown as h, renderText as i, truncateUtf8 as j, revealHidden as k, compareBySeverity as l, isDismissed as m, isMarkedResolved as n, readFingerprintMarker as o, plural as p, fingerprintMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length as u, resolvedMarker as v, severityBadge as w, codeSpan as x, escapeMarkdown as y, safeHttpUrl as z };
+export { cweNumber as A, containsHiddenCharacters as B, codeBlock as C, fenceFor as D, readListedMarker as E, renderReviewBody as F, readReviewMarker as G, reviewMarker as H, renderCheckRunSummary as I, gatewayNeeded as J, stage as K, startGatewayForConfig as L, readActionInputs as M, createGitHubChangeSource as N, configFileLocation as O, renderJobSummary as P, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, analyzeChange as a, createScanners as b, createLocalGitChangeSource as c, buildReviewReport as d, resolveConfig as e, buildSarif as f, renderJson as g, renderFindingsMarkdown as h, renderText as i, truncateUtf8 as j, revealHidden as k, compareBySeverity as l, isDismissed as m, isMarkedResolved as n, readFingerprintMarker as o, plural as p, fingerprintMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length as u, resolvedMarker as v, severityBadge as w, codeSpan as x, escapeMarkdown as y, safeHttpUrl as z };
