@@ -1,8 +1,8 @@
-import { c as cleanupRun, A as ActionsLogger, s as setFailed, a as saveState, b as summary, d as setOutput } from './chunks/cleanup.js';
+import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, j as truncateUtf8, k as revealHidden, l as compareBySeverity, m as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, n as isMarkedResolved, o as readFingerprintMarker, u as utf8Length, q as fingerprintMarker, v as resolvedMarker, w as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as cweNumber, B as containsHiddenCharacters, C as codeBlock, D as fenceFor, E as readListedMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as renderCheckRunSummary, s as serializeSarif, f as buildSarif, J as gatewayNeeded, K as stage, L as startGatewayForConfig, M as readActionInputs, e as resolveConfig, N as createGitHubChangeSource, a as analyzeChange, b as createScanners, d as buildReviewReport, O as configFileLocation, P as renderJobSummary, T as TOOL } from './chunks/registry.js';
-import { h as httpStatusOf, E as ExternalServiceError, c as commonjsGlobal, a as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, n as newRunId, S as STATE, t as tryCreateDockerEngine, O as OUTPUT } from './chunks/docker-engine.js';
+import { t as truncate, p as plural, k as truncateUtf8, l as revealHidden, m as compareBySeverity, n as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, o as isMarkedResolved, q as readFingerprintMarker, u as utf8Length, v as fingerprintMarker, w as resolvedMarker, x as severityBadge, y as codeSpan, z as escapeMarkdown, A as safeHttpUrl, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, E as fenceFor, F as readListedMarker, G as renderReviewBody, H as readReviewMarker, I as reviewMarker, J as renderCheckRunSummary, s as serializeSarif, g as buildSarif, K as readActionInputs, f as resolveConfig, L as stage, M as createGitHubChangeSource, a as createInfrastructure, b as analyzeChange, d as createScanners, e as buildReviewReport, N as configFileLocation, O as renderJobSummary, T as TOOL } from './chunks/infrastructure.js';
+import { h as httpStatusOf, E as ExternalServiceError, c as commonjsGlobal, a as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
 import { readFileSync } from 'node:fs';
 import 'os';
 import 'crypto';
@@ -39,9 +39,9 @@ import 'timers';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:os';
-import 'node:readline';
 import 'process';
 import 'buffer';
+import 'node:readline';
 import 'node:module';
 import 'node:stream/promises';
 
@@ -7115,64 +7115,6 @@ async function writeSarifFile(path, report) {
     await mkdir(dirname(absolute), { recursive: true });
     await writeFile(absolute, serializeSarif(buildSarif(report)));
     return absolute;
-}
-
-function createInfrastructure(options) {
-    const { config, logger } = options;
-    const runId = newRunId();
-    const saveState = options.saveState ?? (() => undefined);
-    let outcome = { status: 'skipped', reason: 'the MCP gateway has not been started' };
-    let engine;
-    return {
-        runId,
-        gateway: () => outcome,
-        async start(change) {
-            if (!gatewayNeeded(config)) {
-                outcome = {
-                    status: 'skipped',
-                    reason: config.mcpGateway === 'off' ? "mcp-gateway is 'off'" : 'not needed: no ast-grep.patterns in the configuration',
-                };
-                return;
-            }
-            saveState(STATE.runId, runId);
-            const created = [];
-            const attempt = tryCreateDockerEngine({
-                env: options.env,
-                runId,
-                // Recorded as soon as each object exists, so that cleanup after a crash knows it too.
-                onCreated: (resource) => {
-                    created.push(resource);
-                    saveState(STATE.resources, JSON.stringify(created));
-                },
-            });
-            engine = attempt.engine;
-            if (engine)
-                saveState(STATE.dockerHost, engine.host);
-            outcome = await stage(logger, 'MCP gateway', () => startGatewayForConfig(config, {
-                engine,
-                engineProblem: attempt.problem,
-                runId,
-                workDir: change.workDir,
-                logger,
-                tempDir: options.tempDir,
-                onMask: (secret) => logger.mask(secret),
-                healthTimeoutMs: options.healthTimeoutMs,
-            }));
-            if (outcome.status !== 'started')
-                logger.info(`MCP gateway ${outcome.status}: ${outcome.reason}`);
-        },
-        async stop() {
-            try {
-                await outcome.gateway?.close();
-            }
-            catch (error) {
-                logger.warning(`Closing the MCP gateway failed: ${getErrorMessage(error)}`);
-            }
-            if (engine)
-                await cleanupRun(engine, runId, logger);
-            saveState(STATE.mainCompleted, 'true');
-        },
-    };
 }
 
 function defaultActionDeps(overrides = {}) {

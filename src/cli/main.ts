@@ -10,6 +10,7 @@ import { analyzeChange, buildReviewReport, TOOL } from '../pipeline.js';
 import { renderFindingsMarkdown } from '../report/markdown.js';
 import { buildSarif, serializeSarif } from '../report/sarif.js';
 import { renderJson, renderText } from '../report/text.js';
+import { createInfrastructure, type Infrastructure } from '../infrastructure.js';
 import { createScanners } from '../scanners/registry.js';
 
 export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
@@ -100,6 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   const repoDir = resolve(io.cwd, values.repo ?? '.');
   let tempDir: string | undefined;
+  let infrastructure: Infrastructure | undefined;
   try {
     const revisions = await resolveLocalRevisions(repoDir, values.base, values.head ?? 'HEAD').catch((error: unknown) => {
       throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
@@ -108,20 +110,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const source = createLocalGitChangeSource(repoDir, revisions);
     const config = await loadCliConfig(values, source.readBaseFile.bind(source), io.cwd, logger);
     tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
+    // The same containers as on a runner when a local Docker engine answers; without one they are skipped with the reason.
+    const started = createInfrastructure({ config, env: io.env, logger, tempDir });
+    infrastructure = started;
     const analysis = await analyzeChange({
       source,
       config,
-      scanners: createScanners(config),
+      scanners: createScanners(config, { env: io.env, gateway: () => started.gateway() }),
       logger,
       tempDir,
       checkoutDir: repoDir,
+      beforeScan: (change) => started.start(change),
     });
+    await started.stop();
+    infrastructure = undefined;
     const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
     io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
     return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
   } catch (error) {
     return reportError(error, logger, io);
   } finally {
+    if (infrastructure) await infrastructure.stop().catch(() => undefined);
     if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -11,8 +11,8 @@ import { notYetAvailableScanner, type Scanner } from './scanner.js';
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 const LATER: Record<Exclude<ScannerName, 'ast-grep'>, string> = {
-  ramparts: 'the ramparts MCP-security scan needs the Docker runtime, which this version does not start yet',
-  tests: 'running the PR tests needs the sandbox container, which this version does not start yet',
+  ramparts: 'the ramparts MCP-security scan is not available in this version yet',
+  tests: 'running the pull request tests in a sandbox container is not available in this version yet',
 };
 
 /**
