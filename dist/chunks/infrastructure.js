@@ -16423,17 +16423,9 @@ async function copyRepoAstGrepConfig(source, targetDir, logger, notices) {
         .filter((dir) => !dir.startsWith('..'));
     const tree = folders.length > 0 ? await source.listBaseTree() : [];
     const ruleFiles = tree.filter((entry) => entry.type === 'blob' && RULE_FILE.test(entry.path) && folders.some((dir) => dir === '' || entry.path.startsWith(`${dir}/`)));
-    const blobs = await source.readBaseBlobs(ruleFiles.map((entry) => entry.sha));
     await mkdir(targetDir, { recursive: true });
     await writeFile(join(targetDir, 'sgconfig.yml'), configText);
-    for (const entry of ruleFiles) {
-        const target = safeJoin(targetDir, entry.path);
-        const blob = blobs.get(entry.sha);
-        if (!target || !blob)
-            continue;
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, blob);
-    }
+    await copyBaseFiles(source, ruleFiles, targetDir);
     for (const dir of folders)
         await mkdir(join(targetDir, dir), { recursive: true });
     logger.info(`Repository ast-grep config: sgconfig.yml with ${ruleFiles.length} rule file(s), read from the base commit.`);
@@ -16460,15 +16452,7 @@ async function resolveExtraRules(source, options, notices) {
         const inBase = tree.filter((e) => e.type === 'blob' && (e.path === normalized || (e.path.startsWith(`${normalized}/`) && RULE_FILE.test(e.path))));
         if (inBase.length > 0) {
             const targetDir = join(options.tempDir, `extra-rules-${index}`);
-            const blobs = await source.readBaseBlobs(inBase.map((e) => e.sha));
-            for (const e of inBase) {
-                const target = safeJoin(targetDir, e.path);
-                const blob = blobs.get(e.sha);
-                if (!target || !blob)
-                    continue;
-                await mkdir(dirname(target), { recursive: true });
-                await writeFile(target, blob);
-            }
+            await copyBaseFiles(source, inBase, targetDir);
             resolved.push(join(targetDir, normalized));
             continue;
         }
@@ -16482,6 +16466,18 @@ async function resolveExtraRules(source, options, notices) {
         }
     }
     return resolved;
+}
+/** Writes base-commit files below `targetDir` at their repository paths. */
+async function copyBaseFiles(source, entries, targetDir) {
+    const blobs = await source.readBaseBlobs(entries.map((entry) => entry.sha));
+    for (const entry of entries) {
+        const target = safeJoin(targetDir, entry.path);
+        const blob = blobs.get(entry.sha);
+        if (!target || !blob)
+            continue;
+        await mkdir(dirname(target), { recursive: true });
+        await writeFile(target, blob);
+    }
 }
 function asStringList$1(value) {
     if (typeof value === 'string')
@@ -35398,12 +35394,15 @@ const SCAN_FLAGS = [
     'entity',
 ];
 function isMatch(value) {
+    return hasMatchShape(value) && typeof value.ruleId === 'string';
+}
+/** The fields every ast-grep JSON match has (`scan` and `run` alike): file, text, lines and a range of line/column positions. */
+function hasMatchShape(value) {
     if (typeof value !== 'object' || value === null)
         return false;
     const m = value;
     const pos = (p) => typeof p === 'object' && p !== null && typeof p.line === 'number' && typeof p.column === 'number';
-    return (typeof m.ruleId === 'string' &&
-        typeof m.file === 'string' &&
+    return (typeof m.file === 'string' &&
         typeof m.text === 'string' &&
         typeof m.lines === 'string' &&
         typeof m.range === 'object' &&
@@ -36011,17 +36010,7 @@ function parseMatches(text, structured) {
     return matches;
 }
 function isToolMatch(value) {
-    if (typeof value !== 'object' || value === null)
-        return false;
-    const m = value;
-    const pos = (p) => typeof p === 'object' && p !== null && typeof p.line === 'number' && typeof p.column === 'number';
-    return (typeof m.file === 'string' &&
-        typeof m.text === 'string' &&
-        typeof m.lines === 'string' &&
-        typeof m.range === 'object' &&
-        m.range !== null &&
-        pos(m.range.start) &&
-        pos(m.range.end));
+    return hasMatchShape(value);
 }
 
 /**

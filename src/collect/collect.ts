@@ -6,6 +6,7 @@ import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChangedFile, SkippedFile } from '../types.js';
 import { looksBinary, parseLinguistAttributes, skipReasonOf } from './file-filter.js';
+import type { TreeEntry } from '../github/api.js';
 import type { ChangeSource } from './source.js';
 import { mapLimit } from '../util/concurrency.js';
 
@@ -135,16 +136,9 @@ async function copyRepoAstGrepConfig(
     (entry) =>
       entry.type === 'blob' && RULE_FILE.test(entry.path) && folders.some((dir) => dir === '' || entry.path.startsWith(`${dir}/`)),
   );
-  const blobs = await source.readBaseBlobs(ruleFiles.map((entry) => entry.sha));
   await mkdir(targetDir, { recursive: true });
   await writeFile(join(targetDir, 'sgconfig.yml'), configText);
-  for (const entry of ruleFiles) {
-    const target = safeJoin(targetDir, entry.path);
-    const blob = blobs.get(entry.sha);
-    if (!target || !blob) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, blob);
-  }
+  await copyBaseFiles(source, ruleFiles, targetDir);
   for (const dir of folders) await mkdir(join(targetDir, dir), { recursive: true });
   logger.info(`Repository ast-grep config: sgconfig.yml with ${ruleFiles.length} rule file(s), read from the base commit.`);
   return targetDir;
@@ -157,7 +151,7 @@ async function copyRepoAstGrepConfig(
 async function resolveExtraRules(source: ChangeSource, options: CollectOptions, notices: string[]): Promise<string[]> {
   if (options.extraRules.length === 0) return [];
   const resolved: string[] = [];
-  let tree: Awaited<ReturnType<ChangeSource['listBaseTree']>> | undefined;
+  let tree: TreeEntry[] | undefined;
   for (const [index, entry] of options.extraRules.entries()) {
     if (isAbsolute(entry)) {
       if (!existsSync(entry)) throw new ConfigurationError(`Invalid input 'rules': ${entry} does not exist.`);
@@ -171,14 +165,7 @@ async function resolveExtraRules(source: ChangeSource, options: CollectOptions, 
     );
     if (inBase.length > 0) {
       const targetDir = join(options.tempDir, `extra-rules-${index}`);
-      const blobs = await source.readBaseBlobs(inBase.map((e) => e.sha));
-      for (const e of inBase) {
-        const target = safeJoin(targetDir, e.path);
-        const blob = blobs.get(e.sha);
-        if (!target || !blob) continue;
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, blob);
-      }
+      await copyBaseFiles(source, inBase, targetDir);
       resolved.push(join(targetDir, normalized));
       continue;
     }
@@ -191,6 +178,18 @@ async function resolveExtraRules(source: ChangeSource, options: CollectOptions, 
     }
   }
   return resolved;
+}
+
+/** Writes base-commit files below `targetDir` at their repository paths. */
+async function copyBaseFiles(source: ChangeSource, entries: readonly TreeEntry[], targetDir: string): Promise<void> {
+  const blobs = await source.readBaseBlobs(entries.map((entry) => entry.sha));
+  for (const entry of entries) {
+    const target = safeJoin(targetDir, entry.path);
+    const blob = blobs.get(entry.sha);
+    if (!target || !blob) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, blob);
+  }
 }
 
 function asStringList(value: unknown): string[] {

@@ -28,6 +28,7 @@ export interface CheckRunAnnotation {
   path: string;
   start_line: number;
   end_line: number;
+  /** Only when `start_line === end_line`: GitHub rejects columns on multi-line annotations. */
   start_column?: number;
   end_column?: number;
   annotation_level: 'notice' | 'warning' | 'failure';

@@ -1,24 +1,11 @@
+import type { CheckRunAnnotation } from '../github/api.js';
 import type { Finding } from '../types.js';
 import { SEVERITY_TO_ANNOTATION_LEVEL } from './conclusion.js';
 import type { ReviewReport } from './model.js';
 import { compareBySeverity, isDismissed, plural, revealHidden, truncate, truncateUtf8 } from './text.js';
 
-/** One entry of a check run's `output.annotations`, as GitHub's REST API takes it. */
-export interface Annotation {
-  path: string;
-  start_line: number;
-  end_line: number;
-  /** Only when `start_line === end_line`: GitHub rejects columns on multi-line annotations. */
-  start_column?: number;
-  end_column?: number;
-  annotation_level: 'notice' | 'warning' | 'failure';
-  /** At most 255 characters. */
-  title?: string;
-  /** At most 64 KB. */
-  message: string;
-  /** At most 64 KB. */
-  raw_details?: string;
-}
+/** One entry of a check run's `output.annotations`, as GitHub's REST API takes it (title ≤ 255 characters, texts ≤ 64 KB). */
+export type Annotation = CheckRunAnnotation;
 
 const TITLE_CHARS = 255;
 /** GitHub's 64 KB for `message` and `raw_details`, with a margin for its own encoding. */

@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import type { AstGrepPattern } from '../config/schema.js';
 import { getErrorMessage } from '../errors.js';
 import type { RuleInfo } from '../report/model.js';
-import { findingFromMatch, type AstGrepMatch } from '../scanners/ast-grep/scan.js';
+import { findingFromMatch, hasMatchShape, type AstGrepMatch } from '../scanners/ast-grep/scan.js';
 import type { ScanContext } from '../scanners/scanner.js';
 import type { Finding, ScanReport } from '../types.js';
 import { GatewayTransportError, type GatewayOutcome } from './mcp-gateway.js';
@@ -204,17 +204,5 @@ export function parseMatches(text: string, structured?: Record<string, unknown>)
 }
 
 function isToolMatch(value: unknown): value is ToolMatch {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Partial<ToolMatch>;
-  const pos = (p: unknown): boolean =>
-    typeof p === 'object' && p !== null && typeof (p as { line?: unknown }).line === 'number' && typeof (p as { column?: unknown }).column === 'number';
-  return (
-    typeof m.file === 'string' &&
-    typeof m.text === 'string' &&
-    typeof m.lines === 'string' &&
-    typeof m.range === 'object' &&
-    m.range !== null &&
-    pos(m.range.start) &&
-    pos(m.range.end)
-  );
+  return hasMatchShape(value);
 }

@@ -89,12 +89,16 @@ export interface AstGrepMatch {
 }
 
 function isMatch(value: unknown): value is AstGrepMatch {
+  return hasMatchShape(value) && typeof (value as { ruleId?: unknown }).ruleId === 'string';
+}
+
+/** The fields every ast-grep JSON match has (`scan` and `run` alike): file, text, lines and a range of line/column positions. */
+export function hasMatchShape(value: unknown): value is Pick<AstGrepMatch, 'file' | 'text' | 'lines' | 'range'> {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Partial<AstGrepMatch>;
   const pos = (p: unknown): boolean =>
     typeof p === 'object' && p !== null && typeof (p as { line?: unknown }).line === 'number' && typeof (p as { column?: unknown }).column === 'number';
   return (
-    typeof m.ruleId === 'string' &&
     typeof m.file === 'string' &&
     typeof m.text === 'string' &&
     typeof m.lines === 'string' &&
