@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: figures, not timed tests. Builds a 3,000-file synthetic pull request, runs the action on it in-process against the
  * GitHub simulator, runs the CLI path on the same change, times diff parsing and line mapping, and compares the ast-grep scanner with
- * the ast-grep binary run directly. bench/README.md says what each figure means.
+ * the ast-grep binary run directly, and times the Docker MCP gateway (skipped without an engine). bench/README.md says what each figure
+ * means.
  *
  * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3).
  */
@@ -13,6 +14,7 @@ import { git } from '../__tests__/support/git-fixture.js';
 import { runActionInProcess } from './action-run.js';
 import { runCliPath } from './cli-run.js';
 import { runDiffBench } from './diff-bench.js';
+import { printGateway, runGatewayBench } from './gateway-bench.js';
 import { checkPublishing, printAction, printCli, printDiff, printScan, printSetup, printSummary, say } from './report.js';
 import { MemorySampler } from './rss.js';
 import { runScanBench } from './scan-bench.js';
@@ -91,13 +93,18 @@ async function main(): Promise<void> {
     printScan(scan, memory.phases.find((p) => p.name === 'scan'));
     say();
 
+    say('[5] Docker MCP gateway: startGateway → callTool → close, and cleanupRun after a crash (src/runtime, stand-in image)');
+    const gateway = await runGatewayBench();
+    printGateway(gateway);
+    say();
+
     const astGrepPeak = Math.max(0, ...memory.phases.map((p) => p.children['ast-grep']?.peakKb ?? 0));
     say('Memory');
     say(`  bench process, lifetime peak (process.resourceUsage().maxRSS): ${mb(process.resourceUsage().maxRSS)}; it also holds the listing, the CLI analysis and the diff-bench data.`);
     say(`  ast-grep, largest single process: ${mb(astGrepPeak)}. The simulator process is not counted. ${sampler.unavailable ?? 'Sampled from /proc every 10 ms by a separate process.'}`);
     say();
 
-    printSummary({ action, cli, diff, scan, check, actionMemory });
+    printSummary({ action, cli, diff, scan, check, actionMemory, gateway });
     say();
     say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
   } finally {

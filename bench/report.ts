@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import type { ActionRunResult } from './action-run.js';
 import type { CliRunResult } from './cli-run.js';
 import type { DiffBenchResult } from './diff-bench.js';
+import { gatewaySummaryRows, type GatewayBenchResult } from './gateway-bench.js';
 import type { PhaseMemory } from './rss.js';
 import type { ScanBenchResult, Variant } from './scan-bench.js';
 import type { ReadyMessage, StateMessage } from './sim-protocol.js';
@@ -204,8 +205,9 @@ export function printSummary(input: {
   scan: ScanBenchResult;
   check: PublishCheck;
   actionMemory: PhaseMemory | undefined;
+  gateway: GatewayBenchResult;
 }): void {
-  const { action, cli, diff, scan, check, actionMemory } = input;
+  const { action, cli, diff, scan, check, actionMemory, gateway } = input;
   const stageMs = (name: string): number => action.stages.find((s) => s.name === name)?.ms ?? NaN;
   say('Summary');
   const rows = [
@@ -223,6 +225,7 @@ export function printSummary(input: {
       `${check.reviewPosts} + ${check.checkRunRequests} (n = ${check.annotations}, ceil = ${check.expectedCheckRunRequests})`,
       okOr(check.ok),
     ],
+    ...gatewaySummaryRows(gateway),
     ['action wall time (runAction)', '-', ms(action.wallMs), `config ${ms(stageMs('Configuration'))}, collect ${ms(stageMs('Collect the change'))}, scan ${ms(stageMs('Scan'))}, publish ${ms(stageMs('Publish'))}`],
     ['CLI path wall time', '-', ms(cli.wallMs), ''],
     ['peak RSS during the action', '-', `node ${mb(actionMemory?.mainPeakKb)}, ast-grep ${mb(actionMemory?.children['ast-grep']?.peakKb)}`, ''],
