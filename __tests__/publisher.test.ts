@@ -830,6 +830,19 @@ describe('resolving comments whose finding is gone', () => {
     });
   }
 
+  test('a pattern comment is not resolved when the gateway pattern scan failed, even though ast-grep ran', async () => {
+    const sim = await simulator();
+    const viaGateway = finding('src/new.ts', 71, { ruleId: 'pattern/no-eval', source: 'mcp-pattern' });
+    const patternScan = (status: ScanReport['status']): ScanReport => ({ ...astGrepScan(status), scanner: 'mcp-pattern' });
+    await publishRun(sim, [viaGateway], { scans: [astGrepScan(), patternScan('ok')] });
+    assert.match(commentFor(sim, viaGateway)[0]!.body, / src=mcp-pattern -->/);
+    const failed = await publishRun(sim, [], { scans: [astGrepScan(), patternScan('failed')] });
+    assert.equal(failed.result.resolved, 0);
+    assert.ok(!isMarkedResolved(commentFor(sim, viaGateway)[0]!.body));
+    const ran = await publishRun(sim, [], { scans: [astGrepScan(), patternScan('ok')] });
+    assert.equal(ran.result.resolved, 1);
+  });
+
   test('a file missing from a truncated listing (over 3000 files) is not taken for gone; one that left a complete listing is', async () => {
     const sim = await simulator();
     const lib = finding('src/lib.ts', 5);

@@ -210,7 +210,7 @@ describe('renderInlineComment', () => {
     const body = renderInlineComment(finding, RULE, exact);
     const lines = body.split('\n');
     assert.match(lines[0]!, /^🔴 \*\*Critical\*\* · `js-no-eval`/);
-    assert.equal(lines.at(-1), `<!-- ultra-create:fp=${finding.fingerprint} -->`);
+    assert.equal(lines.at(-1), `<!-- ultra-create:fp=${finding.fingerprint} src=${finding.source} -->`);
     assert.equal(readFingerprintMarker(body), finding.fingerprint);
     assert.equal(markerCount(body), 1);
     assert.ok(body.includes('Avoid `eval()` on input'), 'the tool message, code span kept');
@@ -301,7 +301,7 @@ describe('renderInlineComment', () => {
     const body = renderInlineComment(finding, RULE, exact);
     assert.ok(bytes(body) <= 60_000, `${bytes(body)} bytes`);
     assert.equal(fencedBlock(body, 'suggestion'), 'safe();');
-    assert.equal(body.split('\n').at(-1), `<!-- ultra-create:fp=${finding.fingerprint} -->`);
+    assert.equal(body.split('\n').at(-1), `<!-- ultra-create:fp=${finding.fingerprint} src=${finding.source} -->`);
     assert.match(body, /_\(shortened\)_/);
   });
 

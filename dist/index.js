@@ -1,7 +1,7 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, k as truncateUtf8, l as revealHidden, m as compareBySeverity, n as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, o as isMarkedResolved, q as readFingerprintMarker, u as utf8Length, v as fingerprintMarker, w as resolvedMarker, x as severityBadge, y as codeSpan, z as escapeMarkdown, A as safeHttpUrl, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, E as fenceFor, F as readListedMarker, G as renderReviewBody, H as readReviewMarker, I as reviewMarker, J as renderCheckRunSummary, s as serializeSarif, g as buildSarif, K as readActionInputs, f as resolveConfig, L as stage, M as createGitHubChangeSource, a as createInfrastructure, b as analyzeChange, d as createScanners, e as buildReviewReport, N as configFileLocation, O as renderJobSummary, T as TOOL } from './chunks/infrastructure.js';
+import { t as truncate, p as plural, k as truncateUtf8, l as revealHidden, m as compareBySeverity, n as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, o as isMarkedResolved, q as readFingerprintMarker, u as readFingerprintSource, v as utf8Length, w as fingerprintMarker, x as resolvedMarker, y as severityBadge, z as codeSpan, A as escapeMarkdown, B as safeHttpUrl, C as cweNumber, D as containsHiddenCharacters, E as codeBlock, F as fenceFor, G as readListedMarker, H as renderReviewBody, I as readReviewMarker, J as reviewMarker, K as renderCheckRunSummary, s as serializeSarif, g as buildSarif, L as readActionInputs, f as resolveConfig, M as stage, N as createGitHubChangeSource, a as createInfrastructure, b as analyzeChange, d as createScanners, e as buildReviewReport, O as configFileLocation, P as renderJobSummary, T as TOOL } from './chunks/infrastructure.js';
 import { h as httpStatusOf, E as ExternalServiceError, c as commonjsGlobal, a as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
 import { readFileSync } from 'node:fs';
 import 'os';
@@ -6676,7 +6676,7 @@ function annotationMessage(finding) {
 const COMMENT_LIMIT = 60_000;
 /** Any of this action's markers, in whatever spelling a forged one might use. */
 const MARKER_LIKE = /<!--\s*ultra-create:/i;
-const ALL_FINGERPRINT_MARKERS = /[ \t]*<!-- ultra-create:fp=[0-9a-f]{16,64} -->[ \t]*\n?/g;
+const ALL_FINGERPRINT_MARKERS = /[ \t]*<!-- ultra-create:fp=[0-9a-f]{16,64}(?: src=[a-z][a-z-]{0,31})? -->[ \t]*\n?/g;
 const SUGGESTION_FENCE = /^( {0,3}`{3,})suggestion\b[^\n]*$/gm;
 /** Half the body at most, so that the explanation always has room next to a long replacement. */
 const MAX_CODE_BYTES = 30_000;
@@ -6695,7 +6695,7 @@ const VERDICT_LABEL = {
  * The marker always stays.
  */
 function renderInlineComment(finding, rule, options = { exact: false, suggestionAllowed: false }) {
-    const marker = fingerprintMarker(finding.fingerprint);
+    const marker = fingerprintMarker(finding.fingerprint, finding.source);
     const header = [
         severityBadge(finding.severity),
         codeSpan(truncate(finding.ruleId, 200)),
@@ -6791,9 +6791,10 @@ function renderResolvedComment(previousBody, headSha) {
     if (isMarkedResolved(previousBody))
         return previousBody;
     const fingerprint = readFingerprintMarker(previousBody);
+    const source = readFingerprintSource(previousBody);
     const shortSha = headSha.replace(/[^0-9a-f]/gi, '').slice(0, 7);
     const line = `✅ Resolved${shortSha ? ` in ${shortSha}` : ''}: this finding is no longer reported.`;
-    const markers = [fingerprint ? fingerprintMarker(fingerprint) : undefined, resolvedMarker()].filter(Boolean).join('\n');
+    const markers = [fingerprint ? fingerprintMarker(fingerprint, source) : undefined, resolvedMarker()].filter(Boolean).join('\n');
     const original = previousBody.replace(ALL_FINGERPRINT_MARKERS, '').replace(SUGGESTION_FENCE, '$1').trim();
     const folded = original ? details('Original comment', original) : '';
     const body = [line, folded, markers].filter((part) => part.length > 0).join('\n\n');
@@ -6918,12 +6919,14 @@ class GitHubPublisher {
         const current = new Set(report.findings.map((p) => p.finding.fingerprint));
         const changedPaths = new Set(change.files.map((f) => f.path));
         const skippedPaths = new Set(report.skippedFiles.map((f) => f.path));
-        const scanTrusted = report.scans.some((s) => s.scanner === 'ast-grep' && (s.status === 'ok' || s.status === 'degraded'));
+        // Only the scan that found a finding can tell that it is gone: a failed or skipped one says nothing.
+        const scansThatRan = new Set(report.scans.filter((s) => s.status === 'ok' || s.status === 'degraded').map((s) => s.scanner));
         let resolved = 0;
         for (const comment of prior.open.values()) {
             const fingerprint = readFingerprintMarker(comment.body);
             if (current.has(fingerprint))
                 continue;
+            const scanTrusted = scansThatRan.has(readFingerprintSource(comment.body) ?? 'ast-grep');
             // A finding is gone only if its file was reviewed this time (or left the PR) by a scan that ran.
             const reviewedNow = changedPaths.has(comment.path) && !skippedPaths.has(comment.path);
             // Past GitHub's 3000-file cap an unlisted file may still be in the PR, unseen.

@@ -17395,14 +17395,22 @@ function buildReviewReport(input) {
  * has all HTML comments stripped before posting (see the sanitizer), so only this action can write them. They are trusted only in
  * comments whose author is the token's own identity.
  */
-const FINGERPRINT_MARKER = /<!-- ultra-create:fp=([0-9a-f]{16,64}) -->/;
+// The source (scanner) rides along so that a comment is only resolved when the scan that found it ran this time.
+const FINGERPRINT_MARKER = /<!-- ultra-create:fp=([0-9a-f]{16,64})(?: src=([a-z][a-z-]{0,31}))? -->/;
 const RESOLVED_MARKER = '<!-- ultra-create:resolved -->';
 const REVIEW_MARKER = /<!-- ultra-create:review run=([A-Za-z0-9._-]{1,80}) -->/;
-function fingerprintMarker(fingerprint) {
-    return `<!-- ultra-create:fp=${fingerprint} -->`;
+function fingerprintMarker(fingerprint, source) {
+    return source ? `<!-- ultra-create:fp=${fingerprint} src=${source} -->` : `<!-- ultra-create:fp=${fingerprint} -->`;
 }
 function readFingerprintMarker(body) {
     return body ? FINGERPRINT_MARKER.exec(body)?.[1] : undefined;
+}
+/** The scanner that found the commented finding; comments written before sources were recorded came from ast-grep. */
+function readFingerprintSource(body) {
+    if (!body)
+        return undefined;
+    const match = FINGERPRINT_MARKER.exec(body);
+    return match ? (match[2] ?? 'ast-grep') : undefined;
 }
 function resolvedMarker() {
     return RESOLVED_MARKER;
@@ -36370,4 +36378,4 @@ function createInfrastructure(options) {
     };
 }
 
-export { safeHttpUrl as A, cweNumber as B, containsHiddenCharacters as C, codeBlock as D, fenceFor as E, readListedMarker as F, renderReviewBody as G, readReviewMarker as H, reviewMarker as I, renderCheckRunSummary as J, readActionInputs as K, stage as L, createGitHubChangeSource as M, configFileLocation as N, renderJobSummary as O, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, createInfrastructure as a, analyzeChange as b, createLocalGitChangeSource as c, createScanners as d, buildReviewReport as e, resolveConfig as f, buildSarif as g, renderJson as h, renderFindingsMarkdown as i, renderText as j, truncateUtf8 as k, revealHidden as l, compareBySeverity as m, isDismissed as n, isMarkedResolved as o, plural as p, readFingerprintMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length as u, fingerprintMarker as v, resolvedMarker as w, severityBadge as x, codeSpan as y, escapeMarkdown as z };
+export { escapeMarkdown as A, safeHttpUrl as B, cweNumber as C, containsHiddenCharacters as D, codeBlock as E, fenceFor as F, readListedMarker as G, renderReviewBody as H, readReviewMarker as I, reviewMarker as J, renderCheckRunSummary as K, readActionInputs as L, stage as M, createGitHubChangeSource as N, configFileLocation as O, renderJobSummary as P, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, createInfrastructure as a, analyzeChange as b, createLocalGitChangeSource as c, createScanners as d, buildReviewReport as e, resolveConfig as f, buildSarif as g, renderJson as h, renderFindingsMarkdown as i, renderText as j, truncateUtf8 as k, revealHidden as l, compareBySeverity as m, isDismissed as n, isMarkedResolved as o, plural as p, readFingerprintMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, readFingerprintSource as u, utf8Length as v, fingerprintMarker as w, resolvedMarker as x, severityBadge as y, codeSpan as z };

@@ -3,7 +3,14 @@ import type { CheckRunOutput, PullRequestApi, ReviewComment, ReviewCommentInput 
 import type { Logger } from '../logger.js';
 import { chunkAnnotations, toCheckRunAnnotations } from '../report/annotations.js';
 import { renderInlineComment, renderResolvedComment } from '../report/comment.js';
-import { isMarkedResolved, readFingerprintMarker, readListedMarker, readReviewMarker, reviewMarker } from '../report/markers.js';
+import {
+  isMarkedResolved,
+  readFingerprintMarker,
+  readFingerprintSource,
+  readListedMarker,
+  readReviewMarker,
+  reviewMarker,
+} from '../report/markers.js';
 import { renderCheckRunSummary, renderReviewBody } from '../report/markdown.js';
 import type { ReviewReport, RuleInfo } from '../report/model.js';
 import type { ChangedFile, ScanReport } from '../types.js';
@@ -162,11 +169,13 @@ export class GitHubPublisher {
     const current = new Set(report.findings.map((p) => p.finding.fingerprint));
     const changedPaths = new Set(change.files.map((f) => f.path));
     const skippedPaths = new Set(report.skippedFiles.map((f) => f.path));
-    const scanTrusted = report.scans.some((s) => s.scanner === 'ast-grep' && (s.status === 'ok' || s.status === 'degraded'));
+    // Only the scan that found a finding can tell that it is gone: a failed or skipped one says nothing.
+    const scansThatRan = new Set(report.scans.filter((s) => s.status === 'ok' || s.status === 'degraded').map((s) => s.scanner as string));
     let resolved = 0;
     for (const comment of prior.open.values()) {
       const fingerprint = readFingerprintMarker(comment.body)!;
       if (current.has(fingerprint)) continue;
+      const scanTrusted = scansThatRan.has(readFingerprintSource(comment.body) ?? 'ast-grep');
       // A finding is gone only if its file was reviewed this time (or left the PR) by a scan that ran.
       const reviewedNow = changedPaths.has(comment.path) && !skippedPaths.has(comment.path);
       // Past GitHub's 3000-file cap an unlisted file may still be in the PR, unseen.

@@ -1,5 +1,5 @@
 import type { Finding, FindingVerdict } from '../types.js';
-import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, resolvedMarker } from './markers.js';
+import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, readFingerprintSource, resolvedMarker } from './markers.js';
 import {
   codeBlock,
   codeSpan,
@@ -24,7 +24,7 @@ export interface InlineCommentOptions {
 
 /** Any of this action's markers, in whatever spelling a forged one might use. */
 const MARKER_LIKE = /<!--\s*ultra-create:/i;
-const ALL_FINGERPRINT_MARKERS = /[ \t]*<!-- ultra-create:fp=[0-9a-f]{16,64} -->[ \t]*\n?/g;
+const ALL_FINGERPRINT_MARKERS = /[ \t]*<!-- ultra-create:fp=[0-9a-f]{16,64}(?: src=[a-z][a-z-]{0,31})? -->[ \t]*\n?/g;
 const SUGGESTION_FENCE = /^( {0,3}`{3,})suggestion\b[^\n]*$/gm;
 
 /** Half the body at most, so that the explanation always has room next to a long replacement. */
@@ -50,7 +50,7 @@ export function renderInlineComment(
   rule?: RuleInfo,
   options: InlineCommentOptions = { exact: false, suggestionAllowed: false },
 ): string {
-  const marker = fingerprintMarker(finding.fingerprint);
+  const marker = fingerprintMarker(finding.fingerprint, finding.source);
   const header = [
     severityBadge(finding.severity),
     codeSpan(truncate(finding.ruleId, 200)),
@@ -146,9 +146,10 @@ function languageOf(path: string): string {
 export function renderResolvedComment(previousBody: string, headSha: string): string {
   if (isMarkedResolved(previousBody)) return previousBody;
   const fingerprint = readFingerprintMarker(previousBody);
+  const source = readFingerprintSource(previousBody);
   const shortSha = headSha.replace(/[^0-9a-f]/gi, '').slice(0, 7);
   const line = `✅ Resolved${shortSha ? ` in ${shortSha}` : ''}: this finding is no longer reported.`;
-  const markers = [fingerprint ? fingerprintMarker(fingerprint) : undefined, resolvedMarker()].filter(Boolean).join('\n');
+  const markers = [fingerprint ? fingerprintMarker(fingerprint, source) : undefined, resolvedMarker()].filter(Boolean).join('\n');
 
   const original = previousBody.replace(ALL_FINGERPRINT_MARKERS, '').replace(SUGGESTION_FENCE, '$1').trim();
   const folded = original ? details('Original comment', original) : '';

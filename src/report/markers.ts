@@ -3,16 +3,24 @@
  * has all HTML comments stripped before posting (see the sanitizer), so only this action can write them. They are trusted only in
  * comments whose author is the token's own identity.
  */
-const FINGERPRINT_MARKER = /<!-- ultra-create:fp=([0-9a-f]{16,64}) -->/;
+// The source (scanner) rides along so that a comment is only resolved when the scan that found it ran this time.
+const FINGERPRINT_MARKER = /<!-- ultra-create:fp=([0-9a-f]{16,64})(?: src=([a-z][a-z-]{0,31}))? -->/;
 const RESOLVED_MARKER = '<!-- ultra-create:resolved -->';
 const REVIEW_MARKER = /<!-- ultra-create:review run=([A-Za-z0-9._-]{1,80}) -->/;
 
-export function fingerprintMarker(fingerprint: string): string {
-  return `<!-- ultra-create:fp=${fingerprint} -->`;
+export function fingerprintMarker(fingerprint: string, source?: string): string {
+  return source ? `<!-- ultra-create:fp=${fingerprint} src=${source} -->` : `<!-- ultra-create:fp=${fingerprint} -->`;
 }
 
 export function readFingerprintMarker(body: string | null | undefined): string | undefined {
   return body ? FINGERPRINT_MARKER.exec(body)?.[1] : undefined;
+}
+
+/** The scanner that found the commented finding; comments written before sources were recorded came from ast-grep. */
+export function readFingerprintSource(body: string | null | undefined): string | undefined {
+  if (!body) return undefined;
+  const match = FINGERPRINT_MARKER.exec(body);
+  return match ? (match[2] ?? 'ast-grep') : undefined;
 }
 
 export function resolvedMarker(): string {
