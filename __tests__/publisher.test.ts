@@ -5,7 +5,7 @@
  * from the real triage against the patches GitHub lists, except where a test needs a placement GitHub refuses.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -895,92 +895,120 @@ describe('a read-only token (fork pull request)', () => {
   });
 });
 
-describe('the action in-process with a read-only token', () => {
+/** runAction in-process, as the runner would call it, with every side effect captured. */
+async function runActionInProcess(sim: GitHubSimulator, inputs: Record<string, string> = {}) {
+  const workspace = await checkoutWorkspace(fixture, fixture.baseSha);
+  const runnerTemp = await mkdtemp(join(tmpdir(), 'uc-publisher-runner-'));
+  const eventPath = join(runnerTemp, 'event.json');
+  await writeFile(
+    eventPath,
+    JSON.stringify({
+      action: 'synchronize',
+      number: PULL,
+      pull_request: {
+        number: PULL,
+        title: 'From a fork',
+        head: { sha: fixture.headSha, ref: fixture.headRef, repo: { full_name: `fork-contributor/${REPO}` } },
+        base: { sha: fixture.baseSha, ref: fixture.baseRef, repo: { full_name: `${OWNER}/${REPO}` } },
+      },
+    }),
+  );
+  const logger = new RecordingLogger();
+  const commands: string[] = [];
+  const outputs = new Map<string, string>();
+  const state = new Map<string, string>();
+  const failures: string[] = [];
+  let summary = '';
+  const deps: ActionDeps = {
+    env: {
+      GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_API_URL: sim.url,
+      GITHUB_SERVER_URL: 'https://github.example',
+      GITHUB_RUN_ID: '4242',
+      GITHUB_RUN_ATTEMPT: '1',
+      RUNNER_TEMP: runnerTemp,
+      'INPUT_GITHUB-TOKEN': TOKEN,
+      'INPUT_FAIL-ON': 'none',
+      INPUT_SCANNERS: 'ast-grep',
+    },
+    logger,
+    createApi: (token, runner, pr) =>
+      createPullRequestApi(
+        createOctokit({ token, baseUrl: runner.apiUrl, logger, userAgent: 'ultra-create-test', throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0 } }),
+        { owner: runner.repository.owner, repo: runner.repository.repo, pullNumber: pr.number },
+      ),
+    setOutput: (name, value) => outputs.set(name, String(value)),
+    writeSummary: async (markdown) => {
+      summary += markdown;
+    },
+    saveState: (name, value) => state.set(name, value),
+    writeCommand: (line) => commands.push(line),
+    setFailed: (message) => failures.push(message),
+  };
+
+  for (const [name, value] of Object.entries(inputs)) deps.env[`INPUT_${name.toUpperCase()}`] = value;
+  try {
+    await runAction(deps);
+  } finally {
+    await rm(runnerTemp, { recursive: true, force: true });
+    await rm(workspace, { recursive: true, force: true });
+  }
+  return { logger, commands, outputs, state, failures, summary: () => summary, runnerTemp };
+}
+
+describe('the action in-process', () => {
   test('a fork PR: the refused writes degrade the run to workflow-command annotations, with no further write', async () => {
     const sim = await simulator({ readOnly: true });
-    const workspace = await checkoutWorkspace(fixture, fixture.baseSha);
-    const runnerTemp = await mkdtemp(join(tmpdir(), 'uc-publisher-runner-'));
+    const { logger, commands, outputs, failures, summary: summaryOf } = await runActionInProcess(sim);
+    const summary = summaryOf();
+
+    assert.deepEqual(failures, [], logger.text());
+    assert.deepEqual(
+      writes(sim),
+      [
+        { method: 'POST', path: `/repos/${OWNER}/${REPO}/check-runs`, status: 403 },
+        { method: 'POST', path: `/repos/${OWNER}/${REPO}/pulls/${PULL}/reviews`, status: 403 },
+      ],
+      'the check run and the review are refused, then nothing',
+    );
+    assert.equal(sim.state.reviews.length, 0);
+    assert.match(logger.text(), /The token cannot write to this repository/);
+
+    const findings = Number(outputs.get('findings'));
+    assert.ok(findings >= 160, `every eval in src/new.ts is a finding (got ${findings})`);
+    const annotations = commands.filter((line) => /^::(error|warning|notice) file=/.test(line));
+    assert.equal(annotations.length, findings, 'one workflow command per finding');
+    assert.ok(commands.some((line) => line.startsWith('::error file=src/new.ts,line=1,endLine=1,')));
+    assert.ok(commands.some((line) => line.startsWith('::error file=src/app.ts,line=100,')));
+    assert.match(commands[commands.length - 1]!, /^::notice title=ultra-create%3A \d+ findings::GitHub shows only the first annotations/);
+    assert.ok(!commands.some((line) => line.includes(TOKEN)));
+    assert.equal(outputs.get('conclusion'), 'success');
+    assert.equal(outputs.get('review-id'), undefined);
+    assert.equal(outputs.get('check-run-id'), undefined);
+    assert.match(summary, /src\/new\.ts/);
+    assert.deepEqual(sim.violations, []);
+  });
+
+  test('GitHub failing half way through publishing: the step fails with the reason, and the findings still reach the log, the summary and SARIF', async () => {
+    const sim = await simulator();
+    sim.failNext({ route: 'pulls/create-review', method: 'POST', kind: 'error', status: 502, times: 3 });
+    const sarifDir = await mkdtemp(join(tmpdir(), 'uc-publisher-sarif-'));
     try {
-      const eventPath = join(runnerTemp, 'event.json');
-      await writeFile(
-        eventPath,
-        JSON.stringify({
-          action: 'synchronize',
-          number: PULL,
-          pull_request: {
-            number: PULL,
-            title: 'From a fork',
-            head: { sha: fixture.headSha, ref: fixture.headRef, repo: { full_name: `fork-contributor/${REPO}` } },
-            base: { sha: fixture.baseSha, ref: fixture.baseRef, repo: { full_name: `${OWNER}/${REPO}` } },
-          },
-        }),
-      );
-      const logger = new RecordingLogger();
-      const commands: string[] = [];
-      const outputs = new Map<string, string>();
-      const state = new Map<string, string>();
-      const failures: string[] = [];
-      let summary = '';
-      const deps: ActionDeps = {
-        env: {
-          GITHUB_REPOSITORY: `${OWNER}/${REPO}`,
-          GITHUB_EVENT_NAME: 'pull_request',
-          GITHUB_EVENT_PATH: eventPath,
-          GITHUB_WORKSPACE: workspace,
-          GITHUB_API_URL: sim.url,
-          GITHUB_SERVER_URL: 'https://github.example',
-          GITHUB_RUN_ID: '4242',
-          GITHUB_RUN_ATTEMPT: '1',
-          RUNNER_TEMP: runnerTemp,
-          'INPUT_GITHUB-TOKEN': TOKEN,
-          'INPUT_FAIL-ON': 'none',
-          INPUT_SCANNERS: 'ast-grep',
-        },
-        logger,
-        createApi: (token, runner, pr) =>
-          createPullRequestApi(
-            createOctokit({ token, baseUrl: runner.apiUrl, logger, userAgent: 'ultra-create-test', throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0 } }),
-            { owner: runner.repository.owner, repo: runner.repository.repo, pullNumber: pr.number },
-          ),
-        setOutput: (name, value) => outputs.set(name, String(value)),
-        writeSummary: async (markdown) => {
-          summary += markdown;
-        },
-        saveState: (name, value) => state.set(name, value),
-        writeCommand: (line) => commands.push(line),
-        setFailed: (message) => failures.push(message),
-      };
-
-      await runAction(deps);
-
-      assert.deepEqual(failures, [], logger.text());
-      assert.deepEqual(
-        writes(sim),
-        [
-          { method: 'POST', path: `/repos/${OWNER}/${REPO}/check-runs`, status: 403 },
-          { method: 'POST', path: `/repos/${OWNER}/${REPO}/pulls/${PULL}/reviews`, status: 403 },
-        ],
-        'the check run and the review are refused, then nothing',
-      );
-      assert.equal(sim.state.reviews.length, 0);
-      assert.match(logger.text(), /The token cannot write to this repository/);
-
-      const findings = Number(outputs.get('findings'));
-      assert.ok(findings >= 160, `every eval in src/new.ts is a finding (got ${findings})`);
-      const annotations = commands.filter((line) => /^::(error|warning|notice) file=/.test(line));
-      assert.equal(annotations.length, findings, 'one workflow command per finding');
-      assert.ok(commands.some((line) => line.startsWith('::error file=src/new.ts,line=1,endLine=1,')));
-      assert.ok(commands.some((line) => line.startsWith('::error file=src/app.ts,line=100,')));
-      assert.match(commands[commands.length - 1]!, /^::notice title=ultra-create%3A \d+ findings::GitHub shows only the first annotations/);
-      assert.ok(!commands.some((line) => line.includes(TOKEN)));
-      assert.equal(outputs.get('conclusion'), 'success');
-      assert.equal(outputs.get('review-id'), undefined);
-      assert.equal(outputs.get('check-run-id'), undefined);
-      assert.match(summary, /src\/new\.ts/);
-      assert.deepEqual(sim.violations, []);
+      const sarifFile = join(sarifDir, 'out.sarif');
+      const { commands, outputs, failures, summary } = await runActionInProcess(sim, { 'SARIF-FILE': sarifFile });
+      assert.equal(failures.length, 1);
+      assert.match(failures[0]!, /review/i);
+      assert.doesNotMatch(failures[0]!, /internal error/);
+      assert.ok(commands.some((line) => line.startsWith('::error file=src/new.ts,')), 'log annotations');
+      assert.match(summary(), /src\/new\.ts/);
+      assert.equal(outputs.get('sarif-file'), sarifFile);
+      const sarif = JSON.parse(await readFile(sarifFile, 'utf8')) as { runs: { results: unknown[] }[] };
+      assert.ok(sarif.runs[0]!.results.length >= 160);
     } finally {
-      await rm(runnerTemp, { recursive: true, force: true });
-      await rm(workspace, { recursive: true, force: true });
+      await rm(sarifDir, { recursive: true, force: true });
     }
   });
 });

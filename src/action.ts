@@ -131,9 +131,10 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
         pullNumber: event.number,
       });
 
+    const nothingEarlier: PriorComments = { open: new Map(), ours: [], listed: new Set() };
+    const provisional = reportFor(nothingEarlier);
     const report = await stage(logger, 'Publish', async () => {
-      const nothingEarlier: PriorComments = { open: new Map(), ours: [], listed: new Set() };
-      await publisher.openCheckRun(reportFor(nothingEarlier));
+      await publisher.openCheckRun(provisional);
       const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
       const triaged = reportFor(prior);
       const result = await publisher.publish(triaged, prior, analysis.change);
@@ -147,6 +148,11 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
       if (result.reviewId !== undefined) deps.setOutput(OUTPUT.reviewId, result.reviewId);
       if (result.checkRunId !== undefined) deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
       return final;
+    }).catch(async (error: unknown) => {
+      // GitHub failed us half way: the findings still reach the log annotations, the summary and the SARIF file.
+      for (const line of toWorkflowCommands(provisional)) deps.writeCommand(line);
+      await writeResults(deps, config, provisional).catch(() => undefined);
+      throw error;
     });
 
     await writeResults(deps, config, report);
