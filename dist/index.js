@@ -7209,9 +7209,10 @@ async function runAction(deps = defaultActionDeps()) {
             repository,
             pullNumber: event.number,
         });
+        const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
+        const provisional = reportFor(nothingEarlier);
         const report = await stage(logger, 'Publish', async () => {
-            const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
-            await publisher.openCheckRun(reportFor(nothingEarlier));
+            await publisher.openCheckRun(provisional);
             const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
             const triaged = reportFor(prior);
             const result = await publisher.publish(triaged, prior, analysis.change);
@@ -7229,6 +7230,12 @@ async function runAction(deps = defaultActionDeps()) {
             if (result.checkRunId !== undefined)
                 deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
             return final;
+        }).catch(async (error) => {
+            // GitHub failed us half way: the findings still reach the log annotations, the summary and the SARIF file.
+            for (const line of toWorkflowCommands(provisional))
+                deps.writeCommand(line);
+            await writeResults(deps, config, provisional).catch(() => undefined);
+            throw error;
         });
         await writeResults(deps, config, report);
         logger.info(`Conclusion: ${report.conclusion} (${report.findings.length} finding(s)).`);
