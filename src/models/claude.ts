@@ -1,4 +1,5 @@
-import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+// The named export: the bundler's TypeScript pass does not see the default export as a class.
+import { Anthropic, APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { Config, EscalateOn } from '../config/schema.js';
 import { ExternalServiceError, getErrorMessage } from '../errors.js';
