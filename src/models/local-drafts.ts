@@ -1,4 +1,5 @@
-import OpenAI from 'openai';
+// The named export: the bundler's TypeScript pass does not see the default export as a class.
+import { OpenAI } from 'openai';
 import { z } from 'zod';
 import { ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
