@@ -92,6 +92,36 @@ describe('redactSecrets: values assigned to credential names', () => {
   });
 });
 
+describe('redactSecrets: generic high-entropy assignments and secrets in prose', () => {
+  test('a name that mentions a credential anywhere, with a generated-looking value', () => {
+    const hex = '9f8e7d6c5b4a3928' + '1706f5e4d3c2b1a09f8e7d6c5b4a3928';
+    const mixed = 'Tq3VxW9yZ1aB4cD6' + 'eF8gH0jK2mN5pR7s';
+    assert.equal(redactSecrets(`SECRET_KEY_BASE=${hex}`), `SECRET_KEY_BASE=${R}`);
+    assert.equal(redactSecrets(`STRIPE_SIGNING_SECRET_V2: whsec_${mixed}`), `STRIPE_SIGNING_SECRET_V2: ${R}`);
+    assert.equal(redactSecrets(`encryption_key_material = "${mixed}"`), `encryption_key_material = "${R}"`);
+    assert.equal(redactSecrets(`{"client_secret_value": "${mixed}", "x": 1}`), `{"client_secret_value": "${R}", "x": 1}`);
+    assert.equal(redactSecrets(`see token_store_path=${mixed} here`), `see token_store_path=${R} here`);
+  });
+
+  test('an AWS secret access key named in prose', () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/' + 'bPxRfiCYEXAMPLEKEY';
+    assert.equal(redactSecrets(`The AWS secret key is ${secret}.`), `The AWS secret key is ${R}.`);
+    assert.equal(redactSecrets(`aws_secret_key ${secret}`), `aws_secret_key ${R}`);
+  });
+
+  test('what only looks like one stays', () => {
+    const unchanged = [
+      'secret_name = "my_secret_name_for_prod"',
+      'token_type: Bearer',
+      'passwordMinLength = 12',
+      'auth_url = "https://login.example.com/oauth2/v2.0/authorize"',
+      'cache_key = "3f786850e387550fdab836ed7e6dc881de23001b"',
+      'The secret key is rotated every 90 days by the 3f786850e387550fdab836ed7e6dc881de23001b job.',
+    ];
+    for (const text of unchanged) assert.equal(redactSecrets(text), text, text);
+  });
+});
+
 describe('redactSecrets: what is not a secret stays', () => {
   test('git shas, UUIDs, hashes, ordinary code and text', () => {
     const unchanged = [

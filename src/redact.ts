@@ -62,6 +62,12 @@ const REPLACEMENTS: readonly Replacement[] = [
     pattern: /((?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s*(?::=|=>|[:=])\s*["'`]?)[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi,
     replace: (_m, head = '') => `${head}${REDACTED}`,
   },
+  // AWS secret access keys named in prose or space-separated ("the AWS secret key is …"): 40 base64 characters mixing cases.
+  {
+    pattern:
+      /((?:aws|secret)[\w .-]{0,30}?(?:key|secret)\b[\w .:="'`-]{0,20}?)(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
+    replace: (_m, head = '') => `${head}${REDACTED}`,
+  },
   // Credentials inside URLs: scheme://user:password@host.
   {
     pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@"'`]{1,256}:)([^\s@/"'`]{1,256})(@)/gi,
@@ -140,6 +146,28 @@ function looksRandom(value: string): boolean {
   return classes >= 3 || (value.length >= 20 && shannonBits(value) >= 3.5);
 }
 
+/** Whether any word of a name says credential (`SECRET_KEY_BASE`, `DB_PASSWORD_PROD`, `signingSecretV2`), not only the last. */
+function mentionsCredential(name: string): boolean {
+  const words = nameWords(name);
+  return words.some(
+    (word, i) =>
+      (CREDENTIAL_WORDS.has(word) && word !== 'auth' && word !== 'authorization') ||
+      (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1] ?? '')),
+  );
+}
+
+/** A token-shaped value that is unlikely to be a word or an identifier: mixed letters and digits, or high entropy over 20 characters. */
+function looksHighEntropy(value: string): boolean {
+  if (value.includes(REDACTED) || value.length < 16 || value.includes('://')) return false;
+  const alnumClasses = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(value)).length;
+  if (alnumClasses < 2) return false;
+  return looksRandom(value) || shannonBits(value) >= 3.5;
+}
+
+// name = value, quoted or not, anywhere on a line: the value is a single token of 16 to 512 characters.
+const GENERIC_ASSIGNMENT =
+  /(?<![\w$.-])(["'`]?)([A-Za-z_$][\w$.-]*)\1(\s*(?::=|=>|=|:)\s*)(["'`]?)([A-Za-z0-9+/=_.~-]{16,512})\4(?![A-Za-z0-9+/=_.~-])/g;
+
 /** Replaces secrets in `text` with `«redacted»`, keeping token prefixes and the names credentials are assigned to. */
 export function redactSecrets(text: string): string {
   let out = text;
@@ -151,6 +179,10 @@ export function redactSecrets(text: string): string {
   );
   out = out.replace(UNQUOTED_ASSIGNMENT, (match, lead: string, name: string, op: string, value: string, trail: string) =>
     isCredentialName(name) && looksRandom(value) ? `${lead}${name}${op}${REDACTED}${trail}` : match,
+  );
+  // Generic high-entropy assignments: a name that mentions a credential anywhere, a value that looks generated.
+  out = out.replace(GENERIC_ASSIGNMENT, (match, quote: string, name: string, op: string, q: string, value: string) =>
+    mentionsCredential(name) && looksHighEntropy(value) ? `${quote}${name}${quote}${op}${q}${REDACTED}${q}` : match,
   );
   return out;
 }
