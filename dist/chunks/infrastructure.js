@@ -34622,6 +34622,11 @@ const REPLACEMENTS = [
         pattern: /((?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s*(?::=|=>|[:=])\s*["'`]?)[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/gi,
         replace: (_m, head = '') => `${head}${REDACTED}`,
     },
+    // AWS secret access keys named in prose or space-separated ("the AWS secret key is …"): 40 base64 characters mixing cases.
+    {
+        pattern: /((?:aws|secret)[\w .-]{0,30}?(?:key|secret)\b[\w .:="'`-]{0,20}?)(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])(?=[A-Za-z0-9/+]*[0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/gi,
+        replace: (_m, head = '') => `${head}${REDACTED}`,
+    },
     // Credentials inside URLs: scheme://user:password@host.
     {
         pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@"'`]{1,256}:)([^\s@/"'`]{1,256})(@)/gi,
@@ -34694,6 +34699,23 @@ function looksRandom(value) {
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((re) => re.test(value)).length;
     return classes >= 3 || (value.length >= 20 && shannonBits(value) >= 3.5);
 }
+/** Whether any word of a name says credential (`SECRET_KEY_BASE`, `DB_PASSWORD_PROD`, `signingSecretV2`), not only the last. */
+function mentionsCredential(name) {
+    const words = nameWords(name);
+    return words.some((word, i) => (CREDENTIAL_WORDS.has(word) && word !== 'auth' && word !== 'authorization') ||
+        (word === 'key' && i > 0 && KEY_QUALIFIERS.has(words[i - 1] ?? '')));
+}
+/** A token-shaped value that is unlikely to be a word or an identifier: mixed letters and digits, or high entropy over 20 characters. */
+function looksHighEntropy(value) {
+    if (value.includes(REDACTED) || value.length < 16 || value.includes('://'))
+        return false;
+    const alnumClasses = [/[a-z]/, /[A-Z]/, /[0-9]/].filter((re) => re.test(value)).length;
+    if (alnumClasses < 2)
+        return false;
+    return looksRandom(value) || shannonBits(value) >= 3.5;
+}
+// name = value, quoted or not, anywhere on a line: the value is a single token of 16 to 512 characters.
+const GENERIC_ASSIGNMENT = /(?<![\w$.-])(["'`]?)([A-Za-z_$][\w$.-]*)\1(\s*(?::=|=>|=|:)\s*)(["'`]?)([A-Za-z0-9+/=_.~-]{16,512})\4(?![A-Za-z0-9+/=_.~-])/g;
 /** Replaces secrets in `text` with `«redacted»`, keeping token prefixes and the names credentials are assigned to. */
 function redactSecrets(text) {
     let out = text;
@@ -34701,6 +34723,8 @@ function redactSecrets(text) {
         out = out.replace(pattern, replace);
     out = out.replace(QUOTED_ASSIGNMENT, (match, quote, name, op, prefix, q, value) => isCredentialName(name) && value !== REDACTED ? `${quote}${name}${quote}${op}${prefix}${q}${REDACTED}${q}` : match);
     out = out.replace(UNQUOTED_ASSIGNMENT, (match, lead, name, op, value, trail) => isCredentialName(name) && looksRandom(value) ? `${lead}${name}${op}${REDACTED}${trail}` : match);
+    // Generic high-entropy assignments: a name that mentions a credential anywhere, a value that looks generated.
+    out = out.replace(GENERIC_ASSIGNMENT, (match, quote, name, op, q, value) => mentionsCredential(name) && looksHighEntropy(value) ? `${quote}${name}${quote}${op}${q}${REDACTED}${q}` : match);
     return out;
 }
 
