@@ -13,6 +13,7 @@ import {
   type InlinePlan,
 } from '../src/github/diff.js';
 import type { FilterMode } from '../src/types.js';
+import { mulberry32 } from './support/prng.js';
 
 const MODES: readonly FilterMode[] = ['added', 'diff_context', 'file', 'nofilter'];
 const NO_EOL = '\\ No newline at end of file';
@@ -705,16 +706,6 @@ function checkPlan(index: FileDiffIndex, s: number, e: number, mode: FilterMode,
 // ---------------------------------------------------------------------------------------------------------------------
 // Property test: random old/new files, a unified diff rendered here with 3 lines of context, checked against the index.
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Op = { kind: 'keep'; old: number; neu: number } | { kind: 'del'; old: number } | { kind: 'ins'; neu: number };
 

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { removeHtmlComments, removeInvisibleCharacters, sanitizeModelText, type SanitizeOptions } from '../src/models/sanitize.js';
 import { isMarkedResolved, readFingerprintMarker, readListedMarker, readReviewMarker } from '../src/report/markers.js';
+import { mulberry32 } from './support/prng.js';
 
 const CORPUS = fileURLToPath(new URL('./fixtures/injection/', import.meta.url));
 const REPO_PREFIX = 'https://github.com/acme/widgets/';
@@ -210,17 +211,7 @@ describe('sanitizeModelText: each defence', () => {
 });
 
 describe('sanitizeModelText: properties', () => {
-  /** mulberry32: a seeded PRNG, so a failure replays. */
-  function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
+  const prng = mulberry32;
 
   const fragments = [
     ...loadCorpus().flatMap((c) => c.text.split(/(?<=\n)|(?<= )/)),

@@ -7,6 +7,7 @@
  * Deterministic: the same seed gives the same repository, byte for byte.
  */
 import type { FileContent, PullRequestFixtureSpec } from '../__tests__/support/git-fixture.js';
+import { mulberry32 } from '../__tests__/support/prng.js';
 
 export interface SyntheticPrOptions {
   seed?: number;
@@ -50,17 +51,7 @@ const LAYOUT: Record<Category, number> = {
 
 type Rng = () => number;
 
-/** mulberry32: small, fast, good enough for test data. */
-function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const createRng: (seed: number) => Rng = mulberry32;
 
 const int = (rng: Rng, min: number, max: number): number => min + Math.floor(rng() * (max - min + 1));
 const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)] as T;
