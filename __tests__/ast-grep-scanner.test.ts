@@ -172,6 +172,7 @@ describe('runAstGrepScan with the fixture pack', () => {
     assert.equal(result.report.status, 'ok');
     assert.equal(result.report.filesScanned, 0);
     assert.deepEqual(result.report.findings, []);
+    assert.equal(result.report.rulesRun, undefined, 'no rule was loaded: not reported as zero rules');
   });
 
   test('a file that does not parse still yields findings, and so do the other files', async () => {
