@@ -35679,8 +35679,9 @@ async function runAstGrepScan(rawInput) {
     };
     const files = [...new Set(rawInput.files.map((f) => f.replace(/\\/g, '/').replace(/^\.\//, '')))].filter((f) => f.length > 0);
     if (files.length === 0) {
+        // Nothing to scan, so no rule was loaded: `rulesRun` stays unset rather than reading "0 rules".
         return {
-            report: { scanner: 'ast-grep', status: 'ok', findings: [], durationMs: 0, filesScanned: 0, rulesRun: 0, warnings: [] },
+            report: { scanner: 'ast-grep', status: 'ok', findings: [], durationMs: 0, filesScanned: 0, warnings: [] },
             rules: [],
         };
     }
