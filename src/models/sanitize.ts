@@ -1,4 +1,5 @@
 import { redactSecrets } from '../redact.js';
+import { backtickRunLength, findBacktickRun } from '../report/markdown.js';
 
 /**
  * Everything a model writes (local drafts, Claude's comments and fixes) passes through `sanitizeModelText` before it is posted as
@@ -298,7 +299,7 @@ function sanitizeProseLine(line: string, context: LinkContext, table: boolean): 
       i++;
       continue;
     }
-    const run = backtickRun(line, i);
+    const run = backtickRunLength(line, i);
     const close = unclosed.has(run) ? -1 : findBacktickRun(line, i + run, run);
     if (close < 0) {
       unclosed.add(run);
@@ -317,26 +318,6 @@ function sanitizeProseLine(line: string, context: LinkContext, table: boolean): 
     textStart = i;
   }
   return out + sanitizeText(line.slice(textStart), context);
-}
-
-function backtickRun(text: string, start: number): number {
-  let end = start;
-  while (text[end] === '`') end++;
-  return end - start;
-}
-
-function findBacktickRun(text: string, from: number, length: number): number {
-  let i = from;
-  while (i < text.length) {
-    if (text[i] !== '`') {
-      i++;
-      continue;
-    }
-    const run = backtickRun(text, i);
-    if (run === length) return i;
-    i += run;
-  }
-  return -1;
 }
 
 /** Characters whose backslash escape GitHub ignores for mentions, references and autolinks: the backslash goes. */

@@ -132,8 +132,8 @@ function escapeLine(line: string, options: EscapeOptions): string {
       i++;
       continue;
     }
-    const run = runLength(line, i);
-    const close = findRun(line, i + run, run);
+    const run = backtickRunLength(line, i);
+    const close = findBacktickRun(line, i + run, run);
     if (close < 0) {
       i += run;
       continue;
@@ -167,21 +167,22 @@ function escapeProse(text: string, atLineStart: boolean, options: EscapeOptions)
   return out;
 }
 
-function runLength(text: string, start: number): number {
+/** Length of the run of backticks that starts at `start` (GitHub's code spans open and close with runs of equal length). */
+export function backtickRunLength(text: string, start: number): number {
   let end = start;
   while (text[end] === '`') end++;
   return end - start;
 }
 
 /** Start of the next backtick run of exactly `length`, or -1. */
-function findRun(text: string, from: number, length: number): number {
+export function findBacktickRun(text: string, from: number, length: number): number {
   let i = from;
   while (i < text.length) {
     if (text[i] !== '`') {
       i++;
       continue;
     }
-    const run = runLength(text, i);
+    const run = backtickRunLength(text, i);
     if (run === length) return i;
     i += run;
   }
