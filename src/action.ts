@@ -11,14 +11,13 @@ import { createPullRequestApi, type PullRequestApi } from './github/api.js';
 import { createOctokit, type ClientOptions } from './github/client.js';
 import { readEventContext, readRunnerEnvironment, type PullRequestContext, type RunnerEnvironment } from './github/context.js';
 import type { Logger } from './logger.js';
-import { analyzeChange, buildReviewReport, stage, TOOL } from './pipeline.js';
+import { buildReviewReport, stage, TOOL } from './pipeline.js';
 import { GitHubPublisher, type PriorComments } from './publish/github-publisher.js';
 import { toWorkflowCommands } from './report/annotations.js';
 import { renderJobSummary } from './report/markdown.js';
 import type { ReviewReport } from './report/model.js';
 import { writeSarifFile } from './report/sarif-file.js';
-import { createInfrastructure, type Infrastructure } from './infrastructure.js';
-import { createScanners } from './scanners/registry.js';
+import { analyzeWithInfrastructure } from './infrastructure.js';
 
 /** What the action needs from the outside world; tests replace parts of it. */
 export interface ActionDeps {
@@ -64,7 +63,6 @@ export function defaultActionDeps(overrides: Partial<Pick<ClientOptions, 'thrott
 export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise<void> {
   const { logger } = deps;
   let tempDir: string | undefined;
-  let infrastructure: Infrastructure | undefined;
   try {
     const runner = readRunnerEnvironment(deps.env);
     const event = readEventContext(runner);
@@ -98,19 +96,15 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
       workspace: runner.workspace,
       logger,
     });
-    infrastructure = createInfrastructure({ config, env: deps.env, logger, tempDir, saveState: deps.saveState });
-    const started = infrastructure;
-    const analysis = await analyzeChange({
+    const analysis = await analyzeWithInfrastructure({
       source,
       config,
-      scanners: createScanners(config, { env: deps.env, gateway: () => started.gateway() }),
+      env: deps.env,
       logger,
       tempDir,
       checkoutDir: runner.workspace,
-      beforeScan: (change) => started.start(change),
+      saveState: deps.saveState,
     });
-    await infrastructure.stop();
-    infrastructure = undefined;
 
     const repository = `${runner.repository.owner}/${runner.repository.repo}`;
     const runKey = `${runner.runId}.${runner.runAttempt}`;
@@ -163,8 +157,6 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
   } catch (error) {
     reportFailure(deps, error);
   } finally {
-    // Containers go as soon as the scan is done; here only when something failed on the way.
-    if (infrastructure) await infrastructure.stop().catch(() => undefined);
     if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }

@@ -3,11 +3,12 @@ import { STATE } from './config/inputs.js';
 import type { Config } from './config/schema.js';
 import { getErrorMessage } from './errors.js';
 import type { Logger } from './logger.js';
-import { stage } from './pipeline.js';
+import { analyzeChange, stage, type Analysis } from './pipeline.js';
+import type { ChangeSource } from './collect/source.js';
 import { cleanupRun } from './runtime/cleanup.js';
 import { newRunId, tryCreateDockerEngine, type CreatedResource, type DockerEngine } from './runtime/docker-engine.js';
 import { startGatewayForConfig, type GatewayOutcome } from './runtime/mcp-gateway.js';
-import { gatewayNeeded } from './scanners/registry.js';
+import { createScanners, gatewayNeeded } from './scanners/registry.js';
 
 /**
  * The containers a run needs (the MCP gateway now; the sandbox and the Model Runner later), started between collection and scanning
@@ -88,4 +89,33 @@ export function createInfrastructure(options: {
       saveState(STATE.mainCompleted, 'true');
     },
   };
+}
+
+/**
+ * collect ──> start infrastructure ──> scan, as the action and the CLI both run it: the containers start once the head files are
+ * there and are removed when the scan is done, or on the way out when something failed.
+ */
+export async function analyzeWithInfrastructure(input: {
+  source: ChangeSource;
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  tempDir: string;
+  checkoutDir: string;
+  saveState?: (name: string, value: string) => void;
+}): Promise<Analysis> {
+  const infrastructure = createInfrastructure(input);
+  try {
+    return await analyzeChange({
+      source: input.source,
+      config: input.config,
+      scanners: createScanners(input.config, { env: input.env, gateway: () => infrastructure.gateway() }),
+      logger: input.logger,
+      tempDir: input.tempDir,
+      checkoutDir: input.checkoutDir,
+      beforeScan: (change) => infrastructure.start(change),
+    });
+  } finally {
+    await infrastructure.stop();
+  }
 }

@@ -6,12 +6,11 @@ import { createLocalGitChangeSource, resolveLocalRevisions } from '../collect/so
 import { resolveConfig, type Config } from '../config/load.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
-import { analyzeChange, buildReviewReport, TOOL } from '../pipeline.js';
+import { buildReviewReport, TOOL } from '../pipeline.js';
 import { renderFindingsMarkdown } from '../report/markdown.js';
 import { buildSarif, serializeSarif } from '../report/sarif.js';
 import { renderJson, renderText } from '../report/text.js';
-import { createInfrastructure, type Infrastructure } from '../infrastructure.js';
-import { createScanners } from '../scanners/registry.js';
+import { analyzeWithInfrastructure } from '../infrastructure.js';
 
 export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
@@ -101,7 +100,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   });
   const repoDir = resolve(io.cwd, values.repo ?? '.');
   let tempDir: string | undefined;
-  let infrastructure: Infrastructure | undefined;
   try {
     const revisions = await resolveLocalRevisions(repoDir, values.base, values.head ?? 'HEAD').catch((error: unknown) => {
       throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
@@ -111,26 +109,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const config = await loadCliConfig(values, source.readBaseFile.bind(source), io.cwd, logger);
     tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
     // The same containers as on a runner when a local Docker engine answers; without one they are skipped with the reason.
-    const started = createInfrastructure({ config, env: io.env, logger, tempDir });
-    infrastructure = started;
-    const analysis = await analyzeChange({
-      source,
-      config,
-      scanners: createScanners(config, { env: io.env, gateway: () => started.gateway() }),
-      logger,
-      tempDir,
-      checkoutDir: repoDir,
-      beforeScan: (change) => started.start(change),
-    });
-    await started.stop();
-    infrastructure = undefined;
+    const analysis = await analyzeWithInfrastructure({ source, config, env: io.env, logger, tempDir, checkoutDir: repoDir });
     const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
     io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
     return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
   } catch (error) {
     return reportError(error, logger, io);
   } finally {
-    if (infrastructure) await infrastructure.stop().catch(() => undefined);
     if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
