@@ -3,7 +3,7 @@ import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { T as TOOL, r as resolveLocalRevisions, c as createLocalGitChangeSource, a as createInfrastructure, b as analyzeChange, d as createScanners, e as buildReviewReport, f as resolveConfig, s as serializeSarif, g as buildSarif, h as renderJson, i as renderFindingsMarkdown, j as renderText } from './chunks/infrastructure.js';
+import { T as TOOL, r as resolveLocalRevisions, c as createLocalGitChangeSource, a as analyzeWithInfrastructure, b as buildReviewReport, d as resolveConfig, s as serializeSarif, e as buildSarif, f as renderJson, g as renderFindingsMarkdown, h as renderText } from './chunks/infrastructure.js';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/cleanup.js';
 import 'node:child_process';
 import 'node:crypto';
@@ -151,7 +151,6 @@ async function runCli(argv, io) {
     });
     const repoDir = resolve(io.cwd, values.repo ?? '.');
     let tempDir;
-    let infrastructure;
     try {
         const revisions = await resolveLocalRevisions(repoDir, values.base, values.head ?? 'HEAD').catch((error) => {
             throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
@@ -161,19 +160,7 @@ async function runCli(argv, io) {
         const config = await loadCliConfig(values, source.readBaseFile.bind(source), io.cwd, logger);
         tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
         // The same containers as on a runner when a local Docker engine answers; without one they are skipped with the reason.
-        const started = createInfrastructure({ config, env: io.env, logger, tempDir });
-        infrastructure = started;
-        const analysis = await analyzeChange({
-            source,
-            config,
-            scanners: createScanners(config, { env: io.env, gateway: () => started.gateway() }),
-            logger,
-            tempDir,
-            checkoutDir: repoDir,
-            beforeScan: (change) => started.start(change),
-        });
-        await started.stop();
-        infrastructure = undefined;
+        const analysis = await analyzeWithInfrastructure({ source, config, env: io.env, logger, tempDir, checkoutDir: repoDir });
         const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
         io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
         return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
@@ -182,8 +169,6 @@ async function runCli(argv, io) {
         return reportError(error, logger, io);
     }
     finally {
-        if (infrastructure)
-            await infrastructure.stop().catch(() => undefined);
         if (tempDir)
             await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
     }

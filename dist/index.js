@@ -1,7 +1,7 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, k as truncateUtf8, l as revealHidden, m as compareBySeverity, n as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, o as isMarkedResolved, q as readFingerprintMarker, u as readFingerprintSource, v as utf8Length, w as fingerprintMarker, x as resolvedMarker, y as severityBadge, z as codeSpan, A as escapeMarkdown, B as safeHttpUrl, C as cweNumber, D as containsHiddenCharacters, E as codeBlock, F as fenceFor, G as readListedMarker, H as renderReviewBody, I as readReviewMarker, J as reviewMarker, K as renderCheckRunSummary, s as serializeSarif, g as buildSarif, L as readActionInputs, f as resolveConfig, M as stage, N as createGitHubChangeSource, a as createInfrastructure, b as analyzeChange, d as createScanners, e as buildReviewReport, O as configFileLocation, P as renderJobSummary, T as TOOL } from './chunks/infrastructure.js';
+import { t as truncate, p as plural, i as truncateUtf8, j as revealHidden, k as compareBySeverity, l as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, u as utf8Length, q as fingerprintMarker, v as resolvedMarker, w as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as cweNumber, B as containsHiddenCharacters, C as codeBlock, D as fenceFor, E as readListedMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as renderCheckRunSummary, s as serializeSarif, e as buildSarif, J as readActionInputs, d as resolveConfig, K as stage, L as createGitHubChangeSource, a as analyzeWithInfrastructure, b as buildReviewReport, M as configFileLocation, N as renderJobSummary, T as TOOL } from './chunks/infrastructure.js';
 import { h as httpStatusOf, E as ExternalServiceError, c as commonjsGlobal, a as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
 import { readFileSync } from 'node:fs';
 import 'os';
@@ -7146,7 +7146,6 @@ function defaultActionDeps(overrides = {}) {
 async function runAction(deps = defaultActionDeps()) {
     const { logger } = deps;
     let tempDir;
-    let infrastructure;
     try {
         const runner = readRunnerEnvironment(deps.env);
         const event = readEventContext(runner);
@@ -7179,19 +7178,15 @@ async function runAction(deps = defaultActionDeps()) {
             workspace: runner.workspace,
             logger,
         });
-        infrastructure = createInfrastructure({ config, env: deps.env, logger, tempDir, saveState: deps.saveState });
-        const started = infrastructure;
-        const analysis = await analyzeChange({
+        const analysis = await analyzeWithInfrastructure({
             source,
             config,
-            scanners: createScanners(config, { env: deps.env, gateway: () => started.gateway() }),
+            env: deps.env,
             logger,
             tempDir,
             checkoutDir: runner.workspace,
-            beforeScan: (change) => started.start(change),
+            saveState: deps.saveState,
         });
-        await infrastructure.stop();
-        infrastructure = undefined;
         const repository = `${runner.repository.owner}/${runner.repository.repo}`;
         const runKey = `${runner.runId}.${runner.runAttempt}`;
         const publisher = new GitHubPublisher(api, {
@@ -7247,9 +7242,6 @@ async function runAction(deps = defaultActionDeps()) {
         reportFailure(deps, error);
     }
     finally {
-        // Containers go as soon as the scan is done; here only when something failed on the way.
-        if (infrastructure)
-            await infrastructure.stop().catch(() => undefined);
         if (tempDir)
             await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
     }

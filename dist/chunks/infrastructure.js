@@ -17533,8 +17533,8 @@ function escapeLine(line, options) {
             i++;
             continue;
         }
-        const run = runLength(line, i);
-        const close = findRun(line, i + run, run);
+        const run = backtickRunLength(line, i);
+        const close = findBacktickRun(line, i + run, run);
         if (close < 0) {
             i += run;
             continue;
@@ -17565,21 +17565,22 @@ function escapeProse(text, atLineStart, options) {
         out = out.replace(/\bCWE-(\d{1,6})\b/g, (_m, n) => `[CWE-${n}](${cweUrl(n)})`);
     return out;
 }
-function runLength(text, start) {
+/** Length of the run of backticks that starts at `start` (GitHub's code spans open and close with runs of equal length). */
+function backtickRunLength(text, start) {
     let end = start;
     while (text[end] === '`')
         end++;
     return end - start;
 }
 /** Start of the next backtick run of exactly `length`, or -1. */
-function findRun(text, from, length) {
+function findBacktickRun(text, from, length) {
     let i = from;
     while (i < text.length) {
         if (text[i] !== '`') {
             i++;
             continue;
         }
-        const run = runLength(text, i);
+        const run = backtickRunLength(text, i);
         if (run === length)
             return i;
         i += run;
@@ -36402,5 +36403,26 @@ function createInfrastructure(options) {
         },
     };
 }
+/**
+ * collect ──> start infrastructure ──> scan, as the action and the CLI both run it: the containers start once the head files are
+ * there and are removed when the scan is done, or on the way out when something failed.
+ */
+async function analyzeWithInfrastructure(input) {
+    const infrastructure = createInfrastructure(input);
+    try {
+        return await analyzeChange({
+            source: input.source,
+            config: input.config,
+            scanners: createScanners(input.config, { env: input.env, gateway: () => infrastructure.gateway() }),
+            logger: input.logger,
+            tempDir: input.tempDir,
+            checkoutDir: input.checkoutDir,
+            beforeScan: (change) => infrastructure.start(change),
+        });
+    }
+    finally {
+        await infrastructure.stop();
+    }
+}
 
-export { escapeMarkdown as A, safeHttpUrl as B, cweNumber as C, containsHiddenCharacters as D, codeBlock as E, fenceFor as F, readListedMarker as G, renderReviewBody as H, readReviewMarker as I, reviewMarker as J, renderCheckRunSummary as K, readActionInputs as L, stage as M, createGitHubChangeSource as N, configFileLocation as O, renderJobSummary as P, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, createInfrastructure as a, analyzeChange as b, createLocalGitChangeSource as c, createScanners as d, buildReviewReport as e, resolveConfig as f, buildSarif as g, renderJson as h, renderFindingsMarkdown as i, renderText as j, truncateUtf8 as k, revealHidden as l, compareBySeverity as m, isDismissed as n, isMarkedResolved as o, plural as p, readFingerprintMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, readFingerprintSource as u, utf8Length as v, fingerprintMarker as w, resolvedMarker as x, severityBadge as y, codeSpan as z };
+export { cweNumber as A, containsHiddenCharacters as B, codeBlock as C, fenceFor as D, readListedMarker as E, renderReviewBody as F, readReviewMarker as G, reviewMarker as H, renderCheckRunSummary as I, readActionInputs as J, stage as K, createGitHubChangeSource as L, configFileLocation as M, renderJobSummary as N, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, analyzeWithInfrastructure as a, buildReviewReport as b, createLocalGitChangeSource as c, resolveConfig as d, buildSarif as e, renderJson as f, renderFindingsMarkdown as g, renderText as h, truncateUtf8 as i, revealHidden as j, compareBySeverity as k, isDismissed as l, isMarkedResolved as m, readFingerprintMarker as n, readFingerprintSource as o, plural as p, fingerprintMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length as u, resolvedMarker as v, severityBadge as w, codeSpan as x, escapeMarkdown as y, safeHttpUrl as z };
