@@ -91,13 +91,14 @@ describe('defaults', () => {
   });
 
   test('later-capability inputs are listed and marked in the table', () => {
-    for (const name of ['test-command', 'test-image', 'local-model', 'model-endpoint']) {
+    for (const name of ['test-command', 'test-image', 'test-setup-command', 'test-timeout-minutes']) {
       assert.ok(LATER_CAPABILITY_INPUTS.includes(name as never), name);
     }
-    for (const name of ['anthropic-api-key', 'anthropic-base-url', 'claude-model', 'escalate-on', 'claude-max-usd']) {
-      assert.ok(LATER_CAPABILITY_INPUTS.includes(name as never), name);
-    }
-    for (const name of ['scanners', 'fail-on', 'filter-mode', 'sarif-file', 'github-token', 'mcp-gateway', 'mcp-gateway-image', 'mcp-servers']) {
+    for (const name of [
+      'scanners', 'fail-on', 'filter-mode', 'sarif-file', 'github-token', 'mcp-gateway', 'mcp-gateway-image', 'mcp-servers',
+      'local-model', 'model-endpoint', 'draft-timeout-seconds', 'model-runner-image', 'model-cache-dir',
+      'anthropic-api-key', 'anthropic-base-url', 'claude-model', 'escalate-on', 'claude-max-calls', 'claude-max-usd',
+    ]) {
       assert.ok(!LATER_CAPABILITY_INPUTS.includes(name as never), name);
     }
   });
@@ -454,7 +455,7 @@ describe('action.yml and docs agree with the table', () => {
     for (const name of INPUT_NAMES) assert.ok(docs.includes(`| \`${name}\` |`), name);
     assert.match(docs, /\| `test-command` .*\| validated, no effect yet \(issue: Docker runtime\) \|/);
     assert.match(docs, /\| `mcp-gateway` .*\| active \|/);
-    assert.match(docs, /\| `claude-max-usd` .*\| validated, no effect yet \(issue: Models\) \|/);
+    assert.match(docs, /\| `claude-max-usd` .*\| active \|/);
     assert.match(docs, /\| `fail-on` .*\| active \|/);
   });
 });

@@ -7,7 +7,8 @@
  * is reused, so repeated runs do not rebuild; older tags of the same repository are removed after a new build. The tar stream is
  * written here (no staging copy) straight into `docker import`.
  *
- * `buildStandInGatewayImage()` builds the stand-in for the `docker/mcp-gateway` image (see fixtures/stand-in-gateway/README.md).
+ * `buildStandInGatewayImage()` builds the stand-in for the `docker/mcp-gateway` image (see fixtures/stand-in-gateway/README.md),
+ * `buildStandInModelRunnerImage()` the one for `docker/model-runner` (see fixtures/stand-in-model-runner/README.md).
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -28,6 +29,10 @@ export const INPUTS_LABEL = 'dev.ultra-create.test.inputs';
 /** Where the stand-in finds its default catalog, as the real gateway does under /root/.docker/mcp/catalogs/. */
 export const GATEWAY_CATALOG_DIR = '/root/.docker/mcp/catalogs';
 export const STAND_IN_ENTRYPOINT = ['/usr/local/bin/node', '/gateway.mjs'] as const;
+export const STAND_IN_MODEL_RUNNER_DIR = join(REPO_ROOT, '__tests__', 'fixtures', 'stand-in-model-runner');
+export const STAND_IN_MODEL_RUNNER_REPOSITORY = 'ultra-create-test/stand-in-model-runner';
+/** The image's own user, as in the real one (a system user); the action runs the container as its own uid instead. */
+export const MODEL_RUNNER_IMAGE_UID = 999;
 /** Bump when the layout built here changes in a way the inputs do not show. */
 const LAYOUT_VERSION = '1';
 const BUSYBOX_APPLETS = ['sh', 'ls', 'cat', 'env', 'sleep', 'wget', 'echo', 'mkdir', 'rm', 'grep', 'id', 'ps', 'kill', 'true', 'false'];
@@ -409,18 +414,24 @@ export async function buildNodeImage(repository: string, extraFiles: readonly Im
 
 // ── the stand-in gateway ─────────────────────────────────────────────────────────────────────────────────────────────────────
 
-let bundled: Promise<{ code: Uint8Array; ms: number }> | undefined;
+const bundles = new Map<string, Promise<{ code: Uint8Array; ms: number }>>();
 
 /**
  * The stand-in gateway bundled into one ES module with its dependencies (the official MCP SDK, zod, yaml), by esbuild (tsx's own
  * dependency). Deterministic output, so the image's content hash — and with it the image — is reused while the sources are equal.
  */
 export function bundleStandInGateway(): Promise<{ code: Uint8Array; ms: number }> {
+  return bundleEntry(join(STAND_IN_DIR, 'gateway.ts'));
+}
+
+/** One TypeScript entry and everything it imports as one ES module (memoized per entry). */
+export function bundleEntry(entry: string): Promise<{ code: Uint8Array; ms: number }> {
+  let bundled = bundles.get(entry);
   bundled ??= (async () => {
     const started = Date.now();
     const { build } = await import('esbuild');
     const result = await build({
-      entryPoints: [join(STAND_IN_DIR, 'gateway.ts')],
+      entryPoints: [entry],
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -434,9 +445,10 @@ export function bundleStandInGateway(): Promise<{ code: Uint8Array; ms: number }
       banner: { js: "import { createRequire as __standInCreateRequire } from 'node:module';\nconst require = __standInCreateRequire(import.meta.url);" },
     });
     const output = result.outputFiles[0];
-    if (!output) throw new Error('esbuild produced no output for the stand-in gateway');
+    if (!output) throw new Error(`esbuild produced no output for ${entry}`);
     return { code: output.contents, ms: Date.now() - started };
   })();
+  bundles.set(entry, bundled);
   return bundled;
 }
 
@@ -461,6 +473,40 @@ export async function buildStandInGatewayImage(): Promise<BuiltImage & { bundleM
     {
       changes: [`ENTRYPOINT ${JSON.stringify(STAND_IN_ENTRYPOINT)}`, 'ENV DOCKER_MCP_IN_CONTAINER=1', 'WORKDIR /'],
       labels: { 'org.opencontainers.image.title': 'stand-in for docker/mcp-gateway (ultra-create tests)' },
+    },
+  );
+  return { ...image, bundleMs: ms };
+}
+
+/**
+ * The stand-in for `docker/model-runner`: node + the bundled runner (`/runner.mjs`, the ENTRYPOINT), the image's environment
+ * (`MODEL_RUNNER_PORT=12434`, `MODELS_PATH=/models`) and its non-root `modelrunner` user owning /models, as in the real image.
+ */
+export async function buildStandInModelRunnerImage(): Promise<BuiltImage & { bundleMs: number }> {
+  const { code, ms } = await bundleEntry(join(STAND_IN_MODEL_RUNNER_DIR, 'runner.ts'));
+  const uid = MODEL_RUNNER_IMAGE_UID;
+  const image = await buildNodeImage(
+    STAND_IN_MODEL_RUNNER_REPOSITORY,
+    [
+      { path: '/runner.mjs', content: code, mode: 0o644 },
+      {
+        path: '/etc/passwd',
+        content: `root:x:0:0:root:/root:/bin/sh\nnode:x:1000:1000:node:/home/node:/bin/sh\nmodelrunner:x:${uid}:${uid}::/home/modelrunner:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n`,
+      },
+      { path: '/etc/group', content: `root:x:0:\nnode:x:1000:\nmodelrunner:x:${uid}:\nnogroup:x:65534:\n` },
+      { path: '/home/modelrunner', directory: true, mode: 0o755, uid, gid: uid },
+      { path: '/models', directory: true, mode: 0o755, uid, gid: uid },
+    ],
+    {
+      changes: [
+        'ENTRYPOINT ["/usr/local/bin/node","/runner.mjs"]',
+        'ENV MODEL_RUNNER_PORT=12434',
+        'ENV MODELS_PATH=/models',
+        'ENV HOME=/home/modelrunner',
+        'USER modelrunner',
+        'WORKDIR /',
+      ],
+      labels: { 'org.opencontainers.image.title': 'stand-in for docker/model-runner (ultra-create tests)' },
     },
   );
   return { ...image, bundleMs: ms };

@@ -82,12 +82,22 @@ export interface RecordedRequest {
   receivedAt: number;
 }
 
+/**
+ * Answers a request before the OpenAI routes (a server built on this one adds its own routes): `true` when it answered. The body is
+ * already read (`rawBody`); `res.statusCode` is recorded as the request's status.
+ */
+export type ExtraRoute = (request: { method: string; url: URL; headers: IncomingMessage['headers']; rawBody: string }, res: ServerResponse) => boolean | Promise<boolean>;
+
 export interface OpenAICompatibleServerOptions {
-  /** Models that are pulled (default `['ai/llama3.2:1B-Q8_0']`). */
+  /** Models that are pulled (default `['ai/llama3.2:1B-Q8_0']`); `addModel` adds more later. */
   models?: string[];
   /** `docker` (Model Runner, default: unknown models 404) or `llamacpp` (llama-server: one model, any name served). */
   ownedBy?: 'docker' | 'llamacpp' | string;
   respond?: Responder;
+  /** Where to listen (default `127.0.0.1`, port 0 = ephemeral). */
+  host?: string;
+  port?: number;
+  extraRoutes?: ExtraRoute;
 }
 
 export interface OpenAICompatibleServer {
@@ -105,6 +115,10 @@ export interface OpenAICompatibleServer {
   respond: Responder;
   /** Forget recorded requests and problems, and count calls from 1 again. */
   reset(): void;
+  /** The models served now. */
+  readonly models: readonly string[];
+  /** Serves one more model (a pull finished); no-op when it is there. */
+  addModel(id: string): void;
   close(): Promise<void>;
 }
 
@@ -112,7 +126,7 @@ const DEFAULT_MODEL = 'ai/llama3.2:1B-Q8_0';
 const FINGERPRINT = 'b6000-loopback';
 
 export async function startOpenAICompatibleServer(options: OpenAICompatibleServerOptions = {}): Promise<OpenAICompatibleServer> {
-  const models = options.models ?? [DEFAULT_MODEL];
+  const models = [...(options.models ?? [DEFAULT_MODEL])];
   const ownedBy = options.ownedBy ?? 'docker';
   const created = Math.floor(Date.now() / 1000);
   const requests: RecordedRequest[] = [];
@@ -191,6 +205,11 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
       receivedAt: Date.now(),
     };
     requests.push(record);
+
+    if (options.extraRoutes && (await options.extraRoutes({ method: record.method, url, headers: req.headers, rawBody }, res))) {
+      record.status = res.statusCode;
+      return;
+    }
 
     const prefix = API_PREFIXES.find((p) => url.pathname.startsWith(`${p}/`));
     const route = prefix ? url.pathname.slice(prefix.length) : url.pathname;
@@ -374,7 +393,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
@@ -395,6 +414,10 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
       requests.length = 0;
       problems.length = 0;
       callNumber = 0;
+    },
+    models,
+    addModel: (id: string) => {
+      if (!models.includes(id)) models.push(id);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -61,6 +61,12 @@ export interface Config {
   localModel: string | undefined;
   /** Without a trailing slash. */
   modelEndpoint: string;
+  /** Time for all local drafts together; what does not fit gets template text. */
+  draftTimeoutSeconds: number;
+  /** Started when `model-endpoint` (a local Model Runner URL) does not answer and a Docker engine does. */
+  modelRunnerImage: string;
+  /** Host folder for the Model Runner's models; undefined: the runner's tool cache (or ~/.cache) below `ultra-create/models`. */
+  modelCacheDir: string | undefined;
   /** Undefined: no Claude escalation. */
   anthropicApiKey: string | undefined;
   /** Undefined: the SDK default (or ANTHROPIC_BASE_URL). */
@@ -238,6 +244,15 @@ export const INPUT_FIELDS = {
       .transform((value) => (value === 'off' ? undefined : value)),
   ),
   [INPUT.modelEndpoint]: textField(isHttpUrl, 'an http(s) URL').transform((value) => value.replace(/\/+$/, '')),
+  [INPUT.draftTimeoutSeconds]: numberField(1, 3600, { integer: false }),
+  [INPUT.modelRunnerImage]: textField(isImageReference, 'an image reference name[:tag][@sha256:<64 hex>]'),
+  [INPUT.modelCacheDir]: z.preprocess(
+    trimString,
+    z
+      .string({ error: notAString })
+      .refine((value) => value === '' || isPath(value), { error: (issue) => `${describeValue(issue.input)} is not a folder path.` })
+      .transform((value) => (value === '' ? undefined : value)),
+  ),
   [INPUT.anthropicApiKey]: secretField.transform((value) => (value === '' ? undefined : value)),
   [INPUT.anthropicBaseUrl]: z.preprocess(
     trimString,

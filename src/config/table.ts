@@ -33,6 +33,13 @@ export const DEFAULT_MCP_GATEWAY_IMAGE =
 export const DEFAULT_TEST_IMAGE =
   'node:22-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c';
 
+/**
+ * The Model Runner's CPU image, pinned to a release (tags are `vX.Y.Z`, plus `-cuda`, `-rocm`, … variants and `latest`; see the
+ * `release.yml` of github.com/docker/model-runner). No registry could be reached where this was written to verify a digest: pin one
+ * through `model-runner-image` where that matters.
+ */
+export const DEFAULT_MODEL_RUNNER_IMAGE = 'docker/model-runner:v1.2.6';
+
 export const RUNNER_TEMP_EXPRESSION = '${{ runner.temp }}';
 export const GITHUB_TOKEN_EXPRESSION = '${{ github.token }}';
 
@@ -142,50 +149,58 @@ export const INPUT_SPECS: Readonly<Record<InputName, InputSpec>> = {
     'ai/llama3.2:1B-Q8_0',
     '`off` or a model reference such as `ai/llama3.2:1B-Q8_0`',
     'Local model that drafts the review comments; off disables drafting (template text is used).',
-    'models',
   ),
   [INPUT.modelEndpoint]: spec(
     'http://localhost:12434/engines/v1',
     'an http(s) URL',
     'OpenAI-compatible endpoint of the local model (Docker Model Runner, Ollama, llama.cpp server).',
-    'models',
+  ),
+  [INPUT.draftTimeoutSeconds]: spec(
+    '120',
+    'a number from 1 to 3600',
+    'Time budget in seconds for all local drafts together; findings that do not fit get template text.',
+  ),
+  [INPUT.modelRunnerImage]: spec(
+    DEFAULT_MODEL_RUNNER_IMAGE,
+    'an image reference `name[:tag][@sha256:<64 hex>]`',
+    'Docker Model Runner image, started on 127.0.0.1 when model-endpoint is a local Model Runner URL that does not answer.',
+  ),
+  [INPUT.modelCacheDir]: spec(
+    '',
+    'empty or a folder path',
+    "Host folder where the Model Runner keeps pulled models (cache it with actions/cache); empty uses the runner's tool cache.",
   ),
   [INPUT.anthropicApiKey]: spec(
     '',
     'an Anthropic API key',
     'Enables the Claude verification of critical findings.',
-    'models',
+    'active',
     { secret: true },
   ),
   [INPUT.anthropicBaseUrl]: spec(
     '',
     'empty or an http(s) URL',
     'Anthropic API base URL, for model traffic routed through a gateway; empty uses the SDK default or ANTHROPIC_BASE_URL.',
-    'models',
   ),
   [INPUT.claudeModel]: spec(
     'claude-opus-4-5',
     'a model id',
     'Claude model that verifies critical findings.',
-    'models',
   ),
   [INPUT.escalateOn]: spec(
     'critical',
     '`critical`, `high`',
     'Lowest severity sent to Claude for verification.',
-    'models',
   ),
   [INPUT.claudeMaxCalls]: spec(
     '10',
     'an integer from 0 to 1000',
     'Hard budget: most Claude calls per run.',
-    'models',
   ),
   [INPUT.claudeMaxUsd]: spec(
     '0.50',
     'a number from 0 to 1000',
     'Hard budget: most US dollars spent on Claude per run.',
-    'models',
   ),
   [INPUT.sarifFile]: spec(
     `${RUNNER_TEMP_EXPRESSION}/ultra-create.sarif`,

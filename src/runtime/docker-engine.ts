@@ -66,12 +66,23 @@ export interface ContainerSpec {
   binds?: BindMount[];
   /** Merged with the run's labels. */
   labels?: Record<string, string>;
-  /** Container ports (tcp) published on 127.0.0.1 only, each on an ephemeral host port (read it back with `inspectContainer`). */
-  publishPorts?: number[];
+  /**
+   * Container ports (tcp) published on 127.0.0.1 only: a number (or an entry without `host`) gets an ephemeral host port (read it
+   * back with `inspectContainer`); `{ container, host }` asks for that host port (starting fails when it is taken).
+   */
+  publishPorts?: (number | PublishedPort)[];
+  /** `uid[:gid]` (or a user name of the image) to run as instead of the image's USER. */
+  user?: string;
   limits?: { cpus?: number; memoryBytes?: number; pids?: number };
   /** Network name or id; the engine's default bridge otherwise. */
   network?: string;
   securityOpt?: string[];
+}
+
+export interface PublishedPort {
+  container: number;
+  /** Omitted: an ephemeral port. */
+  host?: number;
 }
 
 export interface ContainerState {
@@ -290,14 +301,16 @@ class HttpDockerEngine implements DockerEngine {
     const labels = this.labelsFor(spec.labels);
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
-    for (const port of spec.publishPorts ?? []) {
-      exposed[`${port}/tcp`] = {};
-      // 127.0.0.1 only: the gateway must not be reachable from the runner's network. Empty HostPort = ephemeral.
-      bindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
+    for (const entry of spec.publishPorts ?? []) {
+      const { container, host } = typeof entry === 'number' ? { container: entry, host: undefined } : entry;
+      exposed[`${container}/tcp`] = {};
+      // 127.0.0.1 only: nothing we start may be reachable from the runner's network. Empty HostPort = ephemeral.
+      bindings[`${container}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: host === undefined ? '' : String(host) }];
     }
     const body = {
       Image: spec.image,
       Cmd: spec.cmd,
+      User: spec.user,
       Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
       Labels: labels,
       ExposedPorts: exposed,
