@@ -274,7 +274,7 @@ describe('renderInlineComment', () => {
     const labels: [NonNullable<Finding['verdict']>['verdict'], string][] = [
       ['confirmed', 'verified by Claude'],
       ['uncertain', 'uncertain'],
-      ['unverified', 'unverified'],
+      ['unverified', 'not verified'],
     ];
     for (const [verdict, label] of labels) {
       const first = renderInlineComment(makeFinding({ draft, verdict: { verdict } }), RULE, exact).split('\n')[0]!;
@@ -528,8 +528,8 @@ describe('text from the pull request cannot inject markdown', () => {
       message: EVIL,
       note: EVIL,
       evidence: EVIL,
-      draft: { title: EVIL, body: EVIL, author: 'model', fixHint: EVIL },
-      verdict: { verdict: 'uncertain', comment: EVIL, reasoning: EVIL },
+      // Template text is tool text (escaped); model text is sanitized (see the next test).
+      draft: { title: EVIL, body: EVIL, author: 'template', fixHint: EVIL },
       fix: { replacement: EVIL },
     });
     const report = makeReport({
@@ -574,6 +574,24 @@ describe('text from the pull request cannot inject markdown', () => {
     assert.ok(body.includes('\\| a \\| b \\|'), 'pipes are escaped');
     assert.ok(!/^\| ?---/m.test(outsideCode), 'no delimiter row outside code');
     void report;
+  });
+
+  test('inline comment with model text (a draft and a verdict): sanitized, only the real marker survives', () => {
+    const modelFinding = makeFinding({
+      severity: 'critical',
+      message: EVIL,
+      draft: { title: EVIL, body: EVIL, author: 'model', fixHint: EVIL },
+      verdict: { verdict: 'uncertain', comment: EVIL, reasoning: EVIL, fix: EVIL },
+    });
+    const body = renderInlineComment(modelFinding, RULE, { exact: true, suggestionAllowed: true, links: { repository: 'o/r', serverUrl: 'https://github.com' } });
+    const outsideCode = body.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '').replace(/`[^`\n]*`/g, '');
+    assert.ok(!/<img/i.test(outsideCode), 'raw <img>');
+    assert.ok(!/@octocat/.test(outsideCode), 'a mention outside code');
+    assert.ok(!/\]\(javascript:/.test(outsideCode), "a javascript: link");
+    assert.ok(!/!\[/.test(outsideCode), 'an image');
+    assert.ok(!/evil\.example/.test(outsideCode), 'a live foreign link');
+    assert.equal(markerCount(body), 1);
+    assert.equal(readFingerprintMarker(body), modelFinding.fingerprint);
   });
 
   test('resolved comment: only the real markers survive', () => {

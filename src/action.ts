@@ -17,7 +17,8 @@ import { toWorkflowCommands } from './report/annotations.js';
 import { renderJobSummary } from './report/markdown.js';
 import type { ReviewReport } from './report/model.js';
 import { writeSarifFile } from './report/sarif-file.js';
-import { analyzeWithInfrastructure } from './infrastructure.js';
+import { withInfrastructure } from './infrastructure.js';
+import { reviewWithModels } from './review.js';
 
 /** What the action needs from the outside world; tests replace parts of it. */
 export interface ActionDeps {
@@ -96,16 +97,6 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
       workspace: runner.workspace,
       logger,
     });
-    const analysis = await analyzeWithInfrastructure({
-      source,
-      config,
-      env: deps.env,
-      logger,
-      tempDir,
-      checkoutDir: runner.workspace,
-      saveState: deps.saveState,
-    });
-
     const repository = `${runner.repository.owner}/${runner.repository.repo}`;
     const runKey = `${runner.runId}.${runner.runAttempt}`;
     const publisher = new GitHubPublisher(api, {
@@ -115,38 +106,53 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
       detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
       logger,
     });
-    const reportFor = (prior: Pick<PriorComments, 'open' | 'listed'>): ReviewReport =>
-      buildReviewReport({
+    const infrastructureInput = { source, config, env: deps.env, logger, tempDir, checkoutDir: runner.workspace, saveState: deps.saveState };
+    const report = await withInfrastructure(infrastructureInput, async (analysis, infrastructure) => {
+      // What the check run shows while the models work, and what is written if GitHub fails us half way.
+      const provisional = buildReviewReport({
         analysis,
         config,
-        alreadyCommented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
-        alreadyListed: prior.listed,
+        alreadyCommented: new Map(),
         repository,
         pullNumber: event.number,
       });
-
-    const nothingEarlier: PriorComments = { open: new Map(), ours: [], listed: new Set() };
-    const provisional = reportFor(nothingEarlier);
-    const report = await stage(logger, 'Publish', async () => {
-      await publisher.openCheckRun(provisional);
-      const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
-      const triaged = reportFor(prior);
-      const result = await publisher.publish(triaged, prior, analysis.change);
-      const final: ReviewReport = {
-        ...triaged,
-        resolvedCount: result.resolved,
-        notices: [...triaged.notices, ...result.notices],
-      };
-      // Without a check run the annotations have no other home than the log.
-      if (result.degraded || !publisher.hasCheckRun) for (const line of toWorkflowCommands(final)) deps.writeCommand(line);
-      if (result.reviewId !== undefined) deps.setOutput(OUTPUT.reviewId, result.reviewId);
-      if (result.checkRunId !== undefined) deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
-      return final;
-    }).catch(async (error: unknown) => {
-      // GitHub failed us half way: the findings still reach the log annotations, the summary and the SARIF file.
-      for (const line of toWorkflowCommands(provisional)) deps.writeCommand(line);
-      await writeResults(deps, config, provisional).catch(() => undefined);
-      throw error;
+      try {
+        await stage(logger, 'Open the check run', () => publisher.openCheckRun(provisional));
+        const nothingEarlier: PriorComments = { open: new Map(), ours: [], listed: new Set() };
+        const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
+        const reviewed = await reviewWithModels({
+          analysis,
+          config,
+          earlier: {
+            commented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
+            listed: prior.listed,
+          },
+          logger,
+          localModel: () => infrastructure.localModel(),
+          repository,
+          serverUrl: runner.serverUrl,
+          pullNumber: event.number,
+        });
+        return await stage(logger, 'Publish', async () => {
+          const result = await publisher.publish(reviewed, prior, analysis.change);
+          const final: ReviewReport = {
+            ...reviewed,
+            resolvedCount: result.resolved,
+            notices: [...reviewed.notices, ...result.notices],
+          };
+          // Without a check run the annotations have no other home than the log.
+          if (result.degraded || !publisher.hasCheckRun) for (const line of toWorkflowCommands(final)) deps.writeCommand(line);
+          if (result.reviewId !== undefined) deps.setOutput(OUTPUT.reviewId, result.reviewId);
+          if (result.checkRunId !== undefined) deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
+          return final;
+        });
+      } catch (error) {
+        // The findings still reach the check run (completed with the scan's result), the log annotations, the summary and SARIF.
+        await publisher.abandonCheckRun(provisional);
+        for (const line of toWorkflowCommands(provisional)) deps.writeCommand(line);
+        await writeResults(deps, config, provisional).catch(() => undefined);
+        throw error;
+      }
     });
 
     await writeResults(deps, config, report);
@@ -192,7 +198,7 @@ async function writeResults(deps: ActionDeps, config: Config, report: ReviewRepo
   deps.setOutput(OUTPUT.findings, report.findings.length);
   deps.setOutput(OUTPUT.critical, report.findings.filter((p) => p.finding.severity === 'critical').length);
   deps.setOutput(OUTPUT.conclusion, report.conclusion);
-  deps.setOutput(OUTPUT.claudeCostUsd, '0.0000');
+  deps.setOutput(OUTPUT.claudeCostUsd, (report.models?.claude.stats.costUsd ?? 0).toFixed(4));
   await deps.writeSummary(renderJobSummary(report));
 }
 

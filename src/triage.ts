@@ -54,6 +54,7 @@ export function triageFindings(input: TriageInput): PlacedFinding[] {
   return dedupeFindings(input.findings)
     .sort(compareFindings)
     .map((finding): PlacedFinding => {
+      if (finding.verdict?.verdict === 'false_positive') return { finding, placement: { kind: 'dismissed' } };
       if (!patches.has(finding.path)) {
         return { finding, placement: { kind: 'outside-diff', reason: 'file not in the pull request', inChangedFile: false } };
       }

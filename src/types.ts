@@ -63,6 +63,10 @@ export interface FindingFix {
   replacement: string;
 }
 
+/**
+ * The words of a finding's review comment. `template`: plain text made from the tool's message (holds PR text: escaped when
+ * rendered). `model`: markdown a local model wrote, already passed through `sanitizeModelText` by the draft stage: posted as it is.
+ */
 export interface FindingDraft {
   title: string;
   body: string;
@@ -70,6 +74,11 @@ export interface FindingDraft {
   author: 'model' | 'template';
 }
 
+/**
+ * Claude's judgement of an escalated finding. `reasoning` and `comment` are markdown already passed through `sanitizeModelText`
+ * (posted as they are); `fix` is code, shown only inside a code block, with markers, hidden characters and secrets removed.
+ * `unverified`: not sent (no key, budget spent) or no usable answer; `reasoning` then says why, in our own words.
+ */
 export interface FindingVerdict {
   verdict: 'confirmed' | 'false_positive' | 'uncertain' | 'unverified';
   reasoning?: string;

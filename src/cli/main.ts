@@ -6,11 +6,12 @@ import { createLocalGitChangeSource, resolveLocalRevisions } from '../collect/so
 import { resolveConfig, type Config } from '../config/load.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
-import { buildReviewReport, TOOL } from '../pipeline.js';
+import { TOOL } from '../pipeline.js';
 import { renderFindingsMarkdown } from '../report/markdown.js';
 import { buildSarif, serializeSarif } from '../report/sarif.js';
 import { renderJson, renderText } from '../report/text.js';
-import { analyzeWithInfrastructure } from '../infrastructure.js';
+import { withInfrastructure } from '../infrastructure.js';
+import { NOTHING_EARLIER, reviewWithModels } from '../review.js';
 
 export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
 type Format = (typeof FORMATS)[number];
@@ -39,6 +40,10 @@ Options:
   --filter-mode MODE  added | diff_context | file | nofilter
   --scanners LIST     comma-separated: ast-grep, ramparts, tests
   --rules PATH        extra ast-grep rule folder or sgconfig.yml, relative to the current directory (repeatable)
+  --local-model REF   local model that drafts the comments, or off (default: ai/llama3.2:1B-Q8_0)
+  --model-endpoint URL  its OpenAI-compatible endpoint (default: the Docker Model Runner, http://localhost:12434/engines/v1)
+  --claude            verify critical findings with Claude, using ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), within the
+                      claude-max-calls / claude-max-usd budget of the configuration
   --verbose           debug output on stderr
   --quiet             no progress output
   -h, --help          this help
@@ -63,6 +68,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'filter-mode': { type: 'string' },
         scanners: { type: 'string' },
         rules: { type: 'string', multiple: true },
+        'local-model': { type: 'string' },
+        'model-endpoint': { type: 'string' },
+        claude: { type: 'boolean' },
         verbose: { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -106,11 +114,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     });
     logger.info(`Reviewing ${revisions.baseLabel}...${values.head ?? 'HEAD'} (${revisions.baseSha.slice(0, 7)}..${revisions.headSha.slice(0, 7)}) in ${repoDir}`);
     const source = createLocalGitChangeSource(repoDir, revisions);
-    const config = await loadCliConfig(values, source.readBaseFile.bind(source), io.cwd, logger);
+    if (values.claude && !io.env.ANTHROPIC_API_KEY?.trim()) {
+      throw new ConfigurationError('--claude needs the ANTHROPIC_API_KEY environment variable (an Anthropic API key).');
+    }
+    const config = await loadCliConfig(
+      { ...values, 'anthropic-api-key': values.claude ? io.env.ANTHROPIC_API_KEY?.trim() : undefined },
+      source.readBaseFile.bind(source),
+      io.cwd,
+      logger,
+    );
     tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
     // The same containers as on a runner when a local Docker engine answers; without one they are skipped with the reason.
-    const analysis = await analyzeWithInfrastructure({ source, config, env: io.env, logger, tempDir, checkoutDir: repoDir });
-    const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
+    const report = await withInfrastructure(
+      { source, config, env: io.env, logger, tempDir, checkoutDir: repoDir, modelFallbackLevel: 'info' },
+      (analysis, infrastructure) =>
+        reviewWithModels({ analysis, config, earlier: NOTHING_EARLIER, logger, localModel: () => infrastructure.localModel() }),
+    );
     io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
     return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
   } catch (error) {
@@ -134,7 +153,16 @@ function render(report: Parameters<typeof renderText>[0], format: Format, color:
 }
 
 async function loadCliConfig(
-  values: { config?: string; 'fail-on'?: string; 'filter-mode'?: string; scanners?: string; rules?: string[] },
+  values: {
+    config?: string;
+    'fail-on'?: string;
+    'filter-mode'?: string;
+    scanners?: string;
+    rules?: string[];
+    'local-model'?: string;
+    'model-endpoint'?: string;
+    'anthropic-api-key'?: string;
+  },
   readBaseFile: (path: string) => Promise<string | undefined>,
   cwd: string,
   logger: Logger,
@@ -145,6 +173,10 @@ async function loadCliConfig(
     scanners: values.scanners,
     // A path on the command line is relative to where the command runs, like --config.
     rules: values.rules?.map((path) => resolve(cwd, path)).join('\n'),
+    'local-model': values['local-model'],
+    'model-endpoint': values['model-endpoint'],
+    // Only with --claude: a key merely present in the environment never starts spending.
+    'anthropic-api-key': values['anthropic-api-key'] ?? '',
   };
   if (values.config) {
     const path = resolve(cwd, values.config);
@@ -172,6 +204,9 @@ function withFlagsWinning(config: Config, inputs: Record<string, string | undefi
     ...(given('filter-mode') ? { filterMode: flags.filterMode } : {}),
     ...(given('scanners') ? { scanners: flags.scanners } : {}),
     ...(given('rules') ? { rules: flags.rules } : {}),
+    ...(given('local-model') ? { localModel: flags.localModel } : {}),
+    ...(given('model-endpoint') ? { modelEndpoint: flags.modelEndpoint } : {}),
+    anthropicApiKey: flags.anthropicApiKey,
   };
 }
 

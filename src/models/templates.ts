@@ -17,13 +17,9 @@ export function templateDraft(finding: Finding, rule?: RuleInfo): FindingDraft {
   const message = finding.message.trim();
   const title = shorten(oneLine(rule?.shortDescription ?? '') || oneLine(firstLine(message)) || finding.ruleId, DRAFT_LIMITS.title);
 
-  const note = (finding.note ?? rule?.fullDescription)?.trim();
-  const paragraphs: string[] = [];
-  // The message says what was found here; skip it when it only repeats the title.
-  if (message && oneLine(message) !== title) paragraphs.push(message);
-  if (note) paragraphs.push(`Why it matters: ${note}`);
-  if (paragraphs.length === 0) paragraphs.push(message || title);
-  const body = shorten(paragraphs.join('\n\n'), DRAFT_LIMITS.body);
+  // The message says what was found here. The rule's note ("why it matters") is not repeated: every reporter shows it next to the
+  // draft already.
+  const body = shorten(message || title, DRAFT_LIMITS.body);
 
   const draft: FindingDraft = { title, body, author: 'template' };
   const fixHint = templateFixHint(finding);

@@ -50,6 +50,7 @@ export class GitHubPublisher {
   private checkRun?: { id: number; appSlug?: string };
   /** Annotations the check run has received so far (they append). */
   private annotationsSent = 0;
+  private checkRunCompleted = false;
   /** The login whose markers are trusted, once `readPriorComments` has found it. */
   private identity?: string;
   private readOnly = false;
@@ -66,23 +67,23 @@ export class GitHubPublisher {
     },
   ) {}
 
-  /** Step 1: the check run, so the PR shows the result even if the review fails later. */
+  /**
+   * Step 1: the check run, in progress, with the scan's counts, so the PR shows the run while the models work. Annotations and the
+   * conclusion come with `publish` (Claude's verdicts change both); `abandonCheckRun` completes it when publishing fails.
+   */
   async openCheckRun(provisional: ReviewReport): Promise<void> {
-    const chunks = chunkAnnotations(toCheckRunAnnotations(provisional), ANNOTATIONS_PER_REQUEST);
-    const single = chunks.length <= 1;
     const input = {
       name: CHECK_RUN_NAME,
       headSha: this.options.headSha,
-      status: single ? ('completed' as const) : ('in_progress' as const),
-      conclusion: single ? provisional.conclusion : undefined,
-      output: checkRunOutput(provisional, chunks[0] ?? []),
+      status: 'in_progress' as const,
+      conclusion: undefined,
+      output: checkRunOutput(provisional, []),
       detailsUrl: this.options.detailsUrl,
       externalId: this.options.runKey,
     };
     try {
       const created = await this.api.createCheckRun(input);
       this.checkRun = { id: created.id, appSlug: created.appSlug };
-      this.annotationsSent = chunks[0]?.length ?? 0;
     } catch (error) {
       const status = httpStatusOf(error);
       if (status === 403) {
@@ -100,13 +101,11 @@ export class GitHubPublisher {
       const existing = await this.api.findCheckRun(this.options.headSha, CHECK_RUN_NAME, this.options.runKey).catch(() => undefined);
       if (existing) {
         this.checkRun = existing;
-        this.annotationsSent = chunks[0]?.length ?? 0;
         return;
       }
       this.options.logger.warning(`Creating the check run failed (${getErrorMessage(error)}); it was not created, trying once more.`);
       const created = await this.api.createCheckRun(input);
       this.checkRun = { id: created.id, appSlug: created.appSlug };
-      this.annotationsSent = chunks[0]?.length ?? 0;
     }
   }
 
@@ -157,6 +156,17 @@ export class GitHubPublisher {
     };
   }
 
+  /**
+   * When publishing failed half way: completes the check run with what the scan found (best effort, never throws), so it does not
+   * stay "in progress". Annotations already sent are not sent again.
+   */
+  async abandonCheckRun(provisional: ReviewReport): Promise<void> {
+    if (this.checkRunCompleted) return;
+    await this.finishCheckRun(provisional).catch((error: unknown) => {
+      this.options.logger.warning(`Could not complete the check run: ${getErrorMessage(error)}`);
+    });
+  }
+
   get isReadOnly(): boolean {
     return this.readOnly;
   }
@@ -194,7 +204,9 @@ export class GitHubPublisher {
   private async postReview(report: ReviewReport): Promise<{ id: number; htmlUrl?: string } | undefined> {
     const rules = new Map(report.rules.map((r) => [r.id, r]));
     const comments = report.findings.flatMap(({ finding, placement }) =>
-      placement.kind === 'inline' ? [toReviewComment(finding, placement, rules.get(finding.ruleId))] : [],
+      placement.kind === 'inline'
+        ? [toReviewComment(finding, placement, rules.get(finding.ruleId), { repository: report.repository, serverUrl: report.serverUrl })]
+        : [],
     );
     if (comments.length === 0) {
       this.options.logger.info('No new inline comments: no review posted (the check run and summary carry the results).');
@@ -277,10 +289,13 @@ export class GitHubPublisher {
   }
 
   private async finishCheckRun(report: ReviewReport): Promise<void> {
-    if (!this.checkRun) return;
-    const chunks = chunkAnnotations(toCheckRunAnnotations(report), ANNOTATIONS_PER_REQUEST);
-    // The first chunk went with the creation; a single-chunk run was completed then.
-    for (let i = 1; i < chunks.length; i++) {
+    if (!this.checkRun || this.checkRunCompleted) return;
+    // The run was created without annotations: every chunk goes now (after a failure, those not sent yet), the last one completes
+    // it; one request when there are none left.
+    const pending = toCheckRunAnnotations(report).slice(this.annotationsSent);
+    const annotations = chunkAnnotations(pending, ANNOTATIONS_PER_REQUEST);
+    const chunks = annotations.length > 0 ? annotations : [[]];
+    for (let i = 0; i < chunks.length; i++) {
       const last = i === chunks.length - 1;
       const chunk = chunks[i]!;
       const update = {
@@ -303,7 +318,9 @@ export class GitHubPublisher {
         );
       }
     }
+    this.checkRunCompleted = true;
   }
+
 
   /**
    * Annotations append, so an update is not retried blindly either: after a 5xx or a lost connection the annotation count tells
@@ -365,10 +382,11 @@ function toReviewComment(
   finding: ReviewReport['findings'][number]['finding'],
   placement: { line: number; startLine?: number; exact: boolean },
   rule: RuleInfo | undefined,
+  links: { repository?: string; serverUrl?: string },
 ): ReviewCommentInput {
   return {
     path: finding.path,
-    body: renderInlineComment(finding, rule, { exact: placement.exact, suggestionAllowed: true }),
+    body: renderInlineComment(finding, rule, { exact: placement.exact, suggestionAllowed: true, links }),
     line: placement.line,
     side: 'RIGHT',
     ...(placement.startLine !== undefined ? { start_line: placement.startLine, start_side: 'RIGHT' as const } : {}),

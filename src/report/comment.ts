@@ -1,3 +1,4 @@
+import { sanitizeModelText } from '../models/sanitize.js';
 import type { Finding, FindingVerdict } from '../types.js';
 import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, readFingerprintSource, resolvedMarker } from './markers.js';
 import {
@@ -20,6 +21,8 @@ export interface InlineCommentOptions {
   exact: boolean;
   /** The caller allows one-click suggestions (e.g. not on a PR whose head the token cannot write to). */
   suggestionAllowed: boolean;
+  /** Links in model text into this repository stay links (the same context the model stages sanitized with). */
+  links?: { repository?: string; serverUrl?: string };
 }
 
 /** Any of this action's markers, in whatever spelling a forged one might use. */
@@ -33,10 +36,31 @@ const MAX_REASONING_CHARS = 5_000;
 
 const VERDICT_LABEL: Readonly<Record<FindingVerdict['verdict'], string>> = {
   confirmed: '✅ verified by Claude',
-  uncertain: '❔ uncertain',
-  unverified: 'unverified',
+  uncertain: '❔ Claude is uncertain',
+  unverified: '⚠️ not verified',
   false_positive: '🚫 likely a false positive (Claude)',
 };
+
+/** Our own words for why a finding was not verified (`unverified` reasons start with one of `UNVERIFIED`'s keys). */
+function unverifiedLabel(verdict: FindingVerdict): string {
+  const reason = verdict.reasoning ?? '';
+  if (reason.startsWith('budget')) return `${VERDICT_LABEL.unverified} (Claude budget spent)`;
+  if (reason.startsWith('no anthropic-api-key')) return `${VERDICT_LABEL.unverified} (Claude verification is off)`;
+  return `${VERDICT_LABEL.unverified} (Claude gave no usable answer)`;
+}
+
+export function verdictLabel(verdict: FindingVerdict): string {
+  return verdict.verdict === 'unverified' ? unverifiedLabel(verdict) : VERDICT_LABEL[verdict.verdict];
+}
+
+/**
+ * Template and tool text is plain and escaped. Model text is markdown the model stages already sanitized (see `FindingDraft`); it is
+ * sanitized again here, which changes nothing for sanitized text (the sanitizer is idempotent) and keeps this renderer safe whatever
+ * it is given.
+ */
+function draftText(text: string, author: 'model' | 'template' | 'claude', links: InlineCommentOptions['links']): string {
+  return author === 'template' ? escapeMarkdown(text, { multiline: true }) : sanitizeModelText(text, { ...links, maxLength: COMMENT_LIMIT });
+}
 
 /**
  * The body of one inline review comment: severity badge and rule, the text (Claude's comment, else the draft, else the tool's
@@ -54,23 +78,29 @@ export function renderInlineComment(
   const header = [
     severityBadge(finding.severity),
     codeSpan(truncate(finding.ruleId, 200)),
-    finding.verdict ? VERDICT_LABEL[finding.verdict.verdict] : undefined,
+    finding.verdict ? verdictLabel(finding.verdict) : undefined,
   ]
     .filter((part): part is string => part !== undefined)
     .join(' · ');
 
   const prose: string[] = [];
-  const title = finding.draft?.title.trim();
-  if (title) prose.push(`**${escapeMarkdown(truncate(title, 300))}**`);
-  const text = finding.verdict?.comment?.trim() || finding.draft?.body.trim() || finding.message;
-  prose.push(escapeMarkdown(text, { multiline: true }));
-  if (finding.draft?.fixHint?.trim()) prose.push(`**How to fix:** ${escapeMarkdown(finding.draft.fixHint.trim(), { multiline: true })}`);
+  const draft = finding.draft;
+  const title = draft?.title.trim();
+  if (draft && title) prose.push(`**${draftText(truncate(title.replace(/\s+/g, ' '), 300), draft.author, options.links).replace(/\s+/g, ' ')}**`);
+  const claudeComment = finding.verdict?.comment?.trim();
+  if (claudeComment) prose.push(draftText(claudeComment, 'claude', options.links));
+  else if (draft?.body.trim() && draft.body.trim() !== title) prose.push(draftText(draft.body.trim(), draft.author, options.links));
+  else if (!draft) prose.push(escapeMarkdown(finding.message, { multiline: true }));
+  if (finding.verdict?.verdict === 'uncertain') {
+    prose.push('_Claude could neither confirm nor rule out this finding: please check it._');
+  }
+  if (draft?.fixHint?.trim() && !claudeComment) prose.push(`**How to fix:** ${draftText(draft.fixHint.trim(), draft.author, options.links)}`);
   const why = whyItMatters(finding, rule);
   if (why) prose.push(why);
 
   let code = fixSection(finding, options);
   if (utf8Length(code) > MAX_CODE_BYTES) code = '_The suggested change is too long to show here._';
-  const reasoning = reasoningSection(finding.verdict);
+  const reasoning = reasoningSection(finding.verdict, options.links);
   const helpUri = safeHttpUrl(finding.helpUri ?? rule?.helpUri);
   const link = helpUri ? `[Rule documentation](${helpUri})` : '';
 
@@ -122,10 +152,11 @@ function suggestionBlock(replacementLines: string): string {
   return content.length === 0 ? `${fence}suggestion\n${fence}` : `${fence}suggestion\n${content}\n${fence}`;
 }
 
-function reasoningSection(verdict: FindingVerdict | undefined): string {
+/** Claude's reasoning (sanitized markdown, folded); an `unverified` verdict's reason is ours and already in the header. */
+function reasoningSection(verdict: FindingVerdict | undefined, links: InlineCommentOptions['links']): string {
   const reasoning = verdict?.reasoning?.trim();
-  if (!reasoning) return '';
-  return details("Claude's reasoning", escapeMarkdown(truncate(reasoning, MAX_REASONING_CHARS), { multiline: true }));
+  if (!reasoning || verdict?.verdict === 'unverified') return '';
+  return details("Claude's reasoning", sanitizeModelText(reasoning, { ...links, maxLength: MAX_REASONING_CHARS }));
 }
 
 /** `summary` is our own text; `content` is already escaped markdown. */

@@ -1,4 +1,5 @@
 import { SEVERITIES, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
+import { sanitizeModelText } from '../models/sanitize.js';
 import { listedMarker, reviewMarker } from './markers.js';
 import type { PlacedFinding, Placement, ReviewReport } from './model.js';
 import {
@@ -6,9 +7,12 @@ import {
   compareStrings,
   countByPlacement,
   countBySeverity,
+  describeDismissed,
+  dismissedFindings,
   formatDuration,
   formatLocation,
   isDismissed,
+  modelLines,
   PLACEMENT_LABEL,
   plural,
   revealHidden,
@@ -517,18 +521,39 @@ function statusSections(report: ReviewReport, caps: Caps): { head: string[]; tai
     report.resolvedCount > 0
       ? `✅ ${plural(report.resolvedCount, 'earlier comment')} marked resolved: ${report.resolvedCount === 1 ? 'its finding is' : 'their findings are'} no longer reported.`
       : undefined;
+  const models = modelLines(report);
   const head = [
     `${headline(report)} ${conclusion}`,
     scannerTable(report.scans, findings),
     scanStatusLines(report.scans, caps.reasonChars).join('\n\n'),
     placement,
     resolved,
+    models.length > 0 ? models.map((line) => `- ${escapeMarkdown(line)}`).join('\n') : undefined,
   ].filter((b): b is string => b !== undefined && b.length > 0);
 
-  const tail = [warningSection(report.scans, caps), skippedSection(report.skippedFiles, report.filesReviewed, caps)];
+  const tail = [
+    dismissedSection(report, caps),
+    warningSection(report.scans, caps),
+    skippedSection(report.skippedFiles, report.filesReviewed, caps),
+  ];
   if (report.notices.length > 0) tail.push(noticeList(report.notices, caps.notices, caps.itemChars));
   const tailText = capDocument(joinBlocks(tail), caps.statusBytes, '_… (lists shortened)_');
   return { head, tail: tailText.length > 0 ? [tailText] : [] };
+}
+
+/** Findings Claude dismissed, each with its reason: they are not commented inline, so this is where a reviewer can check them. */
+function dismissedSection(report: ReviewReport, caps: Caps): string {
+  const dismissed = sortPlaced(dismissedFindings(report));
+  if (dismissed.length === 0) return '';
+  const shown = dismissed.slice(0, caps.notices);
+  const lines = shown.map((placed) => {
+    const d = describeDismissed(placed, 300);
+    // Claude's words: sanitized again once on one line (joining lines can change what markdown means).
+    const reason = sanitizeModelText(d.reason, { repository: report.repository, maxLength: 300 });
+    return `- ${SEVERITY_EMOJI[placed.finding.severity]} ${d.severity} ${codeSpan(truncate(d.where, 400))} ${codeSpan(truncate(d.rule, 200))}: ${reason}`;
+  });
+  if (dismissed.length > shown.length) lines.push(`- _and ${(dismissed.length - shown.length).toLocaleString('en-US')} more in the SARIF file_`);
+  return `#### Dismissed by Claude as likely false positives (${dismissed.length.toLocaleString('en-US')})\n\nNot commented inline and not counted against fail-on; the annotations and the SARIF file keep them.\n\n${lines.join('\n')}`;
 }
 
 function scannerTable(scans: readonly ScanReport[], findings: readonly Finding[]): string {

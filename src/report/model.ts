@@ -1,3 +1,4 @@
+import type { ModelSummary } from '../models/stage.js';
 import type { Conclusion, FailOn, Finding, FilterMode, ScanReport, Severity, SkippedFile } from '../types.js';
 
 /** What the reporters know about a rule: SARIF `rules[]`, the "why it matters" text, links. */
@@ -29,7 +30,9 @@ export type Placement =
   /** Listed in the body of an earlier run's review (over the cap, or outside the diff): not listed or commented again. */
   | { kind: 'already-listed' }
   /** In a changed file but not on a line GitHub accepts a comment on (or filtered out by `filter-mode`). */
-  | { kind: 'outside-diff'; reason: string; inChangedFile: boolean };
+  | { kind: 'outside-diff'; reason: string; inChangedFile: boolean }
+  /** Claude judged it a false positive: not commented inline; listed as dismissed (with the reason) in the summaries. */
+  | { kind: 'dismissed' };
 
 export interface PlacedFinding {
   finding: Finding;
@@ -41,6 +44,8 @@ export interface ReviewReport {
   tool: { name: string; version: string; informationUri: string };
   /** `owner/repo`, when known. */
   repository?: string;
+  /** `https://github.com` or a GitHub Enterprise Server URL, when known: model text may link into the repository there. */
+  serverUrl?: string;
   pullNumber?: number;
   baseSha?: string;
   headSha: string;
@@ -60,4 +65,6 @@ export interface ReviewReport {
   resolvedCount: number;
   /** Warnings to show to the user (degraded publishing, capped lists, …). */
   notices: string[];
+  /** What the local model and Claude did; absent when the model stages did not run. */
+  models?: ModelSummary;
 }

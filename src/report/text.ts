@@ -1,6 +1,7 @@
+import type { ClaudeSummary, DraftSummary } from '../models/stage.js';
 import type { Conclusion, FailOn, Finding, FilterMode, ScanReport, Severity, SkippedFile } from '../types.js';
 import { SEVERITIES, SEVERITY_RANK } from '../types.js';
-import type { Placement, ReviewReport } from './model.js';
+import type { PlacedFinding, Placement, ReviewReport } from './model.js';
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 // Plain-text helpers shared by every reporter. Everything a finding carries (message, evidence, path, even rule texts of third-party
@@ -137,12 +138,95 @@ export const PLACEMENT_LABEL: Readonly<Record<Placement['kind'], string>> = {
   'already-listed': 'listed in an earlier review',
   overflow: 'over the comment limit',
   'outside-diff': 'outside the diff',
+  dismissed: 'dismissed by Claude',
 };
 
 export function countByPlacement(report: ReviewReport): Record<Placement['kind'], number> {
-  const counts: Record<Placement['kind'], number> = { inline: 0, 'already-commented': 0, 'already-listed': 0, overflow: 0, 'outside-diff': 0 };
+  const counts: Record<Placement['kind'], number> = {
+    inline: 0,
+    'already-commented': 0,
+    'already-listed': 0,
+    overflow: 0,
+    'outside-diff': 0,
+    dismissed: 0,
+  };
   for (const { placement } of report.findings) counts[placement.kind]++;
   return counts;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// The model stages
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+/**
+ * What the model stages did, in sentences every reporter can use (plain text: the markdown reporters escape them). Counts come from
+ * the stages' own statistics, so the summary says exactly how many comments a model wrote, how many are templates, and what Claude
+ * cost.
+ */
+
+export function describeDrafts(drafts: DraftSummary): string {
+  const { stats } = drafts;
+  const total = stats.model + stats.template;
+  if (total === 0) {
+    return drafts.mode === 'off' ? "Comment drafts: local-model is 'off' (template text)." : 'Comment drafts: no new comment to word.';
+  }
+  if (drafts.mode !== 'model') {
+    return `Comment drafts: ${plural(total, 'comment')} from templates (${drafts.reason ?? 'no local model'}).`;
+  }
+  const tokens = `${countText(stats.promptTokens)} prompt + ${countText(stats.completionTokens)} completion tokens`;
+  const model = `${plural(stats.model, 'comment')} drafted by ${drafts.model ?? 'the local model'} (${plural(stats.calls, 'call')}, ${tokens}, ${(stats.durationMs / 1000).toFixed(1)} s)`;
+  const template =
+    stats.template > 0
+      ? `, ${countText(stats.template)} from templates (${truncate(stats.failures[0] ?? 'no usable draft', 200)}${stats.failures.length > 1 ? `; ${plural(stats.failures.length - 1, 'more reason')}` : ''})`
+      : '';
+  return `Comment drafts: ${model}${template}.`;
+}
+
+export function describeClaude(claude: ClaudeSummary): string {
+  const { stats } = claude;
+  const threshold = `at or above ${claude.escalateOn}`;
+  const earlier = claude.alreadyCommented > 0 ? ` (${countText(claude.alreadyCommented)} commented earlier, not sent again)` : '';
+  if (stats.escalated === 0) return `Claude verification: no new finding ${threshold}${earlier}.`;
+  if (claude.mode === 'no-key') {
+    return `Claude verification is off (no anthropic-api-key): ${plural(stats.escalated, 'finding')} ${threshold} posted unverified${earlier}.`;
+  }
+  const verdicts = `${countText(stats.confirmed)} confirmed, ${countText(stats.dismissed)} dismissed as false positives, ${countText(stats.uncertain)} uncertain`;
+  const unverified: string[] = [];
+  if (stats.unverifiedBudget > 0) unverified.push(`${countText(stats.unverifiedBudget)} not verified because the budget was spent`);
+  if (stats.unverifiedError > 0) unverified.push(`${countText(stats.unverifiedError)} not verified because Claude gave no usable answer`);
+  const usage =
+    `${plural(stats.calls, 'call')}, ${countText(stats.inputTokens)} input + ${countText(stats.outputTokens)} output tokens, ` +
+    `$${stats.costUsd.toFixed(4)} of the $${claude.maxUsd.toFixed(2)} / ${plural(claude.maxCalls, 'call')} budget`;
+  return `Claude verification (${claude.model}): ${plural(stats.escalated, 'finding')} ${threshold}: ${verdicts}${unverified.length > 0 ? `; ${unverified.join(', ')}` : ''}; ${usage}${earlier}.`;
+}
+
+/** Both sentences, or nothing when the model stages did not run. */
+export function modelLines(report: ReviewReport): string[] {
+  return report.models ? [describeDrafts(report.models.drafts), describeClaude(report.models.claude)] : [];
+}
+
+export function dismissedFindings(report: ReviewReport): PlacedFinding[] {
+  return report.findings.filter((p) => p.placement.kind === 'dismissed');
+}
+
+/**
+ * Severity, place, rule and Claude's reason (its first paragraph on one line, roughly cut: a markdown reporter re-sanitizes and cuts
+ * it, since joining lines can change what the markdown means).
+ */
+export function describeDismissed(placed: PlacedFinding, reasonChars: number): { where: string; rule: string; reason: string; severity: string } {
+  const { finding } = placed;
+  const firstParagraph = (finding.verdict?.reasoning ?? '').trim().split(/\n\s*\n/, 1)[0] ?? '';
+  return {
+    severity: SEVERITY_LABEL[finding.severity],
+    where: formatLocation(finding),
+    rule: finding.ruleId,
+    reason: firstParagraph.replace(/\s+/g, ' ').slice(0, reasonChars * 2) || 'no reason given',
+  };
+}
+
+
+function countText(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 // ---------------------------------------------------------------------------------------------------------------------------------
@@ -200,6 +284,11 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
       `${paint(ANSI.bold, location)}  ${paint(SEVERITY_COLOR[finding.severity], finding.severity)}  ${clean(finding.ruleId)}  ` +
         `${clean(oneLine(finding.message))}${dismissed}`,
     );
+    const verdict = finding.verdict;
+    if (verdict && verdict.verdict !== 'unverified') {
+      const said = oneLine((isDismissed(finding) ? verdict.reasoning : verdict.comment) ?? '');
+      out.push(paint(ANSI.dim, `    Claude: ${verdict.verdict.replace('_', ' ')}${said ? ` — ${truncate(clean(said), 300)}` : ''}`));
+    }
     const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');
     if (lines.length > 0 && lines.some((l) => l.trim().length > 0)) {
       for (const line of lines.slice(0, MAX_EVIDENCE_LINES)) out.push(paint(ANSI.dim, `    ${line}`));
@@ -228,6 +317,7 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
     out.push(`Not reviewed: ${plural(report.skippedFiles.length, 'file')} (${skippedBreakdown(report.skippedFiles)})`);
   }
   for (const notice of report.notices) out.push(`${paint(ANSI.yellow, 'notice')}: ${clean(oneLine(notice))}`);
+  for (const line of modelLines(report)) out.push(clean(line));
 
   const breakdown = findings.length > 0 ? ` (${severityBreakdown(findings)})` : '';
   const conclusionColor = report.conclusion === 'failure' ? ANSI.boldRed : report.conclusion === 'neutral' ? ANSI.yellow : ANSI.green;

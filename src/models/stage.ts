@@ -1,0 +1,242 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { CollectedChange } from '../collect/collect.js';
+import type { Config } from '../config/schema.js';
+import type { Logger } from '../logger.js';
+import { redactSecrets } from '../redact.js';
+import { defuseMarkers } from '../report/markdown.js';
+import type { ReviewReport, RuleInfo } from '../report/model.js';
+import type { Finding, FindingDraft, FindingVerdict } from '../types.js';
+import { ClaudeBudget } from './budget.js';
+import { verifyCriticalFindings, type ClaudeClient, type VerificationStats } from './claude.js';
+import { contextProvider, type ContextOptions, type FindingContext } from './context.js';
+import { draftFindings, type DraftClient, type DraftStats } from './local-drafts.js';
+import { removeInvisibleCharacters, sanitizeModelText } from './sanitize.js';
+import { DRAFT_LIMITS, templateDraft } from './templates.js';
+
+/**
+ * The two model stages of the pipeline (DESIGN §2: triage ──> draft ──> escalate ──> publish), as the action and the CLI run them:
+ *
+ * - `verifyStage` sends the findings at or above `escalate-on` that are not already commented on to Claude, within the run's hard
+ *   budget; each gets a verdict (`unverified` when not sent or not answered).
+ * - `draftStage` words the comments that will be posted inline: the local model's draft, template text where it has none.
+ *
+ * Everything a model wrote is sanitized here, field by field, before any reporter sees it: a model read untrusted PR text.
+ */
+
+/** Where links may point: the repository's own pages stay links, everything else is rendered inert. */
+export interface LinkContext {
+  repository?: string;
+  serverUrl?: string;
+}
+
+/** Each call's `max_tokens`: the longest valid verdict (2,000 + 4,000 + 8,000 characters) fits. */
+export const CLAUDE_MAX_OUTPUT_TOKENS = 4_096;
+const VERDICT_LIMITS = { reasoning: 2_000, comment: 4_000, fix: 8_000 } as const;
+/** The lines a small local model sees around a finding: enough to word it, small enough for a 4k-token window with 5 findings. */
+const DRAFT_CONTEXT: ContextOptions = { windowLines: 12, wholeFileLines: 24, maxLines: 24, maxHunkLines: 24 };
+
+export interface DraftSummary {
+  /** `model`: a local model was asked; `off`: `local-model: off`; `unavailable`: no endpoint answered with the model. */
+  mode: 'model' | 'off' | 'unavailable';
+  model?: string;
+  /** Why there is no model (`off`, `unavailable`). */
+  reason?: string;
+  stats: DraftStats;
+}
+
+export interface ClaudeSummary {
+  /** `on`: a key is set; `no-key`: escalated findings are posted unverified. */
+  mode: 'on' | 'no-key';
+  model: string;
+  escalateOn: Config['escalateOn'];
+  maxCalls: number;
+  maxUsd: number;
+  /** Findings at or above the threshold that earlier runs already commented on: not sent again. */
+  alreadyCommented: number;
+  stats: VerificationStats;
+}
+
+export interface ModelSummary {
+  drafts: DraftSummary;
+  claude: ClaudeSummary;
+}
+
+// ── sanitizing ───────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export function sanitizeDraft(draft: FindingDraft, links: LinkContext): FindingDraft {
+  if (draft.author !== 'model') return draft;
+  const title = sanitizeModelText(draft.title.replace(/\s+/g, ' '), { ...links, maxLength: DRAFT_LIMITS.title }).replace(/\s+/g, ' ');
+  const clean: FindingDraft = {
+    title: title.trim(),
+    body: sanitizeModelText(draft.body, { ...links, maxLength: DRAFT_LIMITS.body }).trim(),
+    author: 'model',
+  };
+  const fixHint = draft.fixHint === undefined ? '' : sanitizeModelText(draft.fixHint, { ...links, maxLength: DRAFT_LIMITS.fixHint }).trim();
+  if (fixHint) clean.fixHint = fixHint;
+  // A draft sanitized down to nothing says nothing: the caller falls back to the template.
+  return clean.title && clean.body ? clean : { ...draft, title: '', body: '' };
+}
+
+/** Claude's prose is sanitized markdown; its fix is code (shown in a code block only): hidden characters, markers and secrets go. */
+export function sanitizeVerdict(verdict: FindingVerdict, links: LinkContext): FindingVerdict {
+  if (verdict.verdict === 'unverified') return verdict;
+  const clean: FindingVerdict = { verdict: verdict.verdict };
+  if (verdict.reasoning) clean.reasoning = sanitizeModelText(verdict.reasoning, { ...links, maxLength: VERDICT_LIMITS.reasoning });
+  if (verdict.comment) clean.comment = sanitizeModelText(verdict.comment, { ...links, maxLength: VERDICT_LIMITS.comment });
+  if (verdict.fix) {
+    const fix = defuseMarkers(redactSecrets(removeInvisibleCharacters(verdict.fix)));
+    clean.fix = fix.length > VERDICT_LIMITS.fix ? fix.slice(0, VERDICT_LIMITS.fix) : fix;
+  }
+  return clean;
+}
+
+// ── file contents for context ───────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Reads a changed file's head content from the collected work folder; never outside it. */
+export function headFileReader(change: Pick<CollectedChange, 'workDir'>): (path: string) => Promise<string | undefined> {
+  const root = resolve(change.workDir);
+  return async (path) => {
+    const full = resolve(join(root, path));
+    const inside = relative(root, full);
+    if (!inside || inside.startsWith('..') || isAbsolute(inside)) return undefined;
+    return readFile(full, 'utf8').catch(() => undefined);
+  };
+}
+
+// ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export async function verifyStage(
+  findings: readonly Finding[],
+  deps: {
+    config: Pick<Config, 'claudeModel' | 'escalateOn' | 'claudeMaxCalls' | 'claudeMaxUsd'>;
+    client: ClaudeClient | undefined;
+    change: Pick<CollectedChange, 'workDir' | 'files'>;
+    rules: readonly RuleInfo[];
+    /** Findings an earlier run already commented on: not sent again (their comment stays as it was). */
+    skip: (finding: Finding) => boolean;
+    links: LinkContext;
+    logger: Logger;
+    contextOf?: (finding: Finding) => Promise<FindingContext>;
+  },
+): Promise<{ findings: Finding[]; summary: ClaudeSummary }> {
+  const { config } = deps;
+  const budget = new ClaudeBudget({
+    maxCalls: config.claudeMaxCalls,
+    maxUsd: config.claudeMaxUsd,
+    model: config.claudeModel,
+    maxOutputTokens: CLAUDE_MAX_OUTPUT_TOKENS,
+    logger: deps.client ? deps.logger : undefined,
+  });
+  const candidates = findings.filter((finding) => !deps.skip(finding));
+  const alreadyCommented = findings.length - candidates.length;
+  const result = await verifyCriticalFindings(candidates, {
+    client: deps.client,
+    model: config.claudeModel,
+    escalateOn: config.escalateOn,
+    budget,
+    rules: deps.rules,
+    contextOf:
+      deps.contextOf ?? contextProvider({ readFile: headFileReader(deps.change), files: deps.change.files }),
+    logger: deps.logger,
+  });
+  const verdicts = new Map<Finding, FindingVerdict>();
+  result.findings.forEach((finding, index) => {
+    const original = candidates[index];
+    if (original && finding.verdict) verdicts.set(original, sanitizeVerdict(finding.verdict, deps.links));
+  });
+  return {
+    findings: findings.map((finding) => {
+      const verdict = verdicts.get(finding);
+      return verdict ? { ...finding, verdict } : finding;
+    }),
+    summary: {
+      mode: deps.client ? 'on' : 'no-key',
+      model: config.claudeModel,
+      escalateOn: config.escalateOn,
+      maxCalls: config.claudeMaxCalls,
+      maxUsd: config.claudeMaxUsd,
+      alreadyCommented: findings.filter((f) => deps.skip(f) && atOrAbove(f, config.escalateOn)).length,
+      stats: result.stats,
+    },
+  };
+}
+
+const atOrAbove = (finding: Finding, threshold: Config['escalateOn']): boolean =>
+  threshold === 'high' ? finding.severity === 'critical' || finding.severity === 'high' : finding.severity === 'critical';
+
+// ── draft ────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** How the draft stage reaches a local model; `client` undefined means templates only, for `reason`. */
+export type DraftModel =
+  | { kind: 'model'; client: DraftClient; model: string }
+  | { kind: 'off'; reason: string }
+  | { kind: 'unavailable'; reason: string };
+
+export async function draftStage(
+  report: ReviewReport,
+  deps: {
+    /** `local-model` (undefined: off). */
+    localModel: string | undefined;
+    /** Resolved only when there is something to draft (starting a Model Runner is not free). */
+    model: () => Promise<DraftModel>;
+    budgetMs: number;
+    change: Pick<CollectedChange, 'workDir' | 'files'>;
+    links: LinkContext;
+    logger: Logger;
+  },
+): Promise<{ report: ReviewReport; summary: DraftSummary }> {
+  const positions = report.findings.flatMap((placed, position) => (placed.placement.kind === 'inline' ? [position] : []));
+  const targets = positions.map((position) => report.findings[position]!.finding);
+  const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
+  const emptyStats: DraftStats = { model: 0, template: 0, calls: 0, failures: [], promptTokens: 0, completionTokens: 0, durationMs: 0 };
+
+  let drafted: Finding[];
+  let summary: DraftSummary;
+  const model: DraftModel | undefined =
+    deps.localModel === undefined
+      ? { kind: 'off', reason: "local-model is 'off'" }
+      : targets.length === 0
+        ? undefined
+        : await deps.model();
+  if (!model) {
+    drafted = [];
+    summary = { mode: 'model', ...(deps.localModel && { model: deps.localModel }), stats: emptyStats };
+  } else if (model.kind !== 'model') {
+    drafted = targets.map((finding) => ({ ...finding, draft: templateDraft(finding, rules.get(finding.ruleId)) }));
+    summary = { mode: model.kind, reason: model.reason, stats: { ...emptyStats, template: targets.length } };
+  } else {
+    const contextOf = contextProvider({ readFile: headFileReader(deps.change), files: deps.change.files, options: DRAFT_CONTEXT });
+    const code = new Map<Finding, string>();
+    for (const finding of targets) {
+      const context = await contextOf(finding);
+      code.set(finding, context.code || context.hunk || finding.evidence);
+    }
+    const result = await draftFindings(targets, {
+      client: model.client,
+      model: model.model,
+      rules,
+      codeOf: (finding) => code.get(finding) ?? finding.evidence,
+      logger: deps.logger,
+      budgetMs: deps.budgetMs,
+    });
+    const stats = { ...result.stats };
+    drafted = result.findings.map((finding, index) => {
+      if (!finding.draft || finding.draft.author !== 'model') return finding;
+      const clean = sanitizeDraft(finding.draft, deps.links);
+      if (clean.title && clean.body) return { ...finding, draft: clean };
+      stats.model -= 1;
+      stats.template += 1;
+      stats.failures.push(`the draft for finding ${index + 1} was empty once sanitized`);
+      const original = targets[index]!;
+      return { ...finding, draft: templateDraft(original, rules.get(original.ruleId)) };
+    });
+    summary = { mode: 'model', model: model.model, stats };
+  }
+
+  const findings = [...report.findings];
+  positions.forEach((position, index) => {
+    findings[position] = { ...findings[position]!, finding: drafted[index]! };
+  });
+  return { report: { ...report, findings }, summary };
+}
