@@ -1,25 +1,29 @@
 /**
  * `npm run bench`: figures, not timed tests. Builds a 3,000-file synthetic pull request, runs the action on it in-process against the
  * GitHub simulator, runs the CLI path on the same change, times diff parsing and line mapping, and compares the ast-grep scanner with
- * the ast-grep binary run directly, and times the Docker MCP gateway (skipped without an engine). bench/README.md says what each figure
- * means.
+ * the ast-grep binary run directly, times the Docker MCP gateway (skipped without an engine), and compares the Claude tokens of the
+ * tiering with whole-diff review and times the local drafts (loopback servers). bench/README.md says what each figure means.
  *
- * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3).
+ * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3),
+ * --only models (the setup, the CLI path [2] for the analysis, and the models section [6]; nothing else).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { git } from '../__tests__/support/git-fixture.js';
+import { resolveConfig } from '../src/config/load.js';
+import type { Analysis } from '../src/pipeline.js';
 import { runActionInProcess } from './action-run.js';
 import { runCliPath } from './cli-run.js';
 import { runDiffBench } from './diff-bench.js';
 import { printGateway, runGatewayBench } from './gateway-bench.js';
 import { checkPublishing, printAction, printCli, printDiff, printScan, printSetup, printSummary, say } from './report.js';
+import { buildFixturePrs, modelsSummaryRows, printModels, runModelsBench, syntheticPr, type ModelsBenchResult } from './models-bench.js';
 import { MemorySampler } from './rss.js';
 import { runScanBench } from './scan-bench.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator.js';
-import { mb, ms } from './stats.js';
+import { mb, ms, table } from './stats.js';
 
 /** GitHub's pacing (1 write/s) would dominate Publish; the bench measures the action, not the pacing. */
 const THROTTLE = { writeMinTimeMs: 0, notificationMinTimeMs: 0 };
@@ -32,13 +36,47 @@ async function checkoutHead(repoDir: string, headSha: string): Promise<string> {
   return workspace;
 }
 
+const indent = (text: string): string =>
+  text
+    .split('\n')
+    .map((line) => (line ? `  ${line}` : line))
+    .join('\n');
+
 const loadAverage = (): string =>
   loadavg()
     .map((l) => l.toFixed(2))
     .join(' / ');
 
+/**
+ * [6] Claude tokens, tiered vs whole diff, and local drafts, on the synthetic PR (the CLI path's analysis) and two small fixture PRs.
+ * A failure here is printed and does not stop the bench.
+ */
+async function modelsSection(synthetic: Analysis, seed: number): Promise<ModelsBenchResult | undefined> {
+  say('[6] Models: Claude input tokens, tiered (verifyStage) vs the whole diff; local drafts (draftStage); loopback servers');
+  const fixtures = await buildFixturePrs(seed).catch((error: unknown) => error);
+  if (!('prs' in (fixtures as object))) {
+    say(`  FAILED to build the fixture PRs: ${fixtures instanceof Error ? fixtures.message : String(fixtures)}`);
+    say();
+    return undefined;
+  }
+  const { prs, cleanup } = fixtures as Awaited<ReturnType<typeof buildFixturePrs>>;
+  try {
+    const models = await runModelsBench([syntheticPr(synthetic), ...prs], resolveConfig({ inputs: {} }));
+    printModels(models);
+    return models;
+  } catch (error) {
+    say(`  FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return undefined;
+  } finally {
+    await cleanup();
+    say();
+  }
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' } } });
+  const only = values.only;
+  if (only !== undefined && only !== 'models') throw new Error(`--only: unknown section "${only}" (known: models)`);
   const seed = Number(values.seed ?? 20_240_101);
   const rounds = Math.max(1, Number(values.rounds ?? 3));
   const benchStarted = performance.now();
@@ -60,6 +98,22 @@ async function main(): Promise<void> {
     cleanup.push(workspace);
     printSetup(ready, performance.now() - setupStarted, THROTTLE);
     say();
+
+    if (only === 'models') {
+      say('[2] The CLI path on the same change (createLocalGitChangeSource + analyzeChange + report)');
+      await phase('cli');
+      const cli = await runCliPath(ready.fixture.dir, ready.fixture.baseSha, ready.fixture.headSha);
+      cleanup.push(cli.tempDir);
+      await phase(undefined);
+      printCli(cli, (await sampler.report()).phases.find((p) => p.name === 'cli'));
+      say();
+      const models = await modelsSection(cli.analysis, seed);
+      say('Summary');
+      say(indent(table([['figure', 'target', 'measured', ''], ...modelsSummaryRows(models)])));
+      say();
+      say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
+      return;
+    }
 
     say('[1] The action in-process (runAction, outputs captured) against the simulator');
     await phase('action');
@@ -98,13 +152,15 @@ async function main(): Promise<void> {
     printGateway(gateway);
     say();
 
+    const models = await modelsSection(cli.analysis, seed);
+
     const astGrepPeak = Math.max(0, ...memory.phases.map((p) => p.children['ast-grep']?.peakKb ?? 0));
     say('Memory');
     say(`  bench process, lifetime peak (process.resourceUsage().maxRSS): ${mb(process.resourceUsage().maxRSS)}; it also holds the listing, the CLI analysis and the diff-bench data.`);
     say(`  ast-grep, largest single process: ${mb(astGrepPeak)}. The simulator process is not counted. ${sampler.unavailable ?? 'Sampled from /proc every 10 ms by a separate process.'}`);
     say();
 
-    printSummary({ action, cli, diff, scan, check, actionMemory, gateway });
+    printSummary({ action, cli, diff, scan, check, actionMemory, gateway, models });
     say();
     say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
   } finally {

@@ -4,6 +4,7 @@ import type { ActionRunResult } from './action-run.js';
 import type { CliRunResult } from './cli-run.js';
 import type { DiffBenchResult } from './diff-bench.js';
 import { gatewaySummaryRows, type GatewayBenchResult } from './gateway-bench.js';
+import { modelsSummaryRows, type ModelsBenchResult } from './models-bench.js';
 import type { PhaseMemory } from './rss.js';
 import type { ScanBenchResult, Variant } from './scan-bench.js';
 import type { ReadyMessage, StateMessage } from './sim-protocol.js';
@@ -67,7 +68,8 @@ export function checkPublishing(state: StateMessage, findings: number): PublishC
   ).length;
   const annotations = state.checkRuns.reduce((n, c) => n + c.annotations, 0);
   const reviewPosts = state.requests.filter((r) => r.method === 'POST' && r.route.endsWith('/pulls/{pull_number}/reviews')).length;
-  const expectedCheckRunRequests = Math.max(1, Math.ceil(annotations / ANNOTATIONS_PER_REQUEST));
+  // The create (in progress, no annotations: Claude's verdicts can still change them), then the annotations 50 per update.
+  const expectedCheckRunRequests = 1 + Math.max(1, Math.ceil(annotations / ANNOTATIONS_PER_REQUEST));
   const inlineComments = state.reviews.reduce((n, r) => n + r.comments, 0);
   return {
     checkRunRequests,
@@ -206,8 +208,9 @@ export function printSummary(input: {
   check: PublishCheck;
   actionMemory: PhaseMemory | undefined;
   gateway: GatewayBenchResult;
+  models: ModelsBenchResult | undefined;
 }): void {
-  const { action, cli, diff, scan, check, actionMemory, gateway } = input;
+  const { action, cli, diff, scan, check, actionMemory, gateway, models } = input;
   const stageMs = (name: string): number => action.stages.find((s) => s.name === name)?.ms ?? NaN;
   say('Summary');
   const rows = [
@@ -226,6 +229,7 @@ export function printSummary(input: {
       okOr(check.ok),
     ],
     ...gatewaySummaryRows(gateway),
+    ...(models ? modelsSummaryRows(models) : [['Claude tokens, whole diff / tiered', '-', 'not measured: [6] failed', '']]),
     ['action wall time (runAction)', '-', ms(action.wallMs), `config ${ms(stageMs('Configuration'))}, collect ${ms(stageMs('Collect the change'))}, scan ${ms(stageMs('Scan'))}, publish ${ms(stageMs('Publish'))}`],
     ['CLI path wall time', '-', ms(cli.wallMs), ''],
     ['peak RSS during the action', '-', `node ${mb(actionMemory?.mainPeakKb)}, ast-grep ${mb(actionMemory?.children['ast-grep']?.peakKb)}`, ''],
