@@ -3,20 +3,21 @@ import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { T as TOOL, r as resolveLocalRevisions, c as createLocalGitChangeSource, a as analyzeWithInfrastructure, b as buildReviewReport, d as resolveConfig, s as serializeSarif, e as buildSarif, f as renderJson, g as renderFindingsMarkdown, h as renderText } from './chunks/infrastructure.js';
+import { T as TOOL, r as resolveLocalRevisions, c as createLocalGitChangeSource, w as withInfrastructure, a as reviewWithModels, N as NOTHING_EARLIER, b as resolveConfig, s as serializeSarif, d as buildSarif, e as renderJson, f as renderFindingsMarkdown, g as renderText } from './chunks/review.js';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/cleanup.js';
 import 'node:child_process';
 import 'node:crypto';
-import 'node:fs';
-import 'process';
-import 'buffer';
 import 'node:http';
 import 'node:url';
+import 'node:fs';
 import 'node:readline';
 import 'node:module';
 import 'node:stream';
 import 'node:stream/promises';
 import 'node:zlib';
+import './chunks/promise.js';
+import 'process';
+import 'buffer';
 
 /** Shared masking: every implementation replaces registered secrets before printing. */
 class MaskingLogger {
@@ -91,6 +92,10 @@ Options:
   --filter-mode MODE  added | diff_context | file | nofilter
   --scanners LIST     comma-separated: ast-grep, ramparts, tests
   --rules PATH        extra ast-grep rule folder or sgconfig.yml, relative to the current directory (repeatable)
+  --local-model REF   local model that drafts the comments, or off (default: ai/llama3.2:1B-Q8_0)
+  --model-endpoint URL  its OpenAI-compatible endpoint (default: the Docker Model Runner, http://localhost:12434/engines/v1)
+  --claude            verify critical findings with Claude, using ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), within the
+                      claude-max-calls / claude-max-usd budget of the configuration
   --verbose           debug output on stderr
   --quiet             no progress output
   -h, --help          this help
@@ -114,6 +119,9 @@ async function runCli(argv, io) {
                 'filter-mode': { type: 'string' },
                 scanners: { type: 'string' },
                 rules: { type: 'string', multiple: true },
+                'local-model': { type: 'string' },
+                'model-endpoint': { type: 'string' },
+                claude: { type: 'boolean' },
                 verbose: { type: 'boolean' },
                 quiet: { type: 'boolean' },
                 help: { type: 'boolean', short: 'h' },
@@ -157,11 +165,13 @@ async function runCli(argv, io) {
         });
         logger.info(`Reviewing ${revisions.baseLabel}...${values.head ?? 'HEAD'} (${revisions.baseSha.slice(0, 7)}..${revisions.headSha.slice(0, 7)}) in ${repoDir}`);
         const source = createLocalGitChangeSource(repoDir, revisions);
-        const config = await loadCliConfig(values, source.readBaseFile.bind(source), io.cwd, logger);
+        if (values.claude && !io.env.ANTHROPIC_API_KEY?.trim()) {
+            throw new ConfigurationError('--claude needs the ANTHROPIC_API_KEY environment variable (an Anthropic API key).');
+        }
+        const config = await loadCliConfig({ ...values, 'anthropic-api-key': values.claude ? io.env.ANTHROPIC_API_KEY?.trim() : undefined }, source.readBaseFile.bind(source), io.cwd, logger);
         tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
         // The same containers as on a runner when a local Docker engine answers; without one they are skipped with the reason.
-        const analysis = await analyzeWithInfrastructure({ source, config, env: io.env, logger, tempDir, checkoutDir: repoDir });
-        const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
+        const report = await withInfrastructure({ source, config, env: io.env, logger, tempDir, checkoutDir: repoDir, modelFallbackLevel: 'info' }, (analysis, infrastructure) => reviewWithModels({ analysis, config, earlier: NOTHING_EARLIER, logger, localModel: () => infrastructure.localModel() }));
         io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
         return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
     }
@@ -192,6 +202,10 @@ async function loadCliConfig(values, readBaseFile, cwd, logger) {
         scanners: values.scanners,
         // A path on the command line is relative to where the command runs, like --config.
         rules: values.rules?.map((path) => resolve(cwd, path)).join('\n'),
+        'local-model': values['local-model'],
+        'model-endpoint': values['model-endpoint'],
+        // Only with --claude: a key merely present in the environment never starts spending.
+        'anthropic-api-key': values['anthropic-api-key'] ?? '',
     };
     if (values.config) {
         const path = resolve(cwd, values.config);
@@ -219,6 +233,9 @@ function withFlagsWinning(config, inputs) {
         ...(given('filter-mode') ? { filterMode: flags.filterMode } : {}),
         ...(given('scanners') ? { scanners: flags.scanners } : {}),
         ...(given('rules') ? { rules: flags.rules } : {}),
+        ...(given('local-model') ? { localModel: flags.localModel } : {}),
+        ...(given('model-endpoint') ? { modelEndpoint: flags.modelEndpoint } : {}),
+        anthropicApiKey: flags.anthropicApiKey,
     };
 }
 function reportError(error, logger, io) {

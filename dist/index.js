@@ -1,8 +1,8 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, i as truncateUtf8, j as revealHidden, k as compareBySeverity, l as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, u as utf8Length, q as fingerprintMarker, v as resolvedMarker, w as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as cweNumber, B as containsHiddenCharacters, C as codeBlock, D as fenceFor, E as readListedMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as renderCheckRunSummary, s as serializeSarif, e as buildSarif, J as readActionInputs, d as resolveConfig, K as stage, L as createGitHubChangeSource, a as analyzeWithInfrastructure, b as buildReviewReport, M as configFileLocation, N as renderJobSummary, T as TOOL } from './chunks/infrastructure.js';
-import { h as httpStatusOf, E as ExternalServiceError, c as commonjsGlobal, a as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
+import { t as truncate, p as plural, h as truncateUtf8, i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, l as isMarkedResolved, m as readFingerprintMarker, n as readFingerprintSource, u as utf8Length, o as fingerprintMarker, q as resolvedMarker, v as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as sanitizeModelText, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, E as fenceFor, F as readListedMarker, G as renderReviewBody, H as readReviewMarker, I as reviewMarker, J as renderCheckRunSummary, s as serializeSarif, d as buildSarif, K as readActionInputs, b as resolveConfig, L as stage, M as createGitHubChangeSource, w as withInfrastructure, O as buildReviewReport, a as reviewWithModels, P as configFileLocation, Q as renderJobSummary, T as TOOL } from './chunks/review.js';
+import { h as httpStatusOf, E as ExternalServiceError, a as commonjsGlobal, b as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
 import { readFileSync } from 'node:fs';
 import 'os';
 import 'crypto';
@@ -39,11 +39,12 @@ import 'timers';
 import 'node:child_process';
 import 'node:crypto';
 import 'node:os';
-import 'process';
-import 'buffer';
 import 'node:readline';
 import 'node:module';
 import 'node:stream/promises';
+import './chunks/promise.js';
+import 'process';
+import 'buffer';
 
 /** GitHub lists at most 3000 files of a pull request. */
 const GITHUB_FILE_CAP = 3000;
@@ -6683,10 +6684,30 @@ const MAX_CODE_BYTES = 30_000;
 const MAX_REASONING_CHARS = 5_000;
 const VERDICT_LABEL = {
     confirmed: '✅ verified by Claude',
-    uncertain: '❔ uncertain',
-    unverified: 'unverified',
+    uncertain: '❔ Claude is uncertain',
+    unverified: '⚠️ not verified',
     false_positive: '🚫 likely a false positive (Claude)',
 };
+/** Our own words for why a finding was not verified (`unverified` reasons start with one of `UNVERIFIED`'s keys). */
+function unverifiedLabel(verdict) {
+    const reason = verdict.reasoning ?? '';
+    if (reason.startsWith('budget'))
+        return `${VERDICT_LABEL.unverified} (Claude budget spent)`;
+    if (reason.startsWith('no anthropic-api-key'))
+        return `${VERDICT_LABEL.unverified} (Claude verification is off)`;
+    return `${VERDICT_LABEL.unverified} (Claude gave no usable answer)`;
+}
+function verdictLabel(verdict) {
+    return verdict.verdict === 'unverified' ? unverifiedLabel(verdict) : VERDICT_LABEL[verdict.verdict];
+}
+/**
+ * Template and tool text is plain and escaped. Model text is markdown the model stages already sanitized (see `FindingDraft`); it is
+ * sanitized again here, which changes nothing for sanitized text (the sanitizer is idempotent) and keeps this renderer safe whatever
+ * it is given.
+ */
+function draftText(text, author, links) {
+    return author === 'template' ? escapeMarkdown(text, { multiline: true }) : sanitizeModelText(text, { ...links, maxLength: COMMENT_LIMIT });
+}
 /**
  * The body of one inline review comment: severity badge and rule, the text (Claude's comment, else the draft, else the tool's
  * message), why it matters with the CWE linked, a ```suggestion``` block when the comment covers exactly the finding's lines, and
@@ -6699,25 +6720,34 @@ function renderInlineComment(finding, rule, options = { exact: false, suggestion
     const header = [
         severityBadge(finding.severity),
         codeSpan(truncate(finding.ruleId, 200)),
-        finding.verdict ? VERDICT_LABEL[finding.verdict.verdict] : undefined,
+        finding.verdict ? verdictLabel(finding.verdict) : undefined,
     ]
         .filter((part) => part !== undefined)
         .join(' · ');
     const prose = [];
-    const title = finding.draft?.title.trim();
-    if (title)
-        prose.push(`**${escapeMarkdown(truncate(title, 300))}**`);
-    const text = finding.verdict?.comment?.trim() || finding.draft?.body.trim() || finding.message;
-    prose.push(escapeMarkdown(text, { multiline: true }));
-    if (finding.draft?.fixHint?.trim())
-        prose.push(`**How to fix:** ${escapeMarkdown(finding.draft.fixHint.trim(), { multiline: true })}`);
+    const draft = finding.draft;
+    const title = draft?.title.trim();
+    if (draft && title)
+        prose.push(`**${draftText(truncate(title.replace(/\s+/g, ' '), 300), draft.author, options.links).replace(/\s+/g, ' ')}**`);
+    const claudeComment = finding.verdict?.comment?.trim();
+    if (claudeComment)
+        prose.push(draftText(claudeComment, 'claude', options.links));
+    else if (draft?.body.trim() && draft.body.trim() !== title)
+        prose.push(draftText(draft.body.trim(), draft.author, options.links));
+    else if (!draft)
+        prose.push(escapeMarkdown(finding.message, { multiline: true }));
+    if (finding.verdict?.verdict === 'uncertain') {
+        prose.push('_Claude could neither confirm nor rule out this finding: please check it._');
+    }
+    if (draft?.fixHint?.trim() && !claudeComment)
+        prose.push(`**How to fix:** ${draftText(draft.fixHint.trim(), draft.author, options.links)}`);
     const why = whyItMatters(finding, rule);
     if (why)
         prose.push(why);
     let code = fixSection(finding, options);
     if (utf8Length(code) > MAX_CODE_BYTES)
         code = '_The suggested change is too long to show here._';
-    const reasoning = reasoningSection(finding.verdict);
+    const reasoning = reasoningSection(finding.verdict, options.links);
     const helpUri = safeHttpUrl(finding.helpUri ?? rule?.helpUri);
     const link = helpUri ? `[Rule documentation](${helpUri})` : '';
     const fixedBytes = [header, code, reasoning, link, marker].reduce((sum, part) => sum + utf8Length(part) + 2, 0);
@@ -6768,11 +6798,12 @@ function suggestionBlock(replacementLines) {
     const fence = fenceFor(content);
     return content.length === 0 ? `${fence}suggestion\n${fence}` : `${fence}suggestion\n${content}\n${fence}`;
 }
-function reasoningSection(verdict) {
+/** Claude's reasoning (sanitized markdown, folded); an `unverified` verdict's reason is ours and already in the header. */
+function reasoningSection(verdict, links) {
     const reasoning = verdict?.reasoning?.trim();
-    if (!reasoning)
+    if (!reasoning || verdict?.verdict === 'unverified')
         return '';
-    return details("Claude's reasoning", escapeMarkdown(truncate(reasoning, MAX_REASONING_CHARS), { multiline: true }));
+    return details("Claude's reasoning", sanitizeModelText(reasoning, { ...links, maxLength: MAX_REASONING_CHARS }));
 }
 /** `summary` is our own text; `content` is already escaped markdown. */
 function details(summary, content) {
@@ -6818,6 +6849,7 @@ class GitHubPublisher {
     checkRun;
     /** Annotations the check run has received so far (they append). */
     annotationsSent = 0;
+    checkRunCompleted = false;
     /** The login whose markers are trusted, once `readPriorComments` has found it. */
     identity;
     readOnly = false;
@@ -6826,23 +6858,23 @@ class GitHubPublisher {
         this.api = api;
         this.options = options;
     }
-    /** Step 1: the check run, so the PR shows the result even if the review fails later. */
+    /**
+     * Step 1: the check run, in progress, with the scan's counts, so the PR shows the run while the models work. Annotations and the
+     * conclusion come with `publish` (Claude's verdicts change both); `abandonCheckRun` completes it when publishing fails.
+     */
     async openCheckRun(provisional) {
-        const chunks = chunkAnnotations(toCheckRunAnnotations(provisional), ANNOTATIONS_PER_REQUEST);
-        const single = chunks.length <= 1;
         const input = {
             name: CHECK_RUN_NAME,
             headSha: this.options.headSha,
-            status: single ? 'completed' : 'in_progress',
-            conclusion: single ? provisional.conclusion : undefined,
-            output: checkRunOutput(provisional, chunks[0] ?? []),
+            status: 'in_progress',
+            conclusion: undefined,
+            output: checkRunOutput(provisional, []),
             detailsUrl: this.options.detailsUrl,
             externalId: this.options.runKey,
         };
         try {
             const created = await this.api.createCheckRun(input);
             this.checkRun = { id: created.id, appSlug: created.appSlug };
-            this.annotationsSent = chunks[0]?.length ?? 0;
         }
         catch (error) {
             const status = httpStatusOf(error);
@@ -6862,13 +6894,11 @@ class GitHubPublisher {
             const existing = await this.api.findCheckRun(this.options.headSha, CHECK_RUN_NAME, this.options.runKey).catch(() => undefined);
             if (existing) {
                 this.checkRun = existing;
-                this.annotationsSent = chunks[0]?.length ?? 0;
                 return;
             }
             this.options.logger.warning(`Creating the check run failed (${getErrorMessage(error)}); it was not created, trying once more.`);
             const created = await this.api.createCheckRun(input);
             this.checkRun = { id: created.id, appSlug: created.appSlug };
-            this.annotationsSent = chunks[0]?.length ?? 0;
         }
     }
     /** True when no check run carries the annotations (then the caller writes them to the log). */
@@ -6912,6 +6942,17 @@ class GitHubPublisher {
             notices: this.notices,
         };
     }
+    /**
+     * When publishing failed half way: completes the check run with what the scan found (best effort, never throws), so it does not
+     * stay "in progress". Annotations already sent are not sent again.
+     */
+    async abandonCheckRun(provisional) {
+        if (this.checkRunCompleted)
+            return;
+        await this.finishCheckRun(provisional).catch((error) => {
+            this.options.logger.warning(`Could not complete the check run: ${getErrorMessage(error)}`);
+        });
+    }
     get isReadOnly() {
         return this.readOnly;
     }
@@ -6946,7 +6987,9 @@ class GitHubPublisher {
     }
     async postReview(report) {
         const rules = new Map(report.rules.map((r) => [r.id, r]));
-        const comments = report.findings.flatMap(({ finding, placement }) => placement.kind === 'inline' ? [toReviewComment(finding, placement, rules.get(finding.ruleId))] : []);
+        const comments = report.findings.flatMap(({ finding, placement }) => placement.kind === 'inline'
+            ? [toReviewComment(finding, placement, rules.get(finding.ruleId), { repository: report.repository, serverUrl: report.serverUrl })]
+            : []);
         if (comments.length === 0) {
             this.options.logger.info('No new inline comments: no review posted (the check run and summary carry the results).');
             return undefined;
@@ -7017,11 +7060,14 @@ class GitHubPublisher {
         return found ? { id: found.id, htmlUrl: found.htmlUrl } : undefined;
     }
     async finishCheckRun(report) {
-        if (!this.checkRun)
+        if (!this.checkRun || this.checkRunCompleted)
             return;
-        const chunks = chunkAnnotations(toCheckRunAnnotations(report), ANNOTATIONS_PER_REQUEST);
-        // The first chunk went with the creation; a single-chunk run was completed then.
-        for (let i = 1; i < chunks.length; i++) {
+        // The run was created without annotations: every chunk goes now (after a failure, those not sent yet), the last one completes
+        // it; one request when there are none left.
+        const pending = toCheckRunAnnotations(report).slice(this.annotationsSent);
+        const annotations = chunkAnnotations(pending, ANNOTATIONS_PER_REQUEST);
+        const chunks = annotations.length > 0 ? annotations : [[]];
+        for (let i = 0; i < chunks.length; i++) {
             const last = i === chunks.length - 1;
             const chunk = chunks[i];
             const update = {
@@ -7040,6 +7086,7 @@ class GitHubPublisher {
                 throw new ExternalServiceError(`GitHub API: could not add annotations ${this.annotationsSent + 1}-${this.annotationsSent + chunk.length} to the check run: ${getErrorMessage(error)}`, 'github', httpStatusOf(error), { cause: error });
             }
         }
+        this.checkRunCompleted = true;
     }
     /**
      * Annotations append, so an update is not retried blindly either: after a 5xx or a lost connection the annotation count tells
@@ -7090,10 +7137,10 @@ function failedScansSuffix(scans) {
     const failed = scans.filter((s) => s.status === 'failed').map((s) => s.scanner);
     return failed.length > 0 ? ` (${failed.join(', ')} failed)` : '';
 }
-function toReviewComment(finding, placement, rule) {
+function toReviewComment(finding, placement, rule, links) {
     return {
         path: finding.path,
-        body: renderInlineComment(finding, rule, { exact: placement.exact, suggestionAllowed: true }),
+        body: renderInlineComment(finding, rule, { exact: placement.exact, suggestionAllowed: true, links }),
         line: placement.line,
         side: 'RIGHT',
         ...(placement.startLine !== undefined ? { start_line: placement.startLine, start_side: 'RIGHT' } : {}),
@@ -7178,15 +7225,6 @@ async function runAction(deps = defaultActionDeps()) {
             workspace: runner.workspace,
             logger,
         });
-        const analysis = await analyzeWithInfrastructure({
-            source,
-            config,
-            env: deps.env,
-            logger,
-            tempDir,
-            checkoutDir: runner.workspace,
-            saveState: deps.saveState,
-        });
         const repository = `${runner.repository.owner}/${runner.repository.repo}`;
         const runKey = `${runner.runId}.${runner.runAttempt}`;
         const publisher = new GitHubPublisher(api, {
@@ -7196,41 +7234,59 @@ async function runAction(deps = defaultActionDeps()) {
             detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
             logger,
         });
-        const reportFor = (prior) => buildReviewReport({
-            analysis,
-            config,
-            alreadyCommented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
-            alreadyListed: prior.listed,
-            repository,
-            pullNumber: event.number,
-        });
-        const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
-        const provisional = reportFor(nothingEarlier);
-        const report = await stage(logger, 'Publish', async () => {
-            await publisher.openCheckRun(provisional);
-            const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
-            const triaged = reportFor(prior);
-            const result = await publisher.publish(triaged, prior, analysis.change);
-            const final = {
-                ...triaged,
-                resolvedCount: result.resolved,
-                notices: [...triaged.notices, ...result.notices],
-            };
-            // Without a check run the annotations have no other home than the log.
-            if (result.degraded || !publisher.hasCheckRun)
-                for (const line of toWorkflowCommands(final))
+        const infrastructureInput = { source, config, env: deps.env, logger, tempDir, checkoutDir: runner.workspace, saveState: deps.saveState };
+        const report = await withInfrastructure(infrastructureInput, async (analysis, infrastructure) => {
+            // What the check run shows while the models work, and what is written if GitHub fails us half way.
+            const provisional = buildReviewReport({
+                analysis,
+                config,
+                alreadyCommented: new Map(),
+                repository,
+                pullNumber: event.number,
+            });
+            try {
+                await stage(logger, 'Open the check run', () => publisher.openCheckRun(provisional));
+                const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
+                const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
+                const reviewed = await reviewWithModels({
+                    analysis,
+                    config,
+                    earlier: {
+                        commented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
+                        listed: prior.listed,
+                    },
+                    logger,
+                    localModel: () => infrastructure.localModel(),
+                    repository,
+                    serverUrl: runner.serverUrl,
+                    pullNumber: event.number,
+                });
+                return await stage(logger, 'Publish', async () => {
+                    const result = await publisher.publish(reviewed, prior, analysis.change);
+                    const final = {
+                        ...reviewed,
+                        resolvedCount: result.resolved,
+                        notices: [...reviewed.notices, ...result.notices],
+                    };
+                    // Without a check run the annotations have no other home than the log.
+                    if (result.degraded || !publisher.hasCheckRun)
+                        for (const line of toWorkflowCommands(final))
+                            deps.writeCommand(line);
+                    if (result.reviewId !== undefined)
+                        deps.setOutput(OUTPUT.reviewId, result.reviewId);
+                    if (result.checkRunId !== undefined)
+                        deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
+                    return final;
+                });
+            }
+            catch (error) {
+                // The findings still reach the check run (completed with the scan's result), the log annotations, the summary and SARIF.
+                await publisher.abandonCheckRun(provisional);
+                for (const line of toWorkflowCommands(provisional))
                     deps.writeCommand(line);
-            if (result.reviewId !== undefined)
-                deps.setOutput(OUTPUT.reviewId, result.reviewId);
-            if (result.checkRunId !== undefined)
-                deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
-            return final;
-        }).catch(async (error) => {
-            // GitHub failed us half way: the findings still reach the log annotations, the summary and the SARIF file.
-            for (const line of toWorkflowCommands(provisional))
-                deps.writeCommand(line);
-            await writeResults(deps, config, provisional).catch(() => undefined);
-            throw error;
+                await writeResults(deps, config, provisional).catch(() => undefined);
+                throw error;
+            }
         });
         await writeResults(deps, config, report);
         logger.info(`Conclusion: ${report.conclusion} (${report.findings.length} finding(s)).`);
@@ -7268,7 +7324,7 @@ async function writeResults(deps, config, report) {
     deps.setOutput(OUTPUT.findings, report.findings.length);
     deps.setOutput(OUTPUT.critical, report.findings.filter((p) => p.finding.severity === 'critical').length);
     deps.setOutput(OUTPUT.conclusion, report.conclusion);
-    deps.setOutput(OUTPUT.claudeCostUsd, '0.0000');
+    deps.setOutput(OUTPUT.claudeCostUsd, (report.models?.claude.stats.costUsd ?? 0).toFixed(4));
     await deps.writeSummary(renderJobSummary(report));
 }
 function reportFailure(deps, error) {

@@ -12,15 +12,15 @@ import events$1 from 'events';
 import 'assert';
 import require$$6 from 'util';
 import require$$0$1 from 'node:assert';
-import require$$0$3 from 'node:net';
+import require$$0$2 from 'node:net';
 import http$1 from 'node:http';
-import require$$0$2 from 'node:stream';
+import require$$0__default from 'node:stream';
 import require$$0 from 'node:buffer';
-import require$$0$4 from 'node:util';
+import require$$0$3 from 'node:util';
 import require$$7 from 'node:querystring';
 import require$$8 from 'node:events';
-import require$$0$5 from 'node:diagnostics_channel';
-import { c as commonjsGlobal } from './cleanup.js';
+import require$$0$4 from 'node:diagnostics_channel';
+import { a as commonjsGlobal } from './cleanup.js';
 import require$$5 from 'node:tls';
 import require$$1$2 from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';
@@ -1277,10 +1277,10 @@ function requireUtil$7 () {
 	const assert = require$$0$1;
 	const { kDestroyed, kBodyUsed, kListeners, kBody } = requireSymbols$4();
 	const { IncomingMessage } = http$1;
-	const stream = require$$0$2;
-	const net = require$$0$3;
+	const stream = require$$0__default;
+	const net = require$$0$2;
 	const { Blob } = require$$0;
-	const nodeUtil = require$$0$4;
+	const nodeUtil = require$$0$3;
 	const { stringify } = require$$7;
 	const { EventEmitter: EE } = require$$8;
 	const { InvalidArgumentError } = requireErrors();
@@ -2000,8 +2000,8 @@ var hasRequiredDiagnostics;
 function requireDiagnostics () {
 	if (hasRequiredDiagnostics) return diagnostics;
 	hasRequiredDiagnostics = 1;
-	const diagnosticsChannel = require$$0$5;
-	const util = require$$0$4;
+	const diagnosticsChannel = require$$0$4;
+	const util = require$$0$3;
 
 	const undiciDebugLog = util.debuglog('undici');
 	const fetchDebuglog = util.debuglog('fetch');
@@ -3421,7 +3421,7 @@ function requireConnect () {
 	if (hasRequiredConnect) return connect;
 	hasRequiredConnect = 1;
 
-	const net = require$$0$3;
+	const net = require$$0$2;
 	const assert = require$$0$1;
 	const util = requireUtil$7();
 	const { InvalidArgumentError, ConnectTimeoutError } = requireErrors();
@@ -4934,7 +4934,7 @@ function requireWebidl () {
 	if (hasRequiredWebidl) return webidl_1;
 	hasRequiredWebidl = 1;
 
-	const { types, inspect } = require$$0$4;
+	const { types, inspect } = require$$0$3;
 	const { markAsUncloneable } = require$$1$1;
 	const { toUSVString } = requireUtil$7();
 
@@ -5637,7 +5637,7 @@ function requireUtil$6 () {
 	if (hasRequiredUtil$6) return util$6;
 	hasRequiredUtil$6 = 1;
 
-	const { Transform } = require$$0$2;
+	const { Transform } = require$$0__default;
 	const zlib = require$$1$2;
 	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = requireConstants$2();
 	const { getGlobalOrigin } = requireGlobal$1();
@@ -7433,7 +7433,7 @@ function requireFormdata () {
 	const { FileLike, isFileLike } = requireFile();
 	const { webidl } = requireWebidl();
 	const { File: NativeFile } = require$$0;
-	const nodeUtil = require$$0$4;
+	const nodeUtil = require$$0$3;
 
 	/** @type {globalThis['File']} */
 	const File = globalThis.File ?? NativeFile;
@@ -8183,7 +8183,7 @@ function requireBody () {
 	const { webidl } = requireWebidl();
 	const { Blob } = require$$0;
 	const assert = require$$0$1;
-	const { isErrored, isDisturbed } = require$$0$2;
+	const { isErrored, isDisturbed } = require$$0__default;
 	const { isArrayBuffer } = require$$8$1;
 	const { serializeAMimeType } = requireDataUrl();
 	const { multipartFormDataParser } = requireFormdataParser();
@@ -10227,7 +10227,7 @@ function requireClientH2 () {
 
 	const assert = require$$0$1;
 	const { errorMonitor } = require$$8;
-	const { pipeline } = require$$0$2;
+	const { pipeline } = require$$0__default;
 	const util = requireUtil$7();
 	const {
 	  RequestContentLengthMismatchError,
@@ -11277,7 +11277,7 @@ function requireClient () {
 	hasRequiredClient = 1;
 
 	const assert = require$$0$1;
-	const net = require$$0$3;
+	const net = require$$0$2;
 	const http = http$1;
 	const util = requireUtil$7();
 	const { channels } = requireDiagnostics();
@@ -13690,7 +13690,7 @@ function requireReadable () {
 	hasRequiredReadable = 1;
 
 	const assert = require$$0$1;
-	const { Readable } = require$$0$2;
+	const { Readable } = require$$0__default;
 	const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = requireErrors();
 	const util = requireUtil$7();
 	const { ReadableStreamFrom } = requireUtil$7();
@@ -14470,7 +14470,7 @@ function requireApiStream () {
 	hasRequiredApiStream = 1;
 
 	const assert = require$$0$1;
-	const { finished, PassThrough } = require$$0$2;
+	const { finished, PassThrough } = require$$0__default;
 	const { InvalidArgumentError, InvalidReturnValueError } = requireErrors();
 	const util = requireUtil$7();
 	const { getResolveErrorBodyCallback } = requireUtil$5();
@@ -14701,7 +14701,7 @@ function requireApiPipeline () {
 	  Readable,
 	  Duplex,
 	  PassThrough
-	} = require$$0$2;
+	} = require$$0__default;
 	const {
 	  InvalidArgumentError,
 	  InvalidReturnValueError,
@@ -15283,7 +15283,7 @@ function requireMockUtils () {
 	  types: {
 	    isPromise
 	  }
-	} = require$$0$4;
+	} = require$$0$3;
 
 	function matchValue (match, value) {
 	  if (typeof match === 'string') {
@@ -15860,7 +15860,7 @@ function requireMockClient () {
 	if (hasRequiredMockClient) return mockClient;
 	hasRequiredMockClient = 1;
 
-	const { promisify } = require$$0$4;
+	const { promisify } = require$$0$3;
 	const Client = requireClient();
 	const { buildMockDispatch } = requireMockUtils();
 	const {
@@ -15927,7 +15927,7 @@ function requireMockPool () {
 	if (hasRequiredMockPool) return mockPool;
 	hasRequiredMockPool = 1;
 
-	const { promisify } = require$$0$4;
+	const { promisify } = require$$0$3;
 	const Pool = requirePool();
 	const { buildMockDispatch } = requireMockUtils();
 	const {
@@ -16031,7 +16031,7 @@ function requirePendingInterceptorsFormatter () {
 	if (hasRequiredPendingInterceptorsFormatter) return pendingInterceptorsFormatter;
 	hasRequiredPendingInterceptorsFormatter = 1;
 
-	const { Transform } = require$$0$2;
+	const { Transform } = require$$0__default;
 	const { Console } = require$$1$4;
 
 	const PERSISTENT = process.versions.icu ? '✅' : 'Y ';
@@ -16531,7 +16531,7 @@ var hasRequiredDns;
 function requireDns () {
 	if (hasRequiredDns) return dns;
 	hasRequiredDns = 1;
-	const { isIP } = require$$0$3;
+	const { isIP } = require$$0$2;
 	const { lookup } = require$$1$5;
 	const DecoratorHandler = requireDecoratorHandler();
 	const { InvalidArgumentError, InformationalError } = requireErrors();
@@ -16924,7 +16924,7 @@ function requireHeaders () {
 	} = requireUtil$6();
 	const { webidl } = requireWebidl();
 	const assert = require$$0$1;
-	const util = require$$0$4;
+	const util = require$$0$3;
 
 	const kHeadersMap = Symbol('headers map');
 	const kHeadersSortedMap = Symbol('headers map sorted');
@@ -17611,7 +17611,7 @@ function requireResponse () {
 	const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = requireHeaders();
 	const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = requireBody();
 	const util = requireUtil$7();
-	const nodeUtil = require$$0$4;
+	const nodeUtil = require$$0$3;
 	const { kEnumerableProperty } = util;
 	const {
 	  isValidReasonPhrase,
@@ -17633,7 +17633,7 @@ function requireResponse () {
 	const { URLSerializer } = requireDataUrl();
 	const { kConstruct } = requireSymbols$4();
 	const assert = require$$0$1;
-	const { types } = require$$0$4;
+	const { types } = require$$0$3;
 
 	const textEncoder = new TextEncoder('utf-8');
 
@@ -18286,7 +18286,7 @@ function requireRequest () {
 	const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = requireHeaders();
 	const { FinalizationRegistry } = requireDispatcherWeakref()();
 	const util = requireUtil$7();
-	const nodeUtil = require$$0$4;
+	const nodeUtil = require$$0$3;
 	const {
 	  isValidHTTPToken,
 	  sameOrigin,
@@ -19381,7 +19381,7 @@ function requireFetch () {
 	  subresourceSet
 	} = requireConstants$2();
 	const EE = require$$8;
-	const { Readable, pipeline, finished } = require$$0$2;
+	const { Readable, pipeline, finished } = require$$0__default;
 	const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = requireUtil$7();
 	const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = requireDataUrl();
 	const { getGlobalDispatcher } = requireGlobal();
@@ -21939,7 +21939,7 @@ function requireUtil$4 () {
 	const { ProgressEvent } = requireProgressevent();
 	const { getEncoding } = requireEncoding();
 	const { serializeAMimeType, parseMIMEType } = requireDataUrl();
-	const { types } = require$$0$4;
+	const { types } = require$$0$3;
 	const { StringDecoder } = require$$5$3;
 	const { btoa } = require$$0;
 
@@ -26017,7 +26017,7 @@ function requireReceiver () {
 	if (hasRequiredReceiver) return receiver;
 	hasRequiredReceiver = 1;
 
-	const { Writable } = require$$0$2;
+	const { Writable } = require$$0__default;
 	const assert = require$$0$1;
 	const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = requireConstants();
 	const { kReadyState, kSentClose, kResponse, kReceivedClose } = requireSymbols();
@@ -26688,7 +26688,7 @@ function requireWebsocket () {
 	const { ByteParser } = requireReceiver();
 	const { kEnumerableProperty, isBlobLike } = requireUtil$7();
 	const { getGlobalDispatcher } = requireGlobal();
-	const { types } = require$$0$4;
+	const { types } = require$$0$3;
 	const { ErrorEvent, CloseEvent } = requireEvents();
 	const { SendQueue } = requireSender();
 
@@ -27312,7 +27312,7 @@ function requireEventsourceStream () {
 	if (hasRequiredEventsourceStream) return eventsourceStream;
 	hasRequiredEventsourceStream = 1;
 	const buffer = require$$0;
-	const { Transform } = require$$0$2;
+	const { Transform } = require$$0__default;
 	const { isASCIINumber, isValidLastEventId } = requireUtil();
 
 	/**
@@ -27894,7 +27894,7 @@ function requireEventsource () {
 	if (hasRequiredEventsource) return eventsource;
 	hasRequiredEventsource = 1;
 
-	const { pipeline } = require$$0$2;
+	const { pipeline } = require$$0__default;
 	const { fetching } = requireFetch();
 	const { makeRequest } = requireRequest();
 	const { webidl } = requireWebidl();

@@ -70,6 +70,9 @@ const INPUT = {
     testTimeoutMinutes: 'test-timeout-minutes',
     localModel: 'local-model',
     modelEndpoint: 'model-endpoint',
+    draftTimeoutSeconds: 'draft-timeout-seconds',
+    modelRunnerImage: 'model-runner-image',
+    modelCacheDir: 'model-cache-dir',
     anthropicApiKey: 'anthropic-api-key',
     anthropicBaseUrl: 'anthropic-base-url',
     claudeModel: 'claude-model',
@@ -246,14 +249,16 @@ class HttpDockerEngine {
         const labels = this.labelsFor(spec.labels);
         const exposed = {};
         const bindings = {};
-        for (const port of spec.publishPorts ?? []) {
-            exposed[`${port}/tcp`] = {};
-            // 127.0.0.1 only: the gateway must not be reachable from the runner's network. Empty HostPort = ephemeral.
-            bindings[`${port}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
+        for (const entry of spec.publishPorts ?? []) {
+            const { container, host } = typeof entry === 'number' ? { container: entry, host: undefined } : entry;
+            exposed[`${container}/tcp`] = {};
+            // 127.0.0.1 only: nothing we start may be reachable from the runner's network. Empty HostPort = ephemeral.
+            bindings[`${container}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: host === undefined ? '' : String(host) }];
         }
         const body = {
             Image: spec.image,
             Cmd: spec.cmd,
+            User: spec.user,
             Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
             Labels: labels,
             ExposedPorts: exposed,
@@ -657,4 +662,4 @@ async function cleanupRun(engine, runId, logger, options = {}) {
     return report;
 }
 
-export { ConfigurationError as C, DockerUnavailableError as D, ExternalServiceError as E, INPUT as I, OUTPUT as O, STATE as S, getDefaultExportFromCjs as a, INPUT_NAMES as b, commonjsGlobal as c, COMPONENT_LABEL as d, cleanupRun as e, getErrorMessage as g, httpStatusOf as h, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };
+export { ConfigurationError as C, DockerUnavailableError as D, ExternalServiceError as E, INPUT as I, OUTPUT as O, STATE as S, commonjsGlobal as a, getDefaultExportFromCjs as b, cleanupRun as c, INPUT_NAMES as d, COMPONENT_LABEL as e, getErrorMessage as g, httpStatusOf as h, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };
