@@ -10,81 +10,12 @@ import { compileSarifSchema } from './support/sarif-schema.js';
 import { createPullRequestFixture, type PullRequestFixture } from './support/git-fixture.js';
 import { startGitHubSimulator, type GitHubSimulator } from './support/github-simulator.js';
 import { assertDistBuilt, checkoutWorkspace, runDist, type DistRun } from './support/run-dist.js';
+import { BASE, HEAD, HEAD_APP, RENAMES } from './fixtures/e2e-pull-request.js';
 
 const OWNER = 'octo-org';
 const REPO = 'shop';
 const PULL = 42;
 const TOKEN = 'ghs_e2eInstallationToken0123456789abcdef';
-
-const BASE = {
-  '.gitattributes': 'generated/** linguist-generated\n',
-  'sgconfig.yml': 'ruleDirs:\n  - team-rules\n',
-  'team-rules/no-console-log.yml': [
-    'id: team/no-console-log',
-    'language: typescript',
-    'severity: warning',
-    'message: console.log left in code',
-    'note: Use the project logger.',
-    'rule:',
-    '  pattern: console.log($$$ARGS)',
-    '',
-  ].join('\n'),
-  // A third-party rule written for another ast-grep version: it must be reported by name, and the rest must still run.
-  'team-rules/legacy.yml': ['id: team/legacy-rule', 'language: typescript', 'rule:', '  patern: foo($X)', ''].join('\n'),
-  'src/app.ts': [
-    'export function render(el: HTMLElement, name: string) {',
-    '  el.textContent = name;',
-    '}',
-    '',
-    'export function legacy(code: string) {',
-    '  return eval(code);',
-    '}',
-    '',
-  ].join('\n'),
-  'src/db.py': ['import sqlite3', '', 'def find(cursor, uid):', '    return cursor.execute("SELECT 1")', ''].join('\n'),
-  'docs/guide.md': '# Guide\n',
-  'old/name.ts': 'export const x = 1;\n',
-  'gone.ts': 'export const y = 2;\n',
-};
-
-const HEAD_APP = [
-  'export function render(el: HTMLElement, name: string) {',
-  '  el.textContent = name;',
-  '}',
-  '',
-  'export function legacy(code: string) {',
-  '  return eval(code);',
-  '}',
-  '',
-  'export function run(userInput: string) {',
-  '  console.log("running");',
-  '  return eval(userInput);',
-  '}',
-  '',
-  'export function show(el: HTMLElement, html: string) {',
-  '  el.innerHTML = html;',
-  '}',
-  '',
-].join('\n');
-
-const HEAD = {
-  'src/app.ts': HEAD_APP,
-  'src/db.py': [
-    'import sqlite3',
-    'import requests',
-    '',
-    'def find(cursor, uid):',
-    '    return cursor.execute("SELECT * FROM users WHERE id = " + uid)',
-    '',
-    'def fetch(url):',
-    '    return requests.get(url, verify=False)',
-    '',
-  ].join('\n'),
-  'vendor/lib.js': 'export function x(s) { return eval(s); }\n',
-  'generated/api.js': 'export function y(s) { return eval(s); }\n',
-  'assets/logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]),
-  'gone.ts': null,
-};
 
 let fixture: PullRequestFixture;
 let sim: GitHubSimulator;
@@ -99,7 +30,7 @@ describe('the action from dist/ against the GitHub simulator', () => {
   before(async () => {
     assertDistBuilt();
     fixture = await createPullRequestFixture(
-      { base: BASE, head: HEAD, renames: { 'old/name.ts': 'new/name.ts' } },
+      { base: BASE, head: HEAD, renames: RENAMES },
       { owner: OWNER, repo: REPO },
     );
     sim = await startGitHubSimulator({ owner: OWNER, repo: REPO, pullNumber: PULL, fixture, token: TOKEN, validateResponses: false });

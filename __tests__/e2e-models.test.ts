@@ -77,6 +77,12 @@ async function closedPort(): Promise<number> {
   });
 }
 
+/** dist/index.js on the fixture PR, the checkout at the base (no head file can come from disk), the gateway off. */
+async function runAction(fixture: PullRequestFixture, sim: GitHubSimulator, inputs: Record<string, string>): Promise<DistRun> {
+  const workspace = await checkoutWorkspace(fixture, fixture.baseSha);
+  return runDist({ simUrl: sim.url, token: TOKEN, fixture, pullNumber: PULL, workspace, inputs: { ...inputs, 'mcp-gateway': 'off' } });
+}
+
 function everythingPosted(sim: GitHubSimulator): string {
   return sim.requests.map((r) => JSON.stringify(r.body ?? '')).join('\n');
 }
@@ -127,21 +133,12 @@ describe('the action from dist/ with the local model and Claude answering (and a
         usage,
       };
     };
-    const workspace = await checkoutWorkspace(fixture, fixture.baseSha);
-    run = await runDist({
-      simUrl: sim.url,
-      token: TOKEN,
-      fixture,
-      pullNumber: PULL,
-      workspace,
-      inputs: {
-        'model-endpoint': llama.endpoint('/v1'),
-        'anthropic-api-key': ANTHROPIC_KEY,
-        'anthropic-base-url': claude.url,
-        'claude-model': CLAUDE_MODEL,
-        'claude-max-calls': '2',
-        'mcp-gateway': 'off',
-      },
+    run = await runAction(fixture, sim, {
+      'model-endpoint': llama.endpoint('/v1'),
+      'anthropic-api-key': ANTHROPIC_KEY,
+      'anthropic-base-url': claude.url,
+      'claude-model': CLAUDE_MODEL,
+      'claude-max-calls': '2',
     });
   });
 
@@ -244,19 +241,10 @@ describe('the action from dist/ with the local model and Claude both down', () =
     fixture = await createPullRequestFixture({ base: BASE, head: { 'src/jobs.ts': HEAD_JOBS } }, { owner: OWNER, repo: REPO });
     sim = await startGitHubSimulator({ owner: OWNER, repo: REPO, pullNumber: PULL, fixture, token: TOKEN, validateResponses: false });
     const [llamaPort, claudePort] = [await closedPort(), await closedPort()];
-    const workspace = await checkoutWorkspace(fixture, fixture.baseSha);
-    run = await runDist({
-      simUrl: sim.url,
-      token: TOKEN,
-      fixture,
-      pullNumber: PULL,
-      workspace,
-      inputs: {
-        'model-endpoint': `http://127.0.0.1:${llamaPort}/v1`,
-        'anthropic-api-key': ANTHROPIC_KEY,
-        'anthropic-base-url': `http://127.0.0.1:${claudePort}`,
-        'mcp-gateway': 'off',
-      },
+    run = await runAction(fixture, sim, {
+      'model-endpoint': `http://127.0.0.1:${llamaPort}/v1`,
+      'anthropic-api-key': ANTHROPIC_KEY,
+      'anthropic-base-url': `http://127.0.0.1:${claudePort}`,
     });
   });
 

@@ -15,6 +15,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { startAnthropicServer, verdictText, type AnthropicServer, type MessagesBody } from '../__tests__/support/anthropic-server.js';
+import { BASE as E2E_BASE, HEAD as E2E_HEAD, RENAMES as E2E_RENAMES } from '../__tests__/fixtures/e2e-pull-request.js';
 import { createPullRequestFixture, type FileContent, type PullRequestFixture, type PullRequestFixtureSpec } from '../__tests__/support/git-fixture.js';
 import { requestedIndexes, startOpenAICompatibleServer, type ChatRequest, type OpenAICompatibleServer } from '../__tests__/support/openai-compatible-server.js';
 import type { Config, EscalateOn } from '../src/config/schema.js';
@@ -65,74 +66,6 @@ const SYNTHETIC_DESCRIPTION = {
   ].join('\n'),
 };
 
-/** The pull request of `__tests__/e2e-action.test.ts` (copied: tests are not imported by the bench): a small PR with real bugs. */
-const E2E_BASE: Record<string, FileContent> = {
-  '.gitattributes': 'generated/** linguist-generated\n',
-  'sgconfig.yml': 'ruleDirs:\n  - team-rules\n',
-  'team-rules/no-console-log.yml': [
-    'id: team/no-console-log',
-    'language: typescript',
-    'severity: warning',
-    'message: console.log left in code',
-    'note: Use the project logger.',
-    'rule:',
-    '  pattern: console.log($$$ARGS)',
-    '',
-  ].join('\n'),
-  'team-rules/legacy.yml': ['id: team/legacy-rule', 'language: typescript', 'rule:', '  patern: foo($X)', ''].join('\n'),
-  'src/app.ts': [
-    'export function render(el: HTMLElement, name: string) {',
-    '  el.textContent = name;',
-    '}',
-    '',
-    'export function legacy(code: string) {',
-    '  return eval(code);',
-    '}',
-    '',
-  ].join('\n'),
-  'src/db.py': ['import sqlite3', '', 'def find(cursor, uid):', '    return cursor.execute("SELECT 1")', ''].join('\n'),
-  'docs/guide.md': '# Guide\n',
-  'old/name.ts': 'export const x = 1;\n',
-  'gone.ts': 'export const y = 2;\n',
-};
-
-const E2E_HEAD: Record<string, FileContent | null> = {
-  'src/app.ts': [
-    'export function render(el: HTMLElement, name: string) {',
-    '  el.textContent = name;',
-    '}',
-    '',
-    'export function legacy(code: string) {',
-    '  return eval(code);',
-    '}',
-    '',
-    'export function run(userInput: string) {',
-    '  console.log("running");',
-    '  return eval(userInput);',
-    '}',
-    '',
-    'export function show(el: HTMLElement, html: string) {',
-    '  el.innerHTML = html;',
-    '}',
-    '',
-  ].join('\n'),
-  'src/db.py': [
-    'import sqlite3',
-    'import requests',
-    '',
-    'def find(cursor, uid):',
-    '    return cursor.execute("SELECT * FROM users WHERE id = " + uid)',
-    '',
-    'def fetch(url):',
-    '    return requests.get(url, verify=False)',
-    '',
-  ].join('\n'),
-  'vendor/lib.js': 'export function x(s) { return eval(s); }\n',
-  'generated/api.js': 'export function y(s) { return eval(s); }\n',
-  'assets/logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01, 0x02]),
-  'gone.ts': null,
-};
-
 const E2E_DESCRIPTION = {
   title: 'Run user scripts, render HTML snippets, look up users by id',
   body: 'Adds `run` and `show` to the app, a user lookup and a fetch helper to db.py, and vendors a small helper library.',
@@ -178,7 +111,7 @@ export async function buildFixturePrs(seed: number): Promise<{ prs: BenchPr[]; c
     const step = 75;
     const specs: [string, PullRequestFixtureSpec, { title: string; body: string }][] = [
       [`synthetic slice (1 in ${step})`, slicePlan(seed, step), SYNTHETIC_DESCRIPTION],
-      ['e2e-action.test fixture', { base: E2E_BASE, head: E2E_HEAD, renames: { 'old/name.ts': 'new/name.ts' } }, E2E_DESCRIPTION],
+      ['e2e-action.test fixture', { base: E2E_BASE, head: E2E_HEAD, renames: E2E_RENAMES }, E2E_DESCRIPTION],
     ];
     for (const [name, spec, description] of specs) {
       const fixture = await createPullRequestFixture(spec, { owner: 'octo-org', repo: 'shop' });
