@@ -80178,7 +80178,10 @@ async function reviewWithModels(input) {
     });
     const first = reportOf(analysis.findings);
     const commentedBefore = new Set(first.findings.flatMap((p) => (p.placement.kind === 'already-commented' ? [p.finding.fingerprint] : [])));
-    const verified = await stage(logger, 'Verify (Claude)', () => verifyStage(analysis.findings, {
+    // Within a severity the budget goes first to what this review would comment on, then to findings outside the diff (annotations).
+    const onDiff = new Set(first.findings.flatMap((p) => (p.placement.kind === 'inline' || p.placement.kind === 'overflow' ? [p.finding] : [])));
+    const byPriority = [...analysis.findings].sort((a, b) => Number(onDiff.has(b)) - Number(onDiff.has(a)));
+    const verified = await stage(logger, 'Verify (Claude)', () => verifyStage(byPriority, {
         config,
         client: input.claude ?? claudeClientFromConfig(config, logger),
         change: analysis.change,
@@ -80187,7 +80190,9 @@ async function reviewWithModels(input) {
         links,
         logger,
     }));
-    const drafted = await stage(logger, 'Draft comments (local model)', () => draftStage(reportOf(verified.findings), {
+    const verifiedOf = new Map(byPriority.map((finding, index) => [finding, verified.findings[index] ?? finding]));
+    const withVerdicts = analysis.findings.map((finding) => verifiedOf.get(finding) ?? finding);
+    const drafted = await stage(logger, 'Draft comments (local model)', () => draftStage(reportOf(withVerdicts), {
         localModel: config.localModel,
         model: input.localModel,
         budgetMs: config.draftTimeoutSeconds * 1000,
