@@ -188,7 +188,7 @@ export function describeClaude(claude: ClaudeSummary): string {
   const earlier = claude.alreadyCommented > 0 ? ` (${countText(claude.alreadyCommented)} commented earlier, not sent again)` : '';
   if (stats.escalated === 0) return `Claude verification: no new finding ${threshold}${earlier}.`;
   if (claude.mode === 'no-key') {
-    return `Claude verification is off (no anthropic-api-key): ${plural(stats.escalated, 'finding')} ${threshold} posted unverified${earlier}.`;
+    return `Claude verification is off (no anthropic-api-key): ${plural(stats.escalated, 'finding')} ${threshold} reported unverified${earlier}.`;
   }
   const verdicts = `${countText(stats.confirmed)} confirmed, ${countText(stats.dismissed)} dismissed as false positives, ${countText(stats.uncertain)} uncertain`;
   const unverified: string[] = [];
