@@ -17177,7 +17177,7 @@ function describeClaude(claude) {
     if (stats.escalated === 0)
         return `Claude verification: no new finding ${threshold}${earlier}.`;
     if (claude.mode === 'no-key') {
-        return `Claude verification is off (no anthropic-api-key): ${plural$1(stats.escalated, 'finding')} ${threshold} posted unverified${earlier}.`;
+        return `Claude verification is off (no anthropic-api-key): ${plural$1(stats.escalated, 'finding')} ${threshold} reported unverified${earlier}.`;
     }
     const verdicts = `${countText(stats.confirmed)} confirmed, ${countText(stats.dismissed)} dismissed as false positives, ${countText(stats.uncertain)} uncertain`;
     const unverified = [];
