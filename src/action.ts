@@ -116,11 +116,12 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
         repository,
         pullNumber: event.number,
       });
+      let reviewed: ReviewReport | undefined;
       try {
         await stage(logger, 'Open the check run', () => publisher.openCheckRun(provisional));
         const nothingEarlier: PriorComments = { open: new Map(), ours: [], listed: new Set() };
         const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
-        const reviewed = await reviewWithModels({
+        reviewed = await reviewWithModels({
           analysis,
           config,
           earlier: {
@@ -133,12 +134,13 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
           serverUrl: runner.serverUrl,
           pullNumber: event.number,
         });
+        const ready = reviewed;
         return await stage(logger, 'Publish', async () => {
-          const result = await publisher.publish(reviewed, prior, analysis.change);
+          const result = await publisher.publish(ready, prior, analysis.change);
           const final: ReviewReport = {
-            ...reviewed,
+            ...ready,
             resolvedCount: result.resolved,
-            notices: [...reviewed.notices, ...result.notices],
+            notices: [...ready.notices, ...result.notices],
           };
           // Without a check run the annotations have no other home than the log.
           if (result.degraded || !publisher.hasCheckRun) for (const line of toWorkflowCommands(final)) deps.writeCommand(line);
@@ -147,10 +149,12 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
           return final;
         });
       } catch (error) {
-        // The findings still reach the check run (completed with the scan's result), the log annotations, the summary and SARIF.
-        await publisher.abandonCheckRun(provisional);
-        for (const line of toWorkflowCommands(provisional)) deps.writeCommand(line);
-        await writeResults(deps, config, provisional).catch(() => undefined);
+        // The findings still reach the check run (completed), the log annotations, the summary and SARIF, with Claude's verdicts and
+        // cost when that stage ran (money spent is reported even when GitHub failed us).
+        const known = reviewed ?? provisional;
+        await publisher.abandonCheckRun(known);
+        for (const line of toWorkflowCommands(known)) deps.writeCommand(line);
+        await writeResults(deps, config, known).catch(() => undefined);
         throw error;
       }
     });
