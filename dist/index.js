@@ -7244,11 +7244,12 @@ async function runAction(deps = defaultActionDeps()) {
                 repository,
                 pullNumber: event.number,
             });
+            let reviewed;
             try {
                 await stage(logger, 'Open the check run', () => publisher.openCheckRun(provisional));
                 const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
                 const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
-                const reviewed = await reviewWithModels({
+                reviewed = await reviewWithModels({
                     analysis,
                     config,
                     earlier: {
@@ -7261,12 +7262,13 @@ async function runAction(deps = defaultActionDeps()) {
                     serverUrl: runner.serverUrl,
                     pullNumber: event.number,
                 });
+                const ready = reviewed;
                 return await stage(logger, 'Publish', async () => {
-                    const result = await publisher.publish(reviewed, prior, analysis.change);
+                    const result = await publisher.publish(ready, prior, analysis.change);
                     const final = {
-                        ...reviewed,
+                        ...ready,
                         resolvedCount: result.resolved,
-                        notices: [...reviewed.notices, ...result.notices],
+                        notices: [...ready.notices, ...result.notices],
                     };
                     // Without a check run the annotations have no other home than the log.
                     if (result.degraded || !publisher.hasCheckRun)
@@ -7280,11 +7282,13 @@ async function runAction(deps = defaultActionDeps()) {
                 });
             }
             catch (error) {
-                // The findings still reach the check run (completed with the scan's result), the log annotations, the summary and SARIF.
-                await publisher.abandonCheckRun(provisional);
-                for (const line of toWorkflowCommands(provisional))
+                // The findings still reach the check run (completed), the log annotations, the summary and SARIF, with Claude's verdicts and
+                // cost when that stage ran (money spent is reported even when GitHub failed us).
+                const known = reviewed ?? provisional;
+                await publisher.abandonCheckRun(known);
+                for (const line of toWorkflowCommands(known))
                     deps.writeCommand(line);
-                await writeResults(deps, config, provisional).catch(() => undefined);
+                await writeResults(deps, config, known).catch(() => undefined);
                 throw error;
             }
         });
