@@ -42,3 +42,20 @@ export function httpStatusOf(error: unknown): number | undefined {
   }
   return undefined;
 }
+
+/** The codes and messages of an error and its causes (five deep), joined: what to match `ECONNREFUSED` and friends against. */
+export function causeChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (typeof current === 'object') {
+      const { code, message } = current as { code?: unknown; message?: unknown };
+      parts.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
+      current = (current as { cause?: unknown }).cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(' | ');
+}

@@ -1,7 +1,7 @@
 // The named export: the bundler's TypeScript pass does not see the default export as a class.
 import { OpenAI } from 'openai';
 import { z } from 'zod';
-import { ExternalServiceError, getErrorMessage } from '../errors.js';
+import { causeChain, ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { RuleInfo } from '../report/model.js';
@@ -152,22 +152,6 @@ function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
   const body = error.error as { message?: unknown } | undefined;
   const message = typeof body?.message === 'string' ? body.message : '';
   return printable(redactSecrets(message), 160);
-}
-
-function causeChain(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    if (typeof current === 'object') {
-      const { code, message } = current as { code?: unknown; message?: unknown };
-      parts.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
-      current = (current as { cause?: unknown }).cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.join(' | ');
 }
 
 function causeSummary(error: unknown): string {
@@ -614,8 +598,9 @@ function zodSummary(error: z.ZodError): string {
 }
 
 /** For the log: one line, no control characters (a model or server must not be able to start a workflow command line). */
-function printable(text: string, max: number): string {
-  return shortText(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' '), max);
+/** One line, no control characters, at most `max` characters: what a server says must not be able to start a workflow command. */
+export function printable(text: string, max: number): string {
+  return shortText(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
 }
 
 function shortText(text: string, max: number): string {

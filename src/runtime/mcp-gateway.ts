@@ -18,6 +18,7 @@ import { stringify as toYaml } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { abortReason, sleep as sleepFor } from '../util/timers.js';
 import { COMPONENT_LABEL, DockerUnavailableError, type DockerEngine, type PullProgress } from './docker-engine.js';
 
 export type { Tool };
@@ -154,21 +155,6 @@ const DEFAULTS = {
 const GATEWAY_LIMITS = { cpus: 1, memoryBytes: 512 * 1024 * 1024, pids: 512 };
 const LOG_LINES_KEPT = 2000;
 
-function sleepFor(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortReason(signal));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(abortReason(signal));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
 /** Waits for `work`, but not longer than `ms` (its outcome is then ignored); leaves no timer behind. */
 async function within(work: Promise<unknown>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -177,11 +163,6 @@ async function within(work: Promise<unknown>, ms: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function abortReason(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new Error('aborted');
 }
 
 /** Keeps the last lines of the gateway's log: for errors (the tail) and for the log group printed at the end. */
@@ -246,6 +227,16 @@ export class HealthTimeoutError extends GatewayStartError {
   }
 }
 
+/** The container stopped while the wait was on; `detail` says how (exit code, …), `lastAnswer` what the health URL said last. */
+export class ContainerStoppedError extends GatewayStartError {
+  constructor(
+    readonly detail: string,
+    readonly lastAnswer: string,
+  ) {
+    super(`The MCP gateway container stopped before it was healthy (${detail}); last answer of /health: ${lastAnswer}.`);
+  }
+}
+
 const MIN_PROBE_MS = 500;
 
 /**
@@ -276,7 +267,7 @@ export async function waitForHealth(deps: HealthWaitDeps, options: HealthWaitOpt
     }
     if (deps.containerState) {
       const state = await deps.containerState();
-      if (!state.running) throw new GatewayStartError(`The MCP gateway container stopped before it was healthy (${state.detail}); last answer of /health: ${lastAnswer}.`);
+      if (!state.running) throw new ContainerStoppedError(state.detail, lastAnswer);
     }
     const remaining = deadline - deps.now();
     if (remaining <= 0) throw new HealthTimeoutError(options.timeoutMs, lastAnswer, attempts);
@@ -352,7 +343,7 @@ export async function startGateway(engine: DockerEngine, options: GatewayOptions
     const pullStarted = now();
     logger.info(`Pulling ${options.image}…`);
     try {
-      await engine.pullImage(options.image, pullProgressLogger(logger, now), options.signal);
+      await engine.pullImage(options.image, pullProgressLogger(logger, { now }), options.signal);
     } catch (error) {
       throw new GatewayStartError(`The MCP gateway image ${options.image} is missing and could not be pulled: ${getErrorMessage(error)}`, { cause: error });
     }
@@ -484,13 +475,22 @@ function describeExit(state: { status: string; exitCode: number; oomKilled: bool
 }
 
 /** Pull progress for a log: one line per layer step, download progress at most every 5 s. */
-function pullProgressLogger(logger: Logger, now: () => number): (progress: PullProgress) => void {
+/**
+ * Image pull progress for the log: one line per status change of each layer, byte progress at most once per `intervalMs` (default
+ * 5 s). Shared by every image this action pulls.
+ */
+export function pullProgressLogger(
+  logger: Logger,
+  options: { now?: () => number; intervalMs?: number } = {},
+): (progress: PullProgress) => void {
+  const now = options.now ?? Date.now;
+  const intervalMs = options.intervalMs ?? 5_000;
   const lastStatus = new Map<string, string>();
   let lastProgressLine = 0;
   return (progress) => {
     const key = progress.id ?? '';
     if (progress.status === 'Downloading' || progress.status === 'Extracting') {
-      if (now() - lastProgressLine < 5_000 || !progress.total) return;
+      if (now() - lastProgressLine < intervalMs || !progress.total) return;
       lastProgressLine = now();
       const percent = Math.floor(((progress.current ?? 0) / progress.total) * 100);
       logger.info(`  ${key}: ${progress.status} ${percent}% of ${(progress.total / 1e6).toFixed(1)} MB`);

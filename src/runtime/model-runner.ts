@@ -17,11 +17,12 @@
 import { mkdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getErrorMessage } from '../errors.js';
+import { causeChain, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { probeModelEndpoint, type ProbeResult } from '../models/local-drafts.js';
-import { COMPONENT_LABEL, type ContainerSpec, type DockerEngine, type PullProgress } from './docker-engine.js';
-import { probeHealthOverHttp } from './mcp-gateway.js';
+import { printable, probeModelEndpoint, type ProbeResult } from '../models/local-drafts.js';
+import { COMPONENT_LABEL, type ContainerSpec, type DockerEngine } from './docker-engine.js';
+import { sleep } from '../util/timers.js';
+import { ContainerStoppedError, HealthTimeoutError, probeHealthOverHttp, pullProgressLogger, waitForHealth } from './mcp-gateway.js';
 
 export { DEFAULT_MODEL_RUNNER_IMAGE } from '../config/table.js';
 /** The port the Model Runner listens on inside its container (its image sets `MODEL_RUNNER_PORT=12434`). */
@@ -253,7 +254,7 @@ async function runnerStatus(origin: string): Promise<RunnerStatus> {
     await response.body?.cancel().catch(() => undefined);
     return { kind: 'http', status: response.status };
   } catch (error) {
-    if (/ECONNREFUSED/.test(causeCodes(error))) return { kind: 'refused' };
+    if (/ECONNREFUSED/.test(causeChain(error))) return { kind: 'refused' };
     return { kind: 'error', detail: getErrorMessage(error) };
   }
 }
@@ -276,7 +277,7 @@ async function startRunner(engine: DockerEngine, o: LocalModelOptions, hostPort:
     const started = Date.now();
     const limit = limitSignal(pullLimit, o.signal);
     try {
-      await engine.pullImage(o.image, imagePullLogger(logger, o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS), limit.signal);
+      await engine.pullImage(o.image, pullProgressLogger(logger, { intervalMs: o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS }), limit.signal);
     } catch (error) {
       const why = limit.timedOut() ? `no result within ${formatDuration(pullLimit)}` : getErrorMessage(error);
       throw new Unavailable(`the Model Runner image ${o.image} is missing and could not be pulled: ${why}`);
@@ -345,32 +346,30 @@ async function createContainer(engine: DockerEngine, spec: ContainerSpec, image:
   }
 }
 
-/** Polls `/engines/status` with a backoff from 100 ms to 1 s until it answers 200; fails at once when the container stops. */
+/** Polls `/engines/status` with a backoff from 100 ms to 1 s until it answers 200 (the gateway's wait); fails at once when the container stops. */
 async function waitUntilReady(engine: DockerEngine, containerId: string, origin: string, timeoutMs: number, signal?: AbortSignal): Promise<number> {
-  const started = Date.now();
-  const deadline = started + timeoutMs;
-  let delay = 100;
-  let attempts = 0;
-  let lastAnswer = 'no answer yet';
-  for (;;) {
-    attempts++;
-    try {
-      const status = await probeHealthOverHttp(`${origin}/engines/status`, Math.max(500, Math.min(2_000, deadline - Date.now())));
-      if (status === 200) return Date.now() - started;
-      lastAnswer = `HTTP ${status}`;
-    } catch (error) {
-      lastAnswer = describeConnectionError(error);
+  try {
+    const result = await waitForHealth(
+      {
+        probe: (probeTimeoutMs) => probeHealthOverHttp(`${origin}/engines/status`, probeTimeoutMs),
+        containerState: async () => {
+          const state = await engine.inspectContainer(containerId);
+          return { running: state.running, detail: `exit code ${state.exitCode}${state.oomKilled ? ', out of memory' : ''}` };
+        },
+        now: Date.now,
+        sleep,
+      },
+      { timeoutMs, initialDelayMs: 100, maxDelayMs: 1_000, signal },
+    );
+    return result.elapsedMs;
+  } catch (error) {
+    if (error instanceof HealthTimeoutError) {
+      throw new Unavailable(`the Model Runner was not ready within ${formatDuration(timeoutMs)} (${error.attempts} probes of /engines/status; last answer: ${error.lastAnswer})`);
     }
-    const state = await engine.inspectContainer(containerId);
-    if (!state.running) {
-      throw new Unavailable(`the Model Runner container stopped before it was ready (exit code ${state.exitCode}${state.oomKilled ? ', out of memory' : ''}); last answer of /engines/status: ${lastAnswer}`);
+    if (error instanceof ContainerStoppedError) {
+      throw new Unavailable(`the Model Runner container stopped before it was ready (${error.detail}); last answer of /engines/status: ${error.lastAnswer}`);
     }
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      throw new Unavailable(`the Model Runner was not ready within ${formatDuration(timeoutMs)} (${attempts} probes of /engines/status; last answer: ${lastAnswer})`);
-    }
-    await sleep(Math.min(delay, left), signal);
-    delay = Math.min(delay * 2, 1_000);
+    throw error;
   }
 }
 
@@ -462,38 +461,6 @@ function limitSignal(ms: number, outer?: AbortSignal): { signal: AbortSignal; ti
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/** Image pull progress: one line per status change of the whole pull, byte progress at most once per interval. */
-function imagePullLogger(logger: Logger, intervalMs: number): (progress: PullProgress) => void {
-  let lastStatus = '';
-  let lastProgress = Number.NEGATIVE_INFINITY;
-  return (progress) => {
-    if (progress.status === 'Downloading' || progress.status === 'Extracting') {
-      if (!progress.total || Date.now() - lastProgress < intervalMs) return;
-      lastProgress = Date.now();
-      const percent = Math.floor(((progress.current ?? 0) / progress.total) * 100);
-      logger.info(`  ${progress.id ?? ''}: ${progress.status} ${percent}% of ${formatBytes(progress.total)}`);
-    } else if (progress.status !== lastStatus) {
-      lastStatus = progress.status;
-      logger.info(`  ${progress.id ? `${progress.id}: ` : ''}${progress.status}`);
-    }
-  };
-}
-
 /** The last lines of the container's log, in the log (why a start failed is usually there). */
 async function logTail(engine: DockerEngine, containerId: string, logger: Logger): Promise<void> {
   const lines: string[] = [];
@@ -516,28 +483,12 @@ function isLoopbackEngine(host: string): boolean {
   }
 }
 
-function causeCodes(error: unknown): string {
-  const codes: string[] = [];
-  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
-    codes.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
-    current = (current as { cause?: unknown }).cause;
-  }
-  return codes.join(' | ');
-}
-
 function describeConnectionError(error: unknown): string {
-  const chain = causeCodes(error);
+  const chain = causeChain(error);
   if (/ECONNREFUSED/.test(chain)) return 'connection refused';
   if (/ECONNRESET|UND_ERR_SOCKET|socket hang up/.test(chain)) return 'connection reset';
   if (/ETIMEDOUT|TimeoutError|AbortError|aborted/.test(chain)) return 'no answer in time';
   return printable(getErrorMessage(error), 200);
-}
-
-/** One line, no control characters: what a server says must not be able to start a workflow command line. */
-function printable(text: string, max: number): string {
-  const line = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 
 function formatDuration(ms: number): string {
