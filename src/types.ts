@@ -79,6 +79,13 @@ export interface FindingDraft {
  * (posted as they are); `fix` is code, shown only inside a code block, with markers, hidden characters and secrets removed.
  * `unverified`: not sent (no key, budget spent) or no usable answer; `reasoning` then says why, in our own words.
  */
+/** Reasons of `unverified` verdicts start with one of these, so reporters can tell them apart. */
+export const UNVERIFIED = {
+  noKey: 'no anthropic-api-key',
+  budget: 'budget',
+  error: 'error',
+} as const;
+
 export interface FindingVerdict {
   verdict: 'confirmed' | 'false_positive' | 'uncertain' | 'unverified';
   reasoning?: string;

@@ -6,7 +6,7 @@ import { ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { RuleInfo } from '../report/model.js';
-import { atLeast, SEVERITY_RANK, type Finding, type FindingVerdict } from '../types.js';
+import { atLeast, SEVERITY_RANK, UNVERIFIED, type Finding, type FindingVerdict } from '../types.js';
 import type { ClaudeBudget } from './budget.js';
 import type { FindingContext } from './context.js';
 import type { TokenUsage } from './prices.js';
@@ -244,7 +244,8 @@ export function buildVerificationPrompt(
 // ---------------------------------------------------------------------------------------------------------------------------------
 // The answer
 
-const LIMITS = { reasoning: 2000, comment: 4000, fix: 8000 } as const;
+/** Most characters kept of each field of a verdict. */
+export const VERDICT_LIMITS = { reasoning: 2000, comment: 4000, fix: 8000 } as const;
 
 const nonEmpty = z.string().trim().min(1);
 export const VerdictAnswerSchema = z.object({
@@ -295,22 +296,17 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
 function verdictFromAnswer(answer: VerdictAnswer): FindingVerdict {
   const verdict: FindingVerdict = {
     verdict: answer.verdict,
-    reasoning: clip(redactSecrets(answer.reasoning.trim()), LIMITS.reasoning),
-    comment: clip(redactSecrets(answer.comment.trim()), LIMITS.comment),
+    reasoning: clip(redactSecrets(answer.reasoning.trim()), VERDICT_LIMITS.reasoning),
+    comment: clip(redactSecrets(answer.comment.trim()), VERDICT_LIMITS.comment),
   };
-  if (answer.fix !== undefined) verdict.fix = clip(redactSecrets(answer.fix), LIMITS.fix);
+  if (answer.fix !== undefined) verdict.fix = clip(redactSecrets(answer.fix), VERDICT_LIMITS.fix);
   return verdict;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 // The stage
 
-/** Reasons of `unverified` verdicts start with one of these, so reporters can group them. */
-export const UNVERIFIED = {
-  noKey: 'no anthropic-api-key',
-  budget: 'budget',
-  error: 'error',
-} as const;
+export { UNVERIFIED };
 
 export interface VerifyDeps {
   /** Undefined without `anthropic-api-key`: nothing is sent, escalated findings are `unverified`. */

@@ -6,9 +6,9 @@ import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import { defuseMarkers } from '../report/markdown.js';
 import type { ReviewReport, RuleInfo } from '../report/model.js';
-import type { Finding, FindingDraft, FindingVerdict } from '../types.js';
+import { atLeast, type Finding, type FindingDraft, type FindingVerdict } from '../types.js';
 import { ClaudeBudget } from './budget.js';
-import { verifyCriticalFindings, type ClaudeClient, type VerificationStats } from './claude.js';
+import { VERDICT_LIMITS, verifyCriticalFindings, type ClaudeClient, type VerificationStats } from './claude.js';
 import { contextProvider, type ContextOptions, type FindingContext } from './context.js';
 import { draftFindings, type DraftClient, type DraftStats } from './local-drafts.js';
 import { removeInvisibleCharacters, sanitizeModelText } from './sanitize.js';
@@ -32,7 +32,6 @@ export interface LinkContext {
 
 /** Each call's `max_tokens`: the longest valid verdict (2,000 + 4,000 + 8,000 characters) fits. */
 export const CLAUDE_MAX_OUTPUT_TOKENS = 4_096;
-const VERDICT_LIMITS = { reasoning: 2_000, comment: 4_000, fix: 8_000 } as const;
 /** The lines a small local model sees around a finding: enough to word it, small enough for a 4k-token window with 5 findings. */
 const DRAFT_CONTEXT: ContextOptions = { windowLines: 12, wholeFileLines: 24, maxLines: 24, maxHunkLines: 24 };
 
@@ -93,14 +92,20 @@ export function sanitizeVerdict(verdict: FindingVerdict, links: LinkContext): Fi
 
 // ── file contents for context ───────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Reads a changed file's head content from the collected work folder; never outside it. */
+/** Reads a changed file's head content from the collected work folder, never outside it; each file once (several findings share one). */
 export function headFileReader(change: Pick<CollectedChange, 'workDir'>): (path: string) => Promise<string | undefined> {
   const root = resolve(change.workDir);
-  return async (path) => {
+  const read = new Map<string, Promise<string | undefined>>();
+  return (path) => {
     const full = resolve(join(root, path));
     const inside = relative(root, full);
-    if (!inside || inside.startsWith('..') || isAbsolute(inside)) return undefined;
-    return readFile(full, 'utf8').catch(() => undefined);
+    if (!inside || inside.startsWith('..') || isAbsolute(inside)) return Promise.resolve(undefined);
+    let content = read.get(full);
+    if (!content) {
+      content = readFile(full, 'utf8').catch(() => undefined);
+      read.set(full, content);
+    }
+    return content;
   };
 }
 
@@ -156,14 +161,11 @@ export async function verifyStage(
       escalateOn: config.escalateOn,
       maxCalls: config.claudeMaxCalls,
       maxUsd: config.claudeMaxUsd,
-      alreadyCommented: findings.filter((f) => deps.skip(f) && atOrAbove(f, config.escalateOn)).length,
+      alreadyCommented: findings.filter((f) => deps.skip(f) && atLeast(f.severity, config.escalateOn)).length,
       stats: result.stats,
     },
   };
 }
-
-const atOrAbove = (finding: Finding, threshold: Config['escalateOn']): boolean =>
-  threshold === 'high' ? finding.severity === 'critical' || finding.severity === 'high' : finding.severity === 'critical';
 
 // ── draft ────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 

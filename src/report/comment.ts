@@ -1,5 +1,5 @@
 import { sanitizeModelText } from '../models/sanitize.js';
-import type { Finding, FindingVerdict } from '../types.js';
+import { UNVERIFIED, type Finding, type FindingVerdict } from '../types.js';
 import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, readFingerprintSource, resolvedMarker } from './markers.js';
 import {
   codeBlock,
@@ -44,8 +44,8 @@ const VERDICT_LABEL: Readonly<Record<FindingVerdict['verdict'], string>> = {
 /** Our own words for why a finding was not verified (`unverified` reasons start with one of `UNVERIFIED`'s keys). */
 function unverifiedLabel(verdict: FindingVerdict): string {
   const reason = verdict.reasoning ?? '';
-  if (reason.startsWith('budget')) return `${VERDICT_LABEL.unverified} (Claude budget spent)`;
-  if (reason.startsWith('no anthropic-api-key')) return `${VERDICT_LABEL.unverified} (Claude verification is off)`;
+  if (reason.startsWith(UNVERIFIED.budget)) return `${VERDICT_LABEL.unverified} (Claude budget spent)`;
+  if (reason.startsWith(UNVERIFIED.noKey)) return `${VERDICT_LABEL.unverified} (Claude verification is off)`;
   return `${VERDICT_LABEL.unverified} (Claude gave no usable answer)`;
 }
 
