@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { costOf } from '../src/models/prices.js';
 import { isMarkedResolved, readFingerprintMarker } from '../src/report/markers.js';
+import { unusedPort } from './support/ports.js';
 import { startAnthropicServer, verdictText, type AnthropicServer } from './support/anthropic-server.js';
 import { createPullRequestFixture, type PullRequestFixture } from './support/git-fixture.js';
 import { startGitHubSimulator, type GitHubSimulator } from './support/github-simulator.js';
@@ -64,17 +64,6 @@ function corpus(): string[] {
         key.includes('AWS') ? LEAKED.aws : key.includes('ANTHROPIC') ? LEAKED.anthropic : LEAKED.github,
       ),
     );
-}
-
-async function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** dist/index.js on the fixture PR, the checkout at the base (no head file can come from disk), the gateway off. */
@@ -240,7 +229,7 @@ describe('the action from dist/ with the local model and Claude both down', () =
     assertDistBuilt();
     fixture = await createPullRequestFixture({ base: BASE, head: { 'src/jobs.ts': HEAD_JOBS } }, { owner: OWNER, repo: REPO });
     sim = await startGitHubSimulator({ owner: OWNER, repo: REPO, pullNumber: PULL, fixture, token: TOKEN, validateResponses: false });
-    const [llamaPort, claudePort] = [await closedPort(), await closedPort()];
+    const [llamaPort, claudePort] = [await unusedPort(), await unusedPort()];
     run = await runAction(fixture, sim, {
       'model-endpoint': `http://127.0.0.1:${llamaPort}/v1`,
       'anthropic-api-key': ANTHROPIC_KEY,

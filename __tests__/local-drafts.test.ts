@@ -1,7 +1,6 @@
+import { unusedPort } from './support/ports.js';
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { RecordingLogger } from '../src/logger.js';
 import {
@@ -570,11 +569,7 @@ describe('the loopback server follows llama.cpp’s wire format', () => {
   });
 });
 
-/** An endpoint on a port where nothing listens (a server bound, then closed). */
+/** An endpoint on a port where nothing listens. */
 async function closedEndpoint(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return `http://127.0.0.1:${port}/engines/v1`;
+  return `http://127.0.0.1:${await unusedPort()}/engines/v1`;
 }

@@ -23,20 +23,12 @@ import {
   PullProgressTracker,
   type LocalModelOptions,
 } from '../src/runtime/model-runner.js';
+import { unusedPort } from './support/ports.js';
 import { describeDocker, docker, dockerCli, SESSION_LABEL, TEST_SESSION } from './support/docker.js';
 import { buildStandInModelRunnerImage } from './support/images.js';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from './support/openai-compatible-server.js';
 
 const MODEL = 'ai/llama3.2:1B-Q8_0';
-
-/** A port nothing listens on (taken from the kernel, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** An engine stub that records every member asked for and throws "not defined in this test" for methods not given. */
 function recordingEngine(used: string[], methods: Partial<DockerEngine> = {}): DockerEngine {
@@ -172,7 +164,7 @@ describe('ensureLocalModel without starting anything', () => {
   });
 
   test('an Ollama / llama-server URL that does not answer is unavailable with the probe\'s reason; nothing is started', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const used: string[] = [];
     const outcome = await ensureLocalModel(options({ endpoint: `http://127.0.0.1:${port}/v1`, engine: recordingEngine(used), logger: new RecordingLogger() }));
     assert.equal(outcome.status, 'unavailable');
@@ -184,7 +176,7 @@ describe('ensureLocalModel without starting anything', () => {
   });
 
   test('a Model Runner URL that does not answer, without an engine: unavailable, naming the engine problem', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const outcome = await ensureLocalModel(
       options({
         endpoint: `http://localhost:${port}/engines/v1`,
@@ -201,7 +193,7 @@ describe('ensureLocalModel without starting anything', () => {
   });
 
   test('an engine on another machine is not used: its 127.0.0.1 is not ours', async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const used: string[] = [];
     const engine = recordingEngine(used, { host: 'tcp://10.0.0.5:2375', socketPath: undefined });
     const outcome = await ensureLocalModel(options({ endpoint: `http://127.0.0.1:${port}/engines/v1`, engine, logger: new RecordingLogger() }));
@@ -315,7 +307,7 @@ describe('starting through the engine interface (stub engine, loopback runner)',
       res.writeHead(200, { 'Content-Type': 'application/json' }).end(`${JSON.stringify({ type: 'success', message: 'Model pulled successfully' })}\n`);
     });
     const runnerPort = Number(new URL(runner.origin).port);
-    const configuredPort = await freePort();
+    const configuredPort = await unusedPort();
     const calls: string[] = [];
     const specs: ContainerSpec[] = [];
     let starts = 0;
@@ -426,7 +418,7 @@ describeDocker('Model Runner on a real Docker engine (stand-in image)', () => {
   }
 
   test('endpoint down + engine: the runner starts on the endpoint\'s port, pulls with progress, and drafts answer', { timeout: 90_000 }, async () => {
-    const port = await freePort();
+    const port = await unusedPort();
     const endpoint = `http://127.0.0.1:${port}/engines/v1`;
     const cacheDir = join(scratch, 'cache-first', 'models');
     const { outcome, logger, runId, containers } = await run({ endpoint, cacheDir });
@@ -475,13 +467,13 @@ describeDocker('Model Runner on a real Docker engine (stand-in image)', () => {
 
   test('a second run with the same cache folder downloads nothing: the model is listed at once', { timeout: 90_000 }, async () => {
     const cacheDir = join(scratch, 'cache-reused');
-    const first = await run({ endpoint: `http://127.0.0.1:${await freePort()}/engines/v1`, cacheDir });
+    const first = await run({ endpoint: `http://127.0.0.1:${await unusedPort()}/engines/v1`, cacheDir });
     assert.equal(first.outcome.status, 'ready', first.logger.text());
     const stored = join(cacheDir, 'stand-in-store', `${encodeURIComponent(MODEL)}.json`);
     const before = (await stat(stored)).mtimeMs;
     await cleanupRun(engine, first.runId, new RecordingLogger());
 
-    const endpoint = `http://127.0.0.1:${await freePort()}/engines/v1`;
+    const endpoint = `http://127.0.0.1:${await unusedPort()}/engines/v1`;
     const second = await run({ endpoint, cacheDir });
     assert.deepEqual(second.outcome, { status: 'ready', endpoint, how: 'started' }, second.logger.text());
     const log = second.logger.text();
@@ -494,7 +486,7 @@ describeDocker('Model Runner on a real Docker engine (stand-in image)', () => {
   });
 
   test('a Model Runner already at the endpoint without the model: the model is pulled there, no second container', { timeout: 90_000 }, async () => {
-    const endpoint = `http://127.0.0.1:${await freePort()}/engines/v1`;
+    const endpoint = `http://127.0.0.1:${await unusedPort()}/engines/v1`;
     const first = await run({ endpoint, cacheDir: join(scratch, 'cache-shared') });
     assert.equal(first.outcome.status, 'ready', first.logger.text());
 
@@ -525,7 +517,7 @@ describeDocker('Model Runner on a real Docker engine (stand-in image)', () => {
 
   test('an unknown model: unavailable with the runner\'s 404; the container stays for cleanupRun, which removes it', { timeout: 90_000 }, async () => {
     const { outcome, runId, containers, logger } = await run({
-      endpoint: `http://127.0.0.1:${await freePort()}/engines/v1`,
+      endpoint: `http://127.0.0.1:${await unusedPort()}/engines/v1`,
       cacheDir: join(scratch, 'cache-unknown'),
       model: 'ai/not-found-model:1B',
     });
@@ -543,7 +535,7 @@ describeDocker('Model Runner on a real Docker engine (stand-in image)', () => {
 
   test('the image is missing and cannot be pulled: unavailable naming the image, no container', { timeout: 60_000 }, async () => {
     const missing = '127.0.0.1:1/ultra-create-test/missing-model-runner:none';
-    const { outcome, containers } = await run({ endpoint: `http://127.0.0.1:${await freePort()}/engines/v1`, cacheDir: join(scratch, 'cache-missing'), image: missing });
+    const { outcome, containers } = await run({ endpoint: `http://127.0.0.1:${await unusedPort()}/engines/v1`, cacheDir: join(scratch, 'cache-missing'), image: missing });
     assert.equal(outcome.status, 'unavailable');
     if (outcome.status === 'unavailable') assert.match(outcome.reason, /the Model Runner image 127\.0\.0\.1:1\/ultra-create-test\/missing-model-runner:none is missing and could not be pulled: /);
     assert.deepEqual(containers, []);
@@ -552,7 +544,7 @@ describeDocker('Model Runner on a real Docker engine (stand-in image)', () => {
   test('a runner that never gets ready: unavailable after the health limit, with its log in the log', { timeout: 60_000 }, async () => {
     const started = Date.now();
     const { outcome, logger, containers } = await run({
-      endpoint: `http://127.0.0.1:${await freePort()}/engines/v1`,
+      endpoint: `http://127.0.0.1:${await unusedPort()}/engines/v1`,
       cacheDir: join(scratch, 'cache-never-ready'),
       image: neverReady,
       healthTimeoutMs: 1_500,

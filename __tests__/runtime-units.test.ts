@@ -1,5 +1,6 @@
 // The Docker runtime without Docker: partial stubs of DockerEngine (a method a test does not give throws), a fake clock, a fake
 // engine on a unix socket for the HTTP client.
+import { unusedPort } from './support/ports.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -767,11 +768,7 @@ describe('connectGatewayClient: SSE fallback (in-process MCP server on 127.0.0.1
   });
 
   test('nothing listening: a transport error naming both attempts', async () => {
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const address = closed.address();
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const deadUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const deadUrl = `http://127.0.0.1:${await unusedPort()}`;
     await assert.rejects(connectGatewayClient(deadUrl, token, 5_000, new RecordingLogger()), (error: unknown) => {
       assert.ok(error instanceof GatewayTransportError);
       assert.match(error.message, /Could not connect to the MCP gateway at http:\/\/127\.0\.0\.1:\d+: streamable HTTP \(\/mcp\): .*; SSE \(\/sse\): /);
