@@ -1,7 +1,7 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, h as truncateUtf8, i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, l as isMarkedResolved, m as readFingerprintMarker, n as readFingerprintSource, u as utf8Length, o as fingerprintMarker, q as resolvedMarker, v as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as sanitizeModelText, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, E as fenceFor, F as readListedMarker, G as renderReviewBody, H as readReviewMarker, I as reviewMarker, J as renderCheckRunSummary, s as serializeSarif, d as buildSarif, K as readActionInputs, b as resolveConfig, L as stage, M as createGitHubChangeSource, w as withInfrastructure, O as buildReviewReport, a as reviewWithModels, P as configFileLocation, Q as renderJobSummary, T as TOOL } from './chunks/review.js';
+import { t as truncate, p as plural, h as truncateUtf8, i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, l as isMarkedResolved, m as readFingerprintMarker, n as readFingerprintSource, u as utf8Length, o as fingerprintMarker, q as resolvedMarker, v as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as sanitizeModelText, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, U as UNVERIFIED, E as fenceFor, F as readListedMarker, G as renderReviewBody, H as readReviewMarker, I as reviewMarker, J as renderCheckRunSummary, s as serializeSarif, d as buildSarif, K as readActionInputs, b as resolveConfig, L as stage, M as createGitHubChangeSource, w as withInfrastructure, O as buildReviewReport, a as reviewWithModels, P as configFileLocation, Q as renderJobSummary, T as TOOL } from './chunks/review.js';
 import { h as httpStatusOf, E as ExternalServiceError, a as commonjsGlobal, b as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
 import { readFileSync } from 'node:fs';
 import 'os';
@@ -6691,9 +6691,9 @@ const VERDICT_LABEL = {
 /** Our own words for why a finding was not verified (`unverified` reasons start with one of `UNVERIFIED`'s keys). */
 function unverifiedLabel(verdict) {
     const reason = verdict.reasoning ?? '';
-    if (reason.startsWith('budget'))
+    if (reason.startsWith(UNVERIFIED.budget))
         return `${VERDICT_LABEL.unverified} (Claude budget spent)`;
-    if (reason.startsWith('no anthropic-api-key'))
+    if (reason.startsWith(UNVERIFIED.noKey))
         return `${VERDICT_LABEL.unverified} (Claude verification is off)`;
     return `${VERDICT_LABEL.unverified} (Claude gave no usable answer)`;
 }

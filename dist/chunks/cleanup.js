@@ -40,6 +40,23 @@ function httpStatusOf(error) {
     }
     return undefined;
 }
+/** The codes and messages of an error and its causes (five deep), joined: what to match `ECONNREFUSED` and friends against. */
+function causeChain(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+        if (typeof current === 'object') {
+            const { code, message } = current;
+            parts.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
+            current = current.cause;
+        }
+        else {
+            parts.push(String(current));
+            break;
+        }
+    }
+    return parts.join(' | ');
+}
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
@@ -662,4 +679,4 @@ async function cleanupRun(engine, runId, logger, options = {}) {
     return report;
 }
 
-export { ConfigurationError as C, DockerUnavailableError as D, ExternalServiceError as E, INPUT as I, OUTPUT as O, STATE as S, commonjsGlobal as a, getDefaultExportFromCjs as b, cleanupRun as c, INPUT_NAMES as d, COMPONENT_LABEL as e, getErrorMessage as g, httpStatusOf as h, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };
+export { ConfigurationError as C, DockerUnavailableError as D, ExternalServiceError as E, INPUT as I, OUTPUT as O, STATE as S, commonjsGlobal as a, getDefaultExportFromCjs as b, cleanupRun as c, INPUT_NAMES as d, causeChain as e, COMPONENT_LABEL as f, getErrorMessage as g, httpStatusOf as h, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };

@@ -2,7 +2,7 @@ import { readFile, mkdir, writeFile, mkdtemp, rm, stat, readdir, chmod, rename }
 import { join, isAbsolute, resolve as resolve$1, sep, posix, dirname, basename, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { E as ExternalServiceError, I as INPUT, d as INPUT_NAMES, C as ConfigurationError, i as inputEnvName, g as getErrorMessage, b as getDefaultExportFromCjs, D as DockerUnavailableError, e as COMPONENT_LABEL, n as newRunId, S as STATE$1, t as tryCreateDockerEngine, c as cleanupRun } from './cleanup.js';
+import { E as ExternalServiceError, I as INPUT, d as INPUT_NAMES, C as ConfigurationError, i as inputEnvName, g as getErrorMessage, e as causeChain, b as getDefaultExportFromCjs, D as DockerUnavailableError, f as COMPONENT_LABEL, n as newRunId, S as STATE$1, t as tryCreateDockerEngine, c as cleanupRun } from './cleanup.js';
 import { tmpdir, homedir } from 'node:os';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -15755,6 +15755,17 @@ function atLeast(severity, threshold) {
     return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
 const SCANNER_NAMES = ['ast-grep', 'ramparts', 'tests'];
+/**
+ * Claude's judgement of an escalated finding. `reasoning` and `comment` are markdown already passed through `sanitizeModelText`
+ * (posted as they are); `fix` is code, shown only inside a code block, with markers, hidden characters and secrets removed.
+ * `unverified`: not sent (no key, budget spent) or no usable answer; `reasoning` then says why, in our own words.
+ */
+/** Reasons of `unverified` verdicts start with one of these, so reporters can tell them apart. */
+const UNVERIFIED = {
+    noKey: 'no anthropic-api-key',
+    budget: 'budget',
+    error: 'error',
+};
 const FILTER_MODES = ['added', 'diff_context', 'file', 'nofilter'];
 
 /**
@@ -30739,29 +30750,13 @@ function toDraftCallError(error, timeoutMs) {
         return new DraftCallError(`HTTP ${error.status ?? '?'}${detail ? `: ${detail}` : ''}`, 'http', error.status, { cause: error });
     }
     // The SDK could not read the body (not JSON, cut off, …).
-    const detail = printable$1(redactSecrets(getErrorMessage(error)), 160);
+    const detail = printable(redactSecrets(getErrorMessage(error)), 160);
     return new DraftCallError(`unreadable answer (${detail})`, 'invalid-response', undefined, { cause: error });
 }
 function serverMessage(error) {
     const body = error.error;
     const message = typeof body?.message === 'string' ? body.message : '';
-    return printable$1(redactSecrets(message), 160);
-}
-function causeChain(error) {
-    const parts = [];
-    let current = error;
-    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-        if (typeof current === 'object') {
-            const { code, message } = current;
-            parts.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
-            current = current.cause;
-        }
-        else {
-            parts.push(String(current));
-            break;
-        }
-    }
-    return parts.join(' | ');
+    return printable(redactSecrets(message), 160);
 }
 function causeSummary(error) {
     return shortText(causeChain(error).replace(/\s+/g, ' ').trim(), 160);
@@ -30966,7 +30961,7 @@ async function callModel(deps, batch, findings, timeoutMs) {
             return { ok: false, kind: 'timeout', reason: `no answer within ${formatSeconds(timeoutMs)}` };
         if (error instanceof DraftCallError)
             return { ok: false, kind: error.kind, reason: error.message };
-        return { ok: false, kind: 'invalid-response', reason: printable$1(redactSecrets(getErrorMessage(error)), 160) };
+        return { ok: false, kind: 'invalid-response', reason: printable(redactSecrets(getErrorMessage(error)), 160) };
     }
     finally {
         clearTimeout(timer);
@@ -31128,13 +31123,14 @@ function zodSummary(error) {
     return error.issues
         .slice(0, 2)
         .map((issue) => issue.code === 'unrecognized_keys'
-        ? `unexpected field ${issue.keys.map((key) => printable$1(JSON.stringify(redactSecrets(key)), 40)).join(', ')}`
+        ? `unexpected field ${issue.keys.map((key) => printable(JSON.stringify(redactSecrets(key)), 40)).join(', ')}`
         : issue.message)
         .join(', ');
 }
 /** For the log: one line, no control characters (a model or server must not be able to start a workflow command line). */
-function printable$1(text, max) {
-    return shortText(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' '), max);
+/** One line, no control characters, at most `max` characters: what a server says must not be able to start a workflow command. */
+function printable(text, max) {
+    return shortText(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
 }
 function shortText(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -46746,6 +46742,28 @@ class StreamableHTTPClientTransport {
     }
 }
 
+/** The error an aborted wait rejects with: the signal's reason when it is an Error, else a plain "aborted". */
+function abortReason(signal) {
+    const reason = signal?.reason;
+    return reason instanceof Error ? reason : new Error('aborted');
+}
+/** Waits `ms`; rejects with `abortReason` as soon as `signal` aborts. */
+function sleep$1(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(abortReason(signal));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
 /**
  * The Docker MCP Gateway (DESIGN §5): one container per run, started from `mcp-gateway-image` with the engine's socket, published
  * on 127.0.0.1 only, guarded by a random per-run token; the official MCP SDK client talks to it. The rest of the pipeline sees a
@@ -46813,21 +46831,6 @@ const DEFAULTS$1 = {
 /** The gateway container itself: it only relays; the servers get their own limits through the gateway. */
 const GATEWAY_LIMITS = { cpus: 1, memoryBytes: 512 * 1024 * 1024, pids: 512 };
 const LOG_LINES_KEPT = 2000;
-function sleepFor(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(abortReason(signal));
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(abortReason(signal));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
 /** Waits for `work`, but not longer than `ms` (its outcome is then ignored); leaves no timer behind. */
 async function within$1(work, ms) {
     let timer;
@@ -46837,10 +46840,6 @@ async function within$1(work, ms) {
     finally {
         clearTimeout(timer);
     }
-}
-function abortReason(signal) {
-    const reason = signal?.reason;
-    return reason instanceof Error ? reason : new Error('aborted');
 }
 /** Keeps the last lines of the gateway's log: for errors (the tail) and for the log group printed at the end. */
 class LogTail {
@@ -46876,6 +46875,16 @@ class HealthTimeoutError extends GatewayStartError {
         this.attempts = attempts;
     }
 }
+/** The container stopped while the wait was on; `detail` says how (exit code, …), `lastAnswer` what the health URL said last. */
+class ContainerStoppedError extends GatewayStartError {
+    detail;
+    lastAnswer;
+    constructor(detail, lastAnswer) {
+        super(`The MCP gateway container stopped before it was healthy (${detail}); last answer of /health: ${lastAnswer}.`);
+        this.detail = detail;
+        this.lastAnswer = lastAnswer;
+    }
+}
 const MIN_PROBE_MS = 500;
 /**
  * Polls `/health` until it answers 200, with exponential backoff (×2 from `initialDelayMs`, capped at `maxDelayMs`), never sleeping past
@@ -46909,7 +46918,7 @@ async function waitForHealth(deps, options) {
         if (deps.containerState) {
             const state = await deps.containerState();
             if (!state.running)
-                throw new GatewayStartError(`The MCP gateway container stopped before it was healthy (${state.detail}); last answer of /health: ${lastAnswer}.`);
+                throw new ContainerStoppedError(state.detail, lastAnswer);
         }
         const remaining = deadline - deps.now();
         if (remaining <= 0)
@@ -46970,7 +46979,7 @@ function gatewayConfigYaml(workDir) {
 async function startGateway(engine, options) {
     const { logger } = options;
     const now = options.now ?? Date.now;
-    const sleep = options.sleep ?? sleepFor;
+    const sleep = options.sleep ?? sleep$1;
     const probeHealth = options.probeHealth ?? probeHealthOverHttp;
     const started = now();
     const timings = { pullMs: 0, healthyMs: 0, connectMs: 0, totalMs: 0 };
@@ -46982,7 +46991,7 @@ async function startGateway(engine, options) {
         const pullStarted = now();
         logger.info(`Pulling ${options.image}…`);
         try {
-            await engine.pullImage(options.image, pullProgressLogger(logger, now), options.signal);
+            await engine.pullImage(options.image, pullProgressLogger(logger, { now }), options.signal);
         }
         catch (error) {
             throw new GatewayStartError(`The MCP gateway image ${options.image} is missing and could not be pulled: ${getErrorMessage(error)}`, { cause: error });
@@ -47108,13 +47117,19 @@ function describeExit(state) {
     return parts.join(', ');
 }
 /** Pull progress for a log: one line per layer step, download progress at most every 5 s. */
-function pullProgressLogger(logger, now) {
+/**
+ * Image pull progress for the log: one line per status change of each layer, byte progress at most once per `intervalMs` (default
+ * 5 s). Shared by every image this action pulls.
+ */
+function pullProgressLogger(logger, options = {}) {
+    const now = options.now ?? Date.now;
+    const intervalMs = options.intervalMs ?? 5_000;
     const lastStatus = new Map();
     let lastProgressLine = 0;
     return (progress) => {
         const key = progress.id ?? '';
         if (progress.status === 'Downloading' || progress.status === 'Extracting') {
-            if (now() - lastProgressLine < 5_000 || !progress.total)
+            if (now() - lastProgressLine < intervalMs || !progress.total)
                 return;
             lastProgressLine = now();
             const percent = Math.floor(((progress.current ?? 0) / progress.total) * 100);
@@ -47226,7 +47241,7 @@ class GatewayResources {
                     }
                     catch (error) {
                         lastError = error;
-                        await sleepFor(250 * (attempt + 1));
+                        await sleep$1(250 * (attempt + 1));
                     }
                 }
                 if (lastError)
@@ -47614,7 +47629,7 @@ async function runnerStatus(origin) {
         return { kind: 'http', status: response.status };
     }
     catch (error) {
-        if (/ECONNREFUSED/.test(causeCodes(error)))
+        if (/ECONNREFUSED/.test(causeChain(error)))
             return { kind: 'refused' };
         return { kind: 'error', detail: getErrorMessage(error) };
     }
@@ -47635,7 +47650,7 @@ async function startRunner(engine, o, hostPort) {
         const started = Date.now();
         const limit = limitSignal(pullLimit, o.signal);
         try {
-            await engine.pullImage(o.image, imagePullLogger(logger, o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS), limit.signal);
+            await engine.pullImage(o.image, pullProgressLogger(logger, { intervalMs: o.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS }), limit.signal);
         }
         catch (error) {
             const why = limit.timedOut() ? `no result within ${formatDuration(pullLimit)}` : getErrorMessage(error);
@@ -47705,34 +47720,28 @@ async function createContainer(engine, spec, image) {
         throw new Unavailable(`the Model Runner container could not be created from ${image}: ${getErrorMessage(error)}`);
     }
 }
-/** Polls `/engines/status` with a backoff from 100 ms to 1 s until it answers 200; fails at once when the container stops. */
+/** Polls `/engines/status` with a backoff from 100 ms to 1 s until it answers 200 (the gateway's wait); fails at once when the container stops. */
 async function waitUntilReady(engine, containerId, origin, timeoutMs, signal) {
-    const started = Date.now();
-    const deadline = started + timeoutMs;
-    let delay = 100;
-    let attempts = 0;
-    let lastAnswer = 'no answer yet';
-    for (;;) {
-        attempts++;
-        try {
-            const status = await probeHealthOverHttp(`${origin}/engines/status`, Math.max(500, Math.min(2_000, deadline - Date.now())));
-            if (status === 200)
-                return Date.now() - started;
-            lastAnswer = `HTTP ${status}`;
+    try {
+        const result = await waitForHealth({
+            probe: (probeTimeoutMs) => probeHealthOverHttp(`${origin}/engines/status`, probeTimeoutMs),
+            containerState: async () => {
+                const state = await engine.inspectContainer(containerId);
+                return { running: state.running, detail: `exit code ${state.exitCode}${state.oomKilled ? ', out of memory' : ''}` };
+            },
+            now: Date.now,
+            sleep: sleep$1,
+        }, { timeoutMs, initialDelayMs: 100, maxDelayMs: 1_000, signal });
+        return result.elapsedMs;
+    }
+    catch (error) {
+        if (error instanceof HealthTimeoutError) {
+            throw new Unavailable(`the Model Runner was not ready within ${formatDuration(timeoutMs)} (${error.attempts} probes of /engines/status; last answer: ${error.lastAnswer})`);
         }
-        catch (error) {
-            lastAnswer = describeConnectionError(error);
+        if (error instanceof ContainerStoppedError) {
+            throw new Unavailable(`the Model Runner container stopped before it was ready (${error.detail}); last answer of /engines/status: ${error.lastAnswer}`);
         }
-        const state = await engine.inspectContainer(containerId);
-        if (!state.running) {
-            throw new Unavailable(`the Model Runner container stopped before it was ready (exit code ${state.exitCode}${state.oomKilled ? ', out of memory' : ''}); last answer of /engines/status: ${lastAnswer}`);
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) {
-            throw new Unavailable(`the Model Runner was not ready within ${formatDuration(timeoutMs)} (${attempts} probes of /engines/status; last answer: ${lastAnswer})`);
-        }
-        await sleep$1(Math.min(delay, left), signal);
-        delay = Math.min(delay * 2, 1_000);
+        throw error;
     }
 }
 // ── pull ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -47832,39 +47841,6 @@ function limitSignal(ms, outer) {
         },
     };
 }
-function sleep$1(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new Error('aborted'));
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new Error('aborted'));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-/** Image pull progress: one line per status change of the whole pull, byte progress at most once per interval. */
-function imagePullLogger(logger, intervalMs) {
-    let lastStatus = '';
-    let lastProgress = Number.NEGATIVE_INFINITY;
-    return (progress) => {
-        if (progress.status === 'Downloading' || progress.status === 'Extracting') {
-            if (!progress.total || Date.now() - lastProgress < intervalMs)
-                return;
-            lastProgress = Date.now();
-            const percent = Math.floor(((progress.current ?? 0) / progress.total) * 100);
-            logger.info(`  ${progress.id ?? ''}: ${progress.status} ${percent}% of ${formatBytes(progress.total)}`);
-        }
-        else if (progress.status !== lastStatus) {
-            lastStatus = progress.status;
-            logger.info(`  ${progress.id ? `${progress.id}: ` : ''}${progress.status}`);
-        }
-    };
-}
 /** The last lines of the container's log, in the log (why a start failed is usually there). */
 async function logTail(engine, containerId, logger) {
     const lines = [];
@@ -47886,17 +47862,8 @@ function isLoopbackEngine(host) {
         return false;
     }
 }
-function causeCodes(error) {
-    const codes = [];
-    for (let current = error, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-        const { code, message } = current;
-        codes.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
-        current = current.cause;
-    }
-    return codes.join(' | ');
-}
 function describeConnectionError(error) {
-    const chain = causeCodes(error);
+    const chain = causeChain(error);
     if (/ECONNREFUSED/.test(chain))
         return 'connection refused';
     if (/ECONNRESET|UND_ERR_SOCKET|socket hang up/.test(chain))
@@ -47904,11 +47871,6 @@ function describeConnectionError(error) {
     if (/ETIMEDOUT|TimeoutError|AbortError|aborted/.test(chain))
         return 'no answer in time';
     return printable(getErrorMessage(error), 200);
-}
-/** One line, no control characters: what a server says must not be able to start a workflow command line. */
-function printable(text, max) {
-    const line = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
-    return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }
 function formatDuration(ms) {
     if (ms < 1_000)
@@ -79405,7 +79367,8 @@ function buildVerificationPrompt(finding, rule, context, delimiter = newDelimite
 }
 // ---------------------------------------------------------------------------------------------------------------------------------
 // The answer
-const LIMITS = { reasoning: 2000, comment: 4000, fix: 8000 };
+/** Most characters kept of each field of a verdict. */
+const VERDICT_LIMITS = { reasoning: 2000, comment: 4000, fix: 8000 };
 const nonEmpty = string().trim().min(1);
 const VerdictAnswerSchema = object({
     verdict: _enum$1(['confirmed', 'false_positive', 'uncertain']),
@@ -79451,21 +79414,13 @@ const clip = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` 
 function verdictFromAnswer(answer) {
     const verdict = {
         verdict: answer.verdict,
-        reasoning: clip(redactSecrets(answer.reasoning.trim()), LIMITS.reasoning),
-        comment: clip(redactSecrets(answer.comment.trim()), LIMITS.comment),
+        reasoning: clip(redactSecrets(answer.reasoning.trim()), VERDICT_LIMITS.reasoning),
+        comment: clip(redactSecrets(answer.comment.trim()), VERDICT_LIMITS.comment),
     };
     if (answer.fix !== undefined)
-        verdict.fix = clip(redactSecrets(answer.fix), LIMITS.fix);
+        verdict.fix = clip(redactSecrets(answer.fix), VERDICT_LIMITS.fix);
     return verdict;
 }
-// ---------------------------------------------------------------------------------------------------------------------------------
-// The stage
-/** Reasons of `unverified` verdicts start with one of these, so reporters can group them. */
-const UNVERIFIED = {
-    noKey: 'no anthropic-api-key',
-    budget: 'budget',
-    error: 'error',
-};
 /** After this many failed calls in a row (each already retried by the SDK), the rest are not sent. */
 const MAX_CONSECUTIVE_FAILURES = 2;
 function emptyStats(escalated) {
@@ -80011,7 +79966,6 @@ function contextProvider(source) {
 
 /** Each call's `max_tokens`: the longest valid verdict (2,000 + 4,000 + 8,000 characters) fits. */
 const CLAUDE_MAX_OUTPUT_TOKENS = 4_096;
-const VERDICT_LIMITS = { reasoning: 2_000, comment: 4_000, fix: 8_000 };
 /** The lines a small local model sees around a finding: enough to word it, small enough for a 4k-token window with 5 findings. */
 const DRAFT_CONTEXT = { windowLines: 12, wholeFileLines: 24, maxLines: 24, maxHunkLines: 24 };
 // ── sanitizing ───────────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -80046,15 +80000,21 @@ function sanitizeVerdict(verdict, links) {
     return clean;
 }
 // ── file contents for context ───────────────────────────────────────────────────────────────────────────────────────────────
-/** Reads a changed file's head content from the collected work folder; never outside it. */
+/** Reads a changed file's head content from the collected work folder, never outside it; each file once (several findings share one). */
 function headFileReader(change) {
     const root = resolve$1(change.workDir);
-    return async (path) => {
+    const read = new Map();
+    return (path) => {
         const full = resolve$1(join(root, path));
         const inside = relative(root, full);
         if (!inside || inside.startsWith('..') || isAbsolute(inside))
-            return undefined;
-        return readFile(full, 'utf8').catch(() => undefined);
+            return Promise.resolve(undefined);
+        let content = read.get(full);
+        if (!content) {
+            content = readFile(full, 'utf8').catch(() => undefined);
+            read.set(full, content);
+        }
+        return content;
     };
 }
 // ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -80095,12 +80055,11 @@ async function verifyStage(findings, deps) {
             escalateOn: config.escalateOn,
             maxCalls: config.claudeMaxCalls,
             maxUsd: config.claudeMaxUsd,
-            alreadyCommented: findings.filter((f) => deps.skip(f) && atOrAbove(f, config.escalateOn)).length,
+            alreadyCommented: findings.filter((f) => deps.skip(f) && atLeast(f.severity, config.escalateOn)).length,
             stats: result.stats,
         },
     };
 }
-const atOrAbove = (finding, threshold) => threshold === 'high' ? finding.severity === 'critical' || finding.severity === 'high' : finding.severity === 'critical';
 async function draftStage(report, deps) {
     const positions = report.findings.flatMap((placed, position) => (placed.placement.kind === 'inline' ? [position] : []));
     const targets = positions.map((position) => report.findings[position].finding);
@@ -80207,4 +80166,4 @@ async function reviewWithModels(input) {
     };
 }
 
-export { sanitizeModelText as A, cweNumber as B, containsHiddenCharacters as C, codeBlock as D, fenceFor as E, readListedMarker as F, renderReviewBody as G, readReviewMarker as H, reviewMarker as I, renderCheckRunSummary as J, readActionInputs as K, stage as L, createGitHubChangeSource as M, NOTHING_EARLIER as N, buildReviewReport as O, configFileLocation as P, renderJobSummary as Q, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, reviewWithModels as a, resolveConfig as b, createLocalGitChangeSource as c, buildSarif as d, renderJson as e, renderFindingsMarkdown as f, renderText as g, truncateUtf8 as h, revealHidden as i, compareBySeverity as j, isDismissed as k, isMarkedResolved as l, readFingerprintMarker as m, readFingerprintSource as n, fingerprintMarker as o, plural$1 as p, resolvedMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length$1 as u, severityBadge as v, withInfrastructure as w, codeSpan as x, escapeMarkdown as y, safeHttpUrl as z };
+export { sanitizeModelText as A, cweNumber as B, containsHiddenCharacters as C, codeBlock as D, fenceFor as E, readListedMarker as F, renderReviewBody as G, readReviewMarker as H, reviewMarker as I, renderCheckRunSummary as J, readActionInputs as K, stage as L, createGitHubChangeSource as M, NOTHING_EARLIER as N, buildReviewReport as O, configFileLocation as P, renderJobSummary as Q, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, UNVERIFIED as U, reviewWithModels as a, resolveConfig as b, createLocalGitChangeSource as c, buildSarif as d, renderJson as e, renderFindingsMarkdown as f, renderText as g, truncateUtf8 as h, revealHidden as i, compareBySeverity as j, isDismissed as k, isMarkedResolved as l, readFingerprintMarker as m, readFingerprintSource as n, fingerprintMarker as o, plural$1 as p, resolvedMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length$1 as u, severityBadge as v, withInfrastructure as w, codeSpan as x, escapeMarkdown as y, safeHttpUrl as z };
