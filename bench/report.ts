@@ -126,7 +126,7 @@ export function printAction(run: ActionRunResult, state: StateMessage, memory: P
   const violations = state.violations.slice(0, 3).map((v) => `${v.method} ${v.path}: ${v.messages.join('; ')}`);
   say(`  requests GitHub's API description rejects: ${state.violations.length}${violations.length > 0 ? ` (${violations.join(' | ')})` : ''}`);
   say(
-    `  publishing: check-run POST/PATCH = ${check.checkRunRequests} vs ceil(${check.annotations} annotations / 50) = ${check.expectedCheckRunRequests} → ${okOr(check.checkRunRequests === check.expectedCheckRunRequests)}; ` +
+    `  publishing: check-run POST/PATCH = ${check.checkRunRequests} vs 1 create + ceil(${check.annotations} annotations / 50) = ${check.expectedCheckRunRequests} → ${okOr(check.checkRunRequests === check.expectedCheckRunRequests)}; ` +
       `review POST = ${check.reviewPosts} → ${okOr(check.reviewPosts === 1)}; annotations = findings (${check.findings}) → ${okOr(check.annotations === check.findings)}; ` +
       `inline comments ${check.inlineComments} (max-comments ${run.inputs['max-comments']})`,
   );
@@ -224,8 +224,8 @@ export function printSummary(input: {
     ],
     [
       'publish calls',
-      '1 review + ceil(n/50) check-run',
-      `${check.reviewPosts} + ${check.checkRunRequests} (n = ${check.annotations}, ceil = ${check.expectedCheckRunRequests})`,
+      '1 review + 1 + ceil(n/50) check-run',
+      `${check.reviewPosts} + ${check.checkRunRequests} (n = ${check.annotations}, expected ${check.expectedCheckRunRequests})`,
       okOr(check.ok),
     ],
     ...gatewaySummaryRows(gateway),
