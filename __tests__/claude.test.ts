@@ -4,7 +4,7 @@ import { RecordingLogger } from '../src/logger.js';
 import type { Finding, Severity } from '../src/types.js';
 import type { RuleInfo } from '../src/report/model.js';
 import { ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
-import { buildFindingContext, codeContext, hunkFor } from '../src/models/context.js';
+import { buildFindingContext, changePosition, codeContext, fileView, hunkFor } from '../src/models/context.js';
 import { canonicalModelKey, costOf, FALLBACK_PRICE, PRICE_TABLE, priceOf, warnIfUnpriced } from '../src/models/prices.js';
 import {
   createAnthropicClient,
@@ -13,7 +13,16 @@ import {
   type ClaudeClient,
   type VerifyDeps,
 } from '../src/models/claude.js';
-import { credentialOf, DEFAULT_USAGE, startAnthropicServer, verdictText, type AnthropicServer } from './support/anthropic-server.js';
+import {
+  answerEach,
+  credentialOf,
+  DEFAULT_USAGE,
+  requestedFindings,
+  startAnthropicServer,
+  verdictsText,
+  verdictText,
+  type AnthropicServer,
+} from './support/anthropic-server.js';
 
 // Made up for these tests (right shape, random characters); never a real credential.
 const API_KEY = 'sk-ant-api03-' + 'T3stK3yN0tR3al-Qw9Er8Ty7Ui6Op5As4Df3Gh2Jk1';
@@ -70,7 +79,8 @@ function deps(client: ClaudeClient | undefined, logger: RecordingLogger, over: P
       over.budget ??
       new ClaudeBudget({ maxCalls: over.maxCalls ?? 10, maxUsd: over.maxUsd ?? 0.5, model, maxOutputTokens: 1024, logger }),
     rules: RULES,
-    contextOf: (f) => buildFindingContext(f, { content: CONTENT, patch: PATCH }),
+    sourceOf: () => ({ content: CONTENT, patch: PATCH }),
+    ...(over.batch && { batch: over.batch }),
     logger,
   };
 }
@@ -89,7 +99,7 @@ after(async () => {
 });
 beforeEach(() => {
   server.requests.length = 0;
-  server.fallback = () => ({ text: verdictText('confirmed'), usage: DEFAULT_USAGE });
+  server.fallback = (request) => ({ text: answerEach(request.body, () => 'confirmed'), usage: DEFAULT_USAGE });
 });
 
 function client(logger: RecordingLogger, options: { baseUrl?: string; maxRetries?: number } = {}): ClaudeClient {
@@ -242,20 +252,142 @@ describe('context', () => {
   });
 });
 
+/** The one answer for `id`, or the reason there is none (the whole answer's reason when nothing was usable). */
+function answerFor(parsed: ReturnType<typeof parseVerdictAnswer>, id = 'F1') {
+  if (!parsed.ok) return { ok: false as const, reason: parsed.reason };
+  return parsed.answers.get(id)!;
+}
+
+describe('one view of a file for all its findings', () => {
+  // 200 lines; the PR replaced line 100 with two lines (100-101) and added line 150.
+  const content = Array.from({ length: 201 }, (_, i) => `code ${i + 1}`).join('\n') + '\n';
+  const patch = [
+    '@@ -97,7 +97,8 @@ function a()',
+    ' code 97',
+    ' code 98',
+    ' code 99',
+    '-old 100',
+    '+code 100',
+    '+code 101',
+    ' code 102',
+    ' code 103',
+    ' code 104',
+    '@@ -146,6 +147,7 @@',
+    ' code 147',
+    ' code 148',
+    ' code 149',
+    '+code 150',
+    ' code 151',
+    ' code 152',
+    ' code 153',
+  ].join('\n');
+
+  test('windows merge where they meet; added lines are marked "+", removed ones shown in place with "-"; gaps are said', () => {
+    const view = fileView({ content, patch }, [
+      { startLine: 100, endLine: 100 },
+      { startLine: 110, endLine: 110 },
+      { startLine: 180, endLine: 180 },
+    ]);
+    assert.equal(view.kind, 'windows');
+    assert.deepEqual(view.ranges, [
+      { first: 81, last: 130 },
+      { first: 161, last: 200 },
+    ]);
+    const lines = view.code.split('\n');
+    assert.equal(lines[0], '      … lines 1-80 not shown');
+    const at100 = lines.indexOf('>+100 | code 100');
+    assert.ok(at100 > 0, view.code);
+    assert.equal(lines[at100 - 1], ' -    | old 100', 'the removed line sits where it was');
+    assert.equal(lines[at100 + 1], ' +101 | code 101');
+    assert.ok(lines.includes('> 110 | code 110'), view.code);
+    assert.ok(lines.includes('      … lines 131-160 not shown'));
+    assert.ok(lines.includes('> 180 | code 180'));
+    assert.equal(lines[lines.length - 1], '      … lines 201-201 not shown');
+    // Every shown line once, however many findings share it.
+    assert.equal(lines.filter((l) => l.endsWith('| code 100')).length, 1);
+  });
+
+  test('a short file is shown whole once; without the content, the hunks stand in; without either, nothing', () => {
+    const short = fileView({ content: 'a\nb\nc\n', patch: '@@ -1,2 +1,3 @@\n a\n+b\n c' }, [{ startLine: 2, endLine: 2 }, { startLine: 3, endLine: 3 }]);
+    assert.equal(short.kind, 'whole-file');
+    assert.equal(short.code, '  1 | a\n>+2 | b\n> 3 | c');
+    const hunks = fileView({ patch }, [{ startLine: 100, endLine: 100 }, { startLine: 101, endLine: 101 }, { startLine: 150, endLine: 150 }]);
+    assert.equal(hunks.kind, 'hunks');
+    assert.equal((hunks.code.match(/^@@ /gm) ?? []).length, 2, 'each hunk once');
+    assert.deepEqual(fileView({}, [{ startLine: 1, endLine: 1 }]), { code: '', kind: 'none', ranges: [] });
+  });
+
+  test('where a finding sits: on added lines, elsewhere in a hunk, or outside the diff', () => {
+    assert.equal(changePosition(patch, { startLine: 99, endLine: 100 }), 'added');
+    assert.equal(changePosition(patch, { startLine: 103, endLine: 103 }), 'in-hunk');
+    assert.equal(changePosition(patch, { startLine: 120, endLine: 120 }), 'unchanged');
+    assert.equal(changePosition(undefined, { startLine: 1, endLine: 1 }), 'unchanged');
+  });
+});
+
 describe('answers', () => {
   test('JSON, in a ```json fence, or wrapped in prose; anything else is refused with a reason', () => {
-    const plain = parseVerdictAnswer(verdictText('confirmed', { fix: 'execFile("rm", [x])' }));
+    const one = ['F1'];
+    const plain = answerFor(parseVerdictAnswer(verdictsText([{ id: 'F1', verdict: 'confirmed', fix: 'execFile("rm", [x])' }]), one));
     assert.ok(plain.ok && plain.answer.verdict === 'confirmed' && plain.answer.fix === 'execFile("rm", [x])');
-    const fenced = parseVerdictAnswer('Here it is:\n```json\n' + verdictText('false_positive') + '\n```\n');
+    const fenced = answerFor(parseVerdictAnswer('Here it is:\n```json\n' + verdictsText([{ id: 'F1', verdict: 'false_positive' }]) + '\n```\n', one));
     assert.ok(fenced.ok && fenced.answer.verdict === 'false_positive');
-    const prose = parseVerdictAnswer(`My answer: ${verdictText('uncertain')} Thanks.`);
+    const prose = answerFor(parseVerdictAnswer(`My answer: ${verdictsText([{ id: 'F1', verdict: 'uncertain' }])} Thanks.`, one));
     assert.ok(prose.ok && prose.answer.verdict === 'uncertain');
-    const notJson = parseVerdictAnswer('This looks like a real problem.');
+    // One finding asked about: its bare verdict object is accepted too.
+    const bare = answerFor(parseVerdictAnswer(verdictText('confirmed'), one));
+    assert.ok(bare.ok && bare.answer.verdict === 'confirmed');
+    const notJson = answerFor(parseVerdictAnswer('This looks like a real problem.', one));
     assert.ok(!notJson.ok && /not JSON/.test(notJson.reason));
-    const badVerdict = parseVerdictAnswer(JSON.stringify({ verdict: 'approved', reasoning: 'x', comment: 'y' }));
-    assert.ok(!badVerdict.ok && /verdict/.test(badVerdict.reason));
-    const missing = parseVerdictAnswer(JSON.stringify({ verdict: 'confirmed', reasoning: 'x' }));
+    const badVerdict = answerFor(parseVerdictAnswer(JSON.stringify({ verdict: 'approved', reasoning: 'x', comment: 'y' }), one));
+    assert.ok(!badVerdict.ok && /verdict/.test(badVerdict.reason), JSON.stringify(badVerdict));
+    const missing = answerFor(parseVerdictAnswer(JSON.stringify({ verdict: 'confirmed', reasoning: 'x' }), one));
     assert.ok(!missing.ok && /comment/.test(missing.reason));
+    // Two asked about: a bare object says nothing about which one.
+    const ambiguous = parseVerdictAnswer(verdictText('confirmed'), ['F1', 'F2']);
+    assert.ok(!ambiguous.ok && /no "verdicts" array/.test(ambiguous.reason));
+  });
+
+  test('entries are checked one by one: a bad, missing or doubled entry costs only its own finding; unknown ids are ignored', () => {
+    const text = JSON.stringify({
+      verdicts: [
+        { id: 'F1', verdict: 'confirmed', reasoning: 'r', comment: 'c' },
+        { id: 'F2', verdict: 'maybe', reasoning: 'r', comment: 'c' },
+        { id: 'F4', verdict: 'false_positive', reasoning: 'r', comment: 'c' },
+        { id: 'F4', verdict: 'confirmed', reasoning: 'r', comment: 'c' },
+        { id: 'F9', verdict: 'false_positive', reasoning: 'r', comment: 'c' },
+        { verdict: 'false_positive', reasoning: 'no id', comment: 'c' },
+      ],
+    });
+    const parsed = parseVerdictAnswer(text, ['F1', 'F2', 'F3', 'F4']);
+    assert.ok(parsed.ok);
+    assert.ok(answerFor(parsed, 'F1').ok);
+    const f2 = answerFor(parsed, 'F2');
+    assert.ok(!f2.ok && /"F2\.verdict"/.test(f2.reason), JSON.stringify(f2));
+    const f3 = answerFor(parsed, 'F3');
+    assert.ok(!f3.ok && /no verdict for this finding/.test(f3.reason));
+    const f4 = answerFor(parsed, 'F4');
+    assert.ok(!f4.ok && /2 verdicts/.test(f4.reason));
+    assert.equal(parsed.answers.has('F9'), false);
+  });
+
+  test('an answer cut at max_tokens keeps the entries completed before the cut', () => {
+    const full = verdictsText([
+      { id: 'F1', verdict: 'confirmed', comment: 'First {with braces} in it.' },
+      { id: 'F2', verdict: 'false_positive' },
+      { id: 'F3', verdict: 'uncertain' },
+    ]);
+    const cut = full.slice(0, full.indexOf('"F3"') + 20);
+    assert.equal(parseVerdictAnswer(cut, ['F1', 'F2', 'F3']).ok, false, 'without the flag a cut answer is not JSON');
+    const parsed = parseVerdictAnswer(cut, ['F1', 'F2', 'F3'], { truncated: true });
+    assert.ok(parsed.ok);
+    const f1 = answerFor(parsed, 'F1');
+    assert.ok(f1.ok && f1.answer.comment === 'First {with braces} in it.');
+    assert.ok(answerFor(parsed, 'F2').ok);
+    const f3 = answerFor(parsed, 'F3');
+    assert.ok(!f3.ok && /truncated at max_tokens before this verdict/.test(f3.reason));
+    const nothing = parseVerdictAnswer('{"verdicts": [{"id": "F1", "verdict": "conf', ['F1'], { truncated: true });
+    assert.ok(!nothing.ok && /truncated before any complete verdict/.test(nothing.reason));
   });
 });
 
@@ -527,7 +659,7 @@ describe('verifyCriticalFindings against the loopback Messages API', () => {
       assert.ok(open !== -1 && open > closeBefore && closeAfter !== -1, `occurrence at ${at} is outside a fence`);
       at = user.indexOf(injected, at + 1);
     }
-    assert.equal(occurrences, 3, 'in the matched code, the code context and the diff hunk');
+    assert.equal(occurrences, 1, 'once: in the one annotated view of the file (no separate hunk, no repeated matched code)');
     // Outside the fences, only our own text.
     const outside = user.split(new RegExp(`<<<${delimiter} [a-z]+>>>[\\s\\S]*?<<<END ${delimiter}>>>`)).join('');
     assert.ok(!outside.includes('userInput'));
@@ -551,5 +683,119 @@ describe('verifyCriticalFindings against the loopback Messages API', () => {
       assert.ok(!r.rawBody.includes(API_KEY));
       assert.ok(!r.path.includes(API_KEY));
     }
+  });
+});
+
+describe('several findings per call', () => {
+  const OTHER = ['const a = 1;', 'const b = 2;', 'eval(b);', 'export {};'].join('\n') + '\n';
+  const sources = (path: string) => (path === 'src/run.js' ? { content: CONTENT, patch: PATCH } : { content: OTHER });
+
+  function batchDeps(logger: RecordingLogger, over: { maxFindings?: number; maxPromptChars?: number; maxUsd?: number } = {}): VerifyDeps {
+    const budget = new ClaudeBudget({ maxCalls: 10, maxUsd: over.maxUsd ?? 5, model: MODEL, maxOutputTokens: 8192, logger });
+    return {
+      ...deps(client(logger), logger, { budget }),
+      sourceOf: sources,
+      batch: { ...(over.maxFindings !== undefined && { maxFindings: over.maxFindings }), ...(over.maxPromptChars !== undefined && { maxPromptChars: over.maxPromptChars }) },
+    };
+  }
+  const inOther = (n: number): Finding => finding(n, 'critical', { path: 'src/other.js', startLine: 3, endLine: 3, evidence: 'eval(b);' });
+  const near = (n: number, line: number): Finding => finding(n, 'critical', { startLine: line, endLine: line, evidence: FILE[line - 1]! });
+  const userOf = (i: number) => promptOf(server.messages()[i]!.body).user;
+
+  test('one call for the findings of two files: rules and each file’s code sent once, each verdict back to its finding by id', async () => {
+    const logger = new RecordingLogger();
+    server.fallback = (request) => ({
+      text: answerEach(request.body, (f) =>
+        f.text.includes('(1)') ? 'confirmed' : f.text.includes('(2)') ? { verdict: 'false_positive', reasoning: 'b is a constant.' } : 'uncertain',
+      ),
+      usage: { input_tokens: 2500, output_tokens: 600 },
+    });
+    const input = [finding(1), inOther(2), near(3, 55), finding(4, 'medium')];
+    const { findings, stats } = await verifyCriticalFindings(input, batchDeps(logger));
+
+    assert.equal(server.messages().length, 1);
+    const body = server.messages()[0]!.body;
+    assert.equal(body.max_tokens, 3 * 1024, 'max_tokens grows with the findings of the call');
+    // The other findings of a file follow its first one: run.js (1 and 3), then other.js (2).
+    assert.deepEqual(
+      requestedFindings(body).map((f) => [f.id, /\((\d)\)/.exec(f.text)?.[1]]),
+      [['F1', '1'], ['F2', '3'], ['F3', '2']],
+    );
+    const user = userOf(0);
+    assert.equal((user.match(/ rules>>>/g) ?? []).length, 1, 'one rules block');
+    assert.equal((user.match(/^id: js-command-injection$/gm) ?? []).length, 1, 'each rule once');
+    assert.equal((user.match(/\| line 52$/gm) ?? []).length, 1, 'the shared window of run.js once');
+    assert.ok(user.includes(`>+50 | ${FILE[49]}`), 'the reported line, marked as added by the PR');
+    assert.ok(user.includes('> 55 | line 55'), 'the second reported line, not changed by the PR');
+    assert.match(user, /^File 2, the whole file:$/m);
+    assert.match(user, /lines: 55 \(on lines this pull request does not change\)/);
+    assert.match(user, /lines: 50 \(on lines this pull request adds\)/);
+    assert.ok(!user.includes('matched code:'), 'the matched code is not repeated when the view shows it');
+
+    assert.deepEqual(
+      findings.map((f) => f.verdict?.verdict),
+      ['confirmed', 'false_positive', 'uncertain', undefined],
+    );
+    assert.equal(findings[1]!.verdict?.reasoning, 'b is a constant.');
+    assert.equal(findings[3], input[3]);
+    assert.equal(stats.calls, 1);
+    assert.equal(stats.verified, 3);
+    assert.equal(stats.inputTokens, 2500);
+    assert.ok(Math.abs(stats.costUsd - costOf(MODEL, { input_tokens: 2500, output_tokens: 600 })) < 1e-12);
+  });
+
+  test('at most maxFindings per call, and a prompt over maxPromptChars is split', async () => {
+    const logger = new RecordingLogger();
+    const input = Array.from({ length: 10 }, (_, i) => near(i + 1, 10 + i * 8));
+    const byCount = await verifyCriticalFindings(input, batchDeps(logger, { maxFindings: 4 }));
+    assert.deepEqual(server.messages().map((m) => requestedFindings(m.body).length), [4, 4, 2]);
+    assert.deepEqual(server.messages().map((m) => m.body.max_tokens), [4096, 4096, 2048]);
+    assert.equal(byCount.stats.verified, 10);
+
+    server.requests.length = 0;
+    const limit = 4_500;
+    const bySize = await verifyCriticalFindings(input, batchDeps(logger, { maxPromptChars: limit }));
+    assert.ok(server.messages().length > 2, `${server.messages().length} calls`);
+    for (const m of server.messages()) {
+      const { system, user } = promptOf(m.body);
+      if (requestedFindings(m.body).length > 1) assert.ok(system.length + user.length <= limit, `${system.length + user.length} > ${limit}`);
+    }
+    assert.equal(server.messages().reduce((n, m) => n + requestedFindings(m.body).length, 0), 10, 'every finding sent once');
+    assert.equal(bySize.stats.verified, 10);
+  });
+
+  test('an answer cut at max_tokens: the verdicts completed before the cut count, the others are unverified with the reason', async () => {
+    const logger = new RecordingLogger();
+    const full = verdictsText([
+      { id: 'F1', verdict: 'confirmed' },
+      { id: 'F2', verdict: 'false_positive' },
+      { id: 'F3', verdict: 'confirmed' },
+    ]);
+    server.script({ text: full.slice(0, full.indexOf('"F3"') + 12), stopReason: 'max_tokens', usage: { input_tokens: 2000, output_tokens: 3072 } });
+    const { findings, stats } = await verifyCriticalFindings([finding(1), near(2, 60), near(3, 70)], batchDeps(logger));
+    assert.deepEqual(
+      findings.map((f) => f.verdict?.verdict),
+      ['confirmed', 'false_positive', 'unverified'],
+    );
+    assert.match(findings[2]!.verdict?.reasoning ?? '', /^error: the answer was truncated at max_tokens before this verdict/);
+    assert.equal(stats.unverifiedError, 1);
+    assert.match(logger.text(), /was cut at 3072 tokens/);
+  });
+
+  test('claude-max-usd: a call that does not fit is halved until it does; what never fits is unverified "budget"', async () => {
+    const logger = new RecordingLogger();
+    const maxUsd = 0.05;
+    const deps4 = batchDeps(logger, { maxUsd });
+    const input = [finding(1), near(2, 60), near(3, 70), near(4, 80)];
+    const { findings, stats } = await verifyCriticalFindings(input, deps4);
+    const sent = server.messages();
+    assert.ok(sent.length >= 1);
+    assert.ok(requestedFindings(sent[0]!.body).length < 4, 'the first call was cut down to fit');
+    for (const m of sent) assert.equal(m.body.max_tokens, 1024 * requestedFindings(m.body).length);
+    assert.ok(deps4.budget.spent <= maxUsd);
+    assert.equal(stats.verified + stats.unverifiedBudget, 4);
+    assert.equal(stats.verified, sent.reduce((n, m) => n + requestedFindings(m.body).length, 0));
+    assert.ok(stats.unverifiedBudget > 0, 'this budget cannot cover all four');
+    for (const f of findings.filter((f) => f.verdict?.verdict === 'unverified')) assert.match(f.verdict?.reasoning ?? '', /^budget: claude-max-usd \(\$0\.05\) would be exceeded/);
   });
 });

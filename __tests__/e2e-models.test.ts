@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { costOf } from '../src/models/prices.js';
 import { isMarkedResolved, readFingerprintMarker } from '../src/report/markers.js';
 import { unusedPort } from './support/ports.js';
-import { startAnthropicServer, verdictText, type AnthropicServer } from './support/anthropic-server.js';
+import { answerEach, startAnthropicServer, type AnthropicServer } from './support/anthropic-server.js';
 import { createPullRequestFixture, type PullRequestFixture } from './support/git-fixture.js';
 import { startGitHubSimulator, type GitHubSimulator } from './support/github-simulator.js';
 import { echoDrafts, startOpenAICompatibleServer, type OpenAICompatibleServer } from './support/openai-compatible-server.js';
@@ -111,23 +111,21 @@ describe('the action from dist/ with the local model and Claude answering (and a
       })),
     });
     claude = await startAnthropicServer();
-    claude.fallback = (request) => {
-      const prompt = JSON.stringify(request.body.messages);
-      const usage = { input_tokens: 1800, output_tokens: 240 };
-      if (prompt.includes('js/code-injection-eval')) {
-        return { text: verdictText('confirmed', { comment: hostile.join('\n\n').slice(0, 3900), reasoning: 'userInput reaches eval.' }), usage };
-      }
-      return {
-        text: verdictText('false_positive', { reasoning: `The code is a constant here @octocat ${FORGED_FP} ${LEAKED.aws}.`, comment: 'Not a problem.' }),
-        usage,
-      };
-    };
+    claude.fallback = (request) => ({
+      text: answerEach(request.body, (finding) =>
+        finding.text.includes('js/code-injection-eval')
+          ? { verdict: 'confirmed', comment: hostile.join('\n\n').slice(0, 3900), reasoning: 'userInput reaches eval.' }
+          : { verdict: 'false_positive', reasoning: `The code is a constant here @octocat ${FORGED_FP} ${LEAKED.aws}.`, comment: 'Not a problem.' },
+      ),
+      usage: { input_tokens: 1800, output_tokens: 240 },
+    });
     run = await runAction(fixture, sim, {
       'model-endpoint': llama.endpoint('/v1'),
       'anthropic-api-key': ANTHROPIC_KEY,
       'anthropic-base-url': claude.url,
       'claude-model': CLAUDE_MODEL,
-      'claude-max-calls': '2',
+      // Three findings in one file would go in one call; this budget fits one finding per call, twice (see the budget test).
+      'claude-max-usd': '0.05',
     });
   });
 
@@ -207,7 +205,7 @@ describe('the action from dist/ with the local model and Claude answering (and a
     assert.ok(llama.chatRequests().length >= 1);
     assert.match(run.summary, /comments? drafted by ai\/llama3\.2:1B-Q8\\?_0 \(\d+ calls?, [\d,]+ prompt \+ [\d,]+ completion tokens/);
     assert.match(run.summary, /Claude verification \(claude-opus-4-5\): 3 findings at or above critical: 1 confirmed, 1 dismissed/);
-    assert.match(run.summary, /\$0\.0300 of the \\?\$0\.50/);
+    assert.match(run.summary, /\$0\.0300 of the \\?\$0\.05/);
     assert.deepEqual(llama.problems, []);
   });
 

@@ -15,7 +15,7 @@ import type { DraftModel } from '../src/models/stage.js';
 import type { Analysis } from '../src/pipeline.js';
 import { reviewWithModels, NOTHING_EARLIER } from '../src/review.js';
 import type { Finding } from '../src/types.js';
-import { startAnthropicServer, verdictText, type AnthropicServer } from './support/anthropic-server.js';
+import { answerEach, startAnthropicServer, type AnthropicServer } from './support/anthropic-server.js';
 
 const KEY = 'sk-ant-api03-' + 'R3v13wT3stK3yN0tR3al-Pp1Oo2Ii3Uu4Yy5Tt6';
 const CONTENT = Array.from({ length: 30 }, (_, i) => `const v${i + 1} = run(${i + 1});`).join('\n') + '\n';
@@ -91,7 +91,7 @@ describe('reviewWithModels', () => {
 
   test('a finding an earlier run commented on is not sent again; a false positive is dismissed, not commented', async () => {
     claude.requests.length = 0;
-    claude.fallback = () => ({ text: verdictText('false_positive', { reasoning: 'constant input' }), usage: { input_tokens: 900, output_tokens: 80 } });
+    claude.fallback = (request) => ({ text: answerEach(request.body, () => ({ verdict: 'false_positive', reasoning: 'constant input' })), usage: { input_tokens: 900, output_tokens: 80 } });
     const old = finding(2, 'aa');
     const fresh = finding(3, 'bb');
     const { promise } = run([old, fresh], {}, { commented: new Map([[old.fingerprint, 101]]) });
@@ -106,20 +106,22 @@ describe('reviewWithModels', () => {
     assert.equal(report.conclusion, 'failure');
   });
 
-  test('with a budget of one call, the finding this review comments on is verified before the one outside the diff', async () => {
+  test('with a budget for one finding, the finding this review comments on is verified before the one outside the diff', async () => {
     claude.requests.length = 0;
-    claude.fallback = () => ({ text: verdictText('confirmed'), usage: { input_tokens: 900, output_tokens: 80 } });
+    claude.fallback = (request) => ({ text: answerEach(request.body, () => 'confirmed'), usage: { input_tokens: 900, output_tokens: 80 } });
     // The finding outside the diff comes first in the scan's order (and would be first by line within the file).
     const outside = finding(20, 'cc');
     const onDiff = finding(4, 'dd');
-    const { promise } = run([outside, onDiff], { 'claude-max-calls': '1' });
+    // Both would go in one call; $0.032 covers one finding's worst case (1,024 output tokens = $0.0256 + its prompt) and never a
+    // second after the first call's $0.0065.
+    const { promise } = run([outside, onDiff], { 'claude-max-usd': '0.032' });
     const report = await promise;
     assert.equal(claude.messages().length, 1);
     assert.match(String(claude.messages()[0]!.body.messages[0]!.content), /eval at 4/);
     const verdictOf = (line: number) => report.findings.find((p) => p.finding.startLine === line)!.finding.verdict;
     assert.equal(verdictOf(4)?.verdict, 'confirmed');
     assert.equal(verdictOf(20)?.verdict, 'unverified');
-    assert.match(verdictOf(20)?.reasoning ?? '', /^budget: claude-max-calls \(1\) reached/);
+    assert.match(verdictOf(20)?.reasoning ?? '', /^budget: claude-max-usd \(\$0\.03\) would be exceeded/);
     assert.equal(report.models?.claude.stats.unverifiedBudget, 1);
   });
 

@@ -55,13 +55,14 @@ export interface AnthropicServer {
   messages(): (RecordedRequest & { body: MessagesBody })[];
   /** Queues answers for the next requests that pass validation. */
   script(...steps: Step[]): void;
-  /** Answer when the script is empty (default: a `confirmed` verdict). */
+  /** Answer when the script is empty (default: `confirmed` for every finding the request asks about). */
   fallback: Responder;
   close(): Promise<void>;
 }
 
 export const DEFAULT_USAGE = { input_tokens: 1000, output_tokens: 100 };
 
+/** One bare verdict object: what an answer about a single finding may be. */
 export function verdictText(
   verdict: 'confirmed' | 'false_positive' | 'uncertain',
   extra: { reasoning?: string; comment?: string; fix?: string } = {},
@@ -72,6 +73,48 @@ export function verdictText(
     comment: extra.comment ?? `Scripted comment for a ${verdict} finding.`,
     ...(extra.fix !== undefined && { fix: extra.fix }),
   });
+}
+
+type Verdict = 'confirmed' | 'false_positive' | 'uncertain';
+type VerdictExtra = { reasoning?: string; comment?: string; fix?: string };
+
+/** A finding a verification request asks about: its id (ours, outside the fences) and its fenced text (rule, lines, message). */
+export interface RequestedFinding {
+  id: string;
+  text: string;
+}
+
+/** The findings of a verification request, in order, read from its user message ("Finding F1 (file 1):" + a fenced block). */
+export function requestedFindings(body: MessagesBody): RequestedFinding[] {
+  const message = body.messages[0]?.content;
+  const user = typeof message === 'string' ? message : (message ?? []).map((block) => block.text ?? '').join('');
+  return [...user.matchAll(/^Finding (F\d+) \(file \d+\):\n<<<(DATA-[0-9a-f]+) finding>>>\n([\s\S]*?)\n<<<END \2>>>/gm)].map((m) => ({
+    id: m[1]!,
+    text: m[3]!,
+  }));
+}
+
+/** An answer in the shape the prompt asks for: one entry per finding id. */
+export function verdictsText(entries: readonly ({ id: string; verdict: Verdict } & VerdictExtra)[]): string {
+  return JSON.stringify({
+    verdicts: entries.map(({ id, verdict, ...extra }) => ({
+      id,
+      verdict,
+      reasoning: extra.reasoning ?? `Scripted ${verdict} verdict.`,
+      comment: extra.comment ?? `Scripted comment for a ${verdict} finding.`,
+      ...(extra.fix !== undefined && { fix: extra.fix }),
+    })),
+  });
+}
+
+/** The answer to a request that gives every finding it asks about the verdict `decide` returns for it. */
+export function answerEach(body: MessagesBody, decide: (finding: RequestedFinding) => Verdict | ({ verdict: Verdict } & VerdictExtra)): string {
+  return verdictsText(
+    requestedFindings(body).map((finding) => {
+      const decision = decide(finding);
+      return typeof decision === 'string' ? { id: finding.id, verdict: decision } : { id: finding.id, ...decision };
+    }),
+  );
 }
 
 function errorBody(type: string, message: string): string {
@@ -133,7 +176,7 @@ export async function startAnthropicServer(): Promise<AnthropicServer> {
   const requests: RecordedRequest[] = [];
   const queue: Step[] = [];
   const state: { fallback: Responder } = {
-    fallback: () => ({ text: verdictText('confirmed'), usage: DEFAULT_USAGE }),
+    fallback: (request) => ({ text: answerEach(request.body, () => 'confirmed'), usage: DEFAULT_USAGE }),
   };
 
   const server: Server = createServer((req, res) => {

@@ -5,7 +5,7 @@ import { costNanosOf, nanosToUsd, usdToNanos, warnIfUnpriced, worstCaseNanos, ty
  * The hard Claude budget of a run (`claude-max-calls`, `claude-max-usd`).
  *
  * A call may start only when it fits entirely: calls < maxCalls, and the money already spent (plus what calls in flight may still
- * cost) plus the worst case of this call — its prompt estimated at one token per 3.5 characters, and `maxOutputTokens` of output — is
+ * cost) plus the worst case of this call — its prompt estimated at one token per 3.5 characters, and its `max_tokens` of output — is
  * at most maxUsd. After the response, the reservation is replaced by the real cost from the usage the API returns. So the budget
  * stops a call before it could cross the limit, not after; a call that would land exactly on the limit is allowed.
  *
@@ -27,7 +27,7 @@ export interface ClaudeBudgetOptions {
   maxUsd: number;
   /** The model the calls use (its prices decide the worst case and the real cost). */
   model: string;
-  /** `max_tokens` of every call: the output part of the worst case. */
+  /** The largest `max_tokens` a call may ask for: the output part of the worst case unless a call names a smaller one. */
   maxOutputTokens: number;
   /** Told when the model is not in the price table (the fallback price is used). */
   logger?: Logger;
@@ -62,25 +62,31 @@ export class ClaudeBudget {
     if (options.logger) warnIfUnpriced(options.model, options.logger);
   }
 
-  /** Worst-case cost (USD) of a call whose prompt (system + messages) has `promptChars` characters. */
-  worstCaseUsd(promptChars: number): number {
-    return nanosToUsd(this.worstCaseNanos(promptChars));
+  /**
+   * Worst-case cost (USD) of a call whose prompt (system + messages) has `promptChars` characters and whose `max_tokens` is
+   * `outputTokens` (default and most: `maxOutputTokens`).
+   */
+  worstCaseUsd(promptChars: number, outputTokens?: number): number {
+    return nanosToUsd(this.worstCaseNanos(promptChars, outputTokens));
   }
 
-  private worstCaseNanos(promptChars: number): number {
-    return worstCaseNanos(this.model, estimateInputTokens(promptChars), this.maxOutputTokens);
+  private worstCaseNanos(promptChars: number, outputTokens = this.maxOutputTokens): number {
+    if (!Number.isInteger(outputTokens) || outputTokens < 1 || outputTokens > this.maxOutputTokens) {
+      throw new RangeError(`a call's max_tokens must be an integer from 1 to ${this.maxOutputTokens}, not ${outputTokens}`);
+    }
+    return worstCaseNanos(this.model, estimateInputTokens(promptChars), outputTokens);
   }
 
   /**
    * Reserves one call when it fits (see the class comment) and returns true; returns false, reserving nothing, otherwise
    * (`refusal` says which limit). Every true must be followed by exactly one `record` or `fail`.
    */
-  canStart(promptChars: number): boolean {
+  canStart(promptChars: number, outputTokens?: number): boolean {
     if (this.startedCalls >= this.maxCalls) {
       this.lastRefusal = 'calls';
       return false;
     }
-    const worst = this.worstCaseNanos(promptChars);
+    const worst = this.worstCaseNanos(promptChars, outputTokens);
     if (this.spentNanos + this.pendingNanos() + worst > this.maxNanos) {
       this.lastRefusal = 'usd';
       return false;

@@ -2,9 +2,12 @@ import { parsePatch, type Hunk } from '../github/diff.js';
 import type { ChangedFile, Finding } from '../types.js';
 
 /**
- * What Claude sees of the code around a finding: about 40 lines centred on it (the whole file when the file is short), numbered
- * with new-file line numbers and the finding's lines marked, and the diff hunk that contains it. Both are untrusted PR text: the
- * prompt builder fences them as data.
+ * What a model sees of the code around findings, numbered with new-file line numbers and the findings' lines marked:
+ * - per finding (`buildFindingContext`, the local drafts): a window centred on it (the whole file when the file is short), and the
+ *   diff hunk that contains it;
+ * - per file (`fileView`, Claude): one view for all the file's findings — the union of their windows of about 40 lines, with the
+ *   pull request's added and removed lines marked in place, so the hunk is not sent beside it.
+ * All of it is untrusted PR text: the prompt builders fence it as data.
  *
  * Pure: strings in, strings out.
  */
@@ -47,6 +50,28 @@ function rangeOf(finding: Pick<Finding, 'startLine' | 'endLine'>): { start: numb
   return { start, end };
 }
 
+/** The window of lines shown around one finding in a file of `total` lines (both ends inclusive, 1-based). */
+function windowOf(total: number, finding: Pick<Finding, 'startLine' | 'endLine'>, o: Required<ContextOptions>): { first: number; last: number } {
+  const { start, end: rawEnd } = rangeOf(finding);
+  const end = Math.min(rawEnd, total);
+  if (start > total) {
+    // The finding is past the end of the content we have (stale content): show the end of the file.
+    return { first: Math.max(1, total - o.windowLines + 1), last: total };
+  }
+  if (total <= o.wholeFileLines) return { first: 1, last: total };
+  const span = end - start + 1;
+  if (span >= o.windowLines) {
+    // A long finding: a little before it, then as much of it as fits.
+    const first = Math.max(1, start - 5);
+    return { first, last: Math.min(total, end + 5, first + o.maxLines - 1) };
+  }
+  const before = Math.floor((o.windowLines - span) / 2);
+  let first = Math.max(1, start - before);
+  const last = Math.min(total, first + o.windowLines - 1);
+  first = Math.max(1, last - o.windowLines + 1); // near the end of the file: shift the window up
+  return { first, last };
+}
+
 /** The lines around a finding in the file's (new-side) content, numbered. */
 export function codeContext(
   content: string,
@@ -58,39 +83,14 @@ export function codeContext(
   const total = lines.length;
   if (total === 0 || (total === 1 && lines[0] === '')) return { code: '', firstLine: 0, lastLine: 0, wholeFile: false };
   const { start, end: rawEnd } = rangeOf(finding);
-  const end = Math.min(rawEnd, total);
-
-  let first: number;
-  let last: number;
-  const wholeFile = total <= o.wholeFileLines;
-  if (wholeFile) {
-    first = 1;
-    last = total;
-  } else {
-    const span = end - start + 1;
-    if (span >= o.windowLines) {
-      // A long finding: a little before it, then as much of it as fits.
-      first = Math.max(1, start - 5);
-      last = Math.min(total, end + 5, first + o.maxLines - 1);
-    } else {
-      const before = Math.floor((o.windowLines - span) / 2);
-      first = Math.max(1, start - before);
-      last = Math.min(total, first + o.windowLines - 1);
-      first = Math.max(1, last - o.windowLines + 1); // near the end of the file: shift the window up
-    }
-  }
-  if (start > total) {
-    // The finding is past the end of the content we have (stale content): show the end of the file.
-    first = Math.max(1, total - o.windowLines + 1);
-    last = total;
-  }
+  const { first, last } = windowOf(total, finding, o);
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
     const mark = n >= start && n <= rawEnd ? '>' : ' ';
     out.push(`${mark} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
   }
-  return { code: out.join('\n'), firstLine: first, lastLine: last, wholeFile: wholeFile && start <= total };
+  return { code: out.join('\n'), firstLine: first, lastLine: last, wholeFile: total <= o.wholeFileLines && start <= total };
 }
 
 function renderHunkHeader(hunk: Hunk): string {
@@ -149,6 +149,127 @@ export function buildFindingContext(
       : codeContext(source.content, finding, options);
   const hunk = hunkFor(source.patch, finding, options);
   return hunk === undefined ? code : { ...code, hunk };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// One view of a file for several findings (what Claude reads)
+
+/** What is known of a changed file: its new-side content and its patch, each when available. */
+export interface FileSource {
+  content?: string;
+  patch?: string;
+}
+
+/** Where a finding's reported lines sit relative to the pull request's change. */
+export type ChangePosition = 'added' | 'in-hunk' | 'unchanged';
+
+export interface FileView {
+  /**
+   * The lines shown, annotated: `>` marks a reported line, `+` a line the pull request added, `-` a line it removed (shown where it
+   * was, without a new-file number); `…` lines say what is left out between windows. Empty when nothing is known of the file.
+   */
+  code: string;
+  /** `whole-file`: every line; `windows`: windows around the findings; `hunks`: the content is unknown, the diff hunks stand in. */
+  kind: 'whole-file' | 'windows' | 'hunks' | 'none';
+  /** New-file line ranges shown (for `whole-file` and `windows`). */
+  ranges: { first: number; last: number }[];
+}
+
+/** Removed lines shown at one place at most; the rest are counted. */
+const MAX_REMOVED_SHOWN = 20;
+/** Windows closer than this many lines are merged (a gap this small costs less than the line saying it is there). */
+const MERGE_GAP = 3;
+
+/** The added new-side lines of a patch, and its removed lines keyed by the new-side line they were before. */
+function changeMap(patch: string | undefined): { added: Set<number>; removedBefore: Map<number, string[]>; inHunk: (line: number) => boolean } {
+  const added = new Set<number>();
+  const removedBefore = new Map<number, string[]>();
+  const spans: { from: number; to: number }[] = [];
+  if (patch) {
+    for (const hunk of parsePatch(patch).hunks) {
+      let next = hunk.newStart; // the new-side line the next context or added line will have
+      spans.push({ from: hunk.newStart, to: hunk.newStart + Math.max(0, hunk.newLines - 1) });
+      for (const line of hunk.lines) {
+        if (line.kind === 'del') {
+          const list = removedBefore.get(next) ?? [];
+          list.push(line.text);
+          removedBefore.set(next, list);
+          continue;
+        }
+        if (line.kind === 'add' && line.newLine !== undefined) added.add(line.newLine);
+        next = (line.newLine ?? next) + 1;
+      }
+    }
+  }
+  return { added, removedBefore, inHunk: (line) => spans.some((s) => line >= s.from && line <= s.to) };
+}
+
+/** Where the finding's lines sit in the patch: on added lines, elsewhere in a hunk, or outside the diff. */
+export function changePosition(patch: string | undefined, finding: Pick<Finding, 'startLine' | 'endLine'>): ChangePosition {
+  const { added, inHunk } = changeMap(patch);
+  const { start, end } = rangeOf(finding);
+  let position: ChangePosition = 'unchanged';
+  for (let n = start; n <= end; n++) {
+    if (added.has(n)) return 'added';
+    if (inHunk(n)) position = 'in-hunk';
+  }
+  return position;
+}
+
+/**
+ * One annotated view of a file for all the findings in it: the whole file when it is short, else the union of each finding's window
+ * (about 40 lines; merged where they meet), with the pull request's added and removed lines marked in place — the diff hunk is not
+ * repeated beside it. Without the content, the hunks that show the findings stand in.
+ */
+export function fileView(
+  source: FileSource,
+  findings: readonly Pick<Finding, 'startLine' | 'endLine'>[],
+  options: ContextOptions = {},
+): FileView {
+  const o = { ...DEFAULTS, ...options };
+  if (source.content === undefined) {
+    const hunks = [...new Set(findings.flatMap((f) => hunkFor(source.patch, f, o) ?? []))];
+    return hunks.length > 0 ? { code: hunks.join('\n'), kind: 'hunks', ranges: [] } : { code: '', kind: 'none', ranges: [] };
+  }
+  const lines = splitLines(source.content);
+  const total = lines.length;
+  if (total === 0 || (total === 1 && lines[0] === '') || findings.length === 0) return { code: '', kind: 'none', ranges: [] };
+
+  const windows = findings.map((f) => windowOf(total, f, o)).sort((a, b) => a.first - b.first || a.last - b.last);
+  const ranges: { first: number; last: number }[] = [];
+  for (const w of windows) {
+    const prev = ranges[ranges.length - 1];
+    if (prev && w.first <= prev.last + MERGE_GAP + 1) prev.last = Math.max(prev.last, w.last);
+    else ranges.push({ ...w });
+  }
+  const reported = (n: number) => findings.some((f) => {
+    const { start, end } = rangeOf(f);
+    return n >= start && n <= end;
+  });
+  const { added, removedBefore } = changeMap(source.patch);
+  const width = String(ranges[ranges.length - 1]!.last).length;
+  const blank = ' '.repeat(width);
+  const gap = ' '.repeat(width + 3); // a "…" line's text starts under the "|" of the numbered lines
+  const out: string[] = [];
+  const removed = (before: number) => {
+    const list = removedBefore.get(before);
+    if (!list) return;
+    for (const text of list.slice(0, MAX_REMOVED_SHOWN)) out.push(` -${blank} | ${text}`);
+    if (list.length > MAX_REMOVED_SHOWN) out.push(`${gap}… ${list.length - MAX_REMOVED_SHOWN} more removed line(s)`);
+  };
+  let shownTo = 0;
+  for (const { first, last } of ranges) {
+    if (first > shownTo + 1) out.push(`${gap}… lines ${shownTo + 1}-${first - 1} not shown`);
+    for (let n = first; n <= last; n++) {
+      removed(n);
+      out.push(`${reported(n) ? '>' : ' '}${added.has(n) ? '+' : ' '}${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
+    }
+    if (last === total) removed(total + 1);
+    shownTo = last;
+  }
+  if (shownTo < total) out.push(`${gap}… lines ${shownTo + 1}-${total} not shown`);
+  const whole = ranges.length === 1 && ranges[0]!.first === 1 && ranges[0]!.last === total;
+  return { code: out.join('\n'), kind: whole ? 'whole-file' : 'windows', ranges };
 }
 
 /**

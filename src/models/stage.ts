@@ -8,8 +8,15 @@ import { defuseMarkers } from '../report/markdown.js';
 import type { ReviewReport, RuleInfo } from '../report/model.js';
 import { atLeast, type Finding, type FindingDraft, type FindingVerdict } from '../types.js';
 import { ClaudeBudget } from './budget.js';
-import { VERDICT_LIMITS, verifyCriticalFindings, type ClaudeClient, type VerificationStats } from './claude.js';
-import { contextProvider, type ContextOptions, type FindingContext } from './context.js';
+import {
+  DEFAULT_BATCH_LIMITS,
+  OUTPUT_TOKENS_PER_FINDING,
+  VERDICT_LIMITS,
+  verifyCriticalFindings,
+  type ClaudeClient,
+  type VerificationStats,
+} from './claude.js';
+import { contextProvider, type ContextOptions, type FileSource } from './context.js';
 import { draftFindings, type DraftClient, type DraftStats } from './local-drafts.js';
 import { removeInvisibleCharacters, sanitizeModelText } from './sanitize.js';
 import { DRAFT_LIMITS, templateDraft } from './templates.js';
@@ -30,8 +37,8 @@ export interface LinkContext {
   serverUrl?: string;
 }
 
-/** Each call's `max_tokens`: the longest valid verdict (2,000 + 4,000 + 8,000 characters) fits. */
-export const CLAUDE_MAX_OUTPUT_TOKENS = 4_096;
+/** The largest `max_tokens` of a call: a full batch, `OUTPUT_TOKENS_PER_FINDING` for each of its findings. */
+export const CLAUDE_MAX_OUTPUT_TOKENS = OUTPUT_TOKENS_PER_FINDING * DEFAULT_BATCH_LIMITS.maxFindings;
 /** The lines a small local model sees around a finding: enough to word it, small enough for a 4k-token window with 5 findings. */
 const DRAFT_CONTEXT: ContextOptions = { windowLines: 12, wholeFileLines: 24, maxLines: 24, maxHunkLines: 24 };
 
@@ -109,6 +116,17 @@ export function headFileReader(change: Pick<CollectedChange, 'workDir'>): (path:
   };
 }
 
+/** What Claude may read of a changed file: its head content and its patch. */
+export function fileSources(change: Pick<CollectedChange, 'workDir' | 'files'>): (path: string) => Promise<FileSource> {
+  const readFile = headFileReader(change);
+  const patches = new Map(change.files.map((f) => [f.path, f.patch]));
+  return async (path) => {
+    const content = await readFile(path);
+    const patch = patches.get(path);
+    return { ...(content !== undefined && { content }), ...(patch !== undefined && { patch }) };
+  };
+}
+
 // ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 export async function verifyStage(
@@ -122,7 +140,6 @@ export async function verifyStage(
     skip: (finding: Finding) => boolean;
     links: LinkContext;
     logger: Logger;
-    contextOf?: (finding: Finding) => Promise<FindingContext>;
   },
 ): Promise<{ findings: Finding[]; summary: ClaudeSummary }> {
   const { config } = deps;
@@ -141,8 +158,7 @@ export async function verifyStage(
     escalateOn: config.escalateOn,
     budget,
     rules: deps.rules,
-    contextOf:
-      deps.contextOf ?? contextProvider({ readFile: headFileReader(deps.change), files: deps.change.files }),
+    sourceOf: fileSources(deps.change),
     logger: deps.logger,
   });
   const verdicts = new Map<Finding, FindingVerdict>();
