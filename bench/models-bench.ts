@@ -14,7 +14,7 @@
  *   first, 5 per call) through `createOpenAIDraftClient` against the loopback OpenAI-compatible server.
  */
 import { rm } from 'node:fs/promises';
-import { startAnthropicServer, verdictText, type AnthropicServer, type MessagesBody } from '../__tests__/support/anthropic-server.js';
+import { answerEach, startAnthropicServer, type AnthropicServer, type MessagesBody } from '../__tests__/support/anthropic-server.js';
 import { BASE as E2E_BASE, HEAD as E2E_HEAD, RENAMES as E2E_RENAMES } from '../__tests__/fixtures/e2e-pull-request.js';
 import { createPullRequestFixture, type FileContent, type PullRequestFixture, type PullRequestFixtureSpec } from '../__tests__/support/git-fixture.js';
 import { requestedIndexes, startOpenAICompatibleServer, type ChatRequest, type OpenAICompatibleServer } from '../__tests__/support/openai-compatible-server.js';
@@ -22,11 +22,13 @@ import type { Config, EscalateOn } from '../src/config/schema.js';
 import type { ReviewReport } from '../src/report/model.js';
 import { RecordingLogger } from '../src/logger.js';
 import { CHARS_PER_TOKEN, ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
-import { buildVerificationPrompt, createAnthropicClient, type VerificationStats } from '../src/models/claude.js';
+import { createAnthropicClient, verificationSystemPrompt, type VerificationStats } from '../src/models/claude.js';
+import { newDelimiter } from '../src/models/untrusted.js';
 import { createOpenAIDraftClient, DEFAULT_BATCH_SIZE } from '../src/models/local-drafts.js';
-import { CLAUDE_MAX_OUTPUT_TOKENS, draftStage, verifyStage } from '../src/models/stage.js';
+import { CLAUDE_MAX_OUTPUT_TOKENS, draftStage, fileSources, verifyStage } from '../src/models/stage.js';
+import { fileView } from '../src/models/context.js';
 import { buildReviewReport, type Analysis } from '../src/pipeline.js';
-import type { ChangedFile, Finding } from '../src/types.js';
+import { atLeast, type ChangedFile, type Finding } from '../src/types.js';
 import { runCliPath } from './cli-run.js';
 import { planSyntheticPr } from './synthetic-pr.js';
 import { count, median, ms, table } from './stats.js';
@@ -236,15 +238,19 @@ export interface TieredRun {
   wallMs: number;
 }
 
-/** A plausible verification answer (about 190 tokens); the same text for every call. */
-const ANSWER = verdictText('confirmed', {
+/** A plausible verdict (about 160 tokens of JSON); each finding of a call gets one. */
+const VERDICT = {
+  verdict: 'confirmed' as const,
   reasoning:
     'The value reaches the sink straight from a function parameter that callers fill from request data, and nothing on the way validates or escapes it, so the rule applies here.',
   comment:
     'This passes caller-controlled input to a sink that interprets it. Anyone who controls the argument controls what runs or what is queried. ' +
     'Validate the input against a fixed set of allowed values, or use the safe API (a parameterized query, `textContent`, an argument list ' +
     'instead of a shell string), and add a test with a hostile value.',
-});
+};
+/** The answer to a verification request: the verdict above for every finding it asks about. */
+const answerOf = (body: MessagesBody): string => answerEach(body, () => VERDICT);
+const VERDICT_TOKENS = tokensOf(JSON.stringify({ id: 'F1', ...VERDICT }).length);
 
 async function runTiered(
   server: AnthropicServer,
@@ -274,12 +280,22 @@ async function runTiered(
     escalated: summary.stats.escalated,
     calls: sent.length,
     inputTokens: callTokens.reduce((a, b) => a + b, 0),
-    outputTokens: sent.length * tokensOf(ANSWER.length),
+    outputTokens: sent.reduce((n, r) => n + tokensOf(answerOf(r.body as MessagesBody).length), 0),
     medianCallTokens: median(callTokens),
     maxCallTokens: Math.max(0, ...callTokens),
     stats: summary.stats,
     wallMs,
   };
+}
+
+/** The code Claude must be shown for the findings at or above `escalateOn`: each file's one view, as the stage builds it. */
+async function codeFloor(pr: BenchPr, escalateOn: EscalateOn): Promise<number> {
+  const sourceOf = fileSources(pr.analysis.change);
+  const byFile = new Map<string, Finding[]>();
+  for (const f of pr.analysis.findings) if (atLeast(f.severity, escalateOn)) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  let chars = 0;
+  for (const [path, findings] of byFile) chars += fileView(await sourceOf(path), findings).code.length;
+  return tokensOf(chars);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------------------
@@ -368,6 +384,8 @@ export interface PrModels {
   tiered: TieredRun[];
   /** escalate-on critical with the action's default budget (claude-max-calls, claude-max-usd). */
   defaultBudget: TieredRun;
+  /** Tokens of the code views alone (each file's one view for its critical findings): what no tiered prompt can go below. */
+  codeFloorTokens: number;
   drafts: DraftRun[];
 }
 
@@ -385,8 +403,8 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
   const started = performance.now();
   const anthropic = await startAnthropicServer();
   anthropic.fallback = (request) => ({
-    text: ANSWER,
-    usage: { input_tokens: tokensOf(requestChars(request.body)), output_tokens: tokensOf(ANSWER.length) },
+    text: answerOf(request.body),
+    usage: { input_tokens: tokensOf(requestChars(request.body)), output_tokens: tokensOf(answerOf(request.body).length) },
   });
   const local = await startOpenAICompatibleServer({ models: [config.localModel ?? 'ai/llama3.2:1B-Q8_0'] });
   const unlimited = { maxCalls: 1_000_000, maxUsd: 10_000 };
@@ -399,7 +417,7 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
       const placed = report.findings;
       const findings = pr.analysis.findings;
       // The system prompt the whole-diff side gets: ours, same size (it does not depend on the finding).
-      const system = buildVerificationPrompt(findings[0] ?? placeholderFinding, undefined, { code: '', firstLine: 0, lastLine: 0, wholeFile: false }).system;
+      const system = verificationSystemPrompt(newDelimiter());
       const tiered: TieredRun[] = [];
       for (const escalateOn of ['critical', 'high'] as const) tiered.push(await runTiered(anthropic, pr, config, escalateOn, unlimited));
       const defaultBudget = await runTiered(anthropic, pr, config, 'critical', defaultLimits);
@@ -423,6 +441,7 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
         wholeDiff: measureWholeDiff(pr, system),
         tiered,
         defaultBudget,
+        codeFloorTokens: await codeFloor(pr, 'critical'),
         drafts,
       });
     }
@@ -440,18 +459,6 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
     wallMs: performance.now() - started,
   };
 }
-
-const placeholderFinding: Finding = {
-  ruleId: 'x',
-  source: 'ast-grep',
-  severity: 'critical',
-  path: 'x',
-  startLine: 1,
-  endLine: 1,
-  message: 'x',
-  evidence: 'x',
-  fingerprint: 'x',
-};
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 // Printing
@@ -474,7 +481,7 @@ export function printModels(result: ModelsBenchResult): void {
   );
   say(
     `  tiered: verifyStage (verifyCriticalFindings + contextProvider, as the action runs it), model ${result.model}, max_tokens ${CLAUDE_MAX_OUTPUT_TOKENS}, budget unlimited for the comparison (every escalated finding verified); ` +
-      `the loopback Anthropic server answers a scripted ${tokensOf(ANSWER.length)}-token verdict at once`,
+      `the loopback Anthropic server answers at once, a scripted ${VERDICT_TOKENS}-token verdict per finding`,
   );
   say(
     `  whole diff: our system prompt's size + "Review this pull request" + title + description + every reviewable file's patch (all hunks, ` +
@@ -508,13 +515,19 @@ export function printModels(result: ModelsBenchResult): void {
   say(`  target: whole diff / tiered ≥ ${MODEL_TARGETS.tokenRatio}x input tokens for the same critical findings (PASS/FAIL per row; "∞ (no call)": no finding at or above escalate-on, Claude is not called)`);
   for (const pr of result.prs) {
     const crit = pr.tiered[0]!;
-    const perCall = crit.calls > 0 ? crit.inputTokens / crit.calls : NaN;
-    const breakEven = Number.isFinite(perCall) ? Math.floor(pr.wholeDiff.inputTokens / MODEL_TARGETS.tokenRatio / perCall) : NaN;
+    const perFinding = crit.escalated > 0 ? crit.inputTokens / crit.escalated : NaN;
+    const breakEven = Number.isFinite(perFinding) ? Math.floor(pr.wholeDiff.inputTokens / MODEL_TARGETS.tokenRatio / perFinding) : NaN;
     say(`  ${pr.name}:`);
     say(
-      `    per verification call: median ${count(Math.round(crit.medianCallTokens))}, largest ${count(crit.maxCallTokens)} input tokens; ` +
-        `10x holds up to ${Number.isFinite(breakEven) ? count(breakEven) : 'n/a'} critical finding(s) on this PR (whole diff ${count(pr.wholeDiff.inputTokens)} / 10 / mean call); ` +
+      `    per verification call: median ${count(Math.round(crit.medianCallTokens))}, largest ${count(crit.maxCallTokens)} input tokens, ` +
+        `${crit.calls > 0 ? (crit.escalated / crit.calls).toFixed(1) : '-'} findings per call, ${Number.isFinite(perFinding) ? count(Math.round(perFinding)) : 'n/a'} tokens per finding; ` +
+        `10x holds up to ${Number.isFinite(breakEven) ? count(breakEven) : 'n/a'} critical finding(s) on this PR (whole diff ${count(pr.wholeDiff.inputTokens)} / 10 / tokens per finding); ` +
         `it has ${count(crit.escalated)} (${pr.addedLines > 0 ? ((crit.escalated / pr.addedLines) * 1000).toFixed(1) : 'n/a'} per 1,000 added lines)`,
+    );
+    say(
+      `    code floor: the code views alone (each file once, about 40 lines around each finding, whole files up to 80 lines; no instructions, rules or finding texts) ` +
+        `are ${count(pr.codeFloorTokens)} tokens, so no prompt that shows them does better than ${showRatio(ratioOf(pr.wholeDiff.inputTokens, pr.codeFloorTokens))}; ` +
+        `the rest of the tiered prompts (instructions, rules, findings, fences) is ${count(Math.max(0, crit.inputTokens - pr.codeFloorTokens))} tokens`,
     );
     say(
       `    critical findings escalated: ${count(pr.critical)}, of which ${count(pr.criticalInline)} on lines the PR adds (filter-mode ${result.filterMode}: inline or over max-comments) ` +
