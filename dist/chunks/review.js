@@ -79408,22 +79408,20 @@ function fileView(source, findings, options = {}) {
     return { code: out.join('\n'), kind: whole ? 'whole-file' : 'windows', ranges };
 }
 /**
- * A `contextOf(finding)` for the escalation stage: reads the file's new-side content (from the workspace, or the API) and takes the
- * patch from the PR's changed files. A file that cannot be read still gets its hunk.
+ * What is known of each changed file: its new-side content (from the workspace, or the API) and its patch from the PR's changed
+ * files. A file that cannot be read still has its patch.
  */
-function contextProvider(source) {
+function fileSourceReader(source) {
     const patches = new Map(source.files.map((f) => [f.path, f.patch]));
-    return async (finding) => {
-        let content;
-        try {
-            content = await source.readFile(finding.path);
-        }
-        catch {
-            content = undefined;
-        }
-        const patch = patches.get(finding.path);
-        return buildFindingContext(finding, { ...(content !== undefined && { content }), ...(patch !== undefined && { patch }) }, source.options);
+    return async (path) => {
+        const content = await source.readFile(path).catch(() => undefined);
+        const patch = patches.get(path);
+        return { ...(content !== undefined && { content }), ...(patch !== undefined && { patch }) };
     };
+}
+/** A `contextOf(finding)`: each finding's own context (window and hunk) from what is known of its file. */
+function contextProvider(sourceOf, options) {
+    return async (finding) => buildFindingContext(finding, await sourceOf(finding.path), options);
 }
 
 // The named export: the bundler's TypeScript pass does not see the default export as a class.
@@ -80289,15 +80287,9 @@ function headFileReader(change) {
         return content;
     };
 }
-/** What Claude may read of a changed file: its head content and its patch. */
+/** What a model may read of a changed file: its head content (from the work folder) and its patch. */
 function fileSources(change) {
-    const readFile = headFileReader(change);
-    const patches = new Map(change.files.map((f) => [f.path, f.patch]));
-    return async (path) => {
-        const content = await readFile(path);
-        const patch = patches.get(path);
-        return { ...(content !== undefined && { content }), ...(patch !== undefined && { patch }) };
-    };
+    return fileSourceReader({ readFile: headFileReader(change), files: change.files });
 }
 // ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 async function verifyStage(findings, deps) {
@@ -80363,7 +80355,7 @@ async function draftStage(report, deps) {
         summary = { mode: model.kind, reason: model.reason, stats: { ...emptyStats, template: targets.length } };
     }
     else {
-        const contextOf = contextProvider({ readFile: headFileReader(deps.change), files: deps.change.files, options: DRAFT_CONTEXT });
+        const contextOf = contextProvider(fileSources(deps.change), DRAFT_CONTEXT);
         const code = new Map();
         for (const finding of targets) {
             const context = await contextOf(finding);

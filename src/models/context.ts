@@ -273,23 +273,25 @@ export function fileView(
 }
 
 /**
- * A `contextOf(finding)` for the escalation stage: reads the file's new-side content (from the workspace, or the API) and takes the
- * patch from the PR's changed files. A file that cannot be read still gets its hunk.
+ * What is known of each changed file: its new-side content (from the workspace, or the API) and its patch from the PR's changed
+ * files. A file that cannot be read still has its patch.
  */
-export function contextProvider(source: {
+export function fileSourceReader(source: {
   readFile: (path: string) => Promise<string | undefined>;
   files: readonly Pick<ChangedFile, 'path' | 'patch'>[];
-  options?: ContextOptions;
-}): (finding: Finding) => Promise<FindingContext> {
+}): (path: string) => Promise<FileSource> {
   const patches = new Map(source.files.map((f) => [f.path, f.patch]));
-  return async (finding) => {
-    let content: string | undefined;
-    try {
-      content = await source.readFile(finding.path);
-    } catch {
-      content = undefined;
-    }
-    const patch = patches.get(finding.path);
-    return buildFindingContext(finding, { ...(content !== undefined && { content }), ...(patch !== undefined && { patch }) }, source.options);
+  return async (path) => {
+    const content = await source.readFile(path).catch(() => undefined);
+    const patch = patches.get(path);
+    return { ...(content !== undefined && { content }), ...(patch !== undefined && { patch }) };
   };
+}
+
+/** A `contextOf(finding)`: each finding's own context (window and hunk) from what is known of its file. */
+export function contextProvider(
+  sourceOf: (path: string) => Promise<FileSource>,
+  options?: ContextOptions,
+): (finding: Finding) => Promise<FindingContext> {
+  return async (finding) => buildFindingContext(finding, await sourceOf(finding.path), options);
 }

@@ -16,7 +16,7 @@ import {
   type ClaudeClient,
   type VerificationStats,
 } from './claude.js';
-import { contextProvider, type ContextOptions, type FileSource } from './context.js';
+import { contextProvider, fileSourceReader, type ContextOptions, type FileSource } from './context.js';
 import { draftFindings, type DraftClient, type DraftStats } from './local-drafts.js';
 import { removeInvisibleCharacters, sanitizeModelText } from './sanitize.js';
 import { DRAFT_LIMITS, templateDraft } from './templates.js';
@@ -116,15 +116,9 @@ export function headFileReader(change: Pick<CollectedChange, 'workDir'>): (path:
   };
 }
 
-/** What Claude may read of a changed file: its head content and its patch. */
+/** What a model may read of a changed file: its head content (from the work folder) and its patch. */
 export function fileSources(change: Pick<CollectedChange, 'workDir' | 'files'>): (path: string) => Promise<FileSource> {
-  const readFile = headFileReader(change);
-  const patches = new Map(change.files.map((f) => [f.path, f.patch]));
-  return async (path) => {
-    const content = await readFile(path);
-    const patch = patches.get(path);
-    return { ...(content !== undefined && { content }), ...(patch !== undefined && { patch }) };
-  };
+  return fileSourceReader({ readFile: headFileReader(change), files: change.files });
 }
 
 // ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -224,7 +218,7 @@ export async function draftStage(
     drafted = targets.map((finding) => ({ ...finding, draft: templateDraft(finding, rules.get(finding.ruleId)) }));
     summary = { mode: model.kind, reason: model.reason, stats: { ...emptyStats, template: targets.length } };
   } else {
-    const contextOf = contextProvider({ readFile: headFileReader(deps.change), files: deps.change.files, options: DRAFT_CONTEXT });
+    const contextOf = contextProvider(fileSources(deps.change), DRAFT_CONTEXT);
     const code = new Map<Finding, string>();
     for (const finding of targets) {
       const context = await contextOf(finding);
