@@ -3,7 +3,7 @@
  * and what the local draft stage costs per finding. Both against loopback servers (`__tests__/support`): nothing leaves the machine,
  * no key is needed, and the token counts come from the request bodies the servers recorded.
  *
- * - Tiered: the action's own escalation stage, `verifyStage` (src/models/stage.ts: `verifyCriticalFindings` with `contextProvider` over
+ * - Tiered: the action's own escalation stage, `verifyStage` (src/models/stage.ts: `verifyCriticalFindings` with `fileSources` over
  *   the collected head files and the listed patches) through `createAnthropicClient`, on the analysis' findings at or above `critical`
  *   (the default `escalate-on`), and again at or above `high`; a budget large enough for all of them (the figure is tokens per run for
  *   the same findings, not what the default budget allows; that is printed on its own line).
@@ -22,7 +22,7 @@ import type { Config, EscalateOn } from '../src/config/schema.js';
 import type { ReviewReport } from '../src/report/model.js';
 import { RecordingLogger } from '../src/logger.js';
 import { CHARS_PER_TOKEN, ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
-import { createAnthropicClient, verificationSystemPrompt, type VerificationStats } from '../src/models/claude.js';
+import { createAnthropicClient, DEFAULT_BATCH_LIMITS, OUTPUT_TOKENS_PER_FINDING, verificationSystemPrompt, type VerificationStats } from '../src/models/claude.js';
 import { newDelimiter } from '../src/models/untrusted.js';
 import { createOpenAIDraftClient, DEFAULT_BATCH_SIZE } from '../src/models/local-drafts.js';
 import { CLAUDE_MAX_OUTPUT_TOKENS, draftStage, fileSources, verifyStage } from '../src/models/stage.js';
@@ -480,7 +480,7 @@ export function printModels(result: ModelsBenchResult): void {
       `characters = system prompt + message text of the bodies the loopback server recorded (whole diff: of the requests built below)`,
   );
   say(
-    `  tiered: verifyStage (verifyCriticalFindings + contextProvider, as the action runs it), model ${result.model}, max_tokens ${CLAUDE_MAX_OUTPUT_TOKENS}, budget unlimited for the comparison (every escalated finding verified); ` +
+    `  tiered: verifyStage (verifyCriticalFindings + fileSources, as the action runs it: up to ${DEFAULT_BATCH_LIMITS.maxFindings} findings per call, each file's code once), model ${result.model}, max_tokens ${OUTPUT_TOKENS_PER_FINDING} per finding (at most ${CLAUDE_MAX_OUTPUT_TOKENS}), budget unlimited for the comparison (every escalated finding verified); ` +
       `the loopback Anthropic server answers at once, a scripted ${VERDICT_TOKENS}-token verdict per finding`,
   );
   say(
