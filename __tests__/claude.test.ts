@@ -5,7 +5,7 @@ import type { Finding, Severity } from '../src/types.js';
 import type { RuleInfo } from '../src/report/model.js';
 import { ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
 import { buildFindingContext, changePosition, codeContext, fileView, hunkFor } from '../src/models/context.js';
-import { canonicalModelKey, costOf, FALLBACK_PRICE, PRICE_TABLE, priceOf, warnIfUnpriced } from '../src/models/prices.js';
+import { canonicalModelKey, costOf, FALLBACK_PRICE, formatUsdLimit, PRICE_TABLE, priceOf, warnIfUnpriced } from '../src/models/prices.js';
 import {
   createAnthropicClient,
   parseVerdictAnswer,
@@ -124,6 +124,13 @@ describe('prices', () => {
     assert.equal(canonicalModelKey('claude-mythos-preview'), 'mythos-preview');
     assert.equal(canonicalModelKey('gpt-5'), undefined);
     assert.equal(priceOf('claude-opus-4-5').price, PRICE_TABLE['opus-4.5']);
+  });
+
+  test('a dollar limit is shown as set: cents at least, no digit rounded away', () => {
+    assert.equal(formatUsdLimit(0.5), '0.50');
+    assert.equal(formatUsdLimit(10), '10.00');
+    assert.equal(formatUsdLimit(0.032), '0.032');
+    assert.equal(formatUsdLimit(0), '0.00');
   });
 
   test('cost arithmetic, by hand', () => {

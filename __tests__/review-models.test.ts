@@ -121,7 +121,7 @@ describe('reviewWithModels', () => {
     const verdictOf = (line: number) => report.findings.find((p) => p.finding.startLine === line)!.finding.verdict;
     assert.equal(verdictOf(4)?.verdict, 'confirmed');
     assert.equal(verdictOf(20)?.verdict, 'unverified');
-    assert.match(verdictOf(20)?.reasoning ?? '', /^budget: claude-max-usd \(\$0\.03\) would be exceeded/);
+    assert.match(verdictOf(20)?.reasoning ?? '', /^budget: claude-max-usd \(\$0\.032\) would be exceeded/);
     assert.equal(report.models?.claude.stats.unverifiedBudget, 1);
   });
 

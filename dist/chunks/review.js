@@ -17018,6 +17018,172 @@ function planInlineComment(finding, index, mode) {
     return first < last ? { inline: true, line: last, startLine: first, exact } : { inline: true, line: last, exact };
 }
 
+/** Standard cache multipliers (5m write 1.25×, 1h write 2×, hit 0.1×) for rows where only input/output are listed. */
+function standard(name, input, output, cacheRead = input / 10) {
+    return { name, input, output, cacheWrite5m: input * 1.25, cacheWrite1h: input * 2, cacheRead };
+}
+const OPUS_45_TO_5 = (name) => standard(name, 5, 25, 0.5);
+const OPUS_LEGACY = (name) => standard(name, 15, 75, 1.5);
+const SONNET_3_TO_4 = (name) => standard(name, 3, 15, 0.3);
+/** Sonnet 4 and 4.5: prompts over 200K tokens (1M-context requests) are billed at the long-context rates. */
+const SONNET_LONG_CONTEXT = {
+    thresholdTokens: 200_000,
+    input: 6,
+    output: 22.5,
+    cacheWrite5m: 7.5,
+    cacheWrite1h: 12,
+    cacheRead: 0.6,
+};
+/**
+ * Rows keyed by `family-major.minor` (`opus-4.5`) or `family-major` (`sonnet-5`): how `canonicalModelKey` names a model id.
+ * Mythos-class models (Fable, Mythos) share their prices version by version.
+ */
+const PRICE_TABLE = {
+    // Mythos class. Mythos Preview: the launch price of the limited research preview (the most expensive row, hence the fallback).
+    'mythos-preview': standard('Claude Mythos Preview', 25, 125),
+    'fable-5.2': standard('Claude Fable 5.2', 8, 40, 0.2),
+    'mythos-5.2': standard('Claude Mythos 5.2', 8, 40, 0.2),
+    'fable-5.1': standard('Claude Fable 5.1', 10, 50, 0.25),
+    'mythos-5.1': standard('Claude Mythos 5.1', 10, 50, 0.25),
+    'fable-5': standard('Claude Fable 5', 10, 50, 1),
+    'mythos-5': standard('Claude Mythos 5', 10, 50, 1),
+    // Opus.
+    'opus-5.5': standard('Claude Opus 5.5', 4, 20, 0.2),
+    'opus-5': OPUS_45_TO_5('Claude Opus 5'),
+    'opus-4.8': OPUS_45_TO_5('Claude Opus 4.8'),
+    'opus-4.7': OPUS_45_TO_5('Claude Opus 4.7'),
+    'opus-4.6': OPUS_45_TO_5('Claude Opus 4.6'),
+    'opus-4.5': OPUS_45_TO_5('Claude Opus 4.5'),
+    'opus-4.1': OPUS_LEGACY('Claude Opus 4.1'),
+    'opus-4': OPUS_LEGACY('Claude Opus 4'),
+    'opus-3': OPUS_LEGACY('Claude Opus 3'),
+    // Sonnet. Sonnet 5.5 cache hits were cut from $0.20 to $0.10 on 2026-10-07.
+    'sonnet-5.5': standard('Claude Sonnet 5.5', 2, 10, 0.1),
+    'sonnet-5': standard('Claude Sonnet 5', 2, 10, 0.2),
+    'sonnet-4.6': SONNET_3_TO_4('Claude Sonnet 4.6'),
+    'sonnet-4.5': { ...SONNET_3_TO_4('Claude Sonnet 4.5'), longPrompt: SONNET_LONG_CONTEXT },
+    'sonnet-4': { ...SONNET_3_TO_4('Claude Sonnet 4'), longPrompt: SONNET_LONG_CONTEXT },
+    'sonnet-3.7': SONNET_3_TO_4('Claude Sonnet 3.7'),
+    'sonnet-3.5': SONNET_3_TO_4('Claude Sonnet 3.5'),
+    // Haiku. Haiku 5.5 is priced by prompt length: over 100K tokens, 5× on every token of the request.
+    'haiku-5.5': {
+        ...standard('Claude Haiku 5.5', 0.1, 0.5, 0.01),
+        longPrompt: { thresholdTokens: 100_000, input: 0.5, output: 2.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05 },
+    },
+    'haiku-4.5': standard('Claude Haiku 4.5', 1, 5, 0.1),
+    'haiku-3.5': { name: 'Claude Haiku 3.5', input: 0.8, output: 4, cacheWrite5m: 1, cacheWrite1h: 1.6, cacheRead: 0.08 },
+    'haiku-3': { name: 'Claude Haiku 3', input: 0.25, output: 1.25, cacheWrite5m: 0.3, cacheWrite1h: 0.5, cacheRead: 0.03 },
+};
+/**
+ * For a model id the table does not know: every rate is the highest of that rate over all rows (long-prompt bands included), so an
+ * unknown model can only be over-counted, never under-counted, against the hard budget.
+ */
+const FALLBACK_PRICE = (() => {
+    const rows = Object.values(PRICE_TABLE).flatMap((row) => (row.longPrompt ? [row, row.longPrompt] : [row]));
+    const max = (field) => Math.max(...rows.map((row) => row[field]));
+    return {
+        name: 'unknown model (fallback: the highest price of every token category)',
+        input: max('input'),
+        output: max('output'),
+        cacheWrite5m: max('cacheWrite5m'),
+        cacheWrite1h: max('cacheWrite1h'),
+        cacheRead: max('cacheRead'),
+    };
+})();
+/** US-only inference (`inference_geo: "us"`) costs 1.1× on every token category. */
+const US_GEO_NUMERATOR = 11;
+const US_GEO_DENOMINATOR = 10;
+/**
+ * The table key of a model id, or undefined when it names no Claude model version the table could know. Accepts the API's ids
+ * (`claude-opus-4-5`, `claude-opus-4-5-20251101`, `claude-sonnet-5-5[1m]`), Bedrock (`anthropic.claude-opus-4-5-20251101-v1:0`,
+ * `us.anthropic.…`), Vertex (`claude-opus-4-5@20251101`) and the Claude 3 naming (`claude-3-5-sonnet-20241022`).
+ */
+function canonicalModelKey(model) {
+    const id = model.trim().toLowerCase();
+    if (/(^|[^a-z])claude-mythos-preview(?![a-z0-9])/.test(id))
+        return 'mythos-preview';
+    // claude-<family>-<major>[-<minor>]: the minor is one digit (a date or a `-v1` suffix is not a minor).
+    const modern = /(?:^|[^a-z])claude-(opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d)(?!\d))?(?![.\d])/.exec(id);
+    if (modern)
+        return versionKey(modern[1], modern[2], modern[3]);
+    const legacy = /(?:^|[^a-z])claude-(\d)(?:-(\d))?-(opus|sonnet|haiku)(?![a-z])/.exec(id);
+    if (legacy)
+        return versionKey(legacy[3], legacy[1], legacy[2]);
+    return undefined;
+}
+function versionKey(family, major, minor) {
+    if (!family || !major)
+        return undefined;
+    return minor === undefined || minor === '0' ? `${family}-${major}` : `${family}-${major}.${minor}`;
+}
+function priceOf(model) {
+    const key = canonicalModelKey(model);
+    const row = key === undefined ? undefined : PRICE_TABLE[key];
+    return row ? { price: row, known: true } : { price: FALLBACK_PRICE, known: false };
+}
+/**
+ * Logs (once per logger and model id) that a model is priced with the fallback. Returns whether the model is in the table.
+ */
+const warned = new WeakMap();
+function warnIfUnpriced(model, logger) {
+    if (priceOf(model).known)
+        return true;
+    const seen = warned.get(logger) ?? new Set();
+    warned.set(logger, seen);
+    if (!seen.has(model)) {
+        seen.add(model);
+        logger.warning(`Claude model "${model}" is not in the price table; costs and the budget use the highest known prices ` +
+            `($${FALLBACK_PRICE.input} / $${FALLBACK_PRICE.output} per million input / output tokens).`);
+    }
+    return false;
+}
+const count$2 = (value) => typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : 0;
+/** Nano-dollars for `tokens` at `perMTok` USD per million: tokens × perMTok × 1000, an integer for the table's prices. */
+function nanos(tokens, perMTok) {
+    return Math.round(tokens * perMTok * 1000);
+}
+/** Exact cost of one response's usage, in nano-dollars (1e-9 USD). */
+function costNanosOf(model, usage) {
+    const { price } = priceOf(model);
+    const input = count$2(usage.input_tokens);
+    const output = count$2(usage.output_tokens);
+    const cacheRead = count$2(usage.cache_read_input_tokens);
+    const cacheWriteTotal = count$2(usage.cache_creation_input_tokens);
+    const split = usage.cache_creation ?? undefined;
+    const write1h = Math.min(count$2(split?.ephemeral_1h_input_tokens), cacheWriteTotal);
+    // Without a split, cache writes are 5-minute ones (the default lifetime).
+    const write5m = cacheWriteTotal - write1h;
+    const promptTokens = input + cacheRead + cacheWriteTotal;
+    const rates = price.longPrompt && promptTokens > price.longPrompt.thresholdTokens ? price.longPrompt : price;
+    let total = nanos(input, rates.input) +
+        nanos(output, rates.output) +
+        nanos(cacheRead, rates.cacheRead) +
+        nanos(write5m, rates.cacheWrite5m) +
+        nanos(write1h, rates.cacheWrite1h);
+    if (usage.inference_geo === 'us')
+        total = Math.ceil((total * US_GEO_NUMERATOR) / US_GEO_DENOMINATOR);
+    return total;
+}
+/**
+ * The most a request can cost: `inputTokens` of prompt (uncached) and `maxOutputTokens` of output, at the model's rates (the
+ * long-prompt band when the prompt is over its threshold). Nano-dollars.
+ */
+function worstCaseNanos(model, inputTokens, maxOutputTokens) {
+    return costNanosOf(model, { input_tokens: inputTokens, output_tokens: maxOutputTokens });
+}
+const NANOS_PER_USD = 1_000_000_000;
+function usdToNanos(usd) {
+    return Math.round(usd * NANOS_PER_USD);
+}
+function nanosToUsd(nanos) {
+    return nanos / NANOS_PER_USD;
+}
+/** A dollar limit as the user set it: cents at least (0.50), every digit they gave beyond (0.032 stays 0.032, not 0.03). */
+function formatUsdLimit(usd) {
+    const cents = usd.toFixed(2);
+    return Number(cents) === usd ? cents : String(usd);
+}
+
 // ---------------------------------------------------------------------------------------------------------------------------------
 // Plain-text helpers shared by every reporter. Everything a finding carries (message, evidence, path, even rule texts of third-party
 // rules) can come from the pull request, so no reporter prints it without passing through one of these.
@@ -17197,7 +17363,7 @@ function describeClaude(claude) {
     if (stats.unverifiedError > 0)
         unverified.push(`${countText(stats.unverifiedError)} not verified because Claude gave no usable answer`);
     const usage = `${plural$1(stats.calls, 'call')}, ${countText(stats.inputTokens)} input + ${countText(stats.outputTokens)} output tokens, ` +
-        `$${stats.costUsd.toFixed(4)} of the $${claude.maxUsd.toFixed(2)} / ${plural$1(claude.maxCalls, 'call')} budget`;
+        `$${stats.costUsd.toFixed(4)} of the $${formatUsdLimit(claude.maxUsd)} / ${plural$1(claude.maxCalls, 'call')} budget`;
     return `Claude verification (${claude.model}): ${plural$1(stats.escalated, 'finding')} ${threshold}: ${verdicts}${unverified.length > 0 ? `; ${unverified.join(', ')}` : ''}; ${usage}${earlier}.`;
 }
 /** Both sentences, or nothing when the model stages did not run. */
@@ -18015,7 +18181,7 @@ function trimUrl(candidate) {
             url = url.slice(0, -1);
             continue;
         }
-        if (last === ')' && count$2(url, ')') > count$2(url, '(')) {
+        if (last === ')' && count$1(url, ')') > count$1(url, '(')) {
             url = url.slice(0, -1);
             continue;
         }
@@ -18023,7 +18189,7 @@ function trimUrl(candidate) {
     }
     return { url, rest: candidate.slice(url.length) };
 }
-function count$2(text, ch) {
+function count$1(text, ch) {
     return text.split(ch).length - 1;
 }
 /** The absolute URL to link to when `target` points into the repository (relative targets resolve against it), else undefined. */
@@ -53129,7 +53295,7 @@ function setUsageSumAttributes(span, usage, complete) {
     const compactions = iterations.filter((each) => isObj$1(each) && each['type'] === 'compaction');
     if (compactions.length > 0) {
         span.setAttribute(ATTR_ANTHROPIC_USAGE_COMPACTION_INPUT_TOKENS, compactions.reduce((sum, each) => sum + inputTokens(each), 0));
-        span.setAttribute(ATTR_ANTHROPIC_USAGE_COMPACTION_OUTPUT_TOKENS, compactions.reduce((sum, each) => sum + count$1(each, 'output_tokens'), 0));
+        span.setAttribute(ATTR_ANTHROPIC_USAGE_COMPACTION_OUTPUT_TOKENS, compactions.reduce((sum, each) => sum + count(each, 'output_tokens'), 0));
     }
 }
 /** The token counts of a usage, or of one of its iterations, that add up to its input tokens. */
@@ -53139,10 +53305,10 @@ const INPUT_TOKEN_COUNTS = [
     'cache_creation_input_tokens',
 ];
 function inputTokens(usage) {
-    return INPUT_TOKEN_COUNTS.reduce((sum, name) => sum + count$1(usage, name), 0);
+    return INPUT_TOKEN_COUNTS.reduce((sum, name) => sum + count(usage, name), 0);
 }
 /** The token count `name` of `usage`, or 0 when it has none. */
-function count$1(usage, name) {
+function count(usage, name) {
     const value = usage[name];
     return typeof value === 'number' ? value : 0;
 }
@@ -79813,7 +79979,7 @@ async function verifyCriticalFindings(findings, deps) {
         return result();
     }
     logger.info(`Claude verification: ${escalated.length} finding(s) at or above ${deps.escalateOn}, model ${deps.model}, up to ${maxFindings} per call, ` +
-        `budget ${budget.maxCalls} call(s) / $${budget.maxUsd.toFixed(2)}.`);
+        `budget ${budget.maxCalls} call(s) / $${formatUsdLimit(budget.maxUsd)}.`);
     const sources = new Map();
     const sourceOf = (path) => {
         let source = sources.get(path);
@@ -79877,7 +80043,7 @@ async function verifyCriticalFindings(findings, deps) {
                 break;
             }
             // Not even one finding fits the money left; a later, shorter prompt may.
-            const reason = `${UNVERIFIED.budget}: claude-max-usd ($${budget.maxUsd.toFixed(2)}) would be exceeded ` +
+            const reason = `${UNVERIFIED.budget}: claude-max-usd ($${formatUsdLimit(budget.maxUsd)}) would be exceeded ` +
                 `(this call could cost up to $${budget.worstCaseUsd(chars, maxTokens).toFixed(4)}; $${budget.spent.toFixed(4)} spent)`;
             logger.info(`Claude: ${describeBatch(items)} not sent: ${reason}.`);
             for (const { index } of queue.splice(0, size))
@@ -79956,167 +80122,6 @@ async function verifyCriticalFindings(findings, deps) {
     logger.info(`Claude verification done: ${stats.confirmed} confirmed, ${stats.dismissed} dismissed, ${stats.uncertain} uncertain, ` +
         `${stats.unverifiedBudget + stats.unverifiedError} unverified in ${stats.calls} call(s); ${budget.describe()}.`);
     return result();
-}
-
-/** Standard cache multipliers (5m write 1.25×, 1h write 2×, hit 0.1×) for rows where only input/output are listed. */
-function standard(name, input, output, cacheRead = input / 10) {
-    return { name, input, output, cacheWrite5m: input * 1.25, cacheWrite1h: input * 2, cacheRead };
-}
-const OPUS_45_TO_5 = (name) => standard(name, 5, 25, 0.5);
-const OPUS_LEGACY = (name) => standard(name, 15, 75, 1.5);
-const SONNET_3_TO_4 = (name) => standard(name, 3, 15, 0.3);
-/** Sonnet 4 and 4.5: prompts over 200K tokens (1M-context requests) are billed at the long-context rates. */
-const SONNET_LONG_CONTEXT = {
-    thresholdTokens: 200_000,
-    input: 6,
-    output: 22.5,
-    cacheWrite5m: 7.5,
-    cacheWrite1h: 12,
-    cacheRead: 0.6,
-};
-/**
- * Rows keyed by `family-major.minor` (`opus-4.5`) or `family-major` (`sonnet-5`): how `canonicalModelKey` names a model id.
- * Mythos-class models (Fable, Mythos) share their prices version by version.
- */
-const PRICE_TABLE = {
-    // Mythos class. Mythos Preview: the launch price of the limited research preview (the most expensive row, hence the fallback).
-    'mythos-preview': standard('Claude Mythos Preview', 25, 125),
-    'fable-5.2': standard('Claude Fable 5.2', 8, 40, 0.2),
-    'mythos-5.2': standard('Claude Mythos 5.2', 8, 40, 0.2),
-    'fable-5.1': standard('Claude Fable 5.1', 10, 50, 0.25),
-    'mythos-5.1': standard('Claude Mythos 5.1', 10, 50, 0.25),
-    'fable-5': standard('Claude Fable 5', 10, 50, 1),
-    'mythos-5': standard('Claude Mythos 5', 10, 50, 1),
-    // Opus.
-    'opus-5.5': standard('Claude Opus 5.5', 4, 20, 0.2),
-    'opus-5': OPUS_45_TO_5('Claude Opus 5'),
-    'opus-4.8': OPUS_45_TO_5('Claude Opus 4.8'),
-    'opus-4.7': OPUS_45_TO_5('Claude Opus 4.7'),
-    'opus-4.6': OPUS_45_TO_5('Claude Opus 4.6'),
-    'opus-4.5': OPUS_45_TO_5('Claude Opus 4.5'),
-    'opus-4.1': OPUS_LEGACY('Claude Opus 4.1'),
-    'opus-4': OPUS_LEGACY('Claude Opus 4'),
-    'opus-3': OPUS_LEGACY('Claude Opus 3'),
-    // Sonnet. Sonnet 5.5 cache hits were cut from $0.20 to $0.10 on 2026-10-07.
-    'sonnet-5.5': standard('Claude Sonnet 5.5', 2, 10, 0.1),
-    'sonnet-5': standard('Claude Sonnet 5', 2, 10, 0.2),
-    'sonnet-4.6': SONNET_3_TO_4('Claude Sonnet 4.6'),
-    'sonnet-4.5': { ...SONNET_3_TO_4('Claude Sonnet 4.5'), longPrompt: SONNET_LONG_CONTEXT },
-    'sonnet-4': { ...SONNET_3_TO_4('Claude Sonnet 4'), longPrompt: SONNET_LONG_CONTEXT },
-    'sonnet-3.7': SONNET_3_TO_4('Claude Sonnet 3.7'),
-    'sonnet-3.5': SONNET_3_TO_4('Claude Sonnet 3.5'),
-    // Haiku. Haiku 5.5 is priced by prompt length: over 100K tokens, 5× on every token of the request.
-    'haiku-5.5': {
-        ...standard('Claude Haiku 5.5', 0.1, 0.5, 0.01),
-        longPrompt: { thresholdTokens: 100_000, input: 0.5, output: 2.5, cacheWrite5m: 0.625, cacheWrite1h: 1, cacheRead: 0.05 },
-    },
-    'haiku-4.5': standard('Claude Haiku 4.5', 1, 5, 0.1),
-    'haiku-3.5': { name: 'Claude Haiku 3.5', input: 0.8, output: 4, cacheWrite5m: 1, cacheWrite1h: 1.6, cacheRead: 0.08 },
-    'haiku-3': { name: 'Claude Haiku 3', input: 0.25, output: 1.25, cacheWrite5m: 0.3, cacheWrite1h: 0.5, cacheRead: 0.03 },
-};
-/**
- * For a model id the table does not know: every rate is the highest of that rate over all rows (long-prompt bands included), so an
- * unknown model can only be over-counted, never under-counted, against the hard budget.
- */
-const FALLBACK_PRICE = (() => {
-    const rows = Object.values(PRICE_TABLE).flatMap((row) => (row.longPrompt ? [row, row.longPrompt] : [row]));
-    const max = (field) => Math.max(...rows.map((row) => row[field]));
-    return {
-        name: 'unknown model (fallback: the highest price of every token category)',
-        input: max('input'),
-        output: max('output'),
-        cacheWrite5m: max('cacheWrite5m'),
-        cacheWrite1h: max('cacheWrite1h'),
-        cacheRead: max('cacheRead'),
-    };
-})();
-/** US-only inference (`inference_geo: "us"`) costs 1.1× on every token category. */
-const US_GEO_NUMERATOR = 11;
-const US_GEO_DENOMINATOR = 10;
-/**
- * The table key of a model id, or undefined when it names no Claude model version the table could know. Accepts the API's ids
- * (`claude-opus-4-5`, `claude-opus-4-5-20251101`, `claude-sonnet-5-5[1m]`), Bedrock (`anthropic.claude-opus-4-5-20251101-v1:0`,
- * `us.anthropic.…`), Vertex (`claude-opus-4-5@20251101`) and the Claude 3 naming (`claude-3-5-sonnet-20241022`).
- */
-function canonicalModelKey(model) {
-    const id = model.trim().toLowerCase();
-    if (/(^|[^a-z])claude-mythos-preview(?![a-z0-9])/.test(id))
-        return 'mythos-preview';
-    // claude-<family>-<major>[-<minor>]: the minor is one digit (a date or a `-v1` suffix is not a minor).
-    const modern = /(?:^|[^a-z])claude-(opus|sonnet|haiku|fable|mythos)-(\d+)(?:-(\d)(?!\d))?(?![.\d])/.exec(id);
-    if (modern)
-        return versionKey(modern[1], modern[2], modern[3]);
-    const legacy = /(?:^|[^a-z])claude-(\d)(?:-(\d))?-(opus|sonnet|haiku)(?![a-z])/.exec(id);
-    if (legacy)
-        return versionKey(legacy[3], legacy[1], legacy[2]);
-    return undefined;
-}
-function versionKey(family, major, minor) {
-    if (!family || !major)
-        return undefined;
-    return minor === undefined || minor === '0' ? `${family}-${major}` : `${family}-${major}.${minor}`;
-}
-function priceOf(model) {
-    const key = canonicalModelKey(model);
-    const row = key === undefined ? undefined : PRICE_TABLE[key];
-    return row ? { price: row, known: true } : { price: FALLBACK_PRICE, known: false };
-}
-/**
- * Logs (once per logger and model id) that a model is priced with the fallback. Returns whether the model is in the table.
- */
-const warned = new WeakMap();
-function warnIfUnpriced(model, logger) {
-    if (priceOf(model).known)
-        return true;
-    const seen = warned.get(logger) ?? new Set();
-    warned.set(logger, seen);
-    if (!seen.has(model)) {
-        seen.add(model);
-        logger.warning(`Claude model "${model}" is not in the price table; costs and the budget use the highest known prices ` +
-            `($${FALLBACK_PRICE.input} / $${FALLBACK_PRICE.output} per million input / output tokens).`);
-    }
-    return false;
-}
-const count = (value) => typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value) : 0;
-/** Nano-dollars for `tokens` at `perMTok` USD per million: tokens × perMTok × 1000, an integer for the table's prices. */
-function nanos(tokens, perMTok) {
-    return Math.round(tokens * perMTok * 1000);
-}
-/** Exact cost of one response's usage, in nano-dollars (1e-9 USD). */
-function costNanosOf(model, usage) {
-    const { price } = priceOf(model);
-    const input = count(usage.input_tokens);
-    const output = count(usage.output_tokens);
-    const cacheRead = count(usage.cache_read_input_tokens);
-    const cacheWriteTotal = count(usage.cache_creation_input_tokens);
-    const split = usage.cache_creation ?? undefined;
-    const write1h = Math.min(count(split?.ephemeral_1h_input_tokens), cacheWriteTotal);
-    // Without a split, cache writes are 5-minute ones (the default lifetime).
-    const write5m = cacheWriteTotal - write1h;
-    const promptTokens = input + cacheRead + cacheWriteTotal;
-    const rates = price.longPrompt && promptTokens > price.longPrompt.thresholdTokens ? price.longPrompt : price;
-    let total = nanos(input, rates.input) +
-        nanos(output, rates.output) +
-        nanos(cacheRead, rates.cacheRead) +
-        nanos(write5m, rates.cacheWrite5m) +
-        nanos(write1h, rates.cacheWrite1h);
-    if (usage.inference_geo === 'us')
-        total = Math.ceil((total * US_GEO_NUMERATOR) / US_GEO_DENOMINATOR);
-    return total;
-}
-/**
- * The most a request can cost: `inputTokens` of prompt (uncached) and `maxOutputTokens` of output, at the model's rates (the
- * long-prompt band when the prompt is over its threshold). Nano-dollars.
- */
-function worstCaseNanos(model, inputTokens, maxOutputTokens) {
-    return costNanosOf(model, { input_tokens: inputTokens, output_tokens: maxOutputTokens });
-}
-const NANOS_PER_USD = 1_000_000_000;
-function usdToNanos(usd) {
-    return Math.round(usd * NANOS_PER_USD);
-}
-function nanosToUsd(nanos) {
-    return nanos / NANOS_PER_USD;
 }
 
 /**
@@ -80230,7 +80235,7 @@ class ClaudeBudget {
     }
     /** One line for the log and the summary. */
     describe() {
-        return `${this.startedCalls} of ${this.maxCalls} calls, $${this.spent.toFixed(4)} of $${this.maxUsd.toFixed(2)}`;
+        return `${this.startedCalls} of ${this.maxCalls} calls, $${this.spent.toFixed(4)} of $${formatUsdLimit(this.maxUsd)}`;
     }
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger.js';
-import { costNanosOf, nanosToUsd, usdToNanos, warnIfUnpriced, worstCaseNanos, type TokenUsage } from './prices.js';
+import { costNanosOf, formatUsdLimit, nanosToUsd, usdToNanos, warnIfUnpriced, worstCaseNanos, type TokenUsage } from './prices.js';
 
 /**
  * The hard Claude budget of a run (`claude-max-calls`, `claude-max-usd`).
@@ -138,6 +138,6 @@ export class ClaudeBudget {
 
   /** One line for the log and the summary. */
   describe(): string {
-    return `${this.startedCalls} of ${this.maxCalls} calls, $${this.spent.toFixed(4)} of $${this.maxUsd.toFixed(2)}`;
+    return `${this.startedCalls} of ${this.maxCalls} calls, $${this.spent.toFixed(4)} of $${formatUsdLimit(this.maxUsd)}`;
   }
 }

@@ -9,7 +9,7 @@ import type { RuleInfo } from '../report/model.js';
 import { atLeast, SEVERITY_RANK, UNVERIFIED, type Finding, type FindingVerdict } from '../types.js';
 import type { ClaudeBudget } from './budget.js';
 import { changePosition, fileView, type ChangePosition, type ContextOptions, type FileSource, type FileView } from './context.js';
-import type { TokenUsage } from './prices.js';
+import { formatUsdLimit, type TokenUsage } from './prices.js';
 import { dataInstruction, fenceAsData, newDelimiter } from './untrusted.js';
 
 /**
@@ -571,7 +571,7 @@ export async function verifyCriticalFindings(
 
   logger.info(
     `Claude verification: ${escalated.length} finding(s) at or above ${deps.escalateOn}, model ${deps.model}, up to ${maxFindings} per call, ` +
-      `budget ${budget.maxCalls} call(s) / $${budget.maxUsd.toFixed(2)}.`,
+      `budget ${budget.maxCalls} call(s) / $${formatUsdLimit(budget.maxUsd)}.`,
   );
   const sources = new Map<string, Promise<FileSource>>();
   const sourceOf = (path: string): Promise<FileSource> => {
@@ -637,7 +637,7 @@ export async function verifyCriticalFindings(
       }
       // Not even one finding fits the money left; a later, shorter prompt may.
       const reason =
-        `${UNVERIFIED.budget}: claude-max-usd ($${budget.maxUsd.toFixed(2)}) would be exceeded ` +
+        `${UNVERIFIED.budget}: claude-max-usd ($${formatUsdLimit(budget.maxUsd)}) would be exceeded ` +
         `(this call could cost up to $${budget.worstCaseUsd(chars, maxTokens).toFixed(4)}; $${budget.spent.toFixed(4)} spent)`;
       logger.info(`Claude: ${describeBatch(items)} not sent: ${reason}.`);
       for (const { index } of queue.splice(0, size)) unverified(index, reason, 'budget');

@@ -1,4 +1,5 @@
 import type { ClaudeSummary, DraftSummary } from '../models/stage.js';
+import { formatUsdLimit } from '../models/prices.js';
 import type { Conclusion, FailOn, Finding, FilterMode, ScanReport, Severity, SkippedFile } from '../types.js';
 import { SEVERITIES, SEVERITY_RANK } from '../types.js';
 import type { PlacedFinding, Placement, ReviewReport } from './model.js';
@@ -196,7 +197,7 @@ export function describeClaude(claude: ClaudeSummary): string {
   if (stats.unverifiedError > 0) unverified.push(`${countText(stats.unverifiedError)} not verified because Claude gave no usable answer`);
   const usage =
     `${plural(stats.calls, 'call')}, ${countText(stats.inputTokens)} input + ${countText(stats.outputTokens)} output tokens, ` +
-    `$${stats.costUsd.toFixed(4)} of the $${claude.maxUsd.toFixed(2)} / ${plural(claude.maxCalls, 'call')} budget`;
+    `$${stats.costUsd.toFixed(4)} of the $${formatUsdLimit(claude.maxUsd)} / ${plural(claude.maxCalls, 'call')} budget`;
   return `Claude verification (${claude.model}): ${plural(stats.escalated, 'finding')} ${threshold}: ${verdicts}${unverified.length > 0 ? `; ${unverified.join(', ')}` : ''}; ${usage}${earlier}.`;
 }
 
