@@ -3,6 +3,7 @@ import type { Logger } from './logger.js';
 import { claudeClientFromConfig, type ClaudeClient } from './models/claude.js';
 import { draftStage, verifyStage, type DraftModel, type LinkContext } from './models/stage.js';
 import { buildReviewReport, stage, type Analysis } from './pipeline.js';
+import type { RememberedVerdict } from './report/markers.js';
 import type { ReviewReport } from './report/model.js';
 
 /** What earlier runs left on the pull request (empty for the CLI and for a token that cannot read comments). */
@@ -11,13 +12,16 @@ export interface EarlierReviews {
   commented: ReadonlyMap<string, number>;
   /** Fingerprints an earlier review body listed. */
   listed: ReadonlySet<string>;
+  /** Claude's verdicts an earlier run recorded in its check run, by `verdictKey`. */
+  verdicts?: ReadonlyMap<string, RememberedVerdict>;
 }
 
-export const NOTHING_EARLIER: EarlierReviews = { commented: new Map(), listed: new Set() };
+export const NOTHING_EARLIER: EarlierReviews = { commented: new Map(), listed: new Set(), verdicts: new Map() };
 
 /**
  * triage ──> escalate (Claude) ──> triage again ──> draft (local model): the report every publisher reads. Claude sees the findings
- * at or above `escalate-on` that no earlier run commented on; its verdicts decide what is posted (a false positive is not commented
+ * at or above `escalate-on` that no earlier run commented on and no earlier run judged on the same code (that verdict is reused);
+ * its verdicts decide what is posted (a false positive is not commented
  * inline), so triage runs again with them. The local model then words the comments that will be posted. Neither stage can fail the
  * run: a missing key, a spent budget or a silent model only changes the words (and says so in the summary).
  */
@@ -62,6 +66,7 @@ export async function reviewWithModels(input: {
       change: analysis.change,
       rules: analysis.rules,
       skip: (finding) => commentedBefore.has(finding.fingerprint),
+      ...(earlier.verdicts && { remembered: earlier.verdicts }),
       links,
       logger,
     }),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CollectedChange } from '../collect/collect.js';
@@ -5,6 +6,7 @@ import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import { defuseMarkers } from '../report/markdown.js';
+import type { RememberedVerdict } from '../report/markers.js';
 import type { ReviewReport, RuleInfo } from '../report/model.js';
 import { atLeast, type Finding, type FindingDraft, type FindingVerdict } from '../types.js';
 import { ClaudeBudget } from './budget.js';
@@ -16,7 +18,7 @@ import {
   type ClaudeClient,
   type VerificationStats,
 } from './claude.js';
-import { contextProvider, fileSourceReader, type ContextOptions, type FileSource } from './context.js';
+import { contextProvider, fileSourceReader, fileView, type ContextOptions, type FileSource } from './context.js';
 import { draftFindings, type DraftClient, type DraftStats } from './local-drafts.js';
 import { removeInvisibleCharacters, sanitizeModelText } from './sanitize.js';
 import { DRAFT_LIMITS, templateDraft } from './templates.js';
@@ -60,7 +62,11 @@ export interface ClaudeSummary {
   maxUsd: number;
   /** Findings at or above the threshold that earlier runs already commented on: not sent again. */
   alreadyCommented: number;
+  /** Findings whose verdict came from an earlier run on the same code (counted in `stats` too, with no call). */
+  reused: number;
   stats: VerificationStats;
+  /** The verdicts of this run, for the next one (recorded in the check run). */
+  remember: RememberedVerdict[];
 }
 
 export interface ModelSummary {
@@ -123,6 +129,17 @@ export function fileSources(change: Pick<CollectedChange, 'workDir' | 'files'>):
 
 // ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The key a verdict is remembered under: the finding's fingerprint and a hash of what Claude is shown of it (its own view of the
+ * file, with the change marked) and of the model. The same finding on the same code keeps its verdict across pushes; any change to
+ * the code around it, or another model, asks again.
+ */
+export function verdictKey(finding: Pick<Finding, 'fingerprint' | 'ruleId' | 'startLine' | 'endLine'>, source: FileSource, model: string): string {
+  const view = fileView(source, [finding]).code;
+  const hash = createHash('sha256').update(`${model}\u0000${finding.ruleId}\u0000${view}`).digest('hex').slice(0, 16);
+  return `${finding.fingerprint}.${hash}`;
+}
+
 export async function verifyStage(
   findings: readonly Finding[],
   deps: {
@@ -132,6 +149,8 @@ export async function verifyStage(
     rules: readonly RuleInfo[];
     /** Findings an earlier run already commented on: not sent again (their comment stays as it was). */
     skip: (finding: Finding) => boolean;
+    /** Verdicts earlier runs recorded, by `verdictKey`: a finding whose code is unchanged keeps its verdict without a call. */
+    remembered?: ReadonlyMap<string, RememberedVerdict>;
     links: LinkContext;
     logger: Logger;
   },
@@ -144,22 +163,51 @@ export async function verifyStage(
     maxOutputTokens: CLAUDE_MAX_OUTPUT_TOKENS,
     logger: deps.client ? deps.logger : undefined,
   });
-  const candidates = findings.filter((finding) => !deps.skip(finding));
-  const alreadyCommented = findings.length - candidates.length;
+  const sourceOf = fileSources(deps.change);
+  const escalated = (f: Finding) => atLeast(f.severity, config.escalateOn);
+  // Keys of the findings Claude may judge (only with a key: without one, nothing is verified, not even from memory).
+  const keys = new Map<Finding, string>();
+  if (deps.client) {
+    for (const f of findings) if (escalated(f) && !deps.skip(f)) keys.set(f, verdictKey(f, await sourceOf(f.path), config.claudeModel));
+  }
+  const verdicts = new Map<Finding, FindingVerdict>();
+  const reused = { confirmed: 0, dismissed: 0, uncertain: 0 };
+  for (const [finding, key] of keys) {
+    const earlier = deps.remembered?.get(key);
+    if (!earlier) continue;
+    verdicts.set(finding, sanitizeVerdict({ verdict: earlier.verdict, reasoning: earlier.reasoning, comment: earlier.comment }, deps.links));
+    if (earlier.verdict === 'confirmed') reused.confirmed += 1;
+    else if (earlier.verdict === 'false_positive') reused.dismissed += 1;
+    else reused.uncertain += 1;
+  }
+  const reusedCount = reused.confirmed + reused.dismissed + reused.uncertain;
+  if (reusedCount > 0) {
+    deps.logger.info(`Claude: ${reusedCount} verdict(s) from an earlier run on the same code (not sent again).`);
+  }
+
+  const candidates = findings.filter((finding) => !deps.skip(finding) && !verdicts.has(finding));
   const result = await verifyCriticalFindings(candidates, {
     client: deps.client,
     model: config.claudeModel,
     escalateOn: config.escalateOn,
     budget,
     rules: deps.rules,
-    sourceOf: fileSources(deps.change),
+    sourceOf,
     logger: deps.logger,
   });
-  const verdicts = new Map<Finding, FindingVerdict>();
   result.findings.forEach((finding, index) => {
     const original = candidates[index];
     if (original && finding.verdict) verdicts.set(original, sanitizeVerdict(finding.verdict, deps.links));
   });
+  // What the next run may reuse: every verdict Claude gave on this code (dismissals first: they have no comment to recall them).
+  const remember: RememberedVerdict[] = [];
+  for (const [finding, key] of keys) {
+    const verdict = verdicts.get(finding);
+    if (!verdict || verdict.verdict === 'unverified') continue;
+    remember.push({ key, verdict: verdict.verdict, reasoning: verdict.reasoning, comment: verdict.comment });
+  }
+  remember.sort((a, b) => Number(b.verdict === 'false_positive') - Number(a.verdict === 'false_positive'));
+  const stats = result.stats;
   return {
     findings: findings.map((finding) => {
       const verdict = verdicts.get(finding);
@@ -171,8 +219,17 @@ export async function verifyStage(
       escalateOn: config.escalateOn,
       maxCalls: config.claudeMaxCalls,
       maxUsd: config.claudeMaxUsd,
-      alreadyCommented: findings.filter((f) => deps.skip(f) && atLeast(f.severity, config.escalateOn)).length,
-      stats: result.stats,
+      alreadyCommented: findings.filter((f) => deps.skip(f) && escalated(f)).length,
+      reused: reusedCount,
+      stats: {
+        ...stats,
+        escalated: stats.escalated + reusedCount,
+        verified: stats.verified + reusedCount,
+        confirmed: stats.confirmed + reused.confirmed,
+        dismissed: stats.dismissed + reused.dismissed,
+        uncertain: stats.uncertain + reused.uncertain,
+      },
+      remember,
     },
   };
 }

@@ -56,3 +56,74 @@ export function readListedMarker(body: string | null | undefined): string[] {
   const list = body ? LISTED_MARKER.exec(body)?.[1] : undefined;
   return list ? list.split(',').filter((fp) => /^[0-9a-f]{16,64}$/.test(fp)) : [];
 }
+
+// ── Claude's verdicts, remembered across pushes ────────────────────────────────────────────────────────────────────────────────
+
+/** A verdict Claude gave, stored for later runs under the key of the code it judged (see `verdictKey` in models/stage.ts). */
+export interface RememberedVerdict {
+  key: string;
+  verdict: 'confirmed' | 'false_positive' | 'uncertain';
+  reasoning?: string;
+  comment?: string;
+}
+
+const VERDICTS_MARKER = /<!-- ultra-create:verdicts=v1\.([A-Za-z0-9_-]*) -->/;
+const VERDICT_KEY = /^[0-9a-f]{16,64}\.[0-9a-f]{16}$/;
+/** What one stored verdict keeps of Claude's text (the fix, code up to 8,000 characters, is not kept). */
+export const REMEMBERED_LIMITS = { reasoning: 500, comment: 1500 } as const;
+/** Most characters of the whole marker: well under the 65,535 of a check run's `output.text`. */
+export const VERDICTS_MARKER_MAX_CHARS = 48_000;
+
+const clipTo = (text: string | undefined, max: number) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * Records Claude's verdicts in a check run's `output.text`, so that the next push does not pay for the same judgement of the same
+ * code (dismissed findings have no comment to remember them by). The JSON is base64url-encoded: nothing in it can close the HTML
+ * comment. Verdicts are kept in the order given until the marker would pass `VERDICTS_MARKER_MAX_CHARS`.
+ */
+export function verdictsMarker(verdicts: readonly RememberedVerdict[]): string {
+  const entries: unknown[] = [];
+  let size = 0;
+  for (const v of verdicts) {
+    if (!VERDICT_KEY.test(v.key)) continue;
+    const entry = {
+      k: v.key,
+      v: v.verdict,
+      ...(v.reasoning && { r: clipTo(v.reasoning, REMEMBERED_LIMITS.reasoning) }),
+      ...(v.comment && { c: clipTo(v.comment, REMEMBERED_LIMITS.comment) }),
+    };
+    // base64 grows 4/3; a comma between entries.
+    const cost = Math.ceil((Buffer.byteLength(JSON.stringify(entry)) + 1) * 4 / 3);
+    if (size + cost > VERDICTS_MARKER_MAX_CHARS - 64) break;
+    entries.push(entry);
+    size += cost;
+  }
+  return `<!-- ultra-create:verdicts=v1.${Buffer.from(JSON.stringify(entries)).toString('base64url')} -->`;
+}
+
+/** The verdicts a marker recorded; anything malformed is left out (an unreadable marker remembers nothing). */
+export function readVerdictsMarker(text: string | null | undefined): RememberedVerdict[] {
+  const encoded = text ? VERDICTS_MARKER.exec(text)?.[1] : undefined;
+  if (!encoded) return [];
+  let entries: unknown;
+  try {
+    entries = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(entries)) return [];
+  const verdicts: RememberedVerdict[] = [];
+  for (const entry of entries) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const { k, v, r, c } = entry as Record<string, unknown>;
+    if (typeof k !== 'string' || !VERDICT_KEY.test(k)) continue;
+    if (v !== 'confirmed' && v !== 'false_positive' && v !== 'uncertain') continue;
+    verdicts.push({
+      key: k,
+      verdict: v,
+      ...(typeof r === 'string' && r && { reasoning: clipTo(r, REMEMBERED_LIMITS.reasoning) }),
+      ...(typeof c === 'string' && c && { comment: clipTo(c, REMEMBERED_LIMITS.comment) }),
+    });
+  }
+  return verdicts;
+}

@@ -198,7 +198,8 @@ export function describeClaude(claude: ClaudeSummary): string {
   const usage =
     `${plural(stats.calls, 'call')}, ${countText(stats.inputTokens)} input + ${countText(stats.outputTokens)} output tokens, ` +
     `$${stats.costUsd.toFixed(4)} of the $${formatUsdLimit(claude.maxUsd)} / ${plural(claude.maxCalls, 'call')} budget`;
-  return `Claude verification (${claude.model}): ${plural(stats.escalated, 'finding')} ${threshold}: ${verdicts}${unverified.length > 0 ? `; ${unverified.join(', ')}` : ''}; ${usage}${earlier}.`;
+  const reused = claude.reused > 0 ? ` (${countText(claude.reused)} of these verdicts from an earlier run on the same code: not sent again)` : '';
+  return `Claude verification (${claude.model}): ${plural(stats.escalated, 'finding')} ${threshold}: ${verdicts}${reused}${unverified.length > 0 ? `; ${unverified.join(', ')}` : ''}; ${usage}${earlier}.`;
 }
 
 /** Both sentences, or nothing when the model stages did not run. */
