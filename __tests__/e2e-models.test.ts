@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { costOf } from '../src/models/prices.js';
-import { isMarkedResolved, readFingerprintMarker } from '../src/report/markers.js';
+import { isMarkedResolved, readFingerprintMarker, readVerdictsMarker } from '../src/report/markers.js';
 import { unusedPort } from './support/ports.js';
 import { answerEach, startAnthropicServer, type AnthropicServer } from './support/anthropic-server.js';
 import { createPullRequestFixture, type PullRequestFixture } from './support/git-fixture.js';
@@ -207,6 +207,40 @@ describe('the action from dist/ with the local model and Claude answering (and a
     assert.match(run.summary, /Claude verification \(claude-opus-4-5\): 3 findings at or above critical: 1 confirmed, 1 dismissed/);
     assert.match(run.summary, /\$0\.0300 of the \\?\$0\.05/);
     assert.deepEqual(llama.problems, []);
+  });
+
+  test('Claude’s verdicts are recorded in the check run (hidden, base64url), never in its visible summary', () => {
+    const checkRun = sim.state.checkRuns[0]!;
+    const recorded = readVerdictsMarker(checkRun.output?.text);
+    // eval (confirmed) and new Function (dismissed); exec was never judged (budget).
+    assert.deepEqual(recorded.map((v) => v.verdict).sort(), ['confirmed', 'false_positive']);
+    assert.ok(!/ultra-create:verdicts/.test(checkRun.output?.summary ?? ''));
+    assertNoSecret(checkRun.output?.text ?? '', 'the recorded verdicts');
+  });
+
+  test('a push that leaves the judged code as it was: no Claude call, the dismissal stands, nothing commented again', async () => {
+    const callsBefore = claude.messages().length;
+    const commentsBefore = reviewComments(sim).length;
+    fixture = await fixture.push({ 'docs/jobs.md': '# Jobs\n\nRun, compile and shell helpers.\n' });
+    sim.push(fixture);
+    const second = await runAction(fixture, sim, {
+      'model-endpoint': llama.endpoint('/v1'),
+      'anthropic-api-key': ANTHROPIC_KEY,
+      'anthropic-base-url': claude.url,
+      'claude-model': CLAUDE_MODEL,
+      'claude-max-usd': '0.05',
+    });
+    assert.deepEqual(sim.violations, []);
+    assert.equal(claude.messages().length, callsBefore, 'nothing was sent to Claude again');
+    assert.equal(second.outputs['claude-cost-usd'], '0.0000');
+    assert.equal(reviewComments(sim).length, commentsBefore, 'the dismissed finding is not commented now');
+    assert.match(second.summary, /Dismissed by Claude as likely false positives \(1\)/);
+    assert.match(second.summary, /1 of these verdicts from an earlier run on the same code/);
+    assert.match(second.stdout, /Claude verdict\(s\) recorded by check run \d+ on [0-9a-f]{7}/);
+    // The new check run records the verdicts again, for the push after this one.
+    const latest = sim.state.checkRuns[sim.state.checkRuns.length - 1]!;
+    assert.notEqual(latest.headSha, sim.state.checkRuns[0]!.headSha);
+    assert.ok(readVerdictsMarker(latest.output?.text).some((v) => v.verdict === 'false_positive'));
   });
 
   test('no secret anywhere: posts, check run, summary, log; the approval text changes nothing', () => {

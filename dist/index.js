@@ -1,7 +1,7 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
 import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, h as truncateUtf8, i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, l as isMarkedResolved, m as readFingerprintMarker, n as readFingerprintSource, u as utf8Length, o as fingerprintMarker, q as resolvedMarker, v as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as sanitizeModelText, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, U as UNVERIFIED, E as fenceFor, F as readListedMarker, G as renderReviewBody, H as readReviewMarker, I as reviewMarker, J as renderCheckRunSummary, s as serializeSarif, d as buildSarif, K as readActionInputs, b as resolveConfig, L as stage, M as createGitHubChangeSource, w as withInfrastructure, O as buildReviewReport, a as reviewWithModels, P as configFileLocation, Q as renderJobSummary, T as TOOL } from './chunks/review.js';
+import { t as truncate, p as plural, h as truncateUtf8, i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, l as isMarkedResolved, m as readFingerprintMarker, n as readFingerprintSource, u as utf8Length, o as fingerprintMarker, q as resolvedMarker, v as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as sanitizeModelText, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, U as UNVERIFIED, E as fenceFor, F as readListedMarker, G as readVerdictsMarker, H as renderReviewBody, I as readReviewMarker, J as reviewMarker, K as verdictsMarker, L as renderCheckRunSummary, s as serializeSarif, d as buildSarif, M as readActionInputs, b as resolveConfig, O as stage, P as createGitHubChangeSource, w as withInfrastructure, Q as buildReviewReport, a as reviewWithModels, R as configFileLocation, V as renderJobSummary, T as TOOL } from './chunks/review.js';
 import { h as httpStatusOf, E as ExternalServiceError, a as commonjsGlobal, b as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
 import { readFileSync } from 'node:fs';
 import 'os';
@@ -177,9 +177,21 @@ function createPullRequestApi(octokit, pr) {
             return { id: response.data.id, htmlUrl: response.data.html_url ?? undefined, appSlug: response.data.app?.slug };
         },
         async findCheckRun(headSha, name, externalId) {
-            const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repoParams, ref: headSha, check_name: name, filter: 'all', per_page: 100 }, (response) => response.data);
-            const found = runs.find((run) => run.external_id === externalId);
-            return found ? { id: found.id, appSlug: found.app?.slug } : undefined;
+            const found = (await this.listCheckRuns(headSha, name)).find((run) => run.externalId === externalId);
+            return found ? { id: found.id, ...(found.appSlug !== undefined && { appSlug: found.appSlug }) } : undefined;
+        },
+        async listCheckRuns(ref, name) {
+            const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repoParams, ref, check_name: name, filter: 'all', per_page: 100 }, (response) => response.data);
+            return runs.map((run) => ({
+                id: run.id,
+                ...(run.external_id && { externalId: run.external_id }),
+                ...(run.app?.slug && { appSlug: run.app.slug }),
+                ...(run.output.text && { text: run.output.text }),
+            }));
+        },
+        async listCommitShas() {
+            const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...prParams, per_page: 100 });
+            return commits.map((commit) => commit.sha);
         },
         async countCheckRunAnnotations(checkRunId) {
             const annotations = await octokit.paginate(octokit.rest.checks.listAnnotations, {
@@ -6837,10 +6849,13 @@ function renderResolvedComment(previousBody, headSha) {
 
 const CHECK_RUN_NAME = 'ultra-create';
 const ANNOTATIONS_PER_REQUEST = 50;
+/** Commits (newest first, the head included) whose check runs are searched for recorded verdicts. */
+const COMMITS_SEARCHED_FOR_VERDICTS = 5;
 /**
- * Publishes to a pull request in the order that keeps API calls at 1 review + ceil(annotations / 50) check-run requests:
- * 1. the check run is created with the first 50 annotations (its app slug identifies an installation token),
- * 2. earlier comments are read and the findings triaged against them (by the caller, through `triage`),
+ * Publishes to a pull request in the order that keeps writes at 1 review + 1 + ceil(annotations / 50) check-run requests:
+ * 1. the check run is created in progress, without annotations (its app slug identifies an installation token),
+ * 2. earlier comments (and, with Claude on, the verdicts earlier check runs recorded) are read and the findings triaged against
+ *    them (by the caller, through `triage`),
  * 3. resolved comments are edited, the review is posted once, and the remaining annotations are appended.
  */
 class GitHubPublisher {
@@ -6925,6 +6940,37 @@ class GitHubPublisher {
         this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
         this.identity = identity;
         return { identity, open, ours, listed };
+    }
+    /**
+     * Step 2b: Claude's verdicts that this action's earlier runs recorded in their check runs (`verdictsMarker` in `output.text`), from
+     * the newest of ours on this head (a re-run) or on the latest commits before it. Only check runs of this run's own app count: its
+     * slug is known from the check run `openCheckRun` created, and without that check run nothing was recorded either. Reading is best
+     * effort: a failure costs only the memory (the findings are verified again).
+     */
+    async readEarlierVerdicts() {
+        const own = this.checkRun;
+        if (!own?.appSlug)
+            return new Map();
+        try {
+            const commits = await this.api.listCommitShas();
+            const newestFirst = [...new Set([this.options.headSha, ...[...commits].reverse()])].slice(0, COMMITS_SEARCHED_FOR_VERDICTS);
+            for (const sha of newestFirst) {
+                const runs = (await this.api.listCheckRuns(sha, CHECK_RUN_NAME))
+                    .filter((run) => run.appSlug === own.appSlug && run.id !== own.id)
+                    .sort((a, b) => b.id - a.id);
+                for (const run of runs) {
+                    const verdicts = readVerdictsMarker(run.text);
+                    if (verdicts.length === 0)
+                        continue;
+                    this.options.logger.info(`${verdicts.length} Claude verdict(s) recorded by check run ${run.id} on ${sha.slice(0, 7)}.`);
+                    return new Map(verdicts.map((v) => [v.key, v]));
+                }
+            }
+        }
+        catch (error) {
+            this.options.logger.warning(`Could not read the verdicts of earlier runs (${getErrorMessage(error)}); findings are verified again.`);
+        }
+        return new Map();
     }
     /** Step 3: resolved comments, the review, the remaining annotations. */
     async publish(report, prior, change) {
@@ -7131,7 +7177,8 @@ function checkRunOutput(report, annotations) {
     const title = total === 0
         ? 'No findings'
         : `${total} finding${total === 1 ? '' : 's'}${failedScansSuffix(report.scans)}`;
-    return { title, summary: renderCheckRunSummary(report), annotations };
+    const remember = report.models?.claude.remember ?? [];
+    return { title, summary: renderCheckRunSummary(report), ...(remember.length > 0 && { text: verdictsMarker(remember) }), annotations };
 }
 function failedScansSuffix(scans) {
     const failed = scans.filter((s) => s.status === 'failed').map((s) => s.scanner);
@@ -7249,12 +7296,15 @@ async function runAction(deps = defaultActionDeps()) {
                 await stage(logger, 'Open the check run', () => publisher.openCheckRun(provisional));
                 const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
                 const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
+                // Claude's verdicts on unchanged code are reused, not paid for again (read only when Claude is on).
+                const verdicts = !publisher.isReadOnly && config.anthropicApiKey ? await publisher.readEarlierVerdicts() : new Map();
                 reviewed = await reviewWithModels({
                     analysis,
                     config,
                     earlier: {
                         commented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
                         listed: prior.listed,
+                        verdicts,
                     },
                     logger,
                     localModel: () => infrastructure.localModel(),

@@ -121,12 +121,15 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
         await stage(logger, 'Open the check run', () => publisher.openCheckRun(provisional));
         const nothingEarlier: PriorComments = { open: new Map(), ours: [], listed: new Set() };
         const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
+        // Claude's verdicts on unchanged code are reused, not paid for again (read only when Claude is on).
+        const verdicts = !publisher.isReadOnly && config.anthropicApiKey ? await publisher.readEarlierVerdicts() : new Map();
         reviewed = await reviewWithModels({
           analysis,
           config,
           earlier: {
             commented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
             listed: prior.listed,
+            verdicts,
           },
           logger,
           localModel: () => infrastructure.localModel(),

@@ -1152,6 +1152,32 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
 
     'pulls/list-files': (ctx) => ok(paginate(ctx, state.files.slice(0, fileCap)).map(fileJson)),
 
+    // The PR's commits, oldest first: here, the head of each push (every push adds one commit).
+    'pulls/list-commits': (ctx) =>
+      ok(
+        paginate(ctx, state.heads).map((sha) => {
+          const index = state.heads.indexOf(sha);
+          return completeFromSchema('commit', {
+            sha,
+            node_id: nodeId('C', numericId(`commit:${sha}`)),
+            url: `${apiRepo()}/commits/${sha}`,
+            html_url: `${webRepo}/commit/${sha}`,
+            comments_url: `${apiRepo()}/commits/${sha}/comments`,
+            commit: {
+              url: `${apiRepo()}/git/commits/${sha}`,
+              message: `Push ${index + 1}`,
+              comment_count: 0,
+              tree: { sha: createHash('sha1').update(`tree:${sha}`).digest('hex'), url: `${apiRepo()}/git/trees/${sha}` },
+              author: null,
+              committer: null,
+            },
+            author: null,
+            committer: null,
+            parents: index > 0 ? [{ sha: state.heads[index - 1]!, url: `${apiRepo()}/commits/${state.heads[index - 1]!}` }] : [],
+          });
+        }),
+      ),
+
     'repos/get-content': async (ctx) => {
       const ref = ctx.query.get('ref') ?? state.fixture.baseRef;
       const commit = await findReader((r) => r.resolveCommit(ref));

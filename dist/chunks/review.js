@@ -17364,7 +17364,8 @@ function describeClaude(claude) {
         unverified.push(`${countText(stats.unverifiedError)} not verified because Claude gave no usable answer`);
     const usage = `${plural$1(stats.calls, 'call')}, ${countText(stats.inputTokens)} input + ${countText(stats.outputTokens)} output tokens, ` +
         `$${stats.costUsd.toFixed(4)} of the $${formatUsdLimit(claude.maxUsd)} / ${plural$1(claude.maxCalls, 'call')} budget`;
-    return `Claude verification (${claude.model}): ${plural$1(stats.escalated, 'finding')} ${threshold}: ${verdicts}${unverified.length > 0 ? `; ${unverified.join(', ')}` : ''}; ${usage}${earlier}.`;
+    const reused = claude.reused > 0 ? ` (${countText(claude.reused)} of these verdicts from an earlier run on the same code: not sent again)` : '';
+    return `Claude verification (${claude.model}): ${plural$1(stats.escalated, 'finding')} ${threshold}: ${verdicts}${reused}${unverified.length > 0 ? `; ${unverified.join(', ')}` : ''}; ${usage}${earlier}.`;
 }
 /** Both sentences, or nothing when the model stages did not run. */
 function modelLines(report) {
@@ -18353,6 +18354,71 @@ function listedMarker(fingerprints) {
 function readListedMarker(body) {
     const list = body ? LISTED_MARKER.exec(body)?.[1] : undefined;
     return list ? list.split(',').filter((fp) => /^[0-9a-f]{16,64}$/.test(fp)) : [];
+}
+const VERDICTS_MARKER = /<!-- ultra-create:verdicts=v1\.([A-Za-z0-9_-]*) -->/;
+const VERDICT_KEY = /^[0-9a-f]{16,64}\.[0-9a-f]{16}$/;
+/** What one stored verdict keeps of Claude's text (the fix, code up to 8,000 characters, is not kept). */
+const REMEMBERED_LIMITS = { reasoning: 500, comment: 1500 };
+/** Most characters of the whole marker: well under the 65,535 of a check run's `output.text`. */
+const VERDICTS_MARKER_MAX_CHARS = 48_000;
+const clipTo = (text, max) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/**
+ * Records Claude's verdicts in a check run's `output.text`, so that the next push does not pay for the same judgement of the same
+ * code (dismissed findings have no comment to remember them by). The JSON is base64url-encoded: nothing in it can close the HTML
+ * comment. Verdicts are kept in the order given until the marker would pass `VERDICTS_MARKER_MAX_CHARS`.
+ */
+function verdictsMarker(verdicts) {
+    const entries = [];
+    let size = 0;
+    for (const v of verdicts) {
+        if (!VERDICT_KEY.test(v.key))
+            continue;
+        const entry = {
+            k: v.key,
+            v: v.verdict,
+            ...(v.reasoning && { r: clipTo(v.reasoning, REMEMBERED_LIMITS.reasoning) }),
+            ...(v.comment && { c: clipTo(v.comment, REMEMBERED_LIMITS.comment) }),
+        };
+        // base64 grows 4/3; a comma between entries.
+        const cost = Math.ceil((Buffer.byteLength(JSON.stringify(entry)) + 1) * 4 / 3);
+        if (size + cost > VERDICTS_MARKER_MAX_CHARS - 64)
+            break;
+        entries.push(entry);
+        size += cost;
+    }
+    return `<!-- ultra-create:verdicts=v1.${Buffer.from(JSON.stringify(entries)).toString('base64url')} -->`;
+}
+/** The verdicts a marker recorded; anything malformed is left out (an unreadable marker remembers nothing). */
+function readVerdictsMarker(text) {
+    const encoded = text ? VERDICTS_MARKER.exec(text)?.[1] : undefined;
+    if (!encoded)
+        return [];
+    let entries;
+    try {
+        entries = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(entries))
+        return [];
+    const verdicts = [];
+    for (const entry of entries) {
+        if (typeof entry !== 'object' || entry === null)
+            continue;
+        const { k, v, r, c } = entry;
+        if (typeof k !== 'string' || !VERDICT_KEY.test(k))
+            continue;
+        if (v !== 'confirmed' && v !== 'false_positive' && v !== 'uncertain')
+            continue;
+        verdicts.push({
+            key: k,
+            verdict: v,
+            ...(typeof r === 'string' && r && { reasoning: clipTo(r, REMEMBERED_LIMITS.reasoning) }),
+            ...(typeof c === 'string' && c && { comment: clipTo(c, REMEMBERED_LIMITS.comment) }),
+        });
+    }
+    return verdicts;
 }
 
 /**
@@ -80297,6 +80363,16 @@ function fileSources(change) {
     return fileSourceReader({ readFile: headFileReader(change), files: change.files });
 }
 // ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+/**
+ * The key a verdict is remembered under: the finding's fingerprint and a hash of what Claude is shown of it (its own view of the
+ * file, with the change marked) and of the model. The same finding on the same code keeps its verdict across pushes; any change to
+ * the code around it, or another model, asks again.
+ */
+function verdictKey(finding, source, model) {
+    const view = fileView(source, [finding]).code;
+    const hash = createHash('sha256').update(`${model}\u0000${finding.ruleId}\u0000${view}`).digest('hex').slice(0, 16);
+    return `${finding.fingerprint}.${hash}`;
+}
 async function verifyStage(findings, deps) {
     const { config } = deps;
     const budget = new ClaudeBudget({
@@ -80306,23 +80382,58 @@ async function verifyStage(findings, deps) {
         maxOutputTokens: CLAUDE_MAX_OUTPUT_TOKENS,
         logger: deps.client ? deps.logger : undefined,
     });
-    const candidates = findings.filter((finding) => !deps.skip(finding));
-    findings.length - candidates.length;
+    const sourceOf = fileSources(deps.change);
+    const escalated = (f) => atLeast(f.severity, config.escalateOn);
+    // Keys of the findings Claude may judge (only with a key: without one, nothing is verified, not even from memory).
+    const keys = new Map();
+    if (deps.client) {
+        for (const f of findings)
+            if (escalated(f) && !deps.skip(f))
+                keys.set(f, verdictKey(f, await sourceOf(f.path), config.claudeModel));
+    }
+    const verdicts = new Map();
+    const reused = { confirmed: 0, dismissed: 0, uncertain: 0 };
+    for (const [finding, key] of keys) {
+        const earlier = deps.remembered?.get(key);
+        if (!earlier)
+            continue;
+        verdicts.set(finding, sanitizeVerdict({ verdict: earlier.verdict, reasoning: earlier.reasoning, comment: earlier.comment }, deps.links));
+        if (earlier.verdict === 'confirmed')
+            reused.confirmed += 1;
+        else if (earlier.verdict === 'false_positive')
+            reused.dismissed += 1;
+        else
+            reused.uncertain += 1;
+    }
+    const reusedCount = reused.confirmed + reused.dismissed + reused.uncertain;
+    if (reusedCount > 0) {
+        deps.logger.info(`Claude: ${reusedCount} verdict(s) from an earlier run on the same code (not sent again).`);
+    }
+    const candidates = findings.filter((finding) => !deps.skip(finding) && !verdicts.has(finding));
     const result = await verifyCriticalFindings(candidates, {
         client: deps.client,
         model: config.claudeModel,
         escalateOn: config.escalateOn,
         budget,
         rules: deps.rules,
-        sourceOf: fileSources(deps.change),
+        sourceOf,
         logger: deps.logger,
     });
-    const verdicts = new Map();
     result.findings.forEach((finding, index) => {
         const original = candidates[index];
         if (original && finding.verdict)
             verdicts.set(original, sanitizeVerdict(finding.verdict, deps.links));
     });
+    // What the next run may reuse: every verdict Claude gave on this code (dismissals first: they have no comment to recall them).
+    const remember = [];
+    for (const [finding, key] of keys) {
+        const verdict = verdicts.get(finding);
+        if (!verdict || verdict.verdict === 'unverified')
+            continue;
+        remember.push({ key, verdict: verdict.verdict, reasoning: verdict.reasoning, comment: verdict.comment });
+    }
+    remember.sort((a, b) => Number(b.verdict === 'false_positive') - Number(a.verdict === 'false_positive'));
+    const stats = result.stats;
     return {
         findings: findings.map((finding) => {
             const verdict = verdicts.get(finding);
@@ -80334,8 +80445,17 @@ async function verifyStage(findings, deps) {
             escalateOn: config.escalateOn,
             maxCalls: config.claudeMaxCalls,
             maxUsd: config.claudeMaxUsd,
-            alreadyCommented: findings.filter((f) => deps.skip(f) && atLeast(f.severity, config.escalateOn)).length,
-            stats: result.stats,
+            alreadyCommented: findings.filter((f) => deps.skip(f) && escalated(f)).length,
+            reused: reusedCount,
+            stats: {
+                ...stats,
+                escalated: stats.escalated + reusedCount,
+                verified: stats.verified + reusedCount,
+                confirmed: stats.confirmed + reused.confirmed,
+                dismissed: stats.dismissed + reused.dismissed,
+                uncertain: stats.uncertain + reused.uncertain,
+            },
+            remember,
         },
     };
 }
@@ -80396,10 +80516,11 @@ async function draftStage(report, deps) {
     return { report: { ...report, findings }, summary };
 }
 
-const NOTHING_EARLIER = { commented: new Map(), listed: new Set() };
+const NOTHING_EARLIER = { commented: new Map(), listed: new Set(), verdicts: new Map() };
 /**
  * triage ──> escalate (Claude) ──> triage again ──> draft (local model): the report every publisher reads. Claude sees the findings
- * at or above `escalate-on` that no earlier run commented on; its verdicts decide what is posted (a false positive is not commented
+ * at or above `escalate-on` that no earlier run commented on and no earlier run judged on the same code (that verdict is reused);
+ * its verdicts decide what is posted (a false positive is not commented
  * inline), so triage runs again with them. The local model then words the comments that will be posted. Neither stage can fail the
  * run: a missing key, a spent budget or a silent model only changes the words (and says so in the summary).
  */
@@ -80425,6 +80546,7 @@ async function reviewWithModels(input) {
         change: analysis.change,
         rules: analysis.rules,
         skip: (finding) => commentedBefore.has(finding.fingerprint),
+        ...(earlier.verdicts && { remembered: earlier.verdicts }),
         links,
         logger,
     }));
@@ -80445,4 +80567,4 @@ async function reviewWithModels(input) {
     };
 }
 
-export { sanitizeModelText as A, cweNumber as B, containsHiddenCharacters as C, codeBlock as D, fenceFor as E, readListedMarker as F, renderReviewBody as G, readReviewMarker as H, reviewMarker as I, renderCheckRunSummary as J, readActionInputs as K, stage as L, createGitHubChangeSource as M, NOTHING_EARLIER as N, buildReviewReport as O, configFileLocation as P, renderJobSummary as Q, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, UNVERIFIED as U, reviewWithModels as a, resolveConfig as b, createLocalGitChangeSource as c, buildSarif as d, renderJson as e, renderFindingsMarkdown as f, renderText as g, truncateUtf8 as h, revealHidden as i, compareBySeverity as j, isDismissed as k, isMarkedResolved as l, readFingerprintMarker as m, readFingerprintSource as n, fingerprintMarker as o, plural$1 as p, resolvedMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length$1 as u, severityBadge as v, withInfrastructure as w, codeSpan as x, escapeMarkdown as y, safeHttpUrl as z };
+export { sanitizeModelText as A, cweNumber as B, containsHiddenCharacters as C, codeBlock as D, fenceFor as E, readListedMarker as F, readVerdictsMarker as G, renderReviewBody as H, readReviewMarker as I, reviewMarker as J, verdictsMarker as K, renderCheckRunSummary as L, readActionInputs as M, NOTHING_EARLIER as N, stage as O, createGitHubChangeSource as P, buildReviewReport as Q, configFileLocation as R, SEVERITY_TO_ANNOTATION_LEVEL as S, TOOL as T, UNVERIFIED as U, renderJobSummary as V, reviewWithModels as a, resolveConfig as b, createLocalGitChangeSource as c, buildSarif as d, renderJson as e, renderFindingsMarkdown as f, renderText as g, truncateUtf8 as h, revealHidden as i, compareBySeverity as j, isDismissed as k, isMarkedResolved as l, readFingerprintMarker as m, readFingerprintSource as n, fingerprintMarker as o, plural$1 as p, resolvedMarker as q, resolveLocalRevisions as r, serializeSarif as s, truncate as t, utf8Length$1 as u, severityBadge as v, withInfrastructure as w, codeSpan as x, escapeMarkdown as y, safeHttpUrl as z };

@@ -44,6 +44,13 @@ export interface CheckRunOutput {
   annotations?: CheckRunAnnotation[];
 }
 
+export interface CheckRunListing {
+  id: number;
+  externalId?: string;
+  appSlug?: string;
+  text?: string;
+}
+
 export interface TreeEntry {
   path: string;
   sha: string;
@@ -86,6 +93,10 @@ export interface PullRequestApi {
   }): Promise<{ id: number; htmlUrl?: string; appSlug?: string }>;
   /** The check run with this name and external id on the commit, if any. */
   findCheckRun(headSha: string, name: string, externalId: string): Promise<{ id: number; appSlug?: string } | undefined>;
+  /** The check runs with this name on a commit (all of them, re-runs included), with their app and `output.text`. */
+  listCheckRuns(ref: string, name: string): Promise<CheckRunListing[]>;
+  /** The pull request's commits, oldest first (GitHub lists at most 250). */
+  listCommitShas(): Promise<string[]>;
   /** How many annotations a check run has: tells whether an update that failed was applied. */
   countCheckRunAnnotations(checkRunId: number): Promise<number>;
   updateCheckRun(
@@ -232,13 +243,27 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
     },
 
     async findCheckRun(headSha, name, externalId) {
+      const found = (await this.listCheckRuns(headSha, name)).find((run) => run.externalId === externalId);
+      return found ? { id: found.id, ...(found.appSlug !== undefined && { appSlug: found.appSlug }) } : undefined;
+    },
+
+    async listCheckRuns(ref, name) {
       const runs = await octokit.paginate(
         octokit.rest.checks.listForRef,
-        { ...repoParams, ref: headSha, check_name: name, filter: 'all', per_page: 100 },
+        { ...repoParams, ref, check_name: name, filter: 'all', per_page: 100 },
         (response) => response.data,
       );
-      const found = runs.find((run) => run.external_id === externalId);
-      return found ? { id: found.id, appSlug: found.app?.slug } : undefined;
+      return runs.map((run) => ({
+        id: run.id,
+        ...(run.external_id && { externalId: run.external_id }),
+        ...(run.app?.slug && { appSlug: run.app.slug }),
+        ...(run.output.text && { text: run.output.text }),
+      }));
+    },
+
+    async listCommitShas() {
+      const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...prParams, per_page: 100 });
+      return commits.map((commit) => commit.sha);
     },
 
     async countCheckRunAnnotations(checkRunId) {

@@ -9,7 +9,10 @@ import {
   readFingerprintSource,
   readListedMarker,
   readReviewMarker,
+  readVerdictsMarker,
   reviewMarker,
+  verdictsMarker,
+  type RememberedVerdict,
 } from '../report/markers.js';
 import { renderCheckRunSummary, renderReviewBody } from '../report/markdown.js';
 import type { ReviewReport, RuleInfo } from '../report/model.js';
@@ -17,6 +20,8 @@ import type { ChangedFile, ScanReport } from '../types.js';
 
 export const CHECK_RUN_NAME = 'ultra-create';
 const ANNOTATIONS_PER_REQUEST = 50;
+/** Commits (newest first, the head included) whose check runs are searched for recorded verdicts. */
+const COMMITS_SEARCHED_FOR_VERDICTS = 5;
 
 /** What earlier runs of this action left on the pull request, read before triage so that re-runs stay quiet. */
 export interface PriorComments {
@@ -41,9 +46,10 @@ export interface PublishResult {
 }
 
 /**
- * Publishes to a pull request in the order that keeps API calls at 1 review + ceil(annotations / 50) check-run requests:
- * 1. the check run is created with the first 50 annotations (its app slug identifies an installation token),
- * 2. earlier comments are read and the findings triaged against them (by the caller, through `triage`),
+ * Publishes to a pull request in the order that keeps writes at 1 review + 1 + ceil(annotations / 50) check-run requests:
+ * 1. the check run is created in progress, without annotations (its app slug identifies an installation token),
+ * 2. earlier comments (and, with Claude on, the verdicts earlier check runs recorded) are read and the findings triaged against
+ *    them (by the caller, through `triage`),
  * 3. resolved comments are edited, the review is posted once, and the remaining annotations are appended.
  */
 export class GitHubPublisher {
@@ -133,6 +139,35 @@ export class GitHubPublisher {
     this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
     this.identity = identity;
     return { identity, open, ours, listed };
+  }
+
+  /**
+   * Step 2b: Claude's verdicts that this action's earlier runs recorded in their check runs (`verdictsMarker` in `output.text`), from
+   * the newest of ours on this head (a re-run) or on the latest commits before it. Only check runs of this run's own app count: its
+   * slug is known from the check run `openCheckRun` created, and without that check run nothing was recorded either. Reading is best
+   * effort: a failure costs only the memory (the findings are verified again).
+   */
+  async readEarlierVerdicts(): Promise<Map<string, RememberedVerdict>> {
+    const own = this.checkRun;
+    if (!own?.appSlug) return new Map();
+    try {
+      const commits = await this.api.listCommitShas();
+      const newestFirst = [...new Set([this.options.headSha, ...[...commits].reverse()])].slice(0, COMMITS_SEARCHED_FOR_VERDICTS);
+      for (const sha of newestFirst) {
+        const runs = (await this.api.listCheckRuns(sha, CHECK_RUN_NAME))
+          .filter((run) => run.appSlug === own.appSlug && run.id !== own.id)
+          .sort((a, b) => b.id - a.id);
+        for (const run of runs) {
+          const verdicts = readVerdictsMarker(run.text);
+          if (verdicts.length === 0) continue;
+          this.options.logger.info(`${verdicts.length} Claude verdict(s) recorded by check run ${run.id} on ${sha.slice(0, 7)}.`);
+          return new Map(verdicts.map((v) => [v.key, v]));
+        }
+      }
+    } catch (error) {
+      this.options.logger.warning(`Could not read the verdicts of earlier runs (${getErrorMessage(error)}); findings are verified again.`);
+    }
+    return new Map();
   }
 
   /** Step 3: resolved comments, the review, the remaining annotations. */
@@ -370,7 +405,8 @@ function checkRunOutput(report: ReviewReport, annotations: CheckRunOutput['annot
     total === 0
       ? 'No findings'
       : `${total} finding${total === 1 ? '' : 's'}${failedScansSuffix(report.scans)}`;
-  return { title, summary: renderCheckRunSummary(report), annotations };
+  const remember = report.models?.claude.remember ?? [];
+  return { title, summary: renderCheckRunSummary(report), ...(remember.length > 0 && { text: verdictsMarker(remember) }), annotations };
 }
 
 function failedScansSuffix(scans: readonly ScanReport[]): string {
