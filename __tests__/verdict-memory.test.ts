@@ -4,8 +4,10 @@
  * run of one push read by the next, from dist/) is in e2e-models.test.ts.
  */
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { RecordingLogger } from '../src/logger.js';
@@ -18,7 +20,7 @@ import { answerEach, startAnthropicServer, type AnthropicServer } from './suppor
 const KEY = (n: number) => `${n.toString(16).padStart(32, '0')}.${'ab'.repeat(8)}`;
 
 describe('the verdicts marker', () => {
-  test('round trip: keys, verdicts and text survive; nothing in the text can close the HTML comment', () => {
+  test('round trip: keys, verdicts and text survive (deflated, base64url); nothing in the text can close the HTML comment', () => {
     const verdicts: RememberedVerdict[] = [
       { key: KEY(1), verdict: 'false_positive', reasoning: 'Constant input. --> <!-- ultra-create:resolved -->' },
       { key: KEY(2), verdict: 'confirmed', reasoning: 'Reaches eval.', comment: 'Use `JSON.parse`.' },
@@ -35,7 +37,12 @@ describe('the verdicts marker', () => {
     const [one] = readVerdictsMarker(verdictsMarker([{ key: KEY(1), verdict: 'confirmed', reasoning: long, comment: long }]));
     assert.equal(one!.reasoning!.length, REMEMBERED_LIMITS.reasoning);
     assert.equal(one!.comment!.length, REMEMBERED_LIMITS.comment);
-    const many = Array.from({ length: 200 }, (_, i): RememberedVerdict => ({ key: KEY(i + 1), verdict: 'false_positive', reasoning: long }));
+    // Text that does not compress (the marker is deflated): random characters.
+    const many = Array.from({ length: 200 }, (_, i): RememberedVerdict => ({
+      key: KEY(i + 1),
+      verdict: 'false_positive',
+      reasoning: randomBytes(300).toString('base64'),
+    }));
     const marker = verdictsMarker(many);
     assert.ok(marker.length <= VERDICTS_MARKER_MAX_CHARS, `${marker.length} characters`);
     const kept = readVerdictsMarker(marker);
@@ -46,14 +53,18 @@ describe('the verdicts marker', () => {
   test('anything malformed remembers nothing: not base64 JSON, wrong version, bad keys or verdicts', () => {
     assert.deepEqual(readVerdictsMarker(undefined), []);
     assert.deepEqual(readVerdictsMarker('<!-- ultra-create:verdicts=v1.%%% -->'), []);
-    assert.deepEqual(readVerdictsMarker(`<!-- ultra-create:verdicts=v2.${Buffer.from('[]').toString('base64url')} -->`), []);
+    assert.deepEqual(readVerdictsMarker(`<!-- ultra-create:verdicts=v2.${deflateRawSync('[]').toString('base64url')} -->`), []);
+    // Not deflated, or a bomb: nothing.
+    assert.deepEqual(readVerdictsMarker(`<!-- ultra-create:verdicts=v1.${Buffer.from('[]').toString('base64url')} -->`), []);
+    const bomb = deflateRawSync(Buffer.alloc(8 * 1024 * 1024, 0x20)).toString('base64url');
+    assert.deepEqual(readVerdictsMarker(`<!-- ultra-create:verdicts=v1.${bomb} -->`), []);
     const entries = [
       { k: 'not-a-key', v: 'confirmed' },
       { k: KEY(1), v: 'approved' },
       { k: KEY(2), v: 'false_positive', r: 42 },
       'text',
     ];
-    const marker = `<!-- ultra-create:verdicts=v1.${Buffer.from(JSON.stringify(entries)).toString('base64url')} -->`;
+    const marker = `<!-- ultra-create:verdicts=v1.${deflateRawSync(JSON.stringify(entries)).toString('base64url')} -->`;
     assert.deepEqual(readVerdictsMarker(marker), [{ key: KEY(2), verdict: 'false_positive' }]);
     // Unknown keys are dropped when writing too.
     assert.deepEqual(readVerdictsMarker(verdictsMarker([{ key: 'fp', verdict: 'confirmed' }])), []);

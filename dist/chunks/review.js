@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
+import { inflateRawSync, deflateRawSync, createGunzip } from 'node:zlib';
 import { _ as __classPrivateFieldSet$1, e as encodeUTF8$1, g as concatBytes$1, a as __classPrivateFieldGet$1, d as decodeUTF8$1, l as loggerFor$1, s as safeJSON$1, h as APIError$1, j as isAbortError$1, A as AnthropicError, k as isReadonlyArray$1, r as readEnv$1, m as APIUserAbortError$1, n as APIConnectionTimeoutError$1, o as APIConnectionError$1, q as isArray$1, t as debugLogRequestDetails, u as isObj$1, v as defaultLogger, w as checkNever, x as maybeObj$1, B as BadRequestError$1, N as NotFoundError$1, P as PaymentRequiredError, y as PermissionDeniedError$1, C as ContentTooLargeError, R as RateLimitError$1, S as ServiceUnavailableError, f as linkAbort, z as isFatal4xx, E as applyJitter, F as jitter, i as isStatus, G as backoff$1, T as ToolError, b as AsyncQueue, c as checkMemorySyncInterval, H as PreconditionFailedError, I as ConflictError$1, p as promiseWithResolvers, O as OverloadedError, J as RetryableError, K as castToError$1, L as AuthenticationError$1, Q as RequestTimeoutError, U as InternalServerError$1, V as NotImplementedError, W as GatewayTimeoutError, X as UnprocessableEntityError$1, Y as ClientClosedRequestError, Z as RequestHeaderFieldsTooLargeError, $ as defaultLogLevel, a0 as parseLogLevel$1, a1 as validatePositiveInteger$1, a2 as CREDENTIAL_OPTIONS, a3 as isAbsoluteURL$1, a4 as isEmptyObj$1 } from './promise.js';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
@@ -18358,35 +18358,42 @@ function readListedMarker(body) {
 const VERDICTS_MARKER = /<!-- ultra-create:verdicts=v1\.([A-Za-z0-9_-]*) -->/;
 const VERDICT_KEY = /^[0-9a-f]{16,64}\.[0-9a-f]{16}$/;
 /** What one stored verdict keeps of Claude's text (the fix, code up to 8,000 characters, is not kept). */
-const REMEMBERED_LIMITS = { reasoning: 500, comment: 1500 };
+const REMEMBERED_LIMITS = { reasoning: 400, comment: 1000 };
 /** Most characters of the whole marker: well under the 65,535 of a check run's `output.text`. */
 const VERDICTS_MARKER_MAX_CHARS = 48_000;
+/** Most bytes a marker may inflate to when read (a marker is small; anything larger is not ours). */
+const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
 const clipTo = (text, max) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const encodeEntries = (entries) => `<!-- ultra-create:verdicts=v1.${deflateRawSync(Buffer.from(JSON.stringify(entries))).toString('base64url')} -->`;
 /**
  * Records Claude's verdicts in a check run's `output.text`, so that the next push does not pay for the same judgement of the same
- * code (dismissed findings have no comment to remember them by). The JSON is base64url-encoded: nothing in it can close the HTML
- * comment. Verdicts are kept in the order given until the marker would pass `VERDICTS_MARKER_MAX_CHARS`.
+ * code (dismissed findings have no comment to remember them by). The JSON is deflated and base64url-encoded: nothing in it can
+ * close the HTML comment. Verdicts are kept in the order given, as many as fit in `VERDICTS_MARKER_MAX_CHARS`.
  */
 function verdictsMarker(verdicts) {
-    const entries = [];
-    let size = 0;
-    for (const v of verdicts) {
-        if (!VERDICT_KEY.test(v.key))
-            continue;
-        const entry = {
-            k: v.key,
-            v: v.verdict,
-            ...(v.reasoning && { r: clipTo(v.reasoning, REMEMBERED_LIMITS.reasoning) }),
-            ...(v.comment && { c: clipTo(v.comment, REMEMBERED_LIMITS.comment) }),
-        };
-        // base64 grows 4/3; a comma between entries.
-        const cost = Math.ceil((Buffer.byteLength(JSON.stringify(entry)) + 1) * 4 / 3);
-        if (size + cost > VERDICTS_MARKER_MAX_CHARS - 64)
-            break;
-        entries.push(entry);
-        size += cost;
+    const entries = verdicts
+        .filter((v) => VERDICT_KEY.test(v.key))
+        .map((v) => ({
+        k: v.key,
+        v: v.verdict,
+        ...(v.reasoning && { r: clipTo(v.reasoning, REMEMBERED_LIMITS.reasoning) }),
+        ...(v.comment && { c: clipTo(v.comment, REMEMBERED_LIMITS.comment) }),
+    }));
+    let marker = encodeEntries(entries);
+    if (marker.length <= VERDICTS_MARKER_MAX_CHARS)
+        return marker;
+    // The most leading entries that fit (compression is not linear: search).
+    let fits = 0;
+    let over = entries.length;
+    while (over - fits > 1) {
+        const mid = Math.floor((fits + over) / 2);
+        if (encodeEntries(entries.slice(0, mid)).length <= VERDICTS_MARKER_MAX_CHARS)
+            fits = mid;
+        else
+            over = mid;
     }
-    return `<!-- ultra-create:verdicts=v1.${Buffer.from(JSON.stringify(entries)).toString('base64url')} -->`;
+    marker = encodeEntries(entries.slice(0, fits));
+    return marker;
 }
 /** The verdicts a marker recorded; anything malformed is left out (an unreadable marker remembers nothing). */
 function readVerdictsMarker(text) {
@@ -18395,7 +18402,8 @@ function readVerdictsMarker(text) {
         return [];
     let entries;
     try {
-        entries = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+        const json = inflateRawSync(Buffer.from(encoded, 'base64url'), { maxOutputLength: MAX_INFLATED_BYTES });
+        entries = JSON.parse(json.toString('utf8'));
     }
     catch {
         return [];

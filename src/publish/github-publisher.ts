@@ -405,8 +405,20 @@ function checkRunOutput(report: ReviewReport, annotations: CheckRunOutput['annot
     total === 0
       ? 'No findings'
       : `${total} finding${total === 1 ? '' : 's'}${failedScansSuffix(report.scans)}`;
-  const remember = report.models?.claude.remember ?? [];
+  const remember = verdictsToRecord(report);
   return { title, summary: renderCheckRunSummary(report), ...(remember.length > 0 && { text: verdictsMarker(remember) }), annotations };
+}
+
+/**
+ * This run's verdicts for the next one, in the order the marker keeps them when they do not all fit: those of findings commented
+ * inline last, since their comment already keeps them from being sent again (dismissals stay first, as the stage orders them).
+ */
+function verdictsToRecord(report: ReviewReport): RememberedVerdict[] {
+  const commented = new Set(
+    report.findings.flatMap((p) => (p.placement.kind === 'inline' || p.placement.kind === 'already-commented' ? [p.finding.fingerprint] : [])),
+  );
+  const isCommented = (v: RememberedVerdict) => commented.has(v.key.slice(0, v.key.indexOf('.')));
+  return [...(report.models?.claude.remember ?? [])].sort((a, b) => Number(isCommented(a)) - Number(isCommented(b)));
 }
 
 function failedScansSuffix(scans: readonly ScanReport[]): string {

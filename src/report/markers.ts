@@ -1,3 +1,5 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+
 /**
  * Hidden markers tie posted comments to findings across runs. They are HTML comments, which GitHub does not render; a model's output
  * has all HTML comments stripped before posting (see the sanitizer), so only this action can write them. They are trusted only in
@@ -70,35 +72,43 @@ export interface RememberedVerdict {
 const VERDICTS_MARKER = /<!-- ultra-create:verdicts=v1\.([A-Za-z0-9_-]*) -->/;
 const VERDICT_KEY = /^[0-9a-f]{16,64}\.[0-9a-f]{16}$/;
 /** What one stored verdict keeps of Claude's text (the fix, code up to 8,000 characters, is not kept). */
-export const REMEMBERED_LIMITS = { reasoning: 500, comment: 1500 } as const;
+export const REMEMBERED_LIMITS = { reasoning: 400, comment: 1000 } as const;
 /** Most characters of the whole marker: well under the 65,535 of a check run's `output.text`. */
 export const VERDICTS_MARKER_MAX_CHARS = 48_000;
+/** Most bytes a marker may inflate to when read (a marker is small; anything larger is not ours). */
+const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
 
 const clipTo = (text: string | undefined, max: number) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
+const encodeEntries = (entries: readonly unknown[]): string =>
+  `<!-- ultra-create:verdicts=v1.${deflateRawSync(Buffer.from(JSON.stringify(entries))).toString('base64url')} -->`;
+
 /**
  * Records Claude's verdicts in a check run's `output.text`, so that the next push does not pay for the same judgement of the same
- * code (dismissed findings have no comment to remember them by). The JSON is base64url-encoded: nothing in it can close the HTML
- * comment. Verdicts are kept in the order given until the marker would pass `VERDICTS_MARKER_MAX_CHARS`.
+ * code (dismissed findings have no comment to remember them by). The JSON is deflated and base64url-encoded: nothing in it can
+ * close the HTML comment. Verdicts are kept in the order given, as many as fit in `VERDICTS_MARKER_MAX_CHARS`.
  */
 export function verdictsMarker(verdicts: readonly RememberedVerdict[]): string {
-  const entries: unknown[] = [];
-  let size = 0;
-  for (const v of verdicts) {
-    if (!VERDICT_KEY.test(v.key)) continue;
-    const entry = {
+  const entries = verdicts
+    .filter((v) => VERDICT_KEY.test(v.key))
+    .map((v) => ({
       k: v.key,
       v: v.verdict,
       ...(v.reasoning && { r: clipTo(v.reasoning, REMEMBERED_LIMITS.reasoning) }),
       ...(v.comment && { c: clipTo(v.comment, REMEMBERED_LIMITS.comment) }),
-    };
-    // base64 grows 4/3; a comma between entries.
-    const cost = Math.ceil((Buffer.byteLength(JSON.stringify(entry)) + 1) * 4 / 3);
-    if (size + cost > VERDICTS_MARKER_MAX_CHARS - 64) break;
-    entries.push(entry);
-    size += cost;
+    }));
+  let marker = encodeEntries(entries);
+  if (marker.length <= VERDICTS_MARKER_MAX_CHARS) return marker;
+  // The most leading entries that fit (compression is not linear: search).
+  let fits = 0;
+  let over = entries.length;
+  while (over - fits > 1) {
+    const mid = Math.floor((fits + over) / 2);
+    if (encodeEntries(entries.slice(0, mid)).length <= VERDICTS_MARKER_MAX_CHARS) fits = mid;
+    else over = mid;
   }
-  return `<!-- ultra-create:verdicts=v1.${Buffer.from(JSON.stringify(entries)).toString('base64url')} -->`;
+  marker = encodeEntries(entries.slice(0, fits));
+  return marker;
 }
 
 /** The verdicts a marker recorded; anything malformed is left out (an unreadable marker remembers nothing). */
@@ -107,7 +117,8 @@ export function readVerdictsMarker(text: string | null | undefined): RememberedV
   if (!encoded) return [];
   let entries: unknown;
   try {
-    entries = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+    const json = inflateRawSync(Buffer.from(encoded, 'base64url'), { maxOutputLength: MAX_INFLATED_BYTES });
+    entries = JSON.parse(json.toString('utf8'));
   } catch {
     return [];
   }
