@@ -13,6 +13,7 @@
  * - Local drafts: the action's `draftStage` (`draftFindings` on the findings triage places inline, at most max-comments, most severe
  *   first, 5 per call) through `createOpenAIDraftClient` against the loopback OpenAI-compatible server.
  */
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { answerEach, startAnthropicServer, type AnthropicServer, type MessagesBody } from '../__tests__/support/anthropic-server.js';
 import { BASE as E2E_BASE, HEAD as E2E_HEAD, RENAMES as E2E_RENAMES } from '../__tests__/fixtures/e2e-pull-request.js';
@@ -20,6 +21,7 @@ import { createPullRequestFixture, type FileContent, type PullRequestFixture, ty
 import { requestedIndexes, startOpenAICompatibleServer, type ChatRequest, type OpenAICompatibleServer } from '../__tests__/support/openai-compatible-server.js';
 import type { Config, EscalateOn } from '../src/config/schema.js';
 import type { ReviewReport } from '../src/report/model.js';
+import { readVerdictsMarker, verdictsMarker, VERDICTS_MARKER_MAX_CHARS, type RememberedVerdict } from '../src/report/markers.js';
 import { RecordingLogger } from '../src/logger.js';
 import { CHARS_PER_TOKEN, ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
 import { createAnthropicClient, DEFAULT_BATCH_LIMITS, OUTPUT_TOKENS_PER_FINDING, verificationSystemPrompt, type VerificationStats } from '../src/models/claude.js';
@@ -236,6 +238,10 @@ export interface TieredRun {
   maxCallTokens: number;
   stats: VerificationStats;
   wallMs: number;
+  /** Verdicts reused from `remembered` (no call). */
+  reused: number;
+  /** What the check run would record for the next push. */
+  remember: RememberedVerdict[];
 }
 
 /** A plausible verdict (about 160 tokens of JSON); each finding of a call gets one. */
@@ -258,6 +264,7 @@ async function runTiered(
   config: Config,
   escalateOn: EscalateOn,
   limits: { maxCalls: number; maxUsd: number },
+  remembered?: ReadonlyMap<string, RememberedVerdict>,
 ): Promise<TieredRun> {
   const logger = new RecordingLogger();
   const client = createAnthropicClient({ apiKey: API_KEY, baseUrl: server.url, logger, maxRetries: 0 });
@@ -269,6 +276,7 @@ async function runTiered(
     change: pr.analysis.change,
     rules: pr.analysis.rules,
     skip: () => false,
+    ...(remembered && { remembered }),
     links: {},
     logger,
   });
@@ -285,7 +293,15 @@ async function runTiered(
     maxCallTokens: Math.max(0, ...callTokens),
     stats: summary.stats,
     wallMs,
+    reused: summary.reused,
+    remember: summary.remember,
   };
+}
+
+/** The same verdict with its texts replaced by random characters of the same length (the worst case for the deflated record). */
+function incompressible(v: RememberedVerdict): RememberedVerdict {
+  const noise = (text: string | undefined) => (text === undefined ? undefined : randomBytes(text.length).toString('base64').slice(0, text.length));
+  return { ...v, ...(v.reasoning !== undefined && { reasoning: noise(v.reasoning) }), ...(v.comment !== undefined && { comment: noise(v.comment) }) };
 }
 
 /** The code Claude must be shown for the findings at or above `escalateOn`: each file's one view, as the stage builds it. */
@@ -384,6 +400,12 @@ export interface PrModels {
   tiered: TieredRun[];
   /** escalate-on critical with the action's default budget (claude-max-calls, claude-max-usd). */
   defaultBudget: TieredRun;
+  /** escalate-on critical again on the next push, the code unchanged, with the verdicts the first run recorded. */
+  nextPush: TieredRun;
+  /** Size of the marker that records them. */
+  markerChars: number;
+  /** How many the marker would keep if every text were as long but did not compress at all (real texts lie between). */
+  keptIncompressible: number;
   /** Tokens of the code views alone (each file's one view for its critical findings): what no tiered prompt can go below. */
   codeFloorTokens: number;
   drafts: DraftRun[];
@@ -421,6 +443,9 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
       const tiered: TieredRun[] = [];
       for (const escalateOn of ['critical', 'high'] as const) tiered.push(await runTiered(anthropic, pr, config, escalateOn, unlimited));
       const defaultBudget = await runTiered(anthropic, pr, config, 'critical', defaultLimits);
+      // The next push, with the judged code unchanged: what the first run's check run recorded (through the marker, size cap included).
+      const recorded = readVerdictsMarker(verdictsMarker(tiered[0]!.remember));
+      const nextPush = await runTiered(anthropic, pr, config, 'critical', unlimited, new Map(recorded.map((v) => [v.key, v])));
       anthropic.requests.length = 0; // bodies can be megabytes in all
       const drafts: DraftRun[] = [];
       drafts.push(await runDrafts(local, pr, report, config, { label: 'instant answers (0 ms)', delay: () => 0 }));
@@ -441,6 +466,9 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
         wholeDiff: measureWholeDiff(pr, system),
         tiered,
         defaultBudget,
+        nextPush,
+        markerChars: verdictsMarker(tiered[0]!.remember).length,
+        keptIncompressible: readVerdictsMarker(verdictsMarker(tiered[0]!.remember.map(incompressible))).length,
         codeFloorTokens: await codeFloor(pr, 'critical'),
         drafts,
       });
@@ -542,6 +570,13 @@ export function printModels(result: ModelsBenchResult): void {
       `    with the default budget (claude-max-calls ${result.defaultLimits.maxCalls}, claude-max-usd ${result.defaultLimits.maxUsd.toFixed(2)}): ` +
         `${d.stats.verified} of ${d.escalated} verified, ${d.stats.unverifiedBudget} unverified (budget), ${count(d.inputTokens)} input tokens → ` +
         `${showRatio(ratioOf(pr.wholeDiff.inputTokens, d.inputTokens))} (not the same findings: for information only)`,
+    );
+    const n = pr.nextPush;
+    say(
+      `    next push, the judged code unchanged: ${count(n.reused)} of ${count(n.escalated)} verdicts reused from the check run's record ` +
+        `(${count(pr.markerChars)} characters), ${count(n.calls)} call(s), ${count(n.inputTokens)} input tokens ` +
+        `(${count(Math.max(0, n.escalated - n.reused))} verified again: the record keeps what fits in ${count(VERDICTS_MARKER_MAX_CHARS)} characters, deflated; ` +
+        `the scripted verdicts repeat one text, and with texts of the same length that do not compress at all it would keep ${count(pr.keptIncompressible)})`,
     );
     say(
       `    whole diff: ${count(pr.wholeDiff.files)} patches, ${(pr.wholeDiff.patchChars / 1024).toFixed(0)} KB, ${pr.wholeDiff.requests} request(s), ` +
