@@ -17,7 +17,7 @@ import { RecordingLogger } from '../src/logger.js';
 import { CHECK_RUN_NAME, GitHubPublisher, type PriorComments, type PublishResult } from '../src/publish/github-publisher.js';
 import { computeConclusion } from '../src/report/conclusion.js';
 import { computeFingerprint } from '../src/report/fingerprint.js';
-import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, reviewMarker } from '../src/report/markers.js';
+import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, reviewMarker, verdictsMarker } from '../src/report/markers.js';
 import type { Placement, PlacedFinding, ReviewReport, RuleInfo } from '../src/report/model.js';
 import { triageFindings } from '../src/triage.js';
 import type { ChangedFile, Finding, FindingVerdict, ScanReport, Severity, SkippedFile } from '../src/types.js';
@@ -1013,5 +1013,64 @@ describe('the action in-process', () => {
     } finally {
       await rm(sarifDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('verdicts recorded by earlier check runs', () => {
+  const KEY = (n: number) => `${String(n).repeat(32).slice(0, 32)}.${'cd'.repeat(8)}`;
+  const recorded = (n: number, verdict: 'confirmed' | 'false_positive') => verdictsMarker([{ key: KEY(n), verdict, reasoning: `run ${n}` }]);
+
+  async function openedPublisher(api: Partial<PullRequestApi>, logger = new RecordingLogger()) {
+    const files = await filesOf();
+    const publisher = new GitHubPublisher(
+      stubApi({ createCheckRun: async () => ({ id: 100, appSlug: 'github-actions' }), ...api }),
+      { headSha: 'h'.repeat(40), runKey: '9.1', reviewEvent: 'comment', logger },
+    );
+    await publisher.openCheckRun(makeReport([], files, 'h'.repeat(40)));
+    return publisher;
+  }
+
+  test('the newest check run of our own app on the head, else on the latest commits before it; other apps and this run are not read', async () => {
+    const asked: string[] = [];
+    const publisher = await openedPublisher({
+      listCommitShas: async () => ['a'.repeat(40), 'b'.repeat(40), 'h'.repeat(40)],
+      listCheckRuns: async (ref) => {
+        asked.push(ref.slice(0, 1));
+        if (ref.startsWith('h')) {
+          return [
+            { id: 100, appSlug: 'github-actions', text: recorded(1, 'confirmed') }, // this run's own
+            { id: 99, appSlug: 'someone-else', text: recorded(2, 'false_positive') }, // not ours
+          ];
+        }
+        if (ref.startsWith('b')) {
+          return [
+            { id: 50, appSlug: 'github-actions', text: recorded(3, 'confirmed') },
+            { id: 70, appSlug: 'github-actions', text: recorded(4, 'false_positive') },
+          ];
+        }
+        return [{ id: 10, appSlug: 'github-actions', text: recorded(5, 'confirmed') }];
+      },
+    });
+    const verdicts = await publisher.readEarlierVerdicts();
+    assert.deepEqual([...verdicts.keys()], [KEY(4)], 'the newest of ours on the latest commit that has one');
+    assert.equal(verdicts.get(KEY(4))?.reasoning, 'run 4');
+    assert.deepEqual(asked, ['h', 'b'], 'newest first, stopping at the first record');
+  });
+
+  test('no check run of our own: nothing is read (and nothing was recorded); a failure to read costs only the memory', async () => {
+    const logger = new RecordingLogger();
+    const withoutCheckRun = new GitHubPublisher(stubApi({}), { headSha: 'h'.repeat(40), runKey: '9.1', reviewEvent: 'comment', logger });
+    assert.equal((await withoutCheckRun.readEarlierVerdicts()).size, 0);
+
+    const failing = await openedPublisher(
+      {
+        listCommitShas: async () => {
+          throw new ExternalServiceError('GitHub API: 502', 'github', 502);
+        },
+      },
+      logger,
+    );
+    assert.equal((await failing.readEarlierVerdicts()).size, 0);
+    assert.match(logger.text(), /warning: Could not read the verdicts of earlier runs \(GitHub API: 502\); findings are verified again/);
   });
 });
