@@ -32,6 +32,8 @@ import { fileView } from '../src/models/context.js';
 import { buildReviewReport, type Analysis } from '../src/pipeline.js';
 import { atLeast, type ChangedFile, type Finding } from '../src/types.js';
 import { runCliPath } from './cli-run.js';
+import { REPO_ROOT } from '../__tests__/support/run-dist.js';
+import { realCodePr } from './real-code-pr.js';
 import { planSyntheticPr } from './synthetic-pr.js';
 import { count, median, ms, table } from './stats.js';
 
@@ -113,9 +115,18 @@ export async function buildFixturePrs(seed: number): Promise<{ prs: BenchPr[]; c
   };
   try {
     const step = 75;
+    const real = realCodePr(REPO_ROOT);
     const specs: [string, PullRequestFixtureSpec, { title: string; body: string }][] = [
       [`synthetic slice (1 in ${step})`, slicePlan(seed, step), SYNTHETIC_DESCRIPTION],
       ['e2e-action.test fixture', { base: E2E_BASE, head: E2E_HEAD, renames: E2E_RENAMES }, E2E_DESCRIPTION],
+      [
+        `real code (${real.packages.length} npm packages)`,
+        real.spec,
+        {
+          title: `Bring ${real.packages.length} packages into the monorepo`,
+          body: `Adds the sources of ${real.packages.join(', ')} under packages/ (${real.files} files, ${real.lines} lines).`,
+        },
+      ],
     ];
     for (const [name, spec, description] of specs) {
       const fixture = await createPullRequestFixture(spec, { owner: 'octo-org', repo: 'shop' });
@@ -491,6 +502,11 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
 // ---------------------------------------------------------------------------------------------------------------------------------
 // Printing
 
+/** Per 1,000, with two significant digits below 1 (real code has far fewer findings than one per 1,000 lines). */
+const perThousand = (n: number, of: number): string => {
+  const value = (n / of) * 1000;
+  return value < 1 ? value.toPrecision(2) : value.toFixed(1);
+};
 const ratioOf = (wholeDiff: number, tiered: number): number => (tiered === 0 ? Infinity : wholeDiff / tiered);
 const showRatio = (r: number): string => (Number.isFinite(r) ? `${r >= 100 ? r.toFixed(0) : r.toFixed(1)}x` : '∞ (no call)');
 const verdictOf = (r: number): string => (r >= MODEL_TARGETS.tokenRatio ? 'PASS' : 'FAIL');
@@ -550,7 +566,7 @@ export function printModels(result: ModelsBenchResult): void {
       `    per verification call: median ${count(Math.round(crit.medianCallTokens))}, largest ${count(crit.maxCallTokens)} input tokens, ` +
         `${crit.calls > 0 ? (crit.escalated / crit.calls).toFixed(1) : '-'} findings per call, ${Number.isFinite(perFinding) ? count(Math.round(perFinding)) : 'n/a'} tokens per finding; ` +
         `10x holds up to ${Number.isFinite(breakEven) ? count(breakEven) : 'n/a'} critical finding(s) on this PR (whole diff ${count(pr.wholeDiff.inputTokens)} / 10 / tokens per finding); ` +
-        `it has ${count(crit.escalated)} (${pr.addedLines > 0 ? ((crit.escalated / pr.addedLines) * 1000).toFixed(1) : 'n/a'} per 1,000 added lines)`,
+        `it has ${count(crit.escalated)} (${pr.addedLines > 0 ? perThousand(crit.escalated, pr.addedLines) : 'n/a'} per 1,000 added lines)`,
     );
     say(
       `    code floor: the code views alone (each file once, about 40 lines around each finding, whole files up to 80 lines; no instructions, rules or finding texts) ` +
