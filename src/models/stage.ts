@@ -27,7 +27,8 @@ import { DRAFT_LIMITS, templateDraft } from './templates.js';
  * The two model stages of the pipeline (DESIGN §2: triage ──> draft ──> escalate ──> publish), as the action and the CLI run them:
  *
  * - `verifyStage` sends the findings at or above `escalate-on` that are not already commented on to Claude, within the run's hard
- *   budget; each gets a verdict (`unverified` when not sent or not answered).
+ *   budget, unless an earlier run recorded a verdict on the same code (reused, no call); each gets a verdict (`unverified` when not
+ *   sent or not answered), and the verdicts Claude gave are offered for recording.
  * - `draftStage` words the comments that will be posted inline: the local model's draft, template text where it has none.
  *
  * Everything a model wrote is sanitized here, field by field, before any reporter sees it: a model read untrusted PR text.
