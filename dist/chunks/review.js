@@ -18363,7 +18363,7 @@ const REMEMBERED_LIMITS = { reasoning: 400, comment: 1000 };
 const VERDICTS_MARKER_MAX_CHARS = 48_000;
 /** Most bytes a marker may inflate to when read (a marker is small; anything larger is not ours). */
 const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
-const clipTo = (text, max) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clipTo = (text, max) => (text === undefined ? undefined : truncate(text, max));
 const encodeEntries = (entries) => `<!-- ultra-create:verdicts=v1.${deflateRawSync(Buffer.from(JSON.stringify(entries))).toString('base64url')} -->`;
 /**
  * Records Claude's verdicts in a check run's `output.text`, so that the next push does not pay for the same judgement of the same
@@ -79968,15 +79968,14 @@ function parseVerdictAnswer(text, ids, options = {}) {
     }
     return { ok: true, answers };
 }
-const clip = (text, max) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 function verdictFromAnswer(answer) {
     const verdict = {
         verdict: answer.verdict,
-        reasoning: clip(redactSecrets(answer.reasoning.trim()), VERDICT_LIMITS.reasoning),
-        comment: clip(redactSecrets(answer.comment.trim()), VERDICT_LIMITS.comment),
+        reasoning: truncate(redactSecrets(answer.reasoning.trim()), VERDICT_LIMITS.reasoning),
+        comment: truncate(redactSecrets(answer.comment.trim()), VERDICT_LIMITS.comment),
     };
     if (answer.fix !== undefined)
-        verdict.fix = clip(redactSecrets(answer.fix), VERDICT_LIMITS.fix);
+        verdict.fix = truncate(redactSecrets(answer.fix), VERDICT_LIMITS.fix);
     return verdict;
 }
 /** After this many failed calls in a row (each already retried by the SDK), the rest are not sent. */

@@ -6,6 +6,7 @@ import { ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../redact.js';
 import type { RuleInfo } from '../report/model.js';
+import { truncate } from '../report/text.js';
 import { atLeast, SEVERITY_RANK, UNVERIFIED, type Finding, type FindingVerdict } from '../types.js';
 import type { ClaudeBudget } from './budget.js';
 import { changePosition, fileView, type ChangePosition, type ContextOptions, type FileSource, type FileView } from './context.js';
@@ -421,15 +422,13 @@ export function parseVerdictAnswer(text: string, ids: readonly string[], options
   return { ok: true, answers };
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
 function verdictFromAnswer(answer: VerdictAnswer): FindingVerdict {
   const verdict: FindingVerdict = {
     verdict: answer.verdict,
-    reasoning: clip(redactSecrets(answer.reasoning.trim()), VERDICT_LIMITS.reasoning),
-    comment: clip(redactSecrets(answer.comment.trim()), VERDICT_LIMITS.comment),
+    reasoning: truncate(redactSecrets(answer.reasoning.trim()), VERDICT_LIMITS.reasoning),
+    comment: truncate(redactSecrets(answer.comment.trim()), VERDICT_LIMITS.comment),
   };
-  if (answer.fix !== undefined) verdict.fix = clip(redactSecrets(answer.fix), VERDICT_LIMITS.fix);
+  if (answer.fix !== undefined) verdict.fix = truncate(redactSecrets(answer.fix), VERDICT_LIMITS.fix);
   return verdict;
 }
 

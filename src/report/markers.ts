@@ -1,4 +1,5 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { truncate } from './text.js';
 
 /**
  * Hidden markers tie posted comments to findings across runs. They are HTML comments, which GitHub does not render; a model's output
@@ -78,7 +79,7 @@ export const VERDICTS_MARKER_MAX_CHARS = 48_000;
 /** Most bytes a marker may inflate to when read (a marker is small; anything larger is not ours). */
 const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
 
-const clipTo = (text: string | undefined, max: number) => (text === undefined ? undefined : text.length > max ? `${text.slice(0, max - 1)}…` : text);
+const clipTo = (text: string | undefined, max: number) => (text === undefined ? undefined : truncate(text, max));
 
 const encodeEntries = (entries: readonly unknown[]): string =>
   `<!-- ultra-create:verdicts=v1.${deflateRawSync(Buffer.from(JSON.stringify(entries))).toString('base64url')} -->`;
