@@ -99,7 +99,8 @@ async function main(): Promise<void> {
     printSetup(ready, performance.now() - setupStarted, THROTTLE);
     say();
 
-    if (only === 'models') {
+    // [2], in both the full run and --only models (whose section [6] analyses the synthetic PR through it).
+    const cliSection = async () => {
       say('[2] The CLI path on the same change (createLocalGitChangeSource + analyzeChange + report)');
       await phase('cli');
       const cli = await runCliPath(ready.fixture.dir, ready.fixture.baseSha, ready.fixture.headSha);
@@ -107,6 +108,11 @@ async function main(): Promise<void> {
       await phase(undefined);
       printCli(cli, (await sampler.report()).phases.find((p) => p.name === 'cli'));
       say();
+      return cli;
+    };
+
+    if (only === 'models') {
+      const cli = await cliSection();
       const models = await modelsSection(cli.analysis, seed);
       say('Summary');
       say(indent(table([['figure', 'target', 'measured', ''], ...modelsSummaryRows(models)])));
@@ -126,13 +132,7 @@ async function main(): Promise<void> {
     printAction(action, state, actionMemory, check);
     say();
 
-    say('[2] The CLI path on the same change (createLocalGitChangeSource + analyzeChange + report)');
-    await phase('cli');
-    const cli = await runCliPath(ready.fixture.dir, ready.fixture.baseSha, ready.fixture.headSha);
-    cleanup.push(cli.tempDir);
-    await phase(undefined);
-    printCli(cli, (await sampler.report()).phases.find((p) => p.name === 'cli'));
-    say();
+    const cli = await cliSection();
 
     say('[3] Diff parsing + line mapping (src/github/diff.ts) on the patches GitHub lists');
     const diff = runDiffBench(ready.files, cli.analysis.findings);
