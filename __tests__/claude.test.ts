@@ -1,11 +1,10 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecordingLogger } from '../src/logger.js';
-import type { Finding, Severity } from '../src/types.js';
-import type { RuleInfo } from '../src/report/model.js';
+import { type Finding, type RuleInfo, type Severity } from '../src/types.js';
 import { ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
 import { buildFindingContext, changePosition, codeContext, fileView, hunkFor } from '../src/models/context.js';
-import { canonicalModelKey, costOf, FALLBACK_PRICE, formatUsdLimit, PRICE_TABLE, priceOf, warnIfUnpriced } from '../src/models/prices.js';
+import { canonicalModelKey, costOf, FALLBACK_PRICE, PRICE_TABLE, priceOf, warnIfUnpriced } from '../src/models/prices.js';
 import {
   createAnthropicClient,
   parseVerdictAnswer,
@@ -23,6 +22,7 @@ import {
   verdictText,
   type AnthropicServer,
 } from './support/anthropic-server.js';
+import { formatUsdLimit } from '../src/text/strings.js';
 
 // Made up for these tests (right shape, random characters); never a real credential.
 const API_KEY = 'sk-ant-api03-' + 'T3stK3yN0tR3al-Qw9Er8Ty7Ui6Op5As4Df3Gh2Jk1';

@@ -10,8 +10,7 @@ import {
   type DraftDeps,
 } from '../src/models/local-drafts.js';
 import { templateDraft } from '../src/models/templates.js';
-import type { RuleInfo } from '../src/report/model.js';
-import type { Finding, Severity } from '../src/types.js';
+import { type Finding, type RuleInfo, type Severity } from '../src/types.js';
 import {
   echoDrafts,
   requestedIndexes,

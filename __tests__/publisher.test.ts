@@ -18,9 +18,8 @@ import { CHECK_RUN_NAME, GitHubPublisher, type PriorComments, type PublishResult
 import { computeConclusion } from '../src/report/conclusion.js';
 import { computeFingerprint } from '../src/report/fingerprint.js';
 import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, reviewMarker, verdictsMarker } from '../src/report/markers.js';
-import type { Placement, PlacedFinding, ReviewReport, RuleInfo } from '../src/report/model.js';
 import { triageFindings } from '../src/triage.js';
-import type { ChangedFile, Finding, FindingVerdict, ScanReport, Severity, SkippedFile } from '../src/types.js';
+import { type ChangedFile, type Finding, type FindingVerdict, type PlacedFinding, type Placement, type ReviewReport, type RuleInfo, type ScanReport, type Severity, type SkippedFile } from '../src/types.js';
 import { createPullRequestFixture, type PullRequestFixture } from './support/git-fixture.js';
 import { startGitHubSimulator, type GitHubSimulator, type SimulatorOptions } from './support/github-simulator.js';
 import { checkoutWorkspace } from './support/run-dist.js';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCredentialName, redactSecrets } from '../src/redact.js';
+import { isCredentialName, redactSecrets } from '../src/text/redact.js';
 
 const R = '«redacted»';
 

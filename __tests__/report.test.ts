@@ -4,17 +4,10 @@ import { chunkAnnotations, escapeData, escapeProperty, toCheckRunAnnotations, to
 import { renderInlineComment, renderResolvedComment } from '../src/report/comment.js';
 import { computeConclusion, SEVERITY_TO_ANNOTATION_LEVEL } from '../src/report/conclusion.js';
 import { isMarkedResolved, readFingerprintMarker, readReviewMarker, reviewMarker } from '../src/report/markers.js';
-import {
-  codeSpan,
-  escapeMarkdown,
-  renderCheckRunSummary,
-  renderFindingsMarkdown,
-  renderJobSummary,
-  renderReviewBody,
-} from '../src/report/markdown.js';
-import type { PlacedFinding, Placement, ReviewReport, RuleInfo } from '../src/report/model.js';
+import { renderCheckRunSummary, renderFindingsMarkdown, renderJobSummary, renderReviewBody } from '../src/report/markdown.js';
 import { renderJson, renderText, type JsonReport } from '../src/report/text.js';
-import type { FailOn, Finding, ScanReport, ScanStatus, Severity, SkippedFile } from '../src/types.js';
+import { type FailOn, type Finding, type PlacedFinding, type Placement, type ReviewReport, type RuleInfo, type ScanReport, type ScanStatus, type Severity, type SkippedFile } from '../src/types.js';
+import { codeSpan, escapeMarkdown } from '../src/text/markdown.js';
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 // Factory

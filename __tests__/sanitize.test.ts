@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { removeHtmlComments, removeInvisibleCharacters, sanitizeModelText, type SanitizeOptions } from '../src/models/sanitize.js';
+import { removeHtmlComments, removeInvisibleCharacters, sanitizeModelText, type SanitizeOptions } from '../src/text/sanitize.js';
 import { isMarkedResolved, readFingerprintMarker, readListedMarker, readReviewMarker } from '../src/report/markers.js';
 import { mulberry32 } from './support/prng.js';
 

@@ -1,9 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileSarifSchema } from './support/sarif-schema.js';
-import type { PlacedFinding, ReviewReport, RuleInfo } from '../src/report/model.js';
 import { buildSarif, pascalCase, SARIF_MAX_RESULTS, serializeSarif, type SarifLog } from '../src/report/sarif.js';
-import type { Finding, ScanReport, Severity } from '../src/types.js';
+import { type Finding, type PlacedFinding, type ReviewReport, type RuleInfo, type ScanReport, type Severity } from '../src/types.js';
 
 const validate = compileSarifSchema();
 

@@ -4,10 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Placement } from '../src/report/model.js';
 import { compareBySeverity } from '../src/report/text.js';
 import { compareFindings, dedupeFindings, triageFindings, type TriageInput } from '../src/triage.js';
-import type { ChangedFile, FilterMode, Finding, Severity } from '../src/types.js';
+import { type ChangedFile, type FilterMode, type Finding, type Placement, type Severity } from '../src/types.js';
 
 /*
  * src/app.js, new side (30 lines): hunk 1 shows new lines 1-7 (line 4 added), hunk 2 shows new lines 20-26 (lines 23-24 added,

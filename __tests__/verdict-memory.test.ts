@@ -13,8 +13,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { RecordingLogger } from '../src/logger.js';
 import { createAnthropicClient } from '../src/models/claude.js';
 import { verdictKey, verifyStage } from '../src/models/stage.js';
-import { readVerdictsMarker, REMEMBERED_LIMITS, verdictsMarker, VERDICTS_MARKER_MAX_CHARS, type RememberedVerdict } from '../src/report/markers.js';
-import type { ChangedFile, Finding } from '../src/types.js';
+import { readVerdictsMarker, REMEMBERED_LIMITS, verdictsMarker, VERDICTS_MARKER_MAX_CHARS } from '../src/report/markers.js';
+import { type ChangedFile, type Finding, type RememberedVerdict } from '../src/types.js';
 import { answerEach, startAnthropicServer, type AnthropicServer } from './support/anthropic-server.js';
 
 const KEY = (n: number) => `${n.toString(16).padStart(32, '0')}.${'ab'.repeat(8)}`;

@@ -15,7 +15,7 @@ import { buildReviewReport, stage, TOOL } from './pipeline.js';
 import { GitHubPublisher, type PriorComments } from './publish/github-publisher.js';
 import { toWorkflowCommands } from './report/annotations.js';
 import { renderJobSummary } from './report/markdown.js';
-import type { ReviewReport } from './report/model.js';
+import type { ReviewReport } from './types.js';
 import { writeSarifFile } from './report/sarif-file.js';
 import { withInfrastructure } from './infrastructure.js';
 import { reviewWithModels } from './review.js';

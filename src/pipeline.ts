@@ -4,7 +4,7 @@ import type { Config } from './config/schema.js';
 import type { Logger } from './logger.js';
 import { computeConclusion } from './report/conclusion.js';
 import { assignFingerprints } from './report/fingerprint.js';
-import type { PlacedFinding, ReviewReport, RuleInfo } from './report/model.js';
+import type { PlacedFinding, ReviewReport, RuleInfo } from './types.js';
 import { runScanners, type Scanner } from './scanners/scanner.js';
 import { triageFindings } from './triage.js';
 import type { Finding, ScanReport } from './types.js';

@@ -3,8 +3,7 @@ import type { Logger } from './logger.js';
 import { claudeClientFromConfig, type ClaudeClient } from './models/claude.js';
 import { draftStage, verifyStage, type DraftModel, type LinkContext } from './models/stage.js';
 import { buildReviewReport, stage, type Analysis } from './pipeline.js';
-import type { RememberedVerdict } from './report/markers.js';
-import type { ReviewReport } from './report/model.js';
+import { type RememberedVerdict, type ReviewReport } from './types.js';
 
 /** What earlier runs left on the pull request (empty for the CLI and for a token that cannot read comments). */
 export interface EarlierReviews {

@@ -1,5 +1,5 @@
 import { indexPatch, planInlineComment, type FileDiffIndex, type InlineSkipReason } from './github/diff.js';
-import type { PlacedFinding } from './report/model.js';
+import type { PlacedFinding } from './types.js';
 import { compareBySeverity } from './report/text.js';
 import { SEVERITY_RANK, type ChangedFile, type FilterMode, type Finding } from './types.js';
 

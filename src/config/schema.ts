@@ -3,6 +3,7 @@ import {
   FILTER_MODES,
   SCANNER_NAMES,
   SEVERITIES,
+  type EscalateOn,
   type FailOn,
   type FilterMode,
   type ScannerName,
@@ -20,8 +21,8 @@ export const REVIEW_EVENTS = ['comment', 'request-changes'] as const;
 export type ReviewEvent = (typeof REVIEW_EVENTS)[number];
 export const MCP_GATEWAY_MODES = ['auto', 'on', 'off'] as const;
 export type McpGatewayMode = (typeof MCP_GATEWAY_MODES)[number];
-export const ESCALATE_ON_VALUES = ['critical', 'high'] as const satisfies readonly Severity[];
-export type EscalateOn = (typeof ESCALATE_ON_VALUES)[number];
+export const ESCALATE_ON_VALUES = ['critical', 'high'] as const satisfies readonly EscalateOn[];
+export type { EscalateOn };
 
 /** A pattern search from the config file's `ast-grep.patterns` (reserved for the MCP pattern issue). */
 export interface AstGrepPattern {

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
-import { costNanosOf, formatUsdLimit, nanosToUsd, usdToNanos, warnIfUnpriced, worstCaseNanos, type TokenUsage } from './prices.js';
+import { costNanosOf, nanosToUsd, usdToNanos, warnIfUnpriced, worstCaseNanos, type TokenUsage } from './prices.js';
+import { formatUsdLimit } from '../text/strings.js';
 
 /**
  * The hard Claude budget of a run (`claude-max-calls`, `claude-max-usd`).

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import type { Config, EscalateOn } from '../config/schema.js';
 import { ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { redactSecrets } from '../redact.js';
-import type { RuleInfo } from '../report/model.js';
-import { truncate } from '../report/text.js';
+import { redactSecrets } from '../text/redact.js';
+import { type RuleInfo, VerificationStats } from '../types.js';
 import { atLeast, SEVERITY_RANK, UNVERIFIED, type Finding, type FindingVerdict } from '../types.js';
 import type { ClaudeBudget } from './budget.js';
 import { changePosition, fileView, type ChangePosition, type ContextOptions, type FileSource, type FileView } from './context.js';
-import { formatUsdLimit, type TokenUsage } from './prices.js';
+import { type TokenUsage } from './prices.js';
 import { dataInstruction, fenceAsData, newDelimiter } from './untrusted.js';
+import { formatUsdLimit, oneLine, truncate } from '../text/strings.js';
 
 /**
  * Claude verification of the critical findings (issue 4, part 3; DESIGN.md §1 "tools anchor, models word", §5 "Claude", §6).
@@ -188,7 +188,6 @@ export function promptChars(prompt: Pick<VerificationPrompt, 'system' | 'user'>)
   return prompt.system.length + prompt.user.length;
 }
 
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 function ruleText(finding: Finding, rule: RuleInfo | undefined): string {
   const lines = [
@@ -453,28 +452,6 @@ export interface VerifyDeps {
   logger: Logger;
 }
 
-export interface VerificationStats {
-  /** Findings at or above the threshold. */
-  escalated: number;
-  /** Calls started (a call the SDK retried is one call; failed calls count). */
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  /** Prompt-cache tokens, when the API reports any. */
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  costUsd: number;
-  /** Findings Claude gave a verdict on: confirmed + dismissed + uncertain. */
-  verified: number;
-  confirmed: number;
-  /** `false_positive`. */
-  dismissed: number;
-  uncertain: number;
-  unverifiedBudget: number;
-  /** Call failed, answer truncated, refused or not in the shape. */
-  unverifiedError: number;
-  unverifiedNoKey: number;
-}
 
 export interface VerificationResult {
   /** The input findings in their order; escalated ones are new objects with `verdict` set, the others are the same objects. */

@@ -3,11 +3,12 @@ import { OpenAI } from 'openai';
 import { z } from 'zod';
 import { causeChain, ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { redactSecrets } from '../redact.js';
-import type { RuleInfo } from '../report/model.js';
+import { redactSecrets } from '../text/redact.js';
+import { DraftStats, type RuleInfo } from '../types.js';
 import { SEVERITY_RANK, type Finding, type FindingDraft } from '../types.js';
 import { DRAFT_LIMITS, templateDraft } from './templates.js';
 import { dataInstruction, fenceAsData, newDelimiter } from './untrusted.js';
+import { formatDuration, plural, printable, truncate } from '../text/strings.js';
 
 /**
  * Local drafts (DESIGN.md §1, §5): a local model behind an OpenAI-compatible API (Docker Model Runner, llama.cpp, Ollama) words the
@@ -128,7 +129,7 @@ function toDraftCallError(error: unknown, timeoutMs: number): DraftCallError {
   if (error instanceof DraftCallError) return error;
   if (error instanceof OpenAI.APIUserAbortError) return new DraftCallError('the call was aborted', 'aborted', undefined, { cause: error });
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new DraftCallError(`no answer within ${formatSeconds(timeoutMs)}`, 'timeout', undefined, { cause: error });
+    return new DraftCallError(`no answer within ${formatDuration(timeoutMs)}`, 'timeout', undefined, { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionError) {
     const refused = /ECONNREFUSED/.test(causeChain(error));
@@ -155,7 +156,7 @@ function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
 }
 
 function causeSummary(error: unknown): string {
-  return shortText(causeChain(error).replace(/\s+/g, ' ').trim(), 160);
+  return truncate(causeChain(error).replace(/\s+/g, ' ').trim(), 160);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------------------
@@ -183,9 +184,9 @@ export async function probeModelEndpoint(
     const chain = causeChain(error);
     if (/ECONNREFUSED/.test(chain)) return { ok: false, reason: `no server at ${endpoint} (connection refused)` };
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      return { ok: false, reason: `${endpoint} did not answer within ${formatSeconds(options.timeoutMs ?? 5_000)}` };
+      return { ok: false, reason: `${endpoint} did not answer within ${formatDuration(options.timeoutMs ?? 5_000)}` };
     }
-    return { ok: false, reason: `cannot reach ${endpoint} (${shortText(chain.replace(/\s+/g, ' ').trim(), 160)})` };
+    return { ok: false, reason: `cannot reach ${endpoint} (${truncate(chain.replace(/\s+/g, ' ').trim(), 160)})` };
   }
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
@@ -203,7 +204,7 @@ export async function probeModelEndpoint(
   const ids = entries.map((entry) => entry.id);
   if (ids.some((id) => sameModel(id, model))) return { ok: true };
   if (entries.length === 1 && entries[0]?.owned_by === 'llamacpp') return { ok: true };
-  const listed = ids.length === 0 ? 'none' : ids.slice(0, 10).map((id) => shortText(id, 80)).join(', ');
+  const listed = ids.length === 0 ? 'none' : ids.slice(0, 10).map((id) => truncate(id, 80)).join(', ');
   return { ok: false, reason: `model ${model} is not available at ${endpoint} (not pulled?); listed: ${listed}` };
 }
 
@@ -255,19 +256,6 @@ export interface DraftDeps {
   now?(): number;
 }
 
-export interface DraftStats {
-  /** Findings whose draft the model wrote. */
-  model: number;
-  /** Findings with template text. */
-  template: number;
-  /** Calls started. */
-  calls: number;
-  /** One line per reason findings fell back to templates (a failed call, invalid entries, the budget or call cap). */
-  failures: string[];
-  promptTokens: number;
-  completionTokens: number;
-  durationMs: number;
-}
 
 export interface DraftResult {
   /** The findings in the order given, each a copy with `draft` set; nothing else changes. */
@@ -329,7 +317,7 @@ export async function draftFindings(findings: readonly Finding[], deps: DraftDep
     if (remaining <= 0 || estimate > remaining) {
       const left = batches.slice(batchNumber).reduce((sum, b) => sum + b.positions.length, 0);
       fail(
-        `the time budget (${formatSeconds(budgetMs)}) would be exceeded; ${plural(left, 'finding')} not sent to the model`,
+        `the time budget (${formatDuration(budgetMs)}) would be exceeded; ${plural(left, 'finding')} not sent to the model`,
         'budget',
       );
       break;
@@ -360,7 +348,7 @@ export async function draftFindings(findings: readonly Finding[], deps: DraftDep
       fail(`${label}: ${plural(outcome.rejected.length, 'draft')} rejected (${outcome.rejected.slice(0, 3).join('; ')})`, 'rejected');
     }
     deps.logger.debug(
-      `Local drafts: ${label} answered in ${formatSeconds(callMs)} (${outcome.drafts.size}/${batch.positions.length} usable` +
+      `Local drafts: ${label} answered in ${formatDuration(callMs)} (${outcome.drafts.size}/${batch.positions.length} usable` +
         (outcome.usage ? `, ${outcome.usage.promptTokens}+${outcome.usage.completionTokens} tokens)` : ')'),
     );
   }
@@ -378,7 +366,7 @@ export async function draftFindings(findings: readonly Finding[], deps: DraftDep
   if (findings.length > 0) {
     deps.logger.info(
       `Local drafts (${deps.model}): ${stats.model} by the model, ${stats.template} from templates; ` +
-        `${plural(stats.calls, 'call')} in ${formatSeconds(stats.durationMs)}.`,
+        `${plural(stats.calls, 'call')} in ${formatDuration(stats.durationMs)}.`,
     );
   }
   return { findings: result, stats };
@@ -417,10 +405,10 @@ async function callModel(deps: DraftDeps, batch: Batch, findings: readonly Findi
   let response: DraftResponse;
   try {
     const answer = await Promise.race([deps.client.complete({ ...request, signal: controller.signal }), deadline]);
-    if (answer === 'timeout') return { ok: false, kind: 'timeout', reason: `no answer within ${formatSeconds(timeoutMs)}` };
+    if (answer === 'timeout') return { ok: false, kind: 'timeout', reason: `no answer within ${formatDuration(timeoutMs)}` };
     response = answer;
   } catch (error) {
-    if (controller.signal.aborted) return { ok: false, kind: 'timeout', reason: `no answer within ${formatSeconds(timeoutMs)}` };
+    if (controller.signal.aborted) return { ok: false, kind: 'timeout', reason: `no answer within ${formatDuration(timeoutMs)}` };
     if (error instanceof DraftCallError) return { ok: false, kind: error.kind, reason: error.message };
     return { ok: false, kind: 'invalid-response', reason: printable(redactSecrets(getErrorMessage(error)), 160) };
   } finally {
@@ -548,11 +536,11 @@ function userPrompt(items: { index: number; finding: Finding }[], deps: DraftDep
     const note = finding.note ?? rule?.fullDescription;
     const details = [
       `rule: ${finding.ruleId} (${finding.severity})`,
-      rule?.shortDescription ? `rule summary: ${shortText(rule.shortDescription, MAX_MESSAGE_CHARS)}` : undefined,
-      note ? `why the rule matters: ${shortText(note, MAX_NOTE_CHARS)}` : undefined,
-      `tool message: ${shortText(finding.message, MAX_MESSAGE_CHARS)}`,
+      rule?.shortDescription ? `rule summary: ${truncate(rule.shortDescription, MAX_MESSAGE_CHARS)}` : undefined,
+      note ? `why the rule matters: ${truncate(note, MAX_NOTE_CHARS)}` : undefined,
+      `tool message: ${truncate(finding.message, MAX_MESSAGE_CHARS)}`,
       'code:',
-      shortText(safeCode(deps, finding), MAX_CODE_CHARS),
+      truncate(safeCode(deps, finding), MAX_CODE_CHARS),
     ]
       .filter((line): line is string => line !== undefined)
       .join('\n');
@@ -595,22 +583,4 @@ function zodSummary(error: z.ZodError): string {
         : issue.message,
     )
     .join(', ');
-}
-
-/** For the log: one line, no control characters (a model or server must not be able to start a workflow command line). */
-/** One line, no control characters, at most `max` characters: what a server says must not be able to start a workflow command. */
-export function printable(text: string, max: number): string {
-  return shortText(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
-}
-
-function shortText(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-function formatSeconds(ms: number): string {
-  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }

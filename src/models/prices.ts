@@ -239,8 +239,3 @@ export function nanosToUsd(nanos: number): number {
   return nanos / NANOS_PER_USD;
 }
 
-/** A dollar limit as the user set it: cents at least (0.50), every digit they gave beyond (0.032 stays 0.032, not 0.03). */
-export function formatUsdLimit(usd: number): string {
-  const cents = usd.toFixed(2);
-  return Number(cents) === usd ? cents : String(usd);
-}

@@ -4,24 +4,16 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { CollectedChange } from '../collect/collect.js';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
-import { redactSecrets } from '../redact.js';
-import { defuseMarkers } from '../report/markdown.js';
-import type { RememberedVerdict } from '../report/markers.js';
-import type { ReviewReport, RuleInfo } from '../report/model.js';
+import { redactSecrets } from '../text/redact.js';
+import { ClaudeSummary, type DraftStats, DraftSummary, type RememberedVerdict, type ReviewReport, type RuleInfo, type VerificationStats } from '../types.js';
 import { atLeast, type Finding, type FindingDraft, type FindingVerdict } from '../types.js';
 import { ClaudeBudget } from './budget.js';
-import {
-  DEFAULT_BATCH_LIMITS,
-  OUTPUT_TOKENS_PER_FINDING,
-  VERDICT_LIMITS,
-  verifyCriticalFindings,
-  type ClaudeClient,
-  type VerificationStats,
-} from './claude.js';
+import { DEFAULT_BATCH_LIMITS, OUTPUT_TOKENS_PER_FINDING, VERDICT_LIMITS, verifyCriticalFindings, type ClaudeClient } from './claude.js';
 import { contextProvider, fileSourceReader, fileView, type ContextOptions, type FileSource } from './context.js';
-import { draftFindings, type DraftClient, type DraftStats } from './local-drafts.js';
-import { removeInvisibleCharacters, sanitizeModelText } from './sanitize.js';
+import { draftFindings, type DraftClient } from './local-drafts.js';
+import { removeInvisibleCharacters, sanitizeModelText } from '../text/sanitize.js';
 import { DRAFT_LIMITS, templateDraft } from './templates.js';
+import { defuseMarkers } from '../text/markdown.js';
 
 /**
  * The two model stages of the pipeline (DESIGN §2: triage ──> draft ──> escalate ──> publish), as the action and the CLI run them:
@@ -45,35 +37,8 @@ export const CLAUDE_MAX_OUTPUT_TOKENS = OUTPUT_TOKENS_PER_FINDING * DEFAULT_BATC
 /** The lines a small local model sees around a finding: enough to word it, small enough for a 4k-token window with 5 findings. */
 const DRAFT_CONTEXT: ContextOptions = { windowLines: 12, wholeFileLines: 24, maxLines: 24, maxHunkLines: 24 };
 
-export interface DraftSummary {
-  /** `model`: a local model was asked; `off`: `local-model: off`; `unavailable`: no endpoint answered with the model. */
-  mode: 'model' | 'off' | 'unavailable';
-  model?: string;
-  /** Why there is no model (`off`, `unavailable`). */
-  reason?: string;
-  stats: DraftStats;
-}
 
-export interface ClaudeSummary {
-  /** `on`: a key is set; `no-key`: escalated findings are posted unverified. */
-  mode: 'on' | 'no-key';
-  model: string;
-  escalateOn: Config['escalateOn'];
-  maxCalls: number;
-  maxUsd: number;
-  /** Findings at or above the threshold that earlier runs already commented on: not sent again. */
-  alreadyCommented: number;
-  /** Findings whose verdict came from an earlier run on the same code (counted in `stats` too, with no call). */
-  reused: number;
-  stats: VerificationStats;
-  /** The verdicts of this run, for the next one (recorded in the check run). */
-  remember: RememberedVerdict[];
-}
 
-export interface ModelSummary {
-  drafts: DraftSummary;
-  claude: ClaudeSummary;
-}
 
 // ── sanitizing ───────────────────────────────────────────────────────────────────────────────────────────────────────────────
 

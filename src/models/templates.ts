@@ -1,5 +1,6 @@
-import type { RuleInfo } from '../report/model.js';
+import type { RuleInfo } from '../types.js';
 import type { Finding, FindingDraft } from '../types.js';
+import { oneLine } from '../text/strings.js';
 
 /**
  * Template text for a finding's review comment: what is used when no local model is configured, when it does not answer in time,
@@ -43,9 +44,6 @@ function firstLine(text: string): string {
   return text.split(/\r?\n/, 1)[0] ?? '';
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 /** Cut at a word boundary when one is near, with an ellipsis; never longer than `max` characters (code points). */
 function shorten(text: string, max: number): string {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { redactSecrets } from '../redact.js';
+import { redactSecrets } from '../text/redact.js';
 
 /**
  * Every byte that comes from a pull request (code, diff, paths, messages built from them) goes to a model as data: inside

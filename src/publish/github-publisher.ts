@@ -3,19 +3,9 @@ import type { CheckRunOutput, PullRequestApi, ReviewComment, ReviewCommentInput 
 import type { Logger } from '../logger.js';
 import { chunkAnnotations, toCheckRunAnnotations } from '../report/annotations.js';
 import { renderInlineComment, renderResolvedComment } from '../report/comment.js';
-import {
-  isMarkedResolved,
-  readFingerprintMarker,
-  readFingerprintSource,
-  readListedMarker,
-  readReviewMarker,
-  readVerdictsMarker,
-  reviewMarker,
-  verdictsMarker,
-  type RememberedVerdict,
-} from '../report/markers.js';
+import { isMarkedResolved, readFingerprintMarker, readFingerprintSource, readListedMarker, readReviewMarker, readVerdictsMarker, reviewMarker, verdictsMarker } from '../report/markers.js';
 import { renderCheckRunSummary, renderReviewBody } from '../report/markdown.js';
-import type { ReviewReport, RuleInfo } from '../report/model.js';
+import { type RememberedVerdict, type ReviewReport, type RuleInfo } from '../types.js';
 import type { ChangedFile, ScanReport } from '../types.js';
 
 export const CHECK_RUN_NAME = 'ultra-create';

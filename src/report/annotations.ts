@@ -1,8 +1,10 @@
 import type { CheckRunAnnotation } from '../github/api.js';
 import type { Finding } from '../types.js';
 import { SEVERITY_TO_ANNOTATION_LEVEL } from './conclusion.js';
-import type { ReviewReport } from './model.js';
-import { compareBySeverity, isDismissed, plural, revealHidden, truncate, truncateUtf8 } from './text.js';
+import type { ReviewReport } from '../types.js';
+import { compareBySeverity, isDismissed } from './text.js';
+import { plural, truncate, truncateUtf8 } from '../text/strings.js';
+import { revealHidden } from '../text/hidden.js';
 
 /** One entry of a check run's `output.annotations`, as GitHub's REST API takes it (title ≤ 255 characters, texts ≤ 64 KB). */
 export type Annotation = CheckRunAnnotation;

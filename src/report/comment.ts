@@ -1,17 +1,11 @@
-import { sanitizeModelText } from '../models/sanitize.js';
+import { sanitizeModelText } from '../text/sanitize.js';
 import { UNVERIFIED, type Finding, type FindingVerdict } from '../types.js';
 import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, readFingerprintSource, resolvedMarker } from './markers.js';
-import {
-  codeBlock,
-  codeSpan,
-  cweNumber,
-  escapeMarkdown,
-  fenceFor,
-  safeHttpUrl,
-  severityBadge,
-} from './markdown.js';
-import type { RuleInfo } from './model.js';
-import { containsHiddenCharacters, truncate, truncateUtf8, utf8Length } from './text.js';
+import { severityBadge } from './markdown.js';
+import type { RuleInfo } from '../types.js';
+import { codeBlock, codeSpan, cweNumber, escapeMarkdown, fenceFor, safeHttpUrl } from '../text/markdown.js';
+import { containsHiddenCharacters } from '../text/hidden.js';
+import { truncate, truncateUtf8, utf8Length } from '../text/strings.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; measured in UTF-8 bytes, which is never less. */
 export const COMMENT_LIMIT = 60_000;

@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { truncate } from './text.js';
+import { truncate } from '../text/strings.js';
+import { RememberedVerdict } from '../types.js';
 
 /**
  * Hidden markers tie posted comments to findings across runs. They are HTML comments, which GitHub does not render; a model's output
@@ -62,13 +63,6 @@ export function readListedMarker(body: string | null | undefined): string[] {
 
 // ── Claude's verdicts, remembered across pushes ────────────────────────────────────────────────────────────────────────────────
 
-/** A verdict Claude gave, stored for later runs under the key of the code it judged (see `verdictKey` in models/stage.ts). */
-export interface RememberedVerdict {
-  key: string;
-  verdict: 'confirmed' | 'false_positive' | 'uncertain';
-  reasoning?: string;
-  comment?: string;
-}
 
 const VERDICTS_MARKER = /<!-- ultra-create:verdicts=v1\.([A-Za-z0-9_-]*) -->/;
 const VERDICT_KEY = /^[0-9a-f]{16,64}\.[0-9a-f]{16}$/;

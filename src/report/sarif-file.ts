@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { ReviewReport } from './model.js';
+import type { ReviewReport } from '../types.js';
 import { buildSarif, serializeSarif } from './sarif.js';
 
 /** Writes the SARIF log (creating its folder) and returns the absolute path. */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { SEVERITY_RANK, type Finding, type ScanReport, type Severity } from '../types.js';
 import { normalizeEvidence } from './fingerprint.js';
-import { cweNumber, cweUrl, escapeMarkdown, safeHttpUrl } from './markdown.js';
-import type { ReviewReport, RuleInfo } from './model.js';
-import { compareBySeverity, compareStrings, plural, revealHidden, scanReason, truncate } from './text.js';
+import type { ReviewReport, RuleInfo } from '../types.js';
+import { compareBySeverity, scanReason } from './text.js';
+import { cweNumber, cweUrl, escapeMarkdown, safeHttpUrl } from '../text/markdown.js';
+import { compareStrings, oneLine, plural, truncate } from '../text/strings.js';
+import { revealHidden } from '../text/hidden.js';
 
 // The subset of SARIF 2.1.0 this action writes (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
 
@@ -443,9 +445,6 @@ function skippedBreakdown(report: ReviewReport): string {
     .join(', ');
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').trim();
-}
 
 function nonEmptyOr(text: string, fallback: string): string {
   return text.trim().length > 0 ? text : fallback;

@@ -1,68 +1,8 @@
-import type { ClaudeSummary, DraftSummary } from '../models/stage.js';
-import { formatUsdLimit } from '../models/prices.js';
-import type { Conclusion, FailOn, Finding, FilterMode, ScanReport, Severity, SkippedFile } from '../types.js';
+import { type ClaudeSummary, type Conclusion, type DraftSummary, type FailOn, type FilterMode, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
 import { SEVERITIES, SEVERITY_RANK } from '../types.js';
-import type { PlacedFinding, Placement, ReviewReport } from './model.js';
-
-// ---------------------------------------------------------------------------------------------------------------------------------
-// Plain-text helpers shared by every reporter. Everything a finding carries (message, evidence, path, even rule texts of third-party
-// rules) can come from the pull request, so no reporter prints it without passing through one of these.
-// ---------------------------------------------------------------------------------------------------------------------------------
-
-/**
- * Characters that render as nothing, reorder the text around them (Trojan Source bidi controls), smuggle text (Unicode tag
- * characters) or drive a terminal (C0/C1 controls, ESC). Tab and line feed are kept; CR is handled by the callers' CRLF handling.
- */
-const HIDDEN_CHARACTER =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
-const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
-
-export function containsHiddenCharacters(text: string): boolean {
-  return HIDDEN_CHARACTER.test(text.replace(/\r\n/g, '\n'));
-}
-
-/**
- * Makes hidden characters visible as `[U+202E]` instead of deleting them: a reviewer must see that the code holds something the
- * editor does not show, and deleting would make the shown code differ silently from the real one. CRLF becomes LF.
- */
-export function revealHidden(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .replace(HIDDEN_CHARACTERS, (ch) => `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
-}
-
-/** Cuts to at most `max` UTF-16 units including the suffix, never between the two halves of a surrogate pair. */
-export function truncate(text: string, max: number, suffix = '…'): string {
-  if (text.length <= max) return text;
-  let cut = Math.max(0, max - suffix.length);
-  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
-  return text.slice(0, cut) + suffix;
-}
-
-/** Cuts to at most `maxBytes` UTF-8 bytes including the suffix (GitHub counts some limits in bytes). */
-export function truncateUtf8(text: string, maxBytes: number, suffix = '…'): string {
-  if (utf8Length(text) <= maxBytes) return text;
-  const room = maxBytes - utf8Length(suffix);
-  // Every UTF-16 unit is at most 3 bytes (a surrogate pair is 4 bytes for 2 units), so room / 3 always fits; search upwards.
-  let low = Math.max(0, Math.floor(room / 3));
-  let high = Math.min(text.length, room);
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (utf8Length(text.slice(0, mid)) <= room) low = mid;
-    else high = mid - 1;
-  }
-  let cut = low;
-  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
-  return text.slice(0, cut) + suffix;
-}
-
-export function utf8Length(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
+import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
+import { compareStrings, formatDuration, formatUsdLimit, oneLine, plural, truncate } from '../text/strings.js';
+import { revealHidden } from '../text/hidden.js';
 
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
   critical: 'Critical',
@@ -86,10 +26,6 @@ export function severityBreakdown(findings: readonly Finding[]): string {
     .join(', ');
 }
 
-export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
-}
-
 /** Most severe first, then by place: the order every reporter uses, so caps keep what matters and output is reproducible. */
 export function compareBySeverity(a: Finding, b: Finding): number {
   return (
@@ -102,23 +38,10 @@ export function compareBySeverity(a: Finding, b: Finding): number {
   );
 }
 
-/** Code-unit order: unlike localeCompare it does not depend on the machine's locale, so outputs are byte-identical everywhere. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** `path:12` or `path:12-14`. */
 export function formatLocation(finding: Finding): string {
   const end = Math.max(finding.endLine, finding.startLine);
   return end === finding.startLine ? `${finding.path}:${finding.startLine}` : `${finding.path}:${finding.startLine}-${end}`;
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 /**
@@ -336,9 +259,6 @@ function skippedBreakdown(files: readonly SkippedFile[]): string {
   return [...counts.entries()].map(([reason, count]) => `${reason} ${count}`).join(', ');
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\r?\n\s*/g, ' ').trim();
-}
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 // CLI: `--format json`

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { AstGrepPattern } from '../config/schema.js';
 import { getErrorMessage } from '../errors.js';
-import type { RuleInfo } from '../report/model.js';
+import type { RuleInfo } from '../types.js';
 import { findingFromMatch, hasMatchShape, type AstGrepMatch } from '../scanners/ast-grep/scan.js';
 import type { ScanContext } from '../scanners/scanner.js';
 import type { Finding, ScanReport } from '../types.js';

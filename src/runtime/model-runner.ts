@@ -19,10 +19,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { causeChain, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { printable, probeModelEndpoint, type ProbeResult } from '../models/local-drafts.js';
+import { probeModelEndpoint, type ProbeResult } from '../models/local-drafts.js';
 import { COMPONENT_LABEL, type ContainerSpec, type DockerEngine } from './docker-engine.js';
 import { sleep } from '../util/timers.js';
 import { ContainerStoppedError, HealthTimeoutError, probeHealthOverHttp, pullProgressLogger, waitForHealth } from './mcp-gateway.js';
+import { formatDuration, printable } from '../text/strings.js';
 
 export { DEFAULT_MODEL_RUNNER_IMAGE } from '../config/table.js';
 /** The port the Model Runner listens on inside its container (its image sets `MODEL_RUNNER_PORT=12434`). */
@@ -491,8 +492,3 @@ function describeConnectionError(error: unknown): string {
   return printable(getErrorMessage(error), 200);
 }
 
-function formatDuration(ms: number): string {
-  if (ms < 1_000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${(ms / 1_000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  return `${Math.round(ms / 60_000)} min`;
-}

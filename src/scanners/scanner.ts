@@ -2,7 +2,7 @@ import type { CollectedChange } from '../collect/collect.js';
 import type { Config } from '../config/schema.js';
 import { getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RuleInfo } from '../report/model.js';
+import type { RuleInfo } from '../types.js';
 import type { ScannerName, ScanReport, ScanSource } from '../types.js';
 
 export interface ScanContext {

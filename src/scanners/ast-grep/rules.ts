@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { isMap, parseAllDocuments, parseDocument, stringify } from 'yaml';
 import type { Logger } from '../../logger.js';
-import type { RuleInfo } from '../../report/model.js';
+import type { RuleInfo } from '../../types.js';
 import { SEVERITIES, type Severity } from '../../types.js';
 import { stripAnsi } from './process.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { redactSecrets } from '../../redact.js';
-import type { RuleInfo } from '../../report/model.js';
+import { redactSecrets } from '../../text/redact.js';
+import type { RuleInfo } from '../../types.js';
 import type { Finding, ScanReport, ScanStatus } from '../../types.js';
 import { runAstGrep } from './process.js';
 import {
@@ -24,6 +24,7 @@ import {
   type RuleSet,
 } from './rules.js';
 import { findBrokenRules, isSuccessfulExit } from './validate.js';
+import { formatDuration } from '../../text/strings.js';
 
 export interface AstGrepScanInput {
   binary: string;
@@ -213,9 +214,6 @@ const SKIP_REASONS: Readonly<Record<string, string>> = {
   invalidUtf8: 'it is not valid UTF-8',
 };
 
-function duration(ms: number): string {
-  return ms < 10_000 ? `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s` : `${Math.round(ms / 1000)} s`;
-}
 
 /** What the ast-grep processes of one scan produced. */
 interface Collected {
@@ -286,7 +284,7 @@ async function runConfig(
   const { input } = context;
   for (const [index, chunk] of context.chunks.entries()) {
     const remaining = context.deadline - Date.now();
-    const timeoutReason = `ast-grep did not finish within the scan time limit of ${duration(context.timeoutMs)} (running the ${label} on ${describeChunk(context, index)}); it was stopped.`;
+    const timeoutReason = `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${describeChunk(context, index)}); it was stopped.`;
     if (remaining <= 0) return { kind: 'failed', reason: timeoutReason, fatal: true };
     let matches = 0;
     const chunkSet = new Set(chunk);
@@ -501,7 +499,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
       if (Date.now() >= context.deadline) {
         return {
           kind: 'failed',
-          reason: `ast-grep did not finish within the scan time limit of ${duration(timeoutMs)} (while checking which repository rules load); it was stopped.`,
+          reason: `ast-grep did not finish within the scan time limit of ${formatDuration(timeoutMs)} (while checking which repository rules load); it was stopped.`,
           fatal: true,
         };
       }

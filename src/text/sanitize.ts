@@ -1,5 +1,5 @@
-import { redactSecrets } from '../redact.js';
-import { backtickRunLength, findBacktickRun } from '../report/markdown.js';
+import { redactSecrets } from './redact.js';
+import { backtickRunLength, findBacktickRun } from './markdown.js';
 
 /**
  * Everything a model writes (local drafts, Claude's comments and fixes) passes through `sanitizeModelText` before it is posted as

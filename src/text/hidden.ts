@@ -1,0 +1,21 @@
+/**
+ * Characters that render as nothing, reorder the text around them (Trojan Source bidi controls), smuggle text (Unicode tag
+ * characters) or drive a terminal (C0/C1 controls, ESC). Tab and line feed are kept; CR is handled by the callers' CRLF handling.
+ */
+const HIDDEN_CHARACTER =
+  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
+
+export function containsHiddenCharacters(text: string): boolean {
+  return HIDDEN_CHARACTER.test(text.replace(/\r\n/g, '\n'));
+}
+
+/**
+ * Makes hidden characters visible as `[U+202E]` instead of deleting them: a reviewer must see that the code holds something the
+ * editor does not show, and deleting would make the shown code differ silently from the real one. CRLF becomes LF.
+ */
+export function revealHidden(text: string): string {
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(HIDDEN_CHARACTERS, (ch) => `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+}

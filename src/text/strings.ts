@@ -1,0 +1,82 @@
+/**
+ * Plain-text helpers every stage uses: cutting, folding, counting, durations and money. They depend on nothing, so that scanners,
+ * models and reporters can share them without depending on each other.
+ */
+
+/** Cuts to at most `max` UTF-16 units including the suffix, never between the two halves of a surrogate pair. */
+export function truncate(text: string, max: number, suffix = '…'): string {
+  if (text.length <= max) return text;
+  let cut = Math.max(0, max - suffix.length);
+  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+  return text.slice(0, cut) + suffix;
+}
+
+/** Cuts to at most `maxBytes` UTF-8 bytes including the suffix (GitHub counts some limits in bytes). */
+export function truncateUtf8(text: string, maxBytes: number, suffix = '…'): string {
+  if (utf8Length(text) <= maxBytes) return text;
+  const room = maxBytes - utf8Length(suffix);
+  // Every UTF-16 unit is at most 3 bytes (a surrogate pair is 4 bytes for 2 units), so room / 3 always fits; search upwards.
+  let low = Math.max(0, Math.floor(room / 3));
+  let high = Math.min(text.length, room);
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (utf8Length(text.slice(0, mid)) <= room) low = mid;
+    else high = mid - 1;
+  }
+  let cut = low;
+  if (cut > 0 && isHighSurrogate(text.charCodeAt(cut - 1))) cut--;
+  return text.slice(0, cut) + suffix;
+}
+
+export function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** Every run of white space (line breaks included) becomes one space: a text that must fit on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * For the log: one line, no control characters, at most `max` characters. What a server, a model or a tool says must not be able to
+ * start a workflow command (`::set-output`, `::add-mask`) on a line of its own.
+ */
+export function printable(text: string, max: number): string {
+  return truncate(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
+}
+
+/** `1,234` */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
+/** `1 finding`, `1,234 findings`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** Code-unit order: unlike localeCompare it does not depend on the machine's locale, so outputs are byte-identical everywhere. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `850 ms`, `1.2 s`, `42 s`, `5 min`, `6 min 3 s`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`;
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return seconds === 0 ? `${minutes} min` : `${minutes} min ${seconds} s`;
+}
+
+/** A dollar amount as the user wrote it: `0.50`, and `0.032` rather than a rounded `0.03`. */
+export function formatUsdLimit(usd: number): string {
+  const cents = usd.toFixed(2);
+  return Number(cents) === usd ? cents : String(usd);
+}
