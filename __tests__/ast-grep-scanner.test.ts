@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../src/errors.js';
-import { RecordingLogger } from '../src/logger.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import { builtinRulesDir } from '../src/scanners/ast-grep/assets.js';
 import { AST_GREP_ENV_VAR, resolveAstGrepBinary } from '../src/scanners/ast-grep/binary.js';
 import { describeMessage, severityOf } from '../src/scanners/ast-grep/rules.js';
@@ -357,7 +357,7 @@ describe('failures are reported, never shown as "no findings"', () => {
     const { result } = await scan({ 'a.js': 'eval(x);\n' }, { binary: fake, timeoutMs: 400 });
     assert.ok(Date.now() - started < 5000);
     assert.equal(result.report.status, 'failed');
-    assert.match(result.report.reason ?? '', /did not finish within the scan time limit of 0.4 s \(running the built-in rules on 1 file\(s\)\)/);
+    assert.match(result.report.reason ?? '', /did not finish within the scan time limit of 400 ms \(running the built-in rules on 1 file\(s\)\)/);
     const childPid = Number((await readFile(pidFile, 'utf8')).trim());
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(isGone(childPid), `the grandchild ${childPid} was killed`);

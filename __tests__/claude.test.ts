@@ -1,17 +1,12 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RecordingLogger } from '../src/logger.js';
+import { defaultEffects } from '../src/effects.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import { type Finding, type RuleInfo, type Severity } from '../src/types.js';
 import { ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
 import { buildFindingContext, changePosition, codeContext, fileView, hunkFor } from '../src/models/context.js';
 import { canonicalModelKey, costOf, FALLBACK_PRICE, PRICE_TABLE, priceOf, warnIfUnpriced } from '../src/models/prices.js';
-import {
-  createAnthropicClient,
-  parseVerdictAnswer,
-  verifyCriticalFindings,
-  type ClaudeClient,
-  type VerifyDeps,
-} from '../src/models/claude.js';
+import { parseVerdictAnswer, verifyCriticalFindings, type ClaudeClient, type VerifyDeps } from '../src/models/claude.js';
 import {
   answerEach,
   credentialOf,
@@ -23,6 +18,7 @@ import {
   type AnthropicServer,
 } from './support/anthropic-server.js';
 import { formatUsdLimit } from '../src/text/strings.js';
+import { createAnthropicClient } from '../src/models/anthropic-client.js';
 
 // Made up for these tests (right shape, random characters); never a real credential.
 const API_KEY = 'sk-ant-api03-' + 'T3stK3yN0tR3al-Qw9Er8Ty7Ui6Op5As4Df3Gh2Jk1';
@@ -464,27 +460,19 @@ describe('verifyCriticalFindings against the loopback Messages API', () => {
     assert.equal(high.findings[3], input[3]);
   });
 
-  test('the explicit base URL and ANTHROPIC_BASE_URL are both honoured', async () => {
-    const saved = process.env.ANTHROPIC_BASE_URL;
-    try {
-      // Explicit wins over the environment.
-      process.env.ANTHROPIC_BASE_URL = 'http://127.0.0.1:9';
-      const logger = new RecordingLogger();
-      const explicit = createAnthropicClient({ apiKey: API_KEY, baseUrl: server.url, logger, maxRetries: 0 });
-      const a = await verifyCriticalFindings([finding(1)], deps(explicit, logger));
-      assert.equal(a.findings[0]!.verdict?.verdict, 'confirmed');
-      assert.equal(server.messages().length, 1);
+  test('the explicit base URL wins; without one, ANTHROPIC_BASE_URL of the environment the run was given (not process.env)', async () => {
+    const logger = new RecordingLogger();
+    // Explicit wins over the environment.
+    const explicit = await defaultEffects({ ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' }).claudeClient({ apiKey: API_KEY, baseUrl: server.url, logger });
+    const a = await verifyCriticalFindings([finding(1)], deps(explicit, logger));
+    assert.equal(a.findings[0]!.verdict?.verdict, 'confirmed');
+    assert.equal(server.messages().length, 1);
 
-      // No explicit URL: the environment's.
-      process.env.ANTHROPIC_BASE_URL = server.url;
-      const fromEnv = createAnthropicClient({ apiKey: API_KEY, baseUrl: undefined, logger, maxRetries: 0 });
-      const b = await verifyCriticalFindings([finding(2)], deps(fromEnv, logger));
-      assert.equal(b.findings[0]!.verdict?.verdict, 'confirmed');
-      assert.equal(server.messages().length, 2);
-    } finally {
-      if (saved === undefined) delete process.env.ANTHROPIC_BASE_URL;
-      else process.env.ANTHROPIC_BASE_URL = saved;
-    }
+    // No explicit URL: the run's environment's.
+    const fromEnv = await defaultEffects({ ANTHROPIC_BASE_URL: server.url }).claudeClient({ apiKey: API_KEY, logger });
+    const b = await verifyCriticalFindings([finding(2)], deps(fromEnv, logger));
+    assert.equal(b.findings[0]!.verdict?.verdict, 'confirmed');
+    assert.equal(server.messages().length, 2);
   });
 
   test('429 with retry-after: retried once after waiting, then the verdict', async () => {

@@ -19,8 +19,8 @@ import {
 } from '../src/collect/source.js';
 import { createPullRequestApi } from '../src/github/api.js';
 import { createOctokit } from '../src/github/client.js';
-import { RecordingLogger } from '../src/logger.js';
-import type { ChangedFile } from '../src/types.js';
+import { RecordingLogger } from './support/recording-logger.js';
+import type { ChangedFile, HeadTree } from '../src/types.js';
 import { createPullRequestFixture, git, type PullRequestFixture } from './support/git-fixture.js';
 import { startGitHubSimulator, type GitHubSimulator } from './support/github-simulator.js';
 
@@ -99,6 +99,13 @@ function get<K, V>(map: ReadonlyMap<K, V>, key: K): V {
 
 function localSource(dir: string, baseSha: string, headSha: string): ChangeSource {
   return createLocalGitChangeSource(dir, { baseSha, headSha, baseLabel: baseSha });
+}
+
+/** The head tree's files and their bytes (the root may hold other files when it is the checkout). */
+async function readTree(tree: HeadTree): Promise<Map<string, Buffer>> {
+  const result = new Map<string, Buffer>();
+  for (const path of [...tree.files].sort()) result.set(path, await readFile(join(tree.root, path)));
+  return result;
 }
 
 async function listFilesIn(dir: string): Promise<Map<string, Buffer>> {
@@ -428,11 +435,13 @@ describe('collectChange with the local source', () => {
     });
   });
 
-  test('reviewable files are materialized at their paths with head content', async () => {
+  test('reviewable files are the head tree, read in place from a checkout of the head (nothing copied)', async () => {
     assert.deepEqual(change.reviewable.map((f) => f.path).sort(), ['.gitattributes', 'app.js', 'team-rules/no-alert.yml', 'team-rules/no-confirm.yml']);
-    const written = await listFilesIn(change.workDir);
-    assert.deepEqual([...written.keys()].sort(), change.reviewable.map((f) => f.path).sort());
-    assert.equal(written.get('app.js')?.toString('utf8'), 'const a = 1;\nalert(a);\n');
+    assert.equal(change.tree.inPlace, true);
+    assert.equal(change.tree.root, repo.dir);
+    const tree = await readTree(change.tree);
+    assert.deepEqual([...tree.keys()].sort(), change.reviewable.map((f) => f.path).sort());
+    assert.equal(tree.get('app.js')?.toString('utf8'), 'const a = 1;\nalert(a);\n');
   });
 
   test('.gitattributes comes from the base commit: a head-only change does not mark files generated', () => {
@@ -581,7 +590,9 @@ describe('GitHub source and local source on the same pull request', () => {
     });
     assert.deepEqual(viaLocal.reviewable.map((f) => f.path), viaGitHub.reviewable.map((f) => f.path));
     assert.deepEqual(viaLocal.skipped, viaGitHub.skipped);
-    assert.deepEqual(await listFilesIn(viaLocal.workDir), await listFilesIn(viaGitHub.workDir));
+    assert.deepEqual(await readTree(viaLocal.tree), await readTree(viaGitHub.tree));
+    assert.equal(viaGitHub.tree.inPlace, false, 'an empty workspace holds nothing: the head tree is written');
+    assert.deepEqual([...(await listFilesIn(viaGitHub.tree.root)).keys()].sort(), [...viaGitHub.tree.files].sort());
     assert.deepEqual(viaLocal.reviewable.map((f) => f.path).sort(), [
       '.github/scripts/x.js',
       'dir with space/ünïcödé.js',
@@ -616,7 +627,7 @@ describe('GitHub source and local source on the same pull request', () => {
     assert.equal(await readFile(join(workspace, 'src/modify.js'), 'utf8'), PR_BASE['src/modify.js']);
   });
 
-  test('readHeadFiles: a workspace file is used only when its blob sha is the head\'s; the rest comes through getBlob', async () => {
+  test('collectChange: a workspace file is used in place only when its blob sha is the head\'s; the rest comes through getBlob', async () => {
     const workspace = await mkdtemp(join(scratch, 'ws-partial-'));
     const headModify = PR_HEAD['src/modify.js'] as string;
     await mkdir(join(workspace, 'src'), { recursive: true });
@@ -624,19 +635,20 @@ describe('GitHub source and local source on the same pull request', () => {
     await writeFile(join(workspace, 'no-eol.txt'), 'x\ny'); // the base's bytes: must not be used
     const source = githubSource(workspace);
     const { files } = await source.listChangedFiles();
-    const wanted = files.filter((f) => ['src/modify.js', 'no-eol.txt', '.github/scripts/x.js', 'assets/logo.png'].includes(f.path));
+    const shaOf = (path: string) => files.find((f) => f.path === path)?.blobSha;
     const before = sim.requestsFor('git/get-blob').length;
-    const contents = await source.readHeadFiles(wanted);
+    const change = await collectChange(source, { tempDir: await mkdtemp(join(scratch, 'partial-')), logger, extraRules: [], checkoutDir: workspace });
     const fetched = sim
       .requestsFor('git/get-blob')
       .slice(before)
       .map((r) => r.path.split('/').pop());
-    const shaOf = (path: string) => wanted.find((f) => f.path === path)?.blobSha;
-    assert.deepEqual(fetched.sort(), [shaOf('no-eol.txt'), shaOf('.github/scripts/x.js'), shaOf('assets/logo.png')].sort());
-    assert.equal(contents.get('src/modify.js')?.toString('utf8'), headModify);
-    assert.equal(contents.get('no-eol.txt')?.toString('utf8'), 'x\nz');
-    assert.deepEqual(contents.get('assets/logo.png'), PNG2);
-    assert.match(logger.text(), /Reading 3 head file\(s\) through the API/);
+    assert.ok(!fetched.includes(shaOf('src/modify.js')), 'the file the workspace holds with the head bytes is not fetched');
+    assert.ok(fetched.includes(shaOf('no-eol.txt')), 'the file whose bytes differ is fetched');
+    assert.equal(change.tree.inPlace, false);
+    const tree = await readTree(change.tree);
+    assert.equal(tree.get('src/modify.js')?.toString('utf8'), headModify);
+    assert.equal(tree.get('no-eol.txt')?.toString('utf8'), 'x\nz');
+    assert.match(logger.text(), /Reading \d+ head file\(s\) through the API/);
   });
 
   test('readHeadFiles: unsafe paths are refused, on disk and through the API', async () => {

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { ExternalServiceError } from '../src/errors.js';
 import { createPullRequestApi, GITHUB_FILE_CAP, type PullRequestApi } from '../src/github/api.js';
 import { createOctokit } from '../src/github/client.js';
-import { RecordingLogger } from '../src/logger.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import { createPullRequestFixture, git, type PullRequestFixture } from './support/git-fixture.js';
 import { startGitHubSimulator, type GitHubSimulator, type SimulatorOptions } from './support/github-simulator.js';
 

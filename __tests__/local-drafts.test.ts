@@ -2,13 +2,8 @@ import { unusedPort } from './support/ports.js';
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { RecordingLogger } from '../src/logger.js';
-import {
-  createOpenAIDraftClient,
-  draftFindings,
-  probeModelEndpoint,
-  type DraftDeps,
-} from '../src/models/local-drafts.js';
+import { RecordingLogger } from './support/recording-logger.js';
+import { draftFindings, probeModelEndpoint, type DraftDeps } from '../src/models/local-drafts.js';
 import { templateDraft } from '../src/models/templates.js';
 import { type Finding, type RuleInfo, type Severity } from '../src/types.js';
 import {
@@ -18,6 +13,7 @@ import {
   type ChatRequest,
   type OpenAICompatibleServer,
 } from './support/openai-compatible-server.js';
+import { createOpenAIDraftClient } from '../src/models/openai-client.js';
 
 const MODEL = 'ai/llama3.2:1B-Q8_0';
 // Made up for this test (right shape, random characters); never a real credential.

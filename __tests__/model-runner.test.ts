@@ -10,8 +10,8 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RecordingLogger } from '../src/logger.js';
-import { createOpenAIDraftClient, draftsJsonSchema } from '../src/models/local-drafts.js';
+import { RecordingLogger } from './support/recording-logger.js';
+import { draftsJsonSchema } from '../src/models/local-drafts.js';
 import { cleanupRun } from '../src/runtime/cleanup.js';
 import { COMPONENT_LABEL, createDockerEngine, newRunId, RUN_LABEL, type ContainerSpec, type DockerEngine } from '../src/runtime/docker-engine.js';
 import {
@@ -27,6 +27,7 @@ import { unusedPort } from './support/ports.js';
 import { describeDocker, docker, dockerCli, SESSION_LABEL, TEST_SESSION } from './support/docker.js';
 import { buildStandInModelRunnerImage } from './support/images.js';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from './support/openai-compatible-server.js';
+import { createOpenAIDraftClient } from '../src/models/openai-client.js';
 
 const MODEL = 'ai/llama3.2:1B-Q8_0';
 

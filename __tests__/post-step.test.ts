@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { runAction, type ActionDeps } from '../src/action.js';
 import { STATE } from '../src/config/inputs.js';
 import type { PullRequestApi } from '../src/github/api.js';
-import { RecordingLogger } from '../src/logger.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import { runPost } from '../src/post-step.js';
 
 let root: string;

@@ -13,7 +13,7 @@ import { runAction, type ActionDeps } from '../src/action.js';
 import { ExternalServiceError } from '../src/errors.js';
 import { createPullRequestApi, type PullRequestApi } from '../src/github/api.js';
 import { createOctokit } from '../src/github/client.js';
-import { RecordingLogger } from '../src/logger.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import { CHECK_RUN_NAME, GitHubPublisher, type PriorComments, type PublishResult } from '../src/publish/github-publisher.js';
 import { computeConclusion } from '../src/report/conclusion.js';
 import { computeFingerprint } from '../src/report/fingerprint.js';

@@ -1,5 +1,5 @@
 /**
- * `reviewWithModels`: which findings go to Claude (not those an earlier run commented on; what this review comments on first when
+ * The pipeline's verify and draft stages (src/main.ts `verify`, `draft`, after `buildReviewReport`'s triage): which findings go to Claude (not those an earlier run commented on; what this review comments on first when
  * the budget is short), how verdicts change placements, and when the local model is asked at all. Claude is the loopback Messages
  * API; the local model a recorded stub of the `DraftModel` seam (the draft wire format is covered in local-drafts.test.ts).
  */
@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { resolveConfig } from '../src/config/load.js';
-import { RecordingLogger } from '../src/logger.js';
-import { createAnthropicClient } from '../src/models/claude.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import type { DraftModel } from '../src/models/stage.js';
-import type { Analysis } from '../src/pipeline.js';
-import { reviewWithModels, NOTHING_EARLIER } from '../src/review.js';
-import type { Finding } from '../src/types.js';
+import { draft, verify } from '../src/main.js';
+import { NOTHING_EARLIER, type Finding, type ReviewReport } from '../src/types.js';
 import { answerEach, startAnthropicServer, type AnthropicServer } from './support/anthropic-server.js';
+import { createAnthropicClient } from '../src/models/anthropic-client.js';
+import { buildReviewReport, type Analysis } from '../src/triage.js';
 
 const KEY = 'sk-ant-api03-' + 'R3v13wT3stK3yN0tR3al-Pp1Oo2Ii3Uu4Yy5Tt6';
 const CONTENT = Array.from({ length: 30 }, (_, i) => `const v${i + 1} = run(${i + 1});`).join('\n') + '\n';
@@ -60,7 +60,7 @@ describe('reviewWithModels', () => {
         reviewable: [{ path: 'src/a.ts', status: 'added', additions: 5, deletions: 0, patch: PATCH }],
         skipped: [],
         truncated: false,
-        workDir,
+        tree: { root: workDir, files: ['src/a.ts'], inPlace: false },
         extraRuleSources: [],
         notices: [],
       },
@@ -74,18 +74,21 @@ describe('reviewWithModels', () => {
     const asked: string[] = [];
     const logger = new RecordingLogger();
     const config = resolveConfig({ inputs: { 'anthropic-api-key': KEY, ...inputs } });
-    const promise = reviewWithModels({
-      analysis: analysis(findings),
-      config,
-      earlier: options.commented ? { commented: options.commented, listed: new Set() } : NOTHING_EARLIER,
-      logger,
-      localModel: async () => {
+    const earlier = options.commented ? { commented: options.commented, listed: new Set<string>() } : NOTHING_EARLIER;
+    const links = { repository: 'octo/repo' };
+    const scanned = analysis(findings);
+    const reportOf = (placed: Finding[]): ReviewReport =>
+      buildReviewReport({ analysis: { ...scanned, findings: placed }, config, earlier, repository: links.repository });
+    const promise = (async (): Promise<ReviewReport> => {
+      const client = createAnthropicClient({ apiKey: KEY, baseUrl: claude.url, logger, maxRetries: 0 });
+      const verified = await verify(reportOf(scanned.findings), scanned, earlier, { config, client, links, logger });
+      const localModel = async (): Promise<DraftModel> => {
         asked.push('model');
         return options.model ?? { kind: 'unavailable', reason: 'no server (test)' };
-      },
-      claude: createAnthropicClient({ apiKey: KEY, baseUrl: claude.url, logger, maxRetries: 0 }),
-      repository: 'octo/repo',
-    });
+      };
+      const drafted = await draft(reportOf(verified.findings), scanned, { config, localModel, links, logger });
+      return { ...drafted.report, models: { drafts: drafted.summary, claude: verified.summary } };
+    })();
     return { promise, asked, logger };
   }
 

@@ -9,12 +9,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CollectedChange } from '../src/collect/collect.js';
 import type { Config } from '../src/config/schema.js';
 import { DEFAULTS } from '../src/config/load.js';
-import { RecordingLogger } from '../src/logger.js';
-import type { ScanContext } from '../src/scanners/scanner.js';
-import { runAstGrepPatterns } from '../src/runtime/ast-grep-patterns.js';
+import { RecordingLogger } from './support/recording-logger.js';
+import { runAstGrepPatterns } from '../src/scanners/mcp-patterns/scanner.js';
 import { cleanupRun } from '../src/runtime/cleanup.js';
 import { createDockerEngine, newRunId, RUN_LABEL, type CreatedResource } from '../src/runtime/docker-engine.js';
 import {
@@ -99,23 +97,12 @@ describeDocker('MCP gateway on a real Docker engine (stand-in image)', () => {
 
   const nothingLeft = { containers: [], networks: [], volumes: [] };
 
-  function scanContext(): ScanContext {
-    const change = {
-      baseSha: 'base',
-      headSha: 'head',
-      files: [],
-      reviewable: Object.keys(HEAD_FILES).map((path) => ({ path, status: 'modified', additions: 1, deletions: 0 })),
-      skipped: [],
-      truncated: false,
-      workDir,
-      extraRuleSources: [],
-      notices: [],
-    } as CollectedChange;
+  const patternSettings = { patterns: PATTERNS, mcpServers: ['ast-grep', 'ramparts'] };
+  function scanPorts(gateway: GatewayHandle) {
     return {
-      change,
-      config: { astGrepPatterns: PATTERNS, mcpServers: ['ast-grep', 'ramparts'] } as unknown as Config,
+      tree: { root: workDir, files: Object.keys(HEAD_FILES), inPlace: false },
       logger: new RecordingLogger(),
-      tempDir: scratch,
+      gateway: { status: 'ready' as const, value: gateway },
     };
   }
 
@@ -173,7 +160,7 @@ describeDocker('MCP gateway on a real Docker engine (stand-in image)', () => {
       for (let i = 0; i < calls; i++) await gateway.callTool('scan', { url: 'http://127.0.0.1:1/mcp' });
       t.diagnostic(`per call through the gateway (in-memory tool): ${((performance.now() - loop) / calls).toFixed(2)} ms`);
 
-      const result = await runAstGrepPatterns(scanContext(), { status: 'started', gateway });
+      const result = await runAstGrepPatterns(patternSettings, scanPorts(gateway));
       assert.equal(result.report.status, 'ok', result.report.reason);
       assert.deepEqual(
         result.report.findings.map((f) => [f.ruleId, f.source, f.severity, f.path, f.startLine, f.endLine, f.evidence]),
@@ -268,7 +255,7 @@ describeDocker('MCP gateway on a real Docker engine (stand-in image)', () => {
       await assert.rejects(gateway.callTool('ast-grep', { pattern: 'x', lang: 'ts', dir: '/src' }), GatewayTransportError);
       assert.ok(performance.now() - next < 100, 'a later call fails at once');
 
-      const scan = await runAstGrepPatterns(scanContext(), { status: 'started', gateway });
+      const scan = await runAstGrepPatterns(patternSettings, scanPorts(gateway));
       assert.equal(scan.report.status, 'failed');
       assert.match(scan.report.reason ?? '', /container stopped/);
     } finally {
@@ -306,7 +293,7 @@ describeDocker('MCP gateway on a real Docker engine (stand-in image)', () => {
         `
         import { createDockerEngine } from ${JSON.stringify(join(REPO_ROOT, 'src/runtime/docker-engine.ts'))};
         import { startGateway } from ${JSON.stringify(join(REPO_ROOT, 'src/runtime/mcp-gateway.ts'))};
-        import { RecordingLogger } from ${JSON.stringify(join(REPO_ROOT, 'src/logger.ts'))};
+        import { RecordingLogger } from ${JSON.stringify(join(REPO_ROOT, '__tests__/support/recording-logger.ts'))};
         const { RUN_ID, IMAGE, WORK_DIR, TEMP_DIR } = process.env;
         const engine = createDockerEngine({ runId: RUN_ID });
         await engine.createVolume(RUN_ID + '-scratch');
@@ -368,7 +355,7 @@ describeDocker('MCP gateway on a real Docker engine (stand-in image)', () => {
     const liveImage = process.env.ULTRA_CREATE_LIVE_GATEWAY_IMAGE || DEFAULTS['mcp-gateway-image'];
     const gateway: GatewayHandle = await startGateway(engine, { image: liveImage, servers: ['ast-grep'], runId, workDir, logger, tempDir: scratch, healthTimeoutMs: 120_000 });
     try {
-      const result = await runAstGrepPatterns(scanContext(), { status: 'started', gateway });
+      const result = await runAstGrepPatterns(patternSettings, scanPorts(gateway));
       assert.equal(result.report.status, 'ok', result.report.reason);
       assert.equal(result.report.findings.length, 1);
     } finally {

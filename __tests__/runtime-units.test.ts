@@ -7,14 +7,13 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CollectedChange } from '../src/collect/collect.js';
 import type { Config } from '../src/config/schema.js';
 import { ConfigurationError, ExternalServiceError } from '../src/errors.js';
-import { RecordingLogger } from '../src/logger.js';
-import type { ScanContext } from '../src/scanners/scanner.js';
+import { RecordingLogger } from './support/recording-logger.js';
+import type { Service } from '../src/types.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
-import { parseMatches, runAstGrepPatterns } from '../src/runtime/ast-grep-patterns.js';
+import { parseMatches, runAstGrepPatterns, type PatternSettings } from '../src/scanners/mcp-patterns/scanner.js';
 import { cleanupRun } from '../src/runtime/cleanup.js';
 import {
   createDockerEngine,
@@ -592,27 +591,15 @@ describe('Docker engine client over a unix socket (fake engine)', () => {
 
 describe('ast-grep patterns through the gateway (fake gateway)', () => {
   const head = () => join(scratch, 'head');
-  const change = (paths: string[]): CollectedChange =>
-    ({
-      baseSha: 'b',
-      headSha: 'h',
-      files: [],
-      reviewable: paths.map((path) => ({ path, status: 'modified', additions: 1, deletions: 0 })),
-      skipped: [],
-      truncated: false,
-      workDir: head(),
-      extraRuleSources: [],
-      notices: [],
-    }) as CollectedChange;
   const patterns: Config['astGrepPatterns'] = [
     { id: 'no-eval', pattern: 'eval($X)', language: 'typescript', message: 'Do not eval.', severity: 'high' },
     { id: 'no-debugger', pattern: 'debugger', language: 'typescript', message: 'Remove debugger.', severity: 'low' },
   ];
-  const context = (astGrepPatterns = patterns, paths = ['src/a.ts', 'src/b.ts']): ScanContext => ({
-    change: change(paths),
-    config: { astGrepPatterns, mcpServers: ['ast-grep'] } as unknown as Config,
+  const context = (astGrepPatterns = patterns): PatternSettings => ({ patterns: astGrepPatterns, mcpServers: ['ast-grep'] });
+  const portsWith = (gateway: Service<GatewayHandle>, paths = ['src/a.ts', 'src/b.ts']) => ({
+    tree: { root: head(), files: paths, inPlace: false },
     logger: new RecordingLogger(),
-    tempDir: scratch,
+    gateway,
   });
   const match = (file: string, line: number, text: string, lines: string) => ({
     text,
@@ -622,9 +609,9 @@ describe('ast-grep patterns through the gateway (fake gateway)', () => {
     charCount: { leading: lines.indexOf(text), trailing: lines.length - lines.indexOf(text) - text.length },
     language: 'TypeScript',
   });
-  const gatewayWith = (answer: (args: Record<string, unknown>) => Promise<ToolResult>, calls: Record<string, unknown>[] = []): GatewayOutcome => ({
-    status: 'started',
-    gateway: {
+  const gatewayWith = (answer: (args: Record<string, unknown>) => Promise<ToolResult>, calls: Record<string, unknown>[] = []): Service<GatewayHandle> => ({
+    status: 'ready',
+    value: {
       url: 'http://127.0.0.1:1',
       containerId: 'c1',
       transport: 'streamable-http',
@@ -644,11 +631,11 @@ describe('ast-grep patterns through the gateway (fake gateway)', () => {
     const calls: Record<string, unknown>[] = [];
     const result = await runAstGrepPatterns(
       context(),
-      gatewayWith(async (args) =>
+      portsWith(gatewayWith(async (args) =>
         args.pattern === 'eval($X)'
           ? text([match('/src/src/a.ts', 4, 'eval(input)', '  return eval(input);'), match('/src/vendor/x.ts', 0, 'eval(y)', 'eval(y)')])
           : text([match('src/b.ts', 0, 'debugger', 'debugger;')]),
-      calls),
+      calls)),
     );
     assert.equal(result.report.status, 'ok');
     assert.equal(result.report.scanner, 'mcp-pattern');
@@ -667,23 +654,23 @@ describe('ast-grep patterns through the gateway (fake gateway)', () => {
   });
 
   test('skipped without patterns or without a gateway, with the reason', async () => {
-    const none = await runAstGrepPatterns(context([]), gatewayWith(async () => text([])));
+    const none = await runAstGrepPatterns(context([]), portsWith(gatewayWith(async () => text([]))));
     assert.equal(none.report.status, 'skipped');
     assert.match(none.report.reason ?? '', /no ast-grep\.patterns/);
-    const off = await runAstGrepPatterns(context(), { status: 'skipped', reason: "mcp-gateway is 'off'" });
+    const off = await runAstGrepPatterns(context(), portsWith({ status: 'skipped', reason: "mcp-gateway is 'off'" }));
     assert.equal(off.report.status, 'skipped');
     assert.equal(off.report.reason, "the MCP gateway is not running: mcp-gateway is 'off'");
-    const failed = await runAstGrepPatterns(context(), { status: 'failed', reason: 'not healthy within 60000 ms' });
+    const failed = await runAstGrepPatterns(context(), portsWith({ status: 'failed', reason: 'not healthy within 60000 ms' }));
     assert.equal(failed.report.status, 'failed');
   });
 
   test('a tool error fails the scan with the reason; a dead gateway stops the remaining calls', async () => {
     const toolError = await runAstGrepPatterns(
       context(),
-      gatewayWith(async (args) => {
+      portsWith(gatewayWith(async (args) => {
         if (args.pattern === 'debugger') throw new ToolCallError('ast-grep', 'Pattern contains an ERROR node');
         return text([]);
-      }),
+      })),
     );
     assert.equal(toolError.report.status, 'failed');
     assert.equal(toolError.report.reason, "pattern no-debugger: The MCP tool 'ast-grep' failed: Pattern contains an ERROR node");
@@ -691,9 +678,9 @@ describe('ast-grep patterns through the gateway (fake gateway)', () => {
     const calls: Record<string, unknown>[] = [];
     const dead = await runAstGrepPatterns(
       context(),
-      gatewayWith(async () => {
+      portsWith(gatewayWith(async () => {
         throw new GatewayTransportError('The MCP gateway container stopped (exited, exit code 137).');
-      }, calls),
+      }, calls)),
       { concurrency: 1 },
     );
     assert.equal(dead.report.status, 'failed');

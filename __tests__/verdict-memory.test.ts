@@ -10,12 +10,12 @@ import { tmpdir } from 'node:os';
 import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { RecordingLogger } from '../src/logger.js';
-import { createAnthropicClient } from '../src/models/claude.js';
+import { RecordingLogger } from './support/recording-logger.js';
 import { verdictKey, verifyStage } from '../src/models/stage.js';
 import { readVerdictsMarker, REMEMBERED_LIMITS, verdictsMarker, VERDICTS_MARKER_MAX_CHARS } from '../src/report/markers.js';
 import { type ChangedFile, type Finding, type RememberedVerdict } from '../src/types.js';
 import { answerEach, startAnthropicServer, type AnthropicServer } from './support/anthropic-server.js';
+import { createAnthropicClient } from '../src/models/anthropic-client.js';
 
 const KEY = (n: number) => `${n.toString(16).padStart(32, '0')}.${'ab'.repeat(8)}`;
 
@@ -109,7 +109,7 @@ describe('the escalation stage reuses a recorded verdict for the same code', () 
     return verifyStage([finding], {
       config: { claudeModel: options.model ?? MODEL, escalateOn: 'critical', claudeMaxCalls: 10, claudeMaxUsd: 0.5 },
       client: options.client === false ? undefined : createAnthropicClient({ apiKey: 'sk-ant-test-0000', baseUrl: server.url, logger, maxRetries: 0 }),
-      change: { workDir, files },
+      change: { tree: { root: workDir, files: files.map((f) => f.path), inPlace: false }, files },
       rules: [],
       skip: () => false,
       remembered,

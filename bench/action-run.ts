@@ -11,10 +11,10 @@ import { runAction, type ActionDeps } from '../src/action.js';
 import { inputEnvName } from '../src/config/inputs.js';
 import { createPullRequestApi } from '../src/github/api.js';
 import { createOctokit, type ClientOptions } from '../src/github/client.js';
-import { TOOL } from '../src/pipeline.js';
 import { PULL_NUMBER, TOKEN, type ReadyMessage } from './sim-protocol.js';
 import { StageLogger } from './stage-logger.js';
 import { measure } from './cpu.js';
+import { TOOL } from '../src/types.js';
 
 export interface ActionRunResult {
   wallMs: number;

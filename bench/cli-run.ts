@@ -1,17 +1,22 @@
 /**
- * The CLI's path on the same change: the local git repository instead of the API (createLocalGitChangeSource), the same
- * analyzeChange, then the report the CLI renders. The materialized files are kept for the scan comparison.
+ * The CLI's path on the same change, through the real pipeline (src/main.ts `runReview`) with the CLI's ports: the local git
+ * repository instead of the API (createLocalGitChangeSource), a checkout of the head as the working tree (so the head tree is read in
+ * place, as `ultra-create review` does in a user's clone), the report rendered as the CLI's text format. The checkout is kept for the
+ * scan comparison and the models section; the caller removes it.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { git } from '../__tests__/support/git-fixture.js';
+import type { CollectedChange } from '../src/collect/collect.js';
 import { createLocalGitChangeSource, resolveLocalRevisions, type ChangeSource } from '../src/collect/source.js';
 import { resolveConfig } from '../src/config/load.js';
-import { analyzeChange, buildReviewReport, type Analysis } from '../src/pipeline.js';
+import { defaultEffects } from '../src/effects.js';
+import { runReview } from '../src/main.js';
 import { renderText } from '../src/report/text.js';
-import { createScanners } from '../src/scanners/registry.js';
-import { StageLogger } from './stage-logger.js';
+import type { Analysis } from '../src/triage.js';
 import { cpuClock } from './cpu.js';
+import { StageLogger } from './stage-logger.js';
 
 export interface CliRunResult {
   wallMs: number;
@@ -20,11 +25,11 @@ export interface CliRunResult {
   stages: { name: string; ms: number }[];
   /** Time inside each ChangeSource method (git), during Collect; the rest of Collect is collectChange's own work. */
   sourceMs: Record<string, number>;
-  /** buildReviewReport + renderText, after the analysis. */
+  /** renderText, in the Publish stage. */
   reportMs: number;
   analysis: Analysis;
   logger: StageLogger;
-  /** Holds the materialized head files (analysis.change.workDir); the caller removes it. */
+  /** The checkout of the head (the head tree is read there in place); the caller removes it. */
   tempDir: string;
 }
 
@@ -48,25 +53,50 @@ function timedSource(source: ChangeSource, times: Record<string, number>): Chang
     listBaseTree: timed('listBaseTree', () => source.listBaseTree()),
     readBaseBlobs: timed('readBaseBlobs', (shas: readonly string[]) => source.readBaseBlobs(shas)),
     readHeadFiles: timed('readHeadFiles', (files: Parameters<ChangeSource['readHeadFiles']>[0]) => source.readHeadFiles(files)),
+    ...(source.headBlobSizes && { headBlobSizes: timed('headBlobSizes', source.headBlobSizes.bind(source)) }),
   };
 }
 
 export async function runCliPath(repoDir: string, baseSha: string, headSha: string): Promise<CliRunResult> {
+  // A clone at the head: what a user's working tree is when they run `ultra-create review` (not timed).
+  const checkout = await mkdtemp(join(tmpdir(), 'uc-bench-cli-'));
+  await git(checkout, ['clone', '--quiet', '--no-checkout', repoDir, '.']);
+  await git(checkout, ['checkout', '--quiet', '--detach', headSha]);
   const logger = new StageLogger();
-  const tempDir = await mkdtemp(join(tmpdir(), 'uc-bench-cli-'));
   const cpuBefore = cpuClock();
   const started = performance.now();
-  const revisions = await resolveLocalRevisions(repoDir, baseSha, headSha);
+  const revisions = await resolveLocalRevisions(checkout, baseSha, headSha);
   const sourceMs: Record<string, number> = {};
-  const source = timedSource(createLocalGitChangeSource(repoDir, revisions), sourceMs);
-  // As `ultra-create review --fail-on none` builds it (no .github/ultra-create.yml in the synthetic repository).
-  const config = resolveConfig({ inputs: { 'fail-on': 'none' } });
-  const analysis = await analyzeChange({ source, config, scanners: createScanners(config), logger, tempDir, checkoutDir: repoDir });
-  const reportStarted = performance.now();
-  const report = buildReviewReport({ analysis, config, alreadyCommented: new Map() });
-  renderText(report, { color: false });
+  const source = timedSource(createLocalGitChangeSource(checkout, revisions), sourceMs);
+  let published: { change: CollectedChange; renderMs: number } | undefined;
+  const report = await runReview({
+    logger,
+    effects: defaultEffects(process.env),
+    // As `ultra-create review --fail-on none --local-model off` builds it (no .github/ultra-create.yml in the bench repositories).
+    configure: async () => resolveConfig({ inputs: { 'fail-on': 'none', 'local-model': 'off' } }),
+    source,
+    publisher: () => ({
+      open: async () => ({ commented: new Map(), listed: new Set() }),
+      async publish(final, change) {
+        const renderStarted = performance.now();
+        renderText(final, { color: false });
+        published = { change, renderMs: performance.now() - renderStarted };
+        return final;
+      },
+      abandon: async () => undefined,
+    }),
+    checkoutDir: checkout,
+    tempRoot: tmpdir(),
+    saveState: () => undefined,
+    modelFallbackLevel: 'info',
+    links: {},
+  });
   const ended = performance.now();
   const cpuAfter = cpuClock();
+  if (!published) throw new Error('the pipeline did not publish');
   const cpu = { nodeMs: cpuAfter.selfMs - cpuBefore.selfMs, childrenMs: cpuAfter.childrenMs - cpuBefore.childrenMs };
-  return { wallMs: ended - started, cpu, stages: logger.stages(), sourceMs, reportMs: ended - reportStarted, analysis, logger, tempDir };
+  // The findings as the scan stage handed them on, before the model stages (no draft, no verdict).
+  const findings = report.findings.map(({ finding: { draft: _draft, verdict: _verdict, ...finding } }) => finding);
+  const analysis: Analysis = { change: published.change, findings, scans: report.scans, rules: report.rules };
+  return { wallMs: ended - started, cpu, stages: logger.stages(), sourceMs, reportMs: published.renderMs, analysis, logger, tempDir: checkout };
 }

@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { git } from '../__tests__/support/git-fixture.js';
 import { resolveConfig } from '../src/config/load.js';
-import type { Analysis } from '../src/pipeline.js';
 import { runActionInProcess } from './action-run.js';
 import { runCliPath } from './cli-run.js';
 import { runDiffBench } from './diff-bench.js';
@@ -24,6 +23,7 @@ import { MemorySampler } from './rss.js';
 import { runScanBench } from './scan-bench.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator.js';
 import { mb, ms, table } from './stats.js';
+import { type Analysis } from '../src/triage.js';
 
 /** GitHub's pacing (1 write/s) would dominate Publish; the bench measures the action, not the pacing. */
 const THROTTLE = { writeMinTimeMs: 0, notificationMinTimeMs: 0 };
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
 
     // [2], in both the full run and --only models (whose section [6] analyses the synthetic PR through it).
     const cliSection = async () => {
-      say('[2] The CLI path on the same change (createLocalGitChangeSource + analyzeChange + report)');
+      say('[2] The CLI path on the same change (runReview with the CLI\'s ports: createLocalGitChangeSource on a checkout of the head, text report)');
       await phase('cli');
       const cli = await runCliPath(ready.fixture.dir, ready.fixture.baseSha, ready.fixture.headSha);
       cleanup.push(cli.tempDir);
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
 
     say(`[4] Scanning: runAstGrepScan vs the ast-grep binary directly, same files and rules (median of ${rounds})`);
     await phase('scan');
-    const scan = await runScanBench({ workDir: cli.analysis.change.workDir, files: cli.analysis.change.reviewable.map((f) => f.path), rounds });
+    const scan = await runScanBench({ workDir: cli.analysis.change.tree.root, files: [...cli.analysis.change.tree.files], rounds });
     await phase(undefined);
     const memory = await sampler.report();
     printScan(scan, memory.phases.find((p) => p.name === 'scan'));

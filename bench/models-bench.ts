@@ -21,20 +21,22 @@ import { createPullRequestFixture, type FileContent, type PullRequestFixture, ty
 import { requestedIndexes, startOpenAICompatibleServer, type ChatRequest, type OpenAICompatibleServer } from '../__tests__/support/openai-compatible-server.js';
 import type { Config, EscalateOn } from '../src/config/schema.js';
 import { readVerdictsMarker, verdictsMarker, VERDICTS_MARKER_MAX_CHARS } from '../src/report/markers.js';
-import { RecordingLogger } from '../src/logger.js';
+import { RecordingLogger } from '../__tests__/support/recording-logger.js';
 import { CHARS_PER_TOKEN, ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
-import { createAnthropicClient, DEFAULT_BATCH_LIMITS, OUTPUT_TOKENS_PER_FINDING, verificationSystemPrompt } from '../src/models/claude.js';
+import { DEFAULT_BATCH_LIMITS, OUTPUT_TOKENS_PER_FINDING, verificationSystemPrompt } from '../src/models/claude.js';
 import { newDelimiter } from '../src/models/untrusted.js';
-import { createOpenAIDraftClient, DEFAULT_BATCH_SIZE } from '../src/models/local-drafts.js';
+import { DEFAULT_BATCH_SIZE } from '../src/models/local-drafts.js';
 import { CLAUDE_MAX_OUTPUT_TOKENS, draftStage, fileSources, verifyStage } from '../src/models/stage.js';
 import { fileView } from '../src/models/context.js';
-import { buildReviewReport, type Analysis } from '../src/pipeline.js';
-import { atLeast, type ChangedFile, type Finding, type RememberedVerdict, type ReviewReport, type VerificationStats } from '../src/types.js';
+import { atLeast, NOTHING_EARLIER, type ChangedFile, type Finding, type RememberedVerdict, type ReviewReport, type VerificationStats } from '../src/types.js';
 import { runCliPath } from './cli-run.js';
 import { REPO_ROOT } from '../__tests__/support/run-dist.js';
 import { realCodePr } from './real-code-pr.js';
 import { planSyntheticPr } from './synthetic-pr.js';
 import { count, median, ms, table } from './stats.js';
+import { createAnthropicClient } from '../src/models/anthropic-client.js';
+import { createOpenAIDraftClient } from '../src/models/openai-client.js';
+import { type Analysis, buildReviewReport } from '../src/triage.js';
 
 /** The issue's target: at least this many times fewer Claude input tokens than whole-diff review, for the same critical findings. */
 export const MODEL_TARGETS = { tokenRatio: 10 };
@@ -445,7 +447,7 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
   try {
     for (const pr of prs) {
       // The action escalates the analysis' findings (inline or not) and drafts those the report places inline.
-      const report = buildReviewReport({ analysis: pr.analysis, config, alreadyCommented: new Map() });
+      const report = buildReviewReport({ analysis: pr.analysis, config, earlier: NOTHING_EARLIER });
       const placed = report.findings;
       const findings = pr.analysis.findings;
       // The system prompt the whole-diff side gets: ours, same size (it does not depend on the finding).

@@ -143,7 +143,7 @@ export function printCli(run: CliRunResult, memory: PhaseMemory | undefined): vo
   ];
   say(indent(table(rows, [1])));
   say(`  CPU time: node ${ms(run.cpu.nodeMs)}, processes it started (ast-grep, git) ${ms(run.cpu.childrenMs)}`);
-  const collect = run.stages.find((st) => st.name === 'Collect the change')?.ms ?? NaN;
+  const collect = run.stages.find((st) => st.name === 'Collect')?.ms ?? NaN;
   const inSource = Object.values(run.sourceMs).reduce((n, v) => n + v, 0);
   const parts = Object.entries(run.sourceMs).map(([name, v]) => `${name} ${ms(v)}`);
   say(`  Collect: git (ChangeSource) ${ms(inSource)} [${parts.join(', ')}]; collectChange's own work (skip rules, writing the head files) ${ms(collect - inSource)}`);
@@ -230,7 +230,7 @@ export function printSummary(input: {
     ],
     ...gatewaySummaryRows(gateway),
     ...(models ? modelsSummaryRows(models) : [['Claude tokens, whole diff / tiered', '-', 'not measured: [6] failed', '']]),
-    ['action wall time (runAction)', '-', ms(action.wallMs), `config ${ms(stageMs('Configuration'))}, collect ${ms(stageMs('Collect the change'))}, scan ${ms(stageMs('Scan'))}, publish ${ms(stageMs('Publish'))}`],
+    ['action wall time (runAction)', '-', ms(action.wallMs), `config ${ms(stageMs('Configuration'))}, collect ${ms(stageMs('Collect'))}, scan ${ms(stageMs('Scan'))}, publish ${ms(stageMs('Publish'))}`],
     ['CLI path wall time', '-', ms(cli.wallMs), ''],
     ['peak RSS during the action', '-', `node ${mb(actionMemory?.mainPeakKb)}, ast-grep ${mb(actionMemory?.children['ast-grep']?.peakKb)}`, ''],
   ];

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RecordingLogger } from '../src/logger.js';
+import { RecordingLogger } from '../__tests__/support/recording-logger.js';
 import { builtinRulesDir, findingFromMatch, resolveAstGrepBinary, runAstGrepScan, type AstGrepMatch } from '../src/scanners/ast-grep/index.js';
 import { astGrepEnv, runAstGrep } from '../src/scanners/ast-grep/process.js';
 import { catalogOf, loadBuiltinRules, prepareBuiltinConfig, TSX_ID_SUFFIX } from '../src/scanners/ast-grep/rules.js';

@@ -1,17 +1,14 @@
 /**
- * RecordingLogger (src/logger.ts) that also notes when each log group (each pipeline `stage()`) started and ended, so that the API
- * time measured on the client can be attributed to a stage. Stage durations themselves are read from the pipeline's own log lines
- * (`Scan: 2450 ms`).
+ * RecordingLogger (__tests__/support) that also notes when each log group (each pipeline stage of src/main.ts) started and ended: the
+ * stage durations, and the windows the API time measured on the client is attributed to.
  */
-import { RecordingLogger } from '../src/logger.js';
+import { RecordingLogger } from '../__tests__/support/recording-logger.js';
 
 export interface StageWindow {
   name: string;
   start: number;
   end: number;
 }
-
-const STAGE_LINE = /^(Configuration|Collect the change|Scan|Publish): (\d+) ms$/;
 
 export class StageLogger extends RecordingLogger {
   readonly windows: StageWindow[] = [];
@@ -25,13 +22,8 @@ export class StageLogger extends RecordingLogger {
     }
   }
 
-  /** What `stage()` logged, in order. */
+  /** Every stage, in order, with its duration. */
   stages(): { name: string; ms: number }[] {
-    const stages: { name: string; ms: number }[] = [];
-    for (const line of this.lines) {
-      const match = line.level === 'info' ? STAGE_LINE.exec(line.message) : null;
-      if (match) stages.push({ name: match[1]!, ms: Number(match[2]) });
-    }
-    return stages;
+    return this.windows.map((w) => ({ name: w.name, ms: w.end - w.start }));
   }
 }

@@ -1,23 +1,25 @@
 #!/usr/bin/env node
-import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { resolve, join } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { T as TOOL, r as resolveLocalRevisions, c as createLocalGitChangeSource, w as withInfrastructure, a as reviewWithModels, N as NOTHING_EARLIER, b as resolveConfig, s as serializeSarif, d as buildSarif, e as renderJson, f as renderFindingsMarkdown, g as renderText } from './chunks/review.js';
-import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/cleanup.js';
-import 'node:child_process';
+import { s as serializeSarif, b as buildSarif, r as renderJson, a as renderFindingsMarkdown, c as renderText, d as resolveLocalRevisions, e as createLocalGitChangeSource, f as runReview, g as defaultEffects, h as resolveConfig } from './chunks/sarif.js';
+import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/errors.js';
+import { N as NOTHING_EARLIER, T as TOOL } from './chunks/local-drafts.js';
+import './chunks/cleanup.js';
 import 'node:crypto';
 import 'node:http';
-import 'node:url';
 import 'node:fs';
-import 'node:readline';
+import 'process';
+import 'buffer';
+import 'node:child_process';
+import './chunks/redact.js';
+import 'node:url';
 import 'node:module';
 import 'node:stream';
 import 'node:stream/promises';
 import 'node:zlib';
-import './chunks/promise.js';
-import 'process';
-import 'buffer';
+import 'node:readline';
 
 /** Shared masking: every implementation replaces registered secrets before printing. */
 class MaskingLogger {
@@ -44,13 +46,18 @@ class MaskingLogger {
     error(message) {
         this.write('error', this.redact(message));
     }
+    inGroup = false;
     async group(name, fn) {
+        if (this.inGroup)
+            return fn();
+        this.inGroup = true;
         this.startGroup(this.redact(name));
         try {
             return await fn();
         }
         finally {
             this.endGroup();
+            this.inGroup = false;
         }
     }
 }
@@ -76,6 +83,30 @@ class ConsoleLogger extends MaskingLogger {
 }
 
 const FORMATS = ['text', 'markdown', 'json', 'sarif'];
+/** The CLI's publisher: the report on stdout in the chosen format. No earlier runs, nothing to resume after a failure. */
+function createConsolePublisher(out, format, color) {
+    return {
+        open: async () => NOTHING_EARLIER,
+        async publish(report) {
+            out.write(render(report, format, color));
+            return report;
+        },
+        abandon: async () => undefined,
+    };
+}
+function render(report, format, color) {
+    switch (format) {
+        case 'text':
+            return renderText(report, { color });
+        case 'markdown':
+            return renderFindingsMarkdown(report);
+        case 'json':
+            return renderJson(report);
+        case 'sarif':
+            return serializeSarif(buildSarif(report));
+    }
+}
+
 /** Exit codes: what scripts and CI jobs branch on. */
 const EXIT = { ok: 0, findings: 1, usage: 2, error: 3 };
 const USAGE = `Usage: ultra-create review [options]
@@ -102,7 +133,7 @@ Options:
   --version           print the version
 
 Exit codes: 0 no finding at or above fail-on, 1 findings at or above fail-on, 2 usage or configuration error, 3 other error.`;
-async function runCli(argv, io) {
+async function runCli(argv, io, effects) {
     let parsed;
     try {
         parsed = parseArgs({
@@ -158,7 +189,6 @@ async function runCli(argv, io) {
         stream: io.stderr,
     });
     const repoDir = resolve(io.cwd, values.repo ?? '.');
-    let tempDir;
     try {
         const revisions = await resolveLocalRevisions(repoDir, values.base, values.head ?? 'HEAD').catch((error) => {
             throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
@@ -168,31 +198,22 @@ async function runCli(argv, io) {
         if (values.claude && !io.env.ANTHROPIC_API_KEY?.trim()) {
             throw new ConfigurationError('--claude needs the ANTHROPIC_API_KEY environment variable (an Anthropic API key).');
         }
-        const config = await loadCliConfig({ ...values, 'anthropic-api-key': values.claude ? io.env.ANTHROPIC_API_KEY?.trim() : undefined }, source.readBaseFile.bind(source), io.cwd, logger);
-        tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
-        // The same containers as on a runner when a local Docker engine answers; without one they are skipped with the reason.
-        const report = await withInfrastructure({ source, config, env: io.env, logger, tempDir, checkoutDir: repoDir, modelFallbackLevel: 'info' }, (analysis, infrastructure) => reviewWithModels({ analysis, config, earlier: NOTHING_EARLIER, logger, localModel: () => infrastructure.localModel() }));
-        io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
+        const report = await runReview({
+            logger,
+            effects: effects ?? defaultEffects(io.env),
+            configure: () => loadCliConfig({ ...values, 'anthropic-api-key': values.claude ? io.env.ANTHROPIC_API_KEY?.trim() : undefined }, source.readBaseFile.bind(source), io.cwd, logger),
+            source,
+            publisher: () => createConsolePublisher(io.stdout, format, io.stdout.isTTY === true && !io.env.NO_COLOR),
+            checkoutDir: repoDir,
+            tempRoot: tmpdir(),
+            saveState: () => undefined,
+            modelFallbackLevel: 'info',
+            links: {},
+        });
         return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
     }
     catch (error) {
         return reportError(error, logger, io);
-    }
-    finally {
-        if (tempDir)
-            await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
-    }
-}
-function render(report, format, color) {
-    switch (format) {
-        case 'text':
-            return renderText(report, { color });
-        case 'markdown':
-            return renderFindingsMarkdown(report);
-        case 'json':
-            return renderJson(report);
-        case 'sarif':
-            return serializeSarif(buildSarif(report));
     }
 }
 async function loadCliConfig(values, readBaseFile, cwd, logger) {

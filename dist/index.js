@@ -1,9 +1,11 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
-import { mkdir, writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { resolve, dirname, join } from 'node:path';
-import { t as truncate, p as plural, h as truncateUtf8, i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, l as isMarkedResolved, m as readFingerprintMarker, n as readFingerprintSource, u as utf8Length, o as fingerprintMarker, q as resolvedMarker, v as severityBadge, x as codeSpan, y as escapeMarkdown, z as safeHttpUrl, A as sanitizeModelText, B as cweNumber, C as containsHiddenCharacters, D as codeBlock, U as UNVERIFIED, E as fenceFor, F as readListedMarker, G as readVerdictsMarker, H as renderReviewBody, I as readReviewMarker, J as reviewMarker, K as verdictsMarker, L as renderCheckRunSummary, s as serializeSarif, d as buildSarif, M as readActionInputs, b as resolveConfig, O as stage, P as createGitHubChangeSource, w as withInfrastructure, Q as buildReviewReport, a as reviewWithModels, R as configFileLocation, V as renderJobSummary, T as TOOL } from './chunks/review.js';
-import { h as httpStatusOf, E as ExternalServiceError, a as commonjsGlobal, b as getDefaultExportFromCjs, C as ConfigurationError, g as getErrorMessage, O as OUTPUT, S as STATE } from './chunks/cleanup.js';
+import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, p as fingerprintMarker, q as resolvedMarker, t as severityBadge, u as codeSpan, v as escapeMarkdown, w as safeHttpUrl, x as sanitizeModelText, y as cweNumber, z as containsHiddenCharacters, A as codeBlock, B as fenceFor, C as readListedMarker, D as readVerdictsMarker, E as renderReviewBody, F as readReviewMarker, G as reviewMarker, H as verdictsMarker, I as renderCheckRunSummary, J as readActionInputs, h as resolveConfig, f as runReview, K as createGitHubChangeSource, g as defaultEffects, L as configFileLocation } from './chunks/sarif.js';
+import { a as commonjsGlobal, g as getDefaultExportFromCjs, O as OUTPUT } from './chunks/cleanup.js';
+import { h as httpStatusOf, E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage } from './chunks/errors.js';
 import { readFileSync } from 'node:fs';
+import { t as truncate, p as plural, a as truncateUtf8, u as utf8Length, U as UNVERIFIED, T as TOOL } from './chunks/local-drafts.js';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { resolve, dirname } from 'node:path';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -36,15 +38,15 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import 'node:child_process';
-import 'node:crypto';
 import 'node:os';
-import 'node:readline';
-import 'node:module';
-import 'node:stream/promises';
-import './chunks/promise.js';
 import 'process';
 import 'buffer';
+import 'node:child_process';
+import 'node:crypto';
+import './chunks/redact.js';
+import 'node:module';
+import 'node:stream/promises';
+import 'node:readline';
 
 /** GitHub lists at most 3000 files of a pull request. */
 const GITHUB_FILE_CAP = 3000;
@@ -6685,6 +6687,68 @@ function annotationMessage(finding) {
     return revealHidden(parts.join('\n\n')) || finding.ruleId;
 }
 
+/** Writes the SARIF log (creating its folder) and returns the absolute path. */
+async function writeSarifFile(path, report) {
+    const absolute = resolve(path);
+    await mkdir(dirname(absolute), { recursive: true });
+    await writeFile(absolute, serializeSarif(buildSarif(report)));
+    return absolute;
+}
+
+/**
+ * The action's publisher: the check run (opened in progress before the models, completed at the end), the review, and the runner's
+ * channels (outputs, job summary, SARIF file). Without a check run, or with a read-only token, the annotations go to the log.
+ */
+function createActionPublisher(github, config, runner, logger) {
+    const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
+    let prior = nothingEarlier;
+    return {
+        async open(provisional) {
+            await github.openCheckRun(provisional);
+            prior = github.isReadOnly ? nothingEarlier : await github.readPriorComments();
+            // Claude's verdicts on unchanged code are reused, not paid for again (read only when Claude is on).
+            const verdicts = !github.isReadOnly && config.anthropicApiKey ? await github.readEarlierVerdicts() : new Map();
+            const earlier = {
+                commented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
+                listed: prior.listed,
+                verdicts,
+            };
+            return earlier;
+        },
+        async publish(report, change) {
+            const result = await github.publish(report, prior, change);
+            const final = { ...report, resolvedCount: result.resolved, notices: [...report.notices, ...result.notices] };
+            // Without a check run the annotations have no other home than the log.
+            if (result.degraded || !github.hasCheckRun)
+                for (const line of toWorkflowCommands(final))
+                    runner.writeCommand(line);
+            if (result.reviewId !== undefined)
+                runner.setOutput(OUTPUT.reviewId, result.reviewId);
+            if (result.checkRunId !== undefined)
+                runner.setOutput(OUTPUT.checkRunId, result.checkRunId);
+            await writeResults(final, config, runner);
+            return final;
+        },
+        async abandon(known) {
+            // The findings still reach the check run (completed), the log annotations, the summary and SARIF, with Claude's verdicts and
+            // cost when that stage ran (money spent is reported even when GitHub failed us).
+            await github.abandonCheckRun(known);
+            for (const line of toWorkflowCommands(known))
+                runner.writeCommand(line);
+            await writeResults(known, config, runner).catch((error) => logger.warning(`Could not write the results: ${getErrorMessage(error)}`));
+        },
+    };
+}
+async function writeResults(report, config, runner) {
+    const sarifPath = await writeSarifFile(config.sarifFile, report);
+    runner.setOutput(OUTPUT.sarifFile, sarifPath);
+    runner.setOutput(OUTPUT.findings, report.findings.length);
+    runner.setOutput(OUTPUT.critical, report.findings.filter((p) => p.finding.severity === 'critical').length);
+    runner.setOutput(OUTPUT.conclusion, report.conclusion);
+    runner.setOutput(OUTPUT.claudeCostUsd, (report.models?.claude.stats.costUsd ?? 0).toFixed(4));
+    await runner.writeSummary(renderJobSummary(report));
+}
+
 /** GitHub refuses comment bodies over 65,536 characters; measured in UTF-8 bytes, which is never less. */
 const COMMENT_LIMIT = 60_000;
 /** Any of this action's markers, in whatever spelling a forged one might use. */
@@ -7215,14 +7279,6 @@ function asAllOverflow(report) {
     };
 }
 
-/** Writes the SARIF log (creating its folder) and returns the absolute path. */
-async function writeSarifFile(path, report) {
-    const absolute = resolve(path);
-    await mkdir(dirname(absolute), { recursive: true });
-    await writeFile(absolute, serializeSarif(buildSarif(report)));
-    return absolute;
-}
-
 function defaultActionDeps(overrides = {}) {
     const logger = new ActionsLogger();
     return {
@@ -7245,10 +7301,13 @@ function defaultActionDeps(overrides = {}) {
         setFailed: (message) => setFailed(message),
     };
 }
-/** The action's main step. Never throws: failures end in `core.setFailed`, with user errors told apart from bugs. */
+/**
+ * The action's main step: reads the runner's context, then runs the review pipeline (src/main.ts) with the action's ports — the pull
+ * request through the API, the GitHub publisher and the runner's outputs. Never throws: failures end in `setFailed`, with user errors
+ * told apart from bugs.
+ */
 async function runAction(deps = defaultActionDeps()) {
     const { logger } = deps;
-    let tempDir;
     try {
         const runner = readRunnerEnvironment(deps.env);
         const event = readEventContext(runner);
@@ -7271,98 +7330,32 @@ async function runAction(deps = defaultActionDeps()) {
             logger.warning('pull_request_target runs with a write token and secrets: never check out and run the PR head in this workflow. ultra-create itself only reads the PR through the API and runs nothing from it on the runner.');
         }
         const api = deps.createApi(token, runner, event);
-        const config = await stage(logger, 'Configuration', () => loadConfig(api, inputs, event, runner, logger));
-        tempDir = await mkdtemp(join(runner.runnerTemp, 'ultra-create-'));
-        deps.saveState(STATE.tempDir, tempDir);
-        const source = createGitHubChangeSource({
-            api,
-            baseSha: event.baseSha,
-            headSha: event.headSha,
-            workspace: runner.workspace,
-            logger,
-        });
         const repository = `${runner.repository.owner}/${runner.repository.repo}`;
-        const runKey = `${runner.runId}.${runner.runAttempt}`;
-        const publisher = new GitHubPublisher(api, {
-            headSha: event.headSha,
-            runKey,
-            reviewEvent: config.reviewEvent,
-            detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
+        const report = await runReview({
             logger,
+            effects: deps.effects ?? defaultEffects(deps.env),
+            configure: () => loadConfig(api, inputs, event, runner, logger),
+            source: createGitHubChangeSource({ api, baseSha: event.baseSha, headSha: event.headSha, workspace: runner.workspace, logger }),
+            publisher: (config) => createActionPublisher(new GitHubPublisher(api, {
+                headSha: event.headSha,
+                runKey: `${runner.runId}.${runner.runAttempt}`,
+                reviewEvent: config.reviewEvent,
+                detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
+                logger,
+            }), config, deps, logger),
+            checkoutDir: runner.workspace,
+            tempRoot: runner.runnerTemp,
+            saveState: deps.saveState,
+            modelFallbackLevel: 'warning',
+            links: { repository, serverUrl: runner.serverUrl, pullNumber: event.number },
         });
-        const infrastructureInput = { source, config, env: deps.env, logger, tempDir, checkoutDir: runner.workspace, saveState: deps.saveState };
-        const report = await withInfrastructure(infrastructureInput, async (analysis, infrastructure) => {
-            // What the check run shows while the models work, and what is written if GitHub fails us half way.
-            const provisional = buildReviewReport({
-                analysis,
-                config,
-                alreadyCommented: new Map(),
-                repository,
-                pullNumber: event.number,
-            });
-            let reviewed;
-            try {
-                await stage(logger, 'Open the check run', () => publisher.openCheckRun(provisional));
-                const nothingEarlier = { open: new Map(), ours: [], listed: new Set() };
-                const prior = publisher.isReadOnly ? nothingEarlier : await publisher.readPriorComments();
-                // Claude's verdicts on unchanged code are reused, not paid for again (read only when Claude is on).
-                const verdicts = !publisher.isReadOnly && config.anthropicApiKey ? await publisher.readEarlierVerdicts() : new Map();
-                reviewed = await reviewWithModels({
-                    analysis,
-                    config,
-                    earlier: {
-                        commented: new Map([...prior.open].map(([fingerprint, comment]) => [fingerprint, comment.id])),
-                        listed: prior.listed,
-                        verdicts,
-                    },
-                    logger,
-                    localModel: () => infrastructure.localModel(),
-                    repository,
-                    serverUrl: runner.serverUrl,
-                    pullNumber: event.number,
-                });
-                const ready = reviewed;
-                return await stage(logger, 'Publish', async () => {
-                    const result = await publisher.publish(ready, prior, analysis.change);
-                    const final = {
-                        ...ready,
-                        resolvedCount: result.resolved,
-                        notices: [...ready.notices, ...result.notices],
-                    };
-                    // Without a check run the annotations have no other home than the log.
-                    if (result.degraded || !publisher.hasCheckRun)
-                        for (const line of toWorkflowCommands(final))
-                            deps.writeCommand(line);
-                    if (result.reviewId !== undefined)
-                        deps.setOutput(OUTPUT.reviewId, result.reviewId);
-                    if (result.checkRunId !== undefined)
-                        deps.setOutput(OUTPUT.checkRunId, result.checkRunId);
-                    return final;
-                });
-            }
-            catch (error) {
-                // The findings still reach the check run (completed), the log annotations, the summary and SARIF, with Claude's verdicts and
-                // cost when that stage ran (money spent is reported even when GitHub failed us).
-                const known = reviewed ?? provisional;
-                await publisher.abandonCheckRun(known);
-                for (const line of toWorkflowCommands(known))
-                    deps.writeCommand(line);
-                await writeResults(deps, config, known).catch(() => undefined);
-                throw error;
-            }
-        });
-        await writeResults(deps, config, report);
         logger.info(`Conclusion: ${report.conclusion} (${report.findings.length} finding(s)).`);
         if (report.conclusion === 'failure') {
-            deps.setFailed(`ultra-create: findings at or above '${config.failOn}' (see the check run and the job summary).`);
+            deps.setFailed(`ultra-create: findings at or above '${report.failOn}' (see the check run and the job summary).`);
         }
     }
     catch (error) {
         reportFailure(deps, error);
-    }
-    finally {
-        if (tempDir)
-            await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
     }
 }
 async function loadConfig(api, inputs, event, runner, logger) {
@@ -7380,15 +7373,6 @@ async function loadConfig(api, inputs, event, runner, logger) {
         configFile: text === undefined ? undefined : { path: location.path, text },
         runnerTemp: runner.runnerTemp,
     });
-}
-async function writeResults(deps, config, report) {
-    const sarifPath = await writeSarifFile(config.sarifFile, report);
-    deps.setOutput(OUTPUT.sarifFile, sarifPath);
-    deps.setOutput(OUTPUT.findings, report.findings.length);
-    deps.setOutput(OUTPUT.critical, report.findings.filter((p) => p.finding.severity === 'critical').length);
-    deps.setOutput(OUTPUT.conclusion, report.conclusion);
-    deps.setOutput(OUTPUT.claudeCostUsd, (report.models?.claude.stats.costUsd ?? 0).toFixed(4));
-    await deps.writeSummary(renderJobSummary(report));
 }
 function reportFailure(deps, error) {
     if (error instanceof ConfigurationError || error instanceof ExternalServiceError) {

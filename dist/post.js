@@ -1,6 +1,7 @@
 import { g as getState, A as ActionsLogger } from './chunks/actions-logger.js';
 import { rm } from 'node:fs/promises';
-import { S as STATE, t as tryCreateDockerEngine, c as cleanupRun, g as getErrorMessage } from './chunks/cleanup.js';
+import { S as STATE, t as tryCreateDockerEngine, c as cleanupRun } from './chunks/cleanup.js';
+import { g as getErrorMessage } from './chunks/errors.js';
 import 'os';
 import 'crypto';
 import 'fs';

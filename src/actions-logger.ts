@@ -15,8 +15,17 @@ export class ActionsLogger implements Logger {
   error(message: string): void {
     core.error(message);
   }
+  private inGroup = false;
+
+  /** The Actions log cannot show a group inside a group: inside one, only `fn` runs. */
   async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    return core.group(name, fn);
+    if (this.inGroup) return fn();
+    this.inGroup = true;
+    try {
+      return await core.group(name, fn);
+    } finally {
+      this.inGroup = false;
+    }
   }
   mask(secret: string): void {
     if (secret) core.setSecret(secret);

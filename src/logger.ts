@@ -7,16 +7,19 @@ export interface Logger {
   info(message: string): void;
   warning(message: string): void;
   error(message: string): void;
-  /** Runs `fn` inside a collapsible group; the group is closed even when `fn` throws. */
+  /**
+   * Runs `fn` inside a collapsible group; the group is closed even when `fn` throws. Groups do not nest (the Actions log cannot show
+   * a group inside a group): inside one, `group` only runs `fn`.
+   */
   group<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** Registers a value that must never be printed. */
   mask(secret: string): void;
 }
 
-type Level = 'debug' | 'info' | 'warning' | 'error';
+export type Level = 'debug' | 'info' | 'warning' | 'error';
 
 /** Shared masking: every implementation replaces registered secrets before printing. */
-abstract class MaskingLogger implements Logger {
+export abstract class MaskingLogger implements Logger {
   private readonly secrets = new Set<string>();
 
   mask(secret: string): void {
@@ -42,12 +45,17 @@ abstract class MaskingLogger implements Logger {
     this.write('error', this.redact(message));
   }
 
+  private inGroup = false;
+
   async group<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    if (this.inGroup) return fn();
+    this.inGroup = true;
     this.startGroup(this.redact(name));
     try {
       return await fn();
     } finally {
       this.endGroup();
+      this.inGroup = false;
     }
   }
 
@@ -74,21 +82,4 @@ export class ConsoleLogger extends MaskingLogger {
     this.write('info', `» ${name}`);
   }
   protected endGroup(): void {}
-}
-
-/** Captures everything that would be printed; for tests. */
-export class RecordingLogger extends MaskingLogger {
-  readonly lines: { level: Level | 'group'; message: string }[] = [];
-
-  protected write(level: Level, message: string): void {
-    this.lines.push({ level, message });
-  }
-  protected startGroup(name: string): void {
-    this.lines.push({ level: 'group', message: name });
-  }
-  protected endGroup(): void {}
-
-  text(): string {
-    return this.lines.map((l) => `${l.level}: ${l.message}`).join('\n');
-  }
 }

@@ -1,7 +1,20 @@
 import { indexPatch, planInlineComment, type FileDiffIndex, type InlineSkipReason } from './github/diff.js';
-import type { PlacedFinding } from './types.js';
+import type { CollectedChange } from './collect/collect.js';
+import type { Config } from './config/schema.js';
+import { computeConclusion } from './report/conclusion.js';
 import { compareBySeverity } from './report/text.js';
-import { SEVERITY_RANK, type ChangedFile, type FilterMode, type Finding } from './types.js';
+import {
+  SEVERITY_RANK,
+  TOOL,
+  type ChangedFile,
+  type EarlierReviews,
+  type FilterMode,
+  type Finding,
+  type PlacedFinding,
+  type ReviewReport,
+  type RuleInfo,
+  type ScanReport,
+} from './types.js';
 
 export interface TriageInput {
   findings: readonly Finding[];
@@ -80,3 +93,55 @@ const OUTSIDE_REASONS: Record<InlineSkipReason, string> = {
   'no-patch': 'no patch for this file',
   'context-only': `on unchanged lines (filter-mode 'added')`,
 };
+
+/** What the scan stage hands to triage: the change, every finding (fingerprinted), each scanner's report and the rules that ran. */
+export interface Analysis {
+  change: CollectedChange;
+  findings: Finding[];
+  scans: ScanReport[];
+  rules: RuleInfo[];
+}
+
+/**
+ * triage ──> report: places every finding against what earlier runs left and assembles what every reporter reads. Run once before
+ * the models (what Claude is asked about first), and again with Claude's verdicts (a dismissed finding is not commented).
+ */
+export function buildReviewReport(input: {
+  analysis: Analysis;
+  config: Pick<Config, 'filterMode' | 'maxComments' | 'failOn'>;
+  earlier: EarlierReviews;
+  repository?: string;
+  pullNumber?: number;
+}): ReviewReport {
+  const { analysis, config } = input;
+  const placed: PlacedFinding[] = triageFindings({
+    findings: analysis.findings,
+    files: analysis.change.files,
+    filterMode: config.filterMode,
+    maxComments: config.maxComments,
+    alreadyCommented: input.earlier.commented,
+    alreadyListed: input.earlier.listed,
+  });
+  return {
+    tool: { ...TOOL },
+    repository: input.repository,
+    pullNumber: input.pullNumber,
+    baseSha: analysis.change.baseSha,
+    headSha: analysis.change.headSha,
+    filterMode: config.filterMode,
+    failOn: config.failOn,
+    conclusion: computeConclusion(
+      placed.map((p) => p.finding),
+      config.failOn,
+      analysis.scans,
+    ),
+    maxComments: config.maxComments,
+    findings: placed,
+    scans: analysis.scans,
+    rules: analysis.rules,
+    filesReviewed: analysis.change.reviewable.length,
+    skippedFiles: analysis.change.skipped,
+    resolvedCount: 0,
+    notices: [...analysis.change.notices],
+  };
+}

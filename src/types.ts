@@ -297,3 +297,40 @@ export interface ReviewReport {
   /** What the local model and Claude did; absent when the model stages did not run. */
   models?: ModelSummary;
 }
+
+/** What earlier runs left on the pull request (nothing for the CLI and for a token that cannot read comments). */
+export interface EarlierReviews {
+  /** Fingerprint → id of our open comment on it. */
+  commented: ReadonlyMap<string, number>;
+  /** Fingerprints an earlier review body listed. */
+  listed: ReadonlySet<string>;
+  /** Claude's verdicts an earlier run recorded in its check run, by verdict key. */
+  verdicts?: ReadonlyMap<string, RememberedVerdict>;
+}
+
+export const NOTHING_EARLIER: EarlierReviews = { commented: new Map(), listed: new Set(), verdicts: new Map() };
+
+// ── the head tree: what every scanner reads ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * The head-side bytes of the reviewable files, materialized once and shared by every scanner and model stage. `root` is the checkout
+ * itself when every file there is provably the head's (a regular file, not reached through a symlink, whose git blob sha is the
+ * head's), else a folder of this run.
+ */
+export interface HeadTree {
+  root: string;
+  /** Repository-relative paths (forward slashes) of the files under `root`: the reviewable files of the change. */
+  files: readonly string[];
+  /** `root` is the checkout (nothing was copied). */
+  inPlace: boolean;
+}
+
+/** A service the runtime started for a run (the MCP gateway, the sandbox): ready, or why not. */
+export type Service<T> = { status: 'ready'; value: T; reason?: undefined } | { status: 'skipped' | 'failed'; value?: undefined; reason: string };
+
+/** The tool's own identity, as SARIF and the reports name it. */
+export const TOOL = {
+  name: 'ultra-create',
+  version: '0.1.0',
+  informationUri: 'https://github.com/ultra-create/action',
+} as const;

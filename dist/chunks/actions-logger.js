@@ -29159,8 +29159,18 @@ class ActionsLogger {
     error(message) {
         error(message);
     }
+    inGroup = false;
+    /** The Actions log cannot show a group inside a group: inside one, only `fn` runs. */
     async group(name, fn) {
-        return group(name, fn);
+        if (this.inGroup)
+            return fn();
+        this.inGroup = true;
+        try {
+            return await group(name, fn);
+        }
+        finally {
+            this.inGroup = false;
+        }
     }
     mask(secret) {
         if (secret)

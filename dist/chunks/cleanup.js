@@ -1,62 +1,6 @@
+import { g as getErrorMessage, E as ExternalServiceError } from './errors.js';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-
-/**
- * A small error taxonomy: user mistakes and external services are reported as such; anything else is a bug in this action.
- */
-/** The user's configuration is wrong; the message names the input and the allowed values. */
-class ConfigurationError extends Error {
-    name = 'ConfigurationError';
-}
-/** A service or tool outside this action failed (GitHub, Docker, a model endpoint, a scanner binary). */
-class ExternalServiceError extends Error {
-    service;
-    status;
-    name = 'ExternalServiceError';
-    constructor(message, service, status, options) {
-        super(message, options);
-        this.service = service;
-        this.status = status;
-    }
-}
-function getErrorMessage(error) {
-    if (error instanceof Error)
-        return error.message;
-    if (typeof error === 'string')
-        return error;
-    try {
-        return JSON.stringify(error);
-    }
-    catch {
-        return String(error);
-    }
-}
-/** The HTTP status of an Octokit `RequestError` (or anything shaped like it), if any. */
-function httpStatusOf(error) {
-    if (typeof error === 'object' && error !== null && 'status' in error) {
-        const status = error.status;
-        if (typeof status === 'number')
-            return status;
-    }
-    return undefined;
-}
-/** The codes and messages of an error and its causes (five deep), joined: what to match `ECONNREFUSED` and friends against. */
-function causeChain(error) {
-    const parts = [];
-    let current = error;
-    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-        if (typeof current === 'object') {
-            const { code, message } = current;
-            parts.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
-            current = current.cause;
-        }
-        else {
-            parts.push(String(current));
-            break;
-        }
-    }
-    return parts.join(' | ');
-}
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
@@ -679,4 +623,4 @@ async function cleanupRun(engine, runId, logger, options = {}) {
     return report;
 }
 
-export { ConfigurationError as C, DockerUnavailableError as D, ExternalServiceError as E, INPUT as I, OUTPUT as O, STATE as S, commonjsGlobal as a, getDefaultExportFromCjs as b, cleanupRun as c, INPUT_NAMES as d, causeChain as e, COMPONENT_LABEL as f, getErrorMessage as g, httpStatusOf as h, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };
+export { COMPONENT_LABEL as C, DockerUnavailableError as D, INPUT as I, OUTPUT as O, STATE as S, commonjsGlobal as a, INPUT_NAMES as b, cleanupRun as c, getDefaultExportFromCjs as g, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };

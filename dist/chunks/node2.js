@@ -1,5 +1,5 @@
-import { T as ToolError, r as readEnv, l as loggerFor, A as AnthropicError, e as encodeUTF8, _ as __classPrivateFieldSet, D as DEFAULT_MEMORY_SYNC_INTERVAL_MS, c as checkMemorySyncInterval, a as __classPrivateFieldGet, d as decodeUTF8, i as isStatus, p as promiseWithResolvers, b as AsyncQueue, f as linkAbort } from './promise.js';
-export { M as MIN_MEMORY_SYNC_INTERVAL_MS } from './promise.js';
+import { T as ToolError, r as readEnv, l as loggerFor, A as AnthropicError, e as encodeUTF8, _ as __classPrivateFieldSet, D as DEFAULT_MEMORY_SYNC_INTERVAL_MS, c as checkMemorySyncInterval, a as __classPrivateFieldGet, d as decodeUTF8, i as isStatus, p as promiseWithResolvers, b as AsyncQueue, f as linkAbort } from './anthropic-client.js';
+export { M as MIN_MEMORY_SYNC_INTERVAL_MS } from './anthropic-client.js';
 import * as fs$2 from 'node:fs/promises';
 import * as fssync from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +11,8 @@ import { Worker } from 'node:worker_threads';
 import 'node:os';
 import * as require$$0 from 'node:stream';
 import 'node:util';
+import './errors.js';
+import './redact.js';
 
 /**
  * Creates a Tool with a provided JSON schema that can be passed

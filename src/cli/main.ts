@@ -1,20 +1,17 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalGitChangeSource, resolveLocalRevisions } from '../collect/source.js';
 import { resolveConfig, type Config } from '../config/load.js';
+import { defaultEffects, type Effects } from '../effects.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
-import { TOOL } from '../pipeline.js';
-import { renderFindingsMarkdown } from '../report/markdown.js';
-import { buildSarif, serializeSarif } from '../report/sarif.js';
-import { renderJson, renderText } from '../report/text.js';
-import { withInfrastructure } from '../infrastructure.js';
-import { NOTHING_EARLIER, reviewWithModels } from '../review.js';
+import { runReview } from '../main.js';
+import { createConsolePublisher, FORMATS, type Format } from '../publish/console-publisher.js';
+import { TOOL } from '../types.js';
 
-export const FORMATS = ['text', 'markdown', 'json', 'sarif'] as const;
-type Format = (typeof FORMATS)[number];
+export { FORMATS };
 
 /** Exit codes: what scripts and CI jobs branch on. */
 export const EXIT = { ok: 0, findings: 1, usage: 2, error: 3 } as const;
@@ -51,7 +48,7 @@ Options:
 
 Exit codes: 0 no finding at or above fail-on, 1 findings at or above fail-on, 2 usage or configuration error, 3 other error.`;
 
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, effects?: Effects): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -107,7 +104,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     stream: io.stderr,
   });
   const repoDir = resolve(io.cwd, values.repo ?? '.');
-  let tempDir: string | undefined;
   try {
     const revisions = await resolveLocalRevisions(repoDir, values.base, values.head ?? 'HEAD').catch((error: unknown) => {
       throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
@@ -117,38 +113,27 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (values.claude && !io.env.ANTHROPIC_API_KEY?.trim()) {
       throw new ConfigurationError('--claude needs the ANTHROPIC_API_KEY environment variable (an Anthropic API key).');
     }
-    const config = await loadCliConfig(
-      { ...values, 'anthropic-api-key': values.claude ? io.env.ANTHROPIC_API_KEY?.trim() : undefined },
-      source.readBaseFile.bind(source),
-      io.cwd,
+    const report = await runReview({
       logger,
-    );
-    tempDir = await mkdtemp(join(tmpdir(), 'ultra-create-'));
-    // The same containers as on a runner when a local Docker engine answers; without one they are skipped with the reason.
-    const report = await withInfrastructure(
-      { source, config, env: io.env, logger, tempDir, checkoutDir: repoDir, modelFallbackLevel: 'info' },
-      (analysis, infrastructure) =>
-        reviewWithModels({ analysis, config, earlier: NOTHING_EARLIER, logger, localModel: () => infrastructure.localModel() }),
-    );
-    io.stdout.write(render(report, format, io.stdout.isTTY === true && !io.env.NO_COLOR));
+      effects: effects ?? defaultEffects(io.env),
+      configure: () =>
+        loadCliConfig(
+          { ...values, 'anthropic-api-key': values.claude ? io.env.ANTHROPIC_API_KEY?.trim() : undefined },
+          source.readBaseFile.bind(source),
+          io.cwd,
+          logger,
+        ),
+      source,
+      publisher: () => createConsolePublisher(io.stdout, format, io.stdout.isTTY === true && !io.env.NO_COLOR),
+      checkoutDir: repoDir,
+      tempRoot: tmpdir(),
+      saveState: () => undefined,
+      modelFallbackLevel: 'info',
+      links: {},
+    });
     return report.conclusion === 'failure' ? EXIT.findings : EXIT.ok;
   } catch (error) {
     return reportError(error, logger, io);
-  } finally {
-    if (tempDir) await rm(tempDir, { recursive: true, force: true }).catch(() => undefined);
-  }
-}
-
-function render(report: Parameters<typeof renderText>[0], format: Format, color: boolean): string {
-  switch (format) {
-    case 'text':
-      return renderText(report, { color });
-    case 'markdown':
-      return renderFindingsMarkdown(report);
-    case 'json':
-      return renderJson(report);
-    case 'sarif':
-      return serializeSarif(buildSarif(report));
   }
 }
 

@@ -35,8 +35,8 @@ export async function runGit(cwd: string, args: string[], input?: Buffer): Promi
   });
 }
 
-export async function gitText(cwd: string, args: string[]): Promise<string> {
-  return (await runGit(cwd, args)).toString('utf8');
+export async function gitText(cwd: string, args: string[], input?: Buffer): Promise<string> {
+  return (await runGit(cwd, args, input)).toString('utf8');
 }
 
 /** Reads many objects with one `git cat-file --batch`; missing objects are absent from the map. */
@@ -57,6 +57,20 @@ export async function readObjects(cwd: string, shas: readonly string[]): Promise
     const size = Number(parts[2]);
     result.set(sha, output.subarray(offset, offset + size));
     offset += size + 1;
+  }
+  return result;
+}
+
+/** Sizes of many objects with one `git cat-file --batch-check`, without reading them; missing objects are absent. */
+export async function readObjectSizes(cwd: string, shas: readonly string[]): Promise<Map<string, number>> {
+  const result = new Map<string, number>();
+  if (shas.length === 0) return result;
+  const unique = [...new Set(shas)];
+  const output = await gitText(cwd, ['cat-file', '--batch-check'], Buffer.from(unique.join('\n') + '\n'));
+  for (const line of output.split('\n')) {
+    // "<sha> <type> <size>" or "<name> missing"
+    const [sha, type, size] = line.split(' ');
+    if (sha && type && type !== 'missing' && size !== undefined) result.set(sha, Number(size));
   }
   return result;
 }

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import type { PullRequestApi, TreeEntry } from '../github/api.js';
 import type { Logger } from '../logger.js';
 import type { ChangedFile, FileStatus } from '../types.js';
 import { mapLimit } from '../util/concurrency.js';
-import { gitBlobSha, gitText, readObjects, runGit } from './git.js';
+import { gitText, readObjects, readObjectSizes, runGit } from './git.js';
+import { isSafeRelativePath } from './head-tree.js';
 
 /**
  * Where a change comes from: a pull request through GitHub's API (the action) or two commits of a local repository (the CLI).
@@ -19,6 +18,8 @@ export interface ChangeSource {
   readBaseBlobs(shas: readonly string[]): Promise<Map<string, Buffer>>;
   /** Head-side content of the files, keyed by path; a file that cannot be read is absent. */
   readHeadFiles(files: readonly ChangedFile[]): Promise<Map<string, Buffer>>;
+  /** Sizes of head blobs, where the source can tell them without reading the content (a missing path: unknown). */
+  headBlobSizes?(files: readonly ChangedFile[]): Promise<Map<string, number>>;
 }
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -28,7 +29,7 @@ export function createGitHubChangeSource(options: {
   api: PullRequestApi;
   baseSha: string;
   headSha: string;
-  /** The runner's checkout (usually the merge commit, depth 1): used only where its bytes are provably the head's. */
+  /** The runner's checkout: its git objects serve head blobs it has (a merge commit's checkout often has them all). */
   workspace: string;
   logger: Logger;
 }): ChangeSource {
@@ -39,21 +40,17 @@ export function createGitHubChangeSource(options: {
     listChangedFiles: () => api.listFiles(),
     readBaseFile: (path) => api.readFile(baseSha, path),
     listBaseTree: () => api.listTree(baseSha),
+    // The checkout's git objects know the sizes of the head blobs they hold; the API's blob sizes are only known once read.
+    headBlobSizes: (files) => blobSizesByPath(workspace, files).catch(() => new Map<string, number>()),
     async readBaseBlobs(shas) {
       const blobs = await mapLimit(shas, API_CONCURRENCY, (sha) => api.getBlob(sha));
       return new Map(shas.map((sha, i) => [sha, blobs[i]!]));
     },
     async readHeadFiles(requested) {
       const result = new Map<string, Buffer>();
-      // A path is data from the pull request: one that could leave the workspace is neither read from disk nor fetched.
-      const files = requested.filter((file) => isSafeRelativePath(file.path));
-      // actions/checkout gives the merge commit: a file is used from disk only when its blob sha is the head's.
-      const missing: ChangedFile[] = [];
-      await mapLimit(files, 16, async (file) => {
-        const onDisk = await readFile(join(workspace, file.path)).catch(() => undefined);
-        if (onDisk && file.blobSha && gitBlobSha(onDisk) === file.blobSha) result.set(file.path, onDisk);
-        else missing.push(file);
-      });
+      // A path is data from the pull request: one that could leave the workspace is not fetched. (Files the checkout holds with the
+      // head's bytes are used in place before this is asked: see head-tree.ts.)
+      const missing = requested.filter((file) => isSafeRelativePath(file.path));
       const fromGit = await readObjects(
         workspace,
         missing.flatMap((f) => (f.blobSha ? [f.blobSha] : [])),
@@ -77,8 +74,15 @@ export function createGitHubChangeSource(options: {
   };
 }
 
-function isSafeRelativePath(path: string): boolean {
-  return path !== '' && !isAbsolute(path) && !path.includes('\0') && !path.split(/[\\/]/).includes('..');
+/** Head blob sizes by path, from one `git cat-file --batch-check` (nothing is read). */
+async function blobSizesByPath(repoDir: string, files: readonly ChangedFile[]): Promise<Map<string, number>> {
+  const sizes = await readObjectSizes(repoDir, files.flatMap((f) => (f.blobSha ? [f.blobSha] : [])));
+  const result = new Map<string, number>();
+  for (const file of files) {
+    const size = file.blobSha ? sizes.get(file.blobSha) : undefined;
+    if (size !== undefined) result.set(file.path, size);
+  }
+  return result;
 }
 
 export interface LocalRevisions {
@@ -138,6 +142,7 @@ export function createLocalGitChangeSource(repoDir: string, revisions: LocalRevi
         });
     },
     readBaseBlobs: (shas) => readObjects(repoDir, shas),
+    headBlobSizes: (files) => blobSizesByPath(repoDir, files),
     async readHeadFiles(files) {
       const blobs = await readObjects(
         repoDir,

@@ -1,12 +1,23 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { CollectedChange } from '../collect/collect.js';
+import { join } from 'node:path';
 import type { Config } from '../config/schema.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../text/redact.js';
-import { ClaudeSummary, type DraftStats, DraftSummary, type RememberedVerdict, type ReviewReport, type RuleInfo, type VerificationStats } from '../types.js';
-import { atLeast, type Finding, type FindingDraft, type FindingVerdict } from '../types.js';
+import {
+  atLeast,
+  type ChangedFile,
+  type ClaudeSummary,
+  type DraftStats,
+  type DraftSummary,
+  type Finding,
+  type FindingDraft,
+  type FindingVerdict,
+  type HeadTree,
+  type RememberedVerdict,
+  type ReviewReport,
+  type RuleInfo,
+} from '../types.js';
 import { ClaudeBudget } from './budget.js';
 import { DEFAULT_BATCH_LIMITS, OUTPUT_TOKENS_PER_FINDING, VERDICT_LIMITS, verifyCriticalFindings, type ClaudeClient } from './claude.js';
 import { contextProvider, fileSourceReader, fileView, type ContextOptions, type FileSource } from './context.js';
@@ -71,26 +82,30 @@ export function sanitizeVerdict(verdict: FindingVerdict, links: LinkContext): Fi
 
 // ── file contents for context ───────────────────────────────────────────────────────────────────────────────────────────────
 
-/** Reads a changed file's head content from the collected work folder, never outside it; each file once (several findings share one). */
-export function headFileReader(change: Pick<CollectedChange, 'workDir'>): (path: string) => Promise<string | undefined> {
-  const root = resolve(change.workDir);
+/** What the model stages read of the change: the head tree and the listed files (for their patches). */
+export interface ChangeView {
+  tree: HeadTree;
+  files: readonly ChangedFile[];
+}
+
+/** Reads a reviewed file's head content from the head tree, and nothing else; each file once (several findings share one). */
+export function headFileReader(tree: HeadTree): (path: string) => Promise<string | undefined> {
+  const reviewed = new Set(tree.files);
   const read = new Map<string, Promise<string | undefined>>();
   return (path) => {
-    const full = resolve(join(root, path));
-    const inside = relative(root, full);
-    if (!inside || inside.startsWith('..') || isAbsolute(inside)) return Promise.resolve(undefined);
-    let content = read.get(full);
+    if (!reviewed.has(path)) return Promise.resolve(undefined);
+    let content = read.get(path);
     if (!content) {
-      content = readFile(full, 'utf8').catch(() => undefined);
-      read.set(full, content);
+      content = readFile(join(tree.root, path), 'utf8').catch(() => undefined);
+      read.set(path, content);
     }
     return content;
   };
 }
 
-/** What a model may read of a changed file: its head content (from the work folder) and its patch. */
-export function fileSources(change: Pick<CollectedChange, 'workDir' | 'files'>): (path: string) => Promise<FileSource> {
-  return fileSourceReader({ readFile: headFileReader(change), files: change.files });
+/** What a model may read of a changed file: its head content (from the head tree) and its patch. */
+export function fileSources(change: ChangeView): (path: string) => Promise<FileSource> {
+  return fileSourceReader({ readFile: headFileReader(change.tree), files: change.files });
 }
 
 // ── escalate ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -111,7 +126,7 @@ export async function verifyStage(
   deps: {
     config: Pick<Config, 'claudeModel' | 'escalateOn' | 'claudeMaxCalls' | 'claudeMaxUsd'>;
     client: ClaudeClient | undefined;
-    change: Pick<CollectedChange, 'workDir' | 'files'>;
+    change: ChangeView;
     rules: readonly RuleInfo[];
     /** Findings an earlier run already commented on: not sent again (their comment stays as it was). */
     skip: (finding: Finding) => boolean;
@@ -216,7 +231,7 @@ export async function draftStage(
     /** Resolved only when there is something to draft (starting a Model Runner is not free). */
     model: () => Promise<DraftModel>;
     budgetMs: number;
-    change: Pick<CollectedChange, 'workDir' | 'files'>;
+    change: ChangeView;
     links: LinkContext;
     logger: Logger;
   },

@@ -770,10 +770,10 @@ export async function startGatewayForConfig(
 ): Promise<GatewayOutcome> {
   const { logger } = deps;
   const mode = config.mcpGateway;
-  if (mode === 'off') return skipped(logger, "mcp-gateway is 'off'");
+  if (mode === 'off') return skipped("mcp-gateway is 'off'");
   if (config.mcpServers.length === 0) {
     if (mode === 'on') throw new ConfigurationError("Input 'mcp-gateway' is 'on' but 'mcp-servers' is empty: name at least one catalog server.");
-    return skipped(logger, "'mcp-servers' is empty: no catalog server to start");
+    return skipped("'mcp-servers' is empty: no catalog server to start");
   }
 
   let engine = deps.engine;
@@ -789,7 +789,7 @@ export async function startGatewayForConfig(
   }
   if (!engine) {
     if (mode === 'on') throw new GatewayStartError(`Input 'mcp-gateway' is 'on' but the gateway cannot start: ${problem}`);
-    return skipped(logger, `no Docker engine: ${problem}`);
+    return skipped(`no Docker engine: ${problem}`);
   }
 
   try {
@@ -810,13 +810,10 @@ export async function startGatewayForConfig(
     if (mode === 'on') {
       throw error instanceof ExternalServiceError ? error : new GatewayStartError(`The MCP gateway could not start: ${getErrorMessage(error)}`, { cause: error });
     }
-    const reason = getErrorMessage(error);
-    logger.warning(`MCP gateway not available (mcp-gateway: auto): ${reason}`);
-    return { status: 'failed', reason };
+    return { status: 'failed', reason: getErrorMessage(error) };
   }
 }
 
-function skipped(logger: Logger, reason: string): GatewayOutcome {
-  logger.info(`MCP gateway skipped: ${reason}.`);
+function skipped(reason: string): GatewayOutcome {
   return { status: 'skipped', reason };
 }

@@ -1,42 +1,111 @@
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CollectedChange } from '../collect/collect.js';
 import type { Config } from '../config/schema.js';
-import { createAstGrepPatternScanner } from '../runtime/ast-grep-patterns.js';
-import type { GatewayOutcome } from '../runtime/mcp-gateway.js';
-import type { ScannerName } from '../types.js';
-import { createAstGrepScanner } from './ast-grep-scanner.js';
-import { notYetAvailableScanner, type Scanner } from './scanner.js';
+import { builtinRulesDir } from './ast-grep/assets.js';
+import { AST_GREP_ENV_VAR } from './ast-grep/binary.js';
+import { createAstGrepScanner } from './ast-grep/scanner.js';
+import { AST_GREP_TOOL, createPatternScanner } from './mcp-patterns/scanner.js';
+import { notYetAvailableScanner, type Scanner, type ScannerNeeds } from './scanner.js';
 
-/** Where this code runs from: `dist/` (bundled) or `src/scanners/` (tests); assets are looked up from here. */
-const HERE = dirname(fileURLToPath(import.meta.url));
-
-const LATER: Record<Exclude<ScannerName, 'ast-grep'>, string> = {
-  ramparts: 'the ramparts MCP-security scan is not available in this version yet',
-  tests: 'running the pull request tests in a sandbox container is not available in this version yet',
-};
-
-/**
- * One scanner per name in `scanners`, in that order; with `ast-grep`, the repository's `ast-grep.patterns` also run through the MCP
- * gateway (its outcome is read when the scan runs: the gateway starts after collection).
- */
-export function createScanners(
-  config: Config,
-  options: { assetsFrom?: string; env?: NodeJS.ProcessEnv; gateway?: () => GatewayOutcome } = {},
-): Scanner[] {
-  const scanners = config.scanners.map((name) =>
-    name === 'ast-grep'
-      ? createAstGrepScanner({ assetsFrom: options.assetsFrom ?? HERE, env: options.env ?? process.env })
-      : notYetAvailableScanner(name, LATER[name]),
-  );
-  if (config.scanners.includes('ast-grep') && config.astGrepPatterns.length > 0) {
-    const gateway = options.gateway ?? ((): GatewayOutcome => ({ status: 'skipped', reason: 'the MCP gateway is not used here' }));
-    scanners.push(createAstGrepPatternScanner(gateway));
-  }
-  return scanners;
+/** What an entry may read to build its settings: the configuration, what collect brought from the base commit, the environment. */
+export interface ScannerContext {
+  config: Config;
+  change: Pick<CollectedChange, 'repoAstGrepConfigDir' | 'extraRuleSources'>;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where this code runs from (`dist/` or `src/scanners/`): the built-in rule pack and vendored binaries are looked up from here. */
+  assetsFrom: string;
 }
 
-/** Whether this run needs the MCP gateway: `on` always starts it; `auto` only when something will call it. */
-export function gatewayNeeded(config: Config): boolean {
-  if (config.mcpGateway === 'on') return true;
-  return config.mcpGateway === 'auto' && config.scanners.includes('ast-grep') && config.astGrepPatterns.length > 0;
+/**
+ * One row of the scanner table: its name, when the configuration enables it, what it needs started first, the slice of the run it
+ * reads (never the whole configuration, never a token), and how it is made from that slice.
+ */
+export interface ScannerEntry<S = unknown> {
+  readonly name: Scanner['name'];
+  enabled(config: Config): boolean;
+  readonly needs: ScannerNeeds;
+  settings(context: ScannerContext): S;
+  create(settings: S): Scanner;
+}
+
+function entry<S>(row: ScannerEntry<S>): ScannerEntry {
+  return row as ScannerEntry;
+}
+
+/** The environment variables the ast-grep scanner may see: its binary's location and what the ast-grep process itself needs. */
+const AST_GREP_ENV = [AST_GREP_ENV_VAR, 'RUNNER_TOOL_CACHE', 'XDG_CACHE_HOME', 'PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SYSTEMROOT', 'USERPROFILE', 'APPDATA'];
+
+function pick(env: Readonly<Record<string, string | undefined>>, names: readonly string[]): Record<string, string | undefined> {
+  return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
+}
+
+/** Every scanner, in the order their reports are shown. Adding one is adding a row. */
+export const SCANNERS: readonly ScannerEntry[] = [
+  entry({
+    name: 'ast-grep',
+    enabled: (config) => config.scanners.includes('ast-grep'),
+    needs: {},
+    settings: ({ change, env, assetsFrom }) => {
+      const rulesDir = builtinRulesDir(assetsFrom);
+      return {
+        builtinRulesDir: rulesDir,
+        distDir: dirname(rulesDir),
+        repoConfigDir: change.repoAstGrepConfigDir,
+        extraRuleSources: change.extraRuleSources,
+        env: pick(env, AST_GREP_ENV),
+      };
+    },
+    create: createAstGrepScanner,
+  }),
+  entry({
+    // The configuration's ad-hoc `ast-grep.patterns`, through the MCP gateway's ast-grep server.
+    name: 'mcp-pattern',
+    enabled: (config) => config.scanners.includes('ast-grep') && config.astGrepPatterns.length > 0,
+    needs: { gateway: [AST_GREP_TOOL] },
+    settings: ({ config }) => ({ patterns: config.astGrepPatterns, mcpServers: config.mcpServers }),
+    create: (settings) => createPatternScanner(settings),
+  }),
+  entry({
+    name: 'ramparts',
+    enabled: (config) => config.scanners.includes('ramparts'),
+    needs: {},
+    settings: () => undefined,
+    create: () => notYetAvailableScanner('ramparts', 'the ramparts MCP-security scan is not available in this version yet'),
+  }),
+  entry({
+    name: 'tests',
+    enabled: (config) => config.scanners.includes('tests'),
+    needs: {},
+    settings: () => undefined,
+    create: () => notYetAvailableScanner('tests', 'running the pull request tests in a sandbox container is not available in this version yet'),
+  }),
+];
+
+/** Where this module runs from: `dist/` (bundled) or `src/scanners/` (tests). */
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export interface ScanPlan {
+  scanners: Scanner[];
+  /** What each enabled scanner declared it needs, by scanner name. */
+  needs: ReadonlyMap<Scanner['name'], ScannerNeeds>;
+}
+
+/** The enabled rows of the table, each made from its own slice; in the table's order. */
+export function planScan(context: Omit<ScannerContext, 'assetsFrom'> & { assetsFrom?: string }, table: readonly ScannerEntry[] = SCANNERS): ScanPlan {
+  const full: ScannerContext = { ...context, assetsFrom: context.assetsFrom ?? HERE };
+  const enabled = table.filter((row) => row.enabled(context.config));
+  return {
+    scanners: enabled.map((row) => row.create(row.settings(full))),
+    needs: new Map(enabled.map((row) => [row.name, row.needs])),
+  };
+}
+
+/** The gateway servers and the sandbox the enabled scanners asked for, together. */
+export function combinedNeeds(plan: ScanPlan): { gateway: string[]; sandbox: boolean } {
+  const needs = [...plan.needs.values()];
+  return {
+    gateway: [...new Set(needs.flatMap((n) => n.gateway ?? []))],
+    sandbox: needs.some((n) => n.sandbox === true),
+  };
 }

@@ -1,17 +1,29 @@
-import type { CollectedChange } from '../collect/collect.js';
-import type { Config } from '../config/schema.js';
 import { getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { RuleInfo } from '../types.js';
-import type { ScannerName, ScanReport, ScanSource } from '../types.js';
+import type { GatewayHandle } from '../runtime/mcp-gateway.js';
+import type { SandboxBackend } from '../runtime/sandbox.js';
+import type { HeadTree, RuleInfo, ScanReport, ScanSource, Service } from '../types.js';
 
-export interface ScanContext {
-  change: CollectedChange;
-  config: Config;
+/** What a scanner may declare it needs before it runs; the runtime starts exactly what the enabled scanners declare. */
+export interface ScannerNeeds {
+  /** The MCP gateway, with these catalog servers. */
+  gateway?: readonly string[];
+  /** The sandbox container backend (PR code runs there, never on the host). */
+  sandbox?: boolean;
+}
+
+/**
+ * The small ports a scanner runs with: the head tree, a logger, a scratch folder, and the runtime services (a service it did not
+ * declare is `skipped`). A scanner reports a service's reason as its own `skipped` or `failed`.
+ */
+export interface ScanPorts {
+  tree: HeadTree;
   logger: Logger;
   /** A folder of this run's own, removed at cleanup. */
   tempDir: string;
   signal?: AbortSignal;
+  gateway: Service<GatewayHandle>;
+  sandbox: Service<SandboxBackend>;
 }
 
 export interface ScanResult {
@@ -19,50 +31,35 @@ export interface ScanResult {
   rules: RuleInfo[];
 }
 
-/** A scanner anchors findings to files and lines; it reports `failed` or `skipped` with a reason rather than throwing. */
+/**
+ * A scanner anchors findings to files and lines; it reports `failed` or `skipped` with a reason rather than throwing. It does not log
+ * its own warnings or its outcome: the scan stage logs every report once.
+ */
 export interface Scanner {
   readonly name: ScanSource;
-  run(context: ScanContext): Promise<ScanResult>;
+  run(ports: ScanPorts): Promise<ScanResult>;
 }
 
-/**
- * Runs the requested scanners concurrently (log groups would interleave, so the caller groups the whole stage). A scanner that throws
- * is reported as failed: a crash is never "no findings".
- */
-export async function runScanners(scanners: readonly Scanner[], context: ScanContext): Promise<ScanResult[]> {
+/** A report with no finding: the shape `skipped` and `failed` outcomes share. */
+export function emptyReport(scanner: ScanSource, status: ScanReport['status'], reason: string, durationMs = 0): ScanResult {
+  return { report: { scanner, status, reason, findings: [], durationMs, filesScanned: 0, warnings: [] }, rules: [] };
+}
+
+/** Runs the scanners concurrently. A scanner that throws is reported as failed: a crash is never "no findings". */
+export async function runScanners(scanners: readonly Scanner[], ports: (scanner: Scanner) => ScanPorts): Promise<ScanResult[]> {
   return Promise.all(
     scanners.map(async (scanner) => {
       const started = Date.now();
       try {
-        return await scanner.run(context);
+        return await scanner.run(ports(scanner));
       } catch (error) {
-        context.logger.error(`${scanner.name} failed: ${getErrorMessage(error)}`);
-        return {
-          report: {
-            scanner: scanner.name,
-            status: 'failed' as const,
-            reason: getErrorMessage(error),
-            findings: [],
-            durationMs: Date.now() - started,
-            filesScanned: 0,
-            warnings: [],
-          },
-          rules: [],
-        };
+        return emptyReport(scanner.name, 'failed', getErrorMessage(error), Date.now() - started);
       }
     }),
   );
 }
 
 /** For scanners that belong to a later capability: visible as skipped, with the reason, never silently absent. */
-export function notYetAvailableScanner(name: ScannerName, reason: string): Scanner {
-  return {
-    name,
-    async run() {
-      return {
-        report: { scanner: name, status: 'skipped', reason, findings: [], durationMs: 0, filesScanned: 0, warnings: [] },
-        rules: [],
-      };
-    },
-  };
+export function notYetAvailableScanner(name: ScanSource, reason: string): Scanner {
+  return { name, run: async () => emptyReport(name, 'skipped', reason) };
 }

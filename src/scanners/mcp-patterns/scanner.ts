@@ -3,13 +3,12 @@
  * gateway's `ast-grep` tool (`{pattern, lang, dir}`) on the change's head files, and mapped to findings like any other.
  */
 import { posix } from 'node:path';
-import type { AstGrepPattern } from '../config/schema.js';
-import { getErrorMessage } from '../errors.js';
-import type { RuleInfo } from '../types.js';
-import { findingFromMatch, hasMatchShape, type AstGrepMatch } from '../scanners/ast-grep/scan.js';
-import type { ScanContext } from '../scanners/scanner.js';
-import type { Finding, ScanReport } from '../types.js';
-import { GatewayTransportError, type GatewayOutcome } from './mcp-gateway.js';
+import type { AstGrepPattern } from '../../config/schema.js';
+import { getErrorMessage } from '../../errors.js';
+import { GatewayTransportError } from '../../runtime/mcp-gateway.js';
+import type { Finding, RuleInfo, ScanReport } from '../../types.js';
+import { findingFromMatch, hasMatchShape, type AstGrepMatch } from '../ast-grep/scan.js';
+import type { Scanner, ScanPorts, ScanResult } from '../scanner.js';
 
 export const MCP_PATTERN_SCANNER = 'mcp-pattern';
 /** The gateway's catalog server and its tool carry the same name. */
@@ -17,15 +16,11 @@ export const AST_GREP_TOOL = 'ast-grep';
 /** Where the catalog's ast-grep server mounts its `path` (`{{ast-grep.path}}:/src`); the tool's `dir` is read in that container. */
 export const AST_GREP_SERVER_ROOT = '/src';
 
-/**
- * A ScanReport whose scanner is `mcp-pattern` (the source its findings carry). `ScannerName` does not list it yet, since it is no
- * value of the `scanners` input; once `ScanReport.scanner` admits `Finding['source']`, this is a plain ScanReport.
- */
-export type PatternScanReport = Omit<ScanReport, 'scanner'> & { scanner: typeof MCP_PATTERN_SCANNER };
-
-export interface PatternScanResult {
-  report: PatternScanReport;
-  rules: RuleInfo[];
+/** The slice of the configuration this scanner reads. */
+export interface PatternSettings {
+  patterns: readonly AstGrepPattern[];
+  /** `mcp-servers`: whether the gateway was asked to run the ast-grep server. */
+  mcpServers: readonly string[];
 }
 
 export interface PatternScannerOptions {
@@ -36,15 +31,9 @@ export interface PatternScannerOptions {
   concurrency?: number;
 }
 
-/** Scanner-shaped: `name` and `run(context)`; reads the gateway's outcome when it runs (the gateway starts before the scan stage). */
-export function createAstGrepPatternScanner(
-  gateway: GatewayOutcome | (() => GatewayOutcome),
-  options: PatternScannerOptions = {},
-): { readonly name: typeof MCP_PATTERN_SCANNER; run(context: ScanContext): Promise<PatternScanResult> } {
-  return {
-    name: MCP_PATTERN_SCANNER,
-    run: (context) => runAstGrepPatterns(context, typeof gateway === 'function' ? gateway() : gateway, options),
-  };
+/** Runs the configuration's `ast-grep.patterns` through the gateway the runtime started (its outcome is read when the scan runs). */
+export function createPatternScanner(settings: PatternSettings, options: PatternScannerOptions = {}): Scanner {
+  return { name: MCP_PATTERN_SCANNER, run: (ports) => runAstGrepPatterns(settings, ports, options) };
 }
 
 export function patternRuleId(pattern: Pick<AstGrepPattern, 'id'>): string {
@@ -61,12 +50,16 @@ export function patternRules(patterns: readonly AstGrepPattern[]): RuleInfo[] {
   }));
 }
 
-export async function runAstGrepPatterns(context: ScanContext, gatewayOutcome: GatewayOutcome, options: PatternScannerOptions = {}): Promise<PatternScanResult> {
+export async function runAstGrepPatterns(
+  settings: PatternSettings,
+  ports: Pick<ScanPorts, 'tree' | 'gateway' | 'logger' | 'signal'>,
+  options: PatternScannerOptions = {},
+): Promise<ScanResult> {
   const started = Date.now();
-  const patterns = context.config.astGrepPatterns;
+  const { patterns } = settings;
   const rules = patternRules(patterns);
-  const filesScanned = context.change.reviewable.length;
-  const result = (status: ScanReport['status'], findings: Finding[], reason?: string, warnings: string[] = []): PatternScanResult => ({
+  const filesScanned = ports.tree.files.length;
+  const result = (status: ScanReport['status'], findings: Finding[], reason?: string, warnings: string[] = []): ScanResult => ({
     report: {
       scanner: MCP_PATTERN_SCANNER,
       status,
@@ -81,12 +74,15 @@ export async function runAstGrepPatterns(context: ScanContext, gatewayOutcome: G
   });
 
   if (patterns.length === 0) return result('skipped', [], 'the config file has no ast-grep.patterns');
-  if (gatewayOutcome.status === 'skipped') return result('skipped', [], `the MCP gateway is not running: ${gatewayOutcome.reason}`);
-  if (gatewayOutcome.status === 'failed') return result('failed', [], `the MCP gateway did not start: ${gatewayOutcome.reason}`);
-  const gateway = gatewayOutcome.gateway;
+  const provision = ports.gateway;
+  if (provision.status !== 'ready') {
+    const why = provision.status === 'skipped' ? 'is not running' : 'did not start';
+    return result(provision.status, [], `the MCP gateway ${why}: ${provision.reason}`);
+  }
+  const gateway = provision.value;
   if (gateway.failure) return result('failed', [], gateway.failure.message);
   if (!gateway.tools.some((t) => t.name === AST_GREP_TOOL)) {
-    const enabled = context.config.mcpServers.includes(AST_GREP_TOOL);
+    const enabled = settings.mcpServers.includes(AST_GREP_TOOL);
     return enabled
       ? result('failed', [], `the MCP gateway offers no '${AST_GREP_TOOL}' tool although mcp-servers lists it`)
       : result('skipped', [], `'${AST_GREP_TOOL}' is not in mcp-servers`);
@@ -94,8 +90,8 @@ export async function runAstGrepPatterns(context: ScanContext, gatewayOutcome: G
   if (filesScanned === 0) return result('ok', []);
 
   const dir = options.dir ?? AST_GREP_SERVER_ROOT;
-  const reviewable = new Set(context.change.reviewable.map((f) => f.path));
-  const roots = [dir, context.change.workDir].map((root) => root.replace(/\/+$/, ''));
+  const reviewable = new Set(ports.tree.files);
+  const roots = [dir, ports.tree.root].map((root) => root.replace(/\/+$/, ''));
   const findings: Finding[] = [];
   const warnings: string[] = [];
   const failures: string[] = [];
@@ -108,7 +104,7 @@ export async function runAstGrepPatterns(context: ScanContext, gatewayOutcome: G
         const answer = await gateway.callTool(
           AST_GREP_TOOL,
           { pattern: pattern.pattern, lang: pattern.language, dir },
-          { timeoutMs: options.callTimeoutMs, signal: context.signal },
+          { timeoutMs: options.callTimeoutMs, signal: ports.signal },
         );
         const matches = parseMatches(answer.text, answer.structuredContent);
         let outside = 0;
@@ -120,9 +116,9 @@ export async function runAstGrepPatterns(context: ScanContext, gatewayOutcome: G
           }
           findings.push(mapMatch(match, path, pattern));
         }
-        if (outside) context.logger.debug(`pattern ${pattern.id}: ${outside} match(es) outside the reviewed files ignored.`);
+        if (outside) ports.logger.debug(`pattern ${pattern.id}: ${outside} match(es) outside the reviewed files ignored.`);
       } catch (error) {
-        if (context.signal?.aborted) throw error;
+        if (ports.signal?.aborted) throw error;
         if (error instanceof GatewayTransportError) gatewayGone = true;
         failures.push(`pattern ${pattern.id}: ${getErrorMessage(error)}`);
       }

@@ -1,0 +1,58 @@
+/**
+ * A small error taxonomy: user mistakes and external services are reported as such; anything else is a bug in this action.
+ */
+/** The user's configuration is wrong; the message names the input and the allowed values. */
+class ConfigurationError extends Error {
+    name = 'ConfigurationError';
+}
+/** A service or tool outside this action failed (GitHub, Docker, a model endpoint, a scanner binary). */
+class ExternalServiceError extends Error {
+    service;
+    status;
+    name = 'ExternalServiceError';
+    constructor(message, service, status, options) {
+        super(message, options);
+        this.service = service;
+        this.status = status;
+    }
+}
+function getErrorMessage(error) {
+    if (error instanceof Error)
+        return error.message;
+    if (typeof error === 'string')
+        return error;
+    try {
+        return JSON.stringify(error);
+    }
+    catch {
+        return String(error);
+    }
+}
+/** The HTTP status of an Octokit `RequestError` (or anything shaped like it), if any. */
+function httpStatusOf(error) {
+    if (typeof error === 'object' && error !== null && 'status' in error) {
+        const status = error.status;
+        if (typeof status === 'number')
+            return status;
+    }
+    return undefined;
+}
+/** The codes and messages of an error and its causes (five deep), joined: what to match `ECONNREFUSED` and friends against. */
+function causeChain(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+        if (typeof current === 'object') {
+            const { code, message } = current;
+            parts.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
+            current = current.cause;
+        }
+        else {
+            parts.push(String(current));
+            break;
+        }
+    }
+    return parts.join(' | ');
+}
+
+export { ConfigurationError as C, ExternalServiceError as E, causeChain as c, getErrorMessage as g, httpStatusOf as h };

@@ -1,0 +1,207 @@
+import { constants } from 'node:fs';
+import { copyFile, link, lstat, mkdir, open, realpath, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
+import type { ChangedFile, HeadTree, SkippedFile } from '../types.js';
+import { mapLimit } from '../util/concurrency.js';
+import { looksBinary } from './file-filter.js';
+import { gitBlobSha } from './git.js';
+
+/**
+ * The head tree, materialized once for every scanner and model stage. A file is used where it is in the checkout when the bytes there
+ * are provably the head's: a regular file (opened without following a symlink, none of its folders a symlink), no larger than the
+ * cap, whose git blob sha is the head's. When every reviewable file is in place nothing is copied and the tree's root is the checkout
+ * itself; otherwise the tree is a folder of this run, holding in-place files as hard links (copies across file systems) and the rest
+ * as read from git or the API.
+ *
+ * A pull request is hostile input: a symlink to `/dev/zero`, a FIFO or a 10 GB file in the checkout is never read (lstat and size
+ * come first), and such a file is reviewed as what git stores for it.
+ */
+
+export interface HeadSource {
+  /** Sizes of head blobs, where the source can tell them without reading the content (a missing path: unknown). */
+  headBlobSizes?(files: readonly ChangedFile[]): Promise<Map<string, number>>;
+  /** Head-side content, keyed by path; a file that cannot be read is absent. */
+  readHeadFiles(files: readonly ChangedFile[]): Promise<Map<string, Buffer>>;
+}
+
+export interface HeadTreeResult {
+  tree: HeadTree;
+  reviewable: ChangedFile[];
+  skipped: SkippedFile[];
+  /** How many files were read in place (the rest came from git or the API). */
+  inPlaceCount: number;
+}
+
+/** Files read in place at a time: enough to hide the latency of open/read, few enough not to exhaust descriptors. */
+const IN_PLACE_CONCURRENCY = 32;
+
+/** A repository-relative path from the change that cannot leave its root once joined. */
+export function isSafeRelativePath(path: string): boolean {
+  return (
+    path !== '' &&
+    !isAbsolute(path) &&
+    !path.includes('\0') &&
+    !path.includes('\\') &&
+    !path.split('/').some((part) => part === '..' || part === '.' || part === '')
+  );
+}
+
+/** `root/relative`, or undefined when `relative` could escape `root`. */
+export function safeJoin(root: string, relative: string): string | undefined {
+  if (!isSafeRelativePath(relative)) return undefined;
+  const target = resolve(root, relative);
+  return target.startsWith(resolve(root) + sep) ? target : undefined;
+}
+
+type InPlace = { kind: 'in-place'; size: number; binary: boolean } | { kind: 'absent' } | { kind: 'too-large'; size: number };
+
+/**
+ * Reads one file of the checkout without following symlinks: its folders must resolve to themselves (no symlinked folder), the file
+ * must be a regular file (checked on the open descriptor), at most `maxBytes`, with the head's blob sha.
+ */
+async function checkInPlace(
+  checkout: { root: string; realRoot: string; folders: Map<string, Promise<string | undefined>> },
+  file: ChangedFile,
+  maxBytes: number,
+): Promise<InPlace> {
+  if (!file.blobSha) return { kind: 'absent' };
+  const full = safeJoin(checkout.root, file.path);
+  if (!full) return { kind: 'absent' };
+  const folder = posix.dirname(file.path);
+  let real = checkout.folders.get(folder);
+  if (!real) {
+    real = realpath(dirname(full)).catch(() => undefined);
+    checkout.folders.set(folder, real);
+  }
+  const expected = folder === '.' ? checkout.realRoot : join(checkout.realRoot, folder);
+  if ((await real) !== expected) return { kind: 'absent' };
+  const stat = await lstat(full).catch(() => undefined);
+  if (!stat?.isFile()) return { kind: 'absent' };
+  let handle;
+  try {
+    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+  } catch {
+    return { kind: 'absent' };
+  }
+  try {
+    const opened = await handle.stat();
+    if (!opened.isFile()) return { kind: 'absent' };
+    // The size is known before anything is read: a file over the cap is never read whole.
+    if (opened.size > maxBytes) return { kind: 'too-large', size: opened.size };
+    const content = await handle.readFile();
+    if (gitBlobSha(content) !== file.blobSha) return { kind: 'absent' };
+    return { kind: 'in-place', size: content.length, binary: looksBinary(content) };
+  } catch {
+    return { kind: 'absent' };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+export async function materializeHeadTree(input: {
+  candidates: readonly ChangedFile[];
+  source: HeadSource;
+  /** The checkout whose files may be used in place; undefined: none. */
+  checkoutDir: string | undefined;
+  /** A folder of this run: the tree goes to `<tempDir>/head` when it cannot be the checkout. */
+  tempDir: string;
+  maxFileBytes: number;
+}): Promise<HeadTreeResult> {
+  const { candidates, maxFileBytes: maxBytes } = input;
+  const skipped: SkippedFile[] = [];
+  const tooLarge = (path: string, size: number): SkippedFile => ({ path, reason: 'too-large', detail: `${size} bytes (limit ${maxBytes})` });
+  const safe: ChangedFile[] = [];
+  for (const file of candidates) {
+    if (isSafeRelativePath(file.path)) safe.push(file);
+    else skipped.push({ path: file.path, reason: 'unreadable', detail: 'unsafe path' });
+  }
+
+  const inPlace = new Map<string, InPlace>();
+  if (input.checkoutDir !== undefined) {
+    const root = resolve(input.checkoutDir);
+    const realRoot = await realpath(root).catch(() => undefined);
+    if (realRoot !== undefined) {
+      const checkout = { root, realRoot, folders: new Map<string, Promise<string | undefined>>() };
+      const results = await mapLimit(safe, IN_PLACE_CONCURRENCY, (file) => checkInPlace(checkout, file, maxBytes));
+      safe.forEach((file, index) => inPlace.set(file.path, results[index]!));
+    }
+  }
+
+  // What the checkout does not hold: sizes first where the source knows them, then the content of what fits.
+  const elsewhere = safe.filter((file) => inPlace.get(file.path)?.kind !== 'in-place');
+  const sizes = elsewhere.length > 0 && input.source.headBlobSizes ? await input.source.headBlobSizes(elsewhere) : new Map<string, number>();
+  const toRead = elsewhere.filter((file) => (sizes.get(file.path) ?? 0) <= maxBytes);
+  const contents = toRead.length > 0 ? await input.source.readHeadFiles(toRead) : new Map<string, Buffer>();
+
+  const reviewable: ChangedFile[] = [];
+  const linked: string[] = [];
+  const written: { path: string; content: Buffer }[] = [];
+  for (const file of safe) {
+    const local = inPlace.get(file.path);
+    if (local?.kind === 'in-place') {
+      if (local.binary) skipped.push({ path: file.path, reason: 'binary', detail: 'binary content' });
+      else {
+        reviewable.push(file);
+        linked.push(file.path);
+      }
+      continue;
+    }
+    const size = sizes.get(file.path);
+    if (size !== undefined && size > maxBytes) {
+      skipped.push(tooLarge(file.path, size));
+      continue;
+    }
+    const content = contents.get(file.path);
+    if (!content) {
+      // The checkout's copy was too large, but it may not be the head's: only the head's own size counts.
+      skipped.push({ path: file.path, reason: 'unreadable', detail: 'head content unavailable' });
+    } else if (content.length > maxBytes) skipped.push(tooLarge(file.path, content.length));
+    else if (looksBinary(content)) skipped.push({ path: file.path, reason: 'binary', detail: 'binary content' });
+    else {
+      reviewable.push(file);
+      written.push({ path: file.path, content });
+    }
+  }
+
+  const files = reviewable.map((file) => file.path);
+  if (written.length === 0 && input.checkoutDir !== undefined) {
+    return { tree: { root: resolve(input.checkoutDir), files, inPlace: true }, reviewable, skipped, inPlaceCount: linked.length };
+  }
+  const root = join(input.tempDir, 'head');
+  await mkdir(root, { recursive: true });
+  const folders = new Map<string, Promise<unknown>>();
+  const folderOf = (path: string): Promise<unknown> => {
+    const folder = dirname(path);
+    let made = folders.get(folder);
+    if (!made) {
+      made = mkdir(folder, { recursive: true });
+      folders.set(folder, made);
+    }
+    return made;
+  };
+  await mapLimit([...linked.map((path) => ({ path, content: undefined })), ...written], 16, async ({ path, content }) => {
+    const target = join(root, path);
+    await folderOf(target);
+    if (content) return writeFile(target, content);
+    const from = join(resolve(input.checkoutDir!), path);
+    // Same bytes without a copy where the file system allows it.
+    await link(from, target).catch(() => copyFile(from, target));
+  });
+  return { tree: { root, files, inPlace: false }, reviewable, skipped, inPlaceCount: linked.length };
+}
+
+/**
+ * A folder that holds exactly the tree's files (hard links, copies across file systems): what a container may mount when the tree is
+ * the checkout, which also holds files that were not reviewed (too large, vendored, binary) and must not be scanned.
+ */
+export async function isolateHeadTree(tree: HeadTree, dir: string): Promise<HeadTree> {
+  if (!tree.inPlace) return tree;
+  await mkdir(dir, { recursive: true });
+  await mapLimit(tree.files, 16, async (path) => {
+    const target = join(dir, path);
+    await mkdir(dirname(target), { recursive: true });
+    const from = join(tree.root, path);
+    await link(from, target).catch(() => copyFile(from, target));
+  });
+  return { root: dir, files: tree.files, inPlace: false };
+}

@@ -1,0 +1,231 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { collectChange, type CollectedChange } from './collect/collect.js';
+import type { ChangeSource } from './collect/source.js';
+import { STATE } from './config/inputs.js';
+import type { Config } from './config/schema.js';
+import type { Clock, Effects } from './effects.js';
+import { getErrorMessage } from './errors.js';
+import type { Logger } from './logger.js';
+import type { ClaudeClient } from './models/claude.js';
+import { draftStage, verifyStage, type DraftModel, type LinkContext } from './models/stage.js';
+import { assignFingerprints } from './report/fingerprint.js';
+import { startRuntime, type Runtime } from './runtime/start.js';
+import { combinedNeeds, planScan, type ScanPlan } from './scanners/registry.js';
+import { runScanners } from './scanners/scanner.js';
+import { buildReviewReport, type Analysis } from './triage.js';
+import {
+  NOTHING_EARLIER,
+  type ClaudeSummary,
+  type DraftSummary,
+  type EarlierReviews,
+  type Finding,
+  type ReviewReport,
+  type RuleInfo,
+} from './types.js';
+import { formatDuration } from './text/strings.js';
+
+/**
+ * The review pipeline (DESIGN.md §2), one stage per line, each in a log group of its own with its duration:
+ *
+ *   configuration ──> collect ──> start ──> scan ──> triage ──> verify (Claude) ──> draft (local model) ──> publish ──> cleanup
+ *
+ * Claude verifies before the local model drafts: a finding Claude dismisses is not commented, so it needs no words. The action and
+ * the CLI run this same sequence; they differ only in the ports they pass (where the change comes from, where the results go, how
+ * the configuration is read, the logger).
+ */
+export async function runReview(ports: ReviewPorts): Promise<ReviewReport> {
+  const { logger, effects } = ports;
+  const stage = stageRunner(logger, effects.clock);
+  const config = await stage('Configuration', () => ports.configure());
+  const tempDir = await mkdtemp(join(ports.tempRoot, 'ultra-create-'));
+  ports.saveState(STATE.tempDir, tempDir);
+  let runtime: Runtime | undefined;
+  try {
+    const change = await stage('Collect', () =>
+      collectChange(ports.source, { tempDir, logger, extraRules: config.rules, checkoutDir: ports.checkoutDir }),
+    );
+    const plan = planScan({ config, change, env: effects.env });
+    runtime = await stage('Start', () => start(plan, config, change, tempDir, ports));
+    const analysis = await stage('Scan', () => scan(plan, change, runtime!, tempDir, logger));
+    const publisher = ports.publisher(config);
+    const reportOf = (findings: Finding[], earlier: EarlierReviews): ReviewReport =>
+      buildReviewReport({ analysis: { ...analysis, findings }, config, earlier, repository: ports.links.repository, pullNumber: ports.links.pullNumber });
+    // What `abandon` gets when a later stage fails: the latest report there is.
+    let latest = reportOf(analysis.findings, NOTHING_EARLIER);
+    try {
+      const earlier = await stage('Triage', () => publisher.open(latest));
+      const triaged = (latest = reportOf(analysis.findings, earlier));
+      const verified = await stage('Verify (Claude)', async () => {
+        const { anthropicApiKey: apiKey, anthropicBaseUrl: baseUrl } = config;
+        const client = apiKey ? await effects.claudeClient({ apiKey, baseUrl, logger }) : undefined;
+        return verify(triaged, analysis, earlier, { config, client, links: ports.links, logger });
+      });
+      latest = reportOf(verified.findings, earlier);
+      const localModel = () => resolveLocalModel(runtime!, effects);
+      const drafted = await stage('Draft (local model)', () =>
+        draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger }),
+      );
+      latest = { ...drafted.report, ...(ports.links.serverUrl !== undefined && { serverUrl: ports.links.serverUrl }), models: { drafts: drafted.summary, claude: verified.summary } };
+      const final = latest;
+      return await stage('Publish', () => publisher.publish(final, change));
+    } catch (error) {
+      // What is known so far still reaches every channel that can take it; the error then fails the run.
+      await publisher.abandon(latest);
+      throw error;
+    }
+  } finally {
+    await stage('Cleanup', async () => {
+      await runtime?.stop();
+      await rm(tempDir, { recursive: true, force: true }).catch((error: unknown) => {
+        logger.warning(`Could not remove ${tempDir}: ${getErrorMessage(error)}`);
+      });
+    });
+  }
+}
+
+/** Where the results go: the GitHub publisher (and the runner's outputs) for the action, stdout for the CLI. */
+export interface Publisher {
+  /** Before the models run: shows the review in progress where it can, and reads what earlier runs left on the pull request. */
+  open(provisional: ReviewReport): Promise<EarlierReviews>;
+  /** Every channel; returns the report with what publishing added (comments marked resolved, notices). */
+  publish(report: ReviewReport, change: CollectedChange): Promise<ReviewReport>;
+  /** A stage failed after the scan: the findings known so far go where they still can (never throws). */
+  abandon(known: ReviewReport): Promise<void>;
+}
+
+/** What the action and the CLI pass in: the only things in which they differ. */
+export interface ReviewPorts {
+  logger: Logger;
+  effects: Effects;
+  /** The action: inputs and the base branch's config file; the CLI: flags and the config file. Read once. */
+  configure(): Promise<Config>;
+  source: ChangeSource;
+  publisher(config: Config): Publisher;
+  /** The checkout: head files whose bytes there are provably the head's are read in place. */
+  checkoutDir: string;
+  /** Where the run's temporary folder is made. */
+  tempRoot: string;
+  /** State for the `post:` step (the action); the CLI has none. */
+  saveState(name: string, value: string): void;
+  /** How a missing local model is told: a warning on a runner, a plain line for the CLI. */
+  modelFallbackLevel: 'warning' | 'info';
+  /** The pull request, where there is one: model text may link into the repository, the report names it. */
+  links: LinkContext & { pullNumber?: number };
+  /** Tests shorten the runtime's health waits. */
+  healthTimeoutMs?: number;
+}
+
+/** Runs `fn` as a log group (never nested: the pipeline's stages are the only groups) and logs how long it took. */
+function stageRunner(logger: Logger, clock: Clock) {
+  return async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const started = clock.now();
+    try {
+      return await logger.group(name, fn);
+    } finally {
+      logger.info(`${name}: ${formatDuration(clock.now() - started)}`);
+    }
+  };
+}
+
+// ── start ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+async function start(plan: ScanPlan, config: Config, change: CollectedChange, tempDir: string, ports: ReviewPorts): Promise<Runtime> {
+  const needs = combinedNeeds(plan);
+  const runtime = await startRuntime(needs, config, change.tree, {
+    docker: ports.effects.docker,
+    env: ports.effects.env,
+    logger: ports.logger,
+    tempDir,
+    saveState: ports.saveState,
+    healthTimeoutMs: ports.healthTimeoutMs,
+    modelFallbackLevel: ports.modelFallbackLevel,
+  });
+  const { gateway, sandbox } = runtime;
+  if (gateway.status === 'failed') ports.logger.warning(`MCP gateway not available: ${gateway.reason}`);
+  else if (gateway.status === 'skipped') ports.logger.info(`MCP gateway skipped: ${gateway.reason}.`);
+  if (needs.sandbox && sandbox.status !== 'ready') ports.logger.info(`Sandbox ${sandbox.status}: ${sandbox.reason}.`);
+  return runtime;
+}
+
+// ── scan ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** Every enabled scanner at once; each report is logged here, once, with its warnings. */
+async function scan(plan: ScanPlan, change: CollectedChange, runtime: Runtime, tempDir: string, logger: Logger): Promise<Analysis> {
+  const results = await runScanners(plan.scanners, () => ({
+    tree: change.tree,
+    logger,
+    tempDir,
+    gateway: runtime.gateway,
+    sandbox: runtime.sandbox,
+  }));
+  for (const { report } of results) {
+    const line = `${report.scanner}: ${report.status}, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}${report.reason ? `: ${report.reason}` : ''}`;
+    if (report.status === 'failed') logger.error(line);
+    else logger.info(line);
+    for (const warning of report.warnings) logger.warning(`${report.scanner}: ${warning}`);
+  }
+  const rules = new Map<string, RuleInfo>();
+  for (const result of results) for (const rule of result.rules) if (!rules.has(rule.id)) rules.set(rule.id, rule);
+  return {
+    change,
+    findings: assignFingerprints(results.flatMap((r) => r.report.findings)),
+    scans: results.map((r) => r.report),
+    rules: [...rules.values()],
+  };
+}
+
+// ── verify, draft ─────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Claude sees the findings at or above `escalate-on` that no earlier run commented on; a finding judged on the same code by an
+ * earlier run keeps that verdict without a call. Within a severity, the budget goes first to what this review comments on (inline or
+ * over the cap), then to findings outside the diff. Returns every finding of the analysis, in its order, with its verdict.
+ */
+export async function verify(
+  triaged: ReviewReport,
+  analysis: Analysis,
+  earlier: EarlierReviews,
+  deps: { config: Config; client: ClaudeClient | undefined; links: LinkContext; logger: Logger },
+): Promise<{ findings: Finding[]; summary: ClaudeSummary }> {
+  const commentedBefore = new Set(triaged.findings.flatMap((p) => (p.placement.kind === 'already-commented' ? [p.finding.fingerprint] : [])));
+  const onDiff = new Set(
+    triaged.findings.flatMap((p) => (p.placement.kind === 'inline' || p.placement.kind === 'overflow' ? [p.finding.fingerprint] : [])),
+  );
+  const byPriority = [...analysis.findings].sort((a, b) => Number(onDiff.has(b.fingerprint)) - Number(onDiff.has(a.fingerprint)));
+  const verified = await verifyStage(byPriority, {
+    config: deps.config,
+    client: deps.client,
+    change: { tree: analysis.change.tree, files: analysis.change.files },
+    rules: analysis.rules,
+    skip: (finding) => commentedBefore.has(finding.fingerprint),
+    ...(earlier.verdicts && { remembered: earlier.verdicts }),
+    links: deps.links,
+    logger: deps.logger,
+  });
+  const verdictOf = new Map(byPriority.map((finding, index) => [finding, verified.findings[index] ?? finding]));
+  return { findings: analysis.findings.map((finding) => verdictOf.get(finding) ?? finding), summary: verified.summary };
+}
+
+/** Words the comments the review posts inline (placed with Claude's verdicts: a dismissed finding is not commented). */
+export async function draft(
+  report: ReviewReport,
+  analysis: Analysis,
+  deps: { config: Config; localModel: () => Promise<DraftModel>; links: LinkContext; logger: Logger },
+): Promise<{ report: ReviewReport; summary: DraftSummary }> {
+  return draftStage(report, {
+    localModel: deps.config.localModel,
+    model: deps.localModel,
+    budgetMs: deps.config.draftTimeoutSeconds * 1000,
+    change: { tree: analysis.change.tree, files: analysis.change.files },
+    links: deps.links,
+    logger: deps.logger,
+  });
+}
+
+/** The local model for the drafts: the runtime's endpoint (a Model Runner started on first need) and a client for it. */
+async function resolveLocalModel(runtime: Runtime, effects: Effects): Promise<DraftModel> {
+  const resolved = await runtime.localModel();
+  if (resolved.status !== 'ready') return { kind: resolved.status, reason: resolved.reason };
+  return { kind: 'model', client: await effects.draftClient(resolved.endpoint), model: resolved.model };
+}
