@@ -64,7 +64,7 @@ async function scan(
 function only(findings: Finding[], ruleId: string, path?: string): Finding {
   const matching = findings.filter((f) => f.ruleId === ruleId && (path === undefined || f.path === path));
   assert.equal(matching.length, 1, `one ${ruleId} finding${path ? ` in ${path}` : ''}, got ${JSON.stringify(findings.map((f) => [f.ruleId, f.path]))}`);
-  return matching[0] as Finding;
+  return matching[0]!;
 }
 
 describe('runAstGrepScan with the fixture pack', () => {

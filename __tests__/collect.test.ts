@@ -302,8 +302,8 @@ describe('local source: combineLocalDiff on real git output', () => {
     const entry = tree.find((e) => e.path === 'move-edit.js');
     assert.equal(entry?.type, 'blob');
     assert.equal(tree.find((e) => e.path === 'sub')?.type, 'commit');
-    const blobs = await source.readBaseBlobs([entry!.sha]);
-    assert.equal(blobs.get(entry!.sha)?.toString('utf8'), lines(20, 'const e'));
+    const blobs = await source.readBaseBlobs([entry.sha]);
+    assert.equal(blobs.get(entry.sha)?.toString('utf8'), lines(20, 'const e'));
   });
 });
 
@@ -621,7 +621,7 @@ describe('GitHub source and local source on the same pull request', () => {
     assert.equal(blobRequests(), before, 'no blob was read through the API');
     for (const file of wanted) {
       const expected = PR_HEAD[file.path] ?? PR_BASE[file.previousPath ?? file.path];
-      assert.deepEqual(contents.get(file.path), Buffer.from(expected as string | Buffer), file.path);
+      assert.deepEqual(contents.get(file.path), Buffer.from(expected!), file.path);
     }
     // The workspace really is at the base: its modify.js differs from the head's.
     assert.equal(await readFile(join(workspace, 'src/modify.js'), 'utf8'), PR_BASE['src/modify.js']);

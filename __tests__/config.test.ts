@@ -105,7 +105,7 @@ describe('defaults', () => {
 });
 
 describe('enum inputs', () => {
-  const cases: Array<[string, string, string]> = [
+  const cases: [string, string, string][] = [
     ['fail-on', 'severe', 'none, info, low, medium, high, critical'],
     ['filter-mode', 'diff-context', 'added, diff_context, file, nofilter'],
     ['review-event', 'approve', 'comment, request-changes'],

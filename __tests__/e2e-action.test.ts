@@ -67,7 +67,7 @@ describe('the action from dist/ against the GitHub simulator', () => {
     assert.match(evalComment.body, /js\/code-injection-eval/);
     assert.match(evalComment.body, /CWE-95/);
     const tls = comments.find((c) => c.path === 'src/db.py' && c.line === 8)!;
-    assert.match(tls.body, /```suggestion\n    return requests\.get\(url, verify=True\)\n```/);
+    assert.match(tls.body, /```suggestion\n {4}return requests\.get\(url, verify=True\)\n```/);
     const teamRule = comments.find((c) => c.line === 10)!;
     assert.match(teamRule.body, /team\/no-console-log/);
   });

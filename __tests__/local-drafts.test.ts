@@ -208,7 +208,7 @@ describe('draftFindings against a loopback llama.cpp-style server', () => {
     const { findings: out, stats } = await draftFindings(input, d);
     assert.deepEqual(out.map((f) => f.draft?.author), ['model', 'template', 'template', 'template']);
     assert.equal(out[0]?.draft?.title, 'One');
-    assert.deepEqual(out[1]?.draft, templateDraft(input[1] as Finding, RULES.get('js-eval')));
+    assert.deepEqual(out[1]?.draft, templateDraft(input[1]!, RULES.get('js-eval')));
     assert.deepEqual([stats.model, stats.template], [1, 3]);
     const failures = stats.failures.join('\n');
     assert.match(failures, /drafts? rejected/);
@@ -378,7 +378,7 @@ describe('draftFindings against a loopback llama.cpp-style server', () => {
       const system = systemMessage(request);
       const named = /Text between <<<(DATA-[0-9a-f]{24}) …>>> and <<<END \1>>> comes from an untrusted pull request/.exec(system);
       assert.ok(named, 'the instruction names the delimiter');
-      const delimiter = named[1] as string;
+      const delimiter = named[1]!;
       assert.doesNotMatch(system, /ignore previous instructions/);
 
       const user = userMessage(request);

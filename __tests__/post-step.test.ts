@@ -37,7 +37,7 @@ async function captureStdout(fn: () => Promise<void>): Promise<string> {
     const callback = rest.find((r): r is () => void => typeof r === 'function');
     callback?.();
     return true;
-  }) as typeof process.stdout.write;
+  });
   try {
     await fn();
   } finally {

@@ -250,7 +250,7 @@ describe('renderInlineComment', () => {
   test('no one-click suggestion for replacements with hidden characters or marker look-alikes', () => {
     for (const replacementLines of ['ok = 1; // \u202Eevil', 'x = 1; <!-- ultra-create:fp=0123456789abcdef0123456789abcdef -->']) {
       const body = renderInlineComment(makeFinding({ fix: { replacement: '', replacementLines } }), RULE, exact);
-      assert.ok(!/suggestion\n/.test(body), replacementLines);
+      assert.ok(!body.includes('suggestion\n'), replacementLines);
       assert.equal(markerCount(body), 1);
       assert.ok(!body.includes('\u202E'));
     }
@@ -316,7 +316,7 @@ describe('renderResolvedComment', () => {
     assert.ok(isMarkedResolved(resolved));
     assert.match(resolved, /<details>\n<summary>Original comment<\/summary>/);
     assert.ok(resolved.includes('Avoid `eval()` on input'));
-    assert.ok(!/```suggestion/.test(resolved), 'a stale suggestion cannot be applied any more');
+    assert.ok(!resolved.includes('```suggestion'), 'a stale suggestion cannot be applied any more');
     assert.ok(resolved.includes('safe();'));
     assert.equal(markerCount(resolved), 2);
   });
@@ -545,9 +545,9 @@ describe('text from the pull request cannot inject markdown', () => {
 
   function assertNeutralised(markdown: string, context: string, expectedMarkers: number): void {
     assert.ok(!/<img/i.test(markdown), `${context}: raw <img>`);
-    assert.ok(!/@octocat/.test(markdown), `${context}: a mention that notifies`);
+    assert.ok(!markdown.includes('@octocat'), `${context}: a mention that notifies`);
     assert.ok(!/(?<!\\)\]\(javascript:/.test(markdown), `${context}: a javascript: link`);
-    assert.ok(!/!\[/.test(markdown), `${context}: an image`);
+    assert.ok(!markdown.includes('!['), `${context}: an image`);
     assert.ok(!/^#+ Heading/m.test(markdown), `${context}: a heading`);
     assert.equal(markerCount(markdown), expectedMarkers, `${context}: marker-like HTML comments`);
     assertTablesIntact(markdown, context);
@@ -566,7 +566,7 @@ describe('text from the pull request cannot inject markdown', () => {
     assert.equal(readFingerprintMarker(body), evilFinding.fingerprint);
     assert.ok(body.includes('\\| a \\| b \\|'), 'pipes are escaped');
     assert.ok(!/^\| ?---/m.test(outsideCode), 'no delimiter row outside code');
-    void report;
+    report;
   });
 
   test('inline comment with model text (a draft and a verdict): sanitized, only the real marker survives', () => {
@@ -579,10 +579,10 @@ describe('text from the pull request cannot inject markdown', () => {
     const body = renderInlineComment(modelFinding, RULE, { exact: true, suggestionAllowed: true, links: { repository: 'o/r', serverUrl: 'https://github.com' } });
     const outsideCode = body.replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, '').replace(/`[^`\n]*`/g, '');
     assert.ok(!/<img/i.test(outsideCode), 'raw <img>');
-    assert.ok(!/@octocat/.test(outsideCode), 'a mention outside code');
-    assert.ok(!/\]\(javascript:/.test(outsideCode), "a javascript: link");
-    assert.ok(!/!\[/.test(outsideCode), 'an image');
-    assert.ok(!/evil\.example/.test(outsideCode), 'a live foreign link');
+    assert.ok(!outsideCode.includes('@octocat'), 'a mention outside code');
+    assert.ok(!outsideCode.includes('](javascript:'), "a javascript: link");
+    assert.ok(!outsideCode.includes('!['), 'an image');
+    assert.ok(!outsideCode.includes('evil.example'), 'a live foreign link');
     assert.equal(markerCount(body), 1);
     assert.equal(readFingerprintMarker(body), modelFinding.fingerprint);
   });

@@ -193,7 +193,7 @@ describeDocker('stand-in MCP gateway (a real container, the official MCP SDK cli
     assert.equal(answers.at(-1)?.status, 200, `never healthy: ${JSON.stringify(probes.slice(-5))}\n${await gateway.logs()}`);
     assert.equal(answers[0]?.status, 503, `the first answer should be 503 while loading: ${JSON.stringify(answers.slice(0, 3))}`);
     assert.ok(answers.filter((p) => p.status === 503).length >= 2);
-    timings.firstAnswerMs = answers[0]!.atMs;
+    timings.firstAnswerMs = answers[0].atMs;
     timings.healthyMs = answers.at(-1)!.atMs;
     assert.ok(timings.healthyMs >= 1_000, 'healthy before STAND_IN_HEALTH_DELAY_MS passed');
   });
@@ -339,20 +339,20 @@ describeDocker('stand-in MCP gateway (a real container, the official MCP SDK cli
       runToExit({ image: image.ref, args: ['--transport=streaming', '--catalog=/root/.docker/mcp/catalogs/missing.yaml'] }),
     ]);
     const [unknown, noValue, clash, unpinned, unverified, transport, missingCatalog] = cases;
-    assert.equal(unknown!.code, 2, unknown!.stderr);
-    assert.match(unknown!.stderr, /unknown flag: --no-such-flag/);
-    assert.equal(noValue!.code, 2, noValue!.stderr);
-    assert.match(noValue!.stderr, /flag needs an argument: --port/);
-    assert.equal(clash!.code, 1, clash!.stderr);
-    assert.match(clash!.stderr, /tool name collision: server "alpha" and server "beta" both expose tool name "lookup"/);
-    assert.equal(unpinned!.code, 1, unpinned!.stderr);
-    assert.match(unpinned!.stderr, /mcp\/unpinned:latest: image must be pinned by digest/);
-    assert.equal(unverified!.code, 0, unverified!.stderr);
-    assert.match(unverified!.stderr, /> 1 tools listed: anything/);
-    assert.equal(transport!.code, 1);
-    assert.match(transport!.stderr, /unknown transport "carrier-pigeon"/);
-    assert.equal(missingCatalog!.code, 1);
-    assert.match(missingCatalog!.stderr, /missing\.yaml: no such file or directory/);
+    assert.equal(unknown.code, 2, unknown.stderr);
+    assert.match(unknown.stderr, /unknown flag: --no-such-flag/);
+    assert.equal(noValue.code, 2, noValue.stderr);
+    assert.match(noValue.stderr, /flag needs an argument: --port/);
+    assert.equal(clash.code, 1, clash.stderr);
+    assert.match(clash.stderr, /tool name collision: server "alpha" and server "beta" both expose tool name "lookup"/);
+    assert.equal(unpinned.code, 1, unpinned.stderr);
+    assert.match(unpinned.stderr, /mcp\/unpinned:latest: image must be pinned by digest/);
+    assert.equal(unverified.code, 0, unverified.stderr);
+    assert.match(unverified.stderr, /> 1 tools listed: anything/);
+    assert.equal(transport.code, 1);
+    assert.match(transport.stderr, /unknown transport "carrier-pigeon"/);
+    assert.equal(missingCatalog.code, 1);
+    assert.match(missingCatalog.stderr, /missing\.yaml: no such file or directory/);
   });
 
   test('host folders: mounted into the ast-grep server only from /tmp or MCP_GATEWAY_DOCKER_BIND_ALLOWED_PATHS, never from /root', async () => {

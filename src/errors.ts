@@ -37,7 +37,7 @@ export function wrapError(error: unknown): Error {
 /** The HTTP status of an Octokit `RequestError` (or anything shaped like it), if any. */
 export function httpStatusOf(error: unknown): number | undefined {
   if (typeof error === 'object' && error !== null && 'status' in error) {
-    const status = (error as { status: unknown }).status;
+    const status = (error).status;
     if (typeof status === 'number') return status;
   }
   return undefined;

@@ -76,7 +76,7 @@ export function verdictText(
 }
 
 type Verdict = 'confirmed' | 'false_positive' | 'uncertain';
-type VerdictExtra = { reasoning?: string; comment?: string; fix?: string };
+interface VerdictExtra { reasoning?: string; comment?: string; fix?: string }
 
 /** A finding a verification request asks about: its id (ours, outside the fences) and its fenced text (rule, lines, message). */
 export interface RequestedFinding {

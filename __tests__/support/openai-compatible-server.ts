@@ -136,7 +136,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
   let callNumber = 0;
 
   const state = {
-    respond: options.respond ?? ((() => ({ content: '' })) as Responder),
+    respond: options.respond ?? ((() => ({ content: '' }))),
   };
 
   const sleep = (ms: number, res: ServerResponse) =>
@@ -214,40 +214,40 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
     const prefix = API_PREFIXES.find((p) => url.pathname.startsWith(`${p}/`));
     const route = prefix ? url.pathname.slice(prefix.length) : url.pathname;
     if (route === '/models' && prefix) {
-      if (req.method !== 'GET') return error(res, record, 405, 'method not allowed', 'invalid_request_error');
-      return send(res, record, 200, modelsListing());
+      if (req.method !== 'GET') { error(res, record, 405, 'method not allowed', 'invalid_request_error'); return; }
+      send(res, record, 200, modelsListing()); return;
     }
-    if (route !== '/chat/completions' || !prefix) return error(res, record, 404, 'File Not Found', 'not_found_error');
-    if (req.method !== 'POST') return error(res, record, 405, 'method not allowed', 'invalid_request_error');
+    if (route !== '/chat/completions' || !prefix) { error(res, record, 404, 'File Not Found', 'not_found_error'); return; }
+    if (req.method !== 'POST') { error(res, record, 405, 'method not allowed', 'invalid_request_error'); return; }
 
     let body: unknown;
     try {
       body = JSON.parse(rawBody);
     } catch {
-      return error(res, record, 400, 'Failed to parse request body as JSON', 'invalid_request_error');
+      error(res, record, 400, 'Failed to parse request body as JSON', 'invalid_request_error'); return;
     }
     const invalid = (message: string) => error(res, record, 400, message, 'invalid_request_error');
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return invalid('request body must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) { invalid('request body must be a JSON object'); return; }
     const b = body as Record<string, unknown>;
-    if (typeof b.model !== 'string' || b.model === '') return invalid("'model' is required");
-    if (!('messages' in b)) return invalid("'messages' is required");
-    if (!Array.isArray(b.messages)) return invalid("Expected 'messages' to be an array");
-    if (b.messages.length === 0) return invalid("'messages' must not be empty");
+    if (typeof b.model !== 'string' || b.model === '') { invalid("'model' is required"); return; }
+    if (!('messages' in b)) { invalid("'messages' is required"); return; }
+    if (!Array.isArray(b.messages)) { invalid("Expected 'messages' to be an array"); return; }
+    if (b.messages.length === 0) { invalid("'messages' must not be empty"); return; }
     for (const message of b.messages as unknown[]) {
-      if (typeof message !== 'object' || message === null) return invalid('each message must be an object');
+      if (typeof message !== 'object' || message === null) { invalid('each message must be an object'); return; }
       const m = message as Record<string, unknown>;
-      if (typeof m.role !== 'string') return invalid("message must have a string 'role'");
+      if (typeof m.role !== 'string') { invalid("message must have a string 'role'"); return; }
       const content = m.content;
       const isPart = (p: unknown) => typeof p === 'object' && p !== null && typeof (p as { type?: unknown }).type === 'string';
       const parts = Array.isArray(content) && content.every(isPart);
       if (!(typeof content === 'string' || parts || (content === null && m.role === 'assistant'))) {
-        return invalid("Invalid 'content' type");
+        invalid("Invalid 'content' type"); return;
       }
     }
-    if (b.n !== undefined && b.n !== 1) return invalid('Only one completion choice is allowed');
-    if (b.stream !== undefined && typeof b.stream !== 'boolean') return invalid("'stream' must be a boolean");
+    if (b.n !== undefined && b.n !== 1) { invalid('Only one completion choice is allowed'); return; }
+    if (b.stream !== undefined && typeof b.stream !== 'boolean') { invalid("'stream' must be a boolean"); return; }
     if (b.max_tokens !== undefined && (typeof b.max_tokens !== 'number' || !Number.isInteger(b.max_tokens))) {
-      return invalid("'max_tokens' must be an integer");
+      invalid("'max_tokens' must be an integer"); return;
     }
 
     let validateAnswer: ((content: string) => string | undefined) | undefined;
@@ -256,12 +256,12 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
       const type = (responseFormat as { type?: unknown } | null)?.type;
       if (type === 'json_schema') {
         const schema = responseFormat.json_schema?.schema;
-        if (typeof schema !== 'object' || schema === null) return invalid("response_format json_schema must have a 'schema' object");
+        if (typeof schema !== 'object' || schema === null) { invalid("response_format json_schema must have a 'schema' object"); return; }
         let check: ReturnType<typeof ajv.compile>;
         try {
           check = ajv.compile(schema);
         } catch (e) {
-          return invalid(`failed to convert the JSON schema to a grammar: ${(e as Error).message}`);
+          invalid(`failed to convert the JSON schema to a grammar: ${(e as Error).message}`); return;
         }
         validateAnswer = (content) => {
           let value: unknown;
@@ -282,11 +282,11 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
           }
         };
       } else if (type !== 'text') {
-        return invalid(`response_format type must be one of "text" or "json_object", but got: ${String(type)}`);
+        invalid(`response_format type must be one of "text" or "json_object", but got: ${String(type)}`); return;
       }
     }
 
-    if (!served(b.model)) return error(res, record, 404, 'model not found', 'not_found_error');
+    if (!served(b.model)) { error(res, record, 404, 'model not found', 'not_found_error'); return; }
 
     const messages = b.messages as ChatMessage[];
     const chat: ChatRequest = {
@@ -309,7 +309,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
       reply = await state.respond(chat, callNumber);
     } catch (e) {
       problems.push(`responder threw: ${(e as Error).message}`);
-      return error(res, record, 500, 'responder failed', 'server_error');
+      error(res, record, 500, 'responder failed', 'server_error'); return;
     }
     if (!(await sleep(reply.delayMs ?? 0, res))) {
       record.status = 499; // the client went away
@@ -317,7 +317,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
     }
     if (reply.status !== undefined) {
       const type = reply.status >= 500 ? 'server_error' : reply.status === 404 ? 'not_found_error' : 'invalid_request_error';
-      return error(res, record, reply.status, reply.errorMessage ?? 'internal error', type);
+      error(res, record, reply.status, reply.errorMessage ?? 'internal error', type); return;
     }
     if (reply.rawBody !== undefined) {
       record.status = 200;
@@ -353,7 +353,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
     const createdNow = Math.floor(Date.now() / 1000);
 
     if (!chat.stream) {
-      return send(res, record, 200, {
+      send(res, record, 200, {
         choices: [{ finish_reason: finishReason, index: 0, message: { role: 'assistant', content } }],
         created: createdNow,
         model: chat.model,
@@ -362,7 +362,7 @@ export async function startOpenAICompatibleServer(options: OpenAICompatibleServe
         usage,
         id,
         timings,
-      });
+      }); return;
     }
 
     record.status = 200;

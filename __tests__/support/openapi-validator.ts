@@ -11,7 +11,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+type JsonObject = Record<string, Json>;
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'head' | 'options';
 const METHODS: readonly HttpMethod[] = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -399,7 +399,7 @@ function coerce(raw: string, schema: JsonObject | undefined): unknown {
   }
   if (type === 'array') {
     const items = schema?.items;
-    const itemSchema = items && typeof items === 'object' && !Array.isArray(items) ? (items as JsonObject) : undefined;
+    const itemSchema = items && typeof items === 'object' && !Array.isArray(items) ? (items) : undefined;
     return raw.split(',').map((part) => coerce(part, itemSchema));
   }
   return raw;
@@ -459,7 +459,7 @@ export function validateRequest(request: RequestToValidate): RequestValidation {
 
   for (const param of route.parameters) {
     if (param.in !== 'path' && param.in !== 'query') continue;
-    const values = param.in === 'path' ? (rawParams[param.name] !== undefined ? [rawParams[param.name] as string] : []) : query.get(param.name);
+    const values = param.in === 'path' ? (rawParams[param.name] !== undefined ? [rawParams[param.name]!] : []) : query.get(param.name);
     if (!values || values.length === 0) {
       if (param.required) errors.push(`${param.in} parameter "${param.name}" is required`);
       continue;

@@ -177,7 +177,7 @@ export function combineLocalDiff(raw: string, numstat: string, patchText: string
   const rawParts = raw.split('\0');
   for (let i = 0; i < rawParts.length; i++) {
     const header = rawParts[i];
-    if (!header || !header.startsWith(':')) continue;
+    if (!header?.startsWith(':')) continue;
     const [, newMode, , newSha, statusField] = header.slice(1).split(' ');
     const code = statusField?.[0] ?? 'M';
     if (code === 'T') typeChanged.add(files.length);

@@ -166,7 +166,7 @@ function validate(
   for (const issue of result.error.issues) {
     const name = issue.path[0];
     if (typeof name === 'string' && isInputName(name)) problems.push(`${prefix(name)}: ${issue.message}`);
-    else problems.push(`${issue.message}`);
+    else problems.push(issue.message);
   }
   return {};
 }

@@ -199,7 +199,7 @@ const optionalText = z.preprocess(
 export const INPUT_FIELDS = {
   [INPUT.githubToken]: secretField,
   [INPUT.configFile]: textField(isRepositoryPath, 'a path relative to the repository root (no "..", not absolute)'),
-  [INPUT.scanners]: listOf(SCANNER_NAMES as readonly ScannerName[], { nonEmpty: true }),
+  [INPUT.scanners]: listOf(SCANNER_NAMES, { nonEmpty: true }),
   [INPUT.rules]: z.preprocess(
     splitList,
     z
@@ -211,7 +211,7 @@ export const INPUT_FIELDS = {
       )
       .transform(dedupe),
   ),
-  [INPUT.filterMode]: enumField(FILTER_MODES as readonly FilterMode[]),
+  [INPUT.filterMode]: enumField(FILTER_MODES),
   [INPUT.failOn]: enumField(FAIL_ON_VALUES),
   [INPUT.maxComments]: numberField(0, 100, {
     integer: true,

@@ -130,7 +130,7 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
           files.push({
             path: file.filename,
             previousPath: file.previous_filename ?? undefined,
-            status: (STATUSES.has(file.status) ? file.status : 'modified') as FileStatus,
+            status: (STATUSES.has(file.status) ? file.status : 'modified'),
             additions: file.additions,
             deletions: file.deletions,
             patch: file.patch ?? undefined,

@@ -3,7 +3,7 @@ import type { Config, EscalateOn } from '../config/schema.js';
 import { ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../text/redact.js';
-import { type RuleInfo, VerificationStats } from '../types.js';
+import { type RuleInfo, type VerificationStats } from '../types.js';
 import { atLeast, SEVERITY_RANK, UNVERIFIED, type Finding, type FindingVerdict } from '../types.js';
 import type { ClaudeBudget } from './budget.js';
 import { changePosition, fileView, type ChangePosition, type ContextOptions, type FileSource, type FileView } from './context.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { causeChain, ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../text/redact.js';
-import { DraftStats, type RuleInfo } from '../types.js';
+import { type DraftStats, type RuleInfo } from '../types.js';
 import { SEVERITY_RANK, type Finding, type FindingDraft } from '../types.js';
 import { DRAFT_LIMITS, templateDraft } from './templates.js';
 import { dataInstruction, fenceAsData, newDelimiter } from './untrusted.js';
@@ -93,7 +93,7 @@ export async function probeModelEndpoint(
     response = await doFetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5_000), headers: { accept: 'application/json' } });
   } catch (error) {
     const chain = causeChain(error);
-    if (/ECONNREFUSED/.test(chain)) return { ok: false, reason: `no server at ${endpoint} (connection refused)` };
+    if (chain.includes('ECONNREFUSED')) return { ok: false, reason: `no server at ${endpoint} (connection refused)` };
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       return { ok: false, reason: `${endpoint} did not answer within ${formatDuration(options.timeoutMs ?? 5_000)}` };
     }
@@ -290,7 +290,7 @@ type CallOutcome =
 async function callModel(deps: DraftDeps, batch: Batch, findings: readonly Finding[], timeoutMs: number): Promise<CallOutcome> {
   const delimiter = newDelimiter();
   const items = batch.positions.map((position, i) => {
-    const finding = findings[position] as Finding;
+    const finding = findings[position]!;
     return { index: i + 1, position, finding };
   });
   const request: DraftRequest = {

@@ -68,7 +68,7 @@ function toDraftCallError(error: unknown, timeoutMs: number): DraftCallError {
     return new DraftCallError(`no answer within ${formatDuration(timeoutMs)}`, 'timeout', undefined, { cause: error });
   }
   if (error instanceof OpenAI.APIConnectionError) {
-    const refused = /ECONNREFUSED/.test(causeChain(error));
+    const refused = causeChain(error).includes('ECONNREFUSED');
     return new DraftCallError(refused ? 'connection refused' : `cannot connect (${causeSummary(error)})`, 'unreachable', undefined, {
       cause: error,
     });
@@ -86,7 +86,7 @@ function toDraftCallError(error: unknown, timeoutMs: number): DraftCallError {
 }
 
 function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
-  const body = error.error as { message?: unknown } | undefined;
+  const body = error.error;
   const message = typeof body?.message === 'string' ? body.message : '';
   return printable(redactSecrets(message), 160);
 }

@@ -8,7 +8,7 @@ import { toWorkflowCommands } from '../report/annotations.js';
 import { renderJobSummary } from '../report/markdown.js';
 import { writeSarifFile } from '../report/sarif-file.js';
 import type { EarlierReviews, ReviewReport } from '../types.js';
-import { GitHubPublisher, type PriorComments } from './github-publisher.js';
+import { type GitHubPublisher, type PriorComments } from './github-publisher.js';
 
 /** The runner's channels besides GitHub's API: step outputs, the job summary, workflow-command annotations in the log. */
 export interface RunnerChannels {

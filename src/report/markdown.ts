@@ -103,7 +103,7 @@ function headline(report: ReviewReport): string {
 
 function placementLine(report: ReviewReport, forReview: boolean): string {
   const counts = countByPlacement(report);
-  const parts = [`${plural(counts.inline, 'new inline comment')}`];
+  const parts = [plural(counts.inline, 'new inline comment')];
   if (counts['already-commented'] > 0) parts.push(`${counts['already-commented'].toLocaleString('en-US')} already commented in earlier runs`);
   if (counts['already-listed'] > 0) parts.push(`${counts['already-listed'].toLocaleString('en-US')} listed in earlier reviews`);
   if (counts.overflow > 0) {

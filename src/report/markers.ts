@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { truncate } from '../text/strings.js';
-import { RememberedVerdict } from '../types.js';
+import { type RememberedVerdict } from '../types.js';
 
 /**
  * Hidden markers tie posted comments to findings across runs. They are HTML comments, which GitHub does not render; a model's output

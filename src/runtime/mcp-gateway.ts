@@ -468,7 +468,7 @@ function logExcerpt(logTail: LogTail): string {
 }
 
 function describeExit(state: { status: string; exitCode: number; oomKilled: boolean; error: string }): string {
-  const parts = [`${state.status}`, `exit code ${state.exitCode}`];
+  const parts = [state.status, `exit code ${state.exitCode}`];
   if (state.oomKilled) parts.push('killed for lack of memory');
   if (state.error) parts.push(state.error);
   return parts.join(', ');
@@ -717,7 +717,7 @@ class RunningGateway implements GatewayHandle {
     if (status === 401 || status === 403) return refusedToken(error);
     // A transport failure: is the container still there? Say so rather than "fetch failed".
     const state = await this.parts.engine.inspectContainer(this.containerId).catch(() => undefined);
-    if (!state || !state.running) return this.markDead(state ? describeExit(state) : 'it no longer exists');
+    if (!state?.running) return this.markDead(state ? describeExit(state) : 'it no longer exists');
     return new GatewayTransportError(`Calling '${name}' through the MCP gateway failed: ${describeConnectionError(error)}`, { cause: error, status });
   }
 

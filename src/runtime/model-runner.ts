@@ -255,7 +255,7 @@ async function runnerStatus(origin: string): Promise<RunnerStatus> {
     await response.body?.cancel().catch(() => undefined);
     return { kind: 'http', status: response.status };
   } catch (error) {
-    if (/ECONNREFUSED/.test(causeChain(error))) return { kind: 'refused' };
+    if (causeChain(error).includes('ECONNREFUSED')) return { kind: 'refused' };
     return { kind: 'error', detail: getErrorMessage(error) };
   }
 }
@@ -433,7 +433,7 @@ async function pullModel(origin: string, o: LocalModelOptions): Promise<void> {
     if (error instanceof Unavailable) throw error;
     if (limit.timedOut()) throw failed(`not done within ${formatDuration(limitMs)} (${tracker.line().trim()})`);
     if (o.signal?.aborted) throw failed('cancelled');
-    throw failed(`${describeConnectionError(error)}`);
+    throw failed(describeConnectionError(error));
   } finally {
     limit.dispose();
   }
@@ -486,7 +486,7 @@ function isLoopbackEngine(host: string): boolean {
 
 function describeConnectionError(error: unknown): string {
   const chain = causeChain(error);
-  if (/ECONNREFUSED/.test(chain)) return 'connection refused';
+  if (chain.includes('ECONNREFUSED')) return 'connection refused';
   if (/ECONNRESET|UND_ERR_SOCKET|socket hang up/.test(chain)) return 'connection reset';
   if (/ETIMEDOUT|TimeoutError|AbortError|aborted/.test(chain)) return 'no answer in time';
   return printable(getErrorMessage(error), 200);

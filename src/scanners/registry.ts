@@ -30,7 +30,7 @@ export interface ScannerEntry<S = unknown> {
 }
 
 function entry<S>(row: ScannerEntry<S>): ScannerEntry {
-  return row as ScannerEntry;
+  return row;
 }
 
 /** The environment variables the ast-grep scanner may see: its binary's location and what the ast-grep process itself needs. */

@@ -246,7 +246,7 @@ function fenceOpener(line: string): { char: string; length: number; info: string
   const open = FENCE_OPEN.exec(line);
   const run = open?.[2];
   const info = open?.[3] ?? '';
-  if (!run || (run[0] === '`' && info.includes('`'))) return undefined;
+  if (!run || (run.startsWith('`') && info.includes('`'))) return undefined;
   return { char: run[0] ?? '`', length: run.length, info };
 }
 

@@ -417,7 +417,7 @@ export async function writeEffectiveConfig(
     await mkdir(utilsDir, { recursive: true });
     await Promise.all(
       utils.map(async (doc, index) => {
-        const file = join(utilsDir as string, fileStem(doc, index));
+        const file = join(utilsDir!, fileStem(doc, index));
         byFile.set(file, doc);
         await writeFile(file, doc.text);
       }),

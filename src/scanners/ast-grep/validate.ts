@@ -92,7 +92,7 @@ export async function findBrokenRules(given: EffectiveConfig, options: ValidateO
         checkAlone([], [], { ...given, languageGlobs: { [language]: globs } }, options),
       );
       outcomes.forEach((outcome, i) => {
-        const [language, globs] = entries[i] as [string, string[]];
+        const [language, globs] = entries[i]!;
         if (outcome.ok) languageGlobs[language] = globs;
         else globProblems.push(`languageGlobs entry ${language} was ignored: ${outcome.reason}`);
       });
@@ -108,7 +108,7 @@ export async function findBrokenRules(given: EffectiveConfig, options: ValidateO
       const alone = await mapLimit(utils, concurrency, (util) => checkAlone([], [util], config, options));
       const good: RuleDocument[] = [];
       alone.forEach((outcome, i) => {
-        const util = utils[i] as RuleDocument;
+        const util = utils[i]!;
         if (outcome.ok) good.push(util);
         else exclusions.push({ doc: util, kind: 'util', reason: explainRuleError(util, outcome.reason, options.customLanguages) });
       });
@@ -130,7 +130,7 @@ export async function findBrokenRules(given: EffectiveConfig, options: ValidateO
   }
   const outcomes = await mapLimit(config.rules, concurrency, (rule) => checkAlone([rule], [], config, options, sharedUtils));
   outcomes.forEach((outcome, i) => {
-    const rule = config.rules[i] as RuleDocument;
+    const rule = config.rules[i]!;
     if (!outcome.ok) exclusions.push({ doc: rule, kind: 'rule', reason: explainRuleError(rule, outcome.reason, options.customLanguages) });
   });
   return { exclusions, languageGlobs, globProblems };
