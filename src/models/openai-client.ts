@@ -86,8 +86,8 @@ function toDraftCallError(error: unknown, timeoutMs: number): DraftCallError {
 }
 
 function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
-  const body = error.error;
-  const message = typeof body?.message === 'string' ? body.message : '';
+  const body: unknown = error.error;
+  const message = typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' ? body.message : '';
   return printable(redactSecrets(message), 160);
 }
 
