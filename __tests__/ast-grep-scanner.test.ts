@@ -11,7 +11,7 @@ import { ConfigurationError } from '../src/errors.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { builtinRulesDir } from '../src/scanners/ast-grep/assets.js';
 import { AST_GREP_ENV_VAR, resolveAstGrepBinary } from '../src/scanners/ast-grep/binary.js';
-import { describeMessage, severityOf } from '../src/scanners/ast-grep/rules.js';
+import { describeMessage, loadBuiltinRules, parseBuiltinRules, serializeBuiltinRules, severityOf } from '../src/scanners/ast-grep/rules.js';
 import { chunkFiles, findingFromMatch, runAstGrepScan, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
 import type { Finding } from '../src/types.js';
 
@@ -601,5 +601,33 @@ describe('resolveAstGrepBinary', () => {
     const bundle = await tree({ 'rules/sgconfig.yml': 'ruleDirs: []\n', 'index.js': '' });
     assert.equal(builtinRulesDir(bundle), join(bundle, 'rules'));
     assert.throws(() => builtinRulesDir(tmpdir()), /rule pack .* was not found/);
+  });
+});
+
+describe('the compiled built-in pack (dist/rule-pack.json)', () => {
+  test('what dist/ reads is what parsing the YAML of dist/rules gives: the same rules, utils, globs and texts', async () => {
+    const dir = join(ROOT, 'dist', 'rules');
+    const compiled = await loadBuiltinRules(dir);
+    const parsed = await parseBuiltinRules(dir);
+    assert.ok(compiled.rules.length >= 30, `the pack has its rules (${compiled.rules.length})`);
+    assert.deepEqual(compiled, parsed);
+  });
+
+  test('the sources have no compiled pack: rules/ is parsed, and the serialized form round-trips through a folder', async () => {
+    const parsed = await parseBuiltinRules(REAL_PACK);
+    assert.deepEqual(await loadBuiltinRules(REAL_PACK), parsed);
+    const scratch = await mkdtemp(join(tmpdir(), 'uc-pack-'));
+    try {
+      await cp(REAL_PACK, join(scratch, 'rules'), { recursive: true });
+      await writeFile(join(scratch, 'rule-pack.json'), serializeBuiltinRules(parsed, REAL_PACK));
+      const fromJson = await loadBuiltinRules(join(scratch, 'rules'));
+      assert.deepEqual(
+        fromJson.rules.map((r) => [r.id, r.sourceFile]),
+        parsed.rules.map((r) => [r.id, r.sourceFile.replace(REAL_PACK, join(scratch, 'rules'))]),
+      );
+      assert.deepEqual(fromJson.rules.map((r) => r.content), parsed.rules.map((r) => r.content));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
   });
 });

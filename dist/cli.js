@@ -9,6 +9,7 @@ import { N as NOTHING_EARLIER, T as TOOL } from './chunks/local-drafts.js';
 import './chunks/cleanup.js';
 import 'node:crypto';
 import 'node:http';
+import './chunks/schemas.js';
 import 'node:fs';
 import 'process';
 import 'buffer';

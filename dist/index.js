@@ -1,7 +1,8 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
 import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, p as fingerprintMarker, q as resolvedMarker, t as severityBadge, u as codeSpan, v as escapeMarkdown, w as safeHttpUrl, x as sanitizeModelText, y as cweNumber, z as containsHiddenCharacters, A as codeBlock, B as fenceFor, C as readListedMarker, D as readVerdictsMarker, E as renderReviewBody, F as readReviewMarker, G as reviewMarker, H as verdictsMarker, I as renderCheckRunSummary, J as readActionInputs, h as resolveConfig, f as runReview, K as createGitHubChangeSource, g as defaultEffects, L as configFileLocation } from './chunks/sarif.js';
-import { a as commonjsGlobal, g as getDefaultExportFromCjs, O as OUTPUT } from './chunks/cleanup.js';
+import { O as OUTPUT } from './chunks/cleanup.js';
 import { h as httpStatusOf, E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage } from './chunks/errors.js';
+import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './chunks/_commonjsHelpers.js';
 import { readFileSync } from 'node:fs';
 import { t as truncate, p as plural, a as truncateUtf8, u as utf8Length, U as UNVERIFIED, T as TOOL } from './chunks/local-drafts.js';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -39,6 +40,7 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:os';
+import './chunks/schemas.js';
 import 'process';
 import 'buffer';
 import 'node:child_process';

@@ -2,12 +2,6 @@ import { g as getErrorMessage, E as ExternalServiceError } from './errors.js';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 
-var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
-
-function getDefaultExportFromCjs (x) {
-	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
-}
-
 /**
  * The names this action shares with the outside world: action inputs, outputs, and the state passed from the main step to the
  * `post:` step. They are spelled here once; action.yml, the docs and the code all follow this module (a test checks action.yml).
@@ -623,4 +617,4 @@ async function cleanupRun(engine, runId, logger, options = {}) {
     return report;
 }
 
-export { COMPONENT_LABEL as C, DockerUnavailableError as D, INPUT as I, OUTPUT as O, STATE as S, commonjsGlobal as a, INPUT_NAMES as b, cleanupRun as c, getDefaultExportFromCjs as g, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };
+export { COMPONENT_LABEL as C, DockerUnavailableError as D, INPUT as I, OUTPUT as O, STATE as S, INPUT_NAMES as a, cleanupRun as c, inputEnvName as i, newRunId as n, tryCreateDockerEngine as t };

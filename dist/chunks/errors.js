@@ -31,7 +31,7 @@ function getErrorMessage(error) {
 /** The HTTP status of an Octokit `RequestError` (or anything shaped like it), if any. */
 function httpStatusOf(error) {
     if (typeof error === 'object' && error !== null && 'status' in error) {
-        const status = error.status;
+        const status = (error).status;
         if (typeof status === 'number')
             return status;
     }

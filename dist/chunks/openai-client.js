@@ -2,6 +2,7 @@ import { c as causeChain, g as getErrorMessage } from './errors.js';
 import { r as redactSecrets } from './redact.js';
 import { D as DraftCallError, f as formatDuration, b as printable, t as truncate } from './local-drafts.js';
 import 'node:crypto';
+import './schemas.js';
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (typeof state === "function" ? receiver !== state || true : !state.has(receiver))
@@ -11595,7 +11596,7 @@ function toDraftCallError(error, timeoutMs) {
         return new DraftCallError(`no answer within ${formatDuration(timeoutMs)}`, 'timeout', undefined, { cause: error });
     }
     if (error instanceof OpenAI.APIConnectionError) {
-        const refused = /ECONNREFUSED/.test(causeChain(error));
+        const refused = causeChain(error).includes('ECONNREFUSED');
         return new DraftCallError(refused ? 'connection refused' : `cannot connect (${causeSummary(error)})`, 'unreachable', undefined, {
             cause: error,
         });
@@ -11613,7 +11614,7 @@ function toDraftCallError(error, timeoutMs) {
 }
 function serverMessage(error) {
     const body = error.error;
-    const message = typeof body?.message === 'string' ? body.message : '';
+    const message = typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' ? body.message : '';
     return printable(redactSecrets(message), 160);
 }
 function causeSummary(error) {

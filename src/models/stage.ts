@@ -27,7 +27,8 @@ import { DRAFT_LIMITS, templateDraft } from './templates.js';
 import { defuseMarkers } from '../text/markdown.js';
 
 /**
- * The two model stages of the pipeline (DESIGN §2: triage ──> draft ──> escalate ──> publish), as the action and the CLI run them:
+ * The two model stages of the pipeline, in the order src/main.ts runs them (triage ──> verify ──> draft ──> publish): Claude verifies
+ * first, so that a finding it dismisses is never drafted or commented.
  *
  * - `verifyStage` sends the findings at or above `escalate-on` that are not already commented on to Claude, within the run's hard
  *   budget, unless an earlier run recorded a verdict on the same code (reused, no call); each gets a verdict (`unverified` when not

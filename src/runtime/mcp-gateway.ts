@@ -10,10 +10,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+// The SDK itself is loaded when a gateway is connected (most runs start none): only its types are imported here.
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { stringify as toYaml } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
@@ -527,6 +526,11 @@ export async function connectGatewayClient(
   timeoutMs: number,
   logger: Logger,
 ): Promise<{ client: Client; transport: 'streamable-http' | 'sse' }> {
+  const [{ Client }, { StreamableHTTPClientTransport }, { SSEClientTransport }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
+    import('@modelcontextprotocol/sdk/client/sse.js'),
+  ]);
   const requestInit = { headers: { Authorization: `Bearer ${token}` } };
   const streaming = new Client(CLIENT_INFO, { capabilities: {} });
   try {
@@ -709,6 +713,7 @@ class RunningGateway implements GatewayHandle {
   private async classify(error: unknown, name: string, timeoutMs: number, callerSignal: AbortSignal | undefined): Promise<Error> {
     if (this.failure) return this.failure;
     if (callerSignal?.aborted) return abortReason(callerSignal);
+    const { ErrorCode, McpError } = await import('@modelcontextprotocol/sdk/types.js');
     if (error instanceof McpError) {
       if (error.code === ErrorCode.RequestTimeout) return new ToolTimeoutError(name, timeoutMs);
       if (error.code !== ErrorCode.ConnectionClosed) return new ToolCallError(name, error.message);

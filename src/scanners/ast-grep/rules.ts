@@ -254,8 +254,63 @@ function emptySet(): RuleSet {
   return { rules: [], utils: [], languageGlobs: {}, customLanguages: new Set(), disabled: [], warnings: [] };
 }
 
-/** The built-in pack, as found in `rules/` (its `sgconfig.yml` names the folders). A pack that does not read is a bug: throws. */
+/**
+ * The built-in pack, parsed at build time: `npm run build` writes `rule-pack.json` beside `dist/rules` (scripts/compile-rule-pack.ts),
+ * so that a run does not parse 40 YAML files again. Sources (`src/`, tests) have none and parse the YAML.
+ */
+export const COMPILED_PACK_FILE = 'rule-pack.json';
+const COMPILED_PACK_FORMAT = 1;
+
+interface CompiledPack {
+  format: typeof COMPILED_PACK_FORMAT;
+  rules: RuleDocument[];
+  utils: RuleDocument[];
+  languageGlobs: Record<string, string[]>;
+  customLanguages: string[];
+  disabled: RuleDocument[];
+}
+
+/** The pack as `rule-pack.json` holds it: source files relative to the rule folder, so the file is the same on every machine. */
+export function serializeBuiltinRules(set: RuleSet, dir: string): string {
+  const relativeTo = (doc: RuleDocument): RuleDocument => ({ ...doc, sourceFile: toPosix(relative(dir, doc.sourceFile)) });
+  const pack: CompiledPack = {
+    format: COMPILED_PACK_FORMAT,
+    rules: set.rules.map(relativeTo),
+    utils: set.utils.map(relativeTo),
+    languageGlobs: set.languageGlobs,
+    customLanguages: [...set.customLanguages].sort(),
+    disabled: set.disabled.map(relativeTo),
+  };
+  return `${JSON.stringify(pack)}\n`;
+}
+
+async function readCompiledPack(dir: string): Promise<RuleSet | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dirname(dir), COMPILED_PACK_FILE), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const pack = JSON.parse(text) as CompiledPack;
+  if (pack.format !== COMPILED_PACK_FORMAT) throw new Error(`${COMPILED_PACK_FILE} beside ${dir} has format ${String(pack.format)}; rebuild with npm run build.`);
+  const absolute = (doc: RuleDocument): RuleDocument => ({ ...doc, sourceFile: join(dir, doc.sourceFile) });
+  return {
+    rules: pack.rules.map(absolute),
+    utils: pack.utils.map(absolute),
+    languageGlobs: pack.languageGlobs,
+    customLanguages: new Set(pack.customLanguages),
+    disabled: pack.disabled.map(absolute),
+    warnings: [],
+  };
+}
+
+/** The built-in pack (compiled, or as found in `rules/`, whose `sgconfig.yml` names the folders). A pack that does not read is a bug: throws. */
 export async function loadBuiltinRules(dir: string): Promise<RuleSet> {
+  return (await readCompiledPack(dir)) ?? parseBuiltinRules(dir);
+}
+
+/** The built-in pack from its YAML files. */
+export async function parseBuiltinRules(dir: string): Promise<RuleSet> {
   const set = emptySet();
   await readConfigRules(join(dir, 'sgconfig.yml'), '', set);
   if (set.warnings.length > 0) throw new Error(`The built-in rule pack in ${dir} is broken: ${set.warnings.join(' ')}`);
