@@ -28,20 +28,14 @@ import { describeDocker, docker, dockerCli, SESSION_LABEL, TEST_SESSION } from '
 import { buildStandInModelRunnerImage } from './support/images.js';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from './support/openai-compatible-server.js';
 import { createOpenAIDraftClient } from '../src/models/openai-client.js';
+import { stub } from './support/stub.js';
 
 const MODEL = 'ai/llama3.2:1B-Q8_0';
 
 /** An engine stub that records every member asked for and throws "not defined in this test" for methods not given. */
 function recordingEngine(used: string[], methods: Partial<DockerEngine> = {}): DockerEngine {
-  return new Proxy({ host: 'unix:///stub.sock', socketPath: '/stub.sock', ...methods } as DockerEngine, {
-    get(target, property, receiver) {
-      if (typeof property === 'symbol' || property === 'then') return undefined;
-      if (property !== 'host' && property !== 'socketPath') used.push(property);
-      if (property in target) return Reflect.get(target, property, receiver);
-      return () => {
-        throw new Error(`DockerEngine.${property} is not defined in this test`);
-      };
-    },
+  return stub<DockerEngine>('DockerEngine', { host: 'unix:///stub.sock', socketPath: '/stub.sock', ...methods }, (member) => {
+    if (member !== 'host' && member !== 'socketPath') used.push(member);
   });
 }
 

@@ -13,6 +13,7 @@ import { STATE } from '../src/config/inputs.js';
 import type { PullRequestApi } from '../src/github/api.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { runPost } from '../src/post-step.js';
+import { stub } from './support/stub.js';
 
 let root: string;
 
@@ -95,14 +96,7 @@ describe('runPost', () => {
         INPUT_SCANNERS: 'ast-grep',
       },
       logger: new RecordingLogger(),
-      createApi: () =>
-        new Proxy(api as PullRequestApi, {
-          get: (target, name) =>
-            (target as unknown as Record<string | symbol, unknown>)[name] ??
-            (() => {
-              throw new Error(`PullRequestApi.${String(name)} is not defined in this test`);
-            }),
-        }),
+      createApi: () => stub<PullRequestApi>('PullRequestApi', api),
       setOutput: () => undefined,
       writeSummary: async () => undefined,
       saveState: (name, value) => state.set(name, value),

@@ -23,6 +23,7 @@ import { type ChangedFile, type Finding, type FindingVerdict, type PlacedFinding
 import { createPullRequestFixture, type PullRequestFixture } from './support/git-fixture.js';
 import { startGitHubSimulator, type GitHubSimulator, type SimulatorOptions } from './support/github-simulator.js';
 import { checkoutWorkspace } from './support/run-dist.js';
+import { stub } from './support/stub.js';
 
 const OWNER = 'octo-org';
 const REPO = 'shop';
@@ -449,16 +450,7 @@ describe('the review POST is never blindly retried', () => {
 // Partial stubs: anything a test does not provide throws.
 
 function stubApi(methods: Partial<PullRequestApi>): PullRequestApi {
-  return new Proxy(methods as PullRequestApi, {
-    get(target, name: string | symbol) {
-      const method = (target as unknown as Record<string | symbol, unknown>)[name];
-      if (method !== undefined) return method;
-      if (name === 'then') return undefined;
-      return () => {
-        throw new Error(`PullRequestApi.${String(name)} is not defined in this test`);
-      };
-    },
-  });
+  return stub<PullRequestApi>('PullRequestApi', methods);
 }
 
 let cachedFiles: ChangedFile[] | undefined;

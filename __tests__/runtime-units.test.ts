@@ -41,21 +41,11 @@ import {
   type GatewayOutcome,
   type ToolResult,
 } from '../src/runtime/mcp-gateway.js';
+import { stub } from './support/stub.js';
 
 /** A DockerEngine with only the given methods; any other throws, naming itself. */
 function stubEngine(methods: Partial<DockerEngine>): DockerEngine {
-  return new Proxy(
-    { host: 'unix:///stub.sock', socketPath: '/stub.sock', ...methods } as DockerEngine,
-    {
-      get(target, property, receiver) {
-        if (property in target) return Reflect.get(target, property, receiver);
-        if (typeof property === 'symbol' || property === 'then') return undefined;
-        return () => {
-          throw new Error(`DockerEngine.${property} is not defined in this test`);
-        };
-      },
-    },
-  );
+  return stub<DockerEngine>('DockerEngine', { host: 'unix:///stub.sock', socketPath: '/stub.sock', ...methods });
 }
 
 /** A clock that moves only when the code sleeps (or a probe takes time). */
