@@ -24,7 +24,7 @@ export type McpGatewayMode = (typeof MCP_GATEWAY_MODES)[number];
 export const ESCALATE_ON_VALUES = ['critical', 'high'] as const satisfies readonly EscalateOn[];
 export type { EscalateOn };
 
-/** A pattern search from the config file's `ast-grep.patterns` (reserved for the MCP pattern issue). */
+/** A pattern search from the config file's `ast-grep.patterns`, run through the MCP gateway (scanners/mcp-patterns). */
 export interface AstGrepPattern {
   id: string;
   pattern: string;
@@ -78,7 +78,7 @@ export interface Config {
   claudeMaxUsd: number;
   /** Absolute when the default was used (`${{ runner.temp }}` expanded). */
   sarifFile: string;
-  /** The config file's `ast-grep.patterns` (reserved for a later issue); empty without a config file. */
+  /** The config file's `ast-grep.patterns`; empty without a config file. */
   astGrepPatterns: AstGrepPattern[];
   /** Where each value came from, for the log. */
   origins: Readonly<Record<InputName, ConfigOrigin>>;
