@@ -38,7 +38,6 @@ import {
   ToolCallError,
   waitForHealth,
   type GatewayHandle,
-  type GatewayOutcome,
   type ToolResult,
 } from '../src/runtime/mcp-gateway.js';
 
@@ -48,7 +47,7 @@ function stubEngine(methods: Partial<DockerEngine>): DockerEngine {
     { host: 'unix:///stub.sock', socketPath: '/stub.sock', ...methods } as DockerEngine,
     {
       get(target, property, receiver) {
-        if (property in target) return Reflect.get(target, property, receiver);
+        if (property in target) return Reflect.get(target, property, receiver) as unknown;
         if (typeof property === 'symbol' || property === 'then') return undefined;
         return () => {
           throw new Error(`DockerEngine.${property} is not defined in this test`);
@@ -705,6 +704,7 @@ describe('connectGatewayClient: SSE fallback (in-process MCP server on 127.0.0.1
   let url = '';
   const seen: string[] = [];
   before(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- an SSE-only server is what the fallback under test is for
     const streams = new Map<string, SSEServerTransport>();
     server = http.createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -713,6 +713,7 @@ describe('connectGatewayClient: SSE fallback (in-process MCP server on 127.0.0.1
       if (path === '/mcp') return void res.writeHead(404).end();
       if (req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401).end('Unauthorized');
       if (path === '/sse' && req.method === 'GET') {
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: the older gateway this test stands for
         const transport = new SSEServerTransport('/messages', res);
         streams.set(transport.sessionId, transport);
         const mcp = new McpServer({ name: 'sse-only', version: '0' });
