@@ -222,8 +222,7 @@ describe('pulling into a Model Runner that is there (loopback fakes)', () => {
   const line = (message: Record<string, unknown>) => `${JSON.stringify({ ...message, mode: 'pull' })}\n`;
 
   test('the runner lacks the model: pulled there (progress in the log), then used; no engine needed', async () => {
-    let server: OpenAICompatibleServer;
-    server = await fakeRunner(async (res) => {
+    const server: OpenAICompatibleServer = await fakeRunner(async (res) => {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       for (let i = 1; i <= 4; i++) res.write(line({ type: 'progress', message: '', total: 4_000_000, layer: { id: 'l', size: 4_000_000, current: i * 1_000_000 } }));
       server.addModel(MODEL);
@@ -429,10 +428,11 @@ describeDocker('Model Runner on a real Docker engine (stand-in image)', () => {
     // One container, labelled for the run and as the model runner, published on 127.0.0.1 only, running as us, models in cacheDir.
     assert.equal(containers.length, 1);
     assert.equal(containers[0]?.labels[COMPONENT_LABEL], 'model-runner');
-    const inspected = JSON.parse(await docker(['inspect', containers[0].id]))[0] as {
+    const [inspected] = JSON.parse(await docker(['inspect', containers[0].id])) as {
       Config: { User: string; Env: string[] };
       HostConfig: { PortBindings: Record<string, { HostIp: string; HostPort: string }[]>; Binds: string[] };
-    };
+    }[];
+    assert.ok(inspected, 'docker inspect describes the container');
     assert.deepEqual(inspected.HostConfig.PortBindings['12434/tcp'], [{ HostIp: '127.0.0.1', HostPort: String(port) }]);
     assert.equal(inspected.Config.User, `${process.getuid?.()}:${process.getgid?.()}`);
     assert.ok(inspected.Config.Env.includes('MODELS_PATH=/models') && inspected.Config.Env.includes('MODEL_RUNNER_PORT=12434'));

@@ -730,8 +730,8 @@ describe('resolving comments whose finding is gone', () => {
     let current = await createPullRequestFixture({ base: BASE, head: HEAD }, { owner: OWNER, repo: REPO });
     const sim = await startGitHubSimulator({ owner: OWNER, repo: REPO, pullNumber: PULL, fixture: current, token: TOKEN });
     simulators.push(sim);
-    const cleanup = current.cleanup;
-    after(cleanup);
+    const created = current;
+    after(() => created.cleanup());
     return {
       sim,
       push: async (changes) => {

@@ -13,7 +13,7 @@ import { RecordingLogger } from './support/recording-logger.js';
 import type { DraftModel } from '../src/models/stage.js';
 import { draft, verify } from '../src/main.js';
 import { NOTHING_EARLIER, type Finding, type ReviewReport } from '../src/types.js';
-import { answerEach, startAnthropicServer, type AnthropicServer } from './support/anthropic-server.js';
+import { answerEach, startAnthropicServer, userText, type AnthropicServer } from './support/anthropic-server.js';
 import { createAnthropicClient } from '../src/models/anthropic-client.js';
 import { buildReviewReport, type Analysis } from '../src/triage.js';
 
@@ -100,7 +100,7 @@ describe('reviewWithModels', () => {
     const { promise } = run([old, fresh], {}, { commented: new Map([[old.fingerprint, 101]]) });
     const report = await promise;
     assert.equal(claude.messages().length, 1);
-    assert.match(String(claude.messages()[0]!.body.messages[0]!.content), /eval at 3/);
+    assert.match(userText(claude.messages()[0]!.body), /eval at 3/);
     const placements = Object.fromEntries(report.findings.map((p) => [p.finding.startLine, p.placement.kind]));
     assert.deepEqual(placements, { 2: 'already-commented', 3: 'dismissed' });
     assert.equal(report.models?.claude.alreadyCommented, 1);
@@ -120,7 +120,7 @@ describe('reviewWithModels', () => {
     const { promise } = run([outside, onDiff], { 'claude-max-usd': '0.032' });
     const report = await promise;
     assert.equal(claude.messages().length, 1);
-    assert.match(String(claude.messages()[0]!.body.messages[0]!.content), /eval at 4/);
+    assert.match(userText(claude.messages()[0]!.body), /eval at 4/);
     const verdictOf = (line: number) => report.findings.find((p) => p.finding.startLine === line)!.finding.verdict;
     assert.equal(verdictOf(4)?.verdict, 'confirmed');
     assert.equal(verdictOf(20)?.verdict, 'unverified');

@@ -38,7 +38,6 @@ import {
   ToolCallError,
   waitForHealth,
   type GatewayHandle,
-  type GatewayOutcome,
   type ToolResult,
 } from '../src/runtime/mcp-gateway.js';
 import { stub } from './support/stub.js';
@@ -695,6 +694,7 @@ describe('connectGatewayClient: SSE fallback (in-process MCP server on 127.0.0.1
   let url = '';
   const seen: string[] = [];
   before(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- an SSE-only server is what the fallback under test is for
     const streams = new Map<string, SSEServerTransport>();
     server = http.createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
@@ -703,6 +703,7 @@ describe('connectGatewayClient: SSE fallback (in-process MCP server on 127.0.0.1
       if (path === '/mcp') return void res.writeHead(404).end();
       if (req.headers.authorization !== `Bearer ${token}`) return void res.writeHead(401).end('Unauthorized');
       if (path === '/sse' && req.method === 'GET') {
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- as above: the older gateway this test stands for
         const transport = new SSEServerTransport('/messages', res);
         streams.set(transport.sessionId, transport);
         const mcp = new McpServer({ name: 'sse-only', version: '0' });

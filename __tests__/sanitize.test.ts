@@ -57,7 +57,7 @@ function fencesBalanced(markdown: string): boolean {
     if (!run?.[1]) continue;
     if (open === undefined) {
       if (!(run[1].startsWith('`') && (run[2] ?? '').includes('`'))) open = run[1];
-    } else if (run[1][0] === open[0] && run[1].length >= open.length && (run[2] ?? '').trim() === '') open = undefined;
+    } else if (run[1].startsWith(open.charAt(0)) && run[1].length >= open.length && (run[2] ?? '').trim() === '') open = undefined;
   }
   return open === undefined;
 }

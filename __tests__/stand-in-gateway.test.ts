@@ -93,6 +93,7 @@ async function connect(url: string, token: string, kind: 'streamable' | 'sse' = 
   const client = new Client({ name: 'stand-in-test', version: '0.0.0' }, { capabilities: {} });
   const requestInit = { headers: { Authorization: `Bearer ${token}` } };
   const transport =
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the stand-in's SSE transport is under test, as the action's fallback uses it
     kind === 'sse' ? new SSEClientTransport(new URL('/sse', url), { requestInit }) : new StreamableHTTPClientTransport(new URL('/mcp', url), { requestInit });
   await client.connect(transport, { timeout: 10_000 });
   return client;

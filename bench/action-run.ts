@@ -118,8 +118,9 @@ export async function runActionInProcess(options: {
     setOutput: (name, value) => {
       outputs[name] = String(value);
     },
-    writeSummary: async (markdown) => {
+    writeSummary: (markdown) => {
       summaryChars = markdown.length;
+      return Promise.resolve();
     },
     saveState: () => undefined,
     writeCommand: () => {

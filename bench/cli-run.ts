@@ -73,17 +73,17 @@ export async function runCliPath(repoDir: string, baseSha: string, headSha: stri
     logger,
     effects: defaultEffects(process.env),
     // As `ultra-create review --fail-on none --local-model off` builds it (no .github/ultra-create.yml in the bench repositories).
-    configure: async () => resolveConfig({ inputs: { 'fail-on': 'none', 'local-model': 'off' } }),
+    configure: () => Promise.resolve(resolveConfig({ inputs: { 'fail-on': 'none', 'local-model': 'off' } })),
     source,
     publisher: () => ({
-      open: async () => ({ commented: new Map(), listed: new Set() }),
-      async publish(final, change) {
+      open: () => Promise.resolve({ commented: new Map(), listed: new Set() }),
+      publish(final, change) {
         const renderStarted = performance.now();
         renderText(final, { color: false });
         published = { change, renderMs: performance.now() - renderStarted };
-        return final;
+        return Promise.resolve(final);
       },
-      abandon: async () => undefined,
+      abandon: () => Promise.resolve(),
     }),
     checkoutDir: checkout,
     tempRoot: tmpdir(),
@@ -96,7 +96,12 @@ export async function runCliPath(repoDir: string, baseSha: string, headSha: stri
   if (!published) throw new Error('the pipeline did not publish');
   const cpu = { nodeMs: cpuAfter.selfMs - cpuBefore.selfMs, childrenMs: cpuAfter.childrenMs - cpuBefore.childrenMs };
   // The findings as the scan stage handed them on, before the model stages (no draft, no verdict).
-  const findings = report.findings.map(({ finding: { draft: _draft, verdict: _verdict, ...finding } }) => finding);
+  const findings = report.findings.map(({ finding }) => {
+    const scanned = { ...finding };
+    delete scanned.draft;
+    delete scanned.verdict;
+    return scanned;
+  });
   const analysis: Analysis = { change: published.change, findings, scans: report.scans, rules: report.rules };
   return { wallMs: ended - started, cpu, stages: logger.stages(), sourceMs, reportMs: published.renderMs, analysis, logger, tempDir: checkout };
 }

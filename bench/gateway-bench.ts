@@ -142,7 +142,7 @@ async function writeSmallFolder(dir: string): Promise<void> {
       `export interface Item${i} { id: number; name: string; tags: string[] }`,
       '',
       `export function load${i}(items: Item${i}[], filter: string): Item${i}[] {`,
-      '  const out: Item' + i + '[] = [];',
+      `  const out: Item${i}[] = [];`,
       '  for (const item of items) {',
       '    if (item.name.includes(filter) || item.tags.some((t) => t === filter)) out.push(item);',
       '  }',
@@ -183,8 +183,8 @@ function astGrepDirect(binary: string, dir: string): Promise<string> {
 }
 
 /** What the in-process side of the trivial comparison does: answer the same canned JSON from memory. */
-async function inProcessNoop(args: { url: string }): Promise<string> {
-  return JSON.stringify({
+function inProcessNoop(args: { url: string }): Promise<string> {
+  const answer = JSON.stringify({
     url: args.url,
     status: 'Success',
     timestamp: new Date(0).toISOString(),
@@ -197,6 +197,7 @@ async function inProcessNoop(args: { url: string }): Promise<string> {
     yara_results: [],
     errors: [],
   });
+  return Promise.resolve(answer);
 }
 
 const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> => {

@@ -22,7 +22,7 @@ import { requestedIndexes, startOpenAICompatibleServer, type ChatRequest, type O
 import type { Config, EscalateOn } from '../src/config/schema.js';
 import { readVerdictsMarker, verdictsMarker, VERDICTS_MARKER_MAX_CHARS } from '../src/report/markers.js';
 import { RecordingLogger } from '../__tests__/support/recording-logger.js';
-import { CHARS_PER_TOKEN, ClaudeBudget, estimateInputTokens } from '../src/models/budget.js';
+import { CHARS_PER_TOKEN, estimateInputTokens } from '../src/models/budget.js';
 import { DEFAULT_BATCH_LIMITS, OUTPUT_TOKENS_PER_FINDING, verificationSystemPrompt } from '../src/models/claude.js';
 import { newDelimiter } from '../src/models/untrusted.js';
 import { DEFAULT_BATCH_SIZE } from '../src/models/local-drafts.js';
@@ -376,7 +376,7 @@ async function runDrafts(
   const started = performance.now();
   const { summary } = await draftStage(report, {
     localModel: model,
-    model: async () => ({ kind: 'model', client: createOpenAIDraftClient({ endpoint: server.endpoint() }), model }),
+    model: () => Promise.resolve({ kind: 'model', client: createOpenAIDraftClient({ endpoint: server.endpoint() }), model }),
     budgetMs: config.draftTimeoutSeconds * 1000,
     change: pr.analysis.change,
     links: {},

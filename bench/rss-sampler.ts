@@ -95,7 +95,8 @@ process.on('message', (raw: unknown) => {
       targetHwmKb: statusKb(target, 'VmHWM'),
     };
     process.send?.(report);
-  } else if (message.type === 'stop') {
+  } else {
+    // 'stop', the last kind of message the bench sends
     clearInterval(timer);
     process.exit(0);
   }

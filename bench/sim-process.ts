@@ -74,7 +74,8 @@ async function main(): Promise<void> {
           batches: c.annotationBatches,
         })),
       });
-    } else if (message.type === 'close') {
+    } else {
+      // 'close', the other kind of message the bench sends
       shutdown();
     }
   });

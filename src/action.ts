@@ -107,7 +107,7 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
         ),
       checkoutDir: runner.workspace,
       tempRoot: runner.runnerTemp,
-      saveState: deps.saveState,
+      saveState: (name, value) => deps.saveState(name, value),
       modelFallbackLevel: 'warning',
       links: { repository, serverUrl: runner.serverUrl, pullNumber: event.number },
     });

@@ -53,7 +53,11 @@ export function causeChain(error: unknown): string {
       parts.push(`${typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`);
       current = (current as { cause?: unknown }).cause;
     } else {
-      parts.push(String(current));
+      // A thrown primitive is its own message; a thrown function is left out (its source text is no message).
+      const thrown = current;
+      if (typeof thrown === 'string' || typeof thrown === 'number' || typeof thrown === 'boolean' || typeof thrown === 'bigint' || typeof thrown === 'symbol') {
+        parts.push(String(thrown));
+      }
       break;
     }
   }

@@ -81,5 +81,7 @@ export class ConsoleLogger extends MaskingLogger {
   protected startGroup(name: string): void {
     this.write('info', `» ${name}`);
   }
-  protected endGroup(): void {}
+  protected endGroup(): void {
+    // Nothing to close on a plain stream: the group's start line is all the CLI prints.
+  }
 }

@@ -46,8 +46,9 @@ export async function runReview(ports: ReviewPorts): Promise<ReviewReport> {
       collectChange(ports.source, { tempDir, logger, extraRules: config.rules, checkoutDir: ports.checkoutDir }),
     );
     const plan = planScan({ config, change, env: effects.env });
-    runtime = await stage('Start', () => start(plan, config, change, tempDir, ports));
-    const analysis = await stage('Scan', () => scan(plan, change, runtime!, tempDir, logger));
+    const started = await stage('Start', () => start(plan, config, change, tempDir, ports));
+    runtime = started;
+    const analysis = await stage('Scan', () => scan(plan, change, started, tempDir, logger));
     const publisher = ports.publisher(config);
     const reportOf = (findings: Finding[], earlier: EarlierReviews): ReviewReport =>
       buildReviewReport({ analysis: { ...analysis, findings }, config, earlier, repository: ports.links.repository, pullNumber: ports.links.pullNumber });
@@ -62,7 +63,7 @@ export async function runReview(ports: ReviewPorts): Promise<ReviewReport> {
         return verify(triaged, analysis, earlier, { config, client, links: ports.links, logger });
       });
       latest = reportOf(verified.findings, earlier);
-      const localModel = () => resolveLocalModel(runtime!, effects);
+      const localModel = () => resolveLocalModel(started, effects);
       const drafted = await stage('Draft (local model)', () =>
         draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger }),
       );
@@ -137,7 +138,7 @@ async function start(plan: ScanPlan, config: Config, change: CollectedChange, te
     env: ports.effects.env,
     logger: ports.logger,
     tempDir,
-    saveState: ports.saveState,
+    saveState: (name, value) => ports.saveState(name, value),
     healthTimeoutMs: ports.healthTimeoutMs,
     modelFallbackLevel: ports.modelFallbackLevel,
   });

@@ -84,11 +84,15 @@ export interface RequestedFinding {
   text: string;
 }
 
+/** The text of a request's first (user) message, whether sent as a string or as content blocks. */
+export function userText(body: MessagesBody): string {
+  const message = body.messages[0]?.content;
+  return typeof message === 'string' ? message : (message ?? []).map((block) => block.text ?? '').join('');
+}
+
 /** The findings of a verification request, in order, read from its user message ("Finding F1 (file 1):" + a fenced block). */
 export function requestedFindings(body: MessagesBody): RequestedFinding[] {
-  const message = body.messages[0]?.content;
-  const user = typeof message === 'string' ? message : (message ?? []).map((block) => block.text ?? '').join('');
-  return [...user.matchAll(/^Finding (F\d+) \(file \d+\):\n<<<(DATA-[0-9a-f]+) finding>>>\n([\s\S]*?)\n<<<END \2>>>/gm)].map((m) => ({
+  return [...userText(body).matchAll(/^Finding (F\d+) \(file \d+\):\n<<<(DATA-[0-9a-f]+) finding>>>\n([\s\S]*?)\n<<<END \2>>>/gm)].map((m) => ({
     id: m[1]!,
     text: m[3]!,
   }));

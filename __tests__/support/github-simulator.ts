@@ -390,9 +390,7 @@ function unprocessable(errors: string[], docs: string, detail?: string): HttpErr
 }
 
 function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+  return Array.from(text).length;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------------------
@@ -989,18 +987,19 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
       if (line === undefined) throw fail('Line could not be resolved', 'start_line needs line');
       const rawStartSide = c.start_side ?? side;
       if (rawStartSide !== 'RIGHT' && rawStartSide !== 'LEFT') throw fail('Start side is invalid', `start_side ${JSON.stringify(rawStartSide)}`);
-      const start = (rawStartSide === 'RIGHT' ? patch.right : patch.left).get(c.start_line as number);
-      if (!start) throw fail('Start line could not be resolved', `${rawStartSide} start_line ${String(c.start_line)} is not in the diff`);
+      const requestedStart = c.start_line as number;
+      const start = (rawStartSide === 'RIGHT' ? patch.right : patch.left).get(requestedStart);
+      if (!start) throw fail('Start line could not be resolved', `${rawStartSide} start_line ${requestedStart} is not in the diff`);
       if (start.hunk !== target.hunk) {
         throw fail(
           'Pull request review thread start line must be part of the same hunk as the line.',
-          `start_line ${String(c.start_line)} (hunk ${start.hunk + 1}) and line ${line} (hunk ${target.hunk + 1}) are in different hunks`,
+          `start_line ${requestedStart} (hunk ${start.hunk + 1}) and line ${line} (hunk ${target.hunk + 1}) are in different hunks`,
         );
       }
       if (start.position >= target.position) {
-        throw fail('Pull request review thread start line must precede the end line.', `start_line ${String(c.start_line)} is not before line ${line}`);
+        throw fail('Pull request review thread start line must precede the end line.', `start_line ${requestedStart} is not before line ${line}`);
       }
-      startLine = c.start_line as number;
+      startLine = requestedStart;
       startSide = rawStartSide;
     }
     const hunk = patch.hunks[target.hunk];
@@ -1182,7 +1181,7 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
       const ref = ctx.query.get('ref') ?? state.fixture.baseRef;
       const commit = await findReader((r) => r.resolveCommit(ref));
       if (!commit) throw ghError(404, `No commit found for the ref ${ref}`, ctx.op.docsUrl);
-      const path = String(ctx.op.params.path ?? '').replace(/\/+$/, '');
+      const path = (ctx.op.params.path ?? '').replace(/\/+$/, '');
       const objectMedia = /vnd\.github(\.v3)?\.object/.test(ctx.accept);
       const rawMedia = /vnd\.github(\.v3)?\.raw/.test(ctx.accept);
       const entry = path === '' ? undefined : await findReader((r) => r.entryAt(commit, path));
@@ -1372,11 +1371,12 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
       const event = b.event as 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT' | undefined;
       const body = typeof b.body === 'string' ? b.body : '';
       const comments = (b.comments as Record<string, unknown>[] | undefined) ?? [];
-      if (b.commit_id !== undefined && b.commit_id !== state.headSha) {
-        if (state.heads.includes(String(b.commit_id))) {
-          throw unprocessable(['Commit is not the head of the pull request'], docs, `commit_id ${String(b.commit_id)} is an outdated head; the head is ${state.headSha}`);
+      const commitId = b.commit_id as string | undefined; // a string: the body was validated against the schema
+      if (commitId !== undefined && commitId !== state.headSha) {
+        if (state.heads.includes(commitId)) {
+          throw unprocessable(['Commit is not the head of the pull request'], docs, `commit_id ${commitId} is an outdated head; the head is ${state.headSha}`);
         }
-        throw unprocessable(['Commit could not be resolved'], docs, `commit_id ${String(b.commit_id)} is not a commit of the pull request (head ${state.headSha})`);
+        throw unprocessable(['Commit could not be resolved'], docs, `commit_id ${commitId} is not a commit of the pull request (head ${state.headSha})`);
       }
       if (codePoints(body) > MAX_BODY) throw unprocessable([`Body is too long (maximum is ${MAX_BODY} characters)`], docs);
       if (event === 'APPROVE') {
@@ -1631,7 +1631,7 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
       // 1. Credentials.
       const auth = req.headers.authorization ?? '';
       const match = /^(?:token|bearer)\s+(\S+)$/i.exec(auth.trim());
-      if (!match || match[1] !== options.token) {
+      if (match?.[1] !== options.token) {
         throw new HttpError(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' }, auth ? 'wrong token' : 'no Authorization header');
       }
       if (rateUsed >= rateLimit) {
@@ -1833,7 +1833,7 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
           'https://docs.github.com/rest',
         );
       } catch (error) {
-        throw new Error(`addReviewComment: GitHub would refuse this comment: ${error instanceof HttpError ? error.detail : String(error)}`);
+        throw new Error(`addReviewComment: GitHub would refuse this comment: ${error instanceof HttpError ? error.detail : String(error)}`, { cause: error });
       }
       const review = newReview(user, '', 'COMMENTED', state.headSha);
       return addCommentRecord(review, resolved, input.body, user);
@@ -1851,7 +1851,7 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
         const file = state.files.find((f) => f.filename === comment.path);
         const patch = file ? parsedPatch(file) : undefined;
         const target = patch ? (comment.side === 'RIGHT' ? patch.right : patch.left).get(comment.line) : undefined;
-        if (target && target.text === comment.lineText) {
+        if (target?.text === comment.lineText) {
           comment.position = target.position;
           comment.commitId = fixture.headSha;
         } else {

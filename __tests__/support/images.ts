@@ -77,8 +77,13 @@ export interface BuiltImage {
 function run(command: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     execFile(command, args, { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolvePromise({ code: error ? Number(error.code) : 0, stdout, stderr });
+      if (error && typeof error.code !== 'number') {
+        // An Error at run time; @types/node's ExecFileException (an Omit<> of one) does not say so.
+        const failure: Error = error;
+        reject(failure);
+      } else {
+        resolvePromise({ code: error ? Number(error.code) : 0, stdout, stderr });
+      }
     });
   });
 }
@@ -339,7 +344,7 @@ async function withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const age = Date.now() - (await lstat(lock).then((s) => s.mtimeMs, () => Date.now()));
       if (age > IMPORT_TIMEOUT_MS) await rm(lock, { recursive: true, force: true });
-      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
+      else if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`, { cause: error });
       else await new Promise((r) => setTimeout(r, 200));
     }
   }

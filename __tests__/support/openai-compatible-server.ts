@@ -92,7 +92,7 @@ export interface OpenAICompatibleServerOptions {
   /** Models that are pulled (default `['ai/llama3.2:1B-Q8_0']`); `addModel` adds more later. */
   models?: string[];
   /** `docker` (Model Runner, default: unknown models 404) or `llamacpp` (llama-server: one model, any name served). */
-  ownedBy?: 'docker' | 'llamacpp' | string;
+  ownedBy?: string;
   respond?: Responder;
   /** Where to listen (default `127.0.0.1`, port 0 = ephemeral). */
   host?: string;

@@ -543,7 +543,8 @@ function objectView(schema: JsonObject): { properties: Record<string, Json>; req
     if (Array.isArray(node.required)) required.push(...node.required.filter((r): r is string => typeof r === 'string'));
     if (Array.isArray(node.allOf)) for (const part of node.allOf) visit(resolveSchema(part));
     const alternatives = Array.isArray(node.oneOf) ? node.oneOf : Array.isArray(node.anyOf) ? node.anyOf : undefined;
-    if (alternatives && alternatives[0] !== undefined) visit(resolveSchema(alternatives[0]));
+    const first = alternatives?.[0];
+    if (first !== undefined) visit(resolveSchema(first));
   };
   visit(schema);
   return { properties, required: [...new Set(required)] };
@@ -558,7 +559,8 @@ function sampleValue(schemaJson: Json | undefined, name: string, depth: number):
   const alternatives = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
   let type = schemaType(schema);
   if (!type && (alternatives || schema.allOf || schema.properties)) type = 'object';
-  if (alternatives && alternatives[0] !== undefined && !schema.properties) return sampleValue(alternatives[0], name, depth);
+  const firstAlternative = alternatives?.[0];
+  if (firstAlternative !== undefined && !schema.properties) return sampleValue(firstAlternative, name, depth);
   switch (type) {
     case 'string':
       switch (schema.format) {

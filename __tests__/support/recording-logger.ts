@@ -11,7 +11,9 @@ export class RecordingLogger extends MaskingLogger {
   protected startGroup(name: string): void {
     this.lines.push({ level: 'group', message: name });
   }
-  protected endGroup(): void {}
+  protected endGroup(): void {
+    // The group's start is recorded; its end carries nothing to check.
+  }
 
   text(): string {
     return this.lines.map((l) => `${l.level}: ${l.message}`).join('\n');

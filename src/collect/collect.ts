@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';

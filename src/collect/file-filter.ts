@@ -55,7 +55,7 @@ export function gitattributesPatternToRegExp(pattern: string): RegExp {
   if (glob.startsWith('/')) glob = glob.slice(1);
   let source = '';
   for (let i = 0; i < glob.length; i++) {
-    const char = glob[i]!;
+    const char = glob.charAt(i);
     if (char === '*') {
       if (glob[i + 1] === '*') {
         const slashAfter = glob[i + 2] === '/';

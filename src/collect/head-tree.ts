@@ -53,7 +53,7 @@ export function safeJoin(root: string, relative: string): string | undefined {
   return target.startsWith(resolve(root) + sep) ? target : undefined;
 }
 
-type InPlace = { kind: 'in-place'; size: number; binary: boolean } | { kind: 'absent' } | { kind: 'too-large'; size: number };
+type InPlace = { kind: 'in-place'; full: string; size: number; binary: boolean } | { kind: 'absent' } | { kind: 'too-large'; size: number };
 
 /**
  * Reads one file of the checkout without following symlinks: its folders must resolve to themselves (no symlinked folder), the file
@@ -79,7 +79,7 @@ async function checkInPlace(
   if (!stat?.isFile()) return { kind: 'absent' };
   let handle;
   try {
-    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return { kind: 'absent' };
   }
@@ -90,7 +90,7 @@ async function checkInPlace(
     if (opened.size > maxBytes) return { kind: 'too-large', size: opened.size };
     const content = await handle.readFile();
     if (gitBlobSha(content) !== file.blobSha) return { kind: 'absent' };
-    return { kind: 'in-place', size: content.length, binary: looksBinary(content) };
+    return { kind: 'in-place', full, size: content.length, binary: looksBinary(content) };
   } catch {
     return { kind: 'absent' };
   } finally {
@@ -122,8 +122,8 @@ export async function materializeHeadTree(input: {
     const realRoot = await realpath(root).catch(() => undefined);
     if (realRoot !== undefined) {
       const checkout = { root, realRoot, folders: new Map<string, Promise<string | undefined>>() };
-      const results = await mapLimit(safe, IN_PLACE_CONCURRENCY, (file) => checkInPlace(checkout, file, maxBytes));
-      safe.forEach((file, index) => inPlace.set(file.path, results[index]!));
+      const results = await mapLimit(safe, IN_PLACE_CONCURRENCY, async (file) => [file.path, await checkInPlace(checkout, file, maxBytes)] as const);
+      for (const [path, result] of results) inPlace.set(path, result);
     }
   }
 
@@ -134,7 +134,7 @@ export async function materializeHeadTree(input: {
   const contents = toRead.length > 0 ? await input.source.readHeadFiles(toRead) : new Map<string, Buffer>();
 
   const reviewable: ChangedFile[] = [];
-  const linked: string[] = [];
+  const linked: { path: string; from: string }[] = [];
   const written: { path: string; content: Buffer }[] = [];
   for (const file of safe) {
     const local = inPlace.get(file.path);
@@ -142,7 +142,7 @@ export async function materializeHeadTree(input: {
       if (local.binary) skipped.push({ path: file.path, reason: 'binary', detail: 'binary content' });
       else {
         reviewable.push(file);
-        linked.push(file.path);
+        linked.push({ path: file.path, from: local.full });
       }
       continue;
     }
@@ -179,13 +179,12 @@ export async function materializeHeadTree(input: {
     }
     return made;
   };
-  await mapLimit([...linked.map((path) => ({ path, content: undefined })), ...written], 16, async ({ path, content }) => {
-    const target = join(root, path);
+  await mapLimit([...linked, ...written], 16, async (file) => {
+    const target = join(root, file.path);
     await folderOf(target);
-    if (content) return writeFile(target, content);
-    const from = join(resolve(input.checkoutDir!), path);
+    if ('content' in file) return writeFile(target, file.content);
     // Same bytes without a copy where the file system allows it.
-    await link(from, target).catch(() => copyFile(from, target));
+    await link(file.from, target).catch(() => copyFile(file.from, target));
   });
   return { tree: { root, files, inPlace: false }, reviewable, skipped, inPlaceCount: linked.length };
 }

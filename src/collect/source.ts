@@ -43,8 +43,7 @@ export function createGitHubChangeSource(options: {
     // The checkout's git objects know the sizes of the head blobs they hold; the API's blob sizes are only known once read.
     headBlobSizes: (files) => blobSizesByPath(workspace, files).catch(() => new Map<string, number>()),
     async readBaseBlobs(shas) {
-      const blobs = await mapLimit(shas, API_CONCURRENCY, (sha) => api.getBlob(sha));
-      return new Map(shas.map((sha, i) => [sha, blobs[i]!]));
+      return new Map(await mapLimit(shas, API_CONCURRENCY, async (sha) => [sha, await api.getBlob(sha)] as const));
     },
     async readHeadFiles(requested) {
       const result = new Map<string, Buffer>();
@@ -135,10 +134,11 @@ export function createLocalGitChangeSource(repoDir: string, revisions: LocalRevi
       return output
         .split('\0')
         .filter(Boolean)
-        .map((line) => {
+        .flatMap((line) => {
+          // "<mode> <type> <sha>\t<path>"; a line that does not fit is skipped, as in readObjectSizes
           const tab = line.indexOf('\t');
           const [, type, sha] = line.slice(0, tab).split(' ');
-          return { path: line.slice(tab + 1), sha: sha!, type: type as TreeEntry['type'] };
+          return sha === undefined ? [] : [{ path: line.slice(tab + 1), sha, type: type as TreeEntry['type'] }];
         });
     },
     readBaseBlobs: (shas) => readObjects(repoDir, shas),

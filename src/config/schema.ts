@@ -93,7 +93,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null || value === undefined) return 'an empty value';
   if (typeof value === 'object') return 'a mapping';
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return `a ${typeof value}`; // a function or a symbol: never from YAML or an input
 }
 
 /** Comma- or newline-separated text, or a YAML list, to a list of trimmed non-empty items (non-strings kept for the error). */
@@ -176,6 +177,7 @@ export function isHttpUrl(value: string): boolean {
 }
 
 // No control characters (NUL, newlines, …) in paths and single-line values.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused in paths and one-line values
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const isPath = (value: string) => value !== '' && !CONTROL_CHARACTER.test(value);
 

@@ -1,5 +1,5 @@
 import { ExternalServiceError, httpStatusOf } from '../errors.js';
-import type { ChangedFile, FileStatus } from '../types.js';
+import type { ChangedFile } from '../types.js';
 import type { ReviewOctokit } from './client.js';
 
 /** GitHub lists at most 3000 files of a pull request. */
@@ -160,14 +160,12 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
     async listTree(ref) {
       try {
         const response = await octokit.rest.git.getTree({ ...repoParams, tree_sha: ref, recursive: 'true' });
-        return response.data.tree
-          .filter((entry) => entry.path !== undefined && entry.sha !== undefined)
-          .map((entry) => ({
-            path: entry.path,
-            sha: entry.sha,
-            type: (entry.type ?? 'blob') as TreeEntry['type'],
-            size: entry.size,
-          }));
+        return response.data.tree.map((entry) => ({
+          path: entry.path,
+          sha: entry.sha,
+          type: entry.type as TreeEntry['type'],
+          size: entry.size,
+        }));
       } catch (error) {
         throw apiError(`list the tree at ${ref}`, error);
       }
@@ -199,6 +197,7 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
         body: c.body,
         path: c.path,
         line: c.line ?? null,
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- GitHub's current OpenAPI description allows a null `user`; the types @octokit/rest bundles are older
         userLogin: c.user?.login,
         inReplyToId: c.in_reply_to_id ?? undefined,
         pullRequestReviewId: c.pull_request_review_id,
@@ -211,7 +210,7 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
 
     async listReviewBodies() {
       const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...prParams, per_page: 100 });
-      return reviews.map((r) => ({ id: r.id, body: r.body ?? '', userLogin: r.user?.login, htmlUrl: r.html_url }));
+      return reviews.map((r) => ({ id: r.id, body: r.body, userLogin: r.user?.login, htmlUrl: r.html_url }));
     },
 
     async createReview(input) {

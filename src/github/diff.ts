@@ -349,7 +349,7 @@ class PatchIndex implements FileDiffIndex {
       let oLast = 0;
       for (const l of h.lines) {
         if (l.newLine !== undefined) {
-          if (first === undefined) first = l.newLine;
+          first ??= l.newLine;
           last = l.newLine;
           if (l.kind === 'add') {
             this.isAdd[offset + (l.newLine - first)] = 1;
@@ -357,7 +357,7 @@ class PatchIndex implements FileDiffIndex {
           }
         }
         if (l.oldLine !== undefined) {
-          if (oFirst === undefined) oFirst = l.oldLine;
+          oFirst ??= l.oldLine;
           oLast = l.oldLine;
         }
       }

@@ -41,7 +41,9 @@ export function createAnthropicClient(options: AnthropicClientOptions): ClaudeCl
       error: (message: string) => logger.warning(`anthropic sdk: ${scrub(message)}`),
       warn: (message: string) => logger.warning(`anthropic sdk: ${scrub(message)}`),
       info: (message: string) => logger.debug(`anthropic sdk: ${scrub(message)}`),
-      debug: () => {},
+      debug: () => {
+        // Never called at logLevel 'info'; the SDK's logger interface still requires it.
+      },
     },
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Config, EscalateOn } from '../config/schema.js';
+import type { EscalateOn } from '../config/schema.js';
 import { ExternalServiceError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { redactSecrets } from '../text/redact.js';
@@ -266,7 +266,7 @@ function salvageEntries(text: string): unknown[] | undefined {
   for (let attempt = 0; at > from && attempt < MAX_SALVAGE_ATTEMPTS; attempt++) {
     try {
       const entries = JSON.parse(`${text.slice(from, at + 1)}]`) as unknown;
-      if (Array.isArray(entries)) return entries;
+      if (Array.isArray(entries)) return entries as unknown[];
     } catch {
       // an earlier brace
     }
@@ -394,8 +394,10 @@ function findRule(rules: readonly RuleInfo[], finding: Finding): RuleInfo | unde
 }
 
 const where = (f: Finding) => `${f.ruleId} at ${f.path}:${f.startLine}`;
-const describeBatch = (items: readonly { finding: Finding }[]) =>
-  items.length === 1 ? where(items[0]!.finding) : `${items.length} findings (${[...new Set(items.map((i) => i.finding.path))].join(', ')})`;
+const describeBatch = (items: readonly { finding: Finding }[]) => {
+  const [only] = items;
+  return only && items.length === 1 ? where(only.finding) : `${items.length} findings (${[...new Set(items.map((i) => i.finding.path))].join(', ')})`;
+};
 
 /** An escalated finding waiting for its call: its index in the input and its place in the priority order. */
 interface Queued {

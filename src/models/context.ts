@@ -114,9 +114,7 @@ export function hunkFor(
   const { hunks } = parsePatch(patch);
   const shows = (hunk: Hunk, line: number) => hunk.lines.some((l) => l.newLine === line);
   let hunk = hunks.find((h) => shows(h, start));
-  if (!hunk) {
-    hunk = hunks.find((h) => h.lines.some((l) => l.newLine !== undefined && l.newLine >= start && l.newLine <= end));
-  }
+  hunk ??= hunks.find((h) => h.lines.some((l) => l.newLine !== undefined && l.newLine >= start && l.newLine <= end));
   if (!hunk) return undefined;
 
   let from = 0;
@@ -268,7 +266,8 @@ export function fileView(
     shownTo = last;
   }
   if (shownTo < total) out.push(`${gap}… lines ${shownTo + 1}-${total} not shown`);
-  const whole = ranges.length === 1 && ranges[0]!.first === 1 && ranges[0]!.last === total;
+  const [only] = ranges;
+  const whole = ranges.length === 1 && only?.first === 1 && only.last === total;
   return { code: out.join('\n'), kind: whole ? 'whole-file' : 'windows', ranges };
 }
 

@@ -186,7 +186,7 @@ interface Batch {
  * failures are counted, named once in a warning and returned in `stats.failures`.
  */
 export async function draftFindings(findings: readonly Finding[], deps: DraftDeps): Promise<DraftResult> {
-  const now = deps.now ?? Date.now;
+  const now = deps.now?.bind(deps) ?? Date.now;
   const started = now();
   const budgetMs = Math.max(0, deps.budgetMs ?? DEFAULT_DRAFT_BUDGET_MS);
   const batchSize = Math.max(1, Math.floor(deps.batchSize ?? DEFAULT_BATCH_SIZE));

@@ -16,6 +16,15 @@ export interface OpenAIDraftClientOptions {
   maxRetries?: number;
 }
 
+/**
+ * A completion as a local server may send it: the SDK does not check the body, and OpenAI-compatible servers differ in what they
+ * leave out, so every part is read as possibly missing.
+ */
+interface ServerCompletion {
+  choices?: { message?: { content?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
 /** A `DraftClient` over the official `openai` SDK, pointed at a local OpenAI-compatible endpoint. */
 export function createOpenAIDraftClient(options: OpenAIDraftClientOptions): DraftClient {
   const openai = new OpenAI({
@@ -30,11 +39,12 @@ export function createOpenAIDraftClient(options: OpenAIDraftClientOptions): Draf
   return {
     async complete(request: DraftRequest): Promise<DraftResponse> {
       try {
-        const completion = await openai.chat.completions.create(
+        const completion: ServerCompletion = await openai.chat.completions.create(
           {
             model: request.model,
             messages: request.messages,
             temperature: 0.2,
+            // eslint-disable-next-line @typescript-eslint/no-deprecated -- local servers read max_tokens (Ollama and LM Studio only that; llama.cpp took max_completion_tokens only in 2026)
             max_tokens: request.maxTokens,
             response_format: {
               type: 'json_schema',
@@ -73,7 +83,7 @@ function toDraftCallError(error: unknown, timeoutMs: number): DraftCallError {
       cause: error,
     });
   }
-  if (error instanceof OpenAI.APIError) {
+  if (isApiError(error)) {
     const detail = serverMessage(error);
     if (error.status === 404) {
       return new DraftCallError(`HTTP 404${detail ? `: ${detail}` : ''} (is the model pulled?)`, 'model-not-found', 404, { cause: error });
@@ -85,7 +95,14 @@ function toDraftCallError(error: unknown, timeoutMs: number): DraftCallError {
   return new DraftCallError(`unreadable answer (${detail})`, 'invalid-response', undefined, { cause: error });
 }
 
-function serverMessage(error: InstanceType<typeof OpenAI.APIError>): string {
+type ApiError = InstanceType<typeof OpenAI.APIError>;
+
+/** `instanceof` alone would type the error's status and body as `any`: the class is generic. */
+function isApiError(error: unknown): error is ApiError {
+  return error instanceof OpenAI.APIError;
+}
+
+function serverMessage(error: ApiError): string {
   const body: unknown = error.error;
   const message = typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' ? body.message : '';
   return printable(redactSecrets(message), 160);

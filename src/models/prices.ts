@@ -109,15 +109,13 @@ export const PRICE_TABLE: Readonly<Record<string, ModelPrice>> = {
   'haiku-3': { name: 'Claude Haiku 3', input: 0.25, output: 1.25, cacheWrite5m: 0.3, cacheWrite1h: 0.5, cacheRead: 0.03 },
 };
 
-const RATE_FIELDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const;
-
 /**
  * For a model id the table does not know: every rate is the highest of that rate over all rows (long-prompt bands included), so an
  * unknown model can only be over-counted, never under-counted, against the hard budget.
  */
 export const FALLBACK_PRICE: ModelPrice = (() => {
   const rows = Object.values(PRICE_TABLE).flatMap((row) => (row.longPrompt ? [row, row.longPrompt] : [row]));
-  const max = (field: (typeof RATE_FIELDS)[number]) => Math.max(...rows.map((row) => row[field]));
+  const max = (field: keyof Rates) => Math.max(...rows.map((row) => row[field]));
   return {
     name: 'unknown model (fallback: the highest price of every token category)',
     input: max('input'),

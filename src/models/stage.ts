@@ -237,8 +237,8 @@ export async function draftStage(
     logger: Logger;
   },
 ): Promise<{ report: ReviewReport; summary: DraftSummary }> {
-  const positions = report.findings.flatMap((placed, position) => (placed.placement.kind === 'inline' ? [position] : []));
-  const targets = positions.map((position) => report.findings[position]!.finding);
+  const inline = report.findings.flatMap((placed, position) => (placed.placement.kind === 'inline' ? [{ placed, position }] : []));
+  const targets = inline.map(({ placed }) => placed.finding);
   const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   const emptyStats: DraftStats = { model: 0, template: 0, calls: 0, failures: [], promptTokens: 0, completionTokens: 0, durationMs: 0 };
 
@@ -273,7 +273,7 @@ export async function draftStage(
     });
     const stats = { ...result.stats };
     drafted = result.findings.map((finding, index) => {
-      if (!finding.draft || finding.draft.author !== 'model') return finding;
+      if (finding.draft?.author !== 'model') return finding;
       const clean = sanitizeDraft(finding.draft, deps.links);
       if (clean.title && clean.body) return { ...finding, draft: clean };
       stats.model -= 1;
@@ -286,8 +286,8 @@ export async function draftStage(
   }
 
   const findings = [...report.findings];
-  positions.forEach((position, index) => {
-    findings[position] = { ...findings[position]!, finding: drafted[index]! };
+  inline.forEach(({ placed, position }, index) => {
+    findings[position] = { ...placed, finding: drafted[index]! };
   });
   return { report: { ...report, findings }, summary };
 }

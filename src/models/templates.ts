@@ -47,6 +47,7 @@ function firstLine(text: string): string {
 
 /** Cut at a word boundary when one is near, with an ellipsis; never longer than `max` characters (code points). */
 function shorten(text: string, max: number): string {
+  // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points on purpose: `max` counts code points, and no surrogate pair is cut in two
   const chars = [...text];
   if (chars.length <= max) return text;
   const cut = chars.slice(0, max - 1).join('');

@@ -10,12 +10,12 @@ export type Format = (typeof FORMATS)[number];
 /** The CLI's publisher: the report on stdout in the chosen format. No earlier runs, nothing to resume after a failure. */
 export function createConsolePublisher(out: { write(text: string): unknown }, format: Format, color: boolean): Publisher {
   return {
-    open: async () => NOTHING_EARLIER,
-    async publish(report) {
+    open: () => Promise.resolve(NOTHING_EARLIER),
+    publish(report) {
       out.write(render(report, format, color));
-      return report;
+      return Promise.resolve(report);
     },
-    abandon: async () => undefined,
+    abandon: () => Promise.resolve(),
   };
 }
 

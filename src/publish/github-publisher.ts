@@ -123,8 +123,8 @@ export class GitHubPublisher {
     const ours = comments.filter((c) => c.userLogin === identity && readFingerprintMarker(c.body) !== undefined);
     const open = new Map<string, ReviewComment>();
     for (const comment of ours) {
-      const fingerprint = readFingerprintMarker(comment.body)!;
-      if (!isMarkedResolved(comment.body) && !open.has(fingerprint)) open.set(fingerprint, comment);
+      const fingerprint = readFingerprintMarker(comment.body);
+      if (fingerprint !== undefined && !isMarkedResolved(comment.body) && !open.has(fingerprint)) open.set(fingerprint, comment);
     }
     this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
     this.identity = identity;
@@ -207,8 +207,7 @@ export class GitHubPublisher {
     // Only the scan that found a finding can tell that it is gone: a failed or skipped one says nothing.
     const scansThatRan = new Set(report.scans.filter((s) => s.status === 'ok' || s.status === 'degraded').map((s) => s.scanner as string));
     let resolved = 0;
-    for (const comment of prior.open.values()) {
-      const fingerprint = readFingerprintMarker(comment.body)!;
+    for (const [fingerprint, comment] of prior.open) {
       if (current.has(fingerprint)) continue;
       const scanTrusted = scansThatRan.has(readFingerprintSource(comment.body) ?? 'ast-grep');
       // A finding is gone only if its file was reviewed this time (or left the PR) by a scan that ran.
@@ -320,9 +319,8 @@ export class GitHubPublisher {
     const pending = toCheckRunAnnotations(report).slice(this.annotationsSent);
     const annotations = chunkAnnotations(pending, ANNOTATIONS_PER_REQUEST);
     const chunks = annotations.length > 0 ? annotations : [[]];
-    for (let i = 0; i < chunks.length; i++) {
+    for (const [i, chunk] of chunks.entries()) {
       const last = i === chunks.length - 1;
-      const chunk = chunks[i]!;
       const update = {
         status: last ? ('completed' as const) : undefined,
         conclusion: last ? report.conclusion : undefined,

@@ -4,7 +4,6 @@ import { listedMarker, reviewMarker } from './markers.js';
 import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
 import { compareBySeverity, countByPlacement, countBySeverity, describeDismissed, dismissedFindings, formatLocation, isDismissed, modelLines, PLACEMENT_LABEL, scanReason, SEVERITY_LABEL } from './text.js';
 import { compareStrings, formatDuration, plural, truncate, truncateUtf8, utf8Length } from '../text/strings.js';
-import { revealHidden } from '../text/hidden.js';
 import { codeSpan, escapeMarkdown } from '../text/markdown.js';
 
 // ---------------------------------------------------------------------------------------------------------------------------------

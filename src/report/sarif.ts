@@ -281,7 +281,7 @@ export function pascalCase(id: string): string {
   const name = id
     .split(/[^A-Za-z0-9]+/)
     .filter((part) => part.length > 0)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
   return /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
 }

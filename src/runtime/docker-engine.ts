@@ -267,7 +267,7 @@ class HttpDockerEngine implements DockerEngine {
     let failure: string | undefined;
     const status = await this.stream(
       'POST',
-      `/images/create?${new URLSearchParams({ fromImage, tag })}`,
+      `/images/create?${new URLSearchParams({ fromImage, tag }).toString()}`,
       (chunk, state) => {
         state.buffer += chunk.toString('utf8');
         let newline: number;
@@ -325,7 +325,7 @@ class HttpDockerEngine implements DockerEngine {
         AutoRemove: false,
       },
     };
-    const query = spec.name ? `?${new URLSearchParams({ name: spec.name })}` : '';
+    const query = spec.name ? `?${new URLSearchParams({ name: spec.name }).toString()}` : '';
     const reply = this.check(await this.request('POST', `/containers/create${query}`, { body }), `create a container from ${spec.image}`);
     const id = (parseJson(reply.body) as { Id?: string }).Id;
     if (!id) throw new ExternalServiceError('The Docker engine created a container but returned no id.', 'docker');
@@ -369,10 +369,10 @@ class HttpDockerEngine implements DockerEngine {
   async containerLogs(id: string, options: LogOptions): Promise<void> {
     const query = new URLSearchParams({ stdout: '1', stderr: '1', follow: options.follow ? '1' : '0' });
     if (options.tail !== undefined) query.set('tail', String(options.tail));
-    const demux = new LogDemuxer(options.onLine);
+    const demux = new LogDemuxer((stream, line) => options.onLine(stream, line));
     const reply = await this.stream(
       'GET',
-      `/containers/${checkPathPart(id, ID, 'container id')}/logs?${query}`,
+      `/containers/${checkPathPart(id, ID, 'container id')}/logs?${query.toString()}`,
       (chunk) => demux.push(chunk),
       undefined,
       options.signal,
@@ -396,7 +396,7 @@ class HttpDockerEngine implements DockerEngine {
   }
 
   async killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
-    const reply = await this.request('POST', `/containers/${checkPathPart(id, ID, 'container id')}/kill?${new URLSearchParams({ signal })}`);
+    const reply = await this.request('POST', `/containers/${checkPathPart(id, ID, 'container id')}/kill?${new URLSearchParams({ signal }).toString()}`);
     // 409: not running; 404: gone. Both mean the goal is reached.
     if (reply.status === 409 || reply.status === 404) return;
     this.check(reply, `kill container ${short(id)}`);
@@ -414,7 +414,7 @@ class HttpDockerEngine implements DockerEngine {
     if (filter.labels?.length) filters.label = filter.labels;
     if (filter.network) filters.network = [filter.network];
     const reply = this.check(
-      await this.request('GET', `/containers/json?${new URLSearchParams({ all: '1', filters: JSON.stringify(filters) })}`),
+      await this.request('GET', `/containers/json?${new URLSearchParams({ all: '1', filters: JSON.stringify(filters) }).toString()}`),
       'list containers',
     );
     const items = parseJson(reply.body) as { Id: string; Names?: string[]; State?: string; Labels?: Record<string, string> | null }[];
@@ -437,7 +437,7 @@ class HttpDockerEngine implements DockerEngine {
 
   async listNetworks(filter: ListFilter): Promise<NetworkSummary[]> {
     const filters = filter.labels?.length ? { label: filter.labels } : {};
-    const reply = this.check(await this.request('GET', `/networks?${new URLSearchParams({ filters: JSON.stringify(filters) })}`), 'list networks');
+    const reply = this.check(await this.request('GET', `/networks?${new URLSearchParams({ filters: JSON.stringify(filters) }).toString()}`), 'list networks');
     const items = parseJson(reply.body) as { Id: string; Name: string; Labels?: Record<string, string> | null }[];
     return items.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
   }
@@ -459,7 +459,7 @@ class HttpDockerEngine implements DockerEngine {
 
   async listVolumes(filter: ListFilter): Promise<VolumeSummary[]> {
     const filters = filter.labels?.length ? { label: filter.labels } : {};
-    const reply = this.check(await this.request('GET', `/volumes?${new URLSearchParams({ filters: JSON.stringify(filters) })}`), 'list volumes');
+    const reply = this.check(await this.request('GET', `/volumes?${new URLSearchParams({ filters: JSON.stringify(filters) }).toString()}`), 'list volumes');
     const items = (parseJson(reply.body) as { Volumes?: { Name: string; Labels?: Record<string, string> | null }[] | null }).Volumes ?? [];
     return items.map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
   }

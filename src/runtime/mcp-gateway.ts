@@ -250,7 +250,7 @@ export async function waitForHealth(deps: HealthWaitDeps, options: HealthWaitOpt
   const maxDelay = options.maxDelayMs ?? 250;
   let delay = options.initialDelayMs ?? 50;
   let attempts = 0;
-  let lastAnswer = 'no answer yet';
+  let lastAnswer: string;
   const delays: number[] = [];
   for (;;) {
     if (options.signal?.aborted) throw abortReason(options.signal);
@@ -542,6 +542,7 @@ export async function connectGatewayClient(
     logger.info(`MCP gateway: streamable HTTP at /mcp failed (${getErrorMessage(error)}); trying SSE at /sse.`);
     const sse = new Client(CLIENT_INFO, { capabilities: {} });
     try {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the fallback for gateways that only speak the older SSE transport; streamable HTTP was tried first
       await sse.connect(new SSEClientTransport(new URL('/sse', url), { requestInit }), { timeout: timeoutMs });
       return { client: sse, transport: 'sse' };
     } catch (sseError) {
@@ -702,12 +703,12 @@ class RunningGateway implements GatewayHandle {
     } finally {
       for (const source of sources) source.removeEventListener('abort', forward);
     }
-    const text = (result.content ?? [])
+    const text = result.content
       .filter((block): block is Extract<typeof block, { type: 'text' }> => block.type === 'text')
       .map((block) => block.text)
       .join('\n');
     if (result.isError) throw new ToolCallError(name, text.trim() || 'the tool reported an error without text');
-    return { content: result.content ?? [], structuredContent: result.structuredContent, text };
+    return { content: result.content, structuredContent: result.structuredContent, text };
   }
 
   private async classify(error: unknown, name: string, timeoutMs: number, callerSignal: AbortSignal | undefined): Promise<Error> {
@@ -715,8 +716,9 @@ class RunningGateway implements GatewayHandle {
     if (callerSignal?.aborted) return abortReason(callerSignal);
     const { ErrorCode, McpError } = await import('@modelcontextprotocol/sdk/types.js');
     if (error instanceof McpError) {
-      if (error.code === ErrorCode.RequestTimeout) return new ToolTimeoutError(name, timeoutMs);
-      if (error.code !== ErrorCode.ConnectionClosed) return new ToolCallError(name, error.message);
+      // McpError's code is any JSON-RPC code (a number); the SDK's enum names the two that matter here.
+      if (error.code === (ErrorCode.RequestTimeout as number)) return new ToolTimeoutError(name, timeoutMs);
+      if (error.code !== (ErrorCode.ConnectionClosed as number)) return new ToolCallError(name, error.message);
     }
     const status = httpCodeOf(error);
     if (status === 401 || status === 403) return refusedToken(error);
@@ -734,9 +736,10 @@ class RunningGateway implements GatewayHandle {
       printLog: async () => {
         const lines = logTail.all();
         if (lines.length === 0) return;
-        await logger.group('MCP gateway log', async () => {
+        await logger.group('MCP gateway log', () => {
           if (logTail.dropped) logger.info(`(${logTail.dropped} earlier line(s) not kept)`);
           for (const line of lines) logger.info(line);
+          return Promise.resolve();
         });
       },
     });
@@ -806,7 +809,7 @@ export async function startGatewayForConfig(
       logger,
       tempDir: deps.tempDir,
       signal: deps.signal,
-      onMask: deps.onMask,
+      onMask: deps.onMask?.bind(deps),
       healthTimeoutMs: deps.healthTimeoutMs,
     });
     return { status: 'started', gateway };

@@ -61,5 +61,5 @@ export async function runScanners(scanners: readonly Scanner[], ports: (scanner:
 
 /** For scanners that belong to a later capability: visible as skipped, with the reason, never silently absent. */
 export function notYetAvailableScanner(name: ScanSource, reason: string): Scanner {
-  return { name, run: async () => emptyReport(name, 'skipped', reason) };
+  return { name, run: () => Promise.resolve(emptyReport(name, 'skipped', reason)) };
 }

@@ -3,7 +3,9 @@
  * characters) or drive a terminal (C0/C1 controls, ESC). Tab and line feed are kept; CR is handled by the callers' CRLF handling.
  */
 const HIDDEN_CHARACTER =
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class -- finding control characters and invisible fillers is the point; each code point in the class stands alone
   /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+// eslint-disable-next-line no-misleading-character-class -- the same class as above: each code point on its own, by design
 const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
 
 export function containsHiddenCharacters(text: string): boolean {

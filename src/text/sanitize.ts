@@ -47,6 +47,7 @@ export function sanitizeModelText(text: string, options: SanitizeOptions): strin
  * Format and control characters (zero-width, bidi embeddings, overrides and isolates, BOM, soft hyphen, tag characters…) except tab
  * and line feed, the line and paragraph separators, Hangul fillers and the supplementary variation selectors (which can smuggle data).
  */
+// eslint-disable-next-line no-misleading-character-class -- the fillers, the combining grapheme joiner and the variation selectors are each removed on their own, by design
 const INVISIBLE = /[\p{Cf}\p{Cc}\u2028\u2029\u115F\u1160\u3164\uFFA0\u034F\u{E0100}-\u{E01EF}]/gu;
 
 export function removeInvisibleCharacters(text: string): string {
@@ -252,7 +253,7 @@ function fenceOpener(line: string): { char: string; length: number; info: string
 
 function closesFence(line: string, fence: { char: string; length: number }): boolean {
   const run = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
-  return run !== undefined && run[0] === fence.char && run.length >= fence.length;
+  return run?.startsWith(fence.char) === true && run.length >= fence.length;
 }
 
 /** Runs of blank lines outside code become one; blank lines at the start and end go. Lines inside fences are kept as they are. */

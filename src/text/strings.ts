@@ -46,6 +46,7 @@ export function oneLine(text: string): string {
  * start a workflow command (`::set-output`, `::add-mask`) on a line of its own.
  */
 export function printable(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what must not reach the log (workflow commands, terminal escapes)
   return truncate(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
 }
 

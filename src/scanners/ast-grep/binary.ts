@@ -98,7 +98,8 @@ async function readManifest(path: string): Promise<VendoredManifest | undefined>
   } catch {
     return undefined;
   }
-  const parsed = JSON.parse(text) as Partial<VendoredManifest>;
+  // Read as untrusted JSON: each field is checked before the manifest is used.
+  const parsed = JSON.parse(text) as { version?: unknown; binaries?: unknown };
   if (typeof parsed.version !== 'string' || typeof parsed.binaries !== 'object' || parsed.binaries === null) {
     throw new Error(`${path} is not a valid ast-grep manifest (expected {version, binaries}).`);
   }
@@ -108,7 +109,7 @@ async function readManifest(path: string): Promise<VendoredManifest | undefined>
 /** The vendored binaries are glibc builds: on a musl system (Alpine) they cannot start. */
 function isMuslLinux(): boolean {
   if (process.platform !== 'linux') return false;
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return report?.header !== undefined && !report.header.glibcVersionRuntime;
 }
 

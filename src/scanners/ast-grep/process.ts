@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { wrapError } from '../../errors.js';
 
 /**
  * Runs the ast-grep binary: output streamed line by line (a scan of a large change prints far more than one string should hold),
@@ -41,6 +42,7 @@ const STDERR_KEEP_BYTES = 64 * 1024;
 const ENV_ALLOWLIST = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SYSTEMROOT', 'USERPROFILE', 'APPDATA'];
 
 // ESC [ … final byte, and OSC sequences.
+// eslint-disable-next-line no-control-regex -- ESC and BEL are what ANSI sequences are made of: stripping them is the point
 const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 
 export function stripAnsi(text: string): string {
@@ -106,10 +108,10 @@ export async function runAstGrep(options: RunAstGrepOptions): Promise<RunAstGrep
   const stderrLines: string[] = [];
   let stderrBytes = 0;
   // Attached at once: a failing line handler must not become an unhandled rejection while the process still runs.
-  let streamError: unknown;
+  let streamError: Error | undefined;
   const settle = (done: Promise<void>): Promise<void> =>
     done.catch((error: unknown) => {
-      streamError ??= error;
+      streamError ??= wrapError(error);
       kill();
     });
   const stdoutDone = child.stdout

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { isMap, parseAllDocuments, parseDocument, stringify } from 'yaml';
+import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import type { Logger } from '../../logger.js';
 import type { RuleInfo } from '../../types.js';
 import { SEVERITIES, type Severity } from '../../types.js';
@@ -140,7 +140,7 @@ export async function readRuleFile(path: string, origin: string): Promise<RuleDo
   if (nonEmpty.length === 0) return [];
   return nonEmpty.map((doc, index) => {
     const content = asRecord(doc.toJS({ maxAliasCount: 100 }));
-    const [start = 0, , end = text.length] = doc.range;
+    const [start, , end] = doc.range;
     const linesBefore = text.slice(0, start).split('\n').length - 1;
     const slice = nonEmpty.length === 1 ? text : '\n'.repeat(linesBefore) + text.slice(start, end);
     return {
@@ -468,11 +468,12 @@ export async function writeEffectiveConfig(
   );
   let utilsDir = options.utilsDir;
   if (!utilsDir && utils.length > 0) {
-    utilsDir = join(dir, 'utils');
-    await mkdir(utilsDir, { recursive: true });
+    const written = join(dir, 'utils');
+    utilsDir = written;
+    await mkdir(written, { recursive: true });
     await Promise.all(
       utils.map(async (doc, index) => {
-        const file = join(utilsDir!, fileStem(doc, index));
+        const file = join(written, fileStem(doc, index));
         byFile.set(file, doc);
         await writeFile(file, doc.text);
       }),

@@ -96,7 +96,7 @@ function isMatch(value: unknown): value is AstGrepMatch {
 /** The fields every ast-grep JSON match has (`scan` and `run` alike): file, text, lines and a range of line/column positions. */
 export function hasMatchShape(value: unknown): value is Pick<AstGrepMatch, 'file' | 'text' | 'lines' | 'range'> {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as Partial<AstGrepMatch>;
+  const m = value as { file?: unknown; text?: unknown; lines?: unknown; range?: { start?: unknown; end?: unknown } | null };
   const pos = (p: unknown): boolean =>
     typeof p === 'object' && p !== null && typeof (p as { line?: unknown }).line === 'number' && typeof (p as { column?: unknown }).column === 'number';
   return (
@@ -140,7 +140,7 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
     leading + trailing <= chars.length &&
     chars.slice(leading, chars.length - trailing).join('') === match.text;
   const prefix = fits ? chars.slice(0, leading).join('') : undefined;
-  const suffix = fits ? chars.slice(chars.length - (trailing ?? 0)).join('') : undefined;
+  const suffix = fits ? chars.slice(chars.length - trailing).join('') : undefined;
 
   const endsAtLineStart = end.column === 0 && end.line > start.line;
   const startLine = start.line + 1;

@@ -87,15 +87,15 @@ export async function findBrokenRules(given: EffectiveConfig, options: ValidateO
     if ((await checkAlone([], [], withGlobs, options)).ok) {
       Object.assign(languageGlobs, given.languageGlobs);
     } else {
-      const entries = Object.entries(given.languageGlobs);
-      const outcomes = await mapLimit(entries, concurrency, ([language, globs]) =>
-        checkAlone([], [], { ...given, languageGlobs: { [language]: globs } }, options),
-      );
-      outcomes.forEach((outcome, i) => {
-        const [language, globs] = entries[i]!;
+      const perLanguage = await mapLimit(Object.entries(given.languageGlobs), concurrency, async ([language, globs]) => ({
+        language,
+        globs,
+        outcome: await checkAlone([], [], { ...given, languageGlobs: { [language]: globs } }, options),
+      }));
+      for (const { language, globs, outcome } of perLanguage) {
         if (outcome.ok) languageGlobs[language] = globs;
         else globProblems.push(`languageGlobs entry ${language} was ignored: ${outcome.reason}`);
-      });
+      }
     }
   }
   const config: EffectiveConfig = { ...given, languageGlobs };
@@ -105,13 +105,12 @@ export async function findBrokenRules(given: EffectiveConfig, options: ValidateO
   if (utils.length > 0) {
     const together = await checkAlone([], utils, config, options);
     if (!together.ok) {
-      const alone = await mapLimit(utils, concurrency, (util) => checkAlone([], [util], config, options));
+      const alone = await mapLimit(utils, concurrency, async (util) => ({ util, outcome: await checkAlone([], [util], config, options) }));
       const good: RuleDocument[] = [];
-      alone.forEach((outcome, i) => {
-        const util = utils[i]!;
+      for (const { util, outcome } of alone) {
         if (outcome.ok) good.push(util);
         else exclusions.push({ doc: util, kind: 'util', reason: explainRuleError(util, outcome.reason, options.customLanguages) });
-      });
+      }
       // Utils that only fail together (one refers to another that was dropped): drop them all rather than guess.
       const rest = good.length > 0 ? await checkAlone([], good, config, options) : ({ ok: true } as const);
       if (!rest.ok) {
@@ -128,10 +127,12 @@ export async function findBrokenRules(given: EffectiveConfig, options: ValidateO
     const written = await writeEffectiveConfig(await mkdtemp(join(options.scratchDir, 'utils-')), [], utils, config.languageGlobs);
     sharedUtils = join(written.dir, 'utils');
   }
-  const outcomes = await mapLimit(config.rules, concurrency, (rule) => checkAlone([rule], [], config, options, sharedUtils));
-  outcomes.forEach((outcome, i) => {
-    const rule = config.rules[i]!;
+  const perRule = await mapLimit(config.rules, concurrency, async (rule) => ({
+    rule,
+    outcome: await checkAlone([rule], [], config, options, sharedUtils),
+  }));
+  for (const { rule, outcome } of perRule) {
     if (!outcome.ok) exclusions.push({ doc: rule, kind: 'rule', reason: explainRuleError(rule, outcome.reason, options.customLanguages) });
-  });
+  }
   return { exclusions, languageGlobs, globProblems };
 }

@@ -127,6 +127,7 @@ export async function runAstGrepPatterns(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, patterns.length)) }, worker));
 
   findings.sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine || a.ruleId.localeCompare(b.ruleId));
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the workers above: TypeScript does not follow assignments made inside closures
   if (gatewayGone) {
     const reason = failures.find((f) => f.includes('stopped')) ?? failures[0] ?? 'the MCP gateway stopped answering';
     return result('failed', findings, reason, [...warnings, ...failures]);
