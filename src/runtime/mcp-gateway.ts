@@ -526,6 +526,7 @@ export async function connectGatewayClient(
   timeoutMs: number,
   logger: Logger,
 ): Promise<{ client: Client; transport: 'streamable-http' | 'sse' }> {
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- SSE is the fallback for gateways that only speak the older transport
   const [{ Client }, { StreamableHTTPClientTransport }, { SSEClientTransport }] = await Promise.all([
     import('@modelcontextprotocol/sdk/client/index.js'),
     import('@modelcontextprotocol/sdk/client/streamableHttp.js'),
@@ -542,7 +543,6 @@ export async function connectGatewayClient(
     logger.info(`MCP gateway: streamable HTTP at /mcp failed (${getErrorMessage(error)}); trying SSE at /sse.`);
     const sse = new Client(CLIENT_INFO, { capabilities: {} });
     try {
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the fallback for gateways that only speak the older SSE transport; streamable HTTP was tried first
       await sse.connect(new SSEClientTransport(new URL('/sse', url), { requestInit }), { timeout: timeoutMs });
       return { client: sse, transport: 'sse' };
     } catch (sseError) {

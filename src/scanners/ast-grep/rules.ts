@@ -291,7 +291,8 @@ async function readCompiledPack(dir: string): Promise<RuleSet | undefined> {
   } catch {
     return undefined;
   }
-  const pack = JSON.parse(text) as CompiledPack;
+  // Read loosely: a rule-pack.json of another build may have another shape.
+  const pack = JSON.parse(text) as Omit<CompiledPack, 'format'> & { format: unknown };
   if (pack.format !== COMPILED_PACK_FORMAT) throw new Error(`${COMPILED_PACK_FILE} beside ${dir} has format ${String(pack.format)}; rebuild with npm run build.`);
   const absolute = (doc: RuleDocument): RuleDocument => ({ ...doc, sourceFile: join(dir, doc.sourceFile) });
   return {
