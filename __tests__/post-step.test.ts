@@ -8,11 +8,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runAction, type ActionDeps } from '../src/action.js';
+import { runAction, type ActionDeps } from '../src/action/main-step.js';
 import { STATE } from '../src/config/inputs.js';
 import type { PullRequestApi } from '../src/github/api.js';
 import { RecordingLogger } from './support/recording-logger.js';
-import { runPost } from '../src/post-step.js';
+import { runPost } from '../src/action/post-step.js';
 import { stub } from './support/stub.js';
 
 let root: string;

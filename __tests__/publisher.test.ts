@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runAction, type ActionDeps } from '../src/action.js';
+import { runAction, type ActionDeps } from '../src/action/main-step.js';
 import { ExternalServiceError } from '../src/errors.js';
 import { createPullRequestApi, type PullRequestApi } from '../src/github/api.js';
 import { createOctokit } from '../src/github/client.js';

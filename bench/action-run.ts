@@ -7,7 +7,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { runAction, type ActionDeps } from '../src/action.js';
+import { runAction, type ActionDeps } from '../src/action/main-step.js';
 import { inputEnvName } from '../src/config/inputs.js';
 import { createPullRequestApi } from '../src/github/api.js';
 import { createOctokit, type ClientOptions } from '../src/github/client.js';

@@ -1,3 +1,3 @@
-import { runPost } from './post-step.js';
+import { runPost } from './action/post-step.js';
 
 await runPost().finally(() => process.exit());

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 
 /** The Actions runner's log: groups fold, `setSecret` masks values in every later line the runner prints. */
 export class ActionsLogger implements Logger {

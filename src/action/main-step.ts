@@ -1,19 +1,19 @@
 import * as core from '@actions/core';
-import { ActionsLogger } from './actions-logger.js';
-import { createGitHubChangeSource } from './collect/source.js';
-import { OUTPUT } from './config/inputs.js';
-import { configFileLocation, readActionInputs, resolveConfig } from './config/load.js';
-import type { Config } from './config/schema.js';
-import { defaultEffects, type Effects } from './effects.js';
-import { ConfigurationError, ExternalServiceError, getErrorMessage } from './errors.js';
-import { createPullRequestApi, type PullRequestApi } from './github/api.js';
-import { createOctokit, type ClientOptions } from './github/client.js';
-import { readEventContext, readRunnerEnvironment, type PullRequestContext, type RunnerEnvironment } from './github/context.js';
-import type { Logger } from './logger.js';
-import { runReview } from './main.js';
-import { createActionPublisher } from './publish/action-publisher.js';
-import { GitHubPublisher } from './publish/github-publisher.js';
-import { TOOL } from './types.js';
+import { ActionsLogger } from './logger.js';
+import { createGitHubChangeSource } from '../collect/source.js';
+import { OUTPUT } from '../config/inputs.js';
+import { configFileLocation, readActionInputs, resolveConfig } from '../config/load.js';
+import type { Config } from '../config/schema.js';
+import { defaultEffects, type Effects } from '../effects.js';
+import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
+import { createPullRequestApi, type PullRequestApi } from '../github/api.js';
+import { createOctokit, type ClientOptions } from '../github/client.js';
+import { readEventContext, readRunnerEnvironment, type PullRequestContext, type RunnerEnvironment } from '../github/context.js';
+import type { Logger } from '../logger.js';
+import { runReview } from '../main.js';
+import { createActionPublisher } from '../publish/action-publisher.js';
+import { GitHubPublisher } from '../publish/github-publisher.js';
+import { TOOL } from '../types.js';
 
 /** What the action needs from the outside world; tests replace parts of it. */
 export interface ActionDeps {

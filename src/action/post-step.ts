@@ -1,11 +1,11 @@
 import * as core from '@actions/core';
 import { rm } from 'node:fs/promises';
-import { ActionsLogger } from './actions-logger.js';
-import { STATE } from './config/inputs.js';
-import { getErrorMessage } from './errors.js';
-import type { Logger } from './logger.js';
-import { cleanupRun } from './runtime/cleanup.js';
-import { tryCreateDockerEngine } from './runtime/docker-engine.js';
+import { ActionsLogger } from './logger.js';
+import { STATE } from '../config/inputs.js';
+import { getErrorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { cleanupRun } from '../runtime/cleanup.js';
+import { tryCreateDockerEngine } from '../runtime/docker-engine.js';
 
 /**
  * The `post:` step runs even when the main step failed or was cancelled: it removes what the main step created and could not clean
