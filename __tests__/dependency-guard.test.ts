@@ -133,7 +133,7 @@ describe('a tree with every forbidden edge and two cycles', () => {
     'src/report/y.ts': "import type { Finding } from '../types.js';\nexport const y = (f: Finding): string => f.path;\n",
     'src/report/to-models.ts': "import type { M } from '../models/m.js';\nexport type R = M;\n",
     'src/publish/p.ts': "import { y } from '../report/y.js';\nexport const p = y;\n",
-    'src/to-tests.ts': "import { helper } from './helper.js';\nexport const t = helper;\n",
+    'src/to-tests.ts': "import { helper } from '../__tests__/helper.js';\nexport const t = helper;\n",
     'src/to-bench.ts': "import { bench } from '../bench/b.js';\nexport const b = bench;\n",
     '__tests__/helper.ts': 'export const helper = 1;\n',
     'bench/b.ts': 'export const bench = 1;\n',

@@ -80,19 +80,21 @@ class ConsoleLogger extends MaskingLogger {
     startGroup(name) {
         this.write('info', `» ${name}`);
     }
-    endGroup() { }
+    endGroup() {
+        // Nothing to close on a plain stream: the group's start line is all the CLI prints.
+    }
 }
 
 const FORMATS = ['text', 'markdown', 'json', 'sarif'];
 /** The CLI's publisher: the report on stdout in the chosen format. No earlier runs, nothing to resume after a failure. */
 function createConsolePublisher(out, format, color) {
     return {
-        open: async () => NOTHING_EARLIER,
-        async publish(report) {
+        open: () => Promise.resolve(NOTHING_EARLIER),
+        publish(report) {
             out.write(render(report, format, color));
-            return report;
+            return Promise.resolve(report);
         },
-        abandon: async () => undefined,
+        abandon: () => Promise.resolve(),
     };
 }
 function render(report, format, color) {

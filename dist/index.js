@@ -1,4 +1,4 @@
-import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/actions-logger.js';
+import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/logger.js';
 import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, p as fingerprintMarker, q as resolvedMarker, t as severityBadge, u as codeSpan, v as escapeMarkdown, w as safeHttpUrl, x as sanitizeModelText, y as cweNumber, z as containsHiddenCharacters, A as codeBlock, B as fenceFor, C as readListedMarker, D as readVerdictsMarker, E as renderReviewBody, F as readReviewMarker, G as reviewMarker, H as verdictsMarker, I as renderCheckRunSummary, J as readActionInputs, h as resolveConfig, f as runReview, K as createGitHubChangeSource, g as defaultEffects, L as configFileLocation } from './chunks/sarif.js';
 import { O as OUTPUT } from './chunks/cleanup.js';
 import { h as httpStatusOf, E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage } from './chunks/errors.js';
@@ -102,12 +102,10 @@ function createPullRequestApi(octokit, pr) {
         async listTree(ref) {
             try {
                 const response = await octokit.rest.git.getTree({ ...repoParams, tree_sha: ref, recursive: 'true' });
-                return response.data.tree
-                    .filter((entry) => entry.path !== undefined && entry.sha !== undefined)
-                    .map((entry) => ({
+                return response.data.tree.map((entry) => ({
                     path: entry.path,
                     sha: entry.sha,
-                    type: (entry.type ?? 'blob'),
+                    type: entry.type,
                     size: entry.size,
                 }));
             }
@@ -142,6 +140,7 @@ function createPullRequestApi(octokit, pr) {
                 body: c.body,
                 path: c.path,
                 line: c.line ?? null,
+                // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- GitHub's current OpenAPI description allows a null `user`; the types @octokit/rest bundles are older
                 userLogin: c.user?.login,
                 inReplyToId: c.in_reply_to_id ?? undefined,
                 pullRequestReviewId: c.pull_request_review_id,
@@ -152,7 +151,7 @@ function createPullRequestApi(octokit, pr) {
         },
         async listReviewBodies() {
             const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...prParams, per_page: 100 });
-            return reviews.map((r) => ({ id: r.id, body: r.body ?? '', userLogin: r.user?.login, htmlUrl: r.html_url }));
+            return reviews.map((r) => ({ id: r.id, body: r.body, userLogin: r.user?.login, htmlUrl: r.html_url }));
         },
         async createReview(input) {
             const response = await octokit.rest.pulls.createReview({
@@ -7000,7 +6999,7 @@ class GitHubPublisher {
         const open = new Map();
         for (const comment of ours) {
             const fingerprint = readFingerprintMarker(comment.body);
-            if (!isMarkedResolved(comment.body) && !open.has(fingerprint))
+            if (fingerprint !== undefined && !isMarkedResolved(comment.body) && !open.has(fingerprint))
                 open.set(fingerprint, comment);
         }
         this.options.logger.info(`${ours.length} earlier comment(s) by ${identity}; ${open.size} still open.`);
@@ -7075,8 +7074,7 @@ class GitHubPublisher {
         // Only the scan that found a finding can tell that it is gone: a failed or skipped one says nothing.
         const scansThatRan = new Set(report.scans.filter((s) => s.status === 'ok' || s.status === 'degraded').map((s) => s.scanner));
         let resolved = 0;
-        for (const comment of prior.open.values()) {
-            const fingerprint = readFingerprintMarker(comment.body);
+        for (const [fingerprint, comment] of prior.open) {
             if (current.has(fingerprint))
                 continue;
             const scanTrusted = scansThatRan.has(readFingerprintSource(comment.body) ?? 'ast-grep');
@@ -7179,9 +7177,8 @@ class GitHubPublisher {
         const pending = toCheckRunAnnotations(report).slice(this.annotationsSent);
         const annotations = chunkAnnotations(pending, ANNOTATIONS_PER_REQUEST);
         const chunks = annotations.length > 0 ? annotations : [[]];
-        for (let i = 0; i < chunks.length; i++) {
+        for (const [i, chunk] of chunks.entries()) {
             const last = i === chunks.length - 1;
-            const chunk = chunks[i];
             const update = {
                 status: last ? 'completed' : undefined,
                 conclusion: last ? report.conclusion : undefined,
@@ -7347,7 +7344,7 @@ async function runAction(deps = defaultActionDeps()) {
             }), config, deps, logger),
             checkoutDir: runner.workspace,
             tempRoot: runner.runnerTemp,
-            saveState: deps.saveState,
+            saveState: (name, value) => deps.saveState(name, value),
             modelFallbackLevel: 'warning',
             links: { repository, serverUrl: runner.serverUrl, pullNumber: event.number },
         });

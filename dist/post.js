@@ -1,4 +1,4 @@
-import { g as getState, A as ActionsLogger } from './chunks/actions-logger.js';
+import { g as getState, A as ActionsLogger } from './chunks/logger.js';
 import { rm } from 'node:fs/promises';
 import { S as STATE, t as tryCreateDockerEngine, c as cleanupRun } from './chunks/cleanup.js';
 import { g as getErrorMessage } from './chunks/errors.js';

@@ -30393,7 +30393,9 @@ function createAnthropicClient(options) {
             error: (message) => logger.warning(`anthropic sdk: ${scrub(message)}`),
             warn: (message) => logger.warning(`anthropic sdk: ${scrub(message)}`),
             info: (message) => logger.debug(`anthropic sdk: ${scrub(message)}`),
-            debug: () => { },
+            debug: () => {
+                // Never called at logLevel 'info'; the SDK's logger interface still requires it.
+            },
         },
     });
     return {

@@ -171,7 +171,7 @@ class HttpDockerEngine {
     async pullImage(image, onProgress, signal) {
         const { fromImage, tag } = splitImageReference(image);
         let failure;
-        const status = await this.stream('POST', `/images/create?${new URLSearchParams({ fromImage, tag })}`, (chunk, state) => {
+        const status = await this.stream('POST', `/images/create?${new URLSearchParams({ fromImage, tag }).toString()}`, (chunk, state) => {
             state.buffer += chunk.toString('utf8');
             let newline;
             while ((newline = state.buffer.indexOf('\n')) >= 0) {
@@ -228,7 +228,7 @@ class HttpDockerEngine {
                 AutoRemove: false,
             },
         };
-        const query = spec.name ? `?${new URLSearchParams({ name: spec.name })}` : '';
+        const query = spec.name ? `?${new URLSearchParams({ name: spec.name }).toString()}` : '';
         const reply = this.check(await this.request('POST', `/containers/create${query}`, { body }), `create a container from ${spec.image}`);
         const id = parseJson(reply.body).Id;
         if (!id)
@@ -267,8 +267,8 @@ class HttpDockerEngine {
         const query = new URLSearchParams({ stdout: '1', stderr: '1', follow: options.follow ? '1' : '0' });
         if (options.tail !== undefined)
             query.set('tail', String(options.tail));
-        const demux = new LogDemuxer(options.onLine);
-        const reply = await this.stream('GET', `/containers/${checkPathPart(id, ID, 'container id')}/logs?${query}`, (chunk) => demux.push(chunk), undefined, options.signal, true).catch((error) => {
+        const demux = new LogDemuxer((stream, line) => options.onLine(stream, line));
+        const reply = await this.stream('GET', `/containers/${checkPathPart(id, ID, 'container id')}/logs?${query.toString()}`, (chunk) => demux.push(chunk), undefined, options.signal, true).catch((error) => {
             if (options.signal?.aborted)
                 return { status: 200, body: Buffer.alloc(0) };
             throw error;
@@ -287,7 +287,7 @@ class HttpDockerEngine {
         return { exitCode: parseJson(reply.body).StatusCode ?? -1 };
     }
     async killContainer(id, signal = 'SIGKILL') {
-        const reply = await this.request('POST', `/containers/${checkPathPart(id, ID, 'container id')}/kill?${new URLSearchParams({ signal })}`);
+        const reply = await this.request('POST', `/containers/${checkPathPart(id, ID, 'container id')}/kill?${new URLSearchParams({ signal }).toString()}`);
         // 409: not running; 404: gone. Both mean the goal is reached.
         if (reply.status === 409 || reply.status === 404)
             return;
@@ -306,7 +306,7 @@ class HttpDockerEngine {
             filters.label = filter.labels;
         if (filter.network)
             filters.network = [filter.network];
-        const reply = this.check(await this.request('GET', `/containers/json?${new URLSearchParams({ all: '1', filters: JSON.stringify(filters) })}`), 'list containers');
+        const reply = this.check(await this.request('GET', `/containers/json?${new URLSearchParams({ all: '1', filters: JSON.stringify(filters) }).toString()}`), 'list containers');
         const items = parseJson(reply.body);
         return items.map((c) => ({
             id: c.Id,
@@ -326,7 +326,7 @@ class HttpDockerEngine {
     }
     async listNetworks(filter) {
         const filters = filter.labels?.length ? { label: filter.labels } : {};
-        const reply = this.check(await this.request('GET', `/networks?${new URLSearchParams({ filters: JSON.stringify(filters) })}`), 'list networks');
+        const reply = this.check(await this.request('GET', `/networks?${new URLSearchParams({ filters: JSON.stringify(filters) }).toString()}`), 'list networks');
         const items = parseJson(reply.body);
         return items.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
     }
@@ -346,7 +346,7 @@ class HttpDockerEngine {
     }
     async listVolumes(filter) {
         const filters = filter.labels?.length ? { label: filter.labels } : {};
-        const reply = this.check(await this.request('GET', `/volumes?${new URLSearchParams({ filters: JSON.stringify(filters) })}`), 'list volumes');
+        const reply = this.check(await this.request('GET', `/volumes?${new URLSearchParams({ filters: JSON.stringify(filters) }).toString()}`), 'list volumes');
         const items = parseJson(reply.body).Volumes ?? [];
         return items.map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
     }

@@ -28,6 +28,9 @@ function getErrorMessage(error) {
         return String(error);
     }
 }
+function wrapError(error) {
+    return error instanceof Error ? error : new Error(getErrorMessage(error));
+}
 /** The HTTP status of an Octokit `RequestError` (or anything shaped like it), if any. */
 function httpStatusOf(error) {
     if (typeof error === 'object' && error !== null && 'status' in error) {
@@ -48,11 +51,15 @@ function causeChain(error) {
             current = current.cause;
         }
         else {
-            parts.push(String(current));
+            // A thrown primitive is its own message; a thrown function is left out (its source text is no message).
+            const thrown = current;
+            if (typeof thrown === 'string' || typeof thrown === 'number' || typeof thrown === 'boolean' || typeof thrown === 'bigint' || typeof thrown === 'symbol') {
+                parts.push(String(thrown));
+            }
             break;
         }
     }
     return parts.join(' | ');
 }
 
-export { ConfigurationError as C, ExternalServiceError as E, causeChain as c, getErrorMessage as g, httpStatusOf as h };
+export { ConfigurationError as C, ExternalServiceError as E, causeChain as c, getErrorMessage as g, httpStatusOf as h, wrapError as w };

@@ -87,6 +87,7 @@ function oneLine(text) {
  * start a workflow command (`::set-output`, `::add-mask`) on a line of its own.
  */
 function printable(text, max) {
+    // eslint-disable-next-line no-control-regex -- control characters are what must not reach the log (workflow commands, terminal escapes)
     return truncate(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
 }
 /** `1,234` */
@@ -178,6 +179,7 @@ function firstLine(text) {
 }
 /** Cut at a word boundary when one is near, with an ellipsis; never longer than `max` characters (code points). */
 function shorten(text, max) {
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread -- code points on purpose: `max` counts code points, and no surrogate pair is cut in two
     const chars = [...text];
     if (chars.length <= max)
         return text;
@@ -266,7 +268,7 @@ const MAX_TOKENS_PER_FINDING = 400;
  * failures are counted, named once in a warning and returned in `stats.failures`.
  */
 async function draftFindings(findings, deps) {
-    const now = deps.now ?? Date.now;
+    const now = deps.now?.bind(deps) ?? Date.now;
     const started = now();
     const budgetMs = Math.max(0, deps.budgetMs ?? DEFAULT_DRAFT_BUDGET_MS);
     const batchSize = Math.max(1, Math.floor(deps.batchSize ?? DEFAULT_BATCH_SIZE));

@@ -11561,6 +11561,7 @@ function createOpenAIDraftClient(options) {
                     model: request.model,
                     messages: request.messages,
                     temperature: 0.2,
+                    // eslint-disable-next-line @typescript-eslint/no-deprecated -- local servers read max_tokens (Ollama and LM Studio only that; llama.cpp took max_completion_tokens only in 2026)
                     max_tokens: request.maxTokens,
                     response_format: {
                         type: 'json_schema',
@@ -11601,7 +11602,7 @@ function toDraftCallError(error, timeoutMs) {
             cause: error,
         });
     }
-    if (error instanceof OpenAI.APIError) {
+    if (isApiError(error)) {
         const detail = serverMessage(error);
         if (error.status === 404) {
             return new DraftCallError(`HTTP 404${detail ? `: ${detail}` : ''} (is the model pulled?)`, 'model-not-found', 404, { cause: error });
@@ -11611,6 +11612,10 @@ function toDraftCallError(error, timeoutMs) {
     // The SDK could not read the body (not JSON, cut off, …).
     const detail = printable(redactSecrets(getErrorMessage(error)), 160);
     return new DraftCallError(`unreadable answer (${detail})`, 'invalid-response', undefined, { cause: error });
+}
+/** `instanceof` alone would type the error's status and body as `any`: the class is generic. */
+function isApiError(error) {
+    return error instanceof OpenAI.APIError;
 }
 function serverMessage(error) {
     const body = error.error;

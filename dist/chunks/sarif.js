@@ -1,5 +1,5 @@
 import { tmpdir, homedir } from 'node:os';
-import { E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage, c as causeChain } from './errors.js';
+import { E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage, c as causeChain, w as wrapError } from './errors.js';
 import { I as INPUT, a as INPUT_NAMES, i as inputEnvName, t as tryCreateDockerEngine, D as DockerUnavailableError, C as COMPONENT_LABEL, n as newRunId, S as STATE, c as cleanupRun } from './cleanup.js';
 import { S as SCANNER_NAMES, F as FILTER_MODES, c as SEVERITIES, d as formatUsdLimit, e as atLeast, g as SEVERITY_RANK, U as UNVERIFIED, t as truncate, h as fenceAsData, n as newDelimiter, o as oneLine, i as dataInstruction, j as templateDraft, k as draftFindings, l as DRAFT_LIMITS, m as probeModelEndpoint, b as printable, f as formatDuration, p as plural, q as compareStrings, T as TOOL, N as NOTHING_EARLIER, u as utf8Length, a as truncateUtf8 } from './local-drafts.js';
 import { p as preprocess, s as string$1, b as array, d as object, k as strictObject, n as number, f as _enum } from './schemas.js';
@@ -161,7 +161,7 @@ function gitattributesPatternToRegExp(pattern) {
         glob = glob.slice(1);
     let source = '';
     for (let i = 0; i < glob.length; i++) {
-        const char = glob[i];
+        const char = glob.charAt(i);
         if (char === '*') {
             if (glob[i + 1] === '*') {
                 const slashAfter = glob[i + 2] === '/';
@@ -286,7 +286,7 @@ async function checkInPlace(checkout, file, maxBytes) {
         return { kind: 'absent' };
     let handle;
     try {
-        handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0));
+        handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     }
     catch {
         return { kind: 'absent' };
@@ -301,7 +301,7 @@ async function checkInPlace(checkout, file, maxBytes) {
         const content = await handle.readFile();
         if (gitBlobSha(content) !== file.blobSha)
             return { kind: 'absent' };
-        return { kind: 'in-place', size: content.length, binary: looksBinary(content) };
+        return { kind: 'in-place', full, size: content.length, binary: looksBinary(content) };
     }
     catch {
         return { kind: 'absent' };
@@ -327,8 +327,9 @@ async function materializeHeadTree(input) {
         const realRoot = await realpath(root).catch(() => undefined);
         if (realRoot !== undefined) {
             const checkout = { root, realRoot, folders: new Map() };
-            const results = await mapLimit(safe, IN_PLACE_CONCURRENCY, (file) => checkInPlace(checkout, file, maxBytes));
-            safe.forEach((file, index) => inPlace.set(file.path, results[index]));
+            const results = await mapLimit(safe, IN_PLACE_CONCURRENCY, async (file) => [file.path, await checkInPlace(checkout, file, maxBytes)]);
+            for (const [path, result] of results)
+                inPlace.set(path, result);
         }
     }
     // What the checkout does not hold: sizes first where the source knows them, then the content of what fits.
@@ -346,7 +347,7 @@ async function materializeHeadTree(input) {
                 skipped.push({ path: file.path, reason: 'binary', detail: 'binary content' });
             else {
                 reviewable.push(file);
-                linked.push(file.path);
+                linked.push({ path: file.path, from: local.full });
             }
             continue;
         }
@@ -385,14 +386,13 @@ async function materializeHeadTree(input) {
         }
         return made;
     };
-    await mapLimit([...linked.map((path) => ({ path, content: undefined })), ...written], 16, async ({ path, content }) => {
-        const target = join(root, path);
+    await mapLimit([...linked, ...written], 16, async (file) => {
+        const target = join(root, file.path);
         await folderOf(target);
-        if (content)
-            return writeFile(target, content);
-        const from = join(resolve(input.checkoutDir), path);
+        if ('content' in file)
+            return writeFile(target, file.content);
         // Same bytes without a copy where the file system allows it.
-        await link(from, target).catch(() => copyFile(from, target));
+        await link(file.from, target).catch(() => copyFile(file.from, target));
     });
     return { tree: { root, files, inPlace: false }, reviewable, skipped, inPlaceCount: linked.length };
 }
@@ -426,8 +426,7 @@ function createGitHubChangeSource(options) {
         // The checkout's git objects know the sizes of the head blobs they hold; the API's blob sizes are only known once read.
         headBlobSizes: (files) => blobSizesByPath(workspace, files).catch(() => new Map()),
         async readBaseBlobs(shas) {
-            const blobs = await mapLimit(shas, API_CONCURRENCY, (sha) => api.getBlob(sha));
-            return new Map(shas.map((sha, i) => [sha, blobs[i]]));
+            return new Map(await mapLimit(shas, API_CONCURRENCY, async (sha) => [sha, await api.getBlob(sha)]));
         },
         async readHeadFiles(requested) {
             const result = new Map();
@@ -514,10 +513,11 @@ function createLocalGitChangeSource(repoDir, revisions) {
             return output
                 .split('\0')
                 .filter(Boolean)
-                .map((line) => {
+                .flatMap((line) => {
+                // "<mode> <type> <sha>\t<path>"; a line that does not fit is skipped, as in readObjectSizes
                 const tab = line.indexOf('\t');
                 const [, type, sha] = line.slice(0, tab).split(' ');
-                return { path: line.slice(tab + 1), sha: sha, type: type };
+                return sha === undefined ? [] : [{ path: line.slice(tab + 1), sha, type: type }];
             });
         },
         readBaseBlobs: (shas) => readObjects(repoDir, shas),
@@ -9337,7 +9337,9 @@ function describeValue(value) {
         return 'an empty value';
     if (typeof value === 'object')
         return 'a mapping';
-    return String(value);
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return String(value);
+    return `a ${typeof value}`; // a function or a symbol: never from YAML or an input
 }
 /** Comma- or newline-separated text, or a YAML list, to a list of trimmed non-empty items (non-strings kept for the error). */
 function splitList(value) {
@@ -9398,6 +9400,7 @@ function isHttpUrl(value) {
     return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
 }
 // No control characters (NUL, newlines, …) in paths and single-line values.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused in paths and one-line values
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const isPath = (value) => value !== '' && !CONTROL_CHARACTER.test(value);
 function isRepositoryPath(value) {
@@ -10457,8 +10460,7 @@ class PatchIndex {
             let oLast = 0;
             for (const l of h.lines) {
                 if (l.newLine !== undefined) {
-                    if (first === undefined)
-                        first = l.newLine;
+                    first ??= l.newLine;
                     last = l.newLine;
                     if (l.kind === 'add') {
                         this.isAdd[offset + (l.newLine - first)] = 1;
@@ -10466,8 +10468,7 @@ class PatchIndex {
                     }
                 }
                 if (l.oldLine !== undefined) {
-                    if (oFirst === undefined)
-                        oFirst = l.oldLine;
+                    oFirst ??= l.oldLine;
                     oLast = l.oldLine;
                 }
             }
@@ -10671,9 +10672,7 @@ function hunkFor(patch, finding, options = {}) {
     const { hunks } = parsePatch(patch);
     const shows = (hunk, line) => hunk.lines.some((l) => l.newLine === line);
     let hunk = hunks.find((h) => shows(h, start));
-    if (!hunk) {
-        hunk = hunks.find((h) => h.lines.some((l) => l.newLine !== undefined && l.newLine >= start && l.newLine <= end));
-    }
+    hunk ??= hunks.find((h) => h.lines.some((l) => l.newLine !== undefined && l.newLine >= start && l.newLine <= end));
     if (!hunk)
         return undefined;
     let from = 0;
@@ -10800,7 +10799,8 @@ function fileView(source, findings, options = {}) {
     }
     if (shownTo < total)
         out.push(`${gap}… lines ${shownTo + 1}-${total} not shown`);
-    const whole = ranges.length === 1 && ranges[0].first === 1 && ranges[0].last === total;
+    const [only] = ranges;
+    const whole = ranges.length === 1 && only?.first === 1 && only.last === total;
     return { code: out.join('\n'), kind: whole ? 'whole-file' : 'windows', ranges };
 }
 /**
@@ -11084,7 +11084,10 @@ function findRule(rules, finding) {
     return rules.find((r) => r.id === finding.ruleId && r.source === finding.source) ?? rules.find((r) => r.id === finding.ruleId);
 }
 const where = (f) => `${f.ruleId} at ${f.path}:${f.startLine}`;
-const describeBatch = (items) => items.length === 1 ? where(items[0].finding) : `${items.length} findings (${[...new Set(items.map((i) => i.finding.path))].join(', ')})`;
+const describeBatch = (items) => {
+    const [only] = items;
+    return only && items.length === 1 ? where(only.finding) : `${items.length} findings (${[...new Set(items.map((i) => i.finding.path))].join(', ')})`;
+};
 /**
  * The escalated findings in the order they are sent: by priority (most severe first, then input order), with the other escalated
  * findings of a file right after its first one, so that a call carries whole files and the shared code is sent once.
@@ -11283,7 +11286,10 @@ async function verifyCriticalFindings(findings, deps) {
  * Characters that render as nothing, reorder the text around them (Trojan Source bidi controls), smuggle text (Unicode tag
  * characters) or drive a terminal (C0/C1 controls, ESC). Tab and line feed are kept; CR is handled by the callers' CRLF handling.
  */
-const HIDDEN_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+const HIDDEN_CHARACTER = 
+// eslint-disable-next-line no-control-regex, no-misleading-character-class -- finding control characters and invisible fillers is the point; each code point in the class stands alone
+/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+// eslint-disable-next-line no-misleading-character-class -- the same class as above: each code point on its own, by design
 const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
 function containsHiddenCharacters(text) {
     return HIDDEN_CHARACTER.test(text.replace(/\r\n/g, '\n'));
@@ -11469,6 +11475,7 @@ function sanitizeModelText(text, options) {
  * Format and control characters (zero-width, bidi embeddings, overrides and isolates, BOM, soft hyphen, tag characters…) except tab
  * and line feed, the line and paragraph separators, Hangul fillers and the supplementary variation selectors (which can smuggle data).
  */
+// eslint-disable-next-line no-misleading-character-class -- the fillers, the combining grapheme joiner and the variation selectors are each removed on their own, by design
 const INVISIBLE = /[\p{Cf}\p{Cc}\u2028\u2029\u115F\u1160\u3164\uFFA0\u034F\u{E0100}-\u{E01EF}]/gu;
 function removeInvisibleCharacters(text) {
     return text.replace(INVISIBLE, (ch) => (ch === '\n' || ch === '\t' ? ch : ''));
@@ -11670,7 +11677,7 @@ function fenceOpener(line) {
 }
 function closesFence(line, fence) {
     const run = /^ {0,3}(`{3,}|~{3,})[ \t]*$/.exec(line)?.[1];
-    return run !== undefined && run[0] === fence.char && run.length >= fence.length;
+    return run?.startsWith(fence.char) === true && run.length >= fence.length;
 }
 /** Runs of blank lines outside code become one; blank lines at the start and end go. Lines inside fences are kept as they are. */
 function collapseBlankLines(lines) {
@@ -12086,8 +12093,8 @@ async function verifyStage(findings, deps) {
     };
 }
 async function draftStage(report, deps) {
-    const positions = report.findings.flatMap((placed, position) => (placed.placement.kind === 'inline' ? [position] : []));
-    const targets = positions.map((position) => report.findings[position].finding);
+    const inline = report.findings.flatMap((placed, position) => (placed.placement.kind === 'inline' ? [{ placed, position }] : []));
+    const targets = inline.map(({ placed }) => placed.finding);
     const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
     const emptyStats = { model: 0, template: 0, calls: 0, failures: [], promptTokens: 0, completionTokens: 0, durationMs: 0 };
     let drafted;
@@ -12122,7 +12129,7 @@ async function draftStage(report, deps) {
         });
         const stats = { ...result.stats };
         drafted = result.findings.map((finding, index) => {
-            if (!finding.draft || finding.draft.author !== 'model')
+            if (finding.draft?.author !== 'model')
                 return finding;
             const clean = sanitizeDraft(finding.draft, deps.links);
             if (clean.title && clean.body)
@@ -12136,8 +12143,8 @@ async function draftStage(report, deps) {
         summary = { mode: 'model', model: model.model, stats };
     }
     const findings = [...report.findings];
-    positions.forEach((position, index) => {
-        findings[position] = { ...findings[position], finding: drafted[index] };
+    inline.forEach(({ placed, position }, index) => {
+        findings[position] = { ...placed, finding: drafted[index] };
     });
     return { report: { ...report, findings }, summary };
 }
@@ -12332,7 +12339,7 @@ async function waitForHealth(deps, options) {
     const maxDelay = options.maxDelayMs ?? 250;
     let delay = options.initialDelayMs ?? 50;
     let attempts = 0;
-    let lastAnswer = 'no answer yet';
+    let lastAnswer;
     const delays = [];
     for (;;) {
         if (options.signal?.aborted)
@@ -12593,6 +12600,7 @@ function refusedToken(error) {
  * a refused token (401/403 → GatewayTransportError "the gateway refused the token").
  */
 async function connectGatewayClient(url, token, timeoutMs, logger) {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- SSE is the fallback for gateways that only speak the older transport
     const [{ Client }, { StreamableHTTPClientTransport }, { SSEClientTransport }] = await Promise.all([
         import('./client.js'),
         import('./streamableHttp.js'),
@@ -12764,13 +12772,13 @@ class RunningGateway {
             for (const source of sources)
                 source.removeEventListener('abort', forward);
         }
-        const text = (result.content ?? [])
+        const text = result.content
             .filter((block) => block.type === 'text')
             .map((block) => block.text)
             .join('\n');
         if (result.isError)
             throw new ToolCallError(name, text.trim() || 'the tool reported an error without text');
-        return { content: result.content ?? [], structuredContent: result.structuredContent, text };
+        return { content: result.content, structuredContent: result.structuredContent, text };
     }
     async classify(error, name, timeoutMs, callerSignal) {
         if (this.failure)
@@ -12779,6 +12787,7 @@ class RunningGateway {
             return abortReason(callerSignal);
         const { ErrorCode, McpError } = await import('./types.js');
         if (error instanceof McpError) {
+            // McpError's code is any JSON-RPC code (a number); the SDK's enum names the two that matter here.
             if (error.code === ErrorCode.RequestTimeout)
                 return new ToolTimeoutError(name, timeoutMs);
             if (error.code !== ErrorCode.ConnectionClosed)
@@ -12802,11 +12811,12 @@ class RunningGateway {
                 const lines = logTail.all();
                 if (lines.length === 0)
                     return;
-                await logger.group('MCP gateway log', async () => {
+                await logger.group('MCP gateway log', () => {
                     if (logTail.dropped)
                         logger.info(`(${logTail.dropped} earlier line(s) not kept)`);
                     for (const line of lines)
                         logger.info(line);
+                    return Promise.resolve();
                 });
             },
         });
@@ -12852,7 +12862,7 @@ async function startGatewayForConfig(config, deps) {
             logger,
             tempDir: deps.tempDir,
             signal: deps.signal,
-            onMask: deps.onMask,
+            onMask: deps.onMask?.bind(deps),
             healthTimeoutMs: deps.healthTimeoutMs,
         });
         return { status: 'started', gateway };
@@ -13433,6 +13443,7 @@ function builtinRulesDir(from) {
 const STDERR_KEEP_BYTES = 64 * 1024;
 const ENV_ALLOWLIST = ['PATH', 'HOME', 'TMPDIR', 'TEMP', 'TMP', 'LANG', 'LC_ALL', 'SYSTEMROOT', 'USERPROFILE', 'APPDATA'];
 // ESC [ … final byte, and OSC sequences.
+// eslint-disable-next-line no-control-regex -- ESC and BEL are what ANSI sequences are made of: stripping them is the point
 const ANSI_PATTERN = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g;
 function stripAnsi(text) {
     return text.replace(ANSI_PATTERN, '');
@@ -13501,7 +13512,7 @@ async function runAstGrep(options) {
     // Attached at once: a failing line handler must not become an unhandled rejection while the process still runs.
     let streamError;
     const settle = (done) => done.catch((error) => {
-        streamError ??= error;
+        streamError ??= wrapError(error);
         kill();
     });
     const stdoutDone = child.stdout
@@ -13648,6 +13659,7 @@ async function readManifest(path) {
     catch {
         return undefined;
     }
+    // Read as untrusted JSON: each field is checked before the manifest is used.
     const parsed = JSON.parse(text);
     if (typeof parsed.version !== 'string' || typeof parsed.binaries !== 'object' || parsed.binaries === null) {
         throw new Error(`${path} is not a valid ast-grep manifest (expected {version, binaries}).`);
@@ -13658,7 +13670,7 @@ async function readManifest(path) {
 function isMuslLinux() {
     if (process.platform !== 'linux')
         return false;
-    const report = process.report?.getReport();
+    const report = process.report.getReport();
     return report?.header !== undefined && !report.header.glibcVersionRuntime;
 }
 async function unpackVendored(manifest, manifestPath, options, notes) {
@@ -13883,7 +13895,7 @@ async function readRuleFile(path, origin) {
         return [];
     return nonEmpty.map((doc, index) => {
         const content = asRecord(doc.toJS({ maxAliasCount: 100 }));
-        const [start = 0, , end = text.length] = doc.range;
+        const [start, , end] = doc.range;
         const linesBefore = text.slice(0, start).split('\n').length - 1;
         const slice = nonEmpty.length === 1 ? text : '\n'.repeat(linesBefore) + text.slice(start, end);
         return {
@@ -14005,6 +14017,7 @@ async function readCompiledPack(dir) {
     catch {
         return undefined;
     }
+    // Read loosely: a rule-pack.json of another build may have another shape.
     const pack = JSON.parse(text);
     if (pack.format !== COMPILED_PACK_FORMAT)
         throw new Error(`${COMPILED_PACK_FILE} beside ${dir} has format ${String(pack.format)}; rebuild with npm run build.`);
@@ -14171,10 +14184,11 @@ async function writeEffectiveConfig(dir, rules, utils, languageGlobs, options = 
     }));
     let utilsDir = options.utilsDir;
     if (!utilsDir && utils.length > 0) {
-        utilsDir = join(dir, 'utils');
-        await mkdir(utilsDir, { recursive: true });
+        const written = join(dir, 'utils');
+        utilsDir = written;
+        await mkdir(written, { recursive: true });
         await Promise.all(utils.map(async (doc, index) => {
-            const file = join(utilsDir, fileStem(doc, index));
+            const file = join(written, fileStem(doc, index));
             byFile.set(file, doc);
             await writeFile(file, doc.text);
         }));
@@ -14303,15 +14317,17 @@ async function findBrokenRules(given, options) {
             Object.assign(languageGlobs, given.languageGlobs);
         }
         else {
-            const entries = Object.entries(given.languageGlobs);
-            const outcomes = await mapLimit(entries, concurrency, ([language, globs]) => checkAlone([], [], { ...given, languageGlobs: { [language]: globs } }, options));
-            outcomes.forEach((outcome, i) => {
-                const [language, globs] = entries[i];
+            const perLanguage = await mapLimit(Object.entries(given.languageGlobs), concurrency, async ([language, globs]) => ({
+                language,
+                globs,
+                outcome: await checkAlone([], [], { ...given, languageGlobs: { [language]: globs } }, options),
+            }));
+            for (const { language, globs, outcome } of perLanguage) {
                 if (outcome.ok)
                     languageGlobs[language] = globs;
                 else
                     globProblems.push(`languageGlobs entry ${language} was ignored: ${outcome.reason}`);
-            });
+            }
         }
     }
     const config = { ...given, languageGlobs };
@@ -14320,15 +14336,14 @@ async function findBrokenRules(given, options) {
     if (utils.length > 0) {
         const together = await checkAlone([], utils, config, options);
         if (!together.ok) {
-            const alone = await mapLimit(utils, concurrency, (util) => checkAlone([], [util], config, options));
+            const alone = await mapLimit(utils, concurrency, async (util) => ({ util, outcome: await checkAlone([], [util], config, options) }));
             const good = [];
-            alone.forEach((outcome, i) => {
-                const util = utils[i];
+            for (const { util, outcome } of alone) {
                 if (outcome.ok)
                     good.push(util);
                 else
                     exclusions.push({ doc: util, kind: 'util', reason: explainRuleError(util, outcome.reason, options.customLanguages) });
-            });
+            }
             // Utils that only fail together (one refers to another that was dropped): drop them all rather than guess.
             const rest = good.length > 0 ? await checkAlone([], good, config, options) : { ok: true };
             if (!rest.ok) {
@@ -14346,12 +14361,14 @@ async function findBrokenRules(given, options) {
         const written = await writeEffectiveConfig(await mkdtemp(join(options.scratchDir, 'utils-')), [], utils, config.languageGlobs);
         sharedUtils = join(written.dir, 'utils');
     }
-    const outcomes = await mapLimit(config.rules, concurrency, (rule) => checkAlone([rule], [], config, options, sharedUtils));
-    outcomes.forEach((outcome, i) => {
-        const rule = config.rules[i];
+    const perRule = await mapLimit(config.rules, concurrency, async (rule) => ({
+        rule,
+        outcome: await checkAlone([rule], [], config, options, sharedUtils),
+    }));
+    for (const { rule, outcome } of perRule) {
         if (!outcome.ok)
             exclusions.push({ doc: rule, kind: 'rule', reason: explainRuleError(rule, outcome.reason, options.customLanguages) });
-    });
+    }
     return { exclusions, languageGlobs, globProblems };
 }
 
@@ -14419,7 +14436,7 @@ function findingFromMatch(match, ruleId, rule) {
         leading + trailing <= chars.length &&
         chars.slice(leading, chars.length - trailing).join('') === match.text;
     const prefix = fits ? chars.slice(0, leading).join('') : undefined;
-    const suffix = fits ? chars.slice(chars.length - (trailing ?? 0)).join('') : undefined;
+    const suffix = fits ? chars.slice(chars.length - trailing).join('') : undefined;
     const endsAtLineStart = end.column === 0 && end.line > start.line;
     const startLine = start.line + 1;
     const endLine = endsAtLineStart ? end.line : end.line + 1;
@@ -14935,6 +14952,7 @@ async function runAstGrepPatterns(settings, ports, options = {}) {
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, patterns.length)) }, worker));
     findings.sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine || a.ruleId.localeCompare(b.ruleId));
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the workers above: TypeScript does not follow assignments made inside closures
     if (gatewayGone) {
         const reason = failures.find((f) => f.includes('stopped')) ?? failures[0] ?? 'the MCP gateway stopped answering';
         return result('failed', findings, reason, [...warnings, ...failures]);
@@ -15034,7 +15052,7 @@ async function runScanners(scanners, ports) {
 }
 /** For scanners that belong to a later capability: visible as skipped, with the reason, never silently absent. */
 function notYetAvailableScanner(name, reason) {
-    return { name, run: async () => emptyReport(name, 'skipped', reason) };
+    return { name, run: () => Promise.resolve(emptyReport(name, 'skipped', reason)) };
 }
 
 function entry(row) {
@@ -15515,8 +15533,9 @@ async function runReview(ports) {
     try {
         const change = await stage('Collect', () => collectChange(ports.source, { tempDir, logger, extraRules: config.rules, checkoutDir: ports.checkoutDir }));
         const plan = planScan({ config, change, env: effects.env });
-        runtime = await stage('Start', () => start(plan, config, change, tempDir, ports));
-        const analysis = await stage('Scan', () => scan(plan, change, runtime, tempDir, logger));
+        const started = await stage('Start', () => start(plan, config, change, tempDir, ports));
+        runtime = started;
+        const analysis = await stage('Scan', () => scan(plan, change, started, tempDir, logger));
         const publisher = ports.publisher(config);
         const reportOf = (findings, earlier) => buildReviewReport({ analysis: { ...analysis, findings }, config, earlier, repository: ports.links.repository, pullNumber: ports.links.pullNumber });
         // What `abandon` gets when a later stage fails: the latest report there is.
@@ -15530,7 +15549,7 @@ async function runReview(ports) {
                 return verify(triaged, analysis, earlier, { config, client, links: ports.links, logger });
             });
             latest = reportOf(verified.findings, earlier);
-            const localModel = () => resolveLocalModel(runtime, effects);
+            const localModel = () => resolveLocalModel(started, effects);
             const drafted = await stage('Draft (local model)', () => draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger }));
             latest = { ...drafted.report, ...(ports.links.serverUrl !== undefined && { serverUrl: ports.links.serverUrl }), models: { drafts: drafted.summary, claude: verified.summary } };
             const final = latest;
@@ -15571,7 +15590,7 @@ async function start(plan, config, change, tempDir, ports) {
         env: ports.effects.env,
         logger: ports.logger,
         tempDir,
-        saveState: ports.saveState,
+        saveState: (name, value) => ports.saveState(name, value),
         healthTimeoutMs: ports.healthTimeoutMs,
         modelFallbackLevel: ports.modelFallbackLevel,
     });
@@ -16340,7 +16359,7 @@ function pascalCase(id) {
     const name = id
         .split(/[^A-Za-z0-9]+/)
         .filter((part) => part.length > 0)
-        .map((part) => part[0].toUpperCase() + part.slice(1))
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
         .join('');
     return /^[A-Za-z]/.test(name) ? name : `Rule${name}`;
 }
