@@ -5,7 +5,7 @@
 // - Every line the CLI writes to stderr, with the time it was written. stderr is a pipe here, and the CLI prints its progress only on
 //   a terminal, so this process's stderr claims to be one.
 // - Every process started through child_process.spawn (git, ast-grep): when it started and when it exited.
-// - When the process exits.
+// - When the report is first written to stdout, and when the process exits.
 // Times are milliseconds since the process started (performance.now()). Written as JSON to $UC_BENCH_TIMELINE at exit.
 import childProcess from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -21,6 +21,16 @@ process.stderr.write = (chunk, ...rest) => {
   const t = performance.now();
   for (const text of String(chunk).split('\n')) if (text) events.push({ t, kind: 'log', text });
   return write(chunk, ...rest);
+};
+
+const writeOut = process.stdout.write.bind(process.stdout);
+let stdoutSeen = false;
+process.stdout.write = (chunk, ...rest) => {
+  if (!stdoutSeen) {
+    stdoutSeen = true;
+    events.push({ t: performance.now(), kind: 'stdout' });
+  }
+  return writeOut(chunk, ...rest);
 };
 
 const spawn = childProcess.spawn;
