@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpuClock } from './cpu.js';
 
 const INTERVAL_MS = 10;
 export const PROC_AVAILABLE = existsSync('/proc/self/status');
@@ -20,6 +21,11 @@ export interface ProcessRun {
   timedOut: boolean;
   stdout: string;
   stderr: string;
+  /**
+   * CPU time (user + system) of the process and every descendant it waited for (git, ast-grep), from this process's cutime + cstime:
+   * hardly moved by other work on the machine, unlike wall time. NaN without /proc, or when another child of ours ended meanwhile.
+   */
+  cpuMs: number;
   /** Highest sum of VmRSS over the process and its descendants at one sample (kB); NaN without /proc. */
   treePeakKb: number;
   /** By process name: the highest VmHWM of a process of that name (kB). */
@@ -68,6 +74,7 @@ export async function runProcess(
   args: readonly string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<ProcessRun> {
+  const cpuBefore = cpuClock().childrenMs;
   const started = performance.now();
   const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: Buffer[] = [];
@@ -111,8 +118,10 @@ export async function runProcess(
       child.once('error', reject);
       child.once('close', (code, sig) => resolve([code, sig]));
     });
+    const wallMs = performance.now() - started;
     return {
-      wallMs: performance.now() - started,
+      wallMs,
+      cpuMs: cpuClock().childrenMs - cpuBefore,
       exitCode,
       signal,
       timedOut,
