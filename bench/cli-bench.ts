@@ -42,7 +42,10 @@ export const CLI_TARGETS = {
 export const REAL_CODE_PACKAGES_LARGE = [...REAL_CODE_PACKAGES, 'openai', 'yaml'] as const;
 const LARGE_FILE_LINES = 50_000;
 const LARGE_FILE_PLANTS = 50;
-/** A large-file run that takes longer than this many times the target is not repeated: more runs would not change the verdict. */
+/**
+ * A large-file run that takes longer than this many times the target, in wall time and in CPU time, is not repeated: more runs would
+ * not change the verdict. (CPU time too, so that a run merely slowed down by other work on the machine is repeated.)
+ */
 const CLEAR_MISS = 1.5;
 const LARGE_FILE_TIMEOUT_MS = 120_000;
 const CLI_TIMEOUT_MS = 300_000;
@@ -352,7 +355,7 @@ export async function runLargeFileBench(maxRuns: number): Promise<LargeFileResul
         if (last.timedOut) break;
         runsMs.push(last.wallMs);
         scannerRunsMs.push(last.report?.scans.find((s) => s.scanner === 'ast-grep')?.durationMs ?? NaN);
-        if (last.wallMs > CLEAR_MISS * CLI_TARGETS.largeFileMs) break;
+        if (last.wallMs > CLEAR_MISS * CLI_TARGETS.largeFileMs && last.cpuMs > CLEAR_MISS * CLI_TARGETS.largeFileMs) break;
       }
       const report = last?.report;
       const reported = new Set((report?.findings ?? []).map((f) => `${f.path}:${f.startLine}:${f.ruleId}`));
@@ -544,7 +547,7 @@ export function printLargeFiles(results: LargeFileResult[]): void {
     ]);
   }
   say(indent(table(rows, [1, 2, 3, 5, 6, 7])));
-  say(`  targets: ≤ ${seconds(CLI_TARGETS.largeFileMs)} each, every planted finding reported at its line with its rule. Up to 3 runs; a run over ${CLEAR_MISS}x the target is not repeated.`);
+  say(`  targets: ≤ ${seconds(CLI_TARGETS.largeFileMs)} each, every planted finding reported at its line with its rule. Up to 3 runs; a run over ${CLEAR_MISS}x the target in both wall and CPU time is not repeated.`);
   for (const r of results) {
     if (r.missing.length > 0) say(`  ${r.language}: not reported: ${r.missing.slice(0, 8).map((m) => `${m.ruleId} at line ${m.line}`).join(', ')}${r.missing.length > 8 ? `, … (${r.missing.length})` : ''}`);
   }
