@@ -8,8 +8,9 @@
  * output, so the timer is not delayed by other work of ours.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cpuClock } from './cpu.js';
+import { childrenOf, commOf, statusKb } from './proc.js';
 
 const INTERVAL_MS = 10;
 export const PROC_AVAILABLE = existsSync('/proc/self/status');
@@ -33,42 +34,6 @@ export interface ProcessRun {
   samples: number;
 }
 
-function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined; // exited meanwhile
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const task of tasks) {
-    try {
-      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (text) for (const child of text.split(/\s+/)) out.push(Number(child));
-    } catch {
-      // the thread ended
-    }
-  }
-  return out;
-}
-
-function nameOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '?';
-  }
-}
-
 export async function runProcess(
   command: string,
   args: readonly string[],
@@ -90,11 +55,11 @@ export async function runProcess(
     samples++;
     let sum = 0;
     const root = child.pid;
-    rootName ??= nameOf(root);
+    rootName ??= commOf(root);
     const stack = [root];
     while (stack.length > 0) {
       const pid = stack.pop()!;
-      const name = nameOf(pid);
+      const name = commOf(pid);
       // Between fork and exec a child still has the parent's name and maps the parent's pages: not a process of its own yet.
       if (pid !== root && name === rootName) continue;
       const rss = statusKb(pid, 'VmRSS');
