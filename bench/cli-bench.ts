@@ -10,6 +10,7 @@
  * [9] Startup on a tiny repository (one commit changing one small file), and where the time goes: node itself, loading the bundle,
  *     and, from a run with bench/cli-timeline.mjs preloaded, git, collection, the binary, rule preparation, ast-grep, rendering.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -110,19 +111,29 @@ async function runCli(args: string[], options: { timeline?: string; timeoutMs?: 
   return { ...run, report: JSON.parse(run.stdout) as CliReport };
 }
 
-/** Whether dist/ may be older than src/ (then the figures are those of the last build). */
+/**
+ * Whether dist/ may be older than src/ (then the figures are those of the last build): a file under src/ newer than dist/cli.js, or,
+ * when dist/ is as committed, commits to src/ after the last commit of dist/ (a checkout gives every file the same fresh mtime).
+ */
 function distAge(): { builtAt: Date; staleBecause?: string } {
   const builtAt = statSync(DIST_CLI).mtime;
-  const newest = (dir: string): { path: string; mtime: number } => {
-    let best = { path: '', mtime: 0 };
-    for (const entry of readdirSyncRecursive(dir)) {
-      const mtime = statSync(entry).mtimeMs;
-      if (mtime > best.mtime) best = { path: entry, mtime };
-    }
-    return best;
+  let newest = { path: '', mtime: 0 };
+  for (const entry of readdirSyncRecursive(join(REPO_ROOT, 'src'))) {
+    const mtime = statSync(entry).mtimeMs;
+    if (mtime > newest.mtime) newest = { path: entry, mtime };
+  }
+  if (newest.mtime > builtAt.getTime()) return { builtAt, staleBecause: `${relative(REPO_ROOT, newest.path)} is newer` };
+  const gitOut = (args: string[]): string | undefined => {
+    const run = spawnSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' });
+    return run.status === 0 ? run.stdout.trim() : undefined;
   };
-  const src = newest(join(REPO_ROOT, 'src'));
-  return src.mtime > builtAt.getTime() ? { builtAt, staleBecause: `${relative(REPO_ROOT, src.path)} is newer` } : { builtAt };
+  const distChanged = gitOut(['status', '--porcelain', '--', 'dist']);
+  const lastDist = gitOut(['log', '-1', '--format=%H', '--', 'dist']);
+  if (distChanged === '' && lastDist) {
+    const later = Number(gitOut(['rev-list', '--count', `${lastDist}..HEAD`, '--', 'src']) ?? 0);
+    if (later > 0) return { builtAt, staleBecause: `dist/ is as committed, and ${later} commit(s) since its last commit changed src/` };
+  }
+  return { builtAt };
 }
 
 function readdirSyncRecursive(dir: string): string[] {
