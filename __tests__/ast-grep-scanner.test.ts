@@ -5,7 +5,6 @@ import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { createHash } from 'node:crypto';
 import { ConfigurationError } from '../src/errors.js';
 import { RecordingLogger } from './support/recording-logger.js';
@@ -14,6 +13,7 @@ import { AST_GREP_ENV_VAR, resolveAstGrepBinary } from '../src/scanners/ast-grep
 import { describeMessage, loadBuiltinRules, parseBuiltinRules, serializeBuiltinRules, severityOf } from '../src/scanners/ast-grep/rules.js';
 import { chunkFiles, findingFromMatch, runAstGrepScan, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
 import type { Finding } from '../src/types.js';
+import { vendorAstGrep } from './support/vendored-ast-grep.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'ast-grep');
@@ -525,14 +525,7 @@ describe('resolveAstGrepBinary', () => {
   let sha = '';
   before(async () => {
     dist = await tree({});
-    const binary = await readFile(AST_GREP);
-    sha = createHash('sha256').update(binary).digest('hex');
-    await mkdir(join(dist, 'bin'), { recursive: true });
-    await writeFile(join(dist, 'bin', 'ast-grep-linux-x64.gz'), gzipSync(binary, { level: 1 }));
-    await writeFile(
-      join(dist, 'bin', 'ast-grep.json'),
-      JSON.stringify({ version: '0.51.1', binaries: { 'linux-x64': { sha256: sha, gz: 'ast-grep-linux-x64.gz' } } }),
-    );
+    sha = await vendorAstGrep(dist);
   });
 
   test('the vendored binary: unpacked once into the cache, verified, runs, then reused', { skip: `${process.platform}-${process.arch}` !== 'linux-x64' }, async () => {

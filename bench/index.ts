@@ -1,11 +1,15 @@
 /**
- * `npm run bench`: figures, not timed tests. Builds a 3,000-file synthetic pull request, runs the action on it in-process against the
- * GitHub simulator, runs the CLI path on the same change, times diff parsing and line mapping, and compares the ast-grep scanner with
- * the ast-grep binary run directly, times the Docker MCP gateway (skipped without an engine), and compares the Claude tokens of the
- * tiering with whole-diff review and times the local drafts (loopback servers). bench/README.md says what each figure means.
+ * `npm run bench`: builds a 3,000-file synthetic pull request, runs the action on it in-process against the GitHub simulator, runs
+ * the CLI path on the same change, times diff parsing and line mapping, and compares the ast-grep scanner with the ast-grep binary
+ * run directly, times the Docker MCP gateway (skipped without an engine), compares the Claude tokens of the tiering with whole-diff
+ * review and times the local drafts (loopback servers); then runs the built CLI (dist/cli.js) as a process: end to end on real code
+ * against ast-grep alone, on two 50,000-line files, and its startup. bench/README.md says what each figure means.
  *
- * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3),
- * --only models (the setup, the CLI path [2] for the analysis, and the models section [6]; nothing else).
+ * Exit code: 1 when a target of the summary is missed (or could not be measured), 0 when all hold; rows marked "info" never count.
+ *
+ * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3), --runs N (runs
+ * of each side in [7] and [9], default 5), --only models (the setup, the CLI path [2] for the analysis, and the models section [6]),
+ * --only cli (the CLI sections [7]–[9] only: no simulator).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -17,7 +21,8 @@ import { runActionInProcess } from './action-run.js';
 import { runCliPath } from './cli-run.js';
 import { runDiffBench } from './diff-bench.js';
 import { printGateway, runGatewayBench } from './gateway-bench.js';
-import { checkPublishing, printAction, printCli, printDiff, printScan, printSetup, printSummary, say } from './report.js';
+import { cliSummaryRows, runCliSections } from './cli-bench.js';
+import { checkPublishing, missedTargets, printAction, printCli, printDiff, printScan, printSetup, printSummary, say } from './report.js';
 import { buildFixturePrs, modelsSummaryRows, printModels, runModelsBench, syntheticPr, type ModelsBenchResult } from './models-bench.js';
 import { MemorySampler } from './rss.js';
 import { runScanBench } from './scan-bench.js';
@@ -74,11 +79,18 @@ async function modelsSection(synthetic: Analysis, seed: number): Promise<ModelsB
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' } } });
   const only = values.only;
-  if (only !== undefined && only !== 'models') throw new Error(`--only: unknown section "${only}" (known: models)`);
+  if (only !== undefined && only !== 'models' && only !== 'cli') throw new Error(`--only: unknown section "${only}" (known: models, cli)`);
   const seed = Number(values.seed ?? 20_240_101);
   const rounds = Math.max(1, Number(values.rounds ?? 3));
+  const runs = Math.max(1, Number(values.runs ?? 5));
+  /** Prints the summary table and sets the exit code from it. */
+  const summary = (rows: string[][]): void => {
+    say('Summary');
+    say(indent(table([['figure', 'target', 'measured', ''], ...rows])));
+    reportMissed(rows);
+  };
   const benchStarted = performance.now();
   const sampler = MemorySampler.start();
   let sim: SimulatorProcess | undefined;
@@ -87,6 +99,13 @@ async function main(): Promise<void> {
     say(`ultra-create bench: node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), seed ${seed}`);
     say(`load average before: ${loadAverage()} (other work on the machine makes every figure noisier)`);
     say();
+    if (only === 'cli') {
+      const cliProcess = await runCliSections({ runs });
+      summary(cliSummaryRows(cliProcess));
+      say();
+      say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
+      return;
+    }
     const setupStarted = performance.now();
     sim = await startSimulatorProcess(seed);
     const { ready } = sim;
@@ -114,8 +133,7 @@ async function main(): Promise<void> {
     if (only === 'models') {
       const cli = await cliSection();
       const models = await modelsSection(cli.analysis, seed);
-      say('Summary');
-      say(indent(table([['figure', 'target', 'measured', ''], ...modelsSummaryRows(models)])));
+      summary(modelsSummaryRows(models));
       say();
       say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
       return;
@@ -154,13 +172,17 @@ async function main(): Promise<void> {
 
     const models = await modelsSection(cli.analysis, seed);
 
+    // The built CLI as a process; the memory sampler has no phase open: these sections measure their processes themselves.
+    const cliProcess = await runCliSections({ runs });
+
     const astGrepPeak = Math.max(0, ...memory.phases.map((p) => p.children['ast-grep']?.peakKb ?? 0));
     say('Memory');
     say(`  bench process, lifetime peak (process.resourceUsage().maxRSS): ${mb(process.resourceUsage().maxRSS)}; it also holds the listing, the CLI analysis and the diff-bench data.`);
     say(`  ast-grep, largest single process: ${mb(astGrepPeak)}. The simulator process is not counted. ${sampler.unavailable ?? 'Sampled from /proc every 10 ms by a separate process.'}`);
     say();
 
-    printSummary({ action, cli, diff, scan, check, actionMemory, gateway, models });
+    const rows = printSummary({ action, cli, diff, scan, check, actionMemory, gateway, models, cliProcess: cliSummaryRows(cliProcess) });
+    reportMissed(rows);
     say();
     say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
   } finally {
@@ -168,6 +190,18 @@ async function main(): Promise<void> {
     await sim?.close();
     for (const dir of cleanup) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
+}
+
+/** A missed target makes the exit code 1; the summary says which. */
+function reportMissed(rows: string[][]): void {
+  const missed = missedTargets(rows);
+  say();
+  if (missed.length === 0) {
+    say('All targets hold (rows marked "info" are not targets): exit code 0.');
+    return;
+  }
+  say(`${missed.length} target(s) missed or not measured: ${missed.map((row) => row[0]!.trim()).join('; ')}. Exit code 1.`);
+  process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -59,7 +59,15 @@ export interface BenchPr {
   title: string;
   body: string;
   analysis: Analysis;
+  /**
+   * Set on the dense synthetic PRs: their ratio is printed for information, not held against the target (see DENSE_PR_REASON), so
+   * it does not make the bench's exit code non-zero. The real-code PR is the target.
+   */
+  informationOnly?: string;
 }
+
+/** Why the synthetic PRs' token rows are not targets: the issue that owned them concluded that the code alone caps them below 10x. */
+export const DENSE_PR_REASON = 'information only: a PR this dense in critical findings cannot reach 10x, the code alone caps it (see [6]); the real-code PR is the target';
 
 const SYNTHETIC_DESCRIPTION = {
   title: 'Orders, billing and reporting services: new modules, refactors and moves',
@@ -117,9 +125,9 @@ export async function buildFixturePrs(seed: number): Promise<{ prs: BenchPr[]; c
   try {
     const step = 75;
     const real = realCodePr(REPO_ROOT);
-    const specs: [string, PullRequestFixtureSpec, { title: string; body: string }][] = [
-      [`synthetic slice (1 in ${step})`, slicePlan(seed, step), SYNTHETIC_DESCRIPTION],
-      ['e2e-action.test fixture', { base: E2E_BASE, head: E2E_HEAD, renames: E2E_RENAMES }, E2E_DESCRIPTION],
+    const specs: [string, PullRequestFixtureSpec, { title: string; body: string; informationOnly?: string }][] = [
+      [`synthetic slice (1 in ${step})`, slicePlan(seed, step), { ...SYNTHETIC_DESCRIPTION, informationOnly: DENSE_PR_REASON }],
+      ['e2e-action.test fixture', { base: E2E_BASE, head: E2E_HEAD, renames: E2E_RENAMES }, { ...E2E_DESCRIPTION, informationOnly: DENSE_PR_REASON }],
       [
         `real code (${real.packages.length} npm packages)`,
         real.spec,
@@ -144,7 +152,7 @@ export async function buildFixturePrs(seed: number): Promise<{ prs: BenchPr[]; c
 }
 
 export function syntheticPr(analysis: Analysis): BenchPr {
-  return { name: 'synthetic PR', ...SYNTHETIC_DESCRIPTION, analysis };
+  return { name: 'synthetic PR', ...SYNTHETIC_DESCRIPTION, analysis, informationOnly: DENSE_PR_REASON };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------------------
@@ -402,6 +410,7 @@ async function runDrafts(
 
 export interface PrModels {
   name: string;
+  informationOnly?: string;
   files: number;
   addedLines: number;
   findings: number;
@@ -470,6 +479,7 @@ export async function runModelsBench(prs: readonly BenchPr[], config: Config): P
       local.reset();
       results.push({
         name: pr.name,
+        informationOnly: pr.informationOnly,
         files: pr.analysis.change.files.length,
         addedLines: pr.analysis.change.files.reduce((n, f) => n + f.additions, 0),
         findings: findings.length,
@@ -510,7 +520,7 @@ const perThousand = (n: number, of: number): string => {
 };
 const ratioOf = (wholeDiff: number, tiered: number): number => (tiered === 0 ? Infinity : wholeDiff / tiered);
 const showRatio = (r: number): string => (Number.isFinite(r) ? `${r >= 100 ? r.toFixed(0) : r.toFixed(1)}x` : '∞ (no call)');
-const verdictOf = (r: number): string => (r >= MODEL_TARGETS.tokenRatio ? 'PASS' : 'FAIL');
+const verdictOf = (r: number, pr: PrModels): string => (r >= MODEL_TARGETS.tokenRatio ? 'PASS' : pr.informationOnly ? 'below (info)' : 'FAIL');
 const fineMs = (value: number): string => (value < 10 ? `${value.toFixed(2)} ms` : ms(value));
 
 const indentTable = (text: string): string =>
@@ -552,12 +562,12 @@ export function printModels(result: ModelsBenchResult): void {
         count(pr.wholeDiff.inputTokens),
         count(pr.wholeDiff.requests),
         showRatio(r),
-        verdictOf(r),
+        verdictOf(r, pr),
       ]);
     }
   }
   say(indentTable(table(rows, [1, 2, 3, 5, 6, 7, 8, 9, 10, 11])));
-  say(`  target: whole diff / tiered ≥ ${MODEL_TARGETS.tokenRatio}x input tokens for the same critical findings (PASS/FAIL per row; "∞ (no call)": no finding at or above escalate-on, Claude is not called)`);
+  say(`  target: whole diff / tiered ≥ ${MODEL_TARGETS.tokenRatio}x input tokens for the same critical findings (PASS/FAIL per row; "∞ (no call)": no finding at or above escalate-on, Claude is not called; "below (info)": ${DENSE_PR_REASON})`);
   for (const pr of result.prs) {
     const crit = pr.tiered[0]!;
     const perFinding = crit.escalated > 0 ? crit.inputTokens / crit.escalated : NaN;
@@ -643,7 +653,11 @@ export function modelsSummaryRows(result: ModelsBenchResult | undefined): string
       `Claude tokens whole diff / tiered, ${pr.name}`,
       `≥ ${MODEL_TARGETS.tokenRatio}x`,
       `${showRatio(r)} (${count(pr.wholeDiff.inputTokens)} / ${count(crit.inputTokens)}; ${crit.escalated} critical; the code alone caps it at ${showRatio(ratioOf(pr.wholeDiff.inputTokens, pr.codeFloorTokens))})`,
-      r >= MODEL_TARGETS.tokenRatio ? 'OK' : 'MISSED',
+      pr.informationOnly
+        ? `info: ${r >= MODEL_TARGETS.tokenRatio ? 'above 10x, not a target here' : 'below 10x by design, the code alone caps it'} (see [6])`
+        : r >= MODEL_TARGETS.tokenRatio
+          ? 'OK'
+          : 'MISSED',
     ]);
   }
   const synthetic = result.prs[0];

@@ -39,9 +39,10 @@ export interface RealCodePr {
   lines: number;
 }
 
-export function realCodePr(root: string): RealCodePr {
+/** `packages`: [6] uses REAL_CODE_PACKAGES; [7] (cli-bench.ts) adds two more for ~2,000 files. */
+export function realCodePr(root: string, packages: readonly string[] = REAL_CODE_PACKAGES): RealCodePr {
   const head: Record<string, string> = {};
-  const packages: string[] = [];
+  const found: string[] = [];
   const missing: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
@@ -54,7 +55,7 @@ export function realCodePr(root: string): RealCodePr {
       }
     }
   };
-  for (const name of REAL_CODE_PACKAGES) {
+  for (const name of packages) {
     const dir = join(root, 'node_modules', name);
     try {
       statSync(dir);
@@ -62,9 +63,9 @@ export function realCodePr(root: string): RealCodePr {
       missing.push(name);
       continue;
     }
-    packages.push(name);
+    found.push(name);
     walk(dir);
   }
   const lines = Object.values(head).reduce((n, text) => n + text.split('\n').length, 0);
-  return { spec: { base: { 'README.md': '# monorepo\n' }, head }, packages, missing, files: Object.keys(head).length, lines };
+  return { spec: { base: { 'README.md': '# monorepo\n' }, head }, packages: found, missing, files: Object.keys(head).length, lines };
 }

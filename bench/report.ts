@@ -209,7 +209,9 @@ export function printSummary(input: {
   actionMemory: PhaseMemory | undefined;
   gateway: GatewayBenchResult;
   models: ModelsBenchResult | undefined;
-}): void {
+  /** [7]–[9]: the CLI as a process (cli-bench.ts). */
+  cliProcess: string[][];
+}): string[][] {
   const { action, cli, diff, scan, check, actionMemory, gateway, models } = input;
   const stageMs = (name: string): number => action.stages.find((s) => s.name === name)?.ms ?? NaN;
   say('Summary');
@@ -229,10 +231,25 @@ export function printSummary(input: {
       okOr(check.ok),
     ],
     ...gatewaySummaryRows(gateway),
-    ...(models ? modelsSummaryRows(models) : [['Claude tokens, whole diff / tiered', '-', 'not measured: [6] failed', '']]),
+    ...(models ? modelsSummaryRows(models) : [['Claude tokens, whole diff / tiered', '≥ 10x', 'not measured: [6] failed', 'FAILED']]),
+    ...input.cliProcess,
     ['action wall time (runAction)', '-', ms(action.wallMs), `config ${ms(stageMs('Configuration'))}, collect ${ms(stageMs('Collect'))}, scan ${ms(stageMs('Scan'))}, publish ${ms(stageMs('Publish'))}`],
     ['CLI path wall time', '-', ms(cli.wallMs), ''],
     ['peak RSS during the action', '-', `node ${mb(actionMemory?.mainPeakKb)}, ast-grep ${mb(actionMemory?.children['ast-grep']?.peakKb)}`, ''],
   ];
   say(indent(table(rows)));
+  return rows;
+}
+
+/**
+ * The summary rows that make the bench fail: a verdict of MISSED, MISMATCH or FAILED, or a target whose figure could not be
+ * measured. Rows without a target ('-') and rows marked "info" never count; neither does a section skipped for a stated reason
+ * (no Docker engine).
+ */
+export function missedTargets(rows: readonly (readonly string[])[]): (readonly string[])[] {
+  return rows.filter(([, target = '-', measured = '', verdict = '']) => {
+    if (verdict.startsWith('info')) return false;
+    if (/^(MISSED|MISMATCH|FAILED)/.test(verdict)) return true;
+    return target !== '-' && /^(FAILED|not measured)/.test(measured);
+  });
 }

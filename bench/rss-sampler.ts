@@ -3,7 +3,7 @@
  * 10 ms it reads the bench process's VmRSS and, for every descendant (ast-grep, git), VmHWM (the kernel's own peak for that
  * process) from /proc. Peaks are kept per phase; the bench names the phases. Linux only (without /proc it reports nothing).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { childrenOf, commOf, statusKb } from './proc.js';
 import type { FromSampler, PhaseMemory, ToSampler } from './rss.js';
 
 const INTERVAL_MS = 10;
@@ -12,43 +12,6 @@ const ownComm = commOf(target);
 let excluded = new Set<number>([process.pid]);
 const phases: PhaseMemory[] = [];
 let current: PhaseMemory | undefined;
-
-function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined; // exited between listing and reading
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return out;
-  }
-  for (const task of tasks) {
-    try {
-      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
-      if (text) for (const child of text.split(/\s+/)) out.push(Number(child));
-    } catch {
-      // the thread ended
-    }
-  }
-  return out;
-}
-
-function commOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return '?';
-  }
-}
 
 function sample(): void {
   if (!current) return;

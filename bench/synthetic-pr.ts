@@ -475,3 +475,78 @@ export function planSyntheticPr(options: SyntheticPrOptions = {}): SyntheticPrPl
   const counts = { ...LAYOUT };
   return { spec: { base, head, renames }, counts, triggersInAddedCode, triggersInUnchangedCode };
 }
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+// One large file with planted findings
+
+/** A line a built-in rule reports, and the rule. `{n}` is replaced by a number unique in the file. */
+interface Plant {
+  ruleId: string;
+  line: string;
+}
+
+const JS_PLANTS: readonly Plant[] = [
+  { ruleId: 'js/code-injection-eval', line: 'eval(items[{n}].expression);' },
+  { ruleId: 'js/xss-inner-html', line: "document.getElementById('panel-{n}').innerHTML = items[0].description;" },
+  { ruleId: 'js/sql-injection-string-building', line: 'await connection.execute("DELETE FROM orders WHERE id = " + id + " AND rank > {n}");' },
+  { ruleId: 'js/code-injection-timer-string', line: 'setTimeout("refresh(" + id + ", {n})", 1000);' },
+  { ruleId: 'js/code-injection-new-function', line: 'const compiled{n} = new Function("left", "right", items[0].body);' },
+  { ruleId: 'js/command-injection-child-process', line: 'child_process.execSync("rm -rf " + items[{n}].path);' },
+  { ruleId: 'js/xss-document-write', line: 'document.write(items[0].html + "{n}");' },
+  { ruleId: 'js/tls-reject-unauthorized-disabled', line: 'const agent{n} = new https.Agent({ rejectUnauthorized: false });' },
+  { ruleId: 'js/xss-insert-adjacent-html', line: 'panel.insertAdjacentHTML("beforeend", items[{n}].body);' },
+];
+
+const PY_PLANTS: readonly Plant[] = [
+  { ruleId: 'py/tls-verify-disabled', line: 'response_{n} = requests.get(items[0].url, verify=False)' },
+  { ruleId: 'py/sql-injection-string-building', line: 'cursor.execute("SELECT * FROM orders WHERE rank = {n} AND id = " + id)' },
+  { ruleId: 'py/code-injection-eval', line: 'value_{n} = eval(items[0].expression)' },
+  { ruleId: 'py/pickle-loads', line: 'payload_{n} = pickle.loads(items[0].payload)' },
+  { ruleId: 'py/subprocess-shell-injection', line: 'subprocess.run(f"git clone {items[0].url} /tmp/{n}", shell=True)' },
+  { ruleId: 'py/os-command-injection', line: 'os.system(f"rm -rf {items[0].path}/{n}")' },
+  { ruleId: 'py/yaml-unsafe-load', line: 'config_{n} = yaml.load(items[0].text)' },
+  { ruleId: 'py/tempfile-mktemp', line: 'scratch_{n} = tempfile.mktemp(suffix=".{n}")' },
+];
+
+export interface PlantedFile {
+  path: string;
+  content: string;
+  lines: number;
+  /** Where a finding must be reported: 1-based line and rule id. */
+  planted: { line: number; ruleId: string }[];
+}
+
+/**
+ * One source file of about `lines` lines, made of the same functions and classes as the synthetic PR but with no rule-triggering
+ * line of its own, and `plants` lines a built-in rule reports, spread evenly over it (cycling through the rules of the language).
+ * Each planted line ends with a comment naming it, which is how its line number is found after rendering. Deterministic.
+ */
+export function plantedFile(ext: 'js' | 'py', lines: number, plants: number, seed = 20_240_101): PlantedFile {
+  const rng = createRng(seed);
+  const language = ext === 'js' ? JAVASCRIPT : PYTHON;
+  // generateFile counts a class's methods with a blank line each that they do not get: aim a little higher.
+  const file = generateFile(language, rng, 0, Math.ceil(lines * 1.025));
+  const kinds = ext === 'js' ? JS_PLANTS : PY_PLANTS;
+  const comment = ext === 'js' ? '//' : '#';
+  const functions = file.blocks.filter((b): b is FunctionBlock => b.kind === 'function');
+  const step = functions.length / plants;
+  const marks: { mark: string; ruleId: string }[] = [];
+  for (let k = 0; k < plants; k++) {
+    const block = functions[Math.floor(k * step + step / 2)]!;
+    const plant = kinds[k % kinds.length]!;
+    const mark = `planted-${k + 1}`;
+    // Before the function's `return`, after its other statements.
+    block.units.splice(block.units.length - 1, 0, [`${plant.line.replaceAll('{n}', String(k + 1))} ${comment} ${mark}`]);
+    marks.push({ mark, ruleId: plant.ruleId });
+  }
+  const content = render(file);
+  const rendered = content.split('\n');
+  const lineOf = new Map<string, number>();
+  rendered.forEach((text, i) => {
+    const match = /(?:\/\/|#) (planted-\d+)$/.exec(text);
+    if (match) lineOf.set(match[1]!, i + 1);
+  });
+  const planted = marks.map(({ mark, ruleId }) => ({ line: lineOf.get(mark) ?? NaN, ruleId }));
+  const dir = ext === 'js' ? 'apps/web/src/legacy' : 'services/legacy';
+  return { path: `${dir}/everything.${ext}`, content, lines: rendered.length - 1, planted };
+}

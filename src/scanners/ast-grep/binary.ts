@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { ConfigurationError, getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { VENDORED_BIN_DIR, VENDORED_MANIFEST, type VendoredManifest } from './assets.js';
+import { defaultCacheRoot, identityOf, openCacheDir, readStamp, sameIdentity, writeStamp, type FileIdentity } from './binary-cache.js';
 import { readAstGrepVersion } from './process.js';
 
 /** An explicit ast-grep binary; wins over everything else. */
@@ -27,28 +27,37 @@ export interface ResolveAstGrepOptions {
   env?: NodeJS.ProcessEnv;
   /** The folder of the bundled action (`dist/`), where `bin/ast-grep.json` and the gzipped binaries are. */
   distDir?: string;
-  /** Where the vendored binary is unpacked; default `$RUNNER_TOOL_CACHE/ultra-create/ast-grep/<version>` (or the temp dir). */
+  /**
+   * Where the vendored binary is unpacked; default `<RUNNER_TOOL_CACHE | $XDG_CACHE_HOME | ~/.cache>/ultra-create/ast-grep/<version>`.
+   * A folder that others can write is not used (a fresh private temp folder is).
+   */
   cacheDir?: string;
   logger: Logger;
+  /** The sha256 of a file (undefined when it cannot be read); tests count the calls. Default: read and hash the whole file. */
+  hashFile?: (path: string) => Promise<string | undefined>;
+  /** `ast-grep --version`; tests count the calls. */
+  readVersion?: (binary: string) => Promise<string>;
 }
 
 const EXE = process.platform === 'win32' ? '.exe' : '';
 
 /**
  * Finds an ast-grep binary that runs, in this order: `ULTRA_CREATE_AST_GREP`; the binary vendored in `dist/bin` for this platform
- * (unpacked once into the tool cache, sha256-checked against the manifest on every use); `@ast-grep/cli` from node_modules. The
- * version is read from the binary itself.
+ * (unpacked once into a cache folder only the current user can write, sha256-checked against the manifest, and stamped: later
+ * runs hash it again only when its size, mtime, ctime or inode changed); `@ast-grep/cli` from node_modules. The version is read
+ * from the binary itself (for the vendored one: when it was verified, then from the stamp).
  */
 export async function resolveAstGrepBinary(options: ResolveAstGrepOptions): Promise<ResolvedAstGrep> {
   const { logger } = options;
   const env = options.env ?? process.env;
+  const readVersion = options.readVersion ?? readAstGrepVersion;
   const explicit = env[AST_GREP_ENV_VAR]?.trim();
   if (explicit) {
     const path = resolve(explicit);
     if (!existsSync(path)) throw new ConfigurationError(`${AST_GREP_ENV_VAR} is set to ${explicit}, which does not exist.`);
     let version: string;
     try {
-      version = await readAstGrepVersion(path);
+      version = await readVersion(path);
     } catch (error) {
       throw new ConfigurationError(`${AST_GREP_ENV_VAR}=${explicit} is not a working ast-grep binary: ${getErrorMessage(error)}`);
     }
@@ -70,7 +79,7 @@ export async function resolveAstGrepBinary(options: ResolveAstGrepOptions): Prom
     }
   }
 
-  const installed = await resolveFromNodeModules(notes);
+  const installed = await resolveFromNodeModules(notes, readVersion);
   if (installed) {
     logger.info(`ast-grep ${installed.version} from node_modules (${installed.path}).`);
     return installed;
@@ -134,20 +143,41 @@ async function unpackVendored(
   const gzPath = join(dirname(manifestPath), entry.gz);
   if (!existsSync(gzPath)) throw new Error(`${manifestPath} lists ${entry.gz}, which is missing: the action is packaged incorrectly.`);
 
-  const cacheDir =
-    options.cacheDir ?? join(env.RUNNER_TOOL_CACHE || tmpdir(), 'ultra-create', 'ast-grep', manifest.version);
-  const target = join(cacheDir, `ast-grep${EXE}`);
-  if ((await sha256OfFile(target)) === entry.sha256) {
+  const located = await openCacheDir(options.cacheDir ?? join(defaultCacheRoot(env), 'ast-grep', manifest.version));
+  if (located.refused) {
+    logger.warning(`ast-grep: not using the cache folder: ${located.refused}. Unpacking into the private temporary folder ${located.dir} instead (again on every run).`);
+  }
+  const target = join(located.dir, `ast-grep${EXE}`);
+  const uid = process.getuid?.();
+  const hashFile = options.hashFile ?? sha256OfFile;
+  const readVersion = options.readVersion ?? readAstGrepVersion;
+
+  // Verified before, and not touched since: no 55 MB to hash, no process to start.
+  if (located.trusted && uid !== undefined) {
+    const [stamp, now] = await Promise.all([readStamp(target, uid), identityOf(target, uid)]);
+    if (stamp && now && stamp.sha256 === entry.sha256 && sameIdentity(stamp, now)) {
+      logger.debug(`ast-grep: reusing ${target} (sha256 verified) — unchanged since its stamp of ${stamp.verifiedAt} (size, mtime, ctime, inode), not hashed again.`);
+      logger.info(`ast-grep ${stamp.version} (vendored, ${target}).`);
+      return { path: target, version: stamp.version, origin: 'vendored' };
+    }
+  }
+
+  let verified: FileIdentity | undefined;
+  const before = await identityOf(target, uid);
+  if (before && (await hashFile(target)) === entry.sha256) {
     await ensureExecutable(target);
+    const after = await identityOf(target, uid);
+    // Only what was hashed gets a stamp: a file replaced meanwhile is checked again next time.
+    if (after && before.ino === after.ino && before.size === after.size && before.mtimeNs === after.mtimeNs) verified = after;
     logger.debug(`ast-grep: reusing ${target} (sha256 verified).`);
   } else {
-    await extractVerified(gzPath, target, entry.sha256, manifestPath);
+    verified = await extractVerified(gzPath, target, entry.sha256, manifestPath);
     logger.debug(`ast-grep: unpacked ${gzPath} to ${target}.`);
   }
 
   let version: string;
   try {
-    version = await readAstGrepVersion(target);
+    version = await readVersion(target);
   } catch (error) {
     // e.g. a temp dir mounted noexec: node_modules may still have one.
     logger.warning(`The vendored ast-grep binary does not run on this machine: ${getErrorMessage(error)}`);
@@ -156,6 +186,9 @@ async function unpackVendored(
   }
   if (version !== manifest.version) {
     logger.warning(`The vendored ast-grep reports version ${version}, the manifest says ${manifest.version}.`);
+  }
+  if (located.trusted && verified) {
+    await writeStamp(target, { sha256: entry.sha256, version, ...verified, verifiedAt: new Date().toISOString() });
   }
   logger.info(`ast-grep ${version} (vendored, ${target}).`);
   return { path: target, version, origin: 'vendored' };
@@ -179,10 +212,11 @@ async function ensureExecutable(path: string): Promise<void> {
 
 /**
  * Gunzips to a temporary name in the target folder, checks the digest, then renames: a concurrent run either sees no file, or a
- * complete, verified one (rename is atomic within a file system), never a half-written binary.
+ * complete, verified one (rename is atomic within a file system), never a half-written binary. Returns what the unpacked file looks
+ * like, for its stamp.
  */
-async function extractVerified(gzPath: string, target: string, expected: string, manifestPath: string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
+async function extractVerified(gzPath: string, target: string, expected: string, manifestPath: string): Promise<FileIdentity | undefined> {
+  await mkdir(dirname(target), { recursive: true, mode: 0o700 });
   const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const hash = createHash('sha256');
   const tee = new Transform({
@@ -200,7 +234,12 @@ async function extractVerified(gzPath: string, target: string, expected: string,
       );
     }
     if (process.platform !== 'win32') await chmod(temp, 0o755);
+    const uid = process.getuid?.();
+    const written = await identityOf(temp, uid);
     await rename(temp, target);
+    // What the stamp describes: this very file (a concurrent run may already have renamed its own copy over it).
+    const now = await identityOf(target, uid);
+    return written && now && written.ino === now.ino && written.dev === now.dev ? now : undefined;
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
@@ -216,7 +255,7 @@ function platformPackages(): string[] {
   return [];
 }
 
-async function resolveFromNodeModules(notes: string[]): Promise<ResolvedAstGrep | undefined> {
+async function resolveFromNodeModules(notes: string[], readVersion: (binary: string) => Promise<string>): Promise<ResolvedAstGrep | undefined> {
   const requireFrom = createRequire(import.meta.url);
   let cliDir: string | undefined;
   try {
@@ -238,7 +277,7 @@ async function resolveFromNodeModules(notes: string[]): Promise<ResolvedAstGrep 
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     try {
-      return { path, version: await readAstGrepVersion(path), origin: 'node_modules' };
+      return { path, version: await readVersion(path), origin: 'node_modules' };
     } catch (error) {
       notes.push(`${path} did not run (${getErrorMessage(error)})`);
     }
