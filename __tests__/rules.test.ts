@@ -359,3 +359,65 @@ describe('JavaScript rules cloned for tsx', () => {
     assert.deepEqual(lines('js/xss-inner-html'), [6]);
   });
 });
+
+/**
+ * A pull request can add a file shaped to make a rule slow (rules/README.md, "Cost"). Each file below made a rule of the
+ * pack quadratic or crashed ast-grep before the rules were bounded (10,000 evals: 21 s for one rule, 20,000: over 60 s; a 5,000-operand
+ * concatenation: a stack overflow); together they now scan in a few seconds. The budget is generous, so that only a
+ * superlinear rule, not a slow machine, fails it.
+ */
+describe('hostile files stay cheap', () => {
+  const BUDGET_MS = 30_000;
+  const LINES = 10_000;
+  const OPERANDS = 5_000;
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'uc-rules-cost-'));
+    const lines = (make: (i: number) => string, n = LINES): string[] => Array.from({ length: n }, (_, i) => make(i));
+    const files: Record<string, string[]> = {
+      'eval-flood.js': [...lines((i) => `eval(q${i});`), 'eval(req.body.cmd);'],
+      'cache-flood.js': [...lines((i) => `cache.get(k${i});`), 'eval(req.body.cmd);'],
+      'handler.js': ['function handler(req) {', ...lines((i) => `  db.get(k${i}); eval(q${i});`), '}'],
+      'long-concat.js': ['db.query("SELECT * FROM t WHERE a = " + a0', ...lines((i) => `  + " OR a = " + a${i + 1}`, OPERANDS / 2), ');'],
+      'many-args.js': ['const f = new Function(', ...lines((i) => `  a${i},`, OPERANDS), '  body);'],
+      'eval-flood.py': [...lines((i) => `eval(q${i})`), 'eval(request.form["cmd"])'],
+      'execute-flood.py': [...lines((i) => `cursor.execute(q${i})`), 'os.system(request.form["cmd"])'],
+      'long-concat.py': ['cursor.execute("SELECT * FROM t WHERE a = " + a0', ...lines((i) => `    + " OR a = " + a${i + 1}`, OPERANDS / 2), ')'],
+      'many-args.py': ['subprocess.run(cmd,', ...lines((i) => `    a${i},`, OPERANDS), '    shell=True)'],
+    };
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), `${content.join('\n')}\n`);
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test(`the whole pack scans ${LINES.toLocaleString('en')}-line floods, ${OPERANDS.toLocaleString('en')}-operand concatenations and ${OPERANDS.toLocaleString('en')}-argument calls in under ${BUDGET_MS / 1000} s`, () => {
+    const started = Date.now();
+    const result = spawnSync(AST_GREP, ['scan', '-c', SGCONFIG, '--json=stream', '--color', 'never', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: BUDGET_MS,
+    });
+    const elapsed = Date.now() - started;
+    assert.ok(!result.error, `ast-grep did not finish within ${BUDGET_MS / 1000} s: ${String(result.error)}`);
+    assert.ok(result.status === 0 || result.status === 1, `ast-grep failed (${String(result.status)}): ${result.stderr.slice(-500)}`);
+    assert.ok(elapsed < BUDGET_MS, `took ${elapsed} ms`);
+    const matches = result.stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as ScanMatch);
+    const lastLine = (file: string, id: string): boolean =>
+      matches.some((m) => m.file === join(dir, file) && m.ruleId === id && m.range.start.line === LINES);
+    const anywhere = (file: string, id: string): boolean => matches.some((m) => m.file === join(dir, file) && m.ruleId === id);
+    assert.ok(lastLine('eval-flood.js', 'js/code-injection-eval'), 'eval(req.body.cmd) after the eval flood');
+    assert.ok(lastLine('cache-flood.js', 'js/code-injection-eval'), 'eval(req.body.cmd) after the cache.get flood');
+    assert.ok(anywhere('long-concat.js', 'js/sql-injection-string-building'), 'the long SQL concatenation');
+    assert.ok(anywhere('many-args.js', 'js/code-injection-new-function'), 'new Function with many arguments');
+    assert.ok(lastLine('eval-flood.py', 'py/code-injection-eval'), 'eval(request.form[...]) after the eval flood');
+    assert.ok(lastLine('execute-flood.py', 'py/os-command-injection'), 'os.system(request.form[...]) after the execute flood');
+    assert.ok(anywhere('long-concat.py', 'py/sql-injection-string-building'), 'the long SQL concatenation');
+    assert.ok(anywhere('many-args.py', 'py/subprocess-shell-injection'), 'subprocess.run(cmd, ..., shell=True) with many arguments');
+    assert.equal(matches.filter((m) => m.ruleId === 'js/code-injection-eval' && m.file === join(dir, 'handler.js')).length, LINES);
+  });
+});
