@@ -14,6 +14,9 @@ const config = {
     chunkFileNames: 'chunks/[name].js',
     sourcemap: false,
     generatedCode: 'es2015',
+    // Load a chunk only when it is imported: hoisting would load what dynamic imports keep for later (the YAML library, the
+    // Docker and model clients) at every start.
+    hoistTransitiveImports: false,
   },
   plugins: [
     typescript({

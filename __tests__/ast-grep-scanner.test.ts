@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,15 @@ import { ConfigurationError } from '../src/errors.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { builtinRulesDir } from '../src/scanners/ast-grep/assets.js';
 import { AST_GREP_ENV_VAR, resolveAstGrepBinary } from '../src/scanners/ast-grep/binary.js';
-import { describeMessage, loadBuiltinRules, parseBuiltinRules, serializeBuiltinRules, severityOf } from '../src/scanners/ast-grep/rules.js';
+import {
+  describeMessage,
+  loadBuiltinRules,
+  parseBuiltinRules,
+  prebuiltBuiltinConfig,
+  prepareBuiltinConfig,
+  serializeBuiltinRules,
+  severityOf,
+} from '../src/scanners/ast-grep/rules.js';
 import { chunkFiles, findingFromMatch, runAstGrepScan, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
 import type { Finding } from '../src/types.js';
 import { vendorAstGrep } from './support/vendored-ast-grep.js';
@@ -232,6 +240,23 @@ describe('runAstGrepScan with the fixture pack', () => {
   });
 });
 
+describe('only the rules of the languages the change has', () => {
+  test('Python files only: the JavaScript rules are not given to ast-grep', async () => {
+    const { result } = await scan({ 'tools/e.py': 'import os\nos.system("ls " + path)\n' });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.equal(result.report.rulesRun, 1, 'the fixture pack has one Python rule');
+    assert.deepEqual(result.report.findings.map((f) => f.ruleId), ['fx/py-os-system']);
+  });
+
+  test('no file in a language of the pack: ast-grep is not started (a binary that does not exist is never noticed)', async () => {
+    const { result } = await scan({ 'README.md': '# eval(x)\n', 'data.json': '{}\n' }, { binary: join(scratch, 'no-such-ast-grep') });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.equal(result.report.rulesRun, 0);
+    assert.equal(result.report.filesScanned, 0);
+    assert.deepEqual(result.report.findings, []);
+  });
+});
+
 describe('third-party rules: the repository config and the rules input', () => {
   test('broken rules are named with the reason, every other rule runs (degraded)', async () => {
     const { result, logger } = await scan(
@@ -262,8 +287,8 @@ describe('third-party rules: the repository config and the rules input', () => {
     // eslint-disable-next-line no-control-regex -- looking for ESC is the point: the ANSI sequences must be stripped
     assert.doesNotMatch(warnings, /\u001b\[/);
     assert.match(report.reason ?? '', /6 third-party rule\(s\) or util\(s\) were not run/);
-    // 4 built-in (fixture) + no-fetch, no-document-write, extra/same
-    assert.equal(report.rulesRun, 7);
+    // 3 built-in (the fixture's JavaScript rules: its Python rule has no file to run on) + no-fetch, no-document-write, extra/same
+    assert.equal(report.rulesRun, 6);
     assert.ok(result.rules.some((r) => r.id === 'repo/no-fetch'));
     assert.ok(!result.rules.some((r) => r.id === 'repo/typo'));
     assert.match(logger.text(), /warning: The ast-grep rule repo\/typo/);
@@ -282,7 +307,8 @@ describe('third-party rules: the repository config and the rules input', () => {
     const { result } = await scan({ 'a.js': 'eval(x);\nconsole.log(1);\n' }, { extraRuleSources: [extra] });
     assert.equal(result.report.status, 'ok', result.report.reason);
     assert.deepEqual(result.report.findings.map((f) => f.ruleId), ['fx/console-log']);
-    assert.equal(result.report.rulesRun, 3);
+    // fx/inner-html and fx/console-log: fx/eval is off, and the fixture's Python rule has no .py file to run on.
+    assert.equal(result.report.rulesRun, 2);
   });
 
   test('a languageGlobs entry ast-grep refuses is named and ignored; the other entries still apply', async () => {
@@ -620,6 +646,30 @@ describe('the compiled built-in pack (dist/rule-pack.json)', () => {
         parsed.rules.map((r) => [r.id, r.sourceFile.replace(REAL_PACK, join(scratch, 'rules'))]),
       );
       assert.deepEqual(fromJson.rules.map((r) => r.content), parsed.rules.map((r) => r.content));
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  });
+
+  test('dist/builtin-config is the configuration the scanner would write, file for file; an override, or sources, write their own', async () => {
+    const dir = join(ROOT, 'dist', 'rules');
+    const pack = await loadBuiltinRules(dir);
+    const scratch = await mkdtemp(join(tmpdir(), 'uc-config-'));
+    const prebuilt = await prebuiltBuiltinConfig(dir, pack, new Set(), join(scratch, 'run'));
+    assert.ok(prebuilt, 'dist/ has a prebuilt configuration for its pack');
+    try {
+      const written = await prepareBuiltinConfig(join(scratch, 'written'), pack, new Set());
+      const read = async (config: typeof written) =>
+        Promise.all([...config.byFile.keys()].map(async (file) => [file.split('/rules/').pop(), await readFile(file, 'utf8')]));
+      assert.deepEqual((await read(prebuilt)).sort(), (await read(written)).sort());
+      assert.equal(prebuilt.rules.length, written.rules.length);
+      // Only Python files: only the Python rules' folder is named, and no rule file is written for the run.
+      const python = await prebuiltBuiltinConfig(dir, pack, new Set(), join(scratch, 'py'), ['tools/a.py']);
+      assert.ok(python && python.rules.length > 0 && python.rules.every((r) => r.language === 'python'));
+      assert.match(await readFile(python.configPath, 'utf8'), /builtin-config\/rules\/python\n/);
+      assert.deepEqual(await readdir(join(scratch, 'py')), ['sgconfig.yml']);
+      assert.equal(await prebuiltBuiltinConfig(dir, pack, new Set(['js/code-injection-eval']), join(scratch, 'o')), undefined);
+      assert.equal(await prebuiltBuiltinConfig(REAL_PACK, await loadBuiltinRules(REAL_PACK), new Set(), join(scratch, 's')), undefined);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

@@ -16,6 +16,7 @@ import {
 import { isImageReference } from '../src/config/schema.js';
 import { INPUT_SPECS, OUTPUT_SPECS } from '../src/config/table.js';
 import { renderInputsTable } from '../src/config/docs.js';
+import { parseConfigFile } from '../src/config/file.js';
 
 const ROOT = new URL('../', import.meta.url);
 const TOKEN = 'ghp_0123456789abcdefghijABCDEFGHIJ012345';
@@ -33,7 +34,7 @@ function resolve(overrides: Record<string, string> = {}, file?: string, path = '
   const sources: ConfigSources = {
     inputs: githubInputs(overrides),
     runnerTemp: '/home/runner/work/_temp',
-    ...(file === undefined ? {} : { configFile: { path, text: file } }),
+    ...(file === undefined ? {} : { configFile: parseConfigFile({ path, text: file }) }),
   };
   return resolveConfig(sources);
 }

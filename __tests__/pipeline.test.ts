@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createLocalGitChangeSource, resolveLocalRevisions } from '../src/collect/source.js';
+import { parseConfigFile } from '../src/config/file.js';
 import { resolveConfig } from '../src/config/load.js';
 import { STATE } from '../src/config/inputs.js';
 import type { Config } from '../src/config/schema.js';
@@ -163,7 +164,7 @@ describe('the scanner table', () => {
   test('ast-grep.patterns in the configuration add the gateway row, which declares the ast-grep server', () => {
     const config = resolveConfig({
       inputs: {},
-      configFile: { path: '.github/ultra-create.yml', text: 'ast-grep:\n  patterns:\n    - id: p\n      pattern: eval($X)\n      language: typescript\n      message: m\n      severity: high\n' },
+      configFile: parseConfigFile({ path: '.github/ultra-create.yml', text: 'ast-grep:\n  patterns:\n    - id: p\n      pattern: eval($X)\n      language: typescript\n      message: m\n      severity: high\n' }),
     });
     const plan = planScan({ config, change, env });
     assert.deepEqual(plan.scanners.map((s) => s.name), ['ast-grep', 'mcp-pattern', 'ramparts', 'tests']);

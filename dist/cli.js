@@ -3,24 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { s as serializeSarif, b as buildSarif, r as renderJson, a as renderFindingsMarkdown, c as renderText, d as resolveLocalRevisions, e as createLocalGitChangeSource, f as runReview, g as defaultEffects, h as resolveConfig } from './chunks/sarif.js';
+import { s as serializeSarif, b as buildSarif, r as renderJson, a as renderFindingsMarkdown, c as renderText, d as resolveLocalRevisions, e as createLocalGitChangeSource, f as runReview, g as defaultEffects, h as resolveConfig, p as parseConfigText } from './chunks/sarif.js';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/errors.js';
 import { N as NOTHING_EARLIER, T as TOOL } from './chunks/local-drafts.js';
-import './chunks/cleanup.js';
-import 'node:crypto';
-import 'node:http';
-import './chunks/schemas.js';
-import 'node:fs';
-import 'process';
-import 'buffer';
-import 'node:child_process';
-import './chunks/redact.js';
-import 'node:url';
-import 'node:module';
-import 'node:stream';
-import 'node:stream/promises';
-import 'node:zlib';
-import 'node:readline';
 
 /** Shared masking: every implementation replaces registered secrets before printing. */
 class MaskingLogger {
@@ -236,13 +221,14 @@ async function loadCliConfig(values, readBaseFile, cwd, logger) {
         const text = await readFile(path, 'utf8').catch((error) => {
             throw new ConfigurationError(`Cannot read --config ${values.config}: ${getErrorMessage(error)}`);
         });
-        return withFlagsWinning(resolveConfig({ inputs, configFile: { path, text } }), inputs);
+        return withFlagsWinning(resolveConfig({ inputs, configFile: await parseConfigText({ path, text }) }), inputs);
     }
     const defaultPath = '.github/ultra-create.yml';
     const text = await readBaseFile(defaultPath);
     if (text !== undefined)
         logger.info(`Using ${defaultPath} from the base commit.`);
-    return withFlagsWinning(resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } }), inputs);
+    const configFile = text === undefined ? undefined : await parseConfigText({ path: defaultPath, text });
+    return withFlagsWinning(resolveConfig({ inputs, configFile }), inputs);
 }
 /**
  * `resolveConfig` takes an input equal to its action.yml default for "not set" (GitHub passes defaults as values), so the config

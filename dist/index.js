@@ -1,54 +1,12 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/logger.js';
-import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, p as fingerprintMarker, q as resolvedMarker, t as severityBadge, u as codeSpan, v as escapeMarkdown, w as safeHttpUrl, x as sanitizeModelText, y as cweNumber, z as containsHiddenCharacters, A as codeBlock, B as fenceFor, C as readListedMarker, D as readVerdictsMarker, E as renderReviewBody, F as readReviewMarker, G as reviewMarker, H as verdictsMarker, I as renderCheckRunSummary, J as readActionInputs, h as resolveConfig, f as runReview, K as createGitHubChangeSource, g as defaultEffects, L as configFileLocation } from './chunks/sarif.js';
-import { O as OUTPUT } from './chunks/cleanup.js';
+import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, q as fingerprintMarker, t as resolvedMarker, u as severityBadge, v as codeSpan, w as escapeMarkdown, x as safeHttpUrl, y as sanitizeModelText, z as cweNumber, A as containsHiddenCharacters, B as codeBlock, C as fenceFor, D as readListedMarker, E as readVerdictsMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as verdictsMarker, J as renderCheckRunSummary, K as readActionInputs, h as resolveConfig, f as runReview, L as createGitHubChangeSource, g as defaultEffects, M as configFileLocation, p as parseConfigText } from './chunks/sarif.js';
+import { O as OUTPUT } from './chunks/inputs.js';
 import { h as httpStatusOf, E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage } from './chunks/errors.js';
 import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './chunks/_commonjsHelpers.js';
 import { readFileSync } from 'node:fs';
-import { t as truncate, p as plural, a as truncateUtf8, u as utf8Length, U as UNVERIFIED, T as TOOL } from './chunks/local-drafts.js';
+import { z as truncate, A as plural, B as truncateUtf8, C as utf8Length, U as UNVERIFIED, T as TOOL } from './chunks/local-drafts.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, dirname } from 'node:path';
-import 'os';
-import 'crypto';
-import 'fs';
-import 'path';
-import 'http';
-import 'https';
-import 'net';
-import 'tls';
-import 'events';
-import 'assert';
-import 'util';
-import 'node:assert';
-import 'node:net';
-import 'node:http';
-import 'node:stream';
-import 'node:buffer';
-import 'node:util';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import 'node:tls';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:url';
-import 'node:async_hooks';
-import 'node:console';
-import 'node:dns';
-import 'string_decoder';
-import 'child_process';
-import 'timers';
-import 'node:os';
-import './chunks/schemas.js';
-import 'process';
-import 'buffer';
-import 'node:child_process';
-import 'node:crypto';
-import './chunks/redact.js';
-import 'node:module';
-import 'node:stream/promises';
-import 'node:readline';
 
 /** GitHub lists at most 3000 files of a pull request. */
 const GITHUB_FILE_CAP = 3000;
@@ -7369,7 +7327,7 @@ async function loadConfig(api, inputs, event, runner, logger) {
         : `Read ${location.path} from the base commit.`);
     return resolveConfig({
         inputs,
-        configFile: text === undefined ? undefined : { path: location.path, text },
+        configFile: text === undefined ? undefined : await parseConfigText({ path: location.path, text }),
         runnerTemp: runner.runnerTemp,
     });
 }

@@ -1,41 +1,9 @@
 import { g as getState, A as ActionsLogger } from './chunks/logger.js';
 import { rm } from 'node:fs/promises';
-import { S as STATE, t as tryCreateDockerEngine, c as cleanupRun } from './chunks/cleanup.js';
+import { S as STATE } from './chunks/inputs.js';
 import { g as getErrorMessage } from './chunks/errors.js';
-import 'os';
-import 'crypto';
-import 'fs';
-import 'path';
-import 'http';
-import 'https';
-import 'net';
-import 'tls';
-import 'events';
-import 'assert';
-import 'util';
-import 'node:assert';
-import 'node:net';
-import 'node:http';
-import 'node:stream';
-import 'node:buffer';
-import 'node:util';
-import 'node:querystring';
-import 'node:events';
-import 'node:diagnostics_channel';
-import './chunks/_commonjsHelpers.js';
-import 'node:tls';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:url';
-import 'node:async_hooks';
-import 'node:console';
-import 'node:dns';
-import 'string_decoder';
-import 'child_process';
-import 'timers';
-import 'node:crypto';
+import { cleanupRun } from './chunks/cleanup.js';
+import { tryCreateDockerEngine } from './chunks/docker-engine.js';
 
 /**
  * The `post:` step runs even when the main step failed or was cancelled: it removes what the main step created and could not clean

@@ -1,7 +1,6 @@
 import type { Logger } from './logger.js';
 import type { ClaudeClient } from './models/claude.js';
 import type { DraftClient } from './models/local-drafts.js';
-import { tryCreateDockerEngine } from './runtime/docker-engine.js';
 import type { DockerFactory } from './runtime/start.js';
 
 /** The environment a run reads: the runner's or the shell's, passed in, never read from `process.env` deep inside. */
@@ -30,7 +29,10 @@ export function defaultEffects(env: Environment): Effects {
   return {
     env,
     clock: { now: () => Date.now() },
-    docker: (options) => tryCreateDockerEngine(options),
+    async docker(options) {
+      const { tryCreateDockerEngine } = await import('./runtime/docker-engine.js');
+      return tryCreateDockerEngine(options);
+    },
     async draftClient(endpoint) {
       const { createOpenAIDraftClient } = await import('./models/openai-client.js');
       return createOpenAIDraftClient({ endpoint });

@@ -11,8 +11,6 @@ import { Worker } from 'node:worker_threads';
 import 'node:os';
 import * as require$$0 from 'node:stream';
 import 'node:util';
-import './errors.js';
-import './redact.js';
 
 /**
  * Creates a Tool with a provided JSON schema that can be passed

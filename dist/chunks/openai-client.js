@@ -1,8 +1,6 @@
 import { c as causeChain, g as getErrorMessage } from './errors.js';
 import { r as redactSecrets } from './redact.js';
-import { D as DraftCallError, f as formatDuration, b as printable, t as truncate } from './local-drafts.js';
-import 'node:crypto';
-import './schemas.js';
+import { V as DraftCallError, f as formatDuration, a as printable, z as truncate } from './local-drafts.js';
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (typeof state === "function" ? receiver !== state || true : !state.has(receiver))

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { ActionsLogger } from './logger.js';
 import { createGitHubChangeSource } from '../collect/source.js';
 import { OUTPUT } from '../config/inputs.js';
-import { configFileLocation, readActionInputs, resolveConfig } from '../config/load.js';
+import { configFileLocation, parseConfigText, readActionInputs, resolveConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { defaultEffects, type Effects } from '../effects.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
@@ -141,7 +141,7 @@ async function loadConfig(
   );
   return resolveConfig({
     inputs,
-    configFile: text === undefined ? undefined : { path: location.path, text },
+    configFile: text === undefined ? undefined : await parseConfigText({ path: location.path, text }),
     runnerTemp: runner.runnerTemp,
   });
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalGitChangeSource, resolveLocalRevisions } from '../collect/source.js';
-import { resolveConfig, type Config } from '../config/load.js';
+import { parseConfigText, resolveConfig, type Config } from '../config/load.js';
 import { defaultEffects, type Effects } from '../effects.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
 import { ConsoleLogger, type Logger } from '../logger.js';
@@ -168,12 +168,13 @@ async function loadCliConfig(
     const text = await readFile(path, 'utf8').catch((error: unknown) => {
       throw new ConfigurationError(`Cannot read --config ${values.config}: ${getErrorMessage(error)}`);
     });
-    return withFlagsWinning(resolveConfig({ inputs, configFile: { path, text } }), inputs);
+    return withFlagsWinning(resolveConfig({ inputs, configFile: await parseConfigText({ path, text }) }), inputs);
   }
   const defaultPath = '.github/ultra-create.yml';
   const text = await readBaseFile(defaultPath);
   if (text !== undefined) logger.info(`Using ${defaultPath} from the base commit.`);
-  return withFlagsWinning(resolveConfig({ inputs, configFile: text === undefined ? undefined : { path: defaultPath, text } }), inputs);
+  const configFile = text === undefined ? undefined : await parseConfigText({ path: defaultPath, text });
+  return withFlagsWinning(resolveConfig({ inputs, configFile }), inputs);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChangedFile, HeadTree, SkippedFile } from '../types.js';
@@ -106,6 +105,7 @@ async function copyRepoAstGrepConfig(
   const configText = await source.readBaseFile('sgconfig.yml');
   if (configText === undefined) return undefined;
   let config: { ruleDirs?: unknown; utilDirs?: unknown };
+  const { parse: parseYaml } = await import('yaml');
   try {
     config = (parseYaml(configText) ?? {}) as typeof config;
   } catch (error) {

@@ -93,24 +93,33 @@ export interface LocalRevisions {
 
 /** Resolves `--base`/`--head` like `git diff base...head`: the base is the merge base of the two. */
 export async function resolveLocalRevisions(repoDir: string, base: string | undefined, head: string): Promise<LocalRevisions> {
-  const headSha = (await gitText(repoDir, ['rev-parse', '--verify', '--end-of-options', `${head}^{commit}`])).trim();
   if (base === undefined) {
-    const upstream = await gitText(repoDir, ['rev-parse', '--verify', '--quiet', '@{upstream}']).catch(() => '');
+    // The head and its first parent in one git process, the upstream in another, at the same time (a start-up cost of every run).
+    const [lineage, upstream] = await Promise.all([
+      gitText(repoDir, ['rev-list', '--first-parent', '--max-count=2', '--end-of-options', `${head}^{commit}`]),
+      gitText(repoDir, ['rev-parse', '--verify', '--quiet', '@{upstream}']).catch(() => ''),
+    ]);
+    const [headSha = '', parent = ''] = lineage.trim().split('\n');
+    if (!/^[0-9a-f]{40,64}$/.test(headSha)) throw new Error(`${head} is not a commit`);
     const upstreamSha = upstream.trim();
     if (upstreamSha && upstreamSha !== headSha) {
       const mergeBase = (await gitText(repoDir, ['merge-base', upstreamSha, headSha]).catch(() => '')).trim();
       if (mergeBase && mergeBase !== headSha) return { baseSha: mergeBase, headSha, baseLabel: '@{upstream}' };
     }
-    const parent = (await gitText(repoDir, ['rev-parse', '--verify', '--quiet', `${headSha}^`]).catch(() => '')).trim();
     return { baseSha: parent || EMPTY_TREE, headSha, baseLabel: parent ? `${head}~1` : '(empty tree)' };
   }
+  const headSha = (await gitText(repoDir, ['rev-parse', '--verify', '--end-of-options', `${head}^{commit}`])).trim();
   const baseSha = (await gitText(repoDir, ['rev-parse', '--verify', '--end-of-options', `${base}^{commit}`])).trim();
   const mergeBase = (await gitText(repoDir, ['merge-base', baseSha, headSha]).catch(() => '')).trim();
   return { baseSha: mergeBase || baseSha, headSha, baseLabel: base };
 }
 
+/** Base-side files every run asks for (configuration, attributes, the repository's ast-grep config). */
+const BASE_FILES_READ_BY_EVERY_RUN = ['.github/ultra-create.yml', '.gitattributes', 'sgconfig.yml'];
+
 export function createLocalGitChangeSource(repoDir: string, revisions: LocalRevisions): ChangeSource {
   const { baseSha, headSha } = revisions;
+  let baseFiles: Promise<Map<string, Buffer>> | undefined;
   const diffArgs = ['--no-color', '--no-ext-diff', '--no-textconv', '--find-renames', '--no-abbrev', baseSha, headSha];
   return {
     baseSha,
@@ -125,6 +134,13 @@ export function createLocalGitChangeSource(repoDir: string, revisions: LocalRevi
     },
     async readBaseFile(path) {
       if (baseSha === EMPTY_TREE) return undefined;
+      // The configuration files every run reads come in one git process, on the first ask (`cat-file --batch` names end at a
+      // line break and its "missing" answer is split on spaces: other paths are read on their own).
+      baseFiles ??= readObjects(repoDir, BASE_FILES_READ_BY_EVERY_RUN.map((p) => `${baseSha}:${p}`)).catch(
+        () => new Map<string, Buffer>(),
+      );
+      const known = (await baseFiles).get(`${baseSha}:${path}`);
+      if (known || BASE_FILES_READ_BY_EVERY_RUN.includes(path)) return known?.toString('utf8');
       const blob = await runGit(repoDir, ['cat-file', 'blob', `${baseSha}:${path}`]).catch(() => undefined);
       return blob?.toString('utf8');
     },

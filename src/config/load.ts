@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { LineCounter, parseDocument } from 'yaml';
+import type { ParsedConfigFile } from './file.js';
 import type { z } from 'zod';
 import { ConfigurationError } from '../errors.js';
 import { INPUT, INPUT_NAMES, inputEnvName, type InputName } from './inputs.js';
@@ -25,14 +25,21 @@ import {
 export { DEFAULTS, LATER_CAPABILITY_INPUTS } from './table.js';
 
 export type { Config, ConfigOrigin } from './schema.js';
+export type { ParsedConfigFile } from './file.js';
 
 export interface ConfigSources {
   /** Action inputs by name (see `readActionInputs`); a missing or empty value means "not set". */
   inputs: Readonly<Record<string, string | undefined>>;
-  /** The config file as read from the base branch; absent when there is none. */
-  configFile?: { path: string; text: string };
+  /** The config file as read from the base branch and parsed (`parseConfigFile`, config/file.ts); absent when there is none. */
+  configFile?: ParsedConfigFile;
   /** `RUNNER_TEMP`, to expand the `${{ runner.temp }}` of defaults; the OS temp directory when absent. */
   runnerTemp?: string;
+}
+
+/** Parses a config file's text; the YAML library loads only here, when a repository has a config file. */
+export async function parseConfigText(file: { path: string; text: string }): Promise<ParsedConfigFile> {
+  const { parseConfigFile } = await import('./file.js');
+  return parseConfigFile(file);
 }
 
 /** Reads every input from the environment exactly as @actions/core does: `INPUT_<NAME uppercased, spaces as _>`, trimmed. */
@@ -176,21 +183,14 @@ interface ConfigFileContent {
   astGrepPatterns: AstGrepPattern[];
 }
 
-/** Parses the YAML config file and sorts its keys into input values and sections; problems are added to `problems`. */
-function readConfigFile(file: { path: string; text: string }, problems: string[]): ConfigFileContent {
+/** Sorts the parsed config file's keys into input values and sections; problems are added to `problems`. */
+function readConfigFile(file: ParsedConfigFile, problems: string[]): ConfigFileContent {
   const content: ConfigFileContent = { values: {}, astGrepPatterns: [] };
-  const lineCounter = new LineCounter();
-  const document = parseDocument(file.text, { prettyErrors: false, version: '1.2', lineCounter });
-  if (document.errors.length > 0) {
-    // Without the source excerpt the YAML library appends: the file could hold anything, secrets included.
-    for (const error of document.errors.slice(0, 5)) {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      const position = line > 0 ? ` (line ${line}, column ${col})` : '';
-      problems.push(`Invalid YAML in config file ${file.path}${position}: ${error.message.split('\n')[0]}`);
-    }
+  if (file.problems.length > 0) {
+    problems.push(...file.problems);
     return content;
   }
-  const data: unknown = document.toJS();
+  const data = file.data;
   if (data === null || data === undefined) return content;
   if (typeof data !== 'object' || Array.isArray(data)) {
     problems.push(`Invalid config file ${file.path}: expected a mapping of input names to values, got ${describeValue(data)}.`);

@@ -18,10 +18,7 @@ export const MANAGED_LABEL = 'dev.ultra-create.managed';
 /** What an object is for (`mcp-gateway`, `sandbox`, …): for people reading `docker ps`, not for cleanup. */
 export const COMPONENT_LABEL = 'dev.ultra-create.component';
 
-/** A fresh id per run: random, so two runs on one engine (a self-hosted runner) never share labels. */
-export function newRunId(): string {
-  return `uc-${randomBytes(6).toString('hex')}`;
-}
+export { newRunId } from './run-id.js';
 
 export function runLabels(runId: string): Record<string, string> {
   return { [RUN_LABEL]: runId, [MANAGED_LABEL]: 'true' };

@@ -5,15 +5,18 @@ import type { Config } from '../config/schema.js';
 import { getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { HeadTree, Service } from '../types.js';
-import { cleanupRun } from './cleanup.js';
-import { newRunId, type CreatedResource, type DockerEngine, type EngineOptions } from './docker-engine.js';
-import { startGatewayForConfig, type GatewayHandle } from './mcp-gateway.js';
-import { defaultModelCacheDir, ensureLocalModel } from './model-runner.js';
+import { newRunId } from './run-id.js';
+// The modules of each service load when it is first needed: a run that starts no container never loads them.
+import type { CreatedResource, DockerEngine, EngineOptions } from './docker-engine.js';
+import type { GatewayHandle } from './mcp-gateway.js';
 import type { SandboxBackend } from './sandbox.js';
 
 
 /** Makes the Docker engine client; a DOCKER_HOST this client cannot use is a reason, not a throw. */
-export type DockerFactory = (options: EngineOptions) => { engine: DockerEngine; problem?: undefined } | { engine?: undefined; problem: string };
+export type DockerFactory = (options: EngineOptions) => Promise<EngineAttempt>;
+export type EngineAttempt = { engine: DockerEngine; problem?: undefined } | { engine?: undefined; problem: string };
+
+
 
 /** The local model for the drafts: the endpoint to use, or why there is none. */
 export type LocalModelEndpoint =
@@ -64,22 +67,26 @@ export interface RuntimeDeps {
 export async function startRuntime(needs: RuntimeNeeds, settings: RuntimeSettings, tree: HeadTree, deps: RuntimeDeps): Promise<Runtime> {
   const { logger } = deps;
   const runId = newRunId();
-  let attempt: ReturnType<DockerFactory> | undefined;
+  let attempt: Promise<EngineAttempt> | undefined;
   /** The engine client, made on first need; from then on the post step knows the run id and every object created. */
-  const engineAttempt = (): ReturnType<DockerFactory> => {
+  const engineAttempt = (): Promise<EngineAttempt> => {
     if (attempt) return attempt;
     deps.saveState(STATE.runId, runId);
     const created: CreatedResource[] = [];
-    attempt = deps.docker({
-      env: { ...deps.env },
-      runId,
-      // Recorded as soon as each object exists, so that cleanup after a crash knows it too.
-      onCreated: (resource) => {
-        created.push(resource);
-        deps.saveState(STATE.resources, JSON.stringify(created));
-      },
-    });
-    if (attempt.engine) deps.saveState(STATE.dockerHost, attempt.engine.host);
+    attempt = deps
+      .docker({
+        env: { ...deps.env },
+        runId,
+        // Recorded as soon as each object exists, so that cleanup after a crash knows it too.
+        onCreated: (resource) => {
+          created.push(resource);
+          deps.saveState(STATE.resources, JSON.stringify(created));
+        },
+      })
+      .then((made) => {
+        if (made.engine) deps.saveState(STATE.dockerHost, made.engine.host);
+        return made;
+      });
     return attempt;
   };
 
@@ -97,7 +104,8 @@ export async function startRuntime(needs: RuntimeNeeds, settings: RuntimeSetting
       localModel ??= (async (): Promise<LocalModelEndpoint> => {
         const model = settings.localModel;
         if (model === undefined) return { status: 'off', reason: "local-model is 'off'" };
-        const engine = engineAttempt();
+        const engine = await engineAttempt();
+        const { defaultModelCacheDir, ensureLocalModel } = await import('./model-runner.js');
         const ready = await ensureLocalModel({
           model,
           endpoint: settings.modelEndpoint,
@@ -122,8 +130,11 @@ export async function startRuntime(needs: RuntimeNeeds, settings: RuntimeSetting
       if (gateway.status === 'ready') {
         await gateway.value.close().catch((error: unknown) => logger.warning(`Closing the MCP gateway failed: ${getErrorMessage(error)}`));
       }
-      const engine = attempt?.engine;
-      if (engine) await cleanupRun(engine, runId, logger);
+      const engine = (await attempt)?.engine;
+      if (engine) {
+        const { cleanupRun } = await import('./cleanup.js');
+        await cleanupRun(engine, runId, logger);
+      }
       deps.saveState(STATE.mainCompleted, 'true');
     },
   };
@@ -134,13 +145,14 @@ async function startGatewayIfNeeded(
   needs: RuntimeNeeds,
   settings: RuntimeSettings,
   tree: HeadTree,
-  deps: RuntimeDeps & { runId: string; engineAttempt: () => ReturnType<DockerFactory> },
+  deps: RuntimeDeps & { runId: string; engineAttempt: () => Promise<EngineAttempt> },
 ): Promise<Service<GatewayHandle>> {
   if (settings.mcpGateway === 'off') return { status: 'skipped', reason: "mcp-gateway is 'off'" };
   if (settings.mcpGateway === 'auto' && needs.gateway.length === 0) {
     return { status: 'skipped', reason: 'no enabled scanner needs it (no ast-grep.patterns in the configuration)' };
   }
-  const { engine, problem } = deps.engineAttempt();
+  const { engine, problem } = await deps.engineAttempt();
+  const { startGatewayForConfig } = await import('./mcp-gateway.js');
   // The checkout also holds files that were not reviewed (too large, vendored, binary): the gateway's servers see only the tree's.
   const mounted = await isolateHeadTree(tree, join(deps.tempDir, 'gateway-tree'));
   const outcome = await startGatewayForConfig(settings, {

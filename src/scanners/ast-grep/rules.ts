@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { parseAllDocuments, parseDocument, stringify } from 'yaml';
 import type { Logger } from '../../logger.js';
 import type { RuleInfo } from '../../types.js';
 import { SEVERITIES, type Severity } from '../../types.js';
@@ -127,6 +126,8 @@ function toPosix(path: string): string {
 /** Splits a rule file into its documents. A file the YAML parser cannot split stays one document (ast-grep will say why). */
 export async function readRuleFile(path: string, origin: string): Promise<RuleDocument[]> {
   const text = await readFile(path, 'utf8');
+  // The YAML library loads only when a rule file is parsed (the built-in pack comes parsed in dist/).
+  const { parseAllDocuments } = await import('yaml');
   const docs = parseAllDocuments(text, { prettyErrors: false });
   const list = Array.isArray(docs) ? docs : [];
   const wholeFile = (): RuleDocument[] => {
@@ -185,6 +186,7 @@ interface SgConfig {
 }
 
 async function readSgConfig(path: string): Promise<SgConfig> {
+  const { parseDocument } = await import('yaml');
   const parsed = asRecord(parseDocument(await readFile(path, 'utf8'), { prettyErrors: false }).toJS()) ?? {};
   const globs: Record<string, string[]> = {};
   for (const [language, value] of Object.entries(asRecord(parsed.languageGlobs) ?? {})) {
@@ -424,10 +426,8 @@ export function tsxCopyOf(doc: RuleDocument): RuleDocument {
   if ((doc.text.match(idLine)?.length ?? 0) === 1 && (doc.text.match(languageLine)?.length ?? 0) === 1) {
     text = doc.text.replace(idLine, `id: ${JSON.stringify(id)}`).replace(languageLine, 'language: tsx');
   } else {
-    const yaml = parseDocument(doc.text);
-    yaml.set('id', id);
-    yaml.set('language', 'tsx');
-    text = String(yaml);
+    // JSON is YAML: the parsed rule with its id and language replaced (line numbers of messages then refer to this copy).
+    text = `${JSON.stringify({ ...(doc.content ?? {}), id, language: 'tsx' }, null, 2)}\n`;
   }
   return { ...doc, origin: `${doc.origin} (tsx copy)`, id, language: 'tsx', text };
 }
@@ -449,6 +449,37 @@ function fileStem(doc: RuleDocument, index: number): string {
   return `${String(index + 1).padStart(4, '0')}-${name}${docNumber ? `-${docNumber}` : ''}${doc.language === 'tsx' && doc.id?.endsWith(TSX_ID_SUFFIX) ? '-tsx' : ''}.yml`;
 }
 
+/** The files of an effective configuration folder (paths relative to it) and what each holds; `sgconfig.yml` last. */
+interface ConfigPlan {
+  files: { path: string; text: string; doc?: RuleDocument }[];
+}
+
+function planEffectiveConfig(
+  dir: string,
+  rules: readonly RuleDocument[],
+  utils: readonly RuleDocument[],
+  languageGlobs: Record<string, string[]>,
+  utilsDir: string | undefined,
+): ConfigPlan {
+  // One folder per language: a run that has no file of a language leaves its folder out (see languagesOf).
+  const files: ConfigPlan['files'] = rules.map((doc, index) => ({ path: `rules/${languageFolder(doc.language)}/${fileStem(doc, index)}`, text: doc.text, doc }));
+  const ownUtils = !utilsDir && utils.length > 0;
+  if (ownUtils) files.push(...utils.map((doc, index) => ({ path: `utils/${fileStem(doc, index)}`, text: doc.text, doc })));
+  const config: Record<string, unknown> = { ruleDirs: ['rules'] };
+  // Absolute: ast-grep does not read utilDirs relative to the configuration's folder.
+  if (ownUtils) config.utilDirs = [join(dir, 'utils')];
+  else if (utilsDir) config.utilDirs = [utilsDir];
+  if (Object.keys(languageGlobs).length > 0) config.languageGlobs = languageGlobs;
+  // JSON is YAML, and needs no YAML library at run time.
+  files.push({ path: 'sgconfig.yml', text: `${JSON.stringify(config, null, 2)}\n` });
+  return { files };
+}
+
+function effectiveConfigOf(dir: string, plan: ConfigPlan, rules: readonly RuleDocument[], utils: readonly RuleDocument[], languageGlobs: Record<string, string[]>): EffectiveConfig {
+  const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc ? [[join(dir, path), doc] as const] : [])));
+  return { dir, configPath: join(dir, 'sgconfig.yml'), rules: [...rules], utils: [...utils], languageGlobs, byFile };
+}
+
 /** Writes `dir/sgconfig.yml` and one file per rule and util document. `utilsDir` reuses an existing folder of utils. */
 export async function writeEffectiveConfig(
   dir: string,
@@ -457,35 +488,12 @@ export async function writeEffectiveConfig(
   languageGlobs: Record<string, string[]>,
   options: { utilsDir?: string } = {},
 ): Promise<EffectiveConfig> {
-  const rulesDir = join(dir, 'rules');
-  await mkdir(rulesDir, { recursive: true });
-  const byFile = new Map<string, RuleDocument>();
-  await Promise.all(
-    rules.map(async (doc, index) => {
-      const file = join(rulesDir, fileStem(doc, index));
-      byFile.set(file, doc);
-      await writeFile(file, doc.text);
-    }),
-  );
-  let utilsDir = options.utilsDir;
-  if (!utilsDir && utils.length > 0) {
-    const written = join(dir, 'utils');
-    utilsDir = written;
-    await mkdir(written, { recursive: true });
-    await Promise.all(
-      utils.map(async (doc, index) => {
-        const file = join(written, fileStem(doc, index));
-        byFile.set(file, doc);
-        await writeFile(file, doc.text);
-      }),
-    );
-  }
-  const config: Record<string, unknown> = { ruleDirs: ['rules'] };
-  if (utilsDir) config.utilDirs = [utilsDir];
-  if (Object.keys(languageGlobs).length > 0) config.languageGlobs = languageGlobs;
-  const configPath = join(dir, 'sgconfig.yml');
-  await writeFile(configPath, stringify(config));
-  return { dir, configPath, rules: [...rules], utils: [...utils], languageGlobs, byFile };
+  const plan = planEffectiveConfig(dir, rules, utils, languageGlobs, options.utilsDir);
+  // `rules/` exists even without a rule (a configuration that only checks utils): ast-grep refuses a missing rule folder.
+  const folders = new Set([join(dir, 'rules'), ...plan.files.map(({ path }) => dirname(join(dir, path)))]);
+  for (const folder of folders) await mkdir(folder, { recursive: true });
+  await Promise.all(plan.files.map(({ path, text }) => writeFile(join(dir, path), text)));
+  return effectiveConfigOf(dir, plan, rules, utils, languageGlobs);
 }
 
 /** Plain JavaScript may contain JSX (React components in .js files are common): the tsx grammar reads both. */
@@ -496,7 +504,12 @@ const JAVASCRIPT_GLOBS = ['*.js', '*.mjs', '*.cjs', '*.jsx'];
  * JavaScript extension read by the tsx grammar, so the tsx copies cover .js files with JSX too (the typescript grammar cannot read
  * JSX). Rules whose id the repository redefines are left out: the repository's version runs instead.
  */
-export async function prepareBuiltinConfig(dir: string, pack: RuleSet, overridden: ReadonlySet<string>): Promise<EffectiveConfig> {
+export async function prepareBuiltinConfig(dir: string, pack: RuleSet, overridden: ReadonlySet<string>, files?: readonly string[]): Promise<EffectiveConfig> {
+  const { rules, globs } = builtinAsRun(pack, overridden);
+  return writeEffectiveConfig(dir, forFiles(rules, globs, files), pack.utils, globs);
+}
+
+function builtinAsRun(pack: RuleSet, overridden: ReadonlySet<string>): { rules: RuleDocument[]; globs: Record<string, string[]> } {
   const rules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
   const copies = rules.filter((doc) => isTypeScript(doc.language)).map(tsxCopyOf);
   const globs: Record<string, string[]> = {};
@@ -505,8 +518,99 @@ export async function prepareBuiltinConfig(dir: string, pack: RuleSet, overridde
     if (kept.length > 0) globs[language] = kept;
   }
   mergeGlobs(globs, { tsx: JAVASCRIPT_GLOBS });
-  return writeEffectiveConfig(dir, [...rules, ...copies], pack.utils, globs);
+  return { rules: [...rules, ...copies], globs };
 }
+
+/** ast-grep's own extensions for the languages the built-in pack is written in (`languageGlobs` come first, as in ast-grep). */
+const DEFAULT_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
+  typescript: ['ts', 'cts', 'mts'],
+  tsx: ['tsx'],
+  javascript: ['js', 'cjs', 'mjs', 'jsx'],
+  python: ['py', 'py3', 'pyi', 'bzl'],
+};
+
+/** `TypeScript`, `ts` → `typescript`; the folder a rule of that language goes to. */
+function languageFolder(language: string | undefined): string {
+  const name = (language ?? 'unknown').toLowerCase();
+  const alias: Record<string, string> = { ts: 'typescript', js: 'javascript', py: 'python', jsx: 'javascript' };
+  return (alias[name] ?? name).replace(/[^a-z0-9_-]/g, '_') || 'unknown';
+}
+
+/** The languages ast-grep will parse `files` as: `languageGlobs` first, then its default extensions. */
+function languagesOf(files: readonly string[], globs: Record<string, string[]>): Set<string> {
+  const byGlob = Object.entries(globs).map(([language, patterns]) => ({
+    language: languageFolder(language),
+    // The globs here are `*.ext` and plain names; anything else is taken to possibly match (the language is kept).
+    test: (name: string) => patterns.some((p) => (/^\*\.[\w.-]+$/.test(p) ? name.endsWith(p.slice(1)) : !/^[\w.-]+$/.test(p) || name === p)),
+  }));
+  const found = new Set<string>();
+  for (const file of files) {
+    const name = file.slice(file.lastIndexOf('/') + 1);
+    const glob = byGlob.find((g) => g.test(name));
+    if (glob) {
+      found.add(glob.language);
+      continue;
+    }
+    const extension = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    for (const [language, extensions] of Object.entries(DEFAULT_EXTENSIONS)) if (extensions.includes(extension)) found.add(language);
+  }
+  return found;
+}
+
+/**
+ * The rules that can apply to `files`: ast-grep parses every rule it is given, so leaving out the languages the change has no file
+ * of makes a small scan several times faster. A rule in a language this does not know is kept.
+ */
+function forFiles(rules: readonly RuleDocument[], globs: Record<string, string[]>, files: readonly string[] | undefined): RuleDocument[] {
+  if (files === undefined) return [...rules];
+  const present = languagesOf(files, globs);
+  const known = new Set([...Object.keys(DEFAULT_EXTENSIONS), ...Object.keys(globs).map(languageFolder)]);
+  return rules.filter((doc) => {
+    const language = languageFolder(doc.language);
+    return present.has(language) || !known.has(language);
+  });
+}
+
+/**
+ * The built-in configuration as `npm run build` wrote it beside dist/rules (`builtin-config/`, one folder per language), used in
+ * place when no rule is overridden and the folder holds exactly what this pack would write: a run writes only a small
+ * `sgconfig.yml` (into `dir`) naming the folders of the languages `files` are in, and no rule file. Undefined otherwise.
+ */
+export async function prebuiltBuiltinConfig(
+  rulesDir: string,
+  pack: RuleSet,
+  overridden: ReadonlySet<string>,
+  dir: string,
+  files?: readonly string[],
+): Promise<EffectiveConfig | undefined> {
+  if (overridden.size > 0) return undefined;
+  const prebuilt = join(dirname(rulesDir), PREBUILT_CONFIG_DIR);
+  const { rules, globs } = builtinAsRun(pack, overridden);
+  const plan = planEffectiveConfig(prebuilt, rules, pack.utils, globs, undefined);
+  // The configuration file written with the folder says which pack it holds: compare it and the file names (build and pack go
+  // together; a folder that does not match is not used).
+  const written = await readFile(join(prebuilt, 'sgconfig.yml'), 'utf8').catch(() => undefined);
+  if (written === undefined || written !== plan.files.at(-1)?.text) return undefined;
+  const folders = [...new Set(plan.files.flatMap((f) => (f.doc ? [dirname(f.path)] : [])))];
+  for (const folder of folders) {
+    const listed = await readdir(join(prebuilt, folder)).catch(() => [] as string[]);
+    const expected = plan.files.filter((f) => f.doc && dirname(f.path) === folder).map((f) => basename(f.path));
+    if (listed.length !== expected.length || !expected.every((name) => listed.includes(name))) return undefined;
+  }
+  const kept = new Set(forFiles(rules, globs, files));
+  const keptFolders = folders.filter((folder) => plan.files.some((f) => f.doc && kept.has(f.doc) && dirname(f.path) === folder));
+  const config: Record<string, unknown> = { ruleDirs: keptFolders.map((folder) => join(prebuilt, folder)) };
+  if (pack.utils.length > 0) config.utilDirs = [join(prebuilt, 'utils')];
+  if (Object.keys(globs).length > 0) config.languageGlobs = globs;
+  await mkdir(dir, { recursive: true });
+  const configPath = join(dir, 'sgconfig.yml');
+  await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
+  const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && kept.has(doc) ? [[join(prebuilt, path), doc] as const] : [])));
+  return { dir, configPath, rules: [...kept], utils: [...pack.utils], languageGlobs: globs, byFile };
+}
+
+/** Where `npm run build` writes the built-in configuration, beside `dist/rules`. */
+export const PREBUILT_CONFIG_DIR = 'builtin-config';
 
 /** ast-grep's explanation of a config error, ANSI stripped, in one line. */
 export function configErrorReason(stderr: string): string {

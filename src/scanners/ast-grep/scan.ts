@@ -14,6 +14,7 @@ import {
   explainRuleError,
   loadBuiltinRules,
   loadThirdPartyRules,
+  prebuiltBuiltinConfig,
   prepareBuiltinConfig,
   severityOf,
   TSX_ID_SUFFIX,
@@ -264,6 +265,8 @@ interface RunContext {
   deadline: number;
   timeoutMs: number;
   fileCount: number;
+  /** The scan's own folder, removed at the end. */
+  scratch: string;
 }
 
 function describeChunk(context: RunContext, index: number): string {
@@ -294,8 +297,8 @@ async function runConfig(
       cwd: input.workDir,
       timeoutMs: remaining,
       signal: input.signal,
-      // Beside the effective config, in the scan's scratch folder.
-      stderrFile: join(dirname(config.configPath), `stderr-${index}.log`),
+      // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
+      stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${index}.log`),
       onStdoutLine: (line) => {
         if (line.trim() === '') return;
         let parsed: unknown;
@@ -393,11 +396,11 @@ export async function runAstGrepScan(rawInput: AstGrepScanInput): Promise<AstGre
 async function scan(input: AstGrepScanInput, files: string[], scratch: string, started: number): Promise<AstGrepScanResult> {
   const { logger } = input;
   const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
-  const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileCount: files.length };
+  const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileCount: files.length, scratch };
   const warnings: string[] = [];
   const collected = newCollected();
   const report = (status: ScanStatus, reason: string | undefined, rulesRun: number, rules: RuleInfo[]): AstGrepScanResult => {
-    const filesScanned = collected.sawInspect ? collected.scanned.size : status === 'failed' ? 0 : files.length;
+    const filesScanned = collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.length;
     const scanReport: ScanReport = {
       scanner: 'ast-grep',
       status,
@@ -431,11 +434,17 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
       logger.info(`ast-grep: ${doc.origin} redefines the built-in rule ${doc.id}; the repository's version is used.`);
     }
   }
-  const builtinConfig = await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden);
+  const builtinConfig =
+    (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
+    (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files));
   const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
   const builtinCatalog = catalogOf(builtinRules);
+  // The built-in rules for the languages of these files (a tsx copy is its rule, not another one).
+  const builtinRuleCount = new Set(builtinConfig.rules.map((doc) => doc.id?.replace(TSX_ID_SUFFIX, ''))).size;
 
   const runBuiltin = async (): Promise<RunOutcome> => {
+    // No file in a language of the pack (documentation, configuration, other languages): nothing for ast-grep to do.
+    if (builtinRuleCount === 0) return { kind: 'ok' };
     const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
     const outcome = await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected);
     if (outcome.kind === 'config-error') {
@@ -533,7 +542,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   for (const warning of warnings) logger.warning(warning);
 
   const builtinRan = builtinOutcome.kind === 'ok';
-  const rulesRun = (builtinRan ? builtinRules.length : 0) + thirdPartyRuleCount;
+  const rulesRun = (builtinRan ? builtinRuleCount : 0) + thirdPartyRuleCount;
   const rules = [...(builtinRan ? builtinCatalog : []), ...thirdPartyLoaded];
   const failure = [builtinOutcome, thirdOutcome].find((o): o is Extract<RunOutcome, { kind: 'failed' }> => o.kind === 'failed');
   if (failure) {

@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import type { AstGrepPattern } from '../../config/schema.js';
 import { getErrorMessage } from '../../errors.js';
-import { GatewayTransportError } from '../../runtime/mcp-gateway.js';
+import { GatewayTransportError } from '../../runtime/gateway-errors.js';
 import type { Finding, RuleInfo, ScanReport } from '../../types.js';
 import { findingFromMatch, hasMatchShape, type AstGrepMatch } from '../ast-grep/scan.js';
 import type { Scanner, ScanPorts, ScanResult } from '../scanner.js';

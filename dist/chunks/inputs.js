@@ -1,0 +1,68 @@
+/**
+ * The names this action shares with the outside world: action inputs, outputs, and the state passed from the main step to the
+ * `post:` step. They are spelled here once; action.yml, the docs and the code all follow this module (a test checks action.yml).
+ */
+/** Action input names (kebab-case, as in action.yml), keyed by the `Config` field each one becomes. */
+const INPUT = {
+    githubToken: 'github-token',
+    configFile: 'config-file',
+    scanners: 'scanners',
+    rules: 'rules',
+    filterMode: 'filter-mode',
+    failOn: 'fail-on',
+    maxComments: 'max-comments',
+    reviewEvent: 'review-event',
+    mcpGateway: 'mcp-gateway',
+    mcpGatewayImage: 'mcp-gateway-image',
+    mcpServers: 'mcp-servers',
+    testCommand: 'test-command',
+    testSetupCommand: 'test-setup-command',
+    testImage: 'test-image',
+    testTimeoutMinutes: 'test-timeout-minutes',
+    localModel: 'local-model',
+    modelEndpoint: 'model-endpoint',
+    draftTimeoutSeconds: 'draft-timeout-seconds',
+    modelRunnerImage: 'model-runner-image',
+    modelCacheDir: 'model-cache-dir',
+    anthropicApiKey: 'anthropic-api-key',
+    anthropicBaseUrl: 'anthropic-base-url',
+    claudeModel: 'claude-model',
+    escalateOn: 'escalate-on',
+    claudeMaxCalls: 'claude-max-calls',
+    claudeMaxUsd: 'claude-max-usd',
+    sarifFile: 'sarif-file',
+};
+/** Every input, in the order of action.yml and docs/inputs.md. */
+const INPUT_NAMES = Object.values(INPUT);
+/** Action output names, keyed by what they hold. */
+const OUTPUT = {
+    findings: 'findings',
+    critical: 'critical',
+    conclusion: 'conclusion',
+    reviewId: 'review-id',
+    checkRunId: 'check-run-id',
+    sarifFile: 'sarif-file',
+    claudeCostUsd: 'claude-cost-usd',
+};
+/**
+ * Keys of the state the main step saves (`core.saveState`) for the `post:` step (`core.getState`). The post step runs even when
+ * the main step crashed or was cancelled, so it must find what to clean up without the main step's memory.
+ */
+const STATE = {
+    /** Unique id of this run; every container, network and volume the run creates carries it as a label, so cleanup can find them. */
+    runId: 'run-id',
+    /** The run's own folder under RUNNER_TEMP, removed by the post step if the main step could not. */
+    tempDir: 'temp-dir',
+    /** JSON array of the ids of the containers, networks and volumes created so far (recorded as they are created). */
+    resources: 'resources',
+    /** The Docker engine endpoint the main step used, so cleanup talks to the same engine. */
+    dockerHost: 'docker-host',
+    /** "true" once the main step reached its end; absent when it crashed or was cancelled. */
+    mainCompleted: 'main-completed',
+};
+/** The environment variable GitHub sets for an input: `INPUT_` + the name uppercased with spaces as `_` (dashes are kept). */
+function inputEnvName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+export { INPUT as I, OUTPUT as O, STATE as S, INPUT_NAMES as a, inputEnvName as i };

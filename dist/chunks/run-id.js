@@ -1,0 +1,8 @@
+import { randomBytes } from 'node:crypto';
+
+/** A fresh id per run: random, so two runs on one engine (a self-hosted runner) never share labels. */
+function newRunId() {
+    return `uc-${randomBytes(6).toString('hex')}`;
+}
+
+export { newRunId as n };

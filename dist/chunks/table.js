@@ -1,0 +1,57 @@
+import { I as INPUT, a as INPUT_NAMES } from './inputs.js';
+
+/** Pinned images; digests are verified (and bumped) by the Docker runtime issue. */
+const DEFAULT_MCP_GATEWAY_IMAGE = 'docker/mcp-gateway@sha256:97ec61bc5f38416279069800fef58ac264c81c643a73a9698ceaec876a436e3f';
+const DEFAULT_TEST_IMAGE = 'node:22-bookworm-slim@sha256:43ac6c60b8f89723f746e8a92ce91abd5017e627ce1ddfe4238355d3a30b772c';
+/**
+ * The Model Runner's CPU image, pinned to a release (tags are `vX.Y.Z`, plus `-cuda`, `-rocm`, … variants and `latest`; see the
+ * `release.yml` of github.com/docker/model-runner). No registry could be reached where this was written to verify a digest: pin one
+ * through `model-runner-image` where that matters.
+ */
+const DEFAULT_MODEL_RUNNER_IMAGE = 'docker/model-runner:v1.2.6';
+const RUNNER_TEMP_EXPRESSION = '${{ runner.temp }}';
+const GITHUB_TOKEN_EXPRESSION = '${{ github.token }}';
+const spec = (value, allowed, description, capability = 'active', options = {}) => ({
+    default: value,
+    allowed,
+    description,
+    capability,
+    secret: options.secret ?? false,
+    inConfigFile: options.inConfigFile ?? !(options.secret ?? false),
+});
+const INPUT_SPECS = {
+    [INPUT.githubToken]: spec(GITHUB_TOKEN_EXPRESSION, 'a token', 'Token for the GitHub REST API (reviews, check runs). Needs pull-requests: write and checks: write to post.', 'active', { secret: true }),
+    [INPUT.configFile]: spec('.github/ultra-create.yml', 'a path relative to the repository root', 'Optional YAML config, read from the base branch (a pull request cannot change how it is reviewed). Same keys as the inputs; inputs set in the workflow win.', 'active', { inConfigFile: false }),
+    [INPUT.scanners]: spec('ast-grep,ramparts,tests', 'comma- or newline-separated list of `ast-grep`, `ramparts`, `tests`', 'Which scanners run.'),
+    [INPUT.rules]: spec('', 'comma- or newline-separated list of paths', "Extra ast-grep rule directories or sgconfig.yml files, in addition to the built-in pack and the repository's own sgconfig.yml."),
+    [INPUT.filterMode]: spec('added', '`added`, `diff_context`, `file`, `nofilter`', 'Which findings may become inline comments: on added lines, anywhere in the diff, anywhere in a changed file, or anywhere. The others go to annotations and the summary.'),
+    [INPUT.failOn]: spec('critical', '`none`, `info`, `low`, `medium`, `high`, `critical`', 'Lowest severity that fails the check run; none never fails it.'),
+    [INPUT.maxComments]: spec('30', 'an integer from 0 to 100', 'Inline comments per review; the rest are summarized in the review body. GitHub rate-limits bots that post many more than about 50.'),
+    [INPUT.reviewEvent]: spec('comment', '`comment`, `request-changes`', 'Review event: comment, or request-changes (used only when a confirmed critical finding exists).'),
+    [INPUT.mcpGateway]: spec('auto', '`auto`, `on`, `off`', 'Docker MCP gateway: auto starts it when a Docker engine answers and something needs it (the ast-grep.patterns of the config file), on always starts it and fails the run if it cannot, off never starts it.', 'active'),
+    [INPUT.mcpGatewayImage]: spec(DEFAULT_MCP_GATEWAY_IMAGE, 'an image reference `name[:tag][@sha256:<64 hex>]`', 'The MCP gateway image (pin it by digest).', 'active'),
+    [INPUT.mcpServers]: spec('ast-grep,ramparts', 'comma- or newline-separated list of catalog server names (`[a-z0-9][a-z0-9-_.]*`)', 'Catalog servers the gateway enables.', 'active'),
+    [INPUT.testCommand]: spec('', 'a shell command', "The pull request's test command, run in the sandbox; empty means no test run.", 'docker-runtime'),
+    [INPUT.testSetupCommand]: spec('', 'a shell command', 'Dependency install step, run in the sandbox before the tests.', 'docker-runtime'),
+    [INPUT.testImage]: spec(DEFAULT_TEST_IMAGE, 'an image reference `name[:tag][@sha256:<64 hex>]`', 'Sandbox image for the tests (pin it by digest).', 'docker-runtime'),
+    [INPUT.testTimeoutMinutes]: spec('10', 'a number from 1 to 360', 'Hard limit in minutes for the setup and the tests together.', 'docker-runtime'),
+    [INPUT.localModel]: spec('ai/llama3.2:1B-Q8_0', '`off` or a model reference such as `ai/llama3.2:1B-Q8_0`', 'Local model that drafts the review comments; off disables drafting (template text is used).'),
+    [INPUT.modelEndpoint]: spec('http://localhost:12434/engines/v1', 'an http(s) URL', 'OpenAI-compatible endpoint of the local model (Docker Model Runner, Ollama, llama.cpp server).'),
+    [INPUT.draftTimeoutSeconds]: spec('120', 'a number from 1 to 3600', 'Time budget in seconds for all local drafts together; findings that do not fit get template text.'),
+    [INPUT.modelRunnerImage]: spec(DEFAULT_MODEL_RUNNER_IMAGE, 'an image reference `name[:tag][@sha256:<64 hex>]`', 'Docker Model Runner image, started on 127.0.0.1 when model-endpoint is a local Model Runner URL that does not answer.'),
+    [INPUT.modelCacheDir]: spec('', 'empty or a folder path', "Host folder where the Model Runner keeps pulled models (cache it with actions/cache); empty uses the runner's tool cache."),
+    [INPUT.anthropicApiKey]: spec('', 'an Anthropic API key', 'Enables the Claude verification of critical findings.', 'active', { secret: true }),
+    [INPUT.anthropicBaseUrl]: spec('', 'empty or an http(s) URL', 'Anthropic API base URL, for model traffic routed through a gateway; empty uses the SDK default or ANTHROPIC_BASE_URL.'),
+    [INPUT.claudeModel]: spec('claude-opus-4-5', 'a model id', 'Claude model that verifies critical findings.'),
+    [INPUT.escalateOn]: spec('critical', '`critical`, `high`', 'Lowest severity sent to Claude for verification.'),
+    [INPUT.claudeMaxCalls]: spec('10', 'an integer from 0 to 1000', 'Hard budget: most Claude calls per run.'),
+    [INPUT.claudeMaxUsd]: spec('0.50', 'a number from 0 to 1000', 'Hard budget: most US dollars spent on Claude per run.'),
+    [INPUT.sarifFile]: spec(`${RUNNER_TEMP_EXPRESSION}/ultra-create.sarif`, 'a file path', 'Where the SARIF 2.1.0 report is written.'),
+};
+/** The action.yml default of every input, as GitHub passes it when the workflow does not set the input. */
+const DEFAULTS = Object.fromEntries(INPUT_NAMES.map((name) => [name, INPUT_SPECS[name].default]));
+/** Inputs of capabilities not built yet (Docker runtime, models): validated now, no effect yet. */
+INPUT_NAMES.filter((name) => INPUT_SPECS[name].capability !== 'active');
+const SECRET_INPUTS = INPUT_NAMES.filter((name) => INPUT_SPECS[name].secret);
+
+export { DEFAULT_MODEL_RUNNER_IMAGE as D, GITHUB_TOKEN_EXPRESSION as G, INPUT_SPECS as I, RUNNER_TEMP_EXPRESSION as R, SECRET_INPUTS as S, DEFAULTS as a };
