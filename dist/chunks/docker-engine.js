@@ -2,6 +2,17 @@ import http from 'node:http';
 import { g as getErrorMessage, E as ExternalServiceError } from './errors.js';
 export { n as newRunId } from './run-id.js';
 
+/**
+ * The Docker Engine API, as far as this action needs it, behind a small interface (tests pass partial stubs).
+ *
+ * Why our own client instead of dockerode (DESIGN §2 suggests it): we use about fifteen endpoints of a stable HTTP API; dockerode
+ * brings docker-modem, ssh2, tar-fs and a gRPC stack (BuildKit sessions) into the bundled action, native optional packages included,
+ * which the bundle and `npm ci` on this project's registry do not want. node:http over the engine's unix socket is all it takes, and
+ * errors stay ours: every failure is an ExternalServiceError carrying the engine's own message ("No such image: …").
+ *
+ * Every object created through an engine bound to a run carries `dev.ultra-create.run=<runId>` and `dev.ultra-create.managed=true`,
+ * so that the `post:` step finds them by label even when the main step crashed before it could record them.
+ */
 const RUN_LABEL = 'dev.ultra-create.run';
 const MANAGED_LABEL = 'dev.ultra-create.managed';
 /** What an object is for (`mcp-gateway`, `sandbox`, …): for people reading `docker ps`, not for cleanup. */

@@ -3957,7 +3957,7 @@ async function unpackVendored(manifest, manifestPath, options, notes) {
         await ensureExecutable(target);
         const after = await identityOf(target, uid);
         // Only what was hashed gets a stamp: a file replaced meanwhile is checked again next time.
-        if (after && before.ino === after.ino && before.size === after.size && before.mtimeNs === after.mtimeNs)
+        if (after?.ino === before.ino && after.size === before.size && after.mtimeNs === before.mtimeNs)
             verified = after;
         logger.debug(`ast-grep: reusing ${target} (sha256 verified).`);
     }
@@ -4030,7 +4030,7 @@ async function extractVerified(gzPath, target, expected, manifestPath) {
         await rename(temp, target);
         // What the stamp describes: this very file (a concurrent run may already have renamed its own copy over it).
         const now = await identityOf(target, uid);
-        return written && now && written.ino === now.ino && written.dev === now.dev ? now : undefined;
+        return written && now?.ino === written.ino && now.dev === written.dev ? now : undefined;
     }
     catch (error) {
         await rm(temp, { force: true });

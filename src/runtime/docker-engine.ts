@@ -9,7 +9,6 @@
  * Every object created through an engine bound to a run carries `dev.ultra-create.run=<runId>` and `dev.ultra-create.managed=true`,
  * so that the `post:` step finds them by label even when the main step crashed before it could record them.
  */
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { ExternalServiceError, getErrorMessage } from '../errors.js';
 

@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { redactSecrets } from '../../text/redact.js';
