@@ -217,8 +217,15 @@ describe('local source: combineLocalDiff on real git output', () => {
     );
   });
 
-  test('additions and deletions come from numstat, also for renames', () => {
+  test('additions and deletions are counted from the patches, as git diff --numstat counts them (binary: 0, as GitHub lists them)', async () => {
     const counts = Object.fromEntries(ordered.map((f) => [f.path, [f.additions, f.deletions]]));
+    const numstat = (await repo.run('diff', '--numstat', '--find-renames', base, head)).trim().split('\n');
+    for (const line of numstat) {
+      const [added, deleted, ...path] = line.split('\t');
+      const name = path.join('\t').replace(/^.*=> /, '').replace(/[{}]/g, '');
+      if (added === '-' || !counts[name] || name === 'link') continue;
+      assert.deepEqual(counts[name], [Number(added), Number(deleted)], name);
+    }
     assert.deepEqual(counts['modify.js'], [2, 1]);
     assert.deepEqual(counts['moved-edit.js'], [1, 1]);
     assert.deepEqual(counts['moved-same.txt'], [0, 0]);
@@ -263,12 +270,8 @@ describe('local source: combineLocalDiff on real git output', () => {
     const b = await repo2.commit({ 'orig.js': lines(10) });
     const h = await repo2.commit({ 'copy.js': lines(10), 'orig.js': lines(10) + 'const extra = 1;\n' });
     const args = ['--no-color', '--find-renames', '--find-copies-harder', '--no-abbrev', b, h];
-    const [raw, numstat, patch] = await Promise.all([
-      git(repo2.dir, ['diff', '--raw', '-z', ...args]),
-      git(repo2.dir, ['diff', '--numstat', '-z', ...args]),
-      git(repo2.dir, ['diff', '-U3', ...args]),
-    ]);
-    const result = byPath(combineLocalDiff(raw.toString('utf8'), numstat.toString('utf8'), patch.toString('utf8')));
+    const [raw, patch] = await Promise.all([git(repo2.dir, ['diff', '--raw', '-z', ...args]), git(repo2.dir, ['diff', '-U3', ...args])]);
+    const result = byPath(combineLocalDiff(raw.toString('utf8'), patch.toString('utf8')));
     const copy = get(result, 'copy.js');
     assert.equal(copy.status, 'copied');
     assert.equal(copy.previousPath, 'orig.js');
@@ -281,7 +284,7 @@ describe('local source: combineLocalDiff on real git output', () => {
   });
 
   test('empty input gives no files', () => {
-    assert.deepEqual(combineLocalDiff('', '', ''), []);
+    assert.deepEqual(combineLocalDiff('', ''), []);
   });
 
   test('readHeadFiles returns head bytes by blob sha (binary included), nothing for submodules', async () => {

@@ -201,7 +201,7 @@ export function segmentsOf(events: TimelineEvent[], wallMs: number): Segment[] {
     { name: 'node starts (until the first module runs)', ms: preload },
     { name: 'loading dist/cli.js and its chunks', ms: firstSpawn - preload },
     { name: 'revisions + configuration (git, .github/ultra-create.yml at the base)', ms: collectStart - firstSpawn, detail: gitIn(firstSpawn, collectStart) },
-    { name: 'collect: git diff --raw, --numstat, -U3 (the listing and patches; in parallel)', ms: within(diffRuns, collectStart, collectEnd), detail: `${diffRuns.filter((e) => e.t >= collectStart && e.t < collectEnd).length} process(es)` },
+    { name: 'collect: git diff --raw, -U3 (the listing and patches; in parallel, started with the revisions)', ms: within(diffRuns, collectStart, collectEnd), detail: `${diffRuns.filter((e) => e.t >= collectStart && e.t < collectEnd).length} process(es)` },
     { name: 'collect: git cat-file (the head files, .gitattributes, sgconfig.yml at the base)', ms: within(catRuns, collectStart, collectEnd), detail: `${catRuns.filter((e) => e.t >= collectStart && e.t < collectEnd).length} process(es)` },
     { name: 'collect: the rest (parse the diff, skip rules, the head tree: in place or written)', ms: collectEnd - collectStart - within(gitRuns, collectStart, collectEnd) },
     { name: 'between stages', ms: scanStart - collectEnd },

@@ -182,7 +182,7 @@ async function runCli(argv, io, effects) {
             throw new ConfigurationError(`Cannot resolve the revisions to compare in ${repoDir}: ${getErrorMessage(error)}`);
         });
         logger.info(`Reviewing ${revisions.baseLabel}...${values.head ?? 'HEAD'} (${revisions.baseSha.slice(0, 7)}..${revisions.headSha.slice(0, 7)}) in ${repoDir}`);
-        const source = createLocalGitChangeSource(repoDir, revisions);
+        const source = createLocalGitChangeSource(repoDir, revisions, { prefetch: true });
         if (values.claude && !io.env.ANTHROPIC_API_KEY?.trim()) {
             throw new ConfigurationError('--claude needs the ANTHROPIC_API_KEY environment variable (an Anthropic API key).');
         }

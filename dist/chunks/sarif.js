@@ -3,9 +3,9 @@ import { E as ExternalServiceError, C as ConfigurationError, g as getErrorMessag
 import { I as INPUT, a as INPUT_NAMES, i as inputEnvName, S as STATE } from './inputs.js';
 import { h as preprocess, s as string, c as array, e as object, D as strictObject, n as number, i as _enum, S as SCANNER_NAMES, F as FILTER_MODES, E as SEVERITIES, G as formatUsdLimit, H as atLeast, I as SEVERITY_RANK, U as UNVERIFIED, z as truncate, J as fenceAsData, K as newDelimiter, L as oneLine, M as dataInstruction, O as templateDraft, P as draftFindings, Q as DRAFT_LIMITS, f as formatDuration, A as plural, R as compareStrings, T as TOOL, N as NOTHING_EARLIER, C as utf8Length, B as truncateUtf8 } from './local-drafts.js';
 import { a as DEFAULTS$1, I as INPUT_SPECS, R as RUNNER_TEMP_EXPRESSION, G as GITHUB_TOKEN_EXPRESSION, S as SECRET_INPUTS } from './table.js';
-import { realpath, mkdir, link, copyFile, writeFile, lstat, open, readFile, rename, rm, mkdtemp, stat, chmod, readdir } from 'node:fs/promises';
-import { resolve, join, isAbsolute, sep, dirname, posix, basename, relative } from 'node:path';
-import { constants, existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream } from 'node:fs';
+import { realpath, mkdir, link, copyFile, writeFile, readFile, lstat, rename, rm, mkdtemp, stat, chmod, readdir } from 'node:fs/promises';
+import { resolve, join, isAbsolute, posix, dirname, sep, basename, relative } from 'node:path';
+import { lstatSync, openSync, constants, fstatSync, readSync, closeSync, realpathSync, existsSync, rmSync, createReadStream, createWriteStream } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { r as redactSecrets$1 } from './redact.js';
@@ -244,8 +244,6 @@ function looksBinary(content) {
     return content.subarray(0, 8000).includes(0);
 }
 
-/** Files read in place at a time: enough to hide the latency of open/read, few enough not to exhaust descriptors. */
-const IN_PLACE_CONCURRENCY = 32;
 /** A repository-relative path from the change that cannot leave its root once joined. */
 function isSafeRelativePath(path) {
     return (path !== '' &&
@@ -265,48 +263,61 @@ function safeJoin(root, relative) {
  * Reads one file of the checkout without following symlinks: its folders must resolve to themselves (no symlinked folder), the file
  * must be a regular file (checked on the open descriptor), at most `maxBytes`, with the head's blob sha.
  */
-async function checkInPlace(checkout, file, maxBytes) {
+function checkInPlace(checkout, file, maxBytes) {
     if (!file.blobSha)
         return { kind: 'absent' };
     const full = safeJoin(checkout.root, file.path);
     if (!full)
         return { kind: 'absent' };
     const folder = posix.dirname(file.path);
-    let real = checkout.folders.get(folder);
-    if (!real) {
-        real = realpath(dirname(full)).catch(() => undefined);
-        checkout.folders.set(folder, real);
-    }
+    if (!checkout.folders.has(folder))
+        checkout.folders.set(folder, realpathOrUndefined(dirname(full)));
     const expected = folder === '.' ? checkout.realRoot : join(checkout.realRoot, folder);
-    if ((await real) !== expected)
+    if (checkout.folders.get(folder) !== expected)
         return { kind: 'absent' };
-    const stat = await lstat(full).catch(() => undefined);
+    const stat = lstatSync(full, { throwIfNoEntry: false });
     if (!stat?.isFile())
         return { kind: 'absent' };
-    let handle;
+    let fd;
     try {
-        handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     }
     catch {
         return { kind: 'absent' };
     }
     try {
-        const opened = await handle.stat();
+        const opened = fstatSync(fd);
         if (!opened.isFile())
             return { kind: 'absent' };
         // The size is known before anything is read: a file over the cap is never read whole.
         if (opened.size > maxBytes)
             return { kind: 'too-large', size: opened.size };
-        const content = await handle.readFile();
-        if (gitBlobSha(content) !== file.blobSha)
+        const content = Buffer.allocUnsafe(opened.size);
+        let read = 0;
+        while (read < content.length) {
+            const n = readSync(fd, content, read, content.length - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        const bytes = content.subarray(0, read);
+        if (gitBlobSha(bytes) !== file.blobSha)
             return { kind: 'absent' };
-        return { kind: 'in-place', full, size: content.length, binary: looksBinary(content) };
+        return { kind: 'in-place', full, size: read, binary: looksBinary(bytes) };
     }
     catch {
         return { kind: 'absent' };
     }
     finally {
-        await handle.close().catch(() => undefined);
+        closeSync(fd);
+    }
+}
+function realpathOrUndefined(path) {
+    try {
+        return realpathSync(path);
+    }
+    catch {
+        return undefined;
     }
 }
 async function materializeHeadTree(input) {
@@ -326,9 +337,10 @@ async function materializeHeadTree(input) {
         const realRoot = await realpath(root).catch(() => undefined);
         if (realRoot !== undefined) {
             const checkout = { root, realRoot, folders: new Map() };
-            const results = await mapLimit(safe, IN_PLACE_CONCURRENCY, async (file) => [file.path, await checkInPlace(checkout, file, maxBytes)]);
-            for (const [path, result] of results)
-                inPlace.set(path, result);
+            // Synchronous on purpose: a few small system calls per file, thousands of files; through the thread pool and promises the
+            // same work took ten times as long (nothing else runs while the change is collected).
+            for (const file of safe)
+                inPlace.set(file.path, checkInPlace(checkout, file, maxBytes));
         }
     }
     // What the checkout does not hold: sizes first where the source knows them, then the content of what fits.
@@ -493,27 +505,38 @@ async function resolveLocalRevisions(repoDir, base, head) {
 }
 /** Base-side files every run asks for (configuration, attributes, the repository's ast-grep config). */
 const BASE_FILES_READ_BY_EVERY_RUN = ['.github/ultra-create.yml', '.gitattributes', 'sgconfig.yml'];
-function createLocalGitChangeSource(repoDir, revisions) {
+function createLocalGitChangeSource(repoDir, revisions, options = {}) {
     const { baseSha, headSha } = revisions;
-    let baseFiles;
     const diffArgs = ['--no-color', '--no-ext-diff', '--no-textconv', '--find-renames', '--no-abbrev', baseSha, headSha];
+    let baseFiles;
+    const list = async () => {
+        // Two git processes, not three: the counts are those of the patches (what --numstat would print, without a second diff).
+        const [raw, patches] = await Promise.all([
+            runGit(repoDir, ['diff', '--raw', '-z', ...diffArgs]),
+            runGit(repoDir, ['diff', '-U3', ...diffArgs]),
+        ]);
+        return { files: combineLocalDiff(raw.toString('utf8'), patches.toString('utf8')), truncated: false };
+    };
+    const readBaseFiles = () => readObjects(repoDir, BASE_FILES_READ_BY_EVERY_RUN.map((p) => `${baseSha}:${p}`)).catch(() => new Map());
+    let prefetched = options.prefetch ? list() : undefined;
+    // A failure is reported by the call that takes the listing; the prefetch itself must not be an unhandled rejection.
+    prefetched?.catch(() => undefined);
+    if (options.prefetch && baseSha !== EMPTY_TREE)
+        baseFiles = readBaseFiles();
     return {
         baseSha,
         headSha,
-        async listChangedFiles() {
-            const [raw, numstat, patches] = await Promise.all([
-                runGit(repoDir, ['diff', '--raw', '-z', ...diffArgs]),
-                runGit(repoDir, ['diff', '--numstat', '-z', ...diffArgs]),
-                runGit(repoDir, ['diff', '-U3', ...diffArgs]),
-            ]);
-            return { files: combineLocalDiff(raw.toString('utf8'), numstat.toString('utf8'), patches.toString('utf8')), truncated: false };
+        listChangedFiles() {
+            const listing = prefetched ?? list();
+            prefetched = undefined;
+            return listing;
         },
         async readBaseFile(path) {
             if (baseSha === EMPTY_TREE)
                 return undefined;
             // The configuration files every run reads come in one git process, on the first ask (`cat-file --batch` names end at a
             // line break and its "missing" answer is split on spaces: other paths are read on their own).
-            baseFiles ??= readObjects(repoDir, BASE_FILES_READ_BY_EVERY_RUN.map((p) => `${baseSha}:${p}`)).catch(() => new Map());
+            baseFiles ??= readBaseFiles();
             const known = (await baseFiles).get(`${baseSha}:${path}`);
             if (known || BASE_FILES_READ_BY_EVERY_RUN.includes(path))
                 return known?.toString('utf8');
@@ -557,10 +580,10 @@ const RAW_STATUS = {
     T: 'changed',
 };
 /**
- * `git diff --raw -z`, `--numstat -z` and the patch list the same files in the same order; they are zipped into the shape GitHub's
+ * `git diff --raw -z` and the patch list the same files in the same order; they are zipped into the shape GitHub's
  * `pulls.listFiles` returns, so both sources feed the same pipeline.
  */
-function combineLocalDiff(raw, numstat, patchText) {
+function combineLocalDiff(raw, patchText) {
     const files = [];
     const typeChanged = new Set();
     const rawParts = raw.split('\0');
@@ -585,22 +608,6 @@ function combineLocalDiff(raw, numstat, patchText) {
             blobSha: status === 'removed' || newMode === '160000' ? undefined : newSha,
         });
     }
-    const binary = new Set();
-    const counts = numstat.split('\0');
-    let fileIndex = 0;
-    for (let i = 0; i < counts.length && fileIndex < files.length; i++) {
-        const entry = counts[i];
-        if (!entry)
-            continue;
-        const [added, deleted, path] = entry.split('\t');
-        if (path === '')
-            i += 2; // rename: the two paths follow as their own fields
-        if (added === '-')
-            binary.add(fileIndex);
-        const file = files[fileIndex++];
-        file.additions = added === '-' ? 0 : Number(added);
-        file.deletions = deleted === '-' ? 0 : Number(deleted);
-    }
     const sections = patchText.split(/^(?=diff --git )/m).filter((s) => s.startsWith('diff --git '));
     let next = 0;
     files.forEach((file, index) => {
@@ -609,12 +616,19 @@ function combineLocalDiff(raw, numstat, patchText) {
         if (typeChanged.has(index))
             next++;
         const section = sections[next++];
-        if (section === undefined || binary.has(index))
+        if (section === undefined)
             return;
+        // A binary file's section says "Binary files … differ" and has no hunk: no patch, no counts (as GitHub lists it).
         const hunkStart = section.search(/^@@ /m);
         if (hunkStart === -1)
             return;
         file.patch = section.slice(hunkStart).replace(/\n$/, '');
+        for (const line of file.patch.split('\n')) {
+            if (line.startsWith('+'))
+                file.additions++;
+            else if (line.startsWith('-'))
+                file.deletions++;
+        }
     });
     return files;
 }

@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { copyFile, link, lstat, mkdir, open, realpath, writeFile } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
+import { copyFile, link, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
 import type { ChangedFile, HeadTree, SkippedFile } from '../types.js';
 import { mapLimit } from '../util/concurrency.js';
@@ -32,8 +32,6 @@ export interface HeadTreeResult {
   inPlaceCount: number;
 }
 
-/** Files read in place at a time: enough to hide the latency of open/read, few enough not to exhaust descriptors. */
-const IN_PLACE_CONCURRENCY = 32;
 
 /** A repository-relative path from the change that cannot leave its root once joined. */
 export function isSafeRelativePath(path: string): boolean {
@@ -59,42 +57,53 @@ type InPlace = { kind: 'in-place'; full: string; size: number; binary: boolean }
  * Reads one file of the checkout without following symlinks: its folders must resolve to themselves (no symlinked folder), the file
  * must be a regular file (checked on the open descriptor), at most `maxBytes`, with the head's blob sha.
  */
-async function checkInPlace(
-  checkout: { root: string; realRoot: string; folders: Map<string, Promise<string | undefined>> },
+function checkInPlace(
+  checkout: { root: string; realRoot: string; folders: Map<string, string | undefined> },
   file: ChangedFile,
   maxBytes: number,
-): Promise<InPlace> {
+): InPlace {
   if (!file.blobSha) return { kind: 'absent' };
   const full = safeJoin(checkout.root, file.path);
   if (!full) return { kind: 'absent' };
   const folder = posix.dirname(file.path);
-  let real = checkout.folders.get(folder);
-  if (!real) {
-    real = realpath(dirname(full)).catch(() => undefined);
-    checkout.folders.set(folder, real);
-  }
+  if (!checkout.folders.has(folder)) checkout.folders.set(folder, realpathOrUndefined(dirname(full)));
   const expected = folder === '.' ? checkout.realRoot : join(checkout.realRoot, folder);
-  if ((await real) !== expected) return { kind: 'absent' };
-  const stat = await lstat(full).catch(() => undefined);
+  if (checkout.folders.get(folder) !== expected) return { kind: 'absent' };
+  const stat = lstatSync(full, { throwIfNoEntry: false });
   if (!stat?.isFile()) return { kind: 'absent' };
-  let handle;
+  let fd: number;
   try {
-    handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return { kind: 'absent' };
   }
   try {
-    const opened = await handle.stat();
+    const opened = fstatSync(fd);
     if (!opened.isFile()) return { kind: 'absent' };
     // The size is known before anything is read: a file over the cap is never read whole.
     if (opened.size > maxBytes) return { kind: 'too-large', size: opened.size };
-    const content = await handle.readFile();
-    if (gitBlobSha(content) !== file.blobSha) return { kind: 'absent' };
-    return { kind: 'in-place', full, size: content.length, binary: looksBinary(content) };
+    const content = Buffer.allocUnsafe(opened.size);
+    let read = 0;
+    while (read < content.length) {
+      const n = readSync(fd, content, read, content.length - read, read);
+      if (n === 0) break;
+      read += n;
+    }
+    const bytes = content.subarray(0, read);
+    if (gitBlobSha(bytes) !== file.blobSha) return { kind: 'absent' };
+    return { kind: 'in-place', full, size: read, binary: looksBinary(bytes) };
   } catch {
     return { kind: 'absent' };
   } finally {
-    await handle.close().catch(() => undefined);
+    closeSync(fd);
+  }
+}
+
+function realpathOrUndefined(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
   }
 }
 
@@ -121,9 +130,10 @@ export async function materializeHeadTree(input: {
     const root = resolve(input.checkoutDir);
     const realRoot = await realpath(root).catch(() => undefined);
     if (realRoot !== undefined) {
-      const checkout = { root, realRoot, folders: new Map<string, Promise<string | undefined>>() };
-      const results = await mapLimit(safe, IN_PLACE_CONCURRENCY, async (file) => [file.path, await checkInPlace(checkout, file, maxBytes)] as const);
-      for (const [path, result] of results) inPlace.set(path, result);
+      const checkout = { root, realRoot, folders: new Map<string, string | undefined>() };
+      // Synchronous on purpose: a few small system calls per file, thousands of files; through the thread pool and promises the
+      // same work took ten times as long (nothing else runs while the change is collected).
+      for (const file of safe) inPlace.set(file.path, checkInPlace(checkout, file, maxBytes));
     }
   }
 

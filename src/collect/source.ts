@@ -117,28 +117,47 @@ export async function resolveLocalRevisions(repoDir: string, base: string | unde
 /** Base-side files every run asks for (configuration, attributes, the repository's ast-grep config). */
 const BASE_FILES_READ_BY_EVERY_RUN = ['.github/ultra-create.yml', '.gitattributes', 'sgconfig.yml'];
 
-export function createLocalGitChangeSource(repoDir: string, revisions: LocalRevisions): ChangeSource {
+export function createLocalGitChangeSource(
+  repoDir: string,
+  revisions: LocalRevisions,
+  options: {
+    /**
+     * Start the listing and the base's configuration files at once, so that git works while the configuration is read (the CLI:
+     * a start-up cost of every run). The first `listChangedFiles` takes the prefetched listing.
+     */
+    prefetch?: boolean;
+  } = {},
+): ChangeSource {
   const { baseSha, headSha } = revisions;
-  let baseFiles: Promise<Map<string, Buffer>> | undefined;
   const diffArgs = ['--no-color', '--no-ext-diff', '--no-textconv', '--find-renames', '--no-abbrev', baseSha, headSha];
+  let baseFiles: Promise<Map<string, Buffer>> | undefined;
+  const list = async (): Promise<{ files: ChangedFile[]; truncated: boolean }> => {
+    // Two git processes, not three: the counts are those of the patches (what --numstat would print, without a second diff).
+    const [raw, patches] = await Promise.all([
+      runGit(repoDir, ['diff', '--raw', '-z', ...diffArgs]),
+      runGit(repoDir, ['diff', '-U3', ...diffArgs]),
+    ]);
+    return { files: combineLocalDiff(raw.toString('utf8'), patches.toString('utf8')), truncated: false };
+  };
+  const readBaseFiles = (): Promise<Map<string, Buffer>> =>
+    readObjects(repoDir, BASE_FILES_READ_BY_EVERY_RUN.map((p) => `${baseSha}:${p}`)).catch(() => new Map<string, Buffer>());
+  let prefetched = options.prefetch ? list() : undefined;
+  // A failure is reported by the call that takes the listing; the prefetch itself must not be an unhandled rejection.
+  prefetched?.catch(() => undefined);
+  if (options.prefetch && baseSha !== EMPTY_TREE) baseFiles = readBaseFiles();
   return {
     baseSha,
     headSha,
-    async listChangedFiles() {
-      const [raw, numstat, patches] = await Promise.all([
-        runGit(repoDir, ['diff', '--raw', '-z', ...diffArgs]),
-        runGit(repoDir, ['diff', '--numstat', '-z', ...diffArgs]),
-        runGit(repoDir, ['diff', '-U3', ...diffArgs]),
-      ]);
-      return { files: combineLocalDiff(raw.toString('utf8'), numstat.toString('utf8'), patches.toString('utf8')), truncated: false };
+    listChangedFiles() {
+      const listing = prefetched ?? list();
+      prefetched = undefined;
+      return listing;
     },
     async readBaseFile(path) {
       if (baseSha === EMPTY_TREE) return undefined;
       // The configuration files every run reads come in one git process, on the first ask (`cat-file --batch` names end at a
       // line break and its "missing" answer is split on spaces: other paths are read on their own).
-      baseFiles ??= readObjects(repoDir, BASE_FILES_READ_BY_EVERY_RUN.map((p) => `${baseSha}:${p}`)).catch(
-        () => new Map<string, Buffer>(),
-      );
+      baseFiles ??= readBaseFiles();
       const known = (await baseFiles).get(`${baseSha}:${path}`);
       if (known || BASE_FILES_READ_BY_EVERY_RUN.includes(path)) return known?.toString('utf8');
       const blob = await runGit(repoDir, ['cat-file', 'blob', `${baseSha}:${path}`]).catch(() => undefined);
@@ -184,10 +203,10 @@ const RAW_STATUS: Record<string, FileStatus> = {
 };
 
 /**
- * `git diff --raw -z`, `--numstat -z` and the patch list the same files in the same order; they are zipped into the shape GitHub's
+ * `git diff --raw -z` and the patch list the same files in the same order; they are zipped into the shape GitHub's
  * `pulls.listFiles` returns, so both sources feed the same pipeline.
  */
-export function combineLocalDiff(raw: string, numstat: string, patchText: string): ChangedFile[] {
+export function combineLocalDiff(raw: string, patchText: string): ChangedFile[] {
   const files: ChangedFile[] = [];
   const typeChanged = new Set<number>();
   const rawParts = raw.split('\0');
@@ -211,20 +230,6 @@ export function combineLocalDiff(raw: string, numstat: string, patchText: string
     });
   }
 
-  const binary = new Set<number>();
-  const counts = numstat.split('\0');
-  let fileIndex = 0;
-  for (let i = 0; i < counts.length && fileIndex < files.length; i++) {
-    const entry = counts[i];
-    if (!entry) continue;
-    const [added, deleted, path] = entry.split('\t');
-    if (path === '') i += 2; // rename: the two paths follow as their own fields
-    if (added === '-') binary.add(fileIndex);
-    const file = files[fileIndex++]!;
-    file.additions = added === '-' ? 0 : Number(added);
-    file.deletions = deleted === '-' ? 0 : Number(deleted);
-  }
-
   const sections = patchText.split(/^(?=diff --git )/m).filter((s) => s.startsWith('diff --git '));
   let next = 0;
   files.forEach((file, index) => {
@@ -232,10 +237,15 @@ export function combineLocalDiff(raw: string, numstat: string, patchText: string
     // The creation is the new file, which is what findings point at.
     if (typeChanged.has(index)) next++;
     const section = sections[next++];
-    if (section === undefined || binary.has(index)) return;
+    if (section === undefined) return;
+    // A binary file's section says "Binary files … differ" and has no hunk: no patch, no counts (as GitHub lists it).
     const hunkStart = section.search(/^@@ /m);
     if (hunkStart === -1) return;
     file.patch = section.slice(hunkStart).replace(/\n$/, '');
+    for (const line of file.patch.split('\n')) {
+      if (line.startsWith('+')) file.additions++;
+      else if (line.startsWith('-')) file.deletions++;
+    }
   });
   return files;
 }
