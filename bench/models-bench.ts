@@ -113,7 +113,7 @@ export function slicePlan(seed: number, step: number): PullRequestFixtureSpec {
   return { base, head, renames: sliceRenames };
 }
 
-/** Builds the fixture PRs as git repositories and runs the CLI path (the same analyzeChange) on each; `cleanup` removes them. */
+/** Builds the fixture PRs as git repositories and runs the CLI path (runReview with the CLI's ports) on each; `cleanup` removes them. */
 export async function buildFixturePrs(seed: number): Promise<{ prs: BenchPr[]; cleanup: () => Promise<void> }> {
   const fixtures: PullRequestFixture[] = [];
   const tempDirs: string[] = [];

@@ -146,7 +146,7 @@ export function printCli(run: CliRunResult, memory: PhaseMemory | undefined): vo
   const collect = run.stages.find((st) => st.name === 'Collect')?.ms ?? NaN;
   const inSource = Object.values(run.sourceMs).reduce((n, v) => n + v, 0);
   const parts = Object.entries(run.sourceMs).map(([name, v]) => `${name} ${ms(v)}`);
-  say(`  Collect: git (ChangeSource) ${ms(inSource)} [${parts.join(', ')}]; collectChange's own work (skip rules, writing the head files) ${ms(collect - inSource)}`);
+  say(`  Collect: git (ChangeSource) ${ms(inSource)} [${parts.join(', ')}]; collectChange's own work (skip rules, the head tree) ${ms(collect - inSource)}`);
   const { change, findings } = run.analysis;
   say(`  ${count(change.files.length)} files, ${count(change.reviewable.length)} reviewed, ${change.skipped.length} not reviewed; ${findings.length} finding(s)`);
   say(`  peak memory: ${memoryLine(memory)}`);
