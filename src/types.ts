@@ -108,6 +108,25 @@ export interface ScanReport {
   rulesRun?: number;
   /** Problems that did not stop the scan (a third-party rule that does not parse, …), each naming its subject. */
   warnings: string[];
+  /** The tests scanner's counts and the sandbox it ran in, for the check run and the summary. */
+  tests?: TestRunStats;
+}
+
+/** What a sandboxed test run did: counts from the reports, how it ended, and the settings that applied. */
+export interface TestRunStats {
+  passed: number;
+  failed: number;
+  errors: number;
+  skipped: number;
+  durationMs: number;
+  /** One line: `tests exited 1`, `setup failed (exit 2)`, `timed out after 10 min`, `out of memory`. */
+  outcome: string;
+  /** The sandbox settings that applied, one per line. */
+  sandbox: readonly string[];
+  /** Where the whole log is on the runner. */
+  logFile?: string;
+  /** Report files read (repository-relative). */
+  reports: readonly string[];
 }
 
 export type FileStatus = 'added' | 'removed' | 'modified' | 'renamed' | 'copied' | 'changed' | 'unchanged';
