@@ -1,7 +1,7 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/logger.js';
 import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, q as fingerprintMarker, t as resolvedMarker, u as severityBadge, v as codeSpan, w as escapeMarkdown, x as safeHttpUrl, y as sanitizeModelText, z as cweNumber, A as containsHiddenCharacters, B as codeBlock, C as fenceFor, D as readListedMarker, E as readVerdictsMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as verdictsMarker, J as renderCheckRunSummary, K as readActionInputs, h as resolveConfig, f as runReview, L as createGitHubChangeSource, g as defaultEffects, M as configFileLocation, p as parseConfigText } from './chunks/sarif.js';
 import { O as OUTPUT } from './chunks/inputs.js';
-import { h as httpStatusOf, E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage } from './chunks/errors.js';
+import { E as ExternalServiceError, h as httpStatusOf, C as ConfigurationError, g as getErrorMessage, i as isRateLimited } from './chunks/errors.js';
 import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './chunks/_commonjsHelpers.js';
 import { readFileSync } from 'node:fs';
 import { z as truncate, A as plural, B as truncateUtf8, C as utf8Length, U as UNVERIFIED, T as TOOL } from './chunks/local-drafts.js';
@@ -18,7 +18,20 @@ function createPullRequestApi(octokit, pr) {
         async listFiles() {
             const files = [];
             let truncated = false;
-            for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, { ...prParams, per_page: 100 })) {
+            let pageNumber = 1;
+            const pages = octokit.paginate.iterator(octokit.rest.pulls.listFiles, { ...prParams, per_page: 100 })[Symbol.asyncIterator]();
+            for (;;) {
+                let next;
+                try {
+                    next = await pages.next();
+                }
+                catch (error) {
+                    throw apiError(`list the pull request's changed files (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/files, page ${pageNumber})`, error);
+                }
+                if (next.done === true)
+                    break;
+                pageNumber++;
+                const page = next.value;
                 for (const file of page.data) {
                     if (files.length >= GITHUB_FILE_CAP) {
                         truncated = true;
@@ -92,7 +105,11 @@ function createPullRequestApi(octokit, pr) {
             }
         },
         async listReviewComments() {
-            const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...prParams, per_page: 100 });
+            const comments = await octokit
+                .paginate(octokit.rest.pulls.listReviewComments, { ...prParams, per_page: 100 })
+                .catch((error) => {
+                throw apiError(`list the pull request's review comments (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/comments)`, error);
+            });
             return comments.map((c) => ({
                 id: c.id,
                 body: c.body,
@@ -105,11 +122,21 @@ function createPullRequestApi(octokit, pr) {
             }));
         },
         async updateReviewComment(commentId, body) {
-            await octokit.rest.pulls.updateReviewComment({ ...repoParams, comment_id: commentId, body });
+            await octokit.rest.pulls.updateReviewComment({ ...repoParams, comment_id: commentId, body }).catch((error) => {
+                throw apiError(`update review comment ${commentId} (PATCH /repos/${pr.owner}/${pr.repo}/pulls/comments/${commentId})`, error);
+            });
         },
         async listReviewBodies() {
-            const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...prParams, per_page: 100 });
-            return reviews.map((r) => ({ id: r.id, body: r.body, userLogin: r.user?.login, htmlUrl: r.html_url }));
+            const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...prParams, per_page: 100 }).catch((error) => {
+                throw apiError(`list the pull request's reviews (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/reviews)`, error);
+            });
+            return reviews.map((r) => ({
+                id: r.id,
+                body: r.body,
+                userLogin: r.user?.login,
+                htmlUrl: r.html_url,
+                ...(r.commit_id !== null && { commitId: r.commit_id }),
+            }));
         },
         async createReview(input) {
             const response = await octokit.rest.pulls.createReview({
@@ -142,7 +169,11 @@ function createPullRequestApi(octokit, pr) {
             return found ? { id: found.id, ...(found.appSlug !== undefined && { appSlug: found.appSlug }) } : undefined;
         },
         async listCheckRuns(ref, name) {
-            const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repoParams, ref, check_name: name, filter: 'all', per_page: 100 }, (response) => response.data);
+            const runs = await octokit
+                .paginate(octokit.rest.checks.listForRef, { ...repoParams, ref, check_name: name, filter: 'all', per_page: 100 }, (response) => response.data)
+                .catch((error) => {
+                throw apiError(`list the check runs of ${ref} (GET /repos/${pr.owner}/${pr.repo}/commits/${ref}/check-runs)`, error);
+            });
             return runs.map((run) => ({
                 id: run.id,
                 ...(run.external_id && { externalId: run.external_id }),
@@ -151,14 +182,16 @@ function createPullRequestApi(octokit, pr) {
             }));
         },
         async listCommitShas() {
-            const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...prParams, per_page: 100 });
+            const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...prParams, per_page: 100 }).catch((error) => {
+                throw apiError(`list the pull request's commits (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/commits)`, error);
+            });
             return commits.map((commit) => commit.sha);
         },
         async countCheckRunAnnotations(checkRunId) {
-            const annotations = await octokit.paginate(octokit.rest.checks.listAnnotations, {
-                ...repoParams,
-                check_run_id: checkRunId,
-                per_page: 100,
+            const annotations = await octokit
+                .paginate(octokit.rest.checks.listAnnotations, { ...repoParams, check_run_id: checkRunId, per_page: 100 })
+                .catch((error) => {
+                throw apiError(`count the annotations of check run ${checkRunId} (GET /repos/${pr.owner}/${pr.repo}/check-runs/${checkRunId}/annotations)`, error);
             });
             return annotations.length;
         },
@@ -175,9 +208,25 @@ function createPullRequestApi(octokit, pr) {
         },
     };
 }
+/**
+ * An error of an Octokit request that no caller classified, as the external failure it is: the call (method and path) and GitHub's
+ * status. Undefined for anything that is not a GitHub answer (those are bugs of this action).
+ */
+function asGitHubError(error) {
+    if (error instanceof ExternalServiceError)
+        return error;
+    const request = error?.request;
+    const status = httpStatusOf(error);
+    if (status === undefined || typeof request?.method !== 'string' || typeof request.url !== 'string')
+        return undefined;
+    const path = request.url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '');
+    return apiError(`${request.method} ${path}`, error);
+}
 function apiError(action, error) {
     const status = httpStatusOf(error);
-    const message = error instanceof Error ? error.message : String(error);
+    // GitHub's front end answers some 5xx with an HTML page: its first line is enough.
+    const full = error instanceof Error ? error.message : String(error);
+    const message = full.length > 300 || full.includes('\n') ? `${full.split('\n')[0]?.slice(0, 300) ?? ''}…` : full;
     return new ExternalServiceError(`GitHub API: could not ${action}${status ? ` (HTTP ${status})` : ''}: ${message}`, 'github', status, {
         cause: error,
     });
@@ -6422,17 +6471,29 @@ throttling.triggersNotification = triggersNotification;
 
 const Bottleneck = BottleneckLight;
 const ReviewOctokit = Octokit.plugin(retry, throttling);
+/** Retries of one request refused by a rate limit (then its error reaches the caller, who tells it from a permission problem). */
+const MAX_RATE_LIMIT_RETRIES = 2;
 /**
  * Octokit with retries for 5xx and network errors, and with GitHub's pacing of writes (one per second, content that notifies every
  * three seconds) so that one run never trips the secondary rate limits.
  */
 function createOctokit(options) {
     const maxWait = options.maxRetryAfterSeconds ?? 120;
+    const scale = options.waitScale !== undefined && options.waitScale > 0 && options.waitScale <= 1 ? options.waitScale : 1;
+    let budgetLeft = options.rateLimitBudgetSeconds ?? 300;
     const onLimit = (kind) => (retryAfter, request, _octokit, retryCount) => {
-        const retrying = retryCount < 2 && retryAfter <= maxWait;
-        options.logger.warning(`GitHub ${kind} rate limit on ${request.method} ${request.url}: ${retrying ? `retrying in ${retryAfter}s` : 'giving up'}.`);
+        const why = retryCount >= MAX_RATE_LIMIT_RETRIES
+            ? `still limited after ${retryCount} retries`
+            : retryAfter > maxWait
+                ? `GitHub asks to wait ${retryAfter}s, over the ${maxWait}s this action waits`
+                : retryAfter > budgetLeft
+                    ? `the run's ${options.rateLimitBudgetSeconds ?? 300}s of rate-limit waits are used up`
+                    : undefined;
+        if (why === undefined)
+            budgetLeft -= retryAfter;
+        options.logger.warning(`GitHub ${kind} rate limit on ${request.method} ${request.url}: ${why === undefined ? `retrying in ${retryAfter}s` : `giving up (${why})`}.`);
         // The request was refused, not performed: retrying it cannot duplicate a review.
-        return retrying;
+        return why === undefined;
     };
     return new ReviewOctokit({
         auth: options.token,
@@ -6444,10 +6505,12 @@ function createOctokit(options) {
             warn: (message) => options.logger.warning(message),
             error: (message) => options.logger.debug(message),
         },
-        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 451] },
+        // 429 is a rate limit: the throttling plugin waits for it as GitHub asks, a blind back-off would only add requests.
+        retry: { doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451], retryAfterBaseValue: 1000 * scale },
         throttle: {
             onRateLimit: onLimit('primary'),
             onSecondaryRateLimit: onLimit('secondary'),
+            retryAfterBaseValue: 1000 * scale,
             ...throttleGroups(options.throttle),
         },
     });
@@ -6892,6 +6955,8 @@ class GitHubPublisher {
     identity;
     readOnly = false;
     notices = [];
+    /** What GitHub did not take (rate limits, errors) although the token may write: the step fails with it. */
+    failedWrites = [];
     constructor(api, options) {
         this.api = api;
         this.options = options;
@@ -6916,6 +6981,10 @@ class GitHubPublisher {
         }
         catch (error) {
             const status = httpStatusOf(error);
+            if (isRateLimited(error)) {
+                this.notPosted('the check run', error);
+                return;
+            }
             if (status === 403) {
                 // Only GitHub Apps (GITHUB_TOKEN included) may create check runs, and a workflow may grant pull-requests: write without
                 // checks: write. Neither proves the review cannot be posted: the review POST decides whether the token is read-only.
@@ -7000,8 +7069,8 @@ class GitHubPublisher {
         const resolved = this.readOnly ? 0 : await this.resolveFixedComments(report, prior, change);
         const review = this.readOnly ? undefined : await this.postReview(report);
         // A check run that was created proves checks are writable even when the review was refused (a token without
-        // pull-requests: write): finish it, or it stays "in progress" with its first 50 annotations only.
-        await this.finishCheckRun(report);
+        // pull-requests: write): finish it, or it stays "in progress" with its first 50 annotations only. It says what did not post.
+        await this.finishCheckRun({ ...report, notices: [...report.notices, ...this.notices] });
         return {
             reviewId: review?.id,
             reviewUrl: review?.htmlUrl,
@@ -7025,6 +7094,18 @@ class GitHubPublisher {
     get isReadOnly() {
         return this.readOnly;
     }
+    /** What GitHub did not take although the token may write (a rate limit that outlasted the retries, a server error). */
+    get undelivered() {
+        return this.failedWrites;
+    }
+    /** Records a write GitHub refused or failed for good: a notice for the summary and the check run, and a failure for the step. */
+    notPosted(what, error) {
+        const why = isRateLimited(error) ? `GitHub's rate limit outlasted the retries` : `GitHub answered ${httpStatusOf(error) ?? 'no response'}`;
+        const line = `Not posted: ${what} (${why}: ${getErrorMessage(error).split('\n')[0]?.slice(0, 200) ?? ''}).`;
+        this.options.logger.warning(line);
+        this.notices.push(line);
+        this.failedWrites.push(what);
+    }
     async resolveFixedComments(report, prior, change) {
         const current = new Set(report.findings.map((p) => p.finding.fingerprint));
         const changedPaths = new Set(change.files.map((f) => f.path));
@@ -7047,6 +7128,10 @@ class GitHubPublisher {
                 resolved++;
             }
             catch (error) {
+                if (isRateLimited(error)) {
+                    this.notPosted('the "resolved" mark of fixed findings\' comments', error);
+                    break;
+                }
                 if (this.handleWriteError('mark a fixed finding as resolved', error))
                     break;
             }
@@ -7080,6 +7165,10 @@ class GitHubPublisher {
         }
         catch (error) {
             const status = httpStatusOf(error);
+            if (isRateLimited(error)) {
+                this.notPosted(`the review (${input.comments.length} inline comment(s); the findings are in the check run and the summary)`, error);
+                return undefined;
+            }
             if (status === 403) {
                 this.handleWriteError('post the review', error);
                 return undefined;
@@ -7102,7 +7191,7 @@ class GitHubPublisher {
             }
             let existing;
             try {
-                existing = await this.findReviewOfThisRun();
+                existing = await this.findReviewOfThisRun(input);
             }
             catch (lookupError) {
                 // Posting again without knowing whether the first POST worked is exactly the blind retry that duplicates reviews.
@@ -7112,19 +7201,26 @@ class GitHubPublisher {
                 this.options.logger.info(`The review was created despite the error (${getErrorMessage(error)}).`);
                 return existing;
             }
-            this.options.logger.warning(`Posting the review failed (${getErrorMessage(error)}); it was not created, trying once more.`);
+            this.options.logger.warning(`Posting the review failed (${getErrorMessage(error)}); no review of this run is on the pull request, trying once more.`);
             return this.api.createReview(input).catch((retryError) => {
                 throw reviewError(retryError);
             });
         }
     }
-    async findReviewOfThisRun() {
-        // Anyone can write the marker into a review: only our own identity's is ours (unknown identity: none is).
-        if (!this.identity)
-            return undefined;
+    /**
+     * This run's review among the pull request's, after a POST whose answer was lost. Anyone can write the marker into a review: with
+     * the token's identity known, only that identity's review counts. Unknown (an installation token answers 403 on GET /user and,
+     * without a check run, no app slug tells the bot's name), a review counts only when it carries this run's marker, on this head
+     * commit, with exactly the body this run posted: a copy made in advance would have to predict the run key and every finding, and
+     * at worst it stands in for ours (the check run, summary and SARIF carry the findings either way).
+     */
+    async findReviewOfThisRun(posted) {
         const marker = readReviewMarker(reviewMarker(this.options.runKey));
         const reviews = await this.api.listReviewBodies();
-        const found = reviews.find((r) => r.userLogin === this.identity && readReviewMarker(r.body) === marker);
+        const found = reviews.find((r) => readReviewMarker(r.body) === marker &&
+            (this.identity !== undefined
+                ? r.userLogin === this.identity
+                : r.commitId === posted.commitId && normalizeBody(r.body) === normalizeBody(posted.body)));
         return found ? { id: found.id, htmlUrl: found.htmlUrl } : undefined;
     }
     async finishCheckRun(report) {
@@ -7132,7 +7228,8 @@ class GitHubPublisher {
             return;
         // The run was created without annotations: every chunk goes now (after a failure, those not sent yet), the last one completes
         // it; one request when there are none left.
-        const pending = toCheckRunAnnotations(report).slice(this.annotationsSent);
+        const sentBefore = this.annotationsSent;
+        const pending = toCheckRunAnnotations(report).slice(sentBefore);
         const annotations = chunkAnnotations(pending, ANNOTATIONS_PER_REQUEST);
         const chunks = annotations.length > 0 ? annotations : [[]];
         for (const [i, chunk] of chunks.entries()) {
@@ -7146,14 +7243,29 @@ class GitHubPublisher {
                 await this.updateCheckRunOnce(this.checkRun.id, update, chunk.length);
             }
             catch (error) {
-                if (httpStatusOf(error) === 403) {
+                if (httpStatusOf(error) === 403 && !isRateLimited(error)) {
                     this.handleWriteError('update the check run', error);
                     return;
                 }
-                throw new ExternalServiceError(`GitHub API: could not add annotations ${this.annotationsSent + 1}-${this.annotationsSent + chunk.length} to the check run: ${getErrorMessage(error)}`, 'github', httpStatusOf(error), { cause: error });
+                // The annotations that did not go stay in the summary, the log and SARIF; the check run this run created is still
+                // completed, with its conclusion and a summary that says what it lacks (never left "in progress").
+                const total = sentBefore + pending.length;
+                this.notPosted(`annotations ${this.annotationsSent + 1}-${total} of ${total} on the check run`, error);
+                await this.completeCheckRun(this.checkRun.id, { ...report, notices: [...report.notices, ...this.notices.slice(-1)] });
+                return;
             }
         }
         this.checkRunCompleted = true;
+    }
+    /** The last resort after a failed update: completes the check run with its conclusion and summary, no annotations. */
+    async completeCheckRun(checkRunId, report) {
+        try {
+            await this.api.updateCheckRun(checkRunId, { status: 'completed', conclusion: report.conclusion, output: checkRunOutput(report, []) });
+            this.checkRunCompleted = true;
+        }
+        catch (error) {
+            throw new ExternalServiceError(`GitHub API: could not complete check run ${checkRunId} (PATCH /repos/{owner}/{repo}/check-runs/${checkRunId}): ${getErrorMessage(error)}`, 'github', httpStatusOf(error), { cause: error });
+        }
     }
     /**
      * Annotations append, so an update is not retried blindly either: after a 5xx or a lost connection the annotation count tells
@@ -7229,6 +7341,10 @@ function reviewError(error) {
         cause: error,
     });
 }
+/** GitHub stores a body as sent, but may end lines with CRLF; trailing space does not tell two bodies apart. */
+function normalizeBody(body) {
+    return body.replace(/\r\n/g, '\n').trimEnd();
+}
 function asAllOverflow(report) {
     return {
         ...report,
@@ -7236,7 +7352,10 @@ function asAllOverflow(report) {
     };
 }
 
+/** An internal setting for the end-to-end tests: scales GitHub's waits (rate limits, 5xx back-off) by a factor in (0, 1]. */
+const GITHUB_WAIT_SCALE_ENV = 'ULTRA_CREATE_GITHUB_WAIT_SCALE';
 function defaultActionDeps(overrides = {}) {
+    const waitScale = Number(process.env[GITHUB_WAIT_SCALE_ENV]);
     const logger = new ActionsLogger();
     return {
         env: process.env,
@@ -7247,6 +7366,7 @@ function defaultActionDeps(overrides = {}) {
             logger,
             userAgent: `${TOOL.name}/${TOOL.version}`,
             throttle: overrides.throttle,
+            ...(Number.isFinite(waitScale) && waitScale > 0 && { waitScale }),
         }), { owner: runner.repository.owner, repo: runner.repository.repo, pullNumber: pr.number }),
         setOutput: (name, value) => setOutput(name, value),
         writeSummary: async (markdown) => {
@@ -7288,18 +7408,19 @@ async function runAction(deps = defaultActionDeps()) {
         }
         const api = deps.createApi(token, runner, event);
         const repository = `${runner.repository.owner}/${runner.repository.repo}`;
+        let github;
         const report = await runReview({
             logger,
             effects: deps.effects ?? defaultEffects(deps.env),
             configure: () => loadConfig(api, inputs, event, runner, logger),
             source: createGitHubChangeSource({ api, baseSha: event.baseSha, headSha: event.headSha, workspace: runner.workspace, logger }),
-            publisher: (config) => createActionPublisher(new GitHubPublisher(api, {
+            publisher: (config) => createActionPublisher((github = new GitHubPublisher(api, {
                 headSha: event.headSha,
                 runKey: `${runner.runId}.${runner.runAttempt}`,
                 reviewEvent: config.reviewEvent,
                 detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
                 logger,
-            }), config, deps, logger),
+            })), config, deps, logger),
             checkoutDir: runner.workspace,
             tempRoot: runner.runnerTemp,
             saveState: (name, value) => deps.saveState(name, value),
@@ -7307,6 +7428,11 @@ async function runAction(deps = defaultActionDeps()) {
             links: { repository, serverUrl: runner.serverUrl, pullNumber: event.number },
         });
         logger.info(`Conclusion: ${report.conclusion} (${report.findings.length} finding(s)).`);
+        const undelivered = github?.undelivered ?? [];
+        if (undelivered.length > 0) {
+            // The review is incomplete on the pull request: the step says so even when the findings alone would pass.
+            deps.setFailed(`ultra-create: GitHub did not take ${undelivered.join('; ')} (see the job summary).`);
+        }
         if (report.conclusion === 'failure') {
             deps.setFailed(`ultra-create: findings at or above '${report.failOn}' (see the check run and the job summary).`);
         }
@@ -7332,8 +7458,12 @@ async function loadConfig(api, inputs, event, runner, logger) {
     });
 }
 function reportFailure(deps, error) {
+    const external = asGitHubError(error);
     if (error instanceof ConfigurationError || error instanceof ExternalServiceError) {
         deps.setFailed(error.message);
+    }
+    else if (external) {
+        deps.setFailed(external.message);
     }
     else {
         deps.logger.debug(error instanceof Error && error.stack ? error.stack : String(error));

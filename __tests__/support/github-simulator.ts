@@ -38,9 +38,12 @@ export type Identity = 'app' | { login: string; id?: number; name?: string };
 export type FailureKind =
   /** Answer `status` (default 500) without doing anything. 502 answers an HTML page, as GitHub's front end does. */
   | 'error'
-  /** 403 "You have exceeded a secondary rate limit" with `retry-after`. */
+  /**
+   * GitHub's secondary rate limit: 403 (or `status` 429) "You have exceeded a secondary rate limit" with `retry-after` (unless
+   * `retryAfter` is null: then only the message tells it, as GitHub's documentation allows).
+   */
   | 'secondary-rate-limit'
-  /** 403 with `x-ratelimit-remaining: 0` and `x-ratelimit-reset`. */
+  /** The primary rate limit: 403 (or `status` 429) with `x-ratelimit-remaining: 0` and `x-ratelimit-reset`. */
   | 'primary-rate-limit'
   /** Perform the request (state changes), then answer `status` (default 502): the client cannot know it worked. */
   | 'apply-then-error'
@@ -52,12 +55,14 @@ export interface FailureRule {
   route: string;
   /** Only requests with this method (default: any). */
   method?: string;
+  /** Only requests whose query has these parameters (e.g. `{ page: '2' }`: the second page of a listing). */
+  query?: Record<string, string>;
   /** How many matching requests fail (default 1). */
   times?: number;
   kind?: FailureKind;
   status?: number;
-  /** Seconds, for the rate limits (default 1). */
-  retryAfter?: number;
+  /** Seconds, for the rate limits (default 1); null: a secondary rate limit without a `retry-after` header. */
+  retryAfter?: number | null;
 }
 
 export interface SimulatorOptions {
@@ -1567,9 +1572,13 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
     violations.push({ kind, method: record.method, path: record.path, operationId: record.operationId, messages });
   };
 
-  const takeFailure = (op: MatchedOperation, method: string): FailureRule | undefined => {
+  const takeFailure = (op: MatchedOperation, method: string, query: URLSearchParams): FailureRule | undefined => {
     const rule = failures.find(
-      (r) => r.left > 0 && (r.route === op.operationId || r.route === op.template) && (!r.method || r.method.toUpperCase() === method),
+      (r) =>
+        r.left > 0 &&
+        (r.route === op.operationId || r.route === op.template) &&
+        (!r.method || r.method.toUpperCase() === method) &&
+        Object.entries(r.query ?? {}).every(([name, value]) => query.get(name) === value),
     );
     if (rule) rule.left--;
     return rule;
@@ -1687,7 +1696,7 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
         throw ghError(422, 'Invalid request.', op.docsUrl, { errors: validation.errors }, validation.errors.join('; '));
       }
       // 4. Injected failures.
-      const failure = takeFailure(op, method);
+      const failure = takeFailure(op, method, url.searchParams);
       if (failure) record.injected = failure.kind ?? 'error';
       if (failure?.kind === 'drop') {
         record.status = -1;
@@ -1696,20 +1705,20 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
       }
       if (failure?.kind === 'secondary-rate-limit') {
         throw new HttpError(
-          403,
+          failure.status ?? 403,
           {
             message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID.',
             documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
             status: '403',
           },
           'injected secondary rate limit',
-          { 'retry-after': String(failure.retryAfter ?? 1) },
+          failure.retryAfter === null ? {} : { 'retry-after': String(failure.retryAfter ?? 1) },
         );
       }
       if (failure?.kind === 'primary-rate-limit') {
         const reset = Math.floor(now().getTime() / 1000) + (failure.retryAfter ?? 1);
         throw new HttpError(
-          403,
+          failure.status ?? 403,
           {
             message: 'API rate limit exceeded for installation ID 1. If you reach out to GitHub Support for help, please include the request ID.',
             documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
@@ -1789,7 +1798,7 @@ export async function startGitHubSimulator(options: SimulatorOptions): Promise<G
     if (status === 502) {
       return new HttpError(502, '<!DOCTYPE html>\n<html><head><title>Unicorn! &middot; GitHub</title></head><body>We had issues producing the response to your request.</body></html>\n', 'injected 502');
     }
-    const messages: Record<number, string> = { 500: 'Server Error', 503: 'Service Unavailable', 504: 'We couldn\'t respond to your request in time.' };
+    const messages: Record<number, string> = { 403: 'Resource not accessible by integration', 500: 'Server Error', 503: 'Service Unavailable', 504: 'We couldn\'t respond to your request in time.' };
     return new HttpError(status, { message: messages[status] ?? 'Server Error', documentation_url: 'https://docs.github.com/rest', status: String(status) }, `injected ${status}`);
   };
 

@@ -1,5 +1,5 @@
 import { E as ExternalServiceError, g as getErrorMessage } from './errors.js';
-import { r as redactSecrets } from './redact.js';
+import { a as redactSecrets } from './redact.js';
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (typeof state === "function" ? receiver !== state || true : !state.has(receiver))

@@ -61,5 +61,27 @@ function causeChain(error) {
     }
     return parts.join(' | ');
 }
+/**
+ * Whether GitHub refused a request for its rate limits rather than for permissions (both answer 403): a 403 or 429 with
+ * `retry-after`, with `x-ratelimit-remaining: 0`, or whose message names a rate limit (GitHub's secondary limit may send only the
+ * message). The error's causes are looked through (five deep), so a wrapped Octokit error still tells.
+ */
+function isRateLimited(error) {
+    let current = error;
+    for (let depth = 0; typeof current === 'object' && current !== null && depth < 5; depth++) {
+        const status = httpStatusOf(current);
+        if (status === 403 || status === 429) {
+            const headers = current.response?.headers ?? {};
+            if (headers['retry-after'] !== undefined || String(headers['x-ratelimit-remaining']) === '0')
+                return true;
+            if (/\brate limit/i.test(getErrorMessage(current)))
+                return true;
+            if (status === 429)
+                return true;
+        }
+        current = current.cause;
+    }
+    return false;
+}
 
-export { ConfigurationError as C, ExternalServiceError as E, causeChain as c, getErrorMessage as g, httpStatusOf as h, wrapError as w };
+export { ConfigurationError as C, ExternalServiceError as E, causeChain as c, getErrorMessage as g, httpStatusOf as h, isRateLimited as i, wrapError as w };

@@ -1,5 +1,5 @@
 import { E as ExternalServiceError, c as causeChain, g as getErrorMessage } from './errors.js';
-import { r as redactSecrets } from './redact.js';
+import { r as redactForModel, a as redactSecrets } from './redact.js';
 import { randomBytes } from 'node:crypto';
 
 function getEnumValues(entries) {
@@ -6856,7 +6856,7 @@ function newDelimiter() {
 }
 /** One labelled block of untrusted text, fenced; a delimiter that somehow occurs in the text is removed from it first. */
 function fenceAsData(label, content, delimiter = newDelimiter()) {
-    const clean = redactSecrets(content).split(delimiter).join('');
+    const clean = redactForModel(content).split(delimiter).join('');
     return { text: `<<<${delimiter} ${label}>>>\n${clean}\n<<<END ${delimiter}>>>`, delimiter };
 }
 /** The instruction that goes before fenced blocks, in the system prompt. */

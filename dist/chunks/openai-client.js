@@ -1,5 +1,5 @@
 import { c as causeChain, g as getErrorMessage } from './errors.js';
-import { r as redactSecrets } from './redact.js';
+import { a as redactSecrets } from './redact.js';
 import { V as DraftCallError, f as formatDuration, a as printable, z as truncate } from './local-drafts.js';
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {

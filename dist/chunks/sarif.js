@@ -8,7 +8,7 @@ import { resolve, join, isAbsolute, posix, dirname, sep, basename, relative } fr
 import { lstatSync, openSync, constants, fstatSync, readSync, closeSync, realpathSync, existsSync, rmSync, createReadStream, createWriteStream } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { r as redactSecrets$1 } from './redact.js';
+import { a as redactSecrets$1 } from './redact.js';
 import { n as newRunId } from './run-id.js';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -2681,7 +2681,23 @@ function escapeLine(line, options) {
     }
     return out + escapeProse(line.slice(proseStart), proseStart === 0, options);
 }
+/**
+ * What GitHub's markdown turns into a link without brackets (GFM's extended autolinks: `scheme://…`, `www.…`, e-mail addresses,
+ * `mailto:` / `xmpp:`): PR text quoting a URL would post a live link to the author's host. Such tokens become code spans.
+ */
+const AUTOLINK_LIKE = /(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/|(?<![A-Za-z0-9_.-])www\.|(?<![A-Za-z0-9_.-])(?:mailto|xmpp):)[^\s<>`|]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gi;
 function escapeProse(text, atLineStart, options) {
+    let out = '';
+    let last = 0;
+    for (const match of text.matchAll(AUTOLINK_LIKE)) {
+        out += escapePlainProse(text.slice(last, match.index), atLineStart && last === 0, options) + codeSpan(match[0]);
+        last = match.index + match[0].length;
+    }
+    return out + escapePlainProse(text.slice(last), atLineStart && last === 0, options);
+}
+function escapePlainProse(text, atLineStart, options) {
+    if (text === '')
+        return '';
     let out = text.replace(PROSE_SPECIALS, (ch) => PROSE_ESCAPES[ch] ?? ch);
     // GitHub links mentions and issue references in rendered text, escaped or not: a zero-width space breaks the pattern.
     out = out.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE$1}`).replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE$1}`);

@@ -6,7 +6,7 @@ import { configFileLocation, parseConfigText, readActionInputs, resolveConfig } 
 import type { Config } from '../config/schema.js';
 import { defaultEffects, type Effects } from '../effects.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
-import { createPullRequestApi, type PullRequestApi } from '../github/api.js';
+import { asGitHubError, createPullRequestApi, type PullRequestApi } from '../github/api.js';
 import { createOctokit, type ClientOptions } from '../github/client.js';
 import { readEventContext, readRunnerEnvironment, type PullRequestContext, type RunnerEnvironment } from '../github/context.js';
 import type { Logger } from '../logger.js';
@@ -31,7 +31,11 @@ export interface ActionDeps {
   effects?: Effects;
 }
 
+/** An internal setting for the end-to-end tests: scales GitHub's waits (rate limits, 5xx back-off) by a factor in (0, 1]. */
+export const GITHUB_WAIT_SCALE_ENV = 'ULTRA_CREATE_GITHUB_WAIT_SCALE';
+
 export function defaultActionDeps(overrides: Partial<Pick<ClientOptions, 'throttle'>> = {}): ActionDeps {
+  const waitScale = Number(process.env[GITHUB_WAIT_SCALE_ENV]);
   const logger = new ActionsLogger();
   return {
     env: process.env,
@@ -44,6 +48,7 @@ export function defaultActionDeps(overrides: Partial<Pick<ClientOptions, 'thrott
           logger,
           userAgent: `${TOOL.name}/${TOOL.version}`,
           throttle: overrides.throttle,
+          ...(Number.isFinite(waitScale) && waitScale > 0 && { waitScale }),
         }),
         { owner: runner.repository.owner, repo: runner.repository.repo, pullNumber: pr.number },
       ),
@@ -87,6 +92,7 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
 
     const api = deps.createApi(token, runner, event);
     const repository = `${runner.repository.owner}/${runner.repository.repo}`;
+    let github: GitHubPublisher | undefined;
     const report = await runReview({
       logger,
       effects: deps.effects ?? defaultEffects(deps.env),
@@ -94,13 +100,13 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
       source: createGitHubChangeSource({ api, baseSha: event.baseSha, headSha: event.headSha, workspace: runner.workspace, logger }),
       publisher: (config) =>
         createActionPublisher(
-          new GitHubPublisher(api, {
+          (github = new GitHubPublisher(api, {
             headSha: event.headSha,
             runKey: `${runner.runId}.${runner.runAttempt}`,
             reviewEvent: config.reviewEvent,
             detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
             logger,
-          }),
+          })),
           config,
           deps,
           logger,
@@ -113,7 +119,11 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
     });
 
     logger.info(`Conclusion: ${report.conclusion} (${report.findings.length} finding(s)).`);
-    if (report.conclusion === 'failure') {
+    const undelivered = github?.undelivered ?? [];
+    if (undelivered.length > 0) {
+      // The review is incomplete on the pull request: the step says so even when the findings alone would pass.
+      deps.setFailed(`ultra-create: GitHub did not take ${undelivered.join('; ')} (see the job summary).`);
+    }    if (report.conclusion === 'failure') {
       deps.setFailed(`ultra-create: findings at or above '${report.failOn}' (see the check run and the job summary).`);
     }
   } catch (error) {
@@ -147,8 +157,11 @@ async function loadConfig(
 }
 
 function reportFailure(deps: ActionDeps, error: unknown): void {
+  const external = asGitHubError(error);
   if (error instanceof ConfigurationError || error instanceof ExternalServiceError) {
     deps.setFailed(error.message);
+  } else if (external) {
+    deps.setFailed(external.message);
   } else {
     deps.logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
     deps.setFailed(`ultra-create hit an internal error (please report it): ${getErrorMessage(error)}`);

@@ -23,5 +23,11 @@ export function parseConfigFile(file: { path: string; text: string }): ParsedCon
     });
     return { path: file.path, data: undefined, problems };
   }
-  return { path: file.path, data: document.toJS() as unknown, problems: [] };
+  try {
+    return { path: file.path, data: document.toJS() as unknown, problems: [] };
+  } catch (error) {
+    // Well-formed YAML that cannot become data: an alias bomb (the library refuses past 100 alias expansions), a cyclic alias.
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return { path: file.path, data: undefined, problems: [`Invalid YAML in config file ${file.path}: ${message}`] };
+  }
 }

@@ -73,7 +73,7 @@ export interface PullRequestApi {
   getAuthenticatedLogin(): Promise<string | undefined>;
   listReviewComments(): Promise<ReviewComment[]>;
   updateReviewComment(commentId: number, body: string): Promise<void>;
-  listReviewBodies(): Promise<{ id: number; body: string; userLogin?: string; htmlUrl?: string }[]>;
+  listReviewBodies(): Promise<{ id: number; body: string; userLogin?: string; htmlUrl?: string; commitId?: string }[]>;
   createReview(input: {
     commitId: string;
     body: string;
@@ -121,7 +121,18 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
     async listFiles() {
       const files: ChangedFile[] = [];
       let truncated = false;
-      for await (const page of octokit.paginate.iterator(octokit.rest.pulls.listFiles, { ...prParams, per_page: 100 })) {
+      let pageNumber = 1;
+      const pages = octokit.paginate.iterator(octokit.rest.pulls.listFiles, { ...prParams, per_page: 100 })[Symbol.asyncIterator]();
+      for (;;) {
+        let next: IteratorResult<{ data: Awaited<ReturnType<typeof octokit.rest.pulls.listFiles>>['data'] }>;
+        try {
+          next = await pages.next();
+        } catch (error) {
+          throw apiError(`list the pull request's changed files (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/files, page ${pageNumber})`, error);
+        }
+        if (next.done === true) break;
+        pageNumber++;
+        const page = next.value;
         for (const file of page.data) {
           if (files.length >= GITHUB_FILE_CAP) {
             truncated = true;
@@ -191,7 +202,11 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
     },
 
     async listReviewComments() {
-      const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, { ...prParams, per_page: 100 });
+      const comments = await octokit
+        .paginate(octokit.rest.pulls.listReviewComments, { ...prParams, per_page: 100 })
+        .catch((error: unknown) => {
+          throw apiError(`list the pull request's review comments (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/comments)`, error);
+        });
       return comments.map((c) => ({
         id: c.id,
         body: c.body,
@@ -205,12 +220,22 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
     },
 
     async updateReviewComment(commentId, body) {
-      await octokit.rest.pulls.updateReviewComment({ ...repoParams, comment_id: commentId, body });
+      await octokit.rest.pulls.updateReviewComment({ ...repoParams, comment_id: commentId, body }).catch((error: unknown) => {
+        throw apiError(`update review comment ${commentId} (PATCH /repos/${pr.owner}/${pr.repo}/pulls/comments/${commentId})`, error);
+      });
     },
 
     async listReviewBodies() {
-      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...prParams, per_page: 100 });
-      return reviews.map((r) => ({ id: r.id, body: r.body, userLogin: r.user?.login, htmlUrl: r.html_url }));
+      const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, { ...prParams, per_page: 100 }).catch((error: unknown) => {
+        throw apiError(`list the pull request's reviews (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/reviews)`, error);
+      });
+      return reviews.map((r) => ({
+        id: r.id,
+        body: r.body,
+        userLogin: r.user?.login,
+        htmlUrl: r.html_url,
+        ...(r.commit_id !== null && { commitId: r.commit_id }),
+      }));
     },
 
     async createReview(input) {
@@ -247,11 +272,11 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
     },
 
     async listCheckRuns(ref, name) {
-      const runs = await octokit.paginate(
-        octokit.rest.checks.listForRef,
-        { ...repoParams, ref, check_name: name, filter: 'all', per_page: 100 },
-        (response) => response.data,
-      );
+      const runs = await octokit
+        .paginate(octokit.rest.checks.listForRef, { ...repoParams, ref, check_name: name, filter: 'all', per_page: 100 }, (response) => response.data)
+        .catch((error: unknown) => {
+          throw apiError(`list the check runs of ${ref} (GET /repos/${pr.owner}/${pr.repo}/commits/${ref}/check-runs)`, error);
+        });
       return runs.map((run) => ({
         id: run.id,
         ...(run.external_id && { externalId: run.external_id }),
@@ -261,16 +286,18 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
     },
 
     async listCommitShas() {
-      const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...prParams, per_page: 100 });
+      const commits = await octokit.paginate(octokit.rest.pulls.listCommits, { ...prParams, per_page: 100 }).catch((error: unknown) => {
+        throw apiError(`list the pull request's commits (GET /repos/${pr.owner}/${pr.repo}/pulls/${pr.pullNumber}/commits)`, error);
+      });
       return commits.map((commit) => commit.sha);
     },
 
     async countCheckRunAnnotations(checkRunId) {
-      const annotations = await octokit.paginate(octokit.rest.checks.listAnnotations, {
-        ...repoParams,
-        check_run_id: checkRunId,
-        per_page: 100,
-      });
+      const annotations = await octokit
+        .paginate(octokit.rest.checks.listAnnotations, { ...repoParams, check_run_id: checkRunId, per_page: 100 })
+        .catch((error: unknown) => {
+          throw apiError(`count the annotations of check run ${checkRunId} (GET /repos/${pr.owner}/${pr.repo}/check-runs/${checkRunId}/annotations)`, error);
+        });
       return annotations.length;
     },
 
@@ -288,9 +315,24 @@ export function createPullRequestApi(octokit: ReviewOctokit, pr: PullRequestRef)
   };
 }
 
+/**
+ * An error of an Octokit request that no caller classified, as the external failure it is: the call (method and path) and GitHub's
+ * status. Undefined for anything that is not a GitHub answer (those are bugs of this action).
+ */
+export function asGitHubError(error: unknown): ExternalServiceError | undefined {
+  if (error instanceof ExternalServiceError) return error;
+  const request = (error as { request?: { method?: unknown; url?: unknown } } | null)?.request;
+  const status = httpStatusOf(error);
+  if (status === undefined || typeof request?.method !== 'string' || typeof request.url !== 'string') return undefined;
+  const path = request.url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '');
+  return apiError(`${request.method} ${path}`, error);
+}
+
 function apiError(action: string, error: unknown): ExternalServiceError {
   const status = httpStatusOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  // GitHub's front end answers some 5xx with an HTML page: its first line is enough.
+  const full = error instanceof Error ? error.message : String(error);
+  const message = full.length > 300 || full.includes('\n') ? `${full.split('\n')[0]?.slice(0, 300) ?? ''}…` : full;
   return new ExternalServiceError(`GitHub API: could not ${action}${status ? ` (HTTP ${status})` : ''}: ${message}`, 'github', status, {
     cause: error,
   });

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { redactSecrets } from '../text/redact.js';
+import { redactForModel } from '../text/redact.js';
 
 /**
  * Every byte that comes from a pull request (code, diff, paths, messages built from them) goes to a model as data: inside
- * delimiters the text cannot know in advance (random per call), after an instruction that it is data, and with secrets redacted.
+ * delimiters the text cannot know in advance (random per call), after an instruction that it is data, and with secrets redacted
+ * (by name and by the shape of the value: `redactForModel`).
  */
 export interface FencedData {
   /** The block to put in the prompt. */
@@ -18,7 +19,7 @@ export function newDelimiter(): string {
 
 /** One labelled block of untrusted text, fenced; a delimiter that somehow occurs in the text is removed from it first. */
 export function fenceAsData(label: string, content: string, delimiter: string = newDelimiter()): FencedData {
-  const clean = redactSecrets(content).split(delimiter).join('');
+  const clean = redactForModel(content).split(delimiter).join('');
   return { text: `<<<${delimiter} ${label}>>>\n${clean}\n<<<END ${delimiter}>>>`, delimiter };
 }
 

@@ -1,4 +1,4 @@
-import { ExternalServiceError, getErrorMessage, httpStatusOf } from '../errors.js';
+import { ExternalServiceError, getErrorMessage, httpStatusOf, isRateLimited } from '../errors.js';
 import type { CheckRunOutput, PullRequestApi, ReviewComment, ReviewCommentInput } from '../github/api.js';
 import type { Logger } from '../logger.js';
 import { chunkAnnotations, toCheckRunAnnotations } from '../report/annotations.js';
@@ -51,6 +51,8 @@ export class GitHubPublisher {
   private identity?: string;
   private readOnly = false;
   private readonly notices: string[] = [];
+  /** What GitHub did not take (rate limits, errors) although the token may write: the step fails with it. */
+  private readonly failedWrites: string[] = [];
 
   constructor(
     private readonly api: PullRequestApi,
@@ -82,6 +84,10 @@ export class GitHubPublisher {
       this.checkRun = { id: created.id, appSlug: created.appSlug };
     } catch (error) {
       const status = httpStatusOf(error);
+      if (isRateLimited(error)) {
+        this.notPosted('the check run', error);
+        return;
+      }
       if (status === 403) {
         // Only GitHub Apps (GITHUB_TOKEN included) may create check runs, and a workflow may grant pull-requests: write without
         // checks: write. Neither proves the review cannot be posted: the review POST decides whether the token is read-only.
@@ -169,8 +175,8 @@ export class GitHubPublisher {
     const resolved = this.readOnly ? 0 : await this.resolveFixedComments(report, prior, change);
     const review = this.readOnly ? undefined : await this.postReview(report);
     // A check run that was created proves checks are writable even when the review was refused (a token without
-    // pull-requests: write): finish it, or it stays "in progress" with its first 50 annotations only.
-    await this.finishCheckRun(report);
+    // pull-requests: write): finish it, or it stays "in progress" with its first 50 annotations only. It says what did not post.
+    await this.finishCheckRun({ ...report, notices: [...report.notices, ...this.notices] });
     return {
       reviewId: review?.id,
       reviewUrl: review?.htmlUrl,
@@ -196,6 +202,20 @@ export class GitHubPublisher {
     return this.readOnly;
   }
 
+  /** What GitHub did not take although the token may write (a rate limit that outlasted the retries, a server error). */
+  get undelivered(): readonly string[] {
+    return this.failedWrites;
+  }
+
+  /** Records a write GitHub refused or failed for good: a notice for the summary and the check run, and a failure for the step. */
+  private notPosted(what: string, error: unknown): void {
+    const why = isRateLimited(error) ? `GitHub's rate limit outlasted the retries` : `GitHub answered ${httpStatusOf(error) ?? 'no response'}`;
+    const line = `Not posted: ${what} (${why}: ${getErrorMessage(error).split('\n')[0]?.slice(0, 200) ?? ''}).`;
+    this.options.logger.warning(line);
+    this.notices.push(line);
+    this.failedWrites.push(what);
+  }
+
   private async resolveFixedComments(
     report: ReviewReport,
     prior: PriorComments,
@@ -219,6 +239,10 @@ export class GitHubPublisher {
         await this.api.updateReviewComment(comment.id, renderResolvedComment(comment.body, this.options.headSha));
         resolved++;
       } catch (error) {
+        if (isRateLimited(error)) {
+          this.notPosted('the "resolved" mark of fixed findings\' comments', error);
+          break;
+        }
         if (this.handleWriteError('mark a fixed finding as resolved', error)) break;
       }
     }
@@ -260,6 +284,10 @@ export class GitHubPublisher {
       return await this.api.createReview(input);
     } catch (error) {
       const status = httpStatusOf(error);
+      if (isRateLimited(error)) {
+        this.notPosted(`the review (${input.comments.length} inline comment(s); the findings are in the check run and the summary)`, error);
+        return undefined;
+      }
       if (status === 403) {
         this.handleWriteError('post the review', error);
         return undefined;
@@ -282,7 +310,7 @@ export class GitHubPublisher {
       }
       let existing: { id: number; htmlUrl?: string } | undefined;
       try {
-        existing = await this.findReviewOfThisRun();
+        existing = await this.findReviewOfThisRun(input);
       } catch (lookupError) {
         // Posting again without knowing whether the first POST worked is exactly the blind retry that duplicates reviews.
         throw new ExternalServiceError(
@@ -296,19 +324,34 @@ export class GitHubPublisher {
         this.options.logger.info(`The review was created despite the error (${getErrorMessage(error)}).`);
         return existing;
       }
-      this.options.logger.warning(`Posting the review failed (${getErrorMessage(error)}); it was not created, trying once more.`);
+      this.options.logger.warning(
+        `Posting the review failed (${getErrorMessage(error)}); no review of this run is on the pull request, trying once more.`,
+      );
       return this.api.createReview(input).catch((retryError: unknown) => {
         throw reviewError(retryError);
       });
     }
   }
 
-  private async findReviewOfThisRun(): Promise<{ id: number; htmlUrl?: string } | undefined> {
-    // Anyone can write the marker into a review: only our own identity's is ours (unknown identity: none is).
-    if (!this.identity) return undefined;
+  /**
+   * This run's review among the pull request's, after a POST whose answer was lost. Anyone can write the marker into a review: with
+   * the token's identity known, only that identity's review counts. Unknown (an installation token answers 403 on GET /user and,
+   * without a check run, no app slug tells the bot's name), a review counts only when it carries this run's marker, on this head
+   * commit, with exactly the body this run posted: a copy made in advance would have to predict the run key and every finding, and
+   * at worst it stands in for ours (the check run, summary and SARIF carry the findings either way).
+   */
+  private async findReviewOfThisRun(
+    posted: Parameters<PullRequestApi['createReview']>[0],
+  ): Promise<{ id: number; htmlUrl?: string } | undefined> {
     const marker = readReviewMarker(reviewMarker(this.options.runKey));
     const reviews = await this.api.listReviewBodies();
-    const found = reviews.find((r) => r.userLogin === this.identity && readReviewMarker(r.body) === marker);
+    const found = reviews.find(
+      (r) =>
+        readReviewMarker(r.body) === marker &&
+        (this.identity !== undefined
+          ? r.userLogin === this.identity
+          : r.commitId === posted.commitId && normalizeBody(r.body) === normalizeBody(posted.body)),
+    );
     return found ? { id: found.id, htmlUrl: found.htmlUrl } : undefined;
   }
 
@@ -316,7 +359,8 @@ export class GitHubPublisher {
     if (!this.checkRun || this.checkRunCompleted) return;
     // The run was created without annotations: every chunk goes now (after a failure, those not sent yet), the last one completes
     // it; one request when there are none left.
-    const pending = toCheckRunAnnotations(report).slice(this.annotationsSent);
+    const sentBefore = this.annotationsSent;
+    const pending = toCheckRunAnnotations(report).slice(sentBefore);
     const annotations = chunkAnnotations(pending, ANNOTATIONS_PER_REQUEST);
     const chunks = annotations.length > 0 ? annotations : [[]];
     for (const [i, chunk] of chunks.entries()) {
@@ -329,19 +373,34 @@ export class GitHubPublisher {
       try {
         await this.updateCheckRunOnce(this.checkRun.id, update, chunk.length);
       } catch (error) {
-        if (httpStatusOf(error) === 403) {
+        if (httpStatusOf(error) === 403 && !isRateLimited(error)) {
           this.handleWriteError('update the check run', error);
           return;
         }
-        throw new ExternalServiceError(
-          `GitHub API: could not add annotations ${this.annotationsSent + 1}-${this.annotationsSent + chunk.length} to the check run: ${getErrorMessage(error)}`,
-          'github',
-          httpStatusOf(error),
-          { cause: error },
-        );
+        // The annotations that did not go stay in the summary, the log and SARIF; the check run this run created is still
+        // completed, with its conclusion and a summary that says what it lacks (never left "in progress").
+        const total = sentBefore + pending.length;
+        this.notPosted(`annotations ${this.annotationsSent + 1}-${total} of ${total} on the check run`, error);
+        await this.completeCheckRun(this.checkRun.id, { ...report, notices: [...report.notices, ...this.notices.slice(-1)] });
+        return;
       }
     }
     this.checkRunCompleted = true;
+  }
+
+  /** The last resort after a failed update: completes the check run with its conclusion and summary, no annotations. */
+  private async completeCheckRun(checkRunId: number, report: ReviewReport): Promise<void> {
+    try {
+      await this.api.updateCheckRun(checkRunId, { status: 'completed', conclusion: report.conclusion, output: checkRunOutput(report, []) });
+      this.checkRunCompleted = true;
+    } catch (error) {
+      throw new ExternalServiceError(
+        `GitHub API: could not complete check run ${checkRunId} (PATCH /repos/{owner}/{repo}/check-runs/${checkRunId}): ${getErrorMessage(error)}`,
+        'github',
+        httpStatusOf(error),
+        { cause: error },
+      );
+    }
   }
 
 
@@ -434,6 +493,11 @@ function reviewError(error: unknown): ExternalServiceError {
   return new ExternalServiceError(`GitHub API: could not post the review: ${getErrorMessage(error)}`, 'github', httpStatusOf(error), {
     cause: error,
   });
+}
+
+/** GitHub stores a body as sent, but may end lines with CRLF; trailing space does not tell two bodies apart. */
+function normalizeBody(body: string): string {
+  return body.replace(/\r\n/g, '\n').trimEnd();
 }
 
 function asAllOverflow(report: ReviewReport): ReviewReport {

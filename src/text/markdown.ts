@@ -134,7 +134,25 @@ function escapeLine(line: string, options: EscapeOptions): string {
   return out + escapeProse(line.slice(proseStart), proseStart === 0, options);
 }
 
+/**
+ * What GitHub's markdown turns into a link without brackets (GFM's extended autolinks: `scheme://…`, `www.…`, e-mail addresses,
+ * `mailto:` / `xmpp:`): PR text quoting a URL would post a live link to the author's host. Such tokens become code spans.
+ */
+const AUTOLINK_LIKE =
+  /(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/|(?<![A-Za-z0-9_.-])www\.|(?<![A-Za-z0-9_.-])(?:mailto|xmpp):)[^\s<>`|]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gi;
+
 function escapeProse(text: string, atLineStart: boolean, options: EscapeOptions): string {
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(AUTOLINK_LIKE)) {
+    out += escapePlainProse(text.slice(last, match.index), atLineStart && last === 0, options) + codeSpan(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + escapePlainProse(text.slice(last), atLineStart && last === 0, options);
+}
+
+function escapePlainProse(text: string, atLineStart: boolean, options: EscapeOptions): string {
+  if (text === '') return '';
   let out = text.replace(PROSE_SPECIALS, (ch) => PROSE_ESCAPES[ch] ?? ch);
   // GitHub links mentions and issue references in rendered text, escaped or not: a zero-width space breaks the pattern.
   out = out.replace(/@(?=[A-Za-z0-9])/g, `@${ZERO_WIDTH_SPACE}`).replace(/\\#(?=\d)/g, `\\#${ZERO_WIDTH_SPACE}`);

@@ -186,3 +186,31 @@ export function redactSecrets(text: string): string {
   );
   return out;
 }
+
+/** A value shaped like a generated secret whatever its name: letters and digits mixed, no spaces, random-looking. */
+function looksLikeGeneratedSecret(value: string): boolean {
+  if (value.length < 20 || value.includes(REDACTED) || value.includes('://')) return false;
+  // A path or a dotted name (`src/app/main.ts`, `com.example.Service`) is not a secret.
+  if (/^[./]|\/[a-z]+\//.test(value) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(value)) return false;
+  // Digits scattered through letters (`Zx8Qm2Lp9…`, base64, hex), not an identifier's trailing version number (`handlerV2`).
+  const digitRuns = value.match(/[0-9]+/g)?.length ?? 0;
+  const bits = shannonBits(value);
+  if (digitRuns >= 2 && /[A-Za-z]/.test(value)) return bits >= 3.5 && looksHighEntropy(value);
+  // Without digits only long, mixed-case, separator-free and very random strings (identifiers have words, hence lower entropy).
+  return value.length >= 32 && /[a-z]/.test(value) && /[A-Z]/.test(value) && !/[_.-]/.test(value) && bits >= 4.2;
+}
+
+// A string literal holding one token: what code passes to a client whatever the variable is called.
+const QUOTED_TOKEN = /(["'`])([A-Za-z0-9+/=_.~-]{20,512})\1/g;
+
+/**
+ * Redaction for what goes to a model (Claude, the local model): `redactSecrets`, and also values that look like generated secrets
+ * by their shape alone, whatever name they are assigned to (`key: '…'`, a literal passed to a call). Stricter than `redactSecrets`
+ * (a high-entropy test constant goes too): a model needs the code's structure, never a credential's value.
+ */
+export function redactForModel(text: string): string {
+  const out = redactSecrets(text).replace(GENERIC_ASSIGNMENT, (match, quote: string, name: string, op: string, q: string, value: string) =>
+    looksLikeGeneratedSecret(value) ? `${quote}${name}${quote}${op}${q}${REDACTED}${q}` : match,
+  );
+  return out.replace(QUOTED_TOKEN, (match, q: string, value: string) => (looksLikeGeneratedSecret(value) ? `${q}${REDACTED}${q}` : match));
+}
