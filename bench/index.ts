@@ -8,8 +8,8 @@
  * Exit code: 1 when a target of the summary is missed (or could not be measured), 0 when all hold; rows marked "info" never count.
  *
  * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3), --runs N (runs
- * of each side in [7] and [9], default 5), --only models (the setup, the CLI path [2] for the analysis, and the models section [6]),
- * --only cli (the CLI sections [7]–[9] only: no simulator).
+ * of each side in [7], [9] and [10], default 5), --only models (the setup, the CLI path [2] for the analysis, and the models section
+ * [6]), --only cli (the CLI sections [7]–[9] only: no simulator), --only sandbox (the sandbox section [10] only).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import { checkPublishing, missedTargets, printAction, printCli, printDiff, print
 import { buildFixturePrs, modelsSummaryRows, printModels, runModelsBench, syntheticPr, type ModelsBenchResult } from './models-bench.js';
 import { MemorySampler } from './rss.js';
 import { runScanBench } from './scan-bench.js';
+import { printSandbox, runSandboxBench, sandboxSummaryRows, type SandboxBenchResult } from './sandbox-bench.js';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator.js';
 import { mb, ms, table } from './stats.js';
 import { type Analysis } from '../src/triage.js';
@@ -78,10 +79,21 @@ async function modelsSection(synthetic: Analysis, seed: number): Promise<ModelsB
   }
 }
 
+/** [10] The sandbox: the fixture's tests on the host vs in the Docker sandbox. A failure is printed and counted as a missed target. */
+async function sandboxSection(runs: number): Promise<SandboxBenchResult> {
+  say(`[10] Sandbox: a fixture project's \`node --test\` on the host vs through createDockerSandbox → run (median of ${Math.max(5, runs)} each)`);
+  const result = await runSandboxBench({ runs }).catch((error: unknown): SandboxBenchResult => ({
+    runs: 0, directMs: [], sandboxMs: [], firstOutputMs: [], image: '?', imageMs: 0, failure: error instanceof Error ? error.message : String(error),
+  }));
+  printSandbox(result);
+  say();
+  return result;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' } } });
   const only = values.only;
-  if (only !== undefined && only !== 'models' && only !== 'cli') throw new Error(`--only: unknown section "${only}" (known: models, cli)`);
+  if (only !== undefined && only !== 'models' && only !== 'cli' && only !== 'sandbox') throw new Error(`--only: unknown section "${only}" (known: models, cli, sandbox)`);
   const seed = Number(values.seed ?? 20_240_101);
   const rounds = Math.max(1, Number(values.rounds ?? 3));
   const runs = Math.max(1, Number(values.runs ?? 5));
@@ -99,6 +111,13 @@ async function main(): Promise<void> {
     say(`ultra-create bench: node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), seed ${seed}`);
     say(`load average before: ${loadAverage()} (other work on the machine makes every figure noisier)`);
     say();
+    if (only === 'sandbox') {
+      const sandbox = await sandboxSection(runs);
+      summary(sandboxSummaryRows(sandbox));
+      say();
+      say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
+      return;
+    }
     if (only === 'cli') {
       const cliProcess = await runCliSections({ runs });
       summary(cliSummaryRows(cliProcess));
@@ -175,13 +194,15 @@ async function main(): Promise<void> {
     // The built CLI as a process; the memory sampler has no phase open: these sections measure their processes themselves.
     const cliProcess = await runCliSections({ runs });
 
+    const sandbox = await sandboxSection(runs);
+
     const astGrepPeak = Math.max(0, ...memory.phases.map((p) => p.children['ast-grep']?.peakKb ?? 0));
     say('Memory');
     say(`  bench process, lifetime peak (process.resourceUsage().maxRSS): ${mb(process.resourceUsage().maxRSS)}; it also holds the listing, the CLI analysis and the diff-bench data.`);
     say(`  ast-grep, largest single process: ${mb(astGrepPeak)}. The simulator process is not counted. ${sampler.unavailable ?? 'Sampled from /proc every 10 ms by a separate process.'}`);
     say();
 
-    const rows = printSummary({ action, cli, diff, scan, check, actionMemory, gateway, models, cliProcess: cliSummaryRows(cliProcess) });
+    const rows = printSummary({ action, cli, diff, scan, check, actionMemory, gateway, models, cliProcess: cliSummaryRows(cliProcess), sandbox: sandboxSummaryRows(sandbox) });
     reportMissed(rows);
     say();
     say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);

@@ -211,6 +211,8 @@ export function printSummary(input: {
   models: ModelsBenchResult | undefined;
   /** [7]–[9]: the CLI as a process (cli-bench.ts). */
   cliProcess: string[][];
+  /** [10]: the sandbox (sandbox-bench.ts). */
+  sandbox?: string[][];
 }): string[][] {
   const { action, cli, diff, scan, check, actionMemory, gateway, models } = input;
   const stageMs = (name: string): number => action.stages.find((s) => s.name === name)?.ms ?? NaN;
@@ -233,6 +235,7 @@ export function printSummary(input: {
     ...gatewaySummaryRows(gateway),
     ...(models ? modelsSummaryRows(models) : [['Claude tokens, whole diff / tiered', '≥ 10x', 'not measured: [6] failed', 'FAILED']]),
     ...input.cliProcess,
+    ...(input.sandbox ?? []),
     ['action wall time (runAction)', '-', ms(action.wallMs), `config ${ms(stageMs('Configuration'))}, collect ${ms(stageMs('Collect'))}, scan ${ms(stageMs('Scan'))}, publish ${ms(stageMs('Publish'))}`],
     ['CLI path wall time', '-', ms(cli.wallMs), ''],
     ['peak RSS during the action', '-', `node ${mb(actionMemory?.mainPeakKb)}, ast-grep ${mb(actionMemory?.children['ast-grep']?.peakKb)}`, ''],

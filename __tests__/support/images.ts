@@ -523,3 +523,18 @@ export async function removeTestImages(): Promise<string[]> {
   if (refs.length) await dockerCli(['rmi', '-f', ...new Set(refs)]);
   return refs;
 }
+
+// ── the sandbox's test image ─────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const SANDBOX_IMAGE_REPOSITORY = 'ultra-create-test/sandbox-node';
+/** Applets the sandbox needs beyond the base: `find` (the report listing step), and what the tests' commands use. */
+const SANDBOX_APPLETS = ['find', 'sed', 'cut', 'head', 'tail', 'touch', 'stat', 'ln', 'wc', 'dd', 'readlink', 'sort', 'tr'];
+
+/** The node image plus the busybox applets the sandbox and its tests use (`/tmp` 1777 as in the base, as real images ship it). */
+export function buildSandboxImage(): Promise<BuiltImage> {
+  return buildNodeImage(
+    SANDBOX_IMAGE_REPOSITORY,
+    SANDBOX_APPLETS.map((applet): ImageEntry => ({ path: `/bin/${applet}`, symlink: 'busybox' })),
+    { labels: { 'org.opencontainers.image.title': 'node + busybox for the sandbox tests (ultra-create tests)' } },
+  );
+}

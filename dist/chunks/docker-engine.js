@@ -12,6 +12,10 @@ export { n as newRunId } from './run-id.js';
  *
  * Every object created through an engine bound to a run carries `dev.ultra-create.run=<runId>` and `dev.ultra-create.managed=true`,
  * so that the `post:` step finds them by label even when the main step crashed before it could record them.
+ *
+ * No API version in request paths: an unversioned path is served at the engine's own version, which is what we want. Pinning one is
+ * how clients break: Docker 29 refused every client older than API 1.44 until 29.3 lowered the floor to 1.40, and GitHub's runner
+ * images are moving to 29. The fields used here exist from API 1.41 (Docker 20.10) on.
  */
 const RUN_LABEL = 'dev.ultra-create.run';
 const MANAGED_LABEL = 'dev.ultra-create.managed';
@@ -19,6 +23,9 @@ const MANAGED_LABEL = 'dev.ultra-create.managed';
 const COMPONENT_LABEL = 'dev.ultra-create.component';
 function runLabels(runId) {
     return { [RUN_LABEL]: runId, [MANAGED_LABEL]: 'true' };
+}
+/** `getArchive` stopped reading at its bound. */
+class ArchiveTooLargeError extends ExternalServiceError {
 }
 /** No engine answered: for `mcp-gateway: auto` this means "skip", not "fail". */
 class DockerUnavailableError extends ExternalServiceError {
@@ -139,21 +146,38 @@ class HttpDockerEngine {
             // 127.0.0.1 only: nothing we start may be reachable from the runner's network. Empty HostPort = ephemeral.
             bindings[`${container}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: host === undefined ? '' : String(host) }];
         }
+        const memory = spec.limits?.memoryBytes;
         const body = {
             Image: spec.image,
             Cmd: spec.cmd,
+            Entrypoint: spec.entrypoint,
+            WorkingDir: spec.workingDir,
             User: spec.user,
             Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
             Labels: labels,
             ExposedPorts: exposed,
             HostConfig: {
                 Binds: (spec.binds ?? []).map((b) => `${b.hostPath}:${b.containerPath}:${b.readOnly ? 'ro' : 'rw'}`),
+                Mounts: spec.volumes?.map((v) => ({
+                    Type: 'volume',
+                    Source: v.volume,
+                    Target: v.containerPath,
+                    ReadOnly: v.readOnly ?? false,
+                    VolumeOptions: v.noCopy ? { NoCopy: true } : undefined,
+                })),
+                Tmpfs: spec.tmpfs ? Object.fromEntries(Object.entries(spec.tmpfs).map(([path, options]) => [path, tmpfsOptions(options)])) : undefined,
+                ReadonlyRootfs: spec.readOnlyRootfs,
                 PortBindings: bindings,
                 NanoCpus: spec.limits?.cpus ? Math.round(spec.limits.cpus * 1e9) : undefined,
-                Memory: spec.limits?.memoryBytes,
+                Memory: memory,
+                MemorySwap: spec.noSwap && memory ? memory : undefined,
                 PidsLimit: spec.limits?.pids,
+                Ulimits: spec.ulimits ? ulimitList(spec.ulimits) : undefined,
                 NetworkMode: spec.network,
                 SecurityOpt: spec.securityOpt,
+                CapDrop: spec.capDrop,
+                Init: spec.init,
+                Runtime: spec.runtime,
                 AutoRemove: false,
             },
         };
@@ -190,6 +214,9 @@ class HttpDockerEngine {
             error: c.State?.Error ?? '',
             labels: c.Config?.Labels ?? {},
             ports,
+            startedAt: c.State?.StartedAt ?? '',
+            finishedAt: c.State?.FinishedAt ?? '',
+            hostConfig: appliedHostConfig(c.HostConfig ?? {}, c.Config?.User ?? ''),
         };
     }
     async containerLogs(id, options) {
@@ -286,6 +313,51 @@ class HttpDockerEngine {
         this.check(reply, `remove volume ${name}`);
         return true;
     }
+    async info() {
+        const reply = this.check(await this.request('GET', '/info'), 'describe itself (GET /info)');
+        const i = parseJson(reply.body);
+        return {
+            runtimes: Object.keys(i.Runtimes ?? {}).sort(),
+            defaultRuntime: i.DefaultRuntime ?? 'runc',
+            serverVersion: i.ServerVersion ?? '?',
+            cgroupVersion: i.CgroupVersion ?? '?',
+        };
+    }
+    async putArchive(id, path, tar) {
+        const query = new URLSearchParams({ path, noOverwriteDirNonDir: '1' }).toString();
+        const reply = await this.request('PUT', `/containers/${checkPathPart(id, ID, 'container id')}/archive?${query}`, {
+            raw: tar,
+            contentType: 'application/x-tar',
+            // A large tree may take longer than one request's usual bound to stream.
+            timeoutMs: Math.max(this.timeoutMs, 300_000),
+        });
+        this.check(reply, `copy files to ${path} in container ${short(id)}`);
+    }
+    async getArchive(id, path, options = {}) {
+        const query = new URLSearchParams({ path }).toString();
+        const chunks = [];
+        let size = 0;
+        const limit = options.maxBytes ?? Infinity;
+        const controller = new AbortController();
+        const bound = { exceeded: false };
+        const reply = await this.stream('GET', `/containers/${checkPathPart(id, ID, 'container id')}/archive?${query}`, (chunk) => {
+            size += chunk.length;
+            if (size > limit) {
+                bound.exceeded = true;
+                controller.abort(new ArchiveTooLargeError(`${path} in container ${short(id)} is larger than ${limit} bytes as a tar`, 'docker'));
+                return;
+            }
+            chunks.push(chunk);
+        }, undefined, controller.signal, true).catch((error) => {
+            throw bound.exceeded ? controller.signal.reason : error;
+        });
+        if (bound.exceeded)
+            throw controller.signal.reason;
+        if (reply.status === 404)
+            return null;
+        this.check(reply, `copy ${path} out of container ${short(id)}`);
+        return Buffer.concat(chunks);
+    }
     labelsFor(extra) {
         if (!this.options.runId) {
             throw new Error('This Docker engine client is not bound to a run: it may list and remove, not create (objects must carry the run label).');
@@ -325,7 +397,10 @@ class HttpDockerEngine {
      * followed logs) get a connection of their own and no timeout; their callers end them through `signal`.
      */
     stream(method, path, onChunk, state, signal, background = false, options = {}) {
-        const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+        const raw = options.raw;
+        const payload = Buffer.isBuffer(raw) ? raw : options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+        const contentType = options.contentType ?? 'application/json';
+        const streamed = raw !== undefined && !Buffer.isBuffer(raw) ? raw : undefined;
         const timeoutMs = options.timeoutMs ?? (background || path.startsWith('/images/create') ? 0 : this.timeoutMs);
         return new Promise((resolve, reject) => {
             if (signal?.aborted) {
@@ -340,7 +415,9 @@ class HttpDockerEngine {
                 agent: background ? false : this.agent,
                 headers: {
                     Host: 'docker',
-                    ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+                    ...(payload ? { 'Content-Type': contentType, 'Content-Length': String(payload.length) } : {}),
+                    // A stream of unknown length goes chunked.
+                    ...(streamed ? { 'Content-Type': contentType, 'Transfer-Encoding': 'chunked' } : {}),
                 },
                 signal,
             });
@@ -382,9 +459,52 @@ class HttpDockerEngine {
                     resolve({ status, body: Buffer.concat(errorBody) });
                 });
             });
-            req.end(payload);
+            if (streamed) {
+                streamed.on('error', (error) => req.destroy(error));
+                streamed.pipe(req);
+            }
+            else {
+                req.end(payload);
+            }
         });
     }
+}
+function ulimitList(ulimits) {
+    const list = [];
+    if (ulimits.nofile !== undefined)
+        list.push({ Name: 'nofile', Soft: ulimits.nofile, Hard: ulimits.nofile });
+    if (ulimits.nproc !== undefined)
+        list.push({ Name: 'nproc', Soft: ulimits.nproc, Hard: ulimits.nproc });
+    return list;
+}
+function tmpfsOptions(options) {
+    const parts = ['rw', ...(options.flags ?? [])];
+    if (options.sizeBytes !== undefined)
+        parts.push(`size=${options.sizeBytes}`);
+    if (options.mode !== undefined)
+        parts.push(`mode=${options.mode.toString(8)}`);
+    if (options.uid !== undefined)
+        parts.push(`uid=${options.uid}`);
+    if (options.gid !== undefined)
+        parts.push(`gid=${options.gid}`);
+    return parts.join(',');
+}
+function appliedHostConfig(h, user) {
+    return {
+        user,
+        networkMode: h.NetworkMode ?? '',
+        runtime: h.Runtime ?? '',
+        memoryBytes: h.Memory ?? 0,
+        memorySwapBytes: h.MemorySwap ?? 0,
+        nanoCpus: h.NanoCpus ?? 0,
+        pidsLimit: h.PidsLimit ?? 0,
+        readOnlyRootfs: h.ReadonlyRootfs ?? false,
+        capDrop: h.CapDrop ?? [],
+        securityOpt: h.SecurityOpt ?? [],
+        init: h.Init ?? false,
+        ulimits: (h.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+        tmpfs: h.Tmpfs ?? {},
+    };
 }
 function short(id) {
     return /^[0-9a-f]{64}$/.test(id) ? id.slice(0, 12) : id;
@@ -436,4 +556,4 @@ class LogDemuxer {
     }
 }
 
-export { COMPONENT_LABEL, DockerUnavailableError, LogDemuxer, MANAGED_LABEL, RUN_LABEL, createDockerEngine, resolveDockerEndpoint, runLabels, splitImageReference, tryCreateDockerEngine };
+export { ArchiveTooLargeError, COMPONENT_LABEL, DockerUnavailableError, LogDemuxer, MANAGED_LABEL, RUN_LABEL, createDockerEngine, resolveDockerEndpoint, runLabels, splitImageReference, tryCreateDockerEngine };

@@ -8,8 +8,13 @@
  *
  * Every object created through an engine bound to a run carries `dev.ultra-create.run=<runId>` and `dev.ultra-create.managed=true`,
  * so that the `post:` step finds them by label even when the main step crashed before it could record them.
+ *
+ * No API version in request paths: an unversioned path is served at the engine's own version, which is what we want. Pinning one is
+ * how clients break: Docker 29 refused every client older than API 1.44 until 29.3 lowered the floor to 1.40, and GitHub's runner
+ * images are moving to 29. The fields used here exist from API 1.41 (Docker 20.10) on.
  */
 import http from 'node:http';
+import type { Readable } from 'node:stream';
 import { ExternalServiceError, getErrorMessage } from '../errors.js';
 
 export const RUN_LABEL = 'dev.ultra-create.run';
@@ -73,6 +78,69 @@ export interface ContainerSpec {
   /** Network name or id; the engine's default bridge otherwise. */
   network?: string;
   securityOpt?: string[];
+  /** Replaces the image's ENTRYPOINT (`cmd` are then its arguments). */
+  entrypoint?: string[];
+  workingDir?: string;
+  /** The root file system read-only: only volumes and tmpfs mounts are writable. */
+  readOnlyRootfs?: boolean;
+  /** tmpfs mounts, container path → options. */
+  tmpfs?: Record<string, TmpfsOptions>;
+  /** Named volumes mounted into the container (created beforehand with `createVolume`). */
+  volumes?: VolumeMount[];
+  /** Capabilities to drop (`['ALL']`). */
+  capDrop?: string[];
+  /** soft = hard for each. */
+  ulimits?: { nofile?: number; nproc?: number };
+  /** An init process as PID 1 (the engine's docker-init): reaps zombies and forwards signals. */
+  init?: boolean;
+  /** Swap limit = memory limit (no swap at all) when `limits.memoryBytes` is set. */
+  noSwap?: boolean;
+  /** OCI runtime (`runc`, `runsc`, …) among those `info()` lists; the engine's default otherwise. */
+  runtime?: string;
+}
+
+export interface TmpfsOptions {
+  sizeBytes?: number;
+  /** e.g. 0o1777. Mind that a tmpfs over a folder that exists in the image keeps that folder's mode. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** Further mount options (`nosuid`, `nodev`, `noexec`). */
+  flags?: string[];
+}
+
+export interface VolumeMount {
+  volume: string;
+  containerPath: string;
+  readOnly?: boolean;
+  /** Do not copy what the image has at `containerPath` into a new volume. */
+  noCopy?: boolean;
+}
+
+/** What `GET /info` says about the engine, as far as we use it. */
+export interface EngineInfo {
+  /** Names of the OCI runtimes the engine can use (`runc`, `io.containerd.runc.v2`, `runsc`, …). */
+  runtimes: string[];
+  defaultRuntime: string;
+  serverVersion: string;
+  cgroupVersion: string;
+}
+
+/** Settings the engine holds for a container (from its inspection): what actually applies, not what was asked. */
+export interface AppliedHostConfig {
+  user: string;
+  networkMode: string;
+  runtime: string;
+  memoryBytes: number;
+  memorySwapBytes: number;
+  nanoCpus: number;
+  pidsLimit: number;
+  readOnlyRootfs: boolean;
+  capDrop: string[];
+  securityOpt: string[];
+  init: boolean;
+  ulimits: { name: string; soft: number; hard: number }[];
+  tmpfs: Record<string, string>;
 }
 
 export interface PublishedPort {
@@ -94,6 +162,10 @@ export interface ContainerState {
   labels: Record<string, string>;
   /** `"8811/tcp"` → the host address it is published on. */
   ports: Record<string, { hostIp: string; hostPort: number }>;
+  /** ISO times; `0001-01-01T00:00:00Z` when it has not happened. (Optional: test stubs of older shape.) */
+  startedAt?: string;
+  finishedAt?: string;
+  hostConfig?: AppliedHostConfig;
 }
 
 export interface ContainerSummary {
@@ -159,7 +231,22 @@ export interface DockerEngine {
   listVolumes(filter: ListFilter): Promise<VolumeSummary[]>;
   /** `false` when it was already gone. */
   removeVolume(name: string): Promise<boolean>;
+  /** The engine's runtimes and versions (`GET /info`). */
+  info(): Promise<EngineInfo>;
+  /**
+   * Extracts a tar stream at `path` in the container (`PUT /containers/{id}/archive`), created or stopped containers too. With a
+   * read-only root file system this works only into a volume mounted there (elsewhere: 500; into a tmpfs: 200, files never appear).
+   */
+  putArchive(id: string, path: string, tar: Buffer | Readable): Promise<void>;
+  /**
+   * `path` of the container as a tar (`GET /containers/{id}/archive`; a stopped container's volumes are readable, its tmpfs are
+   * gone). Null when the path does not exist; throws `ArchiveTooLargeError` past `maxBytes` of tar.
+   */
+  getArchive(id: string, path: string, options?: { maxBytes?: number }): Promise<Buffer | null>;
 }
+
+/** `getArchive` stopped reading at its bound. */
+export class ArchiveTooLargeError extends ExternalServiceError {}
 
 /** No engine answered: for `mcp-gateway: auto` this means "skip", not "fail". */
 export class DockerUnavailableError extends ExternalServiceError {}
@@ -303,21 +390,38 @@ class HttpDockerEngine implements DockerEngine {
       // 127.0.0.1 only: nothing we start may be reachable from the runner's network. Empty HostPort = ephemeral.
       bindings[`${container}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: host === undefined ? '' : String(host) }];
     }
+    const memory = spec.limits?.memoryBytes;
     const body = {
       Image: spec.image,
       Cmd: spec.cmd,
+      Entrypoint: spec.entrypoint,
+      WorkingDir: spec.workingDir,
       User: spec.user,
       Env: Object.entries(spec.env ?? {}).map(([key, value]) => `${key}=${value}`),
       Labels: labels,
       ExposedPorts: exposed,
       HostConfig: {
         Binds: (spec.binds ?? []).map((b) => `${b.hostPath}:${b.containerPath}:${b.readOnly ? 'ro' : 'rw'}`),
+        Mounts: spec.volumes?.map((v) => ({
+          Type: 'volume',
+          Source: v.volume,
+          Target: v.containerPath,
+          ReadOnly: v.readOnly ?? false,
+          VolumeOptions: v.noCopy ? { NoCopy: true } : undefined,
+        })),
+        Tmpfs: spec.tmpfs ? Object.fromEntries(Object.entries(spec.tmpfs).map(([path, options]) => [path, tmpfsOptions(options)])) : undefined,
+        ReadonlyRootfs: spec.readOnlyRootfs,
         PortBindings: bindings,
         NanoCpus: spec.limits?.cpus ? Math.round(spec.limits.cpus * 1e9) : undefined,
-        Memory: spec.limits?.memoryBytes,
+        Memory: memory,
+        MemorySwap: spec.noSwap && memory ? memory : undefined,
         PidsLimit: spec.limits?.pids,
+        Ulimits: spec.ulimits ? ulimitList(spec.ulimits) : undefined,
         NetworkMode: spec.network,
         SecurityOpt: spec.securityOpt,
+        CapDrop: spec.capDrop,
+        Init: spec.init,
+        Runtime: spec.runtime,
         AutoRemove: false,
       },
     };
@@ -340,9 +444,10 @@ class HttpDockerEngine implements DockerEngine {
     const c = parseJson(reply.body) as {
       Id: string;
       Name?: string;
-      State?: { Status?: string; Running?: boolean; ExitCode?: number; OOMKilled?: boolean; Error?: string };
-      Config?: { Labels?: Record<string, string> | null };
+      State?: { Status?: string; Running?: boolean; ExitCode?: number; OOMKilled?: boolean; Error?: string; StartedAt?: string; FinishedAt?: string };
+      Config?: { Labels?: Record<string, string> | null; User?: string };
       NetworkSettings?: { Ports?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
+      HostConfig?: RawHostConfig;
     };
     const ports: ContainerState['ports'] = {};
     for (const [key, bindings] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
@@ -359,6 +464,9 @@ class HttpDockerEngine implements DockerEngine {
       error: c.State?.Error ?? '',
       labels: c.Config?.Labels ?? {},
       ports,
+      startedAt: c.State?.StartedAt ?? '',
+      finishedAt: c.State?.FinishedAt ?? '',
+      hostConfig: appliedHostConfig(c.HostConfig ?? {}, c.Config?.User ?? ''),
     };
   }
 
@@ -467,6 +575,59 @@ class HttpDockerEngine implements DockerEngine {
     return true;
   }
 
+  async info(): Promise<EngineInfo> {
+    const reply = this.check(await this.request('GET', '/info'), 'describe itself (GET /info)');
+    const i = parseJson(reply.body) as { Runtimes?: Record<string, unknown> | null; DefaultRuntime?: string; ServerVersion?: string; CgroupVersion?: string };
+    return {
+      runtimes: Object.keys(i.Runtimes ?? {}).sort(),
+      defaultRuntime: i.DefaultRuntime ?? 'runc',
+      serverVersion: i.ServerVersion ?? '?',
+      cgroupVersion: i.CgroupVersion ?? '?',
+    };
+  }
+
+  async putArchive(id: string, path: string, tar: Buffer | Readable): Promise<void> {
+    const query = new URLSearchParams({ path, noOverwriteDirNonDir: '1' }).toString();
+    const reply = await this.request('PUT', `/containers/${checkPathPart(id, ID, 'container id')}/archive?${query}`, {
+      raw: tar,
+      contentType: 'application/x-tar',
+      // A large tree may take longer than one request's usual bound to stream.
+      timeoutMs: Math.max(this.timeoutMs, 300_000),
+    });
+    this.check(reply, `copy files to ${path} in container ${short(id)}`);
+  }
+
+  async getArchive(id: string, path: string, options: { maxBytes?: number } = {}): Promise<Buffer | null> {
+    const query = new URLSearchParams({ path }).toString();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const limit = options.maxBytes ?? Infinity;
+    const controller = new AbortController();
+    const bound = { exceeded: false };
+    const reply = await this.stream(
+      'GET',
+      `/containers/${checkPathPart(id, ID, 'container id')}/archive?${query}`,
+      (chunk) => {
+        size += chunk.length;
+        if (size > limit) {
+          bound.exceeded = true;
+          controller.abort(new ArchiveTooLargeError(`${path} in container ${short(id)} is larger than ${limit} bytes as a tar`, 'docker'));
+          return;
+        }
+        chunks.push(chunk);
+      },
+      undefined,
+      controller.signal,
+      true,
+    ).catch((error: unknown) => {
+      throw bound.exceeded ? controller.signal.reason : error;
+    });
+    if (bound.exceeded) throw controller.signal.reason;
+    if (reply.status === 404) return null;
+    this.check(reply, `copy ${path} out of container ${short(id)}`);
+    return Buffer.concat(chunks);
+  }
+
   private labelsFor(extra: Record<string, string> | undefined): Record<string, string> {
     if (!this.options.runId) {
       throw new Error('This Docker engine client is not bound to a run: it may list and remove, not create (objects must carry the run label).');
@@ -498,7 +659,7 @@ class HttpDockerEngine implements DockerEngine {
   private request(
     method: string,
     path: string,
-    options: { body?: unknown; timeoutMs?: number; signal?: AbortSignal; background?: boolean } = {},
+    options: RequestOptions & { signal?: AbortSignal; background?: boolean } = {},
   ): Promise<Reply> {
     const chunks: Buffer[] = [];
     return this.stream(method, path, (chunk) => chunks.push(chunk), undefined, options.signal, options.background, options).then((reply) => ({
@@ -518,9 +679,12 @@ class HttpDockerEngine implements DockerEngine {
     state: S,
     signal?: AbortSignal,
     background = false,
-    options: { body?: unknown; timeoutMs?: number } = {},
+    options: RequestOptions = {},
   ): Promise<Reply> {
-    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    const raw = options.raw;
+    const payload = Buffer.isBuffer(raw) ? raw : options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    const contentType = options.contentType ?? 'application/json';
+    const streamed = raw !== undefined && !Buffer.isBuffer(raw) ? raw : undefined;
     const timeoutMs = options.timeoutMs ?? (background || path.startsWith('/images/create') ? 0 : this.timeoutMs);
     return new Promise<Reply>((resolve, reject) => {
       if (signal?.aborted) {
@@ -536,7 +700,9 @@ class HttpDockerEngine implements DockerEngine {
         agent: background ? false : this.agent,
         headers: {
           Host: 'docker',
-          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) } : {}),
+          ...(payload ? { 'Content-Type': contentType, 'Content-Length': String(payload.length) } : {}),
+          // A stream of unknown length goes chunked.
+          ...(streamed ? { 'Content-Type': contentType, 'Transfer-Encoding': 'chunked' } : {}),
         },
         signal,
       });
@@ -572,9 +738,72 @@ class HttpDockerEngine implements DockerEngine {
           resolve({ status, body: Buffer.concat(errorBody) });
         });
       });
-      req.end(payload);
+      if (streamed) {
+        streamed.on('error', (error) => req.destroy(error));
+        streamed.pipe(req);
+      } else {
+        req.end(payload);
+      }
     });
   }
+}
+
+interface RequestOptions {
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as is (`contentType`), a stream chunked. */
+  raw?: Buffer | Readable;
+  contentType?: string;
+  timeoutMs?: number;
+}
+
+function ulimitList(ulimits: { nofile?: number; nproc?: number }): { Name: string; Soft: number; Hard: number }[] {
+  const list: { Name: string; Soft: number; Hard: number }[] = [];
+  if (ulimits.nofile !== undefined) list.push({ Name: 'nofile', Soft: ulimits.nofile, Hard: ulimits.nofile });
+  if (ulimits.nproc !== undefined) list.push({ Name: 'nproc', Soft: ulimits.nproc, Hard: ulimits.nproc });
+  return list;
+}
+
+function tmpfsOptions(options: TmpfsOptions): string {
+  const parts = ['rw', ...(options.flags ?? [])];
+  if (options.sizeBytes !== undefined) parts.push(`size=${options.sizeBytes}`);
+  if (options.mode !== undefined) parts.push(`mode=${options.mode.toString(8)}`);
+  if (options.uid !== undefined) parts.push(`uid=${options.uid}`);
+  if (options.gid !== undefined) parts.push(`gid=${options.gid}`);
+  return parts.join(',');
+}
+
+interface RawHostConfig {
+  NetworkMode?: string;
+  Runtime?: string;
+  Memory?: number;
+  MemorySwap?: number;
+  NanoCpus?: number;
+  PidsLimit?: number | null;
+  ReadonlyRootfs?: boolean;
+  CapDrop?: string[] | null;
+  SecurityOpt?: string[] | null;
+  Init?: boolean | null;
+  Ulimits?: { Name: string; Soft: number; Hard: number }[] | null;
+  Tmpfs?: Record<string, string> | null;
+}
+
+function appliedHostConfig(h: RawHostConfig, user: string): AppliedHostConfig {
+  return {
+    user,
+    networkMode: h.NetworkMode ?? '',
+    runtime: h.Runtime ?? '',
+    memoryBytes: h.Memory ?? 0,
+    memorySwapBytes: h.MemorySwap ?? 0,
+    nanoCpus: h.NanoCpus ?? 0,
+    pidsLimit: h.PidsLimit ?? 0,
+    readOnlyRootfs: h.ReadonlyRootfs ?? false,
+    capDrop: h.CapDrop ?? [],
+    securityOpt: h.SecurityOpt ?? [],
+    init: h.Init ?? false,
+    ulimits: (h.Ulimits ?? []).map((u) => ({ name: u.Name, soft: u.Soft, hard: u.Hard })),
+    tmpfs: h.Tmpfs ?? {},
+  };
 }
 
 function short(id: string): string {
