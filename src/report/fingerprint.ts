@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from '../types.js';
+import { compareStrings } from '../text/strings.js';
 
 /**
  * A fingerprint must survive line moves (code added above the finding) and re-runs, so it hashes what was matched, not where.
@@ -26,7 +27,7 @@ export function computeFingerprint(ruleId: string, path: string, evidence: strin
  */
 export function assignFingerprints<T extends Finding>(findings: readonly T[]): T[] {
   const ordered = [...findings].sort(
-    (a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0),
+    (a, b) => compareStrings(a.path, b.path) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0),
   );
   const seen = new Map<string, number>();
   for (const finding of ordered) {

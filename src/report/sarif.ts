@@ -4,7 +4,7 @@ import { normalizeEvidence } from './fingerprint.js';
 import type { ReviewReport, RuleInfo } from '../types.js';
 import { compareBySeverity, scanReason } from './text.js';
 import { cweNumber, cweUrl, escapeMarkdown, safeHttpUrl } from '../text/markdown.js';
-import { compareStrings, oneLine, plural, truncate } from '../text/strings.js';
+import { compareStrings, formatCount, oneLine, plural, truncate } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
 
 // The subset of SARIF 2.1.0 this action writes (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
@@ -146,8 +146,8 @@ export function buildSarif(report: ReviewReport, options: BuildSarifOptions = {}
       level: 'warning',
       message: {
         text:
-          `${plural(dropped, 'result')} dropped: GitHub code scanning accepts at most ${maxResults.toLocaleString('en-US')} results per run; ` +
-          `the ${kept.length.toLocaleString('en-US')} most severe were kept.`,
+          `${plural(dropped, 'result')} dropped: GitHub code scanning accepts at most ${formatCount(maxResults)} results per run; ` +
+          `the ${formatCount(kept.length)} most severe were kept.`,
       },
       descriptor: { id: 'results-truncated' },
       properties: { dropped, total: sorted.length },

@@ -50,9 +50,16 @@ export function printable(text: string, max: number): string {
   return truncate(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
 }
 
-/** `1,234` */
+/**
+ * `1,234`. Not `toLocaleString`: its first call loads ICU's number formatting, tens of milliseconds of a short CLI run, and the
+ * output must not depend on the machine's locale data anyway.
+ */
 export function formatCount(count: number): string {
-  return count.toLocaleString('en-US');
+  if (!Number.isFinite(count)) return String(count);
+  const sign = count < 0 ? '-' : '';
+  const [whole = '0', fraction] = String(Math.abs(count)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+  return `${sign}${grouped}${fraction !== undefined ? `.${fraction.slice(0, 3)}` : ''}`;
 }
 
 /** `1 finding`, `1,234 findings`. */

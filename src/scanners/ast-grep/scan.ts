@@ -25,7 +25,7 @@ import {
   type RuleSet,
 } from './rules.js';
 import { findBrokenRules, isSuccessfulExit } from './validate.js';
-import { formatDuration } from '../../text/strings.js';
+import { compareStrings, formatDuration } from '../../text/strings.js';
 
 export interface AstGrepScanInput {
   binary: string;
@@ -351,10 +351,10 @@ async function runConfig(
 function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      a.path.localeCompare(b.path) ||
+      compareStrings(a.path, b.path) ||
       a.startLine - b.startLine ||
       (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
-      a.ruleId.localeCompare(b.ruleId) ||
+      compareStrings(a.ruleId, b.ruleId) ||
       a.endLine - b.endLine,
   );
 }

@@ -9,6 +9,7 @@ import { GatewayTransportError } from '../../runtime/gateway-errors.js';
 import type { Finding, RuleInfo, ScanReport } from '../../types.js';
 import { findingFromMatch, hasMatchShape, type AstGrepMatch } from '../ast-grep/scan.js';
 import type { Scanner, ScanPorts, ScanResult } from '../scanner.js';
+import { compareStrings } from '../../text/strings.js';
 
 export const MCP_PATTERN_SCANNER = 'mcp-pattern';
 /** The gateway's catalog server and its tool carry the same name. */
@@ -126,7 +127,7 @@ export async function runAstGrepPatterns(
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, patterns.length)) }, worker));
 
-  findings.sort((a, b) => a.path.localeCompare(b.path) || a.startLine - b.startLine || a.ruleId.localeCompare(b.ruleId));
+  findings.sort((a, b) => compareStrings(a.path, b.path) || a.startLine - b.startLine || compareStrings(a.ruleId, b.ruleId));
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the workers above: TypeScript does not follow assignments made inside closures
   if (gatewayGone) {
     const reason = failures.find((f) => f.includes('stopped')) ?? failures[0] ?? 'the MCP gateway stopped answering';
