@@ -91,17 +91,33 @@ describe('defaults', () => {
     assert.deepEqual({ ...fromNothing, origins: {} }, { ...fromLiterals, origins: {} });
   });
 
-  test('later-capability inputs are listed and marked in the table', () => {
-    for (const name of ['test-command', 'test-image', 'test-setup-command', 'test-timeout-minutes']) {
-      assert.ok(LATER_CAPABILITY_INPUTS.includes(name as never), name);
+  test('every input has an effect now (the test inputs since the sandbox): none is marked for a later capability', () => {
+    assert.deepEqual(LATER_CAPABILITY_INPUTS, []);
+    assert.ok(!renderInputsTable().includes('no effect yet'));
+  });
+
+  test('the sandbox inputs: defaults, booleans, credential names refused by name, report globs', () => {
+    const config = resolve();
+    assert.equal(config.testSetupNetwork, true);
+    assert.deepEqual(config.testEnv, []);
+    assert.deepEqual(config.testReport, []);
+    assert.equal(config.testMemoryMb, 4096);
+    assert.equal(config.sandboxRuntime, undefined);
+    const set = resolve({ 'test-setup-network': 'false', 'test-env': 'NODE_OPTIONS\nJAVA_HOME, NODE_OPTIONS', 'test-report': 'reports/*.xml, **/*.tap', 'sandbox-runtime': 'runsc' });
+    assert.equal(set.testSetupNetwork, false);
+    assert.deepEqual(set.testEnv, ['NODE_OPTIONS', 'JAVA_HOME']);
+    assert.deepEqual(set.testReport, ['reports/*.xml', '**/*.tap']);
+    assert.equal(set.sandboxRuntime, 'runsc');
+    assert.match(errorOf(() => resolve({ 'test-setup-network': 'yes' })), /'test-setup-network': "yes" is not true or false\./);
+    for (const secret of ['GITHUB_TOKEN', 'ANTHROPIC_API_KEY', 'FOO_KEY', 'AWS_SECRET_ACCESS_KEY', 'DB_PASSWORD', 'npmAuthToken', 'MY_SECRET']) {
+      assert.match(errorOf(() => resolve({ 'test-env': `NODE_OPTIONS,${secret}` })), new RegExp(`'test-env': "${secret}" names a credential`), secret);
     }
-    for (const name of [
-      'scanners', 'fail-on', 'filter-mode', 'sarif-file', 'github-token', 'mcp-gateway', 'mcp-gateway-image', 'mcp-servers',
-      'local-model', 'model-endpoint', 'draft-timeout-seconds', 'model-runner-image', 'model-cache-dir',
-      'anthropic-api-key', 'anthropic-base-url', 'claude-model', 'escalate-on', 'claude-max-calls', 'claude-max-usd',
-    ]) {
-      assert.ok(!LATER_CAPABILITY_INPUTS.includes(name as never), name);
-    }
+    assert.match(errorOf(() => resolve({ 'test-env': 'PATH' })), /"PATH" is set by the sandbox itself/);
+    assert.match(errorOf(() => resolve({ 'test-env': 'A-B' })), /"A-B" is not an environment variable name/);
+    assert.match(errorOf(() => resolve({ 'test-report': '../outside/*.xml' })), /is not a glob relative to the repository/);
+    assert.match(errorOf(() => resolve({ 'test-report': '/abs/*.xml' })), /is not a glob relative to the repository/);
+    assert.match(errorOf(() => resolve({ 'sandbox-runtime': 'run sc' })), /"run sc" is not empty or a runtime name/);
+    assert.match(errorOf(() => resolve({ 'test-memory-mb': '100' })), /100 is not an integer from 256 to 65536/);
   });
 });
 
@@ -454,7 +470,7 @@ describe('action.yml and docs agree with the table', () => {
   test('the docs name every input with its status', () => {
     const docs = renderInputsTable();
     for (const name of INPUT_NAMES) assert.ok(docs.includes(`| \`${name}\` |`), name);
-    assert.match(docs, /\| `test-command` .*\| validated, no effect yet \(issue: Docker runtime\) \|/);
+    assert.match(docs, /\| `test-command` .*\| active \|/);
     assert.match(docs, /\| `mcp-gateway` .*\| active \|/);
     assert.match(docs, /\| `claude-max-usd` .*\| active \|/);
     assert.match(docs, /\| `fail-on` .*\| active \|/);

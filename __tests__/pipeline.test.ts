@@ -158,7 +158,7 @@ describe('the scanner table', () => {
     assert.deepEqual(SCANNERS.map((row) => row.name), ['ast-grep', 'mcp-pattern', 'ramparts', 'tests']);
     const onlyAstGrep = planScan({ config: resolveConfig({ inputs: { scanners: 'ast-grep' } }), change, env });
     assert.deepEqual(onlyAstGrep.scanners.map((s) => s.name), ['ast-grep']);
-    assert.deepEqual(combinedNeeds(onlyAstGrep), { gateway: [], sandbox: false });
+    assert.deepEqual(combinedNeeds(onlyAstGrep), { gateway: [], sandbox: false, checkout: false });
   });
 
   test('ast-grep.patterns in the configuration add the gateway row, which declares the ast-grep server', () => {
@@ -168,11 +168,30 @@ describe('the scanner table', () => {
     });
     const plan = planScan({ config, change, env });
     assert.deepEqual(plan.scanners.map((s) => s.name), ['ast-grep', 'mcp-pattern', 'ramparts', 'tests']);
-    assert.deepEqual(combinedNeeds(plan), { gateway: ['ast-grep'], sandbox: false });
+    assert.deepEqual(combinedNeeds(plan), { gateway: ['ast-grep'], sandbox: false, checkout: false });
+  });
+
+  test('the tests row asks for the sandbox and the head commit only when test-command is set; the sandbox gets an allowlisted environment', () => {
+    const without = planScan({ config: resolveConfig({ inputs: {} }), change, env });
+    assert.deepEqual(combinedNeeds(without), { gateway: [], sandbox: false, checkout: false });
+    const config = resolveConfig({ inputs: { 'test-command': 'npm test', 'test-env': 'NODE_OPTIONS, NOT_SET_HERE' } });
+    const plan = planScan({ config, change, env: { ...env, NODE_OPTIONS: '--max-old-space-size=512', LANG: 'C.UTF-8', NPM_TOKEN: 'npm_x' } });
+    assert.deepEqual(combinedNeeds(plan), { gateway: [], sandbox: true, checkout: true });
+    const row = SCANNERS.find((r) => r.name === 'tests')!;
+    const settings = row.settings({ config, change, env: { ...env, NODE_OPTIONS: '--max-old-space-size=512', LANG: 'C.UTF-8', NPM_TOKEN: 'npm_x' }, assetsFrom: process.cwd() }) as {
+      env: Record<string, string>;
+      missingEnv: string[];
+      setupNetwork: boolean;
+      timeoutMs: number;
+    };
+    assert.deepEqual(settings.env, { CI: 'true', LANG: 'C.UTF-8', NODE_OPTIONS: '--max-old-space-size=512' });
+    assert.deepEqual(settings.missingEnv, ['NOT_SET_HERE']);
+    assert.equal(settings.setupNetwork, true);
+    assert.equal(settings.timeoutMs, 10 * 60_000);
   });
 
   test('no row is given a token: the settings of every row hold neither the inputs\' secrets nor the environment\'s', () => {
-    const config = resolveConfig({ inputs: { ...secrets } });
+    const config = resolveConfig({ inputs: { ...secrets, 'test-command': 'npm test' } });
     for (const row of SCANNERS) {
       const settings = JSON.stringify(row.settings({ config, change, env, assetsFrom: process.cwd() }) ?? null);
       for (const secret of [...Object.values(secrets), env.GITHUB_TOKEN, env.ANTHROPIC_API_KEY]) {

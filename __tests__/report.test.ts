@@ -441,7 +441,7 @@ describe('renderCheckRunSummary', () => {
     assert.match(summary, /\*\*generated\*\* \(1\): `dist\/bundle\.js` \(marked linguist-generated\)/);
     assert.match(summary, /2 earlier comments marked resolved/);
     assert.match(summary, /Inline comments capped at 30\./);
-    assert.match(summary, /Conclusion: \*\*success\*\*/);
+    assert.match(summary, /\n\nConclusion: \*\*success\*\*/, "the conclusion is a paragraph of its own, not run into the headline");
     assertTablesIntact(summary, 'check run summary');
   });
 

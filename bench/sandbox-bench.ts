@@ -91,7 +91,7 @@ export async function runSandboxBench(options: { runs: number }): Promise<Sandbo
       const started = performance.now();
       const outcome = await sandbox.run({
         image: built.ref,
-        treeRoot: tree,
+        tree: { kind: 'folder', root: tree },
         phases: [{ name: 'test', command: COMMAND, network: 'none' }],
         env: {},
         limits,

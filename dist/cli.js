@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { s as serializeSarif, b as buildSarif, r as renderJson, a as renderFindingsMarkdown, c as renderText, d as resolveLocalRevisions, e as createLocalGitChangeSource, f as runReview, g as defaultEffects, h as resolveConfig, p as parseConfigText } from './chunks/sarif.js';
+import { I as INPUT } from './chunks/inputs.js';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/errors.js';
 import { N as NOTHING_EARLIER, T as TOOL } from './chunks/local-drafts.js';
 
@@ -113,6 +114,13 @@ Options:
   --rules PATH        extra ast-grep rule folder or sgconfig.yml, relative to the current directory (repeatable)
   --local-model REF   local model that drafts the comments, or off (default: ai/llama3.2:1B-Q8_0)
   --model-endpoint URL  its OpenAI-compatible endpoint (default: the Docker Model Runner, http://localhost:12434/engines/v1)
+  --test-command CMD  run the repository's tests (head commit) in a locked-down container, never on this machine;
+                      each failing test becomes a finding at its file and line (needs a Docker engine)
+  --test-setup-command CMD  install step before the tests (with network unless --test-setup-network false)
+  --test-image IMAGE  the sandbox image (default: a pinned node:22-bookworm-slim)
+  --test-report GLOB  where the tests write JUnit XML or TAP reports (repeatable; default: common locations)
+  --test-env NAME     pass this environment variable into the sandbox (repeatable; never a credential)
+  --test-timeout-minutes N | --test-memory-mb N | --test-setup-network true|false | --sandbox-runtime NAME
   --claude            verify critical findings with Claude, using ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), within the
                       claude-max-calls / claude-max-usd budget of the configuration
   --verbose           debug output on stderr
@@ -140,6 +148,15 @@ async function runCli(argv, io, effects) {
                 rules: { type: 'string', multiple: true },
                 'local-model': { type: 'string' },
                 'model-endpoint': { type: 'string' },
+                'test-command': { type: 'string' },
+                'test-setup-command': { type: 'string' },
+                'test-image': { type: 'string' },
+                'test-report': { type: 'string', multiple: true },
+                'test-env': { type: 'string', multiple: true },
+                'test-timeout-minutes': { type: 'string' },
+                'test-memory-mb': { type: 'string' },
+                'test-setup-network': { type: 'string' },
+                'sandbox-runtime': { type: 'string' },
                 claude: { type: 'boolean' },
                 verbose: { type: 'boolean' },
                 quiet: { type: 'boolean' },
@@ -204,6 +221,16 @@ async function runCli(argv, io, effects) {
         return reportError(error, logger, io);
     }
 }
+/** Flags that are inputs of the same name, passed through as they are (validated by the same table). */
+const PASSED_FLAGS = [
+    'test-command',
+    'test-setup-command',
+    'test-image',
+    'test-timeout-minutes',
+    'test-memory-mb',
+    'test-setup-network',
+    'sandbox-runtime',
+];
 async function loadCliConfig(values, readBaseFile, cwd, logger) {
     const inputs = {
         'fail-on': values['fail-on'],
@@ -213,6 +240,9 @@ async function loadCliConfig(values, readBaseFile, cwd, logger) {
         rules: values.rules?.map((path) => resolve(cwd, path)).join('\n'),
         'local-model': values['local-model'],
         'model-endpoint': values['model-endpoint'],
+        ...Object.fromEntries(PASSED_FLAGS.map((name) => [name, values[name]])),
+        'test-report': values['test-report']?.join('\n'),
+        'test-env': values['test-env']?.join('\n'),
         // Only with --claude: a key merely present in the environment never starts spending.
         'anthropic-api-key': values['anthropic-api-key'] ?? '',
     };
@@ -236,15 +266,10 @@ async function loadCliConfig(values, readBaseFile, cwd, logger) {
  */
 function withFlagsWinning(config, inputs) {
     const flags = resolveConfig({ inputs });
-    const given = (name) => inputs[name] !== undefined;
+    const given = Object.keys(INPUT).filter((key) => inputs[INPUT[key]] !== undefined);
     return {
         ...config,
-        ...(given('fail-on') ? { failOn: flags.failOn } : {}),
-        ...(given('filter-mode') ? { filterMode: flags.filterMode } : {}),
-        ...(given('scanners') ? { scanners: flags.scanners } : {}),
-        ...(given('rules') ? { rules: flags.rules } : {}),
-        ...(given('local-model') ? { localModel: flags.localModel } : {}),
-        ...(given('model-endpoint') ? { modelEndpoint: flags.modelEndpoint } : {}),
+        ...Object.fromEntries(given.map((key) => [key, flags[key]])),
         anthropicApiKey: flags.anthropicApiKey,
     };
 }

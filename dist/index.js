@@ -1,5 +1,5 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/logger.js';
-import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, q as fingerprintMarker, t as resolvedMarker, u as severityBadge, v as codeSpan, w as escapeMarkdown, x as safeHttpUrl, y as sanitizeModelText, z as cweNumber, A as containsHiddenCharacters, B as codeBlock, C as fenceFor, D as readListedMarker, E as readVerdictsMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as verdictsMarker, J as renderCheckRunSummary, K as readActionInputs, h as resolveConfig, f as runReview, L as createGitHubChangeSource, g as defaultEffects, M as configFileLocation, p as parseConfigText } from './chunks/sarif.js';
+import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, q as fingerprintMarker, t as resolvedMarker, u as severityBadge, v as codeSpan, w as escapeMarkdown, x as safeHttpUrl, y as sanitizeModelText, z as cweNumber, A as codeBlock, B as containsHiddenCharacters, C as fenceFor, D as readListedMarker, E as readVerdictsMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as verdictsMarker, J as renderCheckRunSummary, K as readActionInputs, h as resolveConfig, f as runReview, L as createGitHubChangeSource, g as defaultEffects, M as configFileLocation, p as parseConfigText } from './chunks/sarif.js';
 import { O as OUTPUT } from './chunks/inputs.js';
 import { E as ExternalServiceError, h as httpStatusOf, C as ConfigurationError, g as getErrorMessage, i as isRateLimited } from './chunks/errors.js';
 import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './chunks/_commonjsHelpers.js';
@@ -6617,9 +6617,10 @@ function toCheckRunAnnotations(report) {
             annotation.start_column = startColumn;
             annotation.end_column = endColumn;
         }
-        const evidence = revealHidden(finding.evidence).replace(/\n+$/, '');
-        if (evidence.trim().length > 0)
-            annotation.raw_details = truncateUtf8(evidence, ANNOTATION_TEXT_BYTES);
+        // A failing test's output says more than its source line; raw_details is shown as plain text (no markdown).
+        const details = revealHidden(finding.output ?? finding.evidence).replace(/\n+$/, '');
+        if (details.trim().length > 0)
+            annotation.raw_details = truncateUtf8(details, ANNOTATION_TEXT_BYTES);
         return annotation;
     });
 }
@@ -6768,6 +6769,9 @@ async function writeResults(report, config, runner) {
     runner.setOutput(OUTPUT.critical, report.findings.filter((p) => p.finding.severity === 'critical').length);
     runner.setOutput(OUTPUT.conclusion, report.conclusion);
     runner.setOutput(OUTPUT.claudeCostUsd, (report.models?.claude.stats.costUsd ?? 0).toFixed(4));
+    const testLog = report.scans.find((scan) => scan.tests?.logFile !== undefined)?.tests?.logFile;
+    if (testLog !== undefined)
+        runner.setOutput(OUTPUT.testLog, testLog);
     await runner.writeSummary(renderJobSummary(report));
 }
 
@@ -6842,7 +6846,7 @@ function renderInlineComment(finding, rule, options = { exact: false, suggestion
     const why = whyItMatters(finding, rule);
     if (why)
         prose.push(why);
-    let code = fixSection(finding, options);
+    let code = [outputSection(finding), fixSection(finding, options)].filter((part) => part.length > 0).join('\n\n');
     if (utf8Length(code) > MAX_CODE_BYTES)
         code = '_The suggested change is too long to show here._';
     const reasoning = reasoningSection(finding.verdict, options.links);
@@ -6902,6 +6906,13 @@ function reasoningSection(verdict, links) {
     if (!reasoning || verdict?.verdict === 'unverified')
         return '';
     return details("Claude's reasoning", sanitizeModelText(reasoning, { ...links, maxLength: MAX_REASONING_CHARS }));
+}
+/** The tool's own output (a failing test's log excerpt): PR text, so only ever inside a fence. */
+function outputSection(finding) {
+    const output = finding.output?.trim();
+    if (!output)
+        return '';
+    return details('Output', codeBlock(truncate(output, 8_000), 'text'));
 }
 /** `summary` is our own text; `content` is already escaped markdown. */
 function details(summary, content) {

@@ -1,5 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolveHeadCheckout } from './collect/checkout.js';
 import { collectChange, type CollectedChange } from './collect/collect.js';
 import type { ChangeSource } from './collect/source.js';
 import { STATE } from './config/inputs.js';
@@ -20,7 +21,9 @@ import {
   type DraftSummary,
   type EarlierReviews,
   type Finding,
+  type HeadCheckout,
   type ReviewReport,
+  type Service,
   type RuleInfo,
 } from './types.js';
 import { formatDuration } from './text/strings.js';
@@ -47,7 +50,7 @@ export async function runReview(ports: ReviewPorts): Promise<ReviewReport> {
     );
     const plan = planScan({ config, change, env: effects.env });
     const started = await stage('Start', () => start(plan, config, change, tempDir, ports));
-    runtime = started;
+    runtime = started.runtime;
     const analysis = await stage('Scan', () => scan(plan, change, started, tempDir, logger));
     const publisher = ports.publisher(config);
     const reportOf = (findings: Finding[], earlier: EarlierReviews): ReviewReport =>
@@ -63,7 +66,7 @@ export async function runReview(ports: ReviewPorts): Promise<ReviewReport> {
         return verify(triaged, analysis, earlier, { config, client, links: ports.links, logger });
       });
       latest = reportOf(verified.findings, earlier);
-      const localModel = () => resolveLocalModel(started, effects);
+      const localModel = () => resolveLocalModel(started.runtime, effects);
       const drafted = await stage('Draft (local model)', () =>
         draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger }),
       );
@@ -131,8 +134,17 @@ function stageRunner(logger: Logger, clock: Clock) {
 
 // ── start ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-async function start(plan: ScanPlan, config: Config, change: CollectedChange, tempDir: string, ports: ReviewPorts): Promise<Runtime> {
+/** The containers the enabled scanners declared, and the whole head commit when one of them reads it (the tests). */
+interface Started {
+  runtime: Runtime;
+  checkout: Service<HeadCheckout>;
+}
+
+async function start(plan: ScanPlan, config: Config, change: CollectedChange, tempDir: string, ports: ReviewPorts): Promise<Started> {
   const needs = combinedNeeds(plan);
+  const checkout: Service<HeadCheckout> = needs.checkout
+    ? await resolveHeadCheckout(ports.checkoutDir, change.headSha)
+    : { status: 'skipped', reason: 'no enabled scanner reads the whole head commit' };
   const runtime = await startRuntime(needs, config, change.tree, {
     docker: ports.effects.docker,
     env: ports.effects.env,
@@ -146,19 +158,21 @@ async function start(plan: ScanPlan, config: Config, change: CollectedChange, te
   if (gateway.status === 'failed') ports.logger.warning(`MCP gateway not available: ${gateway.reason}`);
   else if (gateway.status === 'skipped') ports.logger.info(`MCP gateway skipped: ${gateway.reason}.`);
   if (needs.sandbox && sandbox.status !== 'ready') ports.logger.info(`Sandbox ${sandbox.status}: ${sandbox.reason}.`);
-  return runtime;
+  if (checkout.status === 'ready') ports.logger.info(`Head commit for the sandbox: ${checkout.value.revision.slice(0, 12)}${checkout.value.note ? ` (${checkout.value.note})` : ''}.`);
+  return { runtime, checkout };
 }
 
 // ── scan ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** Every enabled scanner at once; each report is logged here, once, with its warnings. */
-async function scan(plan: ScanPlan, change: CollectedChange, runtime: Runtime, tempDir: string, logger: Logger): Promise<Analysis> {
+async function scan(plan: ScanPlan, change: CollectedChange, started: Started, tempDir: string, logger: Logger): Promise<Analysis> {
   const results = await runScanners(plan.scanners, () => ({
     tree: change.tree,
     logger,
     tempDir,
-    gateway: runtime.gateway,
-    sandbox: runtime.sandbox,
+    gateway: started.runtime.gateway,
+    sandbox: started.runtime.sandbox,
+    checkout: started.checkout,
   }));
   for (const { report } of results) {
     const line = `${report.scanner}: ${report.status}, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}${report.reason ? `: ${report.reason}` : ''}`;

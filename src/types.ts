@@ -47,6 +47,8 @@ export interface Finding {
   fingerprint: string;
   /** Rule documentation link, when known. */
   helpUri?: string;
+  /** The tool's own output about this finding (a failing test's log excerpt), secrets redacted; shown in a fenced block. */
+  output?: string;
   /** Text written for the review comment (model draft or template), filled by the draft stage. */
   draft?: FindingDraft;
   /** Set by the escalation stage. */
@@ -342,6 +344,23 @@ export interface HeadTree {
   files: readonly string[];
   /** `root` is the checkout (nothing was copied). */
   inPlace: boolean;
+}
+
+/**
+ * The whole repository at the head commit, from git's objects (never the working files): what the sandbox copies in, and where the
+ * tests scanner maps report paths back to. Made by collect/checkout.ts.
+ */
+export interface HeadCheckout {
+  /** The commit whose tree this is. */
+  readonly revision: string;
+  /** Why it is not the pull request's head commit, when it is not (a merge commit checked out by actions/checkout). */
+  readonly note?: string;
+  /** Every file path of the tree (forward slashes), submodules excepted. */
+  listFiles(): Promise<readonly string[]>;
+  /** A file's bytes, when it exists and is at most `maxBytes` (default 2 MiB). */
+  readFile(path: string, maxBytes?: number): Promise<Buffer | undefined>;
+  /** The tree as a tar stream, entries relative to the tree's root; the stream fails once more than `maxBytes` came out. */
+  archive(maxBytes: number): NodeJS.ReadableStream;
 }
 
 /** A service the runtime started for a run (the MCP gateway, the sandbox): ready, or why not. */

@@ -19,6 +19,11 @@ const INPUT = {
     testSetupCommand: 'test-setup-command',
     testImage: 'test-image',
     testTimeoutMinutes: 'test-timeout-minutes',
+    testSetupNetwork: 'test-setup-network',
+    testEnv: 'test-env',
+    testReport: 'test-report',
+    testMemoryMb: 'test-memory-mb',
+    sandboxRuntime: 'sandbox-runtime',
     localModel: 'local-model',
     modelEndpoint: 'model-endpoint',
     draftTimeoutSeconds: 'draft-timeout-seconds',
@@ -43,6 +48,7 @@ const OUTPUT = {
     checkRunId: 'check-run-id',
     sarifFile: 'sarif-file',
     claudeCostUsd: 'claude-cost-usd',
+    testLog: 'test-log',
 };
 /**
  * Keys of the state the main step saves (`core.saveState`) for the `post:` step (`core.getState`). The post step runs even when

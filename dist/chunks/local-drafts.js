@@ -6819,9 +6819,17 @@ function printable(text, max) {
     // eslint-disable-next-line no-control-regex -- control characters are what must not reach the log (workflow commands, terminal escapes)
     return truncate(text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim(), max);
 }
-/** `1,234` */
+/**
+ * `1,234`. Not `toLocaleString`: its first call loads ICU's number formatting, tens of milliseconds of a short CLI run, and the
+ * output must not depend on the machine's locale data anyway.
+ */
 function formatCount(count) {
-    return count.toLocaleString('en-US');
+    if (!Number.isFinite(count))
+        return String(count);
+    const sign = count < 0 ? '-' : '';
+    const [whole = '0', fraction] = String(Math.abs(count)).split('.');
+    const grouped = whole.replace(/\B(?=(\d{3})+$)/g, ',');
+    return `${sign}${grouped}${fraction !== undefined ? `.${fraction.slice(0, 3)}` : ''}`;
 }
 /** `1 finding`, `1,234 findings`. */
 function plural(count, singular, pluralForm = `${singular}s`) {
@@ -7291,4 +7299,4 @@ function zodSummary(error) {
         .join(', ');
 }
 
-export { plural as A, truncateUtf8 as B, utf8Length as C, strictObject as D, SEVERITIES as E, FILTER_MODES as F, formatUsdLimit as G, atLeast as H, SEVERITY_RANK as I, fenceAsData as J, newDelimiter as K, oneLine as L, dataInstruction as M, NOTHING_EARLIER as N, templateDraft as O, draftFindings as P, DRAFT_LIMITS as Q, compareStrings as R, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, DraftCallError as V, safeParse$1 as W, ZodISODateTime as Z, _isoDateTime as _, printable as a, looseObject as b, array as c, boolean as d, object as e, formatDuration as f, unknown as g, preprocess as h, _enum as i, custom as j, discriminatedUnion as k, literal as l, intersection as m, number as n, optional as o, probeModelEndpoint as p, _null as q, record as r, string as s, _coercedNumber as t, union as u, ZodNumber as v, url as w, NEVER as x, any as y, truncate as z };
+export { plural as A, truncateUtf8 as B, utf8Length as C, strictObject as D, SEVERITIES as E, FILTER_MODES as F, formatCount as G, formatUsdLimit as H, atLeast as I, SEVERITY_RANK as J, fenceAsData as K, newDelimiter as L, oneLine as M, NOTHING_EARLIER as N, dataInstruction as O, templateDraft as P, draftFindings as Q, DRAFT_LIMITS as R, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, compareStrings as V, DraftCallError as W, safeParse$1 as X, ZodISODateTime as Z, _isoDateTime as _, printable as a, looseObject as b, array as c, boolean as d, object as e, formatDuration as f, unknown as g, preprocess as h, _enum as i, custom as j, discriminatedUnion as k, literal as l, intersection as m, number as n, optional as o, probeModelEndpoint as p, _null as q, record as r, string as s, _coercedNumber as t, union as u, ZodNumber as v, url as w, NEVER as x, any as y, truncate as z };

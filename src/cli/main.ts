@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalGitChangeSource, resolveLocalRevisions } from '../collect/source.js';
+import { INPUT } from '../config/inputs.js';
 import { parseConfigText, resolveConfig, type Config } from '../config/load.js';
 import { defaultEffects, type Effects } from '../effects.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
@@ -39,6 +40,13 @@ Options:
   --rules PATH        extra ast-grep rule folder or sgconfig.yml, relative to the current directory (repeatable)
   --local-model REF   local model that drafts the comments, or off (default: ai/llama3.2:1B-Q8_0)
   --model-endpoint URL  its OpenAI-compatible endpoint (default: the Docker Model Runner, http://localhost:12434/engines/v1)
+  --test-command CMD  run the repository's tests (head commit) in a locked-down container, never on this machine;
+                      each failing test becomes a finding at its file and line (needs a Docker engine)
+  --test-setup-command CMD  install step before the tests (with network unless --test-setup-network false)
+  --test-image IMAGE  the sandbox image (default: a pinned node:22-bookworm-slim)
+  --test-report GLOB  where the tests write JUnit XML or TAP reports (repeatable; default: common locations)
+  --test-env NAME     pass this environment variable into the sandbox (repeatable; never a credential)
+  --test-timeout-minutes N | --test-memory-mb N | --test-setup-network true|false | --sandbox-runtime NAME
   --claude            verify critical findings with Claude, using ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL), within the
                       claude-max-calls / claude-max-usd budget of the configuration
   --verbose           debug output on stderr
@@ -67,6 +75,15 @@ export async function runCli(argv: readonly string[], io: CliIo, effects?: Effec
         rules: { type: 'string', multiple: true },
         'local-model': { type: 'string' },
         'model-endpoint': { type: 'string' },
+        'test-command': { type: 'string' },
+        'test-setup-command': { type: 'string' },
+        'test-image': { type: 'string' },
+        'test-report': { type: 'string', multiple: true },
+        'test-env': { type: 'string', multiple: true },
+        'test-timeout-minutes': { type: 'string' },
+        'test-memory-mb': { type: 'string' },
+        'test-setup-network': { type: 'string' },
+        'sandbox-runtime': { type: 'string' },
         claude: { type: 'boolean' },
         verbose: { type: 'boolean' },
         quiet: { type: 'boolean' },
@@ -137,6 +154,17 @@ export async function runCli(argv: readonly string[], io: CliIo, effects?: Effec
   }
 }
 
+/** Flags that are inputs of the same name, passed through as they are (validated by the same table). */
+const PASSED_FLAGS = [
+  'test-command',
+  'test-setup-command',
+  'test-image',
+  'test-timeout-minutes',
+  'test-memory-mb',
+  'test-setup-network',
+  'sandbox-runtime',
+] as const;
+
 async function loadCliConfig(
   values: {
     config?: string;
@@ -147,7 +175,9 @@ async function loadCliConfig(
     'local-model'?: string;
     'model-endpoint'?: string;
     'anthropic-api-key'?: string;
-  },
+    'test-report'?: string[];
+    'test-env'?: string[];
+  } & Partial<Record<(typeof PASSED_FLAGS)[number], string>>,
   readBaseFile: (path: string) => Promise<string | undefined>,
   cwd: string,
   logger: Logger,
@@ -160,6 +190,9 @@ async function loadCliConfig(
     rules: values.rules?.map((path) => resolve(cwd, path)).join('\n'),
     'local-model': values['local-model'],
     'model-endpoint': values['model-endpoint'],
+    ...Object.fromEntries(PASSED_FLAGS.map((name) => [name, values[name]])),
+    'test-report': values['test-report']?.join('\n'),
+    'test-env': values['test-env']?.join('\n'),
     // Only with --claude: a key merely present in the environment never starts spending.
     'anthropic-api-key': values['anthropic-api-key'] ?? '',
   };
@@ -183,15 +216,10 @@ async function loadCliConfig(
  */
 function withFlagsWinning(config: Config, inputs: Record<string, string | undefined>): Config {
   const flags = resolveConfig({ inputs });
-  const given = (name: string): boolean => inputs[name] !== undefined;
+  const given = (Object.keys(INPUT) as (keyof typeof INPUT)[]).filter((key) => inputs[INPUT[key]] !== undefined);
   return {
     ...config,
-    ...(given('fail-on') ? { failOn: flags.failOn } : {}),
-    ...(given('filter-mode') ? { filterMode: flags.filterMode } : {}),
-    ...(given('scanners') ? { scanners: flags.scanners } : {}),
-    ...(given('rules') ? { rules: flags.rules } : {}),
-    ...(given('local-model') ? { localModel: flags.localModel } : {}),
-    ...(given('model-endpoint') ? { modelEndpoint: flags.modelEndpoint } : {}),
+    ...Object.fromEntries(given.map((key) => [key, flags[key]])),
     anthropicApiKey: flags.anthropicApiKey,
   };
 }

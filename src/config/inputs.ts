@@ -20,6 +20,11 @@ export const INPUT = {
   testSetupCommand: 'test-setup-command',
   testImage: 'test-image',
   testTimeoutMinutes: 'test-timeout-minutes',
+  testSetupNetwork: 'test-setup-network',
+  testEnv: 'test-env',
+  testReport: 'test-report',
+  testMemoryMb: 'test-memory-mb',
+  sandboxRuntime: 'sandbox-runtime',
   localModel: 'local-model',
   modelEndpoint: 'model-endpoint',
   draftTimeoutSeconds: 'draft-timeout-seconds',
@@ -48,6 +53,7 @@ export const OUTPUT = {
   checkRunId: 'check-run-id',
   sarifFile: 'sarif-file',
   claudeCostUsd: 'claude-cost-usd',
+  testLog: 'test-log',
 } as const;
 
 export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT];

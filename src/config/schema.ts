@@ -9,6 +9,7 @@ import {
   type ScannerName,
   type Severity,
 } from '../types.js';
+import { isCredentialName } from '../text/redact.js';
 import { INPUT, type InputName } from './inputs.js';
 
 /**
@@ -58,6 +59,15 @@ export interface Config {
   testSetupCommand: string | undefined;
   testImage: string;
   testTimeoutMinutes: number;
+  /** The setup phase's network; the test phase never has one. */
+  testSetupNetwork: boolean;
+  /** Names of runner environment variables passed into the sandbox (never credential names: refused here). */
+  testEnv: string[];
+  /** Report globs; empty: the defaults. */
+  testReport: string[];
+  testMemoryMb: number;
+  /** Undefined: the engine's default runtime. */
+  sandboxRuntime: string | undefined;
   /** Undefined when `local-model: off`: drafts use templates. */
   localModel: string | undefined;
   /** Without a trailing slash. */
@@ -186,6 +196,22 @@ function isRepositoryPath(value: string): boolean {
   return value.split(/[\\/]/).every((segment) => segment !== '..');
 }
 
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const RUNTIME_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** What the sandbox sets itself: the runner's values would be wrong inside (its PATH, its HOME). */
+const SANDBOX_OWN_ENV = ['HOME', 'PATH', 'TMPDIR', 'CI', 'USER'];
+const CREDENTIAL_PART = /(?:^|_)(?:TOKEN|KEY|SECRET|SECRETS|PASSWORD|PASSWD|PASS|PWD|CREDENTIAL|CREDENTIALS|AUTH|PAT|APIKEY|PRIVATE)(?:_|$)/i;
+
+/** `GITHUB_TOKEN`, `ANTHROPIC_API_KEY`, `FOO_KEY`, `DB_PASSWORD_PROD`, `npmAuthToken`: never passed into the sandbox. */
+export function looksLikeCredentialName(name: string): boolean {
+  const snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  return CREDENTIAL_PART.test(snake) || isCredentialName(name);
+}
+
+function isRepositoryGlob(value: string): boolean {
+  return isRepositoryPath(value.replace(/\/+$/, '') || '.') && !value.startsWith('!');
+}
+
 const MCP_SERVER_NAME = /^[a-z0-9][a-z0-9-_.]*$/;
 const MODEL_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._\-/]*(?::[A-Za-z0-9._-]+)?$/;
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/;
@@ -237,6 +263,49 @@ export const INPUT_FIELDS = {
   [INPUT.testSetupCommand]: optionalText,
   [INPUT.testImage]: textField(isImageReference, 'an image reference name[:tag][@sha256:<64 hex>]'),
   [INPUT.testTimeoutMinutes]: numberField(1, 360, { integer: false }),
+  [INPUT.testSetupNetwork]: z.preprocess(
+    (value) => (typeof value === 'boolean' ? String(value) : trimString(value)),
+    z.enum(['true', 'false'], { error: (issue) => `${describeValue(issue.input)} is not true or false.` }).transform((value) => value === 'true'),
+  ),
+  [INPUT.testEnv]: z.preprocess(
+    splitList,
+    z
+      .array(
+        z
+          .string({ error: notAString })
+          .refine((name) => ENV_NAME.test(name), { error: (issue) => `${describeValue(issue.input)} is not an environment variable name ([A-Za-z_][A-Za-z0-9_]*).` })
+          .refine((name) => !SANDBOX_OWN_ENV.includes(name.toUpperCase()), {
+            error: (issue) => `${describeValue(issue.input)} is set by the sandbox itself (${SANDBOX_OWN_ENV.join(', ')}): it cannot be passed in.`,
+          })
+          .refine((name) => !looksLikeCredentialName(name), {
+            error: (issue) =>
+              `${describeValue(issue.input)} names a credential: tokens, keys, secrets and passwords never enter the sandbox, where the pull request's code runs.`,
+          }),
+        { error: (issue) => `expected a list of environment variable names, got ${describeValue(issue.input)}.` },
+      )
+      .transform(dedupe),
+  ),
+  [INPUT.testReport]: z.preprocess(
+    splitList,
+    z
+      .array(
+        z.string({ error: notAString }).refine(isRepositoryGlob, {
+          error: (issue) => `${describeValue(issue.input)} is not a glob relative to the repository (no "..", not absolute).`,
+        }),
+        { error: (issue) => `expected a list of globs, got ${describeValue(issue.input)}.` },
+      )
+      .transform(dedupe),
+  ),
+  [INPUT.testMemoryMb]: numberField(256, 65536, { integer: true }),
+  [INPUT.sandboxRuntime]: z.preprocess(
+    trimString,
+    z
+      .string({ error: notAString })
+      .refine((value) => value === '' || RUNTIME_NAME.test(value), {
+        error: (issue) => `${describeValue(issue.input)} is not empty or a runtime name such as runsc.`,
+      })
+      .transform((value) => (value === '' ? undefined : value)),
+  ),
   [INPUT.localModel]: z.preprocess(
     trimString,
     z

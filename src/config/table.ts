@@ -124,26 +124,47 @@ export const INPUT_SPECS: Readonly<Record<InputName, InputSpec>> = {
   [INPUT.testCommand]: spec(
     '',
     'a shell command',
-    "The pull request's test command, run in the sandbox; empty means no test run.",
-    'docker-runtime',
+    "The pull request's test command, run in a locked-down container (no network, no secrets); empty means no test run.",
   ),
   [INPUT.testSetupCommand]: spec(
     '',
     'a shell command',
-    'Dependency install step, run in the sandbox before the tests.',
-    'docker-runtime',
+    'Dependency install step, run in the sandbox before the tests (with network when `test-setup-network` is true, never with secrets).',
   ),
   [INPUT.testImage]: spec(
     DEFAULT_TEST_IMAGE,
     'an image reference `name[:tag][@sha256:<64 hex>]`',
     'Sandbox image for the tests (pin it by digest).',
-    'docker-runtime',
   ),
   [INPUT.testTimeoutMinutes]: spec(
     '10',
     'a number from 1 to 360',
-    'Hard limit in minutes for the setup and the tests together.',
-    'docker-runtime',
+    'Hard limit in minutes for the setup and the tests together; the sandbox is killed at the deadline and the run reported as timed out.',
+  ),
+  [INPUT.testSetupNetwork]: spec(
+    'true',
+    '`true` or `false`',
+    'Whether the setup command has network (to install dependencies); the tests never have any. `false` for projects that vendor their dependencies.',
+  ),
+  [INPUT.testEnv]: spec(
+    '',
+    'comma- or newline-separated list of environment variable names; never `*_TOKEN`, `*_KEY`, `*_SECRET`, `*_PASSWORD` or other credential names',
+    "Names of the runner's environment variables passed into the sandbox (only `CI=true`, `LANG` and `TZ` are passed otherwise).",
+  ),
+  [INPUT.testReport]: spec(
+    '',
+    'comma- or newline-separated list of globs relative to the repository; empty: common JUnit XML and TAP locations',
+    'Where the test command writes its JUnit XML or TAP reports; each failing test in them becomes a finding at its file and line.',
+  ),
+  [INPUT.testMemoryMb]: spec(
+    '4096',
+    'an integer from 256 to 65536',
+    "Memory of the sandbox in MiB (no swap); a test run over it is killed and reported as out of memory.",
+  ),
+  [INPUT.sandboxRuntime]: spec(
+    '',
+    'empty (the engine default) or an OCI runtime name the Docker engine lists, such as `runsc`',
+    'Container runtime of the sandbox, e.g. `runsc` for gVisor; the run fails with a clear error when the engine does not list it.',
   ),
   [INPUT.localModel]: spec(
     'ai/llama3.2:1B-Q8_0',
@@ -231,4 +252,5 @@ export const OUTPUT_SPECS: Readonly<Record<OutputName, { description: string }>>
   [OUTPUT.checkRunId]: { description: 'Id of the check run created by this run; empty when none was created.' },
   [OUTPUT.sarifFile]: { description: 'Path of the SARIF 2.1.0 report written by this run.' },
   [OUTPUT.claudeCostUsd]: { description: 'US dollars spent on Claude in this run.' },
+  [OUTPUT.testLog]: { description: "Path on the runner of the sandboxed test run's whole log (set when the tests ran)." },
 };

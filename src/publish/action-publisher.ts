@@ -71,5 +71,7 @@ async function writeResults(report: ReviewReport, config: Pick<Config, 'sarifFil
   runner.setOutput(OUTPUT.critical, report.findings.filter((p) => p.finding.severity === 'critical').length);
   runner.setOutput(OUTPUT.conclusion, report.conclusion);
   runner.setOutput(OUTPUT.claudeCostUsd, (report.models?.claude.stats.costUsd ?? 0).toFixed(4));
+  const testLog = report.scans.find((scan) => scan.tests?.logFile !== undefined)?.tests?.logFile;
+  if (testLog !== undefined) runner.setOutput(OUTPUT.testLog, testLog);
   await runner.writeSummary(renderJobSummary(report));
 }

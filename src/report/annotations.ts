@@ -33,8 +33,9 @@ export function toCheckRunAnnotations(report: ReviewReport): Annotation[] {
       annotation.start_column = startColumn;
       annotation.end_column = endColumn;
     }
-    const evidence = revealHidden(finding.evidence).replace(/\n+$/, '');
-    if (evidence.trim().length > 0) annotation.raw_details = truncateUtf8(evidence, ANNOTATION_TEXT_BYTES);
+    // A failing test's output says more than its source line; raw_details is shown as plain text (no markdown).
+    const details = revealHidden(finding.output ?? finding.evidence).replace(/\n+$/, '');
+    if (details.trim().length > 0) annotation.raw_details = truncateUtf8(details, ANNOTATION_TEXT_BYTES);
     return annotation;
   });
 }

@@ -92,7 +92,7 @@ export function renderInlineComment(
   const why = whyItMatters(finding, rule);
   if (why) prose.push(why);
 
-  let code = fixSection(finding, options);
+  let code = [outputSection(finding), fixSection(finding, options)].filter((part) => part.length > 0).join('\n\n');
   if (utf8Length(code) > MAX_CODE_BYTES) code = '_The suggested change is too long to show here._';
   const reasoning = reasoningSection(finding.verdict, options.links);
   const helpUri = safeHttpUrl(finding.helpUri ?? rule?.helpUri);
@@ -151,6 +151,13 @@ function reasoningSection(verdict: FindingVerdict | undefined, links: InlineComm
   const reasoning = verdict?.reasoning?.trim();
   if (!reasoning || verdict?.verdict === 'unverified') return '';
   return details("Claude's reasoning", sanitizeModelText(reasoning, { ...links, maxLength: MAX_REASONING_CHARS }));
+}
+
+/** The tool's own output (a failing test's log excerpt): PR text, so only ever inside a fence. */
+function outputSection(finding: Finding): string {
+  const output = finding.output?.trim();
+  if (!output) return '';
+  return details('Output', codeBlock(truncate(output, 8_000), 'text'));
 }
 
 /** `summary` is our own text; `content` is already escaped markdown. */

@@ -3,7 +3,7 @@ import { sanitizeModelText } from '../text/sanitize.js';
 import { listedMarker, reviewMarker } from './markers.js';
 import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
 import { compareBySeverity, countByPlacement, countBySeverity, describeDismissed, dismissedFindings, formatLocation, isDismissed, modelLines, PLACEMENT_LABEL, scanReason, SEVERITY_LABEL } from './text.js';
-import { compareStrings, formatDuration, plural, truncate, truncateUtf8, utf8Length } from '../text/strings.js';
+import { compareStrings, formatCount, formatDuration, plural, truncate, truncateUtf8, utf8Length } from '../text/strings.js';
 import { codeSpan, escapeMarkdown } from '../text/markdown.js';
 
 // ---------------------------------------------------------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ function headline(report: ReviewReport): string {
   }
   const counts = countBySeverity(findings);
   const bySeverity = SEVERITIES.filter((s) => counts[s] > 0)
-    .map((s) => `${SEVERITY_EMOJI[s]} ${counts[s].toLocaleString('en-US')} ${s}`)
+    .map((s) => `${SEVERITY_EMOJI[s]} ${formatCount(counts[s])} ${s}`)
     .join(' · ');
   return `**${plural(findings.length, 'finding')}**: ${bySeverity}`;
 }
@@ -103,18 +103,18 @@ function headline(report: ReviewReport): string {
 function placementLine(report: ReviewReport, forReview: boolean): string {
   const counts = countByPlacement(report);
   const parts = [plural(counts.inline, 'new inline comment')];
-  if (counts['already-commented'] > 0) parts.push(`${counts['already-commented'].toLocaleString('en-US')} already commented in earlier runs`);
-  if (counts['already-listed'] > 0) parts.push(`${counts['already-listed'].toLocaleString('en-US')} listed in earlier reviews`);
+  if (counts['already-commented'] > 0) parts.push(`${formatCount(counts['already-commented'])} already commented in earlier runs`);
+  if (counts['already-listed'] > 0) parts.push(`${formatCount(counts['already-listed'])} listed in earlier reviews`);
   if (counts.overflow > 0) {
     parts.push(
-      `${counts.overflow.toLocaleString('en-US')} over the limit of ${plural(report.maxComments, 'comment')}${forReview ? ' (listed below)' : ''}`,
+      `${formatCount(counts.overflow)} over the limit of ${plural(report.maxComments, 'comment')}${forReview ? ' (listed below)' : ''}`,
     );
   }
   if (counts['outside-diff'] > 0) {
-    parts.push(`${counts['outside-diff'].toLocaleString('en-US')} outside the diff${forReview ? ' (annotations in the check run)' : ''}`);
+    parts.push(`${formatCount(counts['outside-diff'])} outside the diff${forReview ? ' (annotations in the check run)' : ''}`);
   }
   const dismissed = report.findings.filter((p) => isDismissed(p.finding)).length;
-  if (dismissed > 0) parts.push(`${dismissed.toLocaleString('en-US')} judged likely false positives by Claude (they do not fail the check)`);
+  if (dismissed > 0) parts.push(`${formatCount(dismissed)} judged likely false positives by Claude (they do not fail the check)`);
   return `${parts.join(', ')}.`;
 }
 
@@ -222,13 +222,13 @@ export function renderReviewBody(report: ReviewReport, options: { runKey: string
   const sections: string[] = [];
   const addList = (title: string, list: readonly PlacedFinding[]): void => {
     if (list.length === 0) return;
-    const heading = `#### ${title} (${list.length.toLocaleString('en-US')})`;
+    const heading = `#### ${title} (${formatCount(list.length)})`;
     const rows = sortPlaced(list).map((p) => findingRow(p, false));
     const { lines } = fitRows(
       FINDING_TABLE_HEADER,
       rows,
       remaining - utf8Length(heading) - 4,
-      (n) => `_and ${n.toLocaleString('en-US')} more — see the check run._`,
+      (n) => `_and ${formatCount(n)} more — see the check run._`,
     );
     const section = `${heading}\n\n${lines.join('\n')}`;
     sections.push(section);
@@ -288,7 +288,7 @@ export function renderJobSummary(report: ReviewReport): string {
       FINDING_TABLE_HEADER_WITH_PLACEMENT,
       rows,
       budget - utf8Length(heading) - 4,
-      (n) => `_${n.toLocaleString('en-US')} more in the SARIF file._`,
+      (n) => `_${formatCount(n)} more in the SARIF file._`,
     );
     table = `${heading}\n\n${lines.join('\n')}`;
   }
@@ -326,9 +326,11 @@ function statusSections(report: ReviewReport, caps: Caps): { head: string[]; tai
       : undefined;
   const models = modelLines(report);
   const head = [
-    `${headline(report)} ${conclusion}`,
+    headline(report),
+    conclusion,
     scannerTable(report.scans, findings),
     scanStatusLines(report.scans, caps.reasonChars).join('\n\n'),
+    testRunSection(report.scans),
     placement,
     resolved,
     models.length > 0 ? models.map((line) => `- ${escapeMarkdown(line)}`).join('\n') : undefined,
@@ -355,8 +357,28 @@ function dismissedSection(report: ReviewReport, caps: Caps): string {
     const reason = sanitizeModelText(d.reason, { repository: report.repository, maxLength: 300 });
     return `- ${SEVERITY_EMOJI[placed.finding.severity]} ${d.severity} ${codeSpan(truncate(d.where, 400))} ${codeSpan(truncate(d.rule, 200))}: ${reason}`;
   });
-  if (dismissed.length > shown.length) lines.push(`- _and ${(dismissed.length - shown.length).toLocaleString('en-US')} more in the SARIF file_`);
-  return `#### Dismissed by Claude as likely false positives (${dismissed.length.toLocaleString('en-US')})\n\nNot commented inline and not counted against fail-on; the annotations and the SARIF file keep them.\n\n${lines.join('\n')}`;
+  if (dismissed.length > shown.length) lines.push(`- _and ${formatCount(dismissed.length - shown.length)} more in the SARIF file_`);
+  return `#### Dismissed by Claude as likely false positives (${formatCount(dismissed.length)})\n\nNot commented inline and not counted against fail-on; the annotations and the SARIF file keep them.\n\n${lines.join('\n')}`;
+}
+
+/** The sandboxed test run: counts, how it ended, where the log is, and the sandbox settings that applied. */
+function testRunSection(scans: readonly ScanReport[]): string | undefined {
+  const tests = scans.find((scan) => scan.tests !== undefined)?.tests;
+  if (!tests) return undefined;
+  const n = formatCount;
+  const table = [
+    '| Passed | Failed | Errors | Skipped | Duration |',
+    '| ---: | ---: | ---: | ---: | ---: |',
+    `| ${n(tests.passed)} | ${n(tests.failed)} | ${n(tests.errors)} | ${n(tests.skipped)} | ${formatDuration(tests.durationMs)} |`,
+  ].join('\n');
+  const reports = tests.reports.length > 0 ? tests.reports.slice(0, 10).map((r) => codeSpan(truncate(r, 200))).join(', ') : 'none found';
+  const facts = [
+    `Outcome: ${escapeMarkdown(truncate(tests.outcome, 300))}.`,
+    `Reports: ${reports}${tests.reports.length > 10 ? ', …' : ''}.`,
+    tests.logFile ? `Full log on the runner: ${codeSpan(truncate(tests.logFile, 300))}.` : undefined,
+  ].filter((line): line is string => line !== undefined);
+  const settings = tests.sandbox.map((line) => `- ${escapeMarkdown(truncate(line, 300))}`).join('\n');
+  return `#### Tests (sandbox)\n\n${table}\n\n${facts.join(' ')}\n\n<details>\n<summary>Sandbox settings that applied</summary>\n\n${settings}\n\n</details>`;
 }
 
 function scannerTable(scans: readonly ScanReport[], findings: readonly Finding[]): string {
@@ -369,15 +391,15 @@ function scannerTable(scans: readonly ScanReport[], findings: readonly Finding[]
   const rows: string[] = [];
   const severityCells = (list: readonly Finding[]): string[] => {
     const counts = countBySeverity(list);
-    return [...SEVERITIES.map((s) => (counts[s] > 0 ? counts[s].toLocaleString('en-US') : '·')), list.length.toLocaleString('en-US')];
+    return [...SEVERITIES.map((s) => (counts[s] > 0 ? formatCount(counts[s]) : '·')), formatCount(list.length)];
   };
   for (const scan of scans) {
     const cells = [
       codeSpan(scan.scanner, { table: true }),
       `${STATUS_ICON[scan.status]} ${scan.status}`,
       ...severityCells(sources.get(scan.scanner) ?? []),
-      scan.filesScanned.toLocaleString('en-US'),
-      scan.rulesRun !== undefined ? scan.rulesRun.toLocaleString('en-US') : '·',
+      formatCount(scan.filesScanned),
+      scan.rulesRun !== undefined ? formatCount(scan.rulesRun) : '·',
       formatDuration(scan.durationMs),
     ];
     rows.push(`| ${cells.join(' | ')} |`);
@@ -403,10 +425,10 @@ function warningSection(scans: readonly ScanReport[], caps: Caps): string {
       lines.push(`- ${codeSpan(scan.scanner)}: ${escapeMarkdown(truncate(warning, caps.itemChars))}`);
     }
     if (scan.warnings.length > caps.warningsPerScan) {
-      lines.push(`- ${codeSpan(scan.scanner)}: _and ${(scan.warnings.length - caps.warningsPerScan).toLocaleString('en-US')} more warnings_`);
+      lines.push(`- ${codeSpan(scan.scanner)}: _and ${formatCount(scan.warnings.length - caps.warningsPerScan)} more warnings_`);
     }
   }
-  return `#### Scanner warnings (${total.toLocaleString('en-US')})\n\n${lines.join('\n')}`;
+  return `#### Scanner warnings (${formatCount(total)})\n\n${lines.join('\n')}`;
 }
 
 function skippedSection(skipped: readonly SkippedFile[], filesReviewed: number, caps: Caps): string {
@@ -423,11 +445,11 @@ function skippedSection(skipped: readonly SkippedFile[], filesReviewed: number, 
       .sort((a, b) => compareStrings(a.path, b.path))
       .slice(0, caps.skippedPerReason)
       .map((f) => codeSpan(truncate(f.path, 300)) + (f.detail ? ` (${escapeMarkdown(truncate(f.detail, 200))})` : ''));
-    const more = files.length > shown.length ? `, _and ${(files.length - shown.length).toLocaleString('en-US')} more_` : '';
-    lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason] ?? reason)}** (${files.length.toLocaleString('en-US')}): ${shown.join(', ')}${more}`);
+    const more = files.length > shown.length ? `, _and ${formatCount(files.length - shown.length)} more_` : '';
+    lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason] ?? reason)}** (${formatCount(files.length)}): ${shown.join(', ')}${more}`);
   }
   return (
-    `#### Files not reviewed (${skipped.length.toLocaleString('en-US')}; ${plural(filesReviewed, 'file')} reviewed)\n\n` +
+    `#### Files not reviewed (${formatCount(skipped.length)}; ${plural(filesReviewed, 'file')} reviewed)\n\n` +
     lines.join('\n')
   );
 }

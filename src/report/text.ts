@@ -1,7 +1,7 @@
 import { type ClaudeSummary, type Conclusion, type DraftSummary, type FailOn, type FilterMode, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
 import { SEVERITIES, SEVERITY_RANK } from '../types.js';
 import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
-import { compareStrings, formatDuration, formatUsdLimit, oneLine, plural, truncate } from '../text/strings.js';
+import { compareStrings, formatCount, formatDuration, formatUsdLimit, oneLine, plural, truncate } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
 
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
@@ -151,7 +151,7 @@ export function describeDismissed(placed: PlacedFinding, reasonChars: number): {
 
 
 function countText(n: number): string {
-  return n.toLocaleString('en-US');
+  return formatCount(n);
 }
 
 // ---------------------------------------------------------------------------------------------------------------------------------
@@ -214,6 +214,10 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
       const said = oneLine((isDismissed(finding) ? verdict.reasoning : verdict.comment) ?? '');
       out.push(paint(ANSI.dim, `    Claude: ${verdict.verdict.replace('_', ' ')}${said ? ` — ${truncate(clean(said), 300)}` : ''}`));
     }
+    if (finding.output) {
+      const output = clean(finding.output).split('\n');
+      for (const line of output.slice(-MAX_EVIDENCE_LINES)) out.push(paint(ANSI.dim, `    | ${line}`));
+    }
     const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');
     if (lines.length > 0 && lines.some((l) => l.trim().length > 0)) {
       for (const line of lines.slice(0, MAX_EVIDENCE_LINES)) out.push(paint(ANSI.dim, `    ${line}`));
@@ -236,6 +240,11 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
           ].join(', ')})`;
     const reason = scan.status === 'ok' ? '' : `: ${clean(oneLine(scanReason(scan)))}`;
     out.push(`${scan.scanner}: ${status}${facts}${reason}`);
+    if (scan.tests) {
+      const t = scan.tests;
+      out.push(`  ${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped; ${clean(oneLine(t.outcome))}`);
+      if (t.logFile) out.push(`  log: ${clean(t.logFile)}`);
+    }
     for (const warning of scan.warnings) out.push(`  ${paint(ANSI.yellow, 'warning')}: ${clean(oneLine(warning))}`);
   }
   if (report.skippedFiles.length > 0) {
@@ -329,6 +338,7 @@ export function toJsonReport(report: ReviewReport): JsonReport {
       durationMs: scan.durationMs,
       filesScanned: scan.filesScanned,
       rulesRun: scan.rulesRun,
+      ...(scan.tests && { tests: scan.tests }),
       warnings: [...scan.warnings],
     })),
     skippedFiles: report.skippedFiles.map((f) => ({ path: f.path, reason: f.reason, detail: f.detail })),

@@ -41,7 +41,7 @@ import {
   type SandboxResult,
   type SandboxRun,
 } from './sandbox.js';
-import { readTar, treeTar } from './tar.js';
+import { readTar, retar, treeTar } from './tar.js';
 
 export interface DockerSandboxOptions {
   /** An OCI runtime the engine lists (`runsc` for gVisor); the engine's default otherwise. */
@@ -171,20 +171,20 @@ class DockerSandbox implements SandboxBackend {
         containers.push(id);
         if (index === 0) {
           const skipped: string[] = [];
+          const layout = {
+            top: 'repo',
+            uid: SANDBOX_UID,
+            gid: SANDBOX_GID,
+            mtime,
+            extraDirectories: ['home'],
+            extraFiles: [{ name: START_MARKER.slice(SANDBOX_ROOT.length + 1), content: Buffer.alloc(0), mode: 0o444, uid: 0, gid: 0 }],
+            onSkip: (path: string, reason: string) => skipped.push(`${path} (${reason})`),
+          };
+          const tree = request.tree;
           await engine.putArchive(
             id,
             SANDBOX_ROOT,
-            treeTar({
-              treeRoot: request.treeRoot,
-              files: request.files,
-              top: 'repo',
-              uid: SANDBOX_UID,
-              gid: SANDBOX_GID,
-              mtime,
-              extraDirectories: ['home'],
-              extraFiles: [{ name: START_MARKER.slice(SANDBOX_ROOT.length + 1), content: Buffer.alloc(0), mode: 0o444, uid: 0, gid: 0 }],
-              onSkip: (path, reason) => skipped.push(`${path} (${reason})`),
-            }),
+            tree.kind === 'tar' ? retar(tree.open(), layout) : treeTar({ ...layout, treeRoot: tree.root, ...(tree.files && { files: tree.files }) }),
           );
           if (skipped.length) this.logger.info(`Sandbox: ${skipped.length} path(s) of the tree not copied: ${skipped.slice(0, 20).join(', ')}${skipped.length > 20 ? ', …' : ''}.`);
         }

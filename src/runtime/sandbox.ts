@@ -38,13 +38,19 @@ export interface SandboxPhase {
   network: 'none' | 'default';
 }
 
+/**
+ * The files a run starts from: a folder (the repository-relative `files` of it, regular files only, symlinks never followed), or a
+ * tar stream whose entries are relative to the repository root (`git archive` of the head commit); the backend re-owns the entries.
+ */
+export type SandboxTree =
+  | { kind: 'folder'; root: string; files?: readonly string[] }
+  | { kind: 'tar'; open(): NodeJS.ReadableStream };
+
 export interface SandboxRun {
   /** The image every phase runs in (pulled when it is not present). */
   image: string;
-  /** The head tree's root: copied into the sandbox (never bind-mounted), at `SANDBOX_WORKDIR` inside. */
-  treeRoot: string;
-  /** Repository-relative paths to copy; undefined: the whole folder. */
-  files?: readonly string[];
+  /** What is copied into the sandbox (never bind-mounted), at `SANDBOX_WORKDIR` inside, owned by the sandbox user. */
+  tree: SandboxTree;
   /** Run in order; when one does not exit 0 the later ones do not run (`not-run`). */
   phases: readonly SandboxPhase[];
   /**

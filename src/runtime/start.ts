@@ -46,7 +46,7 @@ export interface RuntimeNeeds {
 
 export type RuntimeSettings = Pick<
   Config,
-  'mcpGateway' | 'mcpGatewayImage' | 'mcpServers' | 'localModel' | 'modelEndpoint' | 'modelRunnerImage' | 'modelCacheDir'
+  'mcpGateway' | 'mcpGatewayImage' | 'mcpServers' | 'localModel' | 'modelEndpoint' | 'modelRunnerImage' | 'modelCacheDir' | 'sandboxRuntime'
 >;
 
 export interface RuntimeDeps {
@@ -91,9 +91,7 @@ export async function startRuntime(needs: RuntimeNeeds, settings: RuntimeSetting
   };
 
   const gateway = await startGatewayIfNeeded(needs, settings, tree, { ...deps, runId, engineAttempt });
-  const sandbox: Service<SandboxBackend> = needs.sandbox
-    ? { status: 'skipped', reason: 'no sandbox backend in this version' }
-    : { status: 'skipped', reason: 'no enabled scanner needs the sandbox' };
+  const sandbox = needs.sandbox ? await startSandbox(settings, deps.logger, engineAttempt) : NO_SANDBOX;
 
   let localModel: Promise<LocalModelEndpoint> | undefined;
   return {
@@ -138,6 +136,33 @@ export async function startRuntime(needs: RuntimeNeeds, settings: RuntimeSetting
       deps.saveState(STATE.mainCompleted, 'true');
     },
   };
+}
+
+const NO_SANDBOX: Service<SandboxBackend> = { status: 'skipped', reason: 'no enabled scanner needs the sandbox' };
+
+/**
+ * The Docker sandbox, when an engine answers. Without one nothing runs (never on the host): `skipped` with the reason. A runtime the
+ * engine does not list (`sandbox-runtime: runsc` without gVisor) is `failed`: the workflow asked for a protection that is not there.
+ */
+async function startSandbox(
+  settings: RuntimeSettings,
+  logger: Logger,
+  engineAttempt: () => Promise<EngineAttempt>,
+): Promise<Service<SandboxBackend>> {
+  const { engine, problem } = await engineAttempt();
+  if (!engine) return { status: 'skipped', reason: `no container engine: ${problem}` };
+  try {
+    await engine.ping();
+  } catch (error) {
+    return { status: 'skipped', reason: `no container engine answers: ${getErrorMessage(error)}` };
+  }
+  const { createDockerSandbox } = await import('./docker-sandbox.js');
+  try {
+    const backend = await createDockerSandbox(engine, { ...(settings.sandboxRuntime !== undefined && { runtime: settings.sandboxRuntime }), logger });
+    return { status: 'ready', value: backend };
+  } catch (error) {
+    return { status: 'failed', reason: getErrorMessage(error) };
+  }
 }
 
 /** `mcp-gateway: on` always starts it; `auto` only when an enabled scanner needs it; `off` never. */

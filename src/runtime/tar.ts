@@ -28,7 +28,9 @@ interface HeaderFields {
   gid: number;
   size: number;
   mtime: number;
-  type: '0' | '5' | 'x';
+  type: '0' | '2' | '5' | 'x';
+  /** Symbolic links: the target. */
+  linkname?: string;
 }
 
 function octal(value: number, length: number): string {
@@ -44,6 +46,7 @@ function ustarHeader(fields: HeaderFields): Buffer {
   header.write(octal(fields.size, 12), 124, 12, 'ascii');
   header.write(octal(Math.max(0, Math.floor(fields.mtime)), 12), 136, 12, 'ascii');
   header.write(fields.type, 156, 1, 'ascii');
+  if (fields.linkname !== undefined) header.write(fields.linkname, 157, 100, 'utf8');
   header.write('ustar\0', 257, 6, 'ascii');
   header.write('00', 263, 2, 'ascii');
   header.fill(' ', 148, 156);
@@ -67,9 +70,14 @@ function padding(size: number): Buffer {
 }
 
 /** The header block(s) of one entry: a PAX header first when the name does not fit the ustar field. */
-export function entryHeader(fields: Omit<HeaderFields, 'type'> & { type: '0' | '5' }): Buffer {
-  if (Buffer.byteLength(fields.name) <= 100) return ustarHeader(fields);
-  const records = Buffer.from(paxRecord('path', fields.name), 'utf8');
+export function entryHeader(fields: Omit<HeaderFields, 'type'> & { type: '0' | '2' | '5' }): Buffer {
+  const longName = Buffer.byteLength(fields.name) > 100;
+  const longLink = fields.linkname !== undefined && Buffer.byteLength(fields.linkname) > 100;
+  if (!longName && !longLink) return ustarHeader(fields);
+  const records = Buffer.from(
+    (longName ? paxRecord('path', fields.name) : '') + (longLink && fields.linkname !== undefined ? paxRecord('linkpath', fields.linkname) : ''),
+    'utf8',
+  );
   // Readers that know PAX take the path from the record; the ustar name field holds its first 100 bytes (whole characters only).
   return Buffer.concat([
     ustarHeader({ ...fields, name: 'PaxHeader', size: records.length, type: 'x', mode: 0o644 }),
@@ -191,6 +199,137 @@ async function* treeTarChunks(options: TreeTarOptions): AsyncGenerator<Buffer> {
     }
   }
   yield Buffer.alloc(BLOCK * 2, 0);
+}
+
+// ── re-owner ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+export interface RetarOptions {
+  /** The folder every entry is put under (`repo`). */
+  top: string;
+  uid: number;
+  gid: number;
+  mtime: number;
+  extraDirectories?: readonly string[];
+  extraFiles?: TreeTarOptions['extraFiles'];
+  onSkip?(path: string, reason: string): void;
+}
+
+/**
+ * A tar stream of a tree (`git archive` of the head commit) rewritten for the sandbox: every entry under `top/`, owned by
+ * `uid`:`gid`, one time stamp, modes reduced to 0644/0755; regular files, folders and symbolic links kept (a link resolves inside
+ * the container, which has nothing of the runner), everything else and every path that could leave `top/` dropped and told to
+ * `onSkip`. Streams: file contents pass through a block at a time, never held whole.
+ */
+export function retar(source: NodeJS.ReadableStream, options: RetarOptions): Readable {
+  return Readable.from(retarChunks(source, options), { objectMode: false });
+}
+
+async function* retarChunks(source: NodeJS.ReadableStream, options: RetarOptions): AsyncGenerator<Buffer> {
+  const { uid, gid, mtime } = options;
+  const top = options.top.replace(/\/+$/, '');
+  for (const file of options.extraFiles ?? []) {
+    yield entryHeader({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid, size: file.content.length, mtime, type: '0' });
+    yield file.content;
+    yield padding(file.content.length);
+  }
+  for (const folder of [top, ...(options.extraDirectories ?? [])]) {
+    yield entryHeader({ name: `${folder}/`, mode: 0o755, uid, gid, size: 0, mtime, type: '5' });
+  }
+  const blocks = blockReader(source);
+  let local: Record<string, string> = {};
+  let longName: string | undefined;
+  for (;;) {
+    const header = await blocks.take(BLOCK);
+    if (header === undefined || header.every((byte) => byte === 0)) break;
+    if (!checksumOk(header)) throw new TarFormatError('tar: header checksum mismatch in the tree archive');
+    const type = String.fromCharCode(header[156] ?? 0);
+    const size = local.size !== undefined && (type === '0' || type === '\0') ? Number(local.size) : numeric(header, 124, 12, 'size');
+    if (!Number.isSafeInteger(size) || size < 0) throw new TarFormatError('tar: entry size out of range');
+    const padded = Math.ceil(size / BLOCK) * BLOCK;
+    if (type === 'x' || type === 'g' || type === 'L') {
+      if (size > 1024 * 1024) throw new TarFormatError('tar: extended header over 1 MiB');
+      const data = (await blocks.take(padded))?.subarray(0, size);
+      if (data === undefined) throw new TarFormatError('tar: archive ends inside an extended header');
+      if (type === 'x') local = parsePax(data);
+      else if (type === 'L') longName = data.toString('utf8').replace(/\0.*$/s, '');
+      // `g`: git's commit id comment; nothing of it applies to the entries.
+      continue;
+    }
+    const prefix = field(header, 345, 155);
+    const ustarName = field(header, 257, 6) === 'ustar' && prefix ? `${prefix}/${field(header, 0, 100)}` : field(header, 0, 100);
+    const rawName = local.path ?? longName ?? ustarName;
+    const linkTarget = local.linkpath ?? field(header, 157, 100);
+    local = {};
+    longName = undefined;
+    const path = normalizeEntryPath(rawName);
+    const mode = numeric(header, 100, 8, 'mode') & 0o111 ? 0o755 : 0o644;
+    if (path === undefined || path === '.') {
+      if (path === undefined) options.onSkip?.(rawName, 'a path that could leave the tree');
+      await blocks.skip(padded);
+      continue;
+    }
+    if (type === '5') {
+      yield entryHeader({ name: `${top}/${path}/`, mode: 0o755, uid, gid, size: 0, mtime, type: '5' });
+      await blocks.skip(padded);
+    } else if (type === '2') {
+      yield entryHeader({ name: `${top}/${path}`, mode: 0o777, uid, gid, size: 0, mtime, type: '2', linkname: linkTarget });
+      await blocks.skip(padded);
+    } else if (type === '0' || type === '\0') {
+      yield entryHeader({ name: `${top}/${path}`, mode, uid, gid, size, mtime, type: '0' });
+      let left = padded;
+      while (left > 0) {
+        const chunk = await blocks.take(Math.min(left, CHUNK));
+        if (chunk === undefined) throw new TarFormatError(`tar: the tree archive ends inside ${path}`);
+        left -= chunk.length;
+        yield chunk;
+      }
+    } else {
+      options.onSkip?.(path, TYPE_NAMES[type] ?? `entry type ${JSON.stringify(type)}`);
+      await blocks.skip(padded);
+    }
+  }
+  yield Buffer.alloc(BLOCK * 2, 0);
+}
+
+/** Exact-size reads from a byte stream; `undefined` at the end of the stream. */
+function blockReader(source: NodeJS.ReadableStream) {
+  const iterator = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  let pending: Buffer[] = [];
+  let buffered = 0;
+  let ended = false;
+  const fill = async (want: number): Promise<boolean> => {
+    while (buffered < want && !ended) {
+      const next = await iterator.next();
+      if (next.done) ended = true;
+      else {
+        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        pending.push(chunk);
+        buffered += chunk.length;
+      }
+    }
+    return buffered >= want;
+  };
+  const take = async (size: number): Promise<Buffer | undefined> => {
+    if (size === 0) return Buffer.alloc(0);
+    if (!(await fill(size))) return undefined;
+    const all = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+    const out = all.subarray(0, size);
+    const rest = all.subarray(size);
+    pending = rest.length > 0 ? [rest] : [];
+    buffered = rest.length;
+    return out;
+  };
+  return {
+    take,
+    async skip(size: number): Promise<void> {
+      let left = size;
+      while (left > 0) {
+        const chunk = await take(Math.min(left, CHUNK));
+        if (chunk === undefined) throw new TarFormatError('tar: the tree archive ends inside an entry');
+        left -= chunk.length;
+      }
+    },
+  };
 }
 
 // ── reader ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────

@@ -1,3 +1,4 @@
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CollectedChange } from '../collect/collect.js';
@@ -6,7 +7,8 @@ import { builtinRulesDir } from './ast-grep/assets.js';
 import { AST_GREP_ENV_VAR } from './ast-grep/binary.js';
 import { createAstGrepScanner } from './ast-grep/scanner.js';
 import { AST_GREP_TOOL, createPatternScanner } from './mcp-patterns/scanner.js';
-import { notYetAvailableScanner, type Scanner, type ScannerNeeds } from './scanner.js';
+import { notYetAvailableScanner, skippedScanner, type Scanner, type ScannerNeeds } from './scanner.js';
+import { createTestsScanner, type TestsSettings } from './tests/scanner.js';
 
 /** What an entry may read to build its settings: the configuration, what collect brought from the base commit, the environment. */
 export interface ScannerContext {
@@ -24,7 +26,8 @@ export interface ScannerContext {
 export interface ScannerEntry<S = unknown> {
   readonly name: Scanner['name'];
   enabled(config: Config): boolean;
-  readonly needs: ScannerNeeds;
+  /** What must be started first; a function when it depends on the configuration. */
+  readonly needs: ScannerNeeds | ((config: Config) => ScannerNeeds);
   settings(context: ScannerContext): S;
   create(settings: S): Scanner;
 }
@@ -74,13 +77,40 @@ export const SCANNERS: readonly ScannerEntry[] = [
     create: () => notYetAvailableScanner('ramparts', 'the ramparts MCP-security scan is not available in this version yet'),
   }),
   entry({
+    // The pull request's tests, in a locked-down container over a copy of the head commit's tree.
     name: 'tests',
     enabled: (config) => config.scanners.includes('tests'),
-    needs: {},
-    settings: () => undefined,
-    create: () => notYetAvailableScanner('tests', 'running the pull request tests in a sandbox container is not available in this version yet'),
+    needs: (config) => (config.testCommand === undefined ? {} : { sandbox: true, checkout: true }),
+    settings: ({ config, env }) => (config.testCommand === undefined ? undefined : testsSettings(config, config.testCommand, env)),
+    create: (settings) =>
+      settings === undefined ? skippedScanner('tests', 'no test-command is set: the pull request tests were not run') : createTestsScanner(settings),
   }),
 ];
+
+/** What reaches the sandbox of the runner's environment: `CI`, the locale and time zone, and the names `test-env` lists. */
+const TESTS_BASE_ENV = ['LANG', 'LC_ALL', 'TZ'];
+
+function testsSettings(config: Config, command: string, env: Readonly<Record<string, string | undefined>>): TestsSettings {
+  const passed = pick(env, [...TESTS_BASE_ENV, ...config.testEnv]);
+  const sandboxEnv: Record<string, string> = { CI: 'true' };
+  for (const [name, value] of Object.entries(passed)) if (value !== undefined) sandboxEnv[name] = value;
+  // `GITHUB_WORKFLOW_REF` is `owner/repo/.github/workflows/ci.yml@refs/…`: the workflow that set test-command.
+  const workflow = /^[^/]+\/[^/]+\/(.+?)@/.exec(env.GITHUB_WORKFLOW_REF ?? '')?.[1];
+  return {
+    command,
+    ...(config.testSetupCommand !== undefined && { setupCommand: config.testSetupCommand }),
+    setupNetwork: config.testSetupNetwork,
+    image: config.testImage,
+    timeoutMs: config.testTimeoutMinutes * 60_000,
+    memoryBytes: config.testMemoryMb * 1024 * 1024,
+    cpus: Math.max(1, Math.min(availableParallelism(), 4)),
+    env: sandboxEnv,
+    missingEnv: config.testEnv.filter((name) => env[name] === undefined),
+    reportGlobs: config.testReport,
+    logDir: env.RUNNER_TEMP ?? tmpdir(),
+    ...(workflow !== undefined && { workflowPath: workflow }),
+  };
+}
 
 /** Where this module runs from: `dist/` (bundled) or `src/scanners/` (tests). */
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -97,15 +127,16 @@ export function planScan(context: Omit<ScannerContext, 'assetsFrom'> & { assetsF
   const enabled = table.filter((row) => row.enabled(context.config));
   return {
     scanners: enabled.map((row) => row.create(row.settings(full))),
-    needs: new Map(enabled.map((row) => [row.name, row.needs])),
+    needs: new Map(enabled.map((row) => [row.name, typeof row.needs === 'function' ? row.needs(context.config) : row.needs])),
   };
 }
 
 /** The gateway servers and the sandbox the enabled scanners asked for, together. */
-export function combinedNeeds(plan: ScanPlan): { gateway: string[]; sandbox: boolean } {
+export function combinedNeeds(plan: ScanPlan): { gateway: string[]; sandbox: boolean; checkout: boolean } {
   const needs = [...plan.needs.values()];
   return {
     gateway: [...new Set(needs.flatMap((n) => n.gateway ?? []))],
     sandbox: needs.some((n) => n.sandbox === true),
+    checkout: needs.some((n) => n.checkout === true),
   };
 }

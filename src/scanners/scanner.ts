@@ -2,7 +2,7 @@ import { getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayHandle } from '../runtime/mcp-gateway.js';
 import type { SandboxBackend } from '../runtime/sandbox.js';
-import type { HeadTree, RuleInfo, ScanReport, ScanSource, Service } from '../types.js';
+import type { HeadCheckout, HeadTree, RuleInfo, ScanReport, ScanSource, Service } from '../types.js';
 
 /** What a scanner may declare it needs before it runs; the runtime starts exactly what the enabled scanners declare. */
 export interface ScannerNeeds {
@@ -10,6 +10,8 @@ export interface ScannerNeeds {
   gateway?: readonly string[];
   /** The sandbox container backend (PR code runs there, never on the host). */
   sandbox?: boolean;
+  /** The whole repository at the head commit (not only the reviewable files of `tree`). */
+  checkout?: boolean;
 }
 
 /**
@@ -24,6 +26,8 @@ export interface ScanPorts {
   signal?: AbortSignal;
   gateway: Service<GatewayHandle>;
   sandbox: Service<SandboxBackend>;
+  /** Declared with `checkout: true`; `skipped` otherwise. */
+  checkout: Service<HeadCheckout>;
 }
 
 export interface ScanResult {
@@ -59,7 +63,12 @@ export async function runScanners(scanners: readonly Scanner[], ports: (scanner:
   );
 }
 
+/** A scanner the configuration leaves nothing to do: visible as skipped, with the reason. */
+export function skippedScanner(name: ScanSource, reason: string): Scanner {
+  return { name, run: () => Promise.resolve(emptyReport(name, 'skipped', reason)) };
+}
+
 /** For scanners that belong to a later capability: visible as skipped, with the reason, never silently absent. */
 export function notYetAvailableScanner(name: ScanSource, reason: string): Scanner {
-  return { name, run: () => Promise.resolve(emptyReport(name, 'skipped', reason)) };
+  return skippedScanner(name, reason);
 }

@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { Transform, type Readable } from 'node:stream';
+import { getErrorMessage } from '../errors.js';
+import type { HeadCheckout, Service } from '../types.js';
+import { gitText, readObjects, readObjectSizes } from './git.js';
+import { formatCount } from '../text/strings.js';
+
+
+const MAX_READ_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The whole repository at the head commit, from git's objects — never the working files, which a pull request can make symlinks to
+ * `/dev/zero` or FIFOs, and which earlier workflow steps may have changed.
+ *
+ * The head commit's tree in the clone at `dir`; when that commit is not in the clone (actions/checkout fetches only the merge commit
+ * of a pull request by default), the checkout's HEAD, which is what the workflow's other jobs test too.
+ */
+export async function resolveHeadCheckout(dir: string, headSha: string): Promise<Service<HeadCheckout>> {
+  const has = async (revision: string): Promise<string | undefined> => {
+    try {
+      return (await gitText(dir, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const head = await has(headSha);
+  if (head) return { status: 'ready', value: gitCheckout(dir, head) };
+  const local = await has('HEAD');
+  if (local) {
+    return {
+      status: 'ready',
+      value: gitCheckout(
+        dir,
+        local,
+        `the head commit ${headSha.slice(0, 7)} is not in the clone: the tests run on the checkout's HEAD ${local.slice(0, 7)}`,
+      ),
+    };
+  }
+  return { status: 'skipped', reason: `${dir} is not a git clone holding the head commit ${headSha.slice(0, 7)} (run actions/checkout first)` };
+}
+
+function gitCheckout(dir: string, revision: string, note?: string): HeadCheckout {
+  let listing: Promise<{ path: string; sha: string }[]> | undefined;
+  const entries = () =>
+    (listing ??= gitText(dir, ['ls-tree', '-r', '-z', '--full-tree', revision]).then((out) =>
+      out
+        .split('\0')
+        .filter((line) => line.length > 0)
+        .flatMap((line) => {
+          // "<mode> <type> <sha>\t<path>"; submodules are commits, not blobs.
+          const tab = line.indexOf('\t');
+          const [, type, sha] = line.slice(0, tab).split(' ');
+          return type === 'blob' && sha ? [{ path: line.slice(tab + 1), sha }] : [];
+        }),
+    ));
+  return {
+    revision,
+    ...(note !== undefined && { note }),
+    async listFiles() {
+      return (await entries()).map((e) => e.path);
+    },
+    async readFile(path, maxBytes = MAX_READ_BYTES) {
+      const entry = (await entries()).find((e) => e.path === path);
+      if (!entry) return undefined;
+      const size = (await readObjectSizes(dir, [entry.sha])).get(entry.sha);
+      if (size === undefined || size > maxBytes) return undefined;
+      return (await readObjects(dir, [entry.sha])).get(entry.sha);
+    },
+    archive(maxBytes) {
+      return gitArchive(dir, revision, maxBytes);
+    },
+  };
+}
+
+/** `git archive` of a commit as a stream; nothing of the repository's configuration runs (no hooks, no pager, plain tar). */
+function gitArchive(dir: string, revision: string, maxBytes: number): Readable {
+  const child = spawn('git', ['--no-pager', '-c', 'core.hooksPath=/dev/null', 'archive', '--format=tar', revision], {
+    cwd: dir,
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let seen = 0;
+  const stderr: Buffer[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        child.kill('SIGKILL');
+        callback(new Error(`the head tree is larger than ${formatCount(maxBytes)} bytes: it is not copied into the sandbox`));
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
+  child.on('error', (error) => limited.destroy(new Error(`git archive could not start: ${getErrorMessage(error)}`)));
+  child.stdout.pipe(limited, { end: false });
+  child.on('close', (code) => {
+    if (code === 0) limited.end();
+    else if (!limited.destroyed) limited.destroy(new Error(`git archive ${revision.slice(0, 7)} failed (exit ${code}): ${Buffer.concat(stderr).toString('utf8').trim()}`));
+  });
+  limited.on('close', () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  return limited;
+}
