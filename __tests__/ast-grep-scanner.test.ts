@@ -300,15 +300,31 @@ describe('third-party rules: the repository config and the rules input', () => {
     assert.equal(only(result.report.findings, 'repo/no-fetch').path, 'x.js');
   });
 
-  test('a repository rule with a built-in id replaces it; severity off turns it off', async () => {
+  test('a third-party rule with a built-in id neither replaces nor turns off the built-in rule; it is named', async () => {
     const extra = await tree({
       'off.yml': 'id: fx/eval\nlanguage: typescript\nseverity: off\nrule: {pattern: eval($X)}\n',
+      'other.yml': 'id: fx/console-log\nlanguage: typescript\nseverity: hint\nmessage: mine\nrule: {pattern: nothing($X)}\n',
     });
     const { result } = await scan({ 'a.js': 'eval(x);\nconsole.log(1);\n' }, { extraRuleSources: [extra] });
-    assert.equal(result.report.status, 'ok', result.report.reason);
-    assert.deepEqual(result.report.findings.map((f) => f.ruleId), ['fx/console-log']);
-    // fx/inner-html and fx/console-log: fx/eval is off, and the fixture's Python rule has no .py file to run on.
-    assert.equal(result.report.rulesRun, 2);
+    assert.equal(result.report.status, 'degraded', result.report.reason);
+    assert.deepEqual(result.report.findings.map((f) => f.ruleId), ['fx/eval', 'fx/console-log']);
+    assert.equal(result.report.warnings.filter((w) => w.includes('a built-in rule has this id')).length, 2, result.report.warnings.join('\n'));
+  });
+
+  test('a rule file that is a YAML alias bomb is named and left out; the other rules still run', async () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 10; i++) {
+      const prev = String.fromCharCode(96 + i);
+      lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [*${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}, *${prev}]`);
+    }
+    const extra = await tree({
+      'bomb.yml': `${lines.join('\n')}\nid: x/bomb\nlanguage: javascript\nrule: {pattern: foo($X)}\n`,
+      'alert.yml': 'id: x/alert\nlanguage: javascript\nmessage: alert\nrule: {pattern: alert($X)}\n',
+    });
+    const { result } = await scan({ 'a.js': 'eval(x);\nalert(1);\n' }, { extraRuleSources: [extra] });
+    assert.equal(result.report.status, 'degraded');
+    assert.deepEqual(result.report.findings.map((f) => f.ruleId).sort(), ['fx/eval', 'x/alert']);
+    assert.ok(result.report.warnings.some((w) => w.includes('bomb.yml was not run')), result.report.warnings.join('\n'));
   });
 
   test('a languageGlobs entry ast-grep refuses is named and ignored; the other entries still apply', async () => {

@@ -482,19 +482,18 @@ describe('collectChange with the local source', () => {
     assert.match(logger.text(), /9 changed file\(s\): 4 to review, 5 not reviewed/);
   });
 
-  test('a rules entry that is neither in the base commit nor on disk is a configuration error naming the input', async () => {
+  test('a rules entry the base commit lacks is never read from the checkout: its rules are not run, and a notice says so', async () => {
     const tempDir = await mkdtemp(join(scratch, 'collect-'));
     const head = (await repo.run('rev-parse', 'HEAD')).trim();
     const base = (await repo.run('rev-parse', 'HEAD~1')).trim();
-    await assert.rejects(
-      collectChange(localSource(repo.dir, base, head), {
-        tempDir,
-        logger: new RecordingLogger(),
-        extraRules: ['missing-rules'],
-        checkoutDir: repo.dir,
-      }),
-      /Invalid input 'rules': missing-rules exists neither in the base commit nor in the checkout/,
-    );
+    const change = await collectChange(localSource(repo.dir, base, head), {
+      tempDir,
+      logger: new RecordingLogger(),
+      extraRules: ['missing-rules'],
+      checkoutDir: repo.dir,
+    });
+    assert.deepEqual(change.extraRuleSources, []);
+    assert.ok(change.notices.some((n) => n.includes('missing-rules is not in the base commit')), change.notices.join('\n'));
   });
 });
 

@@ -15,7 +15,7 @@ import { createPullRequestApi, type PullRequestApi } from '../src/github/api.js'
 import { createOctokit } from '../src/github/client.js';
 import { RecordingLogger } from './support/recording-logger.js';
 import { CHECK_RUN_NAME, GitHubPublisher, type PriorComments, type PublishResult } from '../src/publish/github-publisher.js';
-import { computeConclusion } from '../src/report/conclusion.js';
+import { computeConclusion, notReviewedParts } from '../src/report/conclusion.js';
 import { computeFingerprint } from '../src/report/fingerprint.js';
 import { fingerprintMarker, isMarkedResolved, readFingerprintMarker, reviewMarker, verdictsMarker } from '../src/report/markers.js';
 import { triageFindings } from '../src/triage.js';
@@ -118,7 +118,8 @@ function finding(path: string, line: number, overrides: Partial<Finding> = {}): 
 
 /** Findings on the first `n` lines of src/new.ts. */
 function newFileFindings(n: number, severity: Severity = 'high'): Finding[] {
-  return Array.from({ length: n }, (_, i) => finding('src/new.ts', i + 1, { severity }));
+  // One rule per finding: repeats of one rule in one file would be folded into one annotation (planAnnotations).
+  return Array.from({ length: n }, (_, i) => finding('src/new.ts', i + 1, { severity, ruleId: `js/rule-${i}` }));
 }
 
 function astGrepScan(status: ScanReport['status'] = 'ok'): ScanReport {
@@ -167,9 +168,11 @@ function makeReport(findings: readonly Finding[], files: readonly ChangedFile[],
     conclusion: computeConclusion(
       placed.map((p) => p.finding),
       'critical',
-      scans,
+      notReviewedParts({ scans, skipped: [], truncated: false, listed: 1 }),
     ),
+    notReviewed: notReviewedParts({ scans, skipped: [], truncated: false, listed: 1 }),
     maxComments: options.maxComments ?? 30,
+    maxAnnotations: 1000,
     findings: placed,
     scans,
     rules: RULES,
@@ -974,7 +977,9 @@ describe('the action in-process', () => {
     const findings = Number(outputs.get('findings'));
     assert.ok(findings >= 160, `every eval in src/new.ts is a finding (got ${findings})`);
     const annotations = commands.filter((line) => /^::(error|warning|notice) file=/.test(line));
-    assert.equal(annotations.length, findings, 'one workflow command per finding');
+    // Repeats of one rule in one file are folded: the first few one by one, then one command standing for the rest.
+    assert.ok(annotations.length < findings && annotations.length <= 20, `${annotations.length} workflow commands for ${findings} findings`);
+    assert.ok(annotations.some((line) => line.includes('more in this file')), 'an aggregate command stands for the repeats');
     assert.ok(commands.some((line) => line.startsWith('::error file=src/new.ts,line=1,endLine=1,')));
     assert.ok(commands.some((line) => line.startsWith('::error file=src/app.ts,line=100,')));
     assert.match(commands[commands.length - 1]!, /^::notice title=ultra-create%3A \d+ findings::GitHub shows only the first annotations/);

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chunkAnnotations, escapeData, escapeProperty, toCheckRunAnnotations, toWorkflowCommands } from '../src/report/annotations.js';
 import { renderInlineComment, renderResolvedComment } from '../src/report/comment.js';
-import { computeConclusion, SEVERITY_TO_ANNOTATION_LEVEL } from '../src/report/conclusion.js';
+import { computeConclusion, notReviewedParts, SEVERITY_TO_ANNOTATION_LEVEL } from '../src/report/conclusion.js';
 import { isMarkedResolved, readFingerprintMarker, readReviewMarker, reviewMarker } from '../src/report/markers.js';
 import { renderCheckRunSummary, renderFindingsMarkdown, renderJobSummary, renderReviewBody } from '../src/report/markdown.js';
 import { renderJson, renderText, type JsonReport } from '../src/report/text.js';
@@ -72,6 +72,8 @@ function makeReport(overrides: Partial<ReviewReport> = {}): ReviewReport {
     failOn: 'critical',
     conclusion: 'success',
     maxComments: 30,
+    maxAnnotations: 1000,
+    notReviewed: [],
     findings: [],
     scans: [makeScan()],
     rules: [RULE],
@@ -144,7 +146,7 @@ function fencedBlock(markdown: string, info: string): string | undefined {
 // ---------------------------------------------------------------------------------------------------------------------------------
 
 describe('computeConclusion', () => {
-  const cases: { name: string; severities: Severity[]; failOn: FailOn; statuses: ScanStatus[]; fp?: boolean; expected: string }[] = [
+  const cases: { name: string; severities: Severity[]; failOn: FailOn; statuses: ScanStatus[]; fp?: boolean; lenient?: boolean; expected: string }[] = [
     { name: 'no findings, scans ok', severities: [], failOn: 'critical', statuses: ['ok'], expected: 'success' },
     { name: 'critical at fail-on critical', severities: ['critical'], failOn: 'critical', statuses: ['ok'], expected: 'failure' },
     { name: 'high below fail-on critical', severities: ['high'], failOn: 'critical', statuses: ['ok'], expected: 'success' },
@@ -152,12 +154,13 @@ describe('computeConclusion', () => {
     { name: 'critical above fail-on medium', severities: ['critical'], failOn: 'medium', statuses: ['ok'], expected: 'failure' },
     { name: 'info at fail-on info', severities: ['info'], failOn: 'info', statuses: ['ok'], expected: 'failure' },
     { name: 'fail-on none never fails', severities: ['critical', 'critical'], failOn: 'none', statuses: ['ok'], expected: 'success' },
-    { name: 'none + failed scan', severities: ['critical'], failOn: 'none', statuses: ['failed'], expected: 'neutral' },
-    { name: 'failed scan, no findings', severities: [], failOn: 'critical', statuses: ['ok', 'failed'], expected: 'neutral' },
+    { name: 'none + failed scan fails closed', severities: ['critical'], failOn: 'none', statuses: ['failed'], expected: 'failure' },
+    { name: 'failed scan, no findings: failure', severities: [], failOn: 'critical', statuses: ['ok', 'failed'], expected: 'failure' },
+    { name: 'failed scan, fail-on-scan-error false: neutral', severities: [], failOn: 'critical', statuses: ['failed'], lenient: true, expected: 'neutral' },
     { name: 'failing finding wins over a failed scan', severities: ['high'], failOn: 'high', statuses: ['failed'], expected: 'failure' },
     { name: 'skipped and degraded do not change it', severities: ['low'], failOn: 'high', statuses: ['skipped', 'degraded'], expected: 'success' },
     { name: 'false positive does not fail', severities: ['critical'], failOn: 'critical', statuses: ['ok'], fp: true, expected: 'success' },
-    { name: 'false positive + failed scan', severities: ['critical'], failOn: 'critical', statuses: ['failed'], fp: true, expected: 'neutral' },
+    { name: 'false positive + failed scan', severities: ['critical'], failOn: 'critical', statuses: ['failed'], fp: true, expected: 'failure' },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -165,13 +168,14 @@ describe('computeConclusion', () => {
         makeFinding({ severity, ...(c.fp ? { verdict: { verdict: 'false_positive' as const } } : {}) }),
       );
       const scans = c.statuses.map((status) => makeScan({ status, reason: status === 'ok' ? undefined : 'because' }));
-      assert.equal(computeConclusion(findings, c.failOn, scans), c.expected);
+      const notReviewed = notReviewedParts({ scans, skipped: [], truncated: false, listed: 1 });
+      assert.equal(computeConclusion(findings, c.failOn, notReviewed, !c.lenient), c.expected);
     });
   }
 
   test('a false positive does not hide a real failing finding', () => {
     const findings = [makeFinding({ severity: 'critical', verdict: { verdict: 'false_positive' } }), makeFinding({ severity: 'critical', verdict: { verdict: 'confirmed' } })];
-    assert.equal(computeConclusion(findings, 'critical', [makeScan()]), 'failure');
+    assert.equal(computeConclusion(findings, 'critical', []), 'failure');
   });
 
   test('uncertain and unverified verdicts still fail', () => {
@@ -679,7 +683,7 @@ describe('toCheckRunAnnotations', () => {
   });
 
   test('chunks of 50', () => {
-    const annotations = toCheckRunAnnotations(makeReport({ findings: many(120, () => place(makeFinding())) }));
+    const annotations = toCheckRunAnnotations(makeReport({ findings: many(120, (i) => place(makeFinding({ ruleId: `js/rule-${i}` }))) }));
     assert.equal(annotations.length, 120);
     assert.deepEqual(chunkAnnotations(annotations, 50).map((c) => c.length), [50, 50, 20]);
     assert.deepEqual(chunkAnnotations(annotations.slice(0, 50), 50).map((c) => c.length), [50]);
@@ -711,7 +715,7 @@ describe('toWorkflowCommands', () => {
   });
 
   test('a closing notice when GitHub would not show them all', () => {
-    const commands = toWorkflowCommands(makeReport({ findings: many(12, () => place(makeFinding())) }));
+    const commands = toWorkflowCommands(makeReport({ findings: many(12, (i) => place(makeFinding({ ruleId: `js/rule-${i}` }))) }));
     assert.equal(commands.length, 13);
     assert.match(commands.at(-1)!, /^::notice title=ultra-create%3A 12 findings::/);
   });

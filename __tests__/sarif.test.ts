@@ -69,6 +69,8 @@ function makeReport(overrides: Partial<ReviewReport> = {}): ReviewReport {
     failOn: 'critical',
     conclusion: 'success',
     maxComments: 30,
+    maxAnnotations: 1000,
+    notReviewed: [],
     findings: [],
     scans: [makeScan()],
     rules: [RULE, STYLE_RULE],

@@ -1,12 +1,12 @@
 import { A as ActionsLogger, s as setFailed, a as saveState, b as summary, c as setOutput } from './chunks/logger.js';
-import { i as revealHidden, j as compareBySeverity, k as isDismissed, S as SEVERITY_TO_ANNOTATION_LEVEL, s as serializeSarif, b as buildSarif, l as renderJobSummary, m as isMarkedResolved, n as readFingerprintMarker, o as readFingerprintSource, q as fingerprintMarker, t as resolvedMarker, u as severityBadge, v as codeSpan, w as escapeMarkdown, x as safeHttpUrl, y as sanitizeModelText, z as cweNumber, A as codeBlock, B as containsHiddenCharacters, C as fenceFor, D as readListedMarker, E as readVerdictsMarker, F as renderReviewBody, G as readReviewMarker, H as reviewMarker, I as verdictsMarker, J as renderCheckRunSummary, K as readActionInputs, h as resolveConfig, f as runReview, L as createGitHubChangeSource, g as defaultEffects, M as configFileLocation, p as parseConfigText } from './chunks/sarif.js';
+import { s as serializeSarif, b as buildSarif, t as toWorkflowCommands, i as renderJobSummary, j as isMarkedResolved, k as readFingerprintMarker, l as readFingerprintSource, m as fingerprintMarker, n as resolvedMarker, o as severityBadge, q as codeSpan, u as escapeMarkdown, v as safeHttpUrl, w as sanitizeModelText, x as cweNumber, y as codeBlock, z as containsHiddenCharacters, A as fenceFor, B as readListedMarker, C as readVerdictsMarker, D as renderReviewBody, E as readReviewMarker, F as reviewMarker, G as toCheckRunAnnotations, H as chunkAnnotations, I as verdictsMarker, J as renderCheckRunSummary, K as readActionInputs, h as resolveConfig, f as runReview, L as createGitHubChangeSource, g as defaultEffects, M as configFileLocation, p as parseConfigText } from './chunks/sarif.js';
 import { O as OUTPUT } from './chunks/inputs.js';
 import { E as ExternalServiceError, h as httpStatusOf, C as ConfigurationError, g as getErrorMessage, i as isRateLimited } from './chunks/errors.js';
 import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './chunks/_commonjsHelpers.js';
 import { readFileSync } from 'node:fs';
-import { z as truncate, A as plural, B as truncateUtf8, C as utf8Length, U as UNVERIFIED, T as TOOL } from './chunks/local-drafts.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, dirname } from 'node:path';
+import { z as utf8Length, A as truncate, B as truncateUtf8, U as UNVERIFIED, C as atLeast, T as TOOL } from './chunks/local-drafts.js';
 
 /** GitHub lists at most 3000 files of a pull request. */
 const GITHUB_FILE_CAP = 3000;
@@ -6594,122 +6594,6 @@ function stringOr(value, fallback) {
     return typeof value === 'string' ? value : fallback;
 }
 
-const TITLE_CHARS = 255;
-/** GitHub's 64 KB for `message` and `raw_details`, with a margin for its own encoding. */
-const ANNOTATION_TEXT_BYTES = 64_000;
-/**
- * Every finding becomes an annotation, also those outside the diff: annotations are the one channel that shows them all in the
- * checks tab. Most severe first, so that GitHub's display limits cut the least important. Annotations are plain text, not markdown:
- * nothing is escaped, but hidden characters are revealed.
- */
-function toCheckRunAnnotations(report) {
-    return sortedFindings(report).map((finding) => {
-        const { startLine, endLine, startColumn, endColumn } = annotationRange(finding);
-        const annotation = {
-            path: finding.path,
-            start_line: startLine,
-            end_line: endLine,
-            annotation_level: levelOf(finding),
-            title: annotationTitle(finding),
-            message: truncateUtf8(annotationMessage(finding), ANNOTATION_TEXT_BYTES),
-        };
-        if (startColumn !== undefined) {
-            annotation.start_column = startColumn;
-            annotation.end_column = endColumn;
-        }
-        // A failing test's output says more than its source line; raw_details is shown as plain text (no markdown).
-        const details = revealHidden(finding.output ?? finding.evidence).replace(/\n+$/, '');
-        if (details.trim().length > 0)
-            annotation.raw_details = truncateUtf8(details, ANNOTATION_TEXT_BYTES);
-        return annotation;
-    });
-}
-/** GitHub takes at most 50 annotations per create/update request; later requests append. */
-function chunkAnnotations(annotations, size = 50) {
-    if (!Number.isInteger(size) || size < 1)
-        throw new RangeError(`chunk size must be a positive integer, got ${size}`);
-    const chunks = [];
-    for (let i = 0; i < annotations.length; i += size)
-        chunks.push(annotations.slice(i, i + size));
-    return chunks;
-}
-/**
- * The fork-PR fallback: the token cannot create a check run, but workflow commands printed to the log still become annotations.
- * GitHub shows only the first few per level and step, hence most severe first and a closing notice when the list is long.
- */
-function toWorkflowCommands(report) {
-    const findings = sortedFindings(report);
-    const commands = findings.map((finding) => {
-        const { startLine, endLine, startColumn, endColumn } = annotationRange(finding);
-        const properties = [
-            ['file', finding.path],
-            ['line', startLine],
-            ['endLine', endLine],
-        ];
-        if (startColumn !== undefined && endColumn !== undefined)
-            properties.push(['col', startColumn], ['endColumn', endColumn]);
-        properties.push(['title', annotationTitle(finding)]);
-        const command = WORKFLOW_COMMAND[levelOf(finding)];
-        const props = properties.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(',');
-        return `::${command} ${props}::${escapeData(truncate(annotationMessage(finding), 4000))}`;
-    });
-    if (findings.length > 10) {
-        commands.push(`::notice title=${escapeProperty(`${report.tool.name}: ${plural(findings.length, 'finding')}`)}::` +
-            escapeData('GitHub shows only the first annotations of each level per step: the job summary and the SARIF file list them all.'));
-    }
-    return commands;
-}
-const WORKFLOW_COMMAND = {
-    failure: 'error',
-    warning: 'warning',
-    notice: 'notice',
-};
-/** GitHub's workflow-command escaping for the message part. */
-function escapeData(text) {
-    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-/** Property values additionally escape the separators of the property list. */
-function escapeProperty(text) {
-    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-function sortedFindings(report) {
-    return report.findings.map((p) => p.finding).sort(compareBySeverity);
-}
-/** A dismissed finding stays visible but must not look like a failure next to a green check. */
-function levelOf(finding) {
-    return isDismissed(finding) ? 'notice' : SEVERITY_TO_ANNOTATION_LEVEL[finding.severity];
-}
-/**
- * Finding columns are 1-based with an exclusive end (ast-grep's zero-based end column plus one). GitHub's annotation `end_column`
- * names the last column, so it is one less, and never before the start (a zero-width match marks its start column).
- */
-function annotationRange(finding) {
-    const startLine = Math.max(1, finding.startLine);
-    const endLine = Math.max(startLine, finding.endLine);
-    if (startLine !== endLine || finding.startColumn === undefined || finding.startColumn < 1)
-        return { startLine, endLine };
-    const startColumn = finding.startColumn;
-    const endColumn = finding.endColumn !== undefined ? Math.max(startColumn, finding.endColumn - 1) : startColumn;
-    return { startLine, endLine, startColumn, endColumn };
-}
-function annotationTitle(finding) {
-    const suffix = ` (${finding.severity}${isDismissed(finding) ? ', likely false positive' : ''})`;
-    return truncate(revealHidden(finding.ruleId).replace(/\s+/g, ' '), TITLE_CHARS - suffix.length) + suffix;
-}
-function annotationMessage(finding) {
-    const parts = [];
-    if (isDismissed(finding)) {
-        const why = finding.verdict?.reasoning?.trim();
-        parts.push(`Claude judged this a likely false positive${why ? `: ${why}` : '.'}`);
-    }
-    const title = finding.draft?.title.trim();
-    const body = finding.verdict?.comment?.trim() || finding.draft?.body.trim() || finding.message;
-    parts.push(title ? `${title}\n${body}` : body);
-    if (finding.note?.trim())
-        parts.push(`Why it matters: ${finding.note.trim()}`);
-    return revealHidden(parts.join('\n\n')) || finding.ruleId;
-}
-
 /** Writes the SARIF log (creating its folder) and returns the absolute path. */
 async function writeSarifFile(path, report) {
     const absolute = resolve(path);
@@ -7318,9 +7202,7 @@ class GitHubPublisher {
 }
 function checkRunOutput(report, annotations) {
     const total = report.findings.length;
-    const title = total === 0
-        ? 'No findings'
-        : `${total} finding${total === 1 ? '' : 's'}${failedScansSuffix(report.scans)}`;
+    const title = checkRunTitle(total, report.notReviewed);
     const remember = verdictsToRecord(report);
     return { title, summary: renderCheckRunSummary(report), ...(remember.length > 0 && { text: verdictsMarker(remember) }), annotations };
 }
@@ -7333,10 +7215,15 @@ function verdictsToRecord(report) {
     const isCommented = (v) => commented.has(v.key.slice(0, v.key.indexOf('.')));
     return [...(report.models?.claude.remember ?? [])].sort((a, b) => Number(isCommented(a)) - Number(isCommented(b)));
 }
-function failedScansSuffix(scans) {
-    const failed = scans.filter((s) => s.status === 'failed').map((s) => s.scanner);
-    return failed.length > 0 ? ` (${failed.join(', ')} failed)` : '';
+/** What the checks list shows: the count, and what did not run whenever the review was incomplete (never a bare "No findings"). */
+function checkRunTitle(total, notReviewed) {
+    const count = total === 0 ? 'No findings' : `${total.toLocaleString('en-US')} finding${total === 1 ? '' : 's'}`;
+    if (notReviewed.length === 0)
+        return count;
+    return truncate(`${count}, not fully reviewed: ${notReviewed.join('; ')}`, CHECK_RUN_TITLE_CHARS);
 }
+/** GitHub shows about this much of a check run's title. */
+const CHECK_RUN_TITLE_CHARS = 250;
 function toReviewComment(finding, placement, rule, links) {
     return {
         path: finding.path,
@@ -7388,6 +7275,13 @@ function defaultActionDeps(overrides = {}) {
         writeCommand: (line) => process.stdout.write(`${line}\n`),
         setFailed: (message) => setFailed(message),
     };
+}
+/** Why the step fails: findings at or above `fail-on`, else a review that did not run fully (`fail-on-scan-error`). */
+function failureMessage(report) {
+    const failing = report.failOn !== 'none' && report.findings.some((p) => p.finding.verdict?.verdict !== 'false_positive' && atLeast(p.finding.severity, report.failOn));
+    if (failing || report.notReviewed.length === 0)
+        return `ultra-create: findings at or above '${report.failOn}' (see the check run and the job summary).`;
+    return `ultra-create: the pull request was not fully reviewed (fail-on-scan-error): ${report.notReviewed.join('; ')}. See the check run and the job summary.`;
 }
 /**
  * The action's main step: reads the runner's context, then runs the review pipeline (src/main.ts) with the action's ports — the pull
@@ -7444,9 +7338,8 @@ async function runAction(deps = defaultActionDeps()) {
             // The review is incomplete on the pull request: the step says so even when the findings alone would pass.
             deps.setFailed(`ultra-create: GitHub did not take ${undelivered.join('; ')} (see the job summary).`);
         }
-        if (report.conclusion === 'failure') {
-            deps.setFailed(`ultra-create: findings at or above '${report.failOn}' (see the check run and the job summary).`);
-        }
+        if (report.conclusion === 'failure')
+            deps.setFailed(failureMessage(report));
     }
     catch (error) {
         reportFailure(deps, error);

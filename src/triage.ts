@@ -1,7 +1,8 @@
 import { indexPatch, planInlineComment, type FileDiffIndex, type InlineSkipReason } from './github/diff.js';
 import type { CollectedChange } from './collect/collect.js';
 import type { Config } from './config/schema.js';
-import { computeConclusion } from './report/conclusion.js';
+import { annotationNotice } from './report/annotations.js';
+import { computeConclusion, notReviewedParts } from './report/conclusion.js';
 import { compareBySeverity } from './report/text.js';
 import {
   SEVERITY_RANK,
@@ -15,6 +16,9 @@ import {
   type RuleInfo,
   type ScanReport,
 } from './types.js';
+
+/** `max-annotations` when the caller gives none (tests building a report by hand). */
+const DEFAULT_MAX_ANNOTATIONS = 1000;
 
 export interface TriageInput {
   findings: readonly Finding[];
@@ -108,7 +112,7 @@ export interface Analysis {
  */
 export function buildReviewReport(input: {
   analysis: Analysis;
-  config: Pick<Config, 'filterMode' | 'maxComments' | 'failOn'>;
+  config: Pick<Config, 'filterMode' | 'maxComments' | 'failOn'> & Partial<Pick<Config, 'failOnScanError' | 'maxAnnotations'>>;
   earlier: EarlierReviews;
   repository?: string;
   pullNumber?: number;
@@ -122,6 +126,10 @@ export function buildReviewReport(input: {
     alreadyCommented: input.earlier.commented,
     alreadyListed: input.earlier.listed,
   });
+  const { change } = analysis;
+  const notReviewed = notReviewedParts({ scans: analysis.scans, skipped: change.skipped, truncated: change.truncated, listed: change.files.length });
+  const maxAnnotations = config.maxAnnotations ?? DEFAULT_MAX_ANNOTATIONS;
+  const annotated = annotationNotice(analysis.findings, maxAnnotations);
   return {
     tool: { ...TOOL },
     repository: input.repository,
@@ -133,15 +141,18 @@ export function buildReviewReport(input: {
     conclusion: computeConclusion(
       placed.map((p) => p.finding),
       config.failOn,
-      analysis.scans,
+      notReviewed,
+      config.failOnScanError ?? true,
     ),
+    notReviewed,
     maxComments: config.maxComments,
+    maxAnnotations,
     findings: placed,
     scans: analysis.scans,
     rules: analysis.rules,
     filesReviewed: analysis.change.reviewable.length,
     skippedFiles: analysis.change.skipped,
     resolvedCount: 0,
-    notices: [...analysis.change.notices],
+    notices: [...analysis.change.notices, ...(annotated ? [annotated] : [])],
   };
 }

@@ -110,6 +110,8 @@ export interface ScanReport {
   rulesRun?: number;
   /** Problems that did not stop the scan (a third-party rule that does not parse, …), each naming its subject. */
   warnings: string[];
+  /** Files of the pull request the scanner was given but could not scan (a per-file time limit, invalid UTF-8), with the reason. */
+  filesNotScanned?: readonly { path: string; reason: string }[];
   /** The tests scanner's counts and the sandbox it ran in, for the check run and the summary. */
   tests?: TestRunStats;
 }
@@ -302,7 +304,14 @@ export interface ReviewReport {
   filterMode: FilterMode;
   failOn: FailOn;
   conclusion: Conclusion;
+  /**
+   * What of the pull request was not reviewed, one short phrase each (`ast-grep failed`, `1 file over the size cap`): empty when the
+   * review ran fully. Never shown as "No findings"; fails the check run unless `fail-on-scan-error` is false.
+   */
+  notReviewed: string[];
   maxComments: number;
+  /** Check-run annotations at most (repeats of one rule in one file are aggregated first). */
+  maxAnnotations: number;
   /** Every finding after dedupe, most severe first. */
   findings: PlacedFinding[];
   /** One per scanner that was asked for (including skipped and failed ones). */

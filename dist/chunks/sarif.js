@@ -2,11 +2,11 @@ import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as
 import { tmpdir, homedir, availableParallelism } from 'node:os';
 import { C as ConfigurationError, g as getErrorMessage, E as ExternalServiceError, w as wrapError } from './errors.js';
 import { I as INPUT, a as INPUT_NAMES, i as inputEnvName, S as STATE } from './inputs.js';
-import { h as preprocess, s as string, c as array, i as _enum, e as object, D as strictObject, n as number, S as SCANNER_NAMES, F as FILTER_MODES, E as SEVERITIES, G as formatCount, H as formatUsdLimit, I as atLeast, J as SEVERITY_RANK, U as UNVERIFIED, z as truncate, K as fenceAsData, L as newDelimiter, M as oneLine, O as dataInstruction, P as templateDraft, Q as draftFindings, R as DRAFT_LIMITS, V as compareStrings, f as formatDuration, A as plural, T as TOOL, N as NOTHING_EARLIER, C as utf8Length, B as truncateUtf8 } from './local-drafts.js';
+import { h as preprocess, s as string, c as array, i as _enum, e as object, D as strictObject, n as number, S as SCANNER_NAMES, d as boolean, F as FILTER_MODES, E as SEVERITIES, G as formatCount, H as formatUsdLimit, C as atLeast, I as SEVERITY_RANK, U as UNVERIFIED, A as truncate, J as fenceAsData, K as newDelimiter, L as oneLine, M as dataInstruction, O as templateDraft, P as draftFindings, Q as DRAFT_LIMITS, R as compareStrings, f as formatDuration, V as plural, B as truncateUtf8, T as TOOL, N as NOTHING_EARLIER, z as utf8Length } from './local-drafts.js';
 import { i as isCredentialName, a as redactSecrets$1 } from './redact.js';
 import { a as DEFAULTS$1, I as INPUT_SPECS, R as RUNNER_TEMP_EXPRESSION, G as GITHUB_TOKEN_EXPRESSION, S as SECRET_INPUTS } from './table.js';
 import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir } from 'node:fs/promises';
-import { join, posix, isAbsolute, resolve, dirname, basename, relative, sep as sep$1 } from 'node:path';
+import { join, posix, resolve, isAbsolute, relative, sep as sep$1, dirname, basename } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Transform } from 'node:stream';
 import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream } from 'node:fs';
@@ -285,6 +285,12 @@ function listOf(values, options) {
         ;
     return preprocess(splitList, checked.transform(dedupe));
 }
+/** YAML's spellings of true and false (as @actions/core's getBooleanInput takes them). */
+function booleanField() {
+    const values = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+    const error = (issue) => `${describeValue(issue.input)} is not true or false.`;
+    return preprocess((value) => (typeof value === 'string' && value.trim() in values ? values[value.trim()] : value), boolean({ error }));
+}
 function numberField(min, max, options) {
     const allowed = `${options.integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
     const note = options.note ? ` ${options.note}` : '';
@@ -348,10 +354,12 @@ const INPUT_FIELDS = {
         .transform(dedupe)),
     [INPUT.filterMode]: enumField(FILTER_MODES),
     [INPUT.failOn]: enumField(FAIL_ON_VALUES),
+    [INPUT.failOnScanError]: booleanField(),
     [INPUT.maxComments]: numberField(0, 100, {
         integer: true,
         note: 'GitHub applies secondary rate limits to bots that post more than about 50 comments; the findings beyond the cap are summarized in the review body.',
     }),
+    [INPUT.maxAnnotations]: numberField(0, 10_000, { integer: true }),
     [INPUT.reviewEvent]: enumField(REVIEW_EVENTS),
     [INPUT.mcpGateway]: enumField(MCP_GATEWAY_MODES),
     [INPUT.mcpGatewayImage]: textField(isImageReference, 'an image reference name[:tag][@sha256:<64 hex>]'),
@@ -542,7 +550,9 @@ function toConfig(values, astGrepPatterns, origins) {
         rules: values[INPUT.rules],
         filterMode: values[INPUT.filterMode],
         failOn: values[INPUT.failOn],
+        failOnScanError: values[INPUT.failOnScanError],
         maxComments: values[INPUT.maxComments],
+        maxAnnotations: values[INPUT.maxAnnotations],
         reviewEvent: values[INPUT.reviewEvent],
         mcpGateway: values[INPUT.mcpGateway],
         mcpGatewayImage: values[INPUT.mcpGatewayImage],
@@ -867,22 +877,25 @@ async function copyRepoAstGrepConfig(source, targetDir, logger, notices) {
     return targetDir;
 }
 /**
- * `rules` input entries. A repository-relative path is read from the base commit (a PR must not be able to edit the rules that
- * review it); when the base commit lacks it (rules checked out by an earlier workflow step), it is read from disk.
+ * `rules` input entries. A repository-relative path (or an absolute one inside the checkout) is read from the base commit only, like
+ * the configuration file: a pull request must not be able to add or edit the rules that review it. When the base commit lacks it,
+ * its rules are not run and a notice says so. Other absolute paths (rules a workflow step put outside the checkout) are read from disk.
  */
 async function resolveExtraRules(source, options, notices) {
     if (options.extraRules.length === 0)
         return [];
     const resolved = [];
+    const checkout = resolve(options.checkoutDir);
     let tree;
     for (const [index, entry] of options.extraRules.entries()) {
-        if (isAbsolute(entry)) {
+        const inCheckout = isAbsolute(entry) ? relative(checkout, resolve(entry)) : entry;
+        if (isAbsolute(entry) && (inCheckout.startsWith('..') || isAbsolute(inCheckout))) {
             if (!existsSync(entry))
                 throw new ConfigurationError(`Invalid input 'rules': ${entry} does not exist.`);
             resolved.push(entry);
             continue;
         }
-        const normalized = posix.normalize(entry).replace(/^\.\/?/, '').replace(/\/$/, '');
+        const normalized = posix.normalize(inCheckout.split(sep$1).join('/')).replace(/^\.\/?/, '').replace(/\/$/, '');
         tree ??= await source.listBaseTree();
         const inBase = tree.filter((e) => e.type === 'blob' && (e.path === normalized || (e.path.startsWith(`${normalized}/`) && RULE_FILE.test(e.path))));
         if (inBase.length > 0) {
@@ -891,14 +904,7 @@ async function resolveExtraRules(source, options, notices) {
             resolved.push(join(targetDir, normalized));
             continue;
         }
-        const onDisk = resolve(options.checkoutDir, normalized);
-        if (existsSync(onDisk)) {
-            notices.push(`rules: ${entry} is not in the base commit; read from the checkout.`);
-            resolved.push(onDisk);
-        }
-        else {
-            throw new ConfigurationError(`Invalid input 'rules': ${entry} exists neither in the base commit nor in the checkout.`);
-        }
+        notices.push(`rules: ${entry} is not in the base commit, so its rules were not run (rules are read from the base commit only, never from the pull request).`);
     }
     return resolved;
 }
@@ -4045,13 +4051,27 @@ async function readConfigRules(configPath, label, set) {
                 continue;
             }
             for (const file of await listYamlFiles(full)) {
-                const docs = await readRuleFile(file, originOf(file));
+                const docs = await readThirdPartyRuleFile(file, originOf(file), set);
                 if (kind === 'rules')
                     set.rules.push(...docs);
                 else
                     set.utils.push(...docs);
             }
         }
+    }
+}
+/**
+ * A third-party rule file, parsed on its own: one that cannot be read or expanded (a YAML alias bomb is refused past 100 aliases) is
+ * left out with a warning naming it, and every other file, the built-in pack included, still runs.
+ */
+async function readThirdPartyRuleFile(path, origin, set) {
+    try {
+        return await readRuleFile(path, origin);
+    }
+    catch (error) {
+        const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+        set.warnings.push(`The ast-grep rule file ${origin} was not run: it could not be parsed (${reason}).`);
+        return [];
     }
 }
 /** A rule-test case (`valid:`/`invalid:` snippets) found among plain rule files. */
@@ -4145,7 +4165,7 @@ async function loadThirdPartyRules(repoConfigDir, extraSources, logger) {
                 continue;
             }
             for (const file of await listYamlFiles(source)) {
-                const docs = await readRuleFile(file, toPosix(join(label, relative(source, file))));
+                const docs = await readThirdPartyRuleFile(file, toPosix(join(label, relative(source, file))), set);
                 for (const doc of docs) {
                     if (isRuleTest(doc))
                         logger.debug(`ast-grep: ${doc.origin} is a rule test, not a rule; skipped.`);
@@ -4158,7 +4178,7 @@ async function loadThirdPartyRules(repoConfigDir, extraSources, logger) {
             await readConfigRules(source, basename(dirname(source)), set);
         }
         else {
-            set.rules.push(...(await readRuleFile(source, label)));
+            set.rules.push(...(await readThirdPartyRuleFile(source, label, set)));
         }
     }
     const seen = new Map();
@@ -4523,6 +4543,7 @@ async function findBrokenRules(given, options) {
 }
 
 const DEFAULT_SCAN_TIMEOUT_MS = 5 * 60_000;
+const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 /**
  * Command lines are limited: files are passed in chunks of at most this many bytes. Linux allows 2 MB (ARG_MAX) in all and 128 KB
  * per argument, so one process takes a whole large change there; Windows (32 K) and macOS (256 K in all) get smaller chunks.
@@ -4692,67 +4713,101 @@ function describeChunk(context, index) {
     const before = context.chunks.slice(0, index).reduce((n, c) => n + c.length, 0);
     return `files ${before + 1}–${before + (context.chunks[index]?.length ?? 0)} of ${context.fileCount}`;
 }
-/** Runs one configuration over every chunk, in order; matches go to `collected`. */
+/** One ast-grep process over `files`; its matches and per-file lines go to `into`. */
+async function runFiles(context, config, label, files, timeoutMs, catalog, stripTsx, into) {
+    const { input } = context;
+    let matches = 0;
+    const chunkSet = new Set(files);
+    const run = await runAstGrep({
+        binary: input.binary,
+        args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...files],
+        cwd: input.workDir,
+        timeoutMs,
+        signal: input.signal,
+        // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
+        stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${context.runs++}.log`),
+        onStdoutLine: (line) => {
+            if (line.trim() === '')
+                return;
+            let parsed;
+            try {
+                parsed = JSON.parse(line);
+            }
+            catch {
+                parsed = undefined;
+            }
+            if (!isMatch(parsed)) {
+                into.badLines.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
+                return;
+            }
+            matches++;
+            const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
+            into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
+        },
+        onStderrLine: (line) => {
+            const unreadable = unreadableFile(line, chunkSet);
+            if (unreadable) {
+                into.skipped.set(unreadable.path, unreadable.reason);
+                return;
+            }
+            const file = INSPECT_FILE.exec(line);
+            if (!file)
+                return;
+            into.sawInspect = true;
+            const path = (file[1] ?? '').replace(/\\/g, '/');
+            if (file[3] !== undefined)
+                into.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
+            else if (Number(file[2]) > 0)
+                into.scanned.add(path);
+        },
+    });
+    return { run, matches };
+}
+/**
+ * Runs one configuration over every chunk, in order; matches go to `collected`. A chunk gets the per-file time limit: when it
+ * does not finish within it, its files run again one by one, each within that limit, and a file that still does not finish is
+ * reported as not scanned while the others are. Only the scan's overall time limit stops the whole configuration.
+ */
 async function runConfig(context, config, label, catalog, stripTsx, collected) {
     const { input } = context;
+    const timeoutReason = (what) => `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${what}); it was stopped.`;
+    const perFile = `the per-file time limit of ${formatDuration(context.fileTimeoutMs)}`;
     for (const [index, chunk] of context.chunks.entries()) {
         const remaining = context.deadline - Date.now();
-        const timeoutReason = `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${describeChunk(context, index)}); it was stopped.`;
         if (remaining <= 0)
-            return { kind: 'failed', reason: timeoutReason, fatal: true };
-        let matches = 0;
-        const chunkSet = new Set(chunk);
-        const run = await runAstGrep({
-            binary: input.binary,
-            args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...chunk],
-            cwd: input.workDir,
-            timeoutMs: remaining,
-            signal: input.signal,
-            // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
-            stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${index}.log`),
-            onStdoutLine: (line) => {
-                if (line.trim() === '')
-                    return;
-                let parsed;
-                try {
-                    parsed = JSON.parse(line);
-                }
-                catch {
-                    parsed = undefined;
-                }
-                if (!isMatch(parsed)) {
-                    collected.badLines.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
-                    return;
-                }
-                matches++;
-                const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
-                collected.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
-            },
-            onStderrLine: (line) => {
-                const unreadable = unreadableFile(line, chunkSet);
-                if (unreadable) {
-                    collected.skipped.set(unreadable.path, unreadable.reason);
-                    return;
-                }
-                const file = INSPECT_FILE.exec(line);
-                if (!file)
-                    return;
-                collected.sawInspect = true;
-                const path = (file[1] ?? '').replace(/\\/g, '/');
-                if (file[3] !== undefined)
-                    collected.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
-                else if (Number(file[2]) > 0)
-                    collected.scanned.add(path);
-            },
-        });
+            return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+        const limitedByFile = context.fileTimeoutMs < remaining;
+        const attempt = newCollected();
+        const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
         input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
         if (run.spawnError) {
             return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
         }
-        if (run.timedOut)
-            return { kind: 'failed', reason: timeoutReason, fatal: true };
         if (run.aborted)
             return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+        if (run.timedOut && !limitedByFile)
+            return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+        if (run.timedOut) {
+            // What the stopped process printed is dropped: each file runs again alone, so that one slow file costs only itself.
+            for (const file of chunk) {
+                const left = context.deadline - Date.now();
+                if (left <= 0)
+                    return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+                const alone = newCollected();
+                const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
+                if (single.run.spawnError || single.run.aborted)
+                    return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+                if (single.run.timedOut) {
+                    if (context.fileTimeoutMs >= left)
+                        return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+                    collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
+                    continue;
+                }
+                mergeCollected(collected, alone);
+            }
+            continue;
+        }
+        mergeCollected(collected, attempt);
         if (!isSuccessfulExit(run.exitCode, run.stderr)) {
             const reason = withOrigins(configErrorReason(run.stderr), config);
             if (index === 0 && matches === 0)
@@ -4810,7 +4865,8 @@ async function runAstGrepScan(rawInput) {
 async function scan$1(input, files, scratch, started) {
     const { logger } = input;
     const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
-    const context = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileCount: files.length, scratch };
+    const fileTimeoutMs = Math.min(input.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, timeoutMs);
+    const context = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
     const warnings = [];
     const collected = newCollected();
     const report = (status, reason, rulesRun, rules) => {
@@ -4824,6 +4880,9 @@ async function scan$1(input, files, scratch, started) {
             rulesRun,
             warnings,
         };
+        if (collected.skipped.size > 0) {
+            scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => a.localeCompare(b)).map(([path, why]) => ({ path, reason: why }));
+        }
         if (reason)
             scanReport.reason = reason;
         return { report: scanReport, rules };
@@ -4837,17 +4896,21 @@ async function scan$1(input, files, scratch, started) {
         logger.error(reason);
         return report('failed', reason, 0, []);
     }
-    const third = await loadThirdPartyRules(input.repoConfigDir, input.extraRuleSources, logger);
+    const third = await loadThirdPartyRules(input.repoConfigDir, input.extraRuleSources, logger).catch((error) => {
+        // Never at the cost of the built-in rules: the third-party ones are left out, and the report says so.
+        warnings.push(`The repository's ast-grep rules could not be read and none of them ran: ${getErrorMessage(error)}`);
+        return { rules: [], utils: [], languageGlobs: {}, customLanguages: new Set(), disabled: [], warnings: [] };
+    });
     warnings.push(...third.warnings);
-    // A repository rule with a built-in rule's id replaces it (severity: off turns it off).
+    // A third-party rule never replaces or turns off a built-in rule: the review must not depend on rules a repository (or a pull
+    // request, through a path the base commit lacks) can bring. It is left out, by name.
     const builtinIds = new Set(pack.rules.map((r) => r.id));
-    const overridden = new Set();
-    for (const doc of [...third.rules, ...third.disabled]) {
-        if (doc.id && builtinIds.has(doc.id) && !overridden.has(doc.id)) {
-            overridden.add(doc.id);
-            logger.info(`ast-grep: ${doc.origin} redefines the built-in rule ${doc.id}; the repository's version is used.`);
-        }
+    const clashes = (doc) => doc.id !== undefined && builtinIds.has(doc.id);
+    for (const doc of [...third.rules, ...third.disabled].filter(clashes)) {
+        warnings.push(`The ast-grep rule ${doc.id} (${doc.origin}) was not run: a built-in rule has this id, and a third-party rule can neither replace nor turn off a built-in rule.`);
     }
+    third.rules = third.rules.filter((doc) => !clashes(doc));
+    const overridden = new Set();
     const builtinConfig = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
         (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files));
     const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
@@ -5006,6 +5069,8 @@ function createAstGrepScanner(settings) {
                 logger,
                 signal,
                 tempDir,
+                ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
+                ...(settings.fileTimeoutMs !== undefined && { fileTimeoutMs: settings.fileTimeoutMs }),
             });
         },
     };
@@ -11332,7 +11397,7 @@ function junitCase(testcase, names, suiteName, report, suiteFile) {
     const file = attribute(testcase, 'file') ?? attribute(testcase, 'filepath') ?? suiteFile;
     if (file?.trim())
         result.file = file.trim();
-    const line = positiveInteger(attribute(testcase, 'line') ?? attribute(testcase, 'lineno'));
+    const line = positiveInteger$1(attribute(testcase, 'line') ?? attribute(testcase, 'lineno'));
     if (line !== undefined && result.file !== undefined) {
         // pytest (junit_family=xunit1) writes the 0-based line of the `def`; it is the one runner writing `line` for Python files.
         result.line = result.file.endsWith('.py') ? line + 1 : line;
@@ -11396,7 +11461,7 @@ function decodeXml(text) {
         return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
     });
 }
-function positiveInteger(value) {
+function positiveInteger$1(value) {
     if (value === undefined || !/^\s*\d+\s*$/.test(value))
         return undefined;
     const number = Number(value);
@@ -11794,6 +11859,12 @@ const AST_GREP_ENV = [AST_GREP_ENV_VAR, 'RUNNER_TOOL_CACHE', 'XDG_CACHE_HOME', '
 function pick(env, names) {
     return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
+/** Internal settings (tests shorten the time limits to seconds): milliseconds for the whole ast-grep scan and per file. */
+const SCAN_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_TIMEOUT_MS';
+const FILE_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_FILE_TIMEOUT_MS';
+function positiveInteger(value) {
+    return value !== undefined && /^[1-9]\d*$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
 /** Every scanner, in the order their reports are shown. Adding one is adding a row. */
 const SCANNERS = [
     entry({
@@ -11808,6 +11879,8 @@ const SCANNERS = [
                 repoConfigDir: change.repoAstGrepConfigDir,
                 extraRuleSources: change.extraRuleSources,
                 env: pick(env, AST_GREP_ENV),
+                timeoutMs: positiveInteger(env[SCAN_TIMEOUT_ENV]),
+                fileTimeoutMs: positiveInteger(env[FILE_TIMEOUT_ENV]),
             };
         },
         create: createAstGrepScanner,
@@ -11890,22 +11963,58 @@ const SEVERITY_TO_ANNOTATION_LEVEL = {
     low: 'notice',
     info: 'notice',
 };
+/** What of a change was not reviewed, read from the scans and from what collect left out; see `ReviewReport.notReviewed`. */
+function notReviewedParts(input) {
+    const parts = input.scans.filter((scan) => scan.status === 'failed').map((scan) => `${scan.scanner} failed`);
+    for (const scan of input.scans) {
+        const count = scan.filesNotScanned?.length ?? 0;
+        if (scan.status !== 'failed' && count > 0) {
+            parts.push(`${scan.scanner} could not scan ${plural(count, 'file')} (${scan.filesNotScanned?.map((f) => f.path).slice(0, 3).join(', ')}${count > 3 ? ', …' : ''})`);
+        }
+    }
+    if (input.truncated)
+        parts.push(`GitHub listed only the first ${input.listed.toLocaleString('en-US')} files`);
+    for (const reason of HOSTILE_SKIPS) {
+        const files = input.skipped.filter((file) => file.reason === reason);
+        if (files.length > 0)
+            parts.push(`${plural(files.length, 'file')} ${SKIP_PHRASE[reason]} (${files.map((f) => f.path).slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`);
+    }
+    // GitHub sends no patch for a diff over its limits: the file is not reviewed, and a pull request can make that happen on purpose.
+    const unpatched = input.skipped.filter((file) => file.reason === 'no-patch' && file.detail?.startsWith('GitHub sent no patch') === true);
+    if (unpatched.length > 0) {
+        parts.push(`${plural(unpatched.length, 'file')} without a patch from GitHub (${unpatched.map((f) => f.path).slice(0, 3).join(', ')}${unpatched.length > 3 ? ', …' : ''})`);
+    }
+    return parts;
+}
+/**
+ * Skips a pull request can cause on purpose to keep code from being scanned. Vendored, generated, binary and removed files are left
+ * out by the repository's own settings or carry no code to scan, so they do not make a review incomplete.
+ */
+const HOSTILE_SKIPS = ['too-large', 'unreadable', 'file-cap'];
+const SKIP_PHRASE = {
+    'too-large': 'over the size cap',
+    unreadable: 'unreadable',
+    'file-cap': "over GitHub's file limit",
+};
 /**
  * The check run's conclusion.
  * - `failure` when a finding is at or above `fail-on` (`none` never fails on findings). Findings Claude judged false positives do
  *   not count: the escalation exists precisely to keep them from blocking a merge; they stay visible everywhere else.
- * - `neutral` when nothing fails but a scanner failed: the result is incomplete and must not look green, yet a scanner crash (often
- *   infrastructure: no Docker, a registry outage) should not block merges on its own. Users who want that can gate on the output.
- * - `success` otherwise. Skipped and degraded scans are reported with their reason but do not change the conclusion: they are
- *   expected configurations (no test command, no Docker engine), not malfunctions.
+ * - `failure` too when the review did not run fully (`notReviewed`: a scanner failed, a file could not be scanned, GitHub's listing
+ *   was capped, a file was over the size cap): a pull request can cause each of these on purpose, so "not fully reviewed" must not
+ *   pass a required check. `fail-on-scan-error: false` makes it `neutral` instead (incomplete, not green).
+ * - `success` otherwise. Skipped scanners are reported with their reason but do not change the conclusion: they are expected
+ *   configurations (no test command, no Docker engine), not malfunctions.
  */
-function computeConclusion(findings, failOn, scans) {
+function computeConclusion(findings, failOn, notReviewed, failOnScanError = true) {
     if (failOn !== 'none') {
         const failing = findings.some((finding) => finding.verdict?.verdict !== 'false_positive' && atLeast(finding.severity, failOn));
         if (failing)
             return 'failure';
     }
-    return scans.some((scan) => scan.status === 'failed') ? 'neutral' : 'success';
+    if (notReviewed.length > 0)
+        return failOnScanError ? 'failure' : 'neutral';
+    return 'success';
 }
 
 const SEVERITY_LABEL = {
@@ -12185,6 +12294,177 @@ function renderJson(report) {
     return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
 }
 
+const TITLE_CHARS = 255;
+/** GitHub's 64 KB for `message` and `raw_details`, with a margin for its own encoding. */
+const ANNOTATION_TEXT_BYTES = 64_000;
+/** Annotations of one rule in one file before the rest of its findings there are folded into one. */
+const ANNOTATIONS_PER_RULE_AND_FILE = 5;
+/**
+ * Which annotations a run writes: most severe first, the first few findings of each rule in each file one by one, the rest of that
+ * rule's findings in that file as one annotation, and at most `max` in all. Linear in the number of findings (after the sort), so a
+ * file of 50,000 matches costs one annotation, not a thousand requests.
+ */
+function planAnnotations(findings, max) {
+    const sorted = [...findings].sort(compareBySeverity);
+    const entries = [];
+    const perGroup = new Map();
+    let aggregated = 0;
+    for (const finding of sorted) {
+        const key = `${finding.ruleId}\u0000${finding.path}`;
+        const group = perGroup.get(key) ?? { count: 0 };
+        perGroup.set(key, group);
+        group.count++;
+        if (group.count <= ANNOTATIONS_PER_RULE_AND_FILE) {
+            entries.push({ finding, more: [] });
+        }
+        else if (group.aggregate) {
+            group.aggregate.more.push(finding);
+            aggregated++;
+        }
+        else {
+            group.aggregate = { finding, more: [] };
+            entries.push(group.aggregate);
+        }
+    }
+    // An aggregate stands for its first finding too: that one is annotated, the others are folded.
+    const kept = entries.slice(0, Math.max(0, max));
+    const omitted = entries.slice(kept.length).reduce((n, entry) => n + 1 + entry.more.length, 0);
+    const omittedFolded = entries.slice(kept.length).reduce((n, entry) => n + entry.more.length, 0);
+    return { entries: kept, aggregated: aggregated - omittedFolded, omitted };
+}
+/** The notice for the summaries when not every finding has an annotation of its own; undefined when every one has. */
+function annotationNotice(findings, max) {
+    const { aggregated, omitted } = planAnnotations(findings, max);
+    if (aggregated + omitted === 0)
+        return undefined;
+    const parts = [];
+    if (aggregated > 0)
+        parts.push(`${plural(aggregated, 'repeat')} of one rule in one file folded into one annotation each (after the first ${ANNOTATIONS_PER_RULE_AND_FILE})`);
+    if (omitted > 0)
+        parts.push(`${plural(omitted, 'finding')} past the cap of ${plural(max, 'annotation')} (max-annotations)`);
+    return `${plural(aggregated + omitted, 'finding')} not annotated one by one in the check run: ${parts.join('; ')}. The job summary and the SARIF file list every finding.`;
+}
+/**
+ * Annotations are the one channel that shows findings outside the diff in the checks tab, so every finding reaches one, up to the
+ * `max-annotations` cap (see `planAnnotations`). Most severe first, so that GitHub's display limits cut the least important.
+ * Annotations are plain text, not markdown: nothing is escaped, but hidden characters are revealed.
+ */
+function toCheckRunAnnotations(report) {
+    return planAnnotations(report.findings.map((p) => p.finding), report.maxAnnotations).entries.map(({ finding, more }) => {
+        const { startLine, endLine, startColumn, endColumn } = annotationRange(finding);
+        const annotation = {
+            path: finding.path,
+            start_line: startLine,
+            end_line: endLine,
+            annotation_level: levelOf(finding),
+            title: annotationTitle(finding, more.length),
+            message: truncateUtf8(annotationMessage(finding, more), ANNOTATION_TEXT_BYTES),
+        };
+        if (startColumn !== undefined) {
+            annotation.start_column = startColumn;
+            annotation.end_column = endColumn;
+        }
+        // A failing test's output says more than its source line; raw_details is shown as plain text (no markdown).
+        const details = revealHidden(finding.output ?? finding.evidence).replace(/\n+$/, '');
+        if (details.trim().length > 0)
+            annotation.raw_details = truncateUtf8(details, ANNOTATION_TEXT_BYTES);
+        return annotation;
+    });
+}
+/** GitHub takes at most 50 annotations per create/update request; later requests append. */
+function chunkAnnotations(annotations, size = 50) {
+    if (!Number.isInteger(size) || size < 1)
+        throw new RangeError(`chunk size must be a positive integer, got ${size}`);
+    const chunks = [];
+    for (let i = 0; i < annotations.length; i += size)
+        chunks.push(annotations.slice(i, i + size));
+    return chunks;
+}
+/**
+ * The fork-PR fallback: the token cannot create a check run, but workflow commands printed to the log still become annotations.
+ * GitHub shows only the first few per level and step, hence most severe first and a closing notice when the list is long.
+ */
+function toWorkflowCommands(report) {
+    const findings = report.findings.map((p) => p.finding);
+    const { entries } = planAnnotations(findings, report.maxAnnotations);
+    const commands = entries.map(({ finding, more }) => {
+        const { startLine, endLine, startColumn, endColumn } = annotationRange(finding);
+        const properties = [
+            ['file', finding.path],
+            ['line', startLine],
+            ['endLine', endLine],
+        ];
+        if (startColumn !== undefined && endColumn !== undefined)
+            properties.push(['col', startColumn], ['endColumn', endColumn]);
+        properties.push(['title', annotationTitle(finding, more.length)]);
+        const command = WORKFLOW_COMMAND[levelOf(finding)];
+        const props = properties.map(([key, value]) => `${key}=${escapeProperty(String(value))}`).join(',');
+        return `::${command} ${props}::${escapeData(truncate(annotationMessage(finding, more), 4000))}`;
+    });
+    if (findings.length > 10) {
+        commands.push(`::notice title=${escapeProperty(`${report.tool.name}: ${plural(findings.length, 'finding')}`)}::` +
+            escapeData('GitHub shows only the first annotations of each level per step: the job summary and the SARIF file list them all.'));
+    }
+    return commands;
+}
+const WORKFLOW_COMMAND = {
+    failure: 'error',
+    warning: 'warning',
+    notice: 'notice',
+};
+/** GitHub's workflow-command escaping for the message part. */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** Property values additionally escape the separators of the property list. */
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** A dismissed finding stays visible but must not look like a failure next to a green check. */
+function levelOf(finding) {
+    return isDismissed(finding) ? 'notice' : SEVERITY_TO_ANNOTATION_LEVEL[finding.severity];
+}
+/**
+ * Finding columns are 1-based with an exclusive end (ast-grep's zero-based end column plus one). GitHub's annotation `end_column`
+ * names the last column, so it is one less, and never before the start (a zero-width match marks its start column).
+ */
+function annotationRange(finding) {
+    const startLine = Math.max(1, finding.startLine);
+    const endLine = Math.max(startLine, finding.endLine);
+    if (startLine !== endLine || finding.startColumn === undefined || finding.startColumn < 1)
+        return { startLine, endLine };
+    const startColumn = finding.startColumn;
+    const endColumn = finding.endColumn !== undefined ? Math.max(startColumn, finding.endColumn - 1) : startColumn;
+    return { startLine, endLine, startColumn, endColumn };
+}
+function annotationTitle(finding, more) {
+    const repeats = more > 0 ? `, and ${more.toLocaleString('en-US')} more in this file` : '';
+    const suffix = ` (${finding.severity}${isDismissed(finding) ? ', likely false positive' : ''}${repeats})`;
+    return truncate(revealHidden(finding.ruleId).replace(/\s+/g, ' '), TITLE_CHARS - suffix.length) + suffix;
+}
+/** Lines listed in an aggregate annotation's message at most. */
+const AGGREGATE_LINES_SHOWN = 200;
+function annotationMessage(finding, more = []) {
+    const parts = [];
+    if (more.length > 0) {
+        const lines = more.slice(0, AGGREGATE_LINES_SHOWN).map((f) => f.startLine).join(', ');
+        const rest = more.length > AGGREGATE_LINES_SHOWN ? `, … (${(more.length - AGGREGATE_LINES_SHOWN).toLocaleString('en-US')} more)` : '';
+        parts.push(`This annotation stands for ${plural(more.length + 1, 'finding')} of ${finding.ruleId} in this file: this one, and on lines ${lines}${rest}. The job summary and the SARIF file list each one.`);
+    }
+    if (isDismissed(finding)) {
+        const why = finding.verdict?.reasoning?.trim();
+        parts.push(`Claude judged this a likely false positive${why ? `: ${why}` : '.'}`);
+    }
+    const title = finding.draft?.title.trim();
+    const body = finding.verdict?.comment?.trim() || finding.draft?.body.trim() || finding.message;
+    parts.push(title ? `${title}\n${body}` : body);
+    if (finding.note?.trim())
+        parts.push(`Why it matters: ${finding.note.trim()}`);
+    return revealHidden(parts.join('\n\n')) || finding.ruleId;
+}
+
+/** `max-annotations` when the caller gives none (tests building a report by hand). */
+const DEFAULT_MAX_ANNOTATIONS = 1000;
 /**
  * Most severe first, then by place, so that the cap keeps what matters and output order is stable. The reporters' order
  * (code-unit path order, not the machine's locale): the findings the cap keeps inline are the first ones every report lists.
@@ -12264,6 +12544,10 @@ function buildReviewReport(input) {
         alreadyCommented: input.earlier.commented,
         alreadyListed: input.earlier.listed,
     });
+    const { change } = analysis;
+    const notReviewed = notReviewedParts({ scans: analysis.scans, skipped: change.skipped, truncated: change.truncated, listed: change.files.length });
+    const maxAnnotations = config.maxAnnotations ?? DEFAULT_MAX_ANNOTATIONS;
+    const annotated = annotationNotice(analysis.findings, maxAnnotations);
     return {
         tool: { ...TOOL },
         repository: input.repository,
@@ -12272,15 +12556,17 @@ function buildReviewReport(input) {
         headSha: analysis.change.headSha,
         filterMode: config.filterMode,
         failOn: config.failOn,
-        conclusion: computeConclusion(placed.map((p) => p.finding), config.failOn, analysis.scans),
+        conclusion: computeConclusion(placed.map((p) => p.finding), config.failOn, notReviewed, config.failOnScanError ?? true),
+        notReviewed,
         maxComments: config.maxComments,
+        maxAnnotations,
         findings: placed,
         scans: analysis.scans,
         rules: analysis.rules,
         filesReviewed: analysis.change.reviewable.length,
         skippedFiles: analysis.change.skipped,
         resolvedCount: 0,
-        notices: [...analysis.change.notices],
+        notices: [...analysis.change.notices, ...(annotated ? [annotated] : [])],
     };
 }
 
@@ -12639,7 +12925,7 @@ function scanStatusLines(scans, reasonChars) {
 function headline(report) {
     const findings = report.findings.map((p) => p.finding);
     if (findings.length === 0) {
-        const incomplete = report.scans.some((s) => s.status === 'failed' || s.status === 'skipped');
+        const incomplete = report.notReviewed.length > 0 || report.scans.some((s) => s.status === 'failed' || s.status === 'skipped');
         return incomplete ? '**No findings from the scanners that ran** (not every scanner ran: see below).' : '**No findings.**';
     }
     const counts = countBySeverity(findings);
@@ -12836,9 +13122,11 @@ function statusSections(report, caps) {
         ? `✅ ${plural(report.resolvedCount, 'earlier comment')} marked resolved: ${report.resolvedCount === 1 ? 'its finding is' : 'their findings are'} no longer reported.`
         : undefined;
     const models = modelLines(report);
+    const notReviewed = report.notReviewed.length > 0 ? `⛔ **Not fully reviewed**: ${escapeMarkdown(report.notReviewed.join('; '))}.` : undefined;
     const head = [
         headline(report),
         conclusion,
+        notReviewed,
         scannerTable(report.scans, findings),
         scanStatusLines(report.scans, caps.reasonChars).join('\n\n'),
         testRunSection(report.scans),
@@ -13318,4 +13606,4 @@ function unique(values) {
     return [...new Set(values.filter((v) => v.length > 0))];
 }
 
-export { codeBlock as A, containsHiddenCharacters as B, fenceFor as C, readListedMarker as D, readVerdictsMarker as E, renderReviewBody as F, readReviewMarker as G, reviewMarker as H, verdictsMarker as I, renderCheckRunSummary as J, readActionInputs as K, createGitHubChangeSource as L, configFileLocation as M, SEVERITY_TO_ANNOTATION_LEVEL as S, renderFindingsMarkdown as a, buildSarif as b, renderText as c, resolveLocalRevisions as d, createLocalGitChangeSource as e, runReview as f, defaultEffects as g, resolveConfig as h, revealHidden as i, compareBySeverity as j, isDismissed as k, renderJobSummary as l, isMarkedResolved as m, readFingerprintMarker as n, readFingerprintSource as o, parseConfigText as p, fingerprintMarker as q, renderJson as r, serializeSarif as s, resolvedMarker as t, severityBadge as u, codeSpan as v, escapeMarkdown as w, safeHttpUrl as x, sanitizeModelText as y, cweNumber as z };
+export { fenceFor as A, readListedMarker as B, readVerdictsMarker as C, renderReviewBody as D, readReviewMarker as E, reviewMarker as F, toCheckRunAnnotations as G, chunkAnnotations as H, verdictsMarker as I, renderCheckRunSummary as J, readActionInputs as K, createGitHubChangeSource as L, configFileLocation as M, renderFindingsMarkdown as a, buildSarif as b, renderText as c, resolveLocalRevisions as d, createLocalGitChangeSource as e, runReview as f, defaultEffects as g, resolveConfig as h, renderJobSummary as i, isMarkedResolved as j, readFingerprintMarker as k, readFingerprintSource as l, fingerprintMarker as m, resolvedMarker as n, severityBadge as o, parseConfigText as p, codeSpan as q, renderJson as r, serializeSarif as s, toWorkflowCommands as t, escapeMarkdown as u, safeHttpUrl as v, sanitizeModelText as w, cweNumber as x, codeBlock as y, containsHiddenCharacters as z };

@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import { runReview } from '../main.js';
 import { createActionPublisher } from '../publish/action-publisher.js';
 import { GitHubPublisher } from '../publish/github-publisher.js';
-import { TOOL } from '../types.js';
+import { atLeast, TOOL, type ReviewReport, type Severity } from '../types.js';
 
 /** What the action needs from the outside world; tests replace parts of it. */
 export interface ActionDeps {
@@ -60,6 +60,13 @@ export function defaultActionDeps(overrides: Partial<Pick<ClientOptions, 'thrott
     writeCommand: (line) => process.stdout.write(`${line}\n`),
     setFailed: (message) => core.setFailed(message),
   };
+}
+
+/** Why the step fails: findings at or above `fail-on`, else a review that did not run fully (`fail-on-scan-error`). */
+function failureMessage(report: ReviewReport): string {
+  const failing = report.failOn !== 'none' && report.findings.some((p) => p.finding.verdict?.verdict !== 'false_positive' && atLeast(p.finding.severity, report.failOn as Severity));
+  if (failing || report.notReviewed.length === 0) return `ultra-create: findings at or above '${report.failOn}' (see the check run and the job summary).`;
+  return `ultra-create: the pull request was not fully reviewed (fail-on-scan-error): ${report.notReviewed.join('; ')}. See the check run and the job summary.`;
 }
 
 /**
@@ -123,9 +130,8 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
     if (undelivered.length > 0) {
       // The review is incomplete on the pull request: the step says so even when the findings alone would pass.
       deps.setFailed(`ultra-create: GitHub did not take ${undelivered.join('; ')} (see the job summary).`);
-    }    if (report.conclusion === 'failure') {
-      deps.setFailed(`ultra-create: findings at or above '${report.failOn}' (see the check run and the job summary).`);
     }
+    if (report.conclusion === 'failure') deps.setFailed(failureMessage(report));
   } catch (error) {
     reportFailure(deps, error);
   }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChangedFile, HeadTree, SkippedFile } from '../types.js';
@@ -35,8 +35,8 @@ export interface CollectOptions {
   /** The `rules` input: repository-relative paths are read from the base side, absolute ones from disk. */
   extraRules: readonly string[];
   /**
-   * The checkout: head files whose bytes there are provably the head's are used in place; repository-relative `rules` paths are
-   * looked for there when the base side lacks them.
+   * The checkout: head files whose bytes there are provably the head's are used in place. `rules` paths inside it are read from the
+   * base commit, never from it.
    */
   checkoutDir: string;
   maxFileBytes?: number;
@@ -129,20 +129,23 @@ async function copyRepoAstGrepConfig(
 }
 
 /**
- * `rules` input entries. A repository-relative path is read from the base commit (a PR must not be able to edit the rules that
- * review it); when the base commit lacks it (rules checked out by an earlier workflow step), it is read from disk.
+ * `rules` input entries. A repository-relative path (or an absolute one inside the checkout) is read from the base commit only, like
+ * the configuration file: a pull request must not be able to add or edit the rules that review it. When the base commit lacks it,
+ * its rules are not run and a notice says so. Other absolute paths (rules a workflow step put outside the checkout) are read from disk.
  */
 async function resolveExtraRules(source: ChangeSource, options: CollectOptions, notices: string[]): Promise<string[]> {
   if (options.extraRules.length === 0) return [];
   const resolved: string[] = [];
+  const checkout = resolve(options.checkoutDir);
   let tree: TreeEntry[] | undefined;
   for (const [index, entry] of options.extraRules.entries()) {
-    if (isAbsolute(entry)) {
+    const inCheckout = isAbsolute(entry) ? relative(checkout, resolve(entry)) : entry;
+    if (isAbsolute(entry) && (inCheckout.startsWith('..') || isAbsolute(inCheckout))) {
       if (!existsSync(entry)) throw new ConfigurationError(`Invalid input 'rules': ${entry} does not exist.`);
       resolved.push(entry);
       continue;
     }
-    const normalized = posix.normalize(entry).replace(/^\.\/?/, '').replace(/\/$/, '');
+    const normalized = posix.normalize(inCheckout.split(sep).join('/')).replace(/^\.\/?/, '').replace(/\/$/, '');
     tree ??= await source.listBaseTree();
     const inBase = tree.filter(
       (e) => e.type === 'blob' && (e.path === normalized || (e.path.startsWith(`${normalized}/`) && RULE_FILE.test(e.path))),
@@ -153,13 +156,9 @@ async function resolveExtraRules(source: ChangeSource, options: CollectOptions, 
       resolved.push(join(targetDir, normalized));
       continue;
     }
-    const onDisk = resolve(options.checkoutDir, normalized);
-    if (existsSync(onDisk)) {
-      notices.push(`rules: ${entry} is not in the base commit; read from the checkout.`);
-      resolved.push(onDisk);
-    } else {
-      throw new ConfigurationError(`Invalid input 'rules': ${entry} exists neither in the base commit nor in the checkout.`);
-    }
+    notices.push(
+      `rules: ${entry} is not in the base commit, so its rules were not run (rules are read from the base commit only, never from the pull request).`,
+    );
   }
   return resolved;
 }

@@ -49,7 +49,11 @@ export interface Config {
   rules: string[];
   filterMode: FilterMode;
   failOn: FailOn;
+  /** A review that did not run fully fails the check run (else it is neutral). */
+  failOnScanError: boolean;
   maxComments: number;
+  /** Check-run annotations per run. */
+  maxAnnotations: number;
   reviewEvent: ReviewEvent;
   mcpGateway: McpGatewayMode;
   mcpGatewayImage: string;
@@ -150,6 +154,16 @@ function listOf<const T extends readonly string[]>(values: T, options: { nonEmpt
   return z.preprocess(splitList, checked.transform(dedupe));
 }
 
+/** YAML's spellings of true and false (as @actions/core's getBooleanInput takes them). */
+function booleanField() {
+  const values: Readonly<Record<string, boolean>> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+  const error = (issue: { input?: unknown }) => `${describeValue(issue.input)} is not true or false.`;
+  return z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() in values ? values[value.trim()] : value),
+    z.boolean({ error }),
+  );
+}
+
 function numberField(min: number, max: number, options: { integer: boolean; note?: string }) {
   const allowed = `${options.integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
   const note = options.note ? ` ${options.note}` : '';
@@ -241,10 +255,12 @@ export const INPUT_FIELDS = {
   ),
   [INPUT.filterMode]: enumField(FILTER_MODES),
   [INPUT.failOn]: enumField(FAIL_ON_VALUES),
+  [INPUT.failOnScanError]: booleanField(),
   [INPUT.maxComments]: numberField(0, 100, {
     integer: true,
     note: 'GitHub applies secondary rate limits to bots that post more than about 50 comments; the findings beyond the cap are summarized in the review body.',
   }),
+  [INPUT.maxAnnotations]: numberField(0, 10_000, { integer: true }),
   [INPUT.reviewEvent]: enumField(REVIEW_EVENTS),
   [INPUT.mcpGateway]: enumField(MCP_GATEWAY_MODES),
   [INPUT.mcpGatewayImage]: textField(isImageReference, 'an image reference name[:tag][@sha256:<64 hex>]'),

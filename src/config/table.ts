@@ -93,10 +93,20 @@ export const INPUT_SPECS: Readonly<Record<InputName, InputSpec>> = {
     '`none`, `info`, `low`, `medium`, `high`, `critical`',
     'Lowest severity that fails the check run; none never fails it.',
   ),
+  [INPUT.failOnScanError]: spec(
+    'true',
+    '`true`, `false`',
+    'Fail the check run when the pull request was not fully reviewed: a scanner failed, a file could not be scanned (time limit, size cap), or GitHub listed only part of the files. false makes it neutral instead.',
+  ),
   [INPUT.maxComments]: spec(
     '30',
     'an integer from 0 to 100',
     'Inline comments per review; the rest are summarized in the review body. GitHub rate-limits bots that post many more than about 50.',
+  ),
+  [INPUT.maxAnnotations]: spec(
+    '1000',
+    'an integer from 0 to 10000',
+    'Check-run annotations per run, after repeats of one rule in one file are aggregated; the job summary and the SARIF file still hold every finding and say how many were not annotated.',
   ),
   [INPUT.reviewEvent]: spec(
     'comment',

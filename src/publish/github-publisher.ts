@@ -6,7 +6,8 @@ import { renderInlineComment, renderResolvedComment } from '../report/comment.js
 import { isMarkedResolved, readFingerprintMarker, readFingerprintSource, readListedMarker, readReviewMarker, readVerdictsMarker, reviewMarker, verdictsMarker } from '../report/markers.js';
 import { renderCheckRunSummary, renderReviewBody } from '../report/markdown.js';
 import { type RememberedVerdict, type ReviewReport, type RuleInfo } from '../types.js';
-import type { ChangedFile, ScanReport } from '../types.js';
+import type { ChangedFile } from '../types.js';
+import { truncate } from '../text/strings.js';
 
 export const CHECK_RUN_NAME = 'ultra-create';
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -448,10 +449,7 @@ export class GitHubPublisher {
 
 function checkRunOutput(report: ReviewReport, annotations: CheckRunOutput['annotations']): CheckRunOutput {
   const total = report.findings.length;
-  const title =
-    total === 0
-      ? 'No findings'
-      : `${total} finding${total === 1 ? '' : 's'}${failedScansSuffix(report.scans)}`;
+  const title = checkRunTitle(total, report.notReviewed);
   const remember = verdictsToRecord(report);
   return { title, summary: renderCheckRunSummary(report), ...(remember.length > 0 && { text: verdictsMarker(remember) }), annotations };
 }
@@ -468,10 +466,15 @@ function verdictsToRecord(report: ReviewReport): RememberedVerdict[] {
   return [...(report.models?.claude.remember ?? [])].sort((a, b) => Number(isCommented(a)) - Number(isCommented(b)));
 }
 
-function failedScansSuffix(scans: readonly ScanReport[]): string {
-  const failed = scans.filter((s) => s.status === 'failed').map((s) => s.scanner);
-  return failed.length > 0 ? ` (${failed.join(', ')} failed)` : '';
+/** What the checks list shows: the count, and what did not run whenever the review was incomplete (never a bare "No findings"). */
+export function checkRunTitle(total: number, notReviewed: readonly string[]): string {
+  const count = total === 0 ? 'No findings' : `${total.toLocaleString('en-US')} finding${total === 1 ? '' : 's'}`;
+  if (notReviewed.length === 0) return count;
+  return truncate(`${count}, not fully reviewed: ${notReviewed.join('; ')}`, CHECK_RUN_TITLE_CHARS);
 }
+
+/** GitHub shows about this much of a check run's title. */
+const CHECK_RUN_TITLE_CHARS = 250;
 
 function toReviewComment(
   finding: ReviewReport['findings'][number]['finding'],

@@ -90,7 +90,7 @@ function scanStatusLines(scans: readonly ScanReport[], reasonChars: number): str
 function headline(report: ReviewReport): string {
   const findings = report.findings.map((p) => p.finding);
   if (findings.length === 0) {
-    const incomplete = report.scans.some((s) => s.status === 'failed' || s.status === 'skipped');
+    const incomplete = report.notReviewed.length > 0 || report.scans.some((s) => s.status === 'failed' || s.status === 'skipped');
     return incomplete ? '**No findings from the scanners that ran** (not every scanner ran: see below).' : '**No findings.**';
   }
   const counts = countBySeverity(findings);
@@ -325,9 +325,12 @@ function statusSections(report: ReviewReport, caps: Caps): { head: string[]; tai
       ? `✅ ${plural(report.resolvedCount, 'earlier comment')} marked resolved: ${report.resolvedCount === 1 ? 'its finding is' : 'their findings are'} no longer reported.`
       : undefined;
   const models = modelLines(report);
+  const notReviewed =
+    report.notReviewed.length > 0 ? `⛔ **Not fully reviewed**: ${escapeMarkdown(report.notReviewed.join('; '))}.` : undefined;
   const head = [
     headline(report),
     conclusion,
+    notReviewed,
     scannerTable(report.scans, findings),
     scanStatusLines(report.scans, caps.reasonChars).join('\n\n'),
     testRunSection(report.scans),

@@ -43,6 +43,14 @@ function pick(env: Readonly<Record<string, string | undefined>>, names: readonly
   return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
 
+/** Internal settings (tests shorten the time limits to seconds): milliseconds for the whole ast-grep scan and per file. */
+export const SCAN_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_TIMEOUT_MS';
+export const FILE_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_FILE_TIMEOUT_MS';
+
+function positiveInteger(value: string | undefined): number | undefined {
+  return value !== undefined && /^[1-9]\d*$/.test(value.trim()) ? Number(value.trim()) : undefined;
+}
+
 /** Every scanner, in the order their reports are shown. Adding one is adding a row. */
 export const SCANNERS: readonly ScannerEntry[] = [
   entry({
@@ -57,6 +65,8 @@ export const SCANNERS: readonly ScannerEntry[] = [
         repoConfigDir: change.repoAstGrepConfigDir,
         extraRuleSources: change.extraRuleSources,
         env: pick(env, AST_GREP_ENV),
+        timeoutMs: positiveInteger(env[SCAN_TIMEOUT_ENV]),
+        fileTimeoutMs: positiveInteger(env[FILE_TIMEOUT_ENV]),
       };
     },
     create: createAstGrepScanner,

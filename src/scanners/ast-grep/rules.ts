@@ -238,11 +238,25 @@ async function readConfigRules(configPath: string, label: string, set: RuleSet):
         continue;
       }
       for (const file of await listYamlFiles(full)) {
-        const docs = await readRuleFile(file, originOf(file));
+        const docs = await readThirdPartyRuleFile(file, originOf(file), set);
         if (kind === 'rules') set.rules.push(...docs);
         else set.utils.push(...docs);
       }
     }
+  }
+}
+
+/**
+ * A third-party rule file, parsed on its own: one that cannot be read or expanded (a YAML alias bomb is refused past 100 aliases) is
+ * left out with a warning naming it, and every other file, the built-in pack included, still runs.
+ */
+async function readThirdPartyRuleFile(path: string, origin: string, set: RuleSet): Promise<RuleDocument[]> {
+  try {
+    return await readRuleFile(path, origin);
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    set.warnings.push(`The ast-grep rule file ${origin} was not run: it could not be parsed (${reason}).`);
+    return [];
   }
 }
 
@@ -357,7 +371,7 @@ export async function loadThirdPartyRules(repoConfigDir: string | undefined, ext
         continue;
       }
       for (const file of await listYamlFiles(source)) {
-        const docs = await readRuleFile(file, toPosix(join(label, relative(source, file))));
+        const docs = await readThirdPartyRuleFile(file, toPosix(join(label, relative(source, file))), set);
         for (const doc of docs) {
           if (isRuleTest(doc)) logger.debug(`ast-grep: ${doc.origin} is a rule test, not a rule; skipped.`);
           else set.rules.push(doc);
@@ -366,7 +380,7 @@ export async function loadThirdPartyRules(repoConfigDir: string | undefined, ext
     } else if (/^sgconfig\.ya?ml$/i.test(label)) {
       await readConfigRules(source, basename(dirname(source)), set);
     } else {
-      set.rules.push(...(await readRuleFile(source, label)));
+      set.rules.push(...(await readThirdPartyRuleFile(source, label, set)));
     }
   }
 

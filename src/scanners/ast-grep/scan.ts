@@ -21,6 +21,7 @@ import {
   withOrigins,
   writeEffectiveConfig,
   type EffectiveConfig,
+  type RuleDocument,
   type RuleExclusion,
   type RuleSet,
 } from './rules.js';
@@ -42,6 +43,8 @@ export interface AstGrepScanInput {
   logger: Logger;
   /** For the whole scan, all ast-grep processes together; default 5 minutes. */
   timeoutMs?: number;
+  /** Per file (a chunk of files gets it as a whole first); default 1 minute. A file over it is reported as not scanned. */
+  fileTimeoutMs?: number;
   signal?: AbortSignal;
   /** Where the scanner's scratch folder goes (removed at the end); default the OS temp folder. */
   tempDir?: string;
@@ -54,6 +57,7 @@ export interface AstGrepScanResult {
 }
 
 export const DEFAULT_SCAN_TIMEOUT_MS = 5 * 60_000;
+export const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 /**
  * Command lines are limited: files are passed in chunks of at most this many bytes. Linux allows 2 MB (ARG_MAX) in all and 128 KB
  * per argument, so one process takes a whole large change there; Windows (32 K) and macOS (256 K in all) get smaller chunks.
@@ -264,7 +268,11 @@ interface RunContext {
   chunks: string[][];
   deadline: number;
   timeoutMs: number;
+  /** Per ast-grep process over a chunk, and per file when a chunk had to be split. */
+  fileTimeoutMs: number;
   fileCount: number;
+  /** ast-grep processes started (names their stderr files). */
+  runs: number;
   /** The scan's own folder, removed at the end. */
   scratch: string;
 }
@@ -275,7 +283,66 @@ function describeChunk(context: RunContext, index: number): string {
   return `files ${before + 1}–${before + (context.chunks[index]?.length ?? 0)} of ${context.fileCount}`;
 }
 
-/** Runs one configuration over every chunk, in order; matches go to `collected`. */
+/** One ast-grep process over `files`; its matches and per-file lines go to `into`. */
+async function runFiles(
+  context: RunContext,
+  config: EffectiveConfig,
+  label: string,
+  files: readonly string[],
+  timeoutMs: number,
+  catalog: ReadonlyMap<string, RuleInfo>,
+  stripTsx: boolean,
+  into: Collected,
+): Promise<{ run: Awaited<ReturnType<typeof runAstGrep>>; matches: number }> {
+  const { input } = context;
+  let matches = 0;
+  const chunkSet = new Set(files);
+  const run = await runAstGrep({
+    binary: input.binary,
+    args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...files],
+    cwd: input.workDir,
+    timeoutMs,
+    signal: input.signal,
+    // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
+    stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${context.runs++}.log`),
+    onStdoutLine: (line) => {
+      if (line.trim() === '') return;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line);
+      } catch {
+        parsed = undefined;
+      }
+      if (!isMatch(parsed)) {
+        into.badLines.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
+        return;
+      }
+      matches++;
+      const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
+      into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
+    },
+    onStderrLine: (line) => {
+      const unreadable = unreadableFile(line, chunkSet);
+      if (unreadable) {
+        into.skipped.set(unreadable.path, unreadable.reason);
+        return;
+      }
+      const file = INSPECT_FILE.exec(line);
+      if (!file) return;
+      into.sawInspect = true;
+      const path = (file[1] ?? '').replace(/\\/g, '/');
+      if (file[3] !== undefined) into.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
+      else if (Number(file[2]) > 0) into.scanned.add(path);
+    },
+  });
+  return { run, matches };
+}
+
+/**
+ * Runs one configuration over every chunk, in order; matches go to `collected`. A chunk gets the per-file time limit: when it
+ * does not finish within it, its files run again one by one, each within that limit, and a file that still does not finish is
+ * reported as not scanned while the others are. Only the scan's overall time limit stops the whole configuration.
+ */
 async function runConfig(
   context: RunContext,
   config: EffectiveConfig,
@@ -285,56 +352,39 @@ async function runConfig(
   collected: Collected,
 ): Promise<RunOutcome> {
   const { input } = context;
+  const timeoutReason = (what: string) =>
+    `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${what}); it was stopped.`;
+  const perFile = `the per-file time limit of ${formatDuration(context.fileTimeoutMs)}`;
   for (const [index, chunk] of context.chunks.entries()) {
     const remaining = context.deadline - Date.now();
-    const timeoutReason = `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${describeChunk(context, index)}); it was stopped.`;
-    if (remaining <= 0) return { kind: 'failed', reason: timeoutReason, fatal: true };
-    let matches = 0;
-    const chunkSet = new Set(chunk);
-    const run = await runAstGrep({
-      binary: input.binary,
-      args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...chunk],
-      cwd: input.workDir,
-      timeoutMs: remaining,
-      signal: input.signal,
-      // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
-      stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${index}.log`),
-      onStdoutLine: (line) => {
-        if (line.trim() === '') return;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(line);
-        } catch {
-          parsed = undefined;
-        }
-        if (!isMatch(parsed)) {
-          collected.badLines.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
-          return;
-        }
-        matches++;
-        const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
-        collected.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
-      },
-      onStderrLine: (line) => {
-        const unreadable = unreadableFile(line, chunkSet);
-        if (unreadable) {
-          collected.skipped.set(unreadable.path, unreadable.reason);
-          return;
-        }
-        const file = INSPECT_FILE.exec(line);
-        if (!file) return;
-        collected.sawInspect = true;
-        const path = (file[1] ?? '').replace(/\\/g, '/');
-        if (file[3] !== undefined) collected.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
-        else if (Number(file[2]) > 0) collected.scanned.add(path);
-      },
-    });
+    if (remaining <= 0) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+    const limitedByFile = context.fileTimeoutMs < remaining;
+    const attempt = newCollected();
+    const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
     input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
     if (run.spawnError) {
       return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
     }
-    if (run.timedOut) return { kind: 'failed', reason: timeoutReason, fatal: true };
     if (run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+    if (run.timedOut && !limitedByFile) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+    if (run.timedOut) {
+      // What the stopped process printed is dropped: each file runs again alone, so that one slow file costs only itself.
+      for (const file of chunk) {
+        const left = context.deadline - Date.now();
+        if (left <= 0) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+        const alone = newCollected();
+        const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
+        if (single.run.spawnError || single.run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+        if (single.run.timedOut) {
+          if (context.fileTimeoutMs >= left) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+          collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
+          continue;
+        }
+        mergeCollected(collected, alone);
+      }
+      continue;
+    }
+    mergeCollected(collected, attempt);
     if (!isSuccessfulExit(run.exitCode, run.stderr)) {
       const reason = withOrigins(configErrorReason(run.stderr), config);
       if (index === 0 && matches === 0) return { kind: 'config-error', reason, stderr: run.stderr };
@@ -396,7 +446,8 @@ export async function runAstGrepScan(rawInput: AstGrepScanInput): Promise<AstGre
 async function scan(input: AstGrepScanInput, files: string[], scratch: string, started: number): Promise<AstGrepScanResult> {
   const { logger } = input;
   const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
-  const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileCount: files.length, scratch };
+  const fileTimeoutMs = Math.min(input.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, timeoutMs);
+  const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
   const warnings: string[] = [];
   const collected = newCollected();
   const report = (status: ScanStatus, reason: string | undefined, rulesRun: number, rules: RuleInfo[]): AstGrepScanResult => {
@@ -410,6 +461,9 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
       rulesRun,
       warnings,
     };
+    if (collected.skipped.size > 0) {
+      scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => a.localeCompare(b)).map(([path, why]) => ({ path, reason: why }));
+    }
     if (reason) scanReport.reason = reason;
     return { report: scanReport, rules };
   };
@@ -422,18 +476,24 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
     logger.error(reason);
     return report('failed', reason, 0, []);
   }
-  const third = await loadThirdPartyRules(input.repoConfigDir, input.extraRuleSources, logger);
+  const third = await loadThirdPartyRules(input.repoConfigDir, input.extraRuleSources, logger).catch((error: unknown): RuleSet => {
+    // Never at the cost of the built-in rules: the third-party ones are left out, and the report says so.
+    warnings.push(`The repository's ast-grep rules could not be read and none of them ran: ${getErrorMessage(error)}`);
+    return { rules: [], utils: [], languageGlobs: {}, customLanguages: new Set(), disabled: [], warnings: [] };
+  });
   warnings.push(...third.warnings);
 
-  // A repository rule with a built-in rule's id replaces it (severity: off turns it off).
+  // A third-party rule never replaces or turns off a built-in rule: the review must not depend on rules a repository (or a pull
+  // request, through a path the base commit lacks) can bring. It is left out, by name.
   const builtinIds = new Set(pack.rules.map((r) => r.id));
-  const overridden = new Set<string>();
-  for (const doc of [...third.rules, ...third.disabled]) {
-    if (doc.id && builtinIds.has(doc.id) && !overridden.has(doc.id)) {
-      overridden.add(doc.id);
-      logger.info(`ast-grep: ${doc.origin} redefines the built-in rule ${doc.id}; the repository's version is used.`);
-    }
+  const clashes = (doc: RuleDocument): boolean => doc.id !== undefined && builtinIds.has(doc.id);
+  for (const doc of [...third.rules, ...third.disabled].filter(clashes)) {
+    warnings.push(
+      `The ast-grep rule ${doc.id} (${doc.origin}) was not run: a built-in rule has this id, and a third-party rule can neither replace nor turn off a built-in rule.`,
+    );
   }
+  third.rules = third.rules.filter((doc) => !clashes(doc));
+  const overridden = new Set<string>();
   const builtinConfig =
     (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
     (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files));

@@ -14,6 +14,9 @@ export interface AstGrepSettings {
   extraRuleSources: readonly string[];
   /** `ULTRA_CREATE_AST_GREP`, `RUNNER_TOOL_CACHE` and what ast-grep itself may see (PATH, HOME, locale): never tokens. */
   env: Readonly<Record<string, string | undefined>>;
+  /** The scan's and each file's time limits; default 5 minutes and 1 minute (see scan.ts). */
+  timeoutMs?: number;
+  fileTimeoutMs?: number;
 }
 
 /**
@@ -36,6 +39,8 @@ export function createAstGrepScanner(settings: AstGrepSettings): Scanner {
         logger,
         signal,
         tempDir,
+        ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
+        ...(settings.fileTimeoutMs !== undefined && { fileTimeoutMs: settings.fileTimeoutMs }),
       });
     },
   };
