@@ -11818,7 +11818,7 @@ function caseFinding(tc, location, source, result) {
         endLine: location.line,
         message: text,
         evidence: lineOf(source, location.line),
-        output: excerpt(redactSecrets$1(details)),
+        output: excerpt(redactSecrets$1(details), 'start'),
         fingerprint: '',
     };
 }
@@ -11842,11 +11842,18 @@ function lineOf(text, line) {
 function tailOf(log) {
     return log.split('\n').slice(-40).join('\n');
 }
-/** The end of a text, at most a few thousand characters, cut at a line. */
-function excerpt(text) {
+/**
+ * At most a few thousand characters of a text, cut at a line: the start of a failure (its message and first frames say what
+ * failed), the end of a log (it says how the run ended).
+ */
+function excerpt(text, keep = 'end') {
     const trimmed = text.trim();
     if (trimmed.length <= EXCERPT_CHARS)
         return trimmed;
+    if (keep === 'start') {
+        const cut = trimmed.slice(0, EXCERPT_CHARS);
+        return `${cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0))}\n…`;
+    }
     const cut = trimmed.slice(-EXCERPT_CHARS);
     return `…${cut.slice(cut.indexOf('\n') + 1)}`;
 }
@@ -12199,8 +12206,11 @@ function renderText(report, options) {
             out.push(paint(ANSI.dim, `    Claude: ${verdict.verdict.replace('_', ' ')}${said ? ` — ${truncate(clean(said), 300)}` : ''}`));
         }
         if (finding.output) {
+            // The start says what failed (a test's message and first frames), the end how a run ended: both, around what is left out.
             const output = clean(finding.output).split('\n');
-            for (const line of output.slice(-MAX_EVIDENCE_LINES))
+            const half = Math.ceil(MAX_EVIDENCE_LINES / 2);
+            const shown = output.length > MAX_EVIDENCE_LINES ? [...output.slice(0, half), `… ${plural(output.length - 2 * half, 'more line')}`, ...output.slice(-half)] : output;
+            for (const line of shown)
                 out.push(paint(ANSI.dim, `    | ${line}`));
         }
         const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');

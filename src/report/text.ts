@@ -215,8 +215,11 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
       out.push(paint(ANSI.dim, `    Claude: ${verdict.verdict.replace('_', ' ')}${said ? ` — ${truncate(clean(said), 300)}` : ''}`));
     }
     if (finding.output) {
+      // The start says what failed (a test's message and first frames), the end how a run ended: both, around what is left out.
       const output = clean(finding.output).split('\n');
-      for (const line of output.slice(-MAX_EVIDENCE_LINES)) out.push(paint(ANSI.dim, `    | ${line}`));
+      const half = Math.ceil(MAX_EVIDENCE_LINES / 2);
+      const shown = output.length > MAX_EVIDENCE_LINES ? [...output.slice(0, half), `… ${plural(output.length - 2 * half, 'more line')}`, ...output.slice(-half)] : output;
+      for (const line of shown) out.push(paint(ANSI.dim, `    | ${line}`));
     }
     const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');
     if (lines.length > 0 && lines.some((l) => l.trim().length > 0)) {

@@ -272,7 +272,7 @@ function caseFinding(tc: TestCaseResult, location: Anchor, source: string | unde
     endLine: location.line,
     message: text,
     evidence: lineOf(source, location.line),
-    output: excerpt(redactSecrets(details)),
+    output: excerpt(redactSecrets(details), 'start'),
     fingerprint: '',
   };
 }
@@ -300,10 +300,17 @@ function tailOf(log: string): string {
   return log.split('\n').slice(-EXCERPT_LINES).join('\n');
 }
 
-/** The end of a text, at most a few thousand characters, cut at a line. */
-function excerpt(text: string): string {
+/**
+ * At most a few thousand characters of a text, cut at a line: the start of a failure (its message and first frames say what
+ * failed), the end of a log (it says how the run ended).
+ */
+function excerpt(text: string, keep: 'start' | 'end' = 'end'): string {
   const trimmed = text.trim();
   if (trimmed.length <= EXCERPT_CHARS) return trimmed;
+  if (keep === 'start') {
+    const cut = trimmed.slice(0, EXCERPT_CHARS);
+    return `${cut.slice(0, Math.max(cut.lastIndexOf('\n'), 0))}\n…`;
+  }
   const cut = trimmed.slice(-EXCERPT_CHARS);
   return `…${cut.slice(cut.indexOf('\n') + 1)}`;
 }
