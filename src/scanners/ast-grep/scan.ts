@@ -45,6 +45,8 @@ export interface AstGrepScanInput {
   signal?: AbortSignal;
   /** Where the scanner's scratch folder goes (removed at the end); default the OS temp folder. */
   tempDir?: string;
+  /** Each file ast-grep reports having looked at (scanned or skipped), possibly more than once: for progress only. */
+  onFileInspected?(path: string): void;
 }
 
 export interface AstGrepScanResult {
@@ -325,6 +327,7 @@ async function runConfig(
         if (!file) return;
         collected.sawInspect = true;
         const path = (file[1] ?? '').replace(/\\/g, '/');
+        input.onFileInspected?.(path);
         if (file[3] !== undefined) collected.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
         else if (Number(file[2]) > 0) collected.scanned.add(path);
       },
