@@ -1,6 +1,6 @@
 import { c as causeChain, g as getErrorMessage } from './errors.js';
 import { a as redactSecrets } from './redact.js';
-import { V as DraftCallError, f as formatDuration, a as printable, z as truncate } from './local-drafts.js';
+import { W as DraftCallError, f as formatDuration, a as printable, z as truncate } from './local-drafts.js';
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (typeof state === "function" ? receiver !== state || true : !state.has(receiver))

@@ -1,7 +1,7 @@
 import { tmpdir, homedir } from 'node:os';
 import { E as ExternalServiceError, C as ConfigurationError, g as getErrorMessage, w as wrapError } from './errors.js';
 import { I as INPUT, a as INPUT_NAMES, i as inputEnvName, S as STATE } from './inputs.js';
-import { h as preprocess, s as string, c as array, e as object, D as strictObject, n as number, i as _enum, S as SCANNER_NAMES, F as FILTER_MODES, E as SEVERITIES, G as formatUsdLimit, H as atLeast, I as SEVERITY_RANK, U as UNVERIFIED, z as truncate, J as fenceAsData, K as newDelimiter, L as oneLine, M as dataInstruction, O as templateDraft, P as draftFindings, Q as DRAFT_LIMITS, f as formatDuration, A as plural, R as compareStrings, T as TOOL, N as NOTHING_EARLIER, C as utf8Length, B as truncateUtf8 } from './local-drafts.js';
+import { h as preprocess, s as string, c as array, e as object, D as strictObject, n as number, i as _enum, S as SCANNER_NAMES, F as FILTER_MODES, E as SEVERITIES, G as formatUsdLimit, H as atLeast, I as SEVERITY_RANK, U as UNVERIFIED, z as truncate, J as fenceAsData, K as newDelimiter, L as oneLine, M as dataInstruction, O as templateDraft, P as draftFindings, Q as DRAFT_LIMITS, f as formatDuration, R as cutAround, A as plural, V as compareStrings, T as TOOL, N as NOTHING_EARLIER, C as utf8Length, B as truncateUtf8 } from './local-drafts.js';
 import { a as DEFAULTS$1, I as INPUT_SPECS, R as RUNNER_TEMP_EXPRESSION, G as GITHUB_TOKEN_EXPRESSION, S as SECRET_INPUTS } from './table.js';
 import { realpath, mkdir, link, copyFile, writeFile, readFile, lstat, rename, rm, mkdtemp, stat, chmod, readdir } from 'node:fs/promises';
 import { resolve, join, isAbsolute, posix, dirname, sep, basename, relative } from 'node:path';
@@ -232,7 +232,7 @@ function skipReasonOf(file, linguist) {
             }
             // An empty file has no patch either (an empty __init__.py is common): it is not binary, there is just nothing to read.
             if (file.blobSha === EMPTY_BLOB_SHA)
-                return { path, reason: 'no-patch', detail: 'empty file' };
+                return { path, reason: 'empty', detail: 'empty file' };
             return { path, reason: 'binary', detail: 'binary file' };
         }
         return { path, reason: 'no-patch', detail: 'GitHub sent no patch (diff too large to show)' };
@@ -2395,7 +2395,7 @@ async function verifyCriticalFindings(findings, deps) {
     if (escalated.length === 0)
         return result();
     if (!client) {
-        logger.info(`Claude verification is off (no anthropic-api-key): ${escalated.length} finding(s) at or above ${deps.escalateOn} are posted unverified.`);
+        logger.info(`Claude verification is off (no anthropic-api-key): ${escalated.length} finding(s) at or above ${deps.escalateOn} are reported unverified.`);
         for (const { index } of escalated)
             unverified(index, UNVERIFIED.noKey, 'noKey');
         return result();
@@ -2487,7 +2487,7 @@ async function verifyCriticalFindings(findings, deps) {
             budget.fail();
             consecutiveFailures += 1;
             const message = getErrorMessage(error);
-            logger.warning(`Claude: verifying ${describeBatch(items)} failed: ${message}. ${items.length === 1 ? 'It is' : 'They are'} posted unverified.`);
+            logger.warning(`Claude: verifying ${describeBatch(items)} failed: ${message}. ${items.length === 1 ? 'It is' : 'They are'} reported unverified.`);
             for (const { index } of items)
                 unverified(index, `${UNVERIFIED.error}: ${message}`, 'error');
             const status = error instanceof ExternalServiceError ? error.status : undefined;
@@ -3380,7 +3380,7 @@ async function draftStage(report, deps) {
     let drafted;
     let summary;
     const model = deps.localModel === undefined
-        ? { kind: 'off', reason: "local-model is 'off'" }
+        ? { kind: 'off', reason: deps.offReason ?? "local-model is 'off'" }
         : targets.length === 0
             ? undefined
             : await deps.model();
@@ -3515,6 +3515,7 @@ async function startRuntime(needs, settings, tree, deps) {
                     image: settings.modelRunnerImage,
                     cacheDir: settings.modelCacheDir ?? defaultModelCacheDir({ ...deps.env }),
                     logger,
+                    ...(deps.mayProvisionModel === false && { mayProvision: false }),
                 });
                 if (ready.status === 'ready') {
                     logger.info(`Local model ${model} at ${ready.endpoint} drafts the comments.`);
@@ -4987,6 +4988,7 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
                     return;
                 collected.sawInspect = true;
                 const path = (file[1] ?? '').replace(/\\/g, '/');
+                input.onFileInspected?.(path);
                 if (file[3] !== undefined)
                     collected.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
                 else if (Number(file[2]) > 0)
@@ -5241,7 +5243,7 @@ function degradedReason(warnings, collected) {
 function createAstGrepScanner(settings) {
     return {
         name: 'ast-grep',
-        async run({ tree, logger, signal, tempDir }) {
+        async run({ tree, logger, signal, tempDir, onFileScanned }) {
             const binary = await resolveAstGrepBinary({ env: { ...settings.env }, distDir: settings.distDir, logger });
             logger.info(`ast-grep ${binary.version} (${binary.origin}) on ${tree.files.length} file(s).`);
             return runAstGrepScan({
@@ -5254,6 +5256,7 @@ function createAstGrepScanner(settings) {
                 logger,
                 signal,
                 tempDir,
+                ...(onFileScanned && { onFileInspected: onFileScanned }),
             });
         },
     };
@@ -5289,6 +5292,8 @@ async function runAstGrepPatterns(settings, ports, options = {}) {
     const { patterns } = settings;
     const rules = patternRules(patterns);
     const filesScanned = ports.tree.files.length;
+    // Counts only once the patterns went to the gateway's tool: a scan that never ran scanned nothing.
+    let ran = false;
     const result = (status, findings, reason, warnings = []) => ({
         report: {
             scanner: MCP_PATTERN_SCANNER,
@@ -5296,8 +5301,8 @@ async function runAstGrepPatterns(settings, ports, options = {}) {
             ...(reason ? { reason } : {}),
             findings,
             durationMs: Date.now() - started,
-            filesScanned: status === 'skipped' ? 0 : filesScanned,
-            rulesRun: status === 'skipped' ? 0 : patterns.length,
+            filesScanned: ran ? filesScanned : 0,
+            rulesRun: ran ? patterns.length : 0,
             warnings,
         },
         rules,
@@ -5318,6 +5323,7 @@ async function runAstGrepPatterns(settings, ports, options = {}) {
             ? result('failed', [], `the MCP gateway offers no '${AST_GREP_TOOL}' tool although mcp-servers lists it`)
             : result('skipped', [], `'${AST_GREP_TOOL}' is not in mcp-servers`);
     }
+    ran = true;
     if (filesScanned === 0)
         return result('ok', []);
     const dir = options.dir ?? AST_GREP_SERVER_ROOT;
@@ -5631,7 +5637,9 @@ function describeDrafts(drafts) {
     const { stats } = drafts;
     const total = stats.model + stats.template;
     if (total === 0) {
-        return drafts.mode === 'off' ? "Comment drafts: local-model is 'off' (template text)." : 'Comment drafts: no new comment to word.';
+        return drafts.mode === 'off'
+            ? `Comment drafts: ${drafts.reason ?? "local-model is 'off'"} (template text).`
+            : 'Comment drafts: no new comment to word.';
     }
     if (drafts.mode !== 'model') {
         return `Comment drafts: ${plural(total, 'comment')} from templates (${drafts.reason ?? 'no local model'}).`;
@@ -5714,6 +5722,11 @@ const STATUS_COLOR = {
     failed: ANSI.boldRed,
 };
 const MAX_EVIDENCE_LINES = 8;
+/** A code line longer than this (minified code) is shown as a window around the match. */
+const MAX_CODE_LINE_CHARS = 160;
+const MAX_DRAFT_CHARS = 600;
+/** The evidence `--format json` (and SARIF) carries: whole, up to this many characters (a minified file is one huge line). */
+const MAX_SNIPPET_CHARS = 16_384;
 /**
  * One block per finding (`path:line:col  severity  rule  message`, the evidence indented, a blank line), then the scanners, the
  * files not reviewed and a one-line total. Every string from the PR goes through `revealHidden`, so a message cannot move the
@@ -5735,10 +5748,18 @@ function renderText(report, options) {
             const said = oneLine((isDismissed(finding) ? verdict.reasoning : verdict.comment) ?? '');
             out.push(paint(ANSI.dim, `    Claude: ${verdict.verdict.replace('_', ' ')}${said ? ` — ${truncate(clean(said), 300)}` : ''}`));
         }
-        const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');
+        const draft = finding.draft;
+        if (draft?.author === 'model') {
+            const words = oneLine(`${draft.title} — ${draft.body}`);
+            out.push(paint(ANSI.dim, `    Draft (local model): ${truncate(clean(words), MAX_DRAFT_CHARS)}`));
+        }
+        // Cut before revealing hidden characters: the column counts the characters of the source line.
+        const lines = finding.evidence.replace(/\n+$/, '').split('\n');
         if (lines.length > 0 && lines.some((l) => l.trim().length > 0)) {
-            for (const line of lines.slice(0, MAX_EVIDENCE_LINES))
-                out.push(paint(ANSI.dim, `    ${line}`));
+            for (const [index, line] of lines.slice(0, MAX_EVIDENCE_LINES).entries()) {
+                const at = index === 0 ? (finding.startColumn ?? 1) - 1 : 0;
+                out.push(paint(ANSI.dim, `    ${clean(cutAround(line, at, MAX_CODE_LINE_CHARS))}`));
+            }
             if (lines.length > MAX_EVIDENCE_LINES)
                 out.push(paint(ANSI.dim, `    … ${plural(lines.length - MAX_EVIDENCE_LINES, 'more line')}`));
         }
@@ -5746,8 +5767,9 @@ function renderText(report, options) {
     }
     for (const scan of report.scans) {
         const status = paint(STATUS_COLOR[scan.status], scan.status === 'failed' ? 'FAILED' : scan.status);
-        // A skipped scanner ran nothing: counts of zero next to it would read like a clean result.
-        const facts = scan.status === 'skipped'
+        // A skipped scanner, or a failed one that never got to scan, ran nothing: counts next to it would read like a clean result.
+        const ranNothing = scan.status === 'skipped' || (scan.status === 'failed' && scan.filesScanned === 0 && scan.findings.length === 0);
+        const facts = ranNothing
             ? ''
             : ` (${[
                 plural(scan.findings.length, 'finding'),
@@ -5773,10 +5795,24 @@ function renderText(report, options) {
         `conclusion: ${paint(conclusionColor, report.conclusion)} (fail-on: ${report.failOn})`);
     return `${out.join('\n')}\n`;
 }
+/** How each reason for not reviewing a file is named to people. */
+const SKIP_REASON_LABEL = {
+    binary: 'binary',
+    // The detail says which: diff too large for GitHub, renamed without changes.
+    'no-patch': 'no patch to review',
+    empty: 'empty',
+    removed: 'removed',
+    vendored: 'vendored',
+    generated: 'generated',
+    minified: 'minified',
+    'too-large': 'too large',
+    unreadable: 'unreadable',
+    'file-cap': "over GitHub's file limit",
+};
 function skippedBreakdown$1(files) {
     const counts = new Map();
     for (const file of files)
-        counts.set(file.reason, (counts.get(file.reason) ?? 0) + 1);
+        counts.set(SKIP_REASON_LABEL[file.reason], (counts.get(SKIP_REASON_LABEL[file.reason]) ?? 0) + 1);
     return [...counts.entries()].map(([reason, count]) => `${reason} ${count}`).join(', ');
 }
 function toJsonReport(report) {
@@ -5798,7 +5834,7 @@ function toJsonReport(report) {
             filesReviewed: report.filesReviewed,
             filesSkipped: report.skippedFiles.length,
         },
-        findings: placed.map(({ finding, placement }) => ({ ...finding, placement })),
+        findings: placed.map(({ finding, placement }) => ({ ...finding, evidence: truncate(finding.evidence, MAX_SNIPPET_CHARS), placement })),
         scans: report.scans.map((scan) => ({
             scanner: scan.scanner,
             status: scan.status,
@@ -5954,7 +5990,7 @@ async function runReview(ports) {
             });
             latest = reportOf(verified.findings, earlier);
             const localModel = () => resolveLocalModel(started, effects);
-            const drafted = await stage('Draft (local model)', () => draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger }));
+            const drafted = await stage('Draft (local model)', () => draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger, offReason: ports.drafting?.offReason }));
             latest = { ...drafted.report, ...(ports.links.serverUrl !== undefined && { serverUrl: ports.links.serverUrl }), models: { drafts: drafted.summary, claude: verified.summary } };
             const final = latest;
             return await stage('Publish', () => publisher.publish(final, change));
@@ -5997,6 +6033,7 @@ async function start(plan, config, change, tempDir, ports) {
         saveState: (name, value) => ports.saveState(name, value),
         healthTimeoutMs: ports.healthTimeoutMs,
         modelFallbackLevel: ports.modelFallbackLevel,
+        ...(ports.drafting && { mayProvisionModel: ports.drafting.mayProvisionModel }),
     });
     const { gateway, sandbox } = runtime;
     if (gateway.status === 'failed')
@@ -6010,15 +6047,29 @@ async function start(plan, config, change, tempDir, ports) {
 // ── scan ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 /** Every enabled scanner at once; each report is logged here, once, with its warnings. */
 async function scan(plan, change, runtime, tempDir, logger) {
+    // Files scanned by any scanner, for the live line on a terminal.
+    const total = change.tree.files.length;
+    const seen = new Set();
+    const onFileScanned = (path) => {
+        if (seen.has(path) || seen.size >= total)
+            return;
+        seen.add(path);
+        logger.progress?.({ done: seen.size, total, unit: 'files' });
+    };
     const results = await runScanners(plan.scanners, () => ({
         tree: change.tree,
         logger,
         tempDir,
+        onFileScanned,
         gateway: runtime.gateway,
         sandbox: runtime.sandbox,
     }));
+    if (total > 0)
+        logger.progress?.({ done: total, total, unit: 'files' });
     for (const { report } of results) {
-        const line = `${report.scanner}: ${report.status}, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}${report.reason ? `: ${report.reason}` : ''}`;
+        // A skipped scanner ran nothing: no counts next to it.
+        const counts = report.status === 'skipped' ? '' : `, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}`;
+        const line = `${report.scanner}: ${report.status}${counts}${report.reason ? `: ${report.reason}` : ''}`;
         if (report.status === 'failed')
             logger.error(line);
         else
@@ -6065,6 +6116,7 @@ async function verify(triaged, analysis, earlier, deps) {
 async function draft(report, analysis, deps) {
     return draftStage(report, {
         localModel: deps.config.localModel,
+        ...(deps.offReason !== undefined && { offReason: deps.offReason }),
         model: deps.localModel,
         budgetMs: deps.config.draftTimeoutSeconds * 1000,
         change: { tree: analysis.change.tree, files: analysis.change.files },
@@ -6442,9 +6494,27 @@ function renderJobSummary(report) {
     }
     return capDocument(`${joinBlocks([before, table, after])}\n`, JOB_SUMMARY_LIMIT, '_… summary truncated at 1 MiB: the full report is in the SARIF file._');
 }
-/** `--format markdown` for the CLI: the job summary, which is already a complete, self-contained report. */
+/**
+ * `--format markdown` for the CLI: the job summary (a complete, self-contained report), then the comments the local model drafted
+ * (on a pull request they are the inline comments; locally this is the only place they show).
+ */
 function renderFindingsMarkdown(report) {
-    return renderJobSummary(report);
+    const summary = renderJobSummary(report);
+    const drafted = sortPlaced(report.findings).filter((p) => p.finding.draft?.author === 'model');
+    if (drafted.length === 0)
+        return summary;
+    const shown = drafted.slice(0, MAX_MARKDOWN_DRAFTS).map(({ finding }) => {
+        const draft = finding.draft;
+        const where = `${SEVERITY_EMOJI[finding.severity]} ${codeSpan(truncate(formatLocation(finding), 400))} ${codeSpan(truncate(finding.ruleId, 200))}`;
+        // The model's words passed `sanitizeModelText` in the draft stage: they are posted as they are, as on a pull request.
+        return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}`;
+    });
+    const more = drafted.length > shown.length ? [`_${(drafted.length - shown.length).toLocaleString('en-US')} more drafts in \`--format json\`._`] : [];
+    return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${drafted.length.toLocaleString('en-US')})`, ...shown, ...more])}\n`;
+}
+const MAX_MARKDOWN_DRAFTS = 100;
+function oneLineText(text) {
+    return text.replace(/\s+/g, ' ').trim();
 }
 function reviewTarget(report) {
     const repo = report.repository ? codeSpan(report.repository) : undefined;
@@ -6565,23 +6635,11 @@ function skippedSection(skipped, filesReviewed, caps) {
             .slice(0, caps.skippedPerReason)
             .map((f) => codeSpan(truncate(f.path, 300)) + (f.detail ? ` (${escapeMarkdown(truncate(f.detail, 200))})` : ''));
         const more = files.length > shown.length ? `, _and ${(files.length - shown.length).toLocaleString('en-US')} more_` : '';
-        lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason] ?? reason)}** (${files.length.toLocaleString('en-US')}): ${shown.join(', ')}${more}`);
+        lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason])}** (${files.length.toLocaleString('en-US')}): ${shown.join(', ')}${more}`);
     }
     return (`#### Files not reviewed (${skipped.length.toLocaleString('en-US')}; ${plural(filesReviewed, 'file')} reviewed)\n\n` +
         lines.join('\n'));
 }
-const SKIP_REASON_LABEL = {
-    binary: 'binary',
-    // The detail says which: diff too large for GitHub, renamed without changes, empty file.
-    'no-patch': 'no patch to review',
-    removed: 'removed',
-    vendored: 'vendored',
-    generated: 'generated',
-    minified: 'minified',
-    'too-large': 'too large',
-    unreadable: 'unreadable',
-    'file-cap': "over GitHub's file limit",
-};
 
 const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** GitHub code scanning rejects runs with more results. */
@@ -6773,7 +6831,7 @@ function pascalCase(id) {
 function toResult(finding, ruleIndex, lineHash) {
     const artifactLocation = artifactLocationOf(finding.path);
     const region = regionOf(finding);
-    const evidence = finding.evidence.replace(/\n+$/, '');
+    const evidence = truncate(finding.evidence.replace(/\n+$/, ''), MAX_SNIPPET_CHARS);
     const physicalLocation = { artifactLocation, region };
     if (evidence.trim().length > 0) {
         // The evidence is whole lines, which is a context region: `region.snippet` would have to match the columns exactly.
