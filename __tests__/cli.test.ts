@@ -122,10 +122,32 @@ describe('usage', { concurrency: true }, () => {
   test('--help prints the usage on stdout and exits 0', async () => {
     const result = await cli(['--help']);
     assert.equal(result.code, EXIT.ok);
-    assert.match(result.stdout, /^Usage: ultra-create review \[options\]/);
+    assert.match(result.stdout, /^Usage: ultra-create review \[DIR\] \[options\]/);
     assert.match(result.stdout, /--format FORMAT\s+text \| markdown \| json \| sarif/);
     assert.equal(result.stderr, '');
     assert.equal((await cli(['review', '-h'])).code, EXIT.ok);
+    const help = await cli(['help']);
+    assert.equal(help.code, EXIT.ok);
+    assert.equal(help.stdout, result.stdout);
+  });
+
+  test('--help: the defaults, the scanners that are not available, Docker, the exit codes; one column for every description', async () => {
+    const { stdout } = await cli(['--help']);
+    assert.match(stdout, /--fail-on SEVERITY .*\n\s+\(default: none, or the config file's fail-on\)/);
+    assert.match(stdout, /--filter-mode MODE .*\(default: added\)/);
+    assert.match(stdout, /--scanners LIST .*\(default: ast-grep,ramparts,tests\)/);
+    assert.match(stdout, /--local-model REF .*\(default: off; drafting is opt-in here\)/);
+    assert.match(stdout, /^ {2}ramparts {2,}not available in this version/m);
+    assert.match(stdout, /may start containers and pull their images/);
+    assert.match(stdout, /^ {2}3 {2}the review could not complete/m);
+    const options = stdout.slice(stdout.indexOf('Options:\n'), stdout.indexOf('\n\nScanners:'));
+    const columns = new Set(
+      options
+        .split('\n')
+        .slice(1)
+        .map((line) => /^( {2}\S.*? {2,}| +)\S/.exec(line)?.[1]?.length),
+    );
+    assert.deepEqual([...columns], [28], 'every description and continuation starts in column 28');
   });
 
   test('--version prints name and version', async () => {
@@ -135,7 +157,7 @@ describe('usage', { concurrency: true }, () => {
   });
 
   test('an unknown option, a missing value, an unknown or missing command exit 2 with the usage on stderr', async () => {
-    for (const argv of [['review', '--bogus'], ['review', '--base'], ['scan'], [], ['review', 'extra']]) {
+    for (const argv of [['review', '--bogus'], ['review', '--base'], ['scan'], [], ['review', 'one', 'two'], ['review', 'x', '--repo', 'y']]) {
       const result = await cli(argv);
       assert.equal(result.code, EXIT.usage, argv.join(' '));
       assert.equal(result.stdout, '', argv.join(' '));
@@ -158,8 +180,8 @@ describe('usage', { concurrency: true }, () => {
     await repo.commit({ 'a.js': 'const a = 1;\n' });
     const result = await cli(['review', '--repo', repo.dir, '--fail-on', 'sometimes']);
     assert.equal(result.code, EXIT.usage);
-    assert.match(result.stderr, /'fail-on'/);
-    assert.match(result.stderr, /"sometimes" is not one of none, info, low, medium, high, critical/);
+    assert.match(result.stderr, /ultra-create: Invalid --fail-on: "sometimes" is not one of none, info, low, medium, high, critical/);
+    assert.ok(!result.stderr.includes('input'), 'the CLI has flags, not inputs');
   });
 
   test('an unresolvable ref or a folder that is no repository exits 2', async () => {
@@ -169,12 +191,26 @@ describe('usage', { concurrency: true }, () => {
       const result = await cli(['review', '--repo', repo.dir, ...args]);
       assert.equal(result.code, EXIT.usage, args.join(' '));
       assert.match(result.stderr, /Cannot resolve the revisions to compare/, args.join(' '));
+      assert.ok(result.stderr.includes(args.join(' ').replace('=', ' ')), `names the ref: ${result.stderr}`);
       assert.equal(result.stdout, '');
     }
     const notARepo = await mkdtemp(join(scratch, 'plain-'));
     const result = await cli(['review', '--repo', notARepo]);
     assert.equal(result.code, EXIT.usage);
-    assert.match(result.stderr, /Cannot resolve the revisions/);
+    assert.match(result.stderr, /it is not a git repository/);
+    assert.ok(!result.stderr.includes('ENOENT'));
+    const missing = await cli(['review', '--repo', join(scratch, 'nonexistent')]);
+    assert.equal(missing.code, EXIT.usage);
+    assert.match(missing.stderr, /^ultra-create: Cannot review --repo \S+nonexistent: \S+ does not exist\.\n$/);
+  });
+
+  test('review DIR is review --repo DIR', async () => {
+    const repo = await createRepo('positional');
+    await repo.commit({ 'a.js': 'const a = 1;\n' });
+    await repo.commit({ 'b.js': EVAL });
+    const result = await cli(['review', repo.dir, '--format', 'json', '--quiet']);
+    assert.equal(result.code, EXIT.ok, result.stderr);
+    assert.deepEqual(placesOf(JSON.parse(result.stdout) as JsonReport), ['b.js:1 js/code-injection-eval']);
   });
 });
 
@@ -191,13 +227,14 @@ describe('revisions and exit codes', { concurrency: true }, () => {
   });
 
   test('default: the last commit (HEAD~1...HEAD); a high finding under fail-on critical exits 0', async () => {
-    const { code, report, stderr } = await reviewJson(repo.dir);
+    const { code, report, stderr } = await reviewJson(repo.dir, '--fail-on', 'critical');
     assert.equal(code, EXIT.ok);
     assert.equal(report.baseSha, c[2]);
     assert.equal(report.headSha, c[3]);
     assert.deepEqual(placesOf(report), ['d.js:1 js/xss-inner-html']);
     assert.equal(report.conclusion, 'success');
-    assert.equal(stderr, '', 'no progress when stderr is not a terminal');
+    assert.match(stderr, /^Reviewing HEAD~1\.\.\.HEAD /, 'progress as plain lines when stderr is not a terminal');
+    assert.ok(!stderr.includes('\u001b['), 'no escape sequences off a terminal');
   });
 
   test('--fail-on high makes the same finding fail: exit 1', async () => {
@@ -208,14 +245,14 @@ describe('revisions and exit codes', { concurrency: true }, () => {
   });
 
   test('--head alone: its parent is the base; a critical finding exits 1', async () => {
-    const { code, report } = await reviewJson(repo.dir, '--head', 'HEAD~1');
+    const { code, report } = await reviewJson(repo.dir, '--head', 'HEAD~1', '--fail-on', 'critical');
     assert.equal(code, EXIT.findings);
     assert.equal(report.baseSha, c[1]);
     assert.deepEqual(placesOf(report), ['c.js:1 js/code-injection-eval']);
   });
 
   test('--base and --head explicit (shas)', async () => {
-    const { code, report } = await reviewJson(repo.dir, '--base', c[0]!, '--head', c[2]!);
+    const { code, report } = await reviewJson(repo.dir, '--base', c[0]!, '--head', c[2]!, '--fail-on', 'critical');
     assert.equal(code, EXIT.findings);
     assert.equal(report.baseSha, c[0]);
     assert.equal(report.headSha, c[2]);
@@ -229,7 +266,7 @@ describe('revisions and exit codes', { concurrency: true }, () => {
   });
 
   test('no findings: exit 0', async () => {
-    const result = await cli(['review', '--repo', repo.dir, '--head', 'HEAD~2']);
+    const result = await cli(['review', '--repo', repo.dir, '--head', 'HEAD~2', '--fail-on', 'critical']);
     assert.equal(result.code, EXIT.ok);
     assert.match(result.stdout, /^0 findings in 1 file; conclusion: success \(fail-on: critical\)$/m);
   });
@@ -269,7 +306,7 @@ describe('default base with an upstream branch', () => {
     await repo.commit({ 'main-only.js': EVAL });
     await repo.run('checkout', '-q', 'feature');
     await repo.run('branch', '-q', '--set-upstream-to=main');
-    const { code, report } = await reviewJson(repo.dir);
+    const { code, report } = await reviewJson(repo.dir, '--fail-on', 'critical');
     assert.equal(report.baseSha, root);
     assert.deepEqual(placesOf(report), ['f1.js:1 js/code-injection-eval', 'f2.js:1 js/xss-inner-html']);
     assert.equal(code, EXIT.findings);
@@ -308,9 +345,9 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
   });
 
   test('json: findings with placements, scans, skipped files listed with reasons', async () => {
-    const { code, report, stderr } = await reviewJson(repo.dir);
+    const { code, report, stderr } = await reviewJson(repo.dir, '--fail-on', 'critical', '--quiet');
     assert.equal(code, EXIT.findings);
-    assert.equal(stderr, '');
+    assert.equal(stderr, '', '--quiet: nothing on stderr');
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.headSha, head);
     assert.deepEqual(placesOf(report), [
@@ -361,7 +398,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
   });
 
   test('text: file:line, severity, rule, message and the code line; no colour when stdout is not a terminal', async () => {
-    const result = await cli(['review', '--repo', repo.dir]);
+    const result = await cli(['review', '--repo', repo.dir, '--fail-on', 'critical', '--quiet']);
     assert.equal(result.code, EXIT.findings);
     assert.equal(result.stderr, '');
     assert.ok(!result.stdout.includes('\u001b['), 'no ANSI escapes');
@@ -379,7 +416,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
   });
 
   test('sarif: valid SARIF 2.1.0 with one result per finding, URIs percent-encoded', async () => {
-    const result = await cli(['review', '--repo', repo.dir, '--format', 'sarif']);
+    const result = await cli(['review', '--repo', repo.dir, '--format', 'sarif', '--fail-on', 'critical']);
     assert.equal(result.code, EXIT.findings);
     const sarif = JSON.parse(result.stdout) as {
       version: string;
@@ -404,7 +441,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
   });
 
   test('markdown: the findings table and the files not reviewed', async () => {
-    const result = await cli(['review', '--repo', repo.dir, '--format', 'markdown']);
+    const result = await cli(['review', '--repo', repo.dir, '--format', 'markdown', '--fail-on', 'critical']);
     assert.equal(result.code, EXIT.findings);
     assert.match(result.stdout, /^\| Severity \| Location \| Rule \| Message \| Reported as \|$/m);
     assert.match(result.stdout, /^\| 🔴 Critical \| `src\/renamed\.js:21` \| `js\/code-injection-eval` \| .* \| inline comment \|$/m);
@@ -414,7 +451,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
   });
 
   test('on a terminal: colour on stdout, progress on stderr, NO_COLOR honoured', async () => {
-    const tty = await cli(['review', '--repo', repo.dir, '--scanners', 'ast-grep'], { stdoutTTY: true, stderrTTY: true });
+    const tty = await cli(['review', '--repo', repo.dir, '--scanners', 'ast-grep', '--fail-on', 'critical'], { stdoutTTY: true, stderrTTY: true });
     assert.equal(tty.code, EXIT.findings);
     assert.ok(tty.stdout.includes('\u001b[1;31mcritical\u001b[0m'));
     assert.match(tty.stderr, /Reviewing HEAD~1\.\.\.HEAD/);
@@ -445,10 +482,10 @@ describe('configuration from the base commit', { concurrency: true }, () => {
   test('a config file added or changed only in the head commit does not apply', async () => {
     const repo = await createRepo('config-head');
     await repo.commit({ 'README.md': 'hello\n' });
-    await repo.commit({ '.github/ultra-create.yml': 'fail-on: none\n', 'a.js': EVAL });
+    await repo.commit({ '.github/ultra-create.yml': 'fail-on: info\n', 'a.js': EVAL });
     const { code, report } = await reviewJson(repo.dir);
-    assert.equal(report.failOn, 'critical');
-    assert.equal(code, EXIT.findings);
+    assert.equal(report.failOn, 'none', 'the CLI default, not the head commit\'s fail-on');
+    assert.equal(code, EXIT.ok);
   });
 
   test('an invalid config file at the base exits 2 naming the key and the allowed values; an invalid one only in head is ignored', async () => {
@@ -501,12 +538,92 @@ describe('configuration from the base commit', { concurrency: true }, () => {
   });
 });
 
+describe('what a newcomer meets', { concurrency: true }, () => {
+  let repo: Repo;
+  const minified = `var x=${'a'.repeat(6000)};eval(location.hash);${'b'.repeat(6000)}\n`;
+
+  before(async () => {
+    repo = await createRepo('newcomer');
+    await repo.commit({ 'a.js': 'const a = 1;\n' });
+    await repo.commit({ 'b.js': EVAL, 'min.js': minified, 'empty.js': '' });
+  });
+
+  test('exit codes: findings do not fail by default; --fail-on or the config file opts in', async () => {
+    const byDefault = await cli(['review', repo.dir, '--quiet']);
+    assert.equal(byDefault.code, EXIT.ok);
+    assert.match(byDefault.stdout, /conclusion: success \(fail-on: none\)$/m);
+    assert.equal((await cli(['review', repo.dir, '--quiet', '--fail-on', 'critical'])).code, EXIT.findings);
+    const config = join(scratch, 'fail-on-high.yml');
+    await writeFile(config, 'fail-on: high\n');
+    assert.equal((await cli(['review', repo.dir, '--quiet', '--config', config])).code, EXIT.findings);
+  });
+
+  test('a long code line is cut around the match in text; JSON keeps the whole line', async () => {
+    const text = await cli(['review', repo.dir, '--quiet']);
+    const shown = text.stdout.split('\n').find((line) => line.includes('eval(location.hash);b'));
+    assert.ok(shown, text.stdout);
+    assert.ok(shown.length <= 4 + 160, `${shown.length} characters`);
+    assert.match(shown, /^ {4}…a+;eval\(location\.hash\);b+…$/);
+    const { report } = await reviewJson(repo.dir, '--quiet');
+    assert.ok(report.findings.find((f) => f.path === 'min.js')?.evidence === minified.trimEnd(), 'the whole line');
+  });
+
+  test('an empty file is listed as empty, not as a file without a patch', async () => {
+    const text = await cli(['review', repo.dir, '--quiet']);
+    assert.match(text.stdout, /^Not reviewed: 1 file \(empty 1\)$/m);
+  });
+
+  test('drafting is opt-in: off by default (no Docker, no pull), and --model-endpoint alone never starts a Model Runner', async () => {
+    const byDefault = await cli(['review', repo.dir]);
+    assert.match(byDefault.stderr, /^Comment drafts: off \(drafting is opt-in for the CLI/m);
+    assert.match(byDefault.stdout, /^Comment drafts: 2 comments from templates \(drafting is opt-in for the CLI/m);
+    assert.ok(!/Model Runner|Pulling/.test(byDefault.stderr), byDefault.stderr);
+    const endpoint = await cli(['review', repo.dir, '--model-endpoint', 'http://127.0.0.1:9/v1']);
+    assert.match(endpoint.stderr, /Asking http:\/\/127\.0\.0\.1:9\/v1 for the local model/);
+    assert.match(endpoint.stderr, /no Model Runner is started and no model is pulled unless drafting is asked for/);
+    assert.ok(!/starting the Model Runner|Pulling/.test(endpoint.stderr), endpoint.stderr);
+  });
+
+  test('off a terminal: plain progress lines (stages, counts, durations); --verbose adds debug lines', async () => {
+    const plain = await cli(['review', repo.dir]);
+    assert.match(plain.stderr, /^» Scan$/m);
+    assert.match(plain.stderr, /^ast-grep: ok, 2 finding\(s\) in \d/m);
+    assert.match(plain.stderr, /^Scan: \d+(\.\d+)? m?s$/m);
+    assert.match(plain.stderr, /^ramparts: skipped: /m);
+    assert.ok(!plain.stderr.includes('\r') && !plain.stderr.includes('\u001b['));
+    assert.ok(!plain.stderr.includes('debug: '));
+    const verbose = await cli(['review', repo.dir, '--verbose']);
+    assert.match(verbose.stderr, /^debug: /m);
+    assert.ok(!/\bposted\b/.test(verbose.stderr), 'the CLI posts nothing');
+  });
+
+  test('on a pseudo-terminal: a live line with a bar over the files scanned, erased before each log line', async (t) => {
+    const script = spawn('script', ['--version']);
+    const hasScript = await new Promise<boolean>((resolve) => {
+      script.on('error', () => resolve(false));
+      script.on('close', (code) => resolve(code === 0));
+    });
+    if (!hasScript) return t.skip('script(1) from util-linux is not installed');
+    const command = `'${process.execPath}' --import tsx src/cli.ts review '${repo.dir}' --format json > /dev/null`;
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, CI: '', NO_COLOR: '1' } });
+    const out: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const tty = Buffer.concat(out).toString('utf8');
+    assert.equal(code, EXIT.ok, tty);
+    assert.match(tty, /… Scan {2}\[█+░*\] {2}\d\/2 files {2}\d/);
+    assert.match(tty, /… Scan {2}\[█{24}\] {2}2\/2 files/);
+    assert.ok(tty.includes('\r\u001b[2K'), 'the live line is erased in place');
+    assert.match(tty, /Scan: \d/);
+  });
+});
+
 describe('the entry point', () => {
   test('node --import tsx src/cli.ts review: exit code, a clean JSON stdout, nothing on stderr', async () => {
     const repo = await createRepo('entry');
     await repo.commit({ 'a.js': 'const a = 1;\n' });
     await repo.commit({ 'b.js': EVAL });
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'review', '--repo', repo.dir, '--format', 'json'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'review', '--repo', repo.dir, '--format', 'json', '--fail-on', 'critical', '--quiet'], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

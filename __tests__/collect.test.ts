@@ -462,7 +462,7 @@ describe('collectChange with the local source', () => {
       'node_modules/pkg/index.js': 'vendored',
       'data.dat': 'binary',
       'big.js': 'too-large',
-      'empty.js': 'no-patch',
+      'empty.js': 'empty',
     });
     assert.equal(change.skipped.find((s) => s.path === 'data.dat')?.detail, 'binary content');
     assert.equal(change.skipped.find((s) => s.path === 'empty.js')?.detail, 'empty file');
@@ -604,7 +604,7 @@ describe('GitHub source and local source on the same pull request', () => {
     ]);
     assert.deepEqual(Object.fromEntries(viaLocal.skipped.map((s) => [s.path, s.reason])), {
       'assets/logo.png': 'binary',
-      'empty.txt': 'no-patch',
+      'empty.txt': 'empty',
       'generated/client.js': 'generated',
       'src/delete.js': 'removed',
       'src/moved-same.js': 'no-patch',

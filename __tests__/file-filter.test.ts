@@ -274,7 +274,7 @@ describe('files without a patch', () => {
   test('an empty file is not called binary', () => {
     assert.deepEqual(noPatch('pkg/__init__.py', { status: 'added', blobSha: EMPTY_BLOB }), {
       path: 'pkg/__init__.py',
-      reason: 'no-patch',
+      reason: 'empty',
       detail: 'empty file',
     });
   });

@@ -117,7 +117,7 @@ describe('runReview', () => {
     // Every scanner report once, with its outcome; the ones not available say so.
     const outcomes = logger.lines.filter((l) => /^(ast-grep|ramparts|tests): (ok|skipped|failed|degraded)/.test(l.message));
     assert.deepEqual(
-      outcomes.map((l) => l.message.split(',')[0]),
+      outcomes.map((l) => /^[^:]+: [a-z]+/.exec(l.message)?.[0]),
       ['ast-grep: ok', 'ramparts: skipped', 'tests: skipped'],
     );
     assert.match(logger.text(), /MCP gateway skipped: no enabled scanner needs it/);

@@ -153,7 +153,7 @@ describe('the escalation stage reuses a recorded verdict for the same code', () 
     } finally {
       await writeFile(join(workDir, 'src/a.js'), CODE);
     }
-    const otherModel = await run(stale, { model: 'claude-sonnet-4-5' });
+    const otherModel = await run(stale, { model: 'claude-sonnet-4-6' });
     assert.equal(otherModel.summary.reused, 0);
     assert.equal(server.messages().length, 2);
   });

@@ -68,7 +68,7 @@ export async function runReview(ports: ReviewPorts): Promise<ReviewReport> {
       latest = reportOf(verified.findings, earlier);
       const localModel = () => resolveLocalModel(started.runtime, effects);
       const drafted = await stage('Draft (local model)', () =>
-        draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger }),
+        draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger, offReason: ports.drafting?.offReason }),
       );
       latest = { ...drafted.report, ...(ports.links.serverUrl !== undefined && { serverUrl: ports.links.serverUrl }), models: { drafts: drafted.summary, claude: verified.summary } };
       const final = latest;
@@ -118,6 +118,11 @@ export interface ReviewPorts {
   links: LinkContext & { pullNumber?: number };
   /** Tests shorten the runtime's health waits. */
   healthTimeoutMs?: number;
+  /**
+   * The CLI, where drafting is opt-in: `mayProvisionModel: false` uses a model server only if it already answers (no Model Runner
+   * started, no 1.3 GB pull); `offReason` says why drafting is off when `local-model` is off.
+   */
+  drafting?: { mayProvisionModel: boolean; offReason?: string };
 }
 
 /** Runs `fn` as a log group (never nested: the pipeline's stages are the only groups) and logs how long it took. */
@@ -153,6 +158,7 @@ async function start(plan: ScanPlan, config: Config, change: CollectedChange, te
     saveState: (name, value) => ports.saveState(name, value),
     healthTimeoutMs: ports.healthTimeoutMs,
     modelFallbackLevel: ports.modelFallbackLevel,
+    ...(ports.drafting && { mayProvisionModel: ports.drafting.mayProvisionModel }),
   });
   const { gateway, sandbox } = runtime;
   if (gateway.status === 'failed') ports.logger.warning(`MCP gateway not available: ${gateway.reason}`);
@@ -166,16 +172,28 @@ async function start(plan: ScanPlan, config: Config, change: CollectedChange, te
 
 /** Every enabled scanner at once; each report is logged here, once, with its warnings. */
 async function scan(plan: ScanPlan, change: CollectedChange, started: Started, tempDir: string, logger: Logger): Promise<Analysis> {
+  // Files scanned by any scanner, for the live line on a terminal.
+  const total = change.tree.files.length;
+  const seen = new Set<string>();
+  const onFileScanned = (path: string): void => {
+    if (seen.has(path) || seen.size >= total) return;
+    seen.add(path);
+    logger.progress?.({ done: seen.size, total, unit: 'files' });
+  };
   const results = await runScanners(plan.scanners, () => ({
     tree: change.tree,
     logger,
     tempDir,
+    onFileScanned,
     gateway: started.runtime.gateway,
     sandbox: started.runtime.sandbox,
     checkout: started.checkout,
   }));
+  if (total > 0) logger.progress?.({ done: total, total, unit: 'files' });
   for (const { report } of results) {
-    const line = `${report.scanner}: ${report.status}, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}${report.reason ? `: ${report.reason}` : ''}`;
+    // A skipped scanner ran nothing: no counts next to it.
+    const counts = report.status === 'skipped' ? '' : `, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}`;
+    const line = `${report.scanner}: ${report.status}${counts}${report.reason ? `: ${report.reason}` : ''}`;
     if (report.status === 'failed') logger.error(line);
     else logger.info(line);
     for (const warning of report.warnings) logger.warning(`${report.scanner}: ${warning}`);
@@ -226,10 +244,11 @@ export async function verify(
 export async function draft(
   report: ReviewReport,
   analysis: Analysis,
-  deps: { config: Config; localModel: () => Promise<DraftModel>; links: LinkContext; logger: Logger },
+  deps: { config: Config; localModel: () => Promise<DraftModel>; links: LinkContext; logger: Logger; offReason?: string | undefined },
 ): Promise<{ report: ReviewReport; summary: DraftSummary }> {
   return draftStage(report, {
     localModel: deps.config.localModel,
+    ...(deps.offReason !== undefined && { offReason: deps.offReason }),
     model: deps.localModel,
     budgetMs: deps.config.draftTimeoutSeconds * 1000,
     change: { tree: analysis.change.tree, files: analysis.change.files },

@@ -151,6 +151,7 @@ export interface ChangedFile {
 export type SkipReason =
   | 'binary'
   | 'no-patch'
+  | 'empty'
   | 'removed'
   | 'vendored'
   | 'generated'

@@ -29,6 +29,8 @@ export interface DistRun {
   state: Record<string, string>;
   summary: string;
   runnerTemp: string;
+  /** Peak resident memory of the step's process, in KiB (sampled from /proc every 20 ms; 0 where there is no /proc). */
+  peakRssKb: number;
 }
 
 /** Defaults exactly as GitHub would expand them from action.yml. */
@@ -129,8 +131,19 @@ export async function runDist(options: RunOptions): Promise<DistRun> {
   };
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
 
+  let peakRssKb = 0;
   const { exitCode, stdout, stderr } = await new Promise<{ exitCode: number; stdout: string; stderr: string }>((done) => {
     const child = spawn(process.execPath, [options.script ?? DIST_INDEX], { cwd: options.workspace, env });
+    // The process's high-water mark of resident memory, read from /proc while it runs (Linux; 0 elsewhere).
+    const sampler = setInterval(() => {
+      try {
+        const kb = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
+        if (kb > peakRssKb) peakRssKb = kb;
+      } catch {
+        // exited between two samples
+      }
+    }, 20);
+    child.on('close', () => clearInterval(sampler));
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
@@ -145,6 +158,7 @@ export async function runDist(options: RunOptions): Promise<DistRun> {
     state: parseCommandFile(await readFile(statePath, 'utf8').catch(() => '')),
     summary: await readFile(summaryPath, 'utf8'),
     runnerTemp,
+    peakRssKb,
   };
 }
 

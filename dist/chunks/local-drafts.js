@@ -6781,6 +6781,25 @@ function truncate(text, max, suffix = '…') {
         cut--;
     return text.slice(0, cut) + suffix;
 }
+/**
+ * A window of at most `width` characters of a long line, around `index` (the match: about a third of the window before it), with
+ * an ellipsis on each side that was cut. A line that fits is returned as it is.
+ */
+function cutAround(line, index, width, ellipsis = '…') {
+    if (line.length <= width)
+        return line;
+    const room = Math.max(1, width - 2 * ellipsis.length);
+    let start = Math.max(0, Math.min(index - Math.floor(room / 3), line.length - room));
+    if (start > 0 && isLowSurrogate(line.charCodeAt(start)))
+        start++;
+    let end = Math.min(line.length, start + room);
+    if (end < line.length && isHighSurrogate(line.charCodeAt(end - 1)))
+        end--;
+    return `${start > 0 ? ellipsis : ''}${line.slice(start, end)}${end < line.length ? ellipsis : ''}`;
+}
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
+}
 /** Cuts to at most `maxBytes` UTF-8 bytes including the suffix (GitHub counts some limits in bytes). */
 function truncateUtf8(text, maxBytes, suffix = '…') {
     if (utf8Length(text) <= maxBytes)
@@ -7053,7 +7072,7 @@ async function draftFindings(findings, deps) {
         const timeoutMs = Math.max(1, Math.min(callTimeoutMs, remaining));
         const callStarted = now();
         stats.calls += 1;
-        const outcome = await callModel(deps, batch, findings, timeoutMs);
+        const outcome = await whileWaiting(deps, `the local model ${deps.model} to word ${plural(batch.positions.length, 'comment')}${batches.length > 1 ? ` (call ${batchNumber + 1} of ${batches.length})` : ''}`, timeoutMs, () => callModel(deps, batch, findings, timeoutMs));
         const callMs = now() - callStarted;
         // Every call that reached the model counts for the estimate, a timed-out one too (a slow model stops early).
         durations.push(callMs);
@@ -7095,6 +7114,28 @@ async function draftFindings(findings, deps) {
     }
     return { findings: result, stats };
 }
+/**
+ * Runs `call`, saying first what it waits for and for how long at most, then every `waitNoticeMs` how much time is left: a model
+ * server that accepts the connection and never answers must not look like a hung run.
+ */
+async function whileWaiting(deps, what, limitMs, call) {
+    const now = deps.now?.bind(deps) ?? Date.now;
+    const started = now();
+    const every = Math.max(1, deps.waitNoticeMs ?? DEFAULT_WAIT_NOTICE_MS);
+    deps.logger.info(`Local drafts: waiting for ${what} (at most ${formatDuration(limitMs)}).`);
+    const timer = setInterval(() => {
+        const left = Math.max(0, limitMs - (now() - started));
+        deps.logger.info(`Local drafts: still waiting for ${what}: ${formatDuration(left)} left.`);
+    }, every);
+    timer.unref();
+    try {
+        return await call();
+    }
+    finally {
+        clearInterval(timer);
+    }
+}
+const DEFAULT_WAIT_NOTICE_MS = 10_000;
 async function callModel(deps, batch, findings, timeoutMs) {
     const delimiter = newDelimiter();
     const items = batch.positions.map((position, i) => {
@@ -7299,4 +7340,4 @@ function zodSummary(error) {
         .join(', ');
 }
 
-export { truncate as A, truncateUtf8 as B, atLeast as C, strictObject as D, SEVERITIES as E, FILTER_MODES as F, formatCount as G, formatUsdLimit as H, SEVERITY_RANK as I, fenceAsData as J, newDelimiter as K, oneLine as L, dataInstruction as M, NOTHING_EARLIER as N, templateDraft as O, draftFindings as P, DRAFT_LIMITS as Q, compareStrings as R, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, plural as V, DraftCallError as W, safeParse$1 as X, ZodISODateTime as Z, _isoDateTime as _, printable as a, looseObject as b, array as c, boolean as d, object as e, formatDuration as f, unknown as g, preprocess as h, _enum as i, custom as j, discriminatedUnion as k, literal as l, intersection as m, number as n, optional as o, probeModelEndpoint as p, _null as q, record as r, string as s, _coercedNumber as t, union as u, ZodNumber as v, url as w, NEVER as x, any as y, utf8Length as z };
+export { truncate as A, truncateUtf8 as B, atLeast as C, strictObject as D, SEVERITIES as E, FILTER_MODES as F, formatCount as G, formatUsdLimit as H, SEVERITY_RANK as I, fenceAsData as J, newDelimiter as K, oneLine as L, dataInstruction as M, NOTHING_EARLIER as N, templateDraft as O, draftFindings as P, DRAFT_LIMITS as Q, compareStrings as R, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, plural as V, cutAround as W, DraftCallError as X, safeParse$1 as Y, ZodISODateTime as Z, _isoDateTime as _, printable as a, looseObject as b, array as c, boolean as d, object as e, formatDuration as f, unknown as g, preprocess as h, _enum as i, custom as j, discriminatedUnion as k, literal as l, intersection as m, number as n, optional as o, probeModelEndpoint as p, _null as q, record as r, string as s, _coercedNumber as t, union as u, ZodNumber as v, url as w, NEVER as x, any as y, utf8Length as z };

@@ -144,10 +144,14 @@ class PullProgressTracker {
 async function ensureLocalModel(o) {
     const endpoint = o.endpoint.replace(/\/+$/, '');
     const probe = o.probe ?? probeModelEndpoint;
+    o.logger.info(`Asking ${endpoint} for the local model ${o.model}…`);
     const first = await probe(endpoint, o.model);
     if (first.ok) {
         o.logger.info(`Local model ${o.model} answers at ${endpoint}.`);
         return { status: 'ready', endpoint, how: 'endpoint' };
+    }
+    if (o.mayProvision === false) {
+        return { status: 'unavailable', reason: `${first.reason}; no Model Runner is started and no model is pulled unless drafting is asked for` };
     }
     const target = modelRunnerTarget(endpoint);
     if (!target.ok)

@@ -219,7 +219,7 @@ function skipReasonOf(file, linguist) {
             }
             // An empty file has no patch either (an empty __init__.py is common): it is not binary, there is just nothing to read.
             if (file.blobSha === EMPTY_BLOB_SHA)
-                return { path, reason: 'no-patch', detail: 'empty file' };
+                return { path, reason: 'empty', detail: 'empty file' };
             return { path, reason: 'binary', detail: 'binary file' };
         }
         return { path, reason: 'no-patch', detail: 'GitHub sent no patch (diff too large to show)' };

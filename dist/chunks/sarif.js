@@ -2,7 +2,7 @@ import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as
 import { tmpdir, homedir, availableParallelism } from 'node:os';
 import { C as ConfigurationError, g as getErrorMessage, E as ExternalServiceError, w as wrapError } from './errors.js';
 import { I as INPUT, a as INPUT_NAMES, i as inputEnvName, S as STATE } from './inputs.js';
-import { h as preprocess, s as string, c as array, i as _enum, e as object, D as strictObject, n as number, S as SCANNER_NAMES, d as boolean, F as FILTER_MODES, E as SEVERITIES, G as formatCount, H as formatUsdLimit, C as atLeast, I as SEVERITY_RANK, U as UNVERIFIED, A as truncate, J as fenceAsData, K as newDelimiter, L as oneLine, M as dataInstruction, O as templateDraft, P as draftFindings, Q as DRAFT_LIMITS, R as compareStrings, f as formatDuration, V as plural, B as truncateUtf8, T as TOOL, N as NOTHING_EARLIER, z as utf8Length } from './local-drafts.js';
+import { h as preprocess, s as string, c as array, i as _enum, e as object, D as strictObject, n as number, S as SCANNER_NAMES, d as boolean, F as FILTER_MODES, E as SEVERITIES, G as formatCount, H as formatUsdLimit, C as atLeast, I as SEVERITY_RANK, U as UNVERIFIED, A as truncate, J as fenceAsData, K as newDelimiter, L as oneLine, M as dataInstruction, O as templateDraft, P as draftFindings, Q as DRAFT_LIMITS, R as compareStrings, f as formatDuration, V as plural, W as cutAround, B as truncateUtf8, T as TOOL, N as NOTHING_EARLIER, z as utf8Length } from './local-drafts.js';
 import { i as isCredentialName, a as redactSecrets$1 } from './redact.js';
 import { a as DEFAULTS$1, I as INPUT_SPECS, R as RUNNER_TEMP_EXPRESSION, G as GITHUB_TOKEN_EXPRESSION, S as SECRET_INPUTS } from './table.js';
 import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir } from 'node:fs/promises';
@@ -2131,7 +2131,7 @@ async function verifyCriticalFindings(findings, deps) {
     if (escalated.length === 0)
         return result();
     if (!client) {
-        logger.info(`Claude verification is off (no anthropic-api-key): ${escalated.length} finding(s) at or above ${deps.escalateOn} are posted unverified.`);
+        logger.info(`Claude verification is off (no anthropic-api-key): ${escalated.length} finding(s) at or above ${deps.escalateOn} are reported unverified.`);
         for (const { index } of escalated)
             unverified(index, UNVERIFIED.noKey, 'noKey');
         return result();
@@ -2223,7 +2223,7 @@ async function verifyCriticalFindings(findings, deps) {
             budget.fail();
             consecutiveFailures += 1;
             const message = getErrorMessage(error);
-            logger.warning(`Claude: verifying ${describeBatch(items)} failed: ${message}. ${items.length === 1 ? 'It is' : 'They are'} posted unverified.`);
+            logger.warning(`Claude: verifying ${describeBatch(items)} failed: ${message}. ${items.length === 1 ? 'It is' : 'They are'} reported unverified.`);
             for (const { index } of items)
                 unverified(index, `${UNVERIFIED.error}: ${message}`, 'error');
             const status = error instanceof ExternalServiceError ? error.status : undefined;
@@ -2420,8 +2420,10 @@ function escapeLine(line, options) {
 /**
  * What GitHub's markdown turns into a link without brackets (GFM's extended autolinks: `scheme://…`, `www.…`, e-mail addresses,
  * `mailto:` / `xmpp:`): PR text quoting a URL would post a live link to the author's host. Such tokens become code spans.
+ * Every alternative starts only where a run of its characters starts (the lookbehinds): the text is PR-controlled, and an e-mail
+ * pattern tried at every position of a 200,000-character run without an `@` is quadratic (47 s measured).
  */
-const AUTOLINK_LIKE = /(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/|(?<![A-Za-z0-9_.-])www\.|(?<![A-Za-z0-9_.-])(?:mailto|xmpp):)[^\s<>`|]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gi;
+const AUTOLINK_LIKE = /(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,31}:\/\/|(?<![A-Za-z0-9_.-])www\.|(?<![A-Za-z0-9_.-])(?:mailto|xmpp):)[^\s<>`|]*|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/gi;
 function escapeProse(text, atLineStart, options) {
     let out = '';
     let last = 0;
@@ -3116,7 +3118,7 @@ async function draftStage(report, deps) {
     let drafted;
     let summary;
     const model = deps.localModel === undefined
-        ? { kind: 'off', reason: "local-model is 'off'" }
+        ? { kind: 'off', reason: deps.offReason ?? "local-model is 'off'" }
         : targets.length === 0
             ? undefined
             : await deps.model();
@@ -3249,6 +3251,7 @@ async function startRuntime(needs, settings, tree, deps) {
                     image: settings.modelRunnerImage,
                     cacheDir: settings.modelCacheDir ?? defaultModelCacheDir({ ...deps.env }),
                     logger,
+                    ...(deps.mayProvisionModel === false && { mayProvision: false }),
                 });
                 if (ready.status === 'ready') {
                     logger.info(`Local model ${model} at ${ready.endpoint} drafts the comments.`);
@@ -4755,6 +4758,7 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
                 return;
             into.sawInspect = true;
             const path = (file[1] ?? '').replace(/\\/g, '/');
+            input.onFileInspected?.(path);
             if (file[3] !== undefined)
                 into.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
             else if (Number(file[2]) > 0)
@@ -5056,7 +5060,7 @@ function degradedReason(warnings, collected) {
 function createAstGrepScanner(settings) {
     return {
         name: 'ast-grep',
-        async run({ tree, logger, signal, tempDir }) {
+        async run({ tree, logger, signal, tempDir, onFileScanned }) {
             const binary = await resolveAstGrepBinary({ env: { ...settings.env }, distDir: settings.distDir, logger });
             logger.info(`ast-grep ${binary.version} (${binary.origin}) on ${tree.files.length} file(s).`);
             return runAstGrepScan({
@@ -5071,6 +5075,7 @@ function createAstGrepScanner(settings) {
                 tempDir,
                 ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
                 ...(settings.fileTimeoutMs !== undefined && { fileTimeoutMs: settings.fileTimeoutMs }),
+                ...(onFileScanned && { onFileInspected: onFileScanned }),
             });
         },
     };
@@ -5106,6 +5111,8 @@ async function runAstGrepPatterns(settings, ports, options = {}) {
     const { patterns } = settings;
     const rules = patternRules(patterns);
     const filesScanned = ports.tree.files.length;
+    // Counts only once the patterns went to the gateway's tool: a scan that never ran scanned nothing.
+    let ran = false;
     const result = (status, findings, reason, warnings = []) => ({
         report: {
             scanner: MCP_PATTERN_SCANNER,
@@ -5113,8 +5120,8 @@ async function runAstGrepPatterns(settings, ports, options = {}) {
             ...(reason ? { reason } : {}),
             findings,
             durationMs: Date.now() - started,
-            filesScanned: status === 'skipped' ? 0 : filesScanned,
-            rulesRun: status === 'skipped' ? 0 : patterns.length,
+            filesScanned: ran ? filesScanned : 0,
+            rulesRun: ran ? patterns.length : 0,
             warnings,
         },
         rules,
@@ -5135,6 +5142,7 @@ async function runAstGrepPatterns(settings, ports, options = {}) {
             ? result('failed', [], `the MCP gateway offers no '${AST_GREP_TOOL}' tool although mcp-servers lists it`)
             : result('skipped', [], `'${AST_GREP_TOOL}' is not in mcp-servers`);
     }
+    ran = true;
     if (filesScanned === 0)
         return result('ok', []);
     const dir = options.dir ?? AST_GREP_SERVER_ROOT;
@@ -12101,7 +12109,9 @@ function describeDrafts(drafts) {
     const { stats } = drafts;
     const total = stats.model + stats.template;
     if (total === 0) {
-        return drafts.mode === 'off' ? "Comment drafts: local-model is 'off' (template text)." : 'Comment drafts: no new comment to word.';
+        return drafts.mode === 'off'
+            ? `Comment drafts: ${drafts.reason ?? "local-model is 'off'"} (template text).`
+            : 'Comment drafts: no new comment to word.';
     }
     if (drafts.mode !== 'model') {
         return `Comment drafts: ${plural(total, 'comment')} from templates (${drafts.reason ?? 'no local model'}).`;
@@ -12184,6 +12194,11 @@ const STATUS_COLOR = {
     failed: ANSI.boldRed,
 };
 const MAX_EVIDENCE_LINES = 8;
+/** A code line longer than this (minified code) is shown as a window around the match. */
+const MAX_CODE_LINE_CHARS = 160;
+const MAX_DRAFT_CHARS = 600;
+/** The evidence `--format json` (and SARIF) carries: whole, up to this many characters (a minified file is one huge line). */
+const MAX_SNIPPET_CHARS = 16_384;
 /**
  * One block per finding (`path:line:col  severity  rule  message`, the evidence indented, a blank line), then the scanners, the
  * files not reviewed and a one-line total. Every string from the PR goes through `revealHidden`, so a message cannot move the
@@ -12205,18 +12220,26 @@ function renderText(report, options) {
             const said = oneLine((isDismissed(finding) ? verdict.reasoning : verdict.comment) ?? '');
             out.push(paint(ANSI.dim, `    Claude: ${verdict.verdict.replace('_', ' ')}${said ? ` — ${truncate(clean(said), 300)}` : ''}`));
         }
+        const draft = finding.draft;
+        if (draft?.author === 'model') {
+            const words = oneLine(`${draft.title} — ${draft.body}`);
+            out.push(paint(ANSI.dim, `    Draft (local model): ${truncate(clean(words), MAX_DRAFT_CHARS)}`));
+        }
         if (finding.output) {
             // The start says what failed (a test's message and first frames), the end how a run ended: both, around what is left out.
             const output = clean(finding.output).split('\n');
             const half = Math.ceil(MAX_EVIDENCE_LINES / 2);
             const shown = output.length > MAX_EVIDENCE_LINES ? [...output.slice(0, half), `… ${plural(output.length - 2 * half, 'more line')}`, ...output.slice(-half)] : output;
             for (const line of shown)
-                out.push(paint(ANSI.dim, `    | ${line}`));
+                out.push(paint(ANSI.dim, `    | ${truncate(line, 300)}`));
         }
-        const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');
+        // Cut before revealing hidden characters: the column counts the characters of the source line.
+        const lines = finding.evidence.replace(/\n+$/, '').split('\n');
         if (lines.length > 0 && lines.some((l) => l.trim().length > 0)) {
-            for (const line of lines.slice(0, MAX_EVIDENCE_LINES))
-                out.push(paint(ANSI.dim, `    ${line}`));
+            for (const [index, line] of lines.slice(0, MAX_EVIDENCE_LINES).entries()) {
+                const at = index === 0 ? (finding.startColumn ?? 1) - 1 : 0;
+                out.push(paint(ANSI.dim, `    ${clean(cutAround(line, at, MAX_CODE_LINE_CHARS))}`));
+            }
             if (lines.length > MAX_EVIDENCE_LINES)
                 out.push(paint(ANSI.dim, `    … ${plural(lines.length - MAX_EVIDENCE_LINES, 'more line')}`));
         }
@@ -12224,8 +12247,9 @@ function renderText(report, options) {
     }
     for (const scan of report.scans) {
         const status = paint(STATUS_COLOR[scan.status], scan.status === 'failed' ? 'FAILED' : scan.status);
-        // A skipped scanner ran nothing: counts of zero next to it would read like a clean result.
-        const facts = scan.status === 'skipped'
+        // A skipped scanner, or a failed one that never got to scan, ran nothing: counts next to it would read like a clean result.
+        const ranNothing = scan.status === 'skipped' || (scan.status === 'failed' && scan.filesScanned === 0 && scan.findings.length === 0);
+        const facts = ranNothing
             ? ''
             : ` (${[
                 plural(scan.findings.length, 'finding'),
@@ -12257,10 +12281,24 @@ function renderText(report, options) {
         `conclusion: ${paint(conclusionColor, report.conclusion)} (fail-on: ${report.failOn})`);
     return `${out.join('\n')}\n`;
 }
+/** How each reason for not reviewing a file is named to people. */
+const SKIP_REASON_LABEL = {
+    binary: 'binary',
+    // The detail says which: diff too large for GitHub, renamed without changes.
+    'no-patch': 'no patch to review',
+    empty: 'empty',
+    removed: 'removed',
+    vendored: 'vendored',
+    generated: 'generated',
+    minified: 'minified',
+    'too-large': 'too large',
+    unreadable: 'unreadable',
+    'file-cap': "over GitHub's file limit",
+};
 function skippedBreakdown$1(files) {
     const counts = new Map();
     for (const file of files)
-        counts.set(file.reason, (counts.get(file.reason) ?? 0) + 1);
+        counts.set(SKIP_REASON_LABEL[file.reason], (counts.get(SKIP_REASON_LABEL[file.reason]) ?? 0) + 1);
     return [...counts.entries()].map(([reason, count]) => `${reason} ${count}`).join(', ');
 }
 function toJsonReport(report) {
@@ -12282,7 +12320,7 @@ function toJsonReport(report) {
             filesReviewed: report.filesReviewed,
             filesSkipped: report.skippedFiles.length,
         },
-        findings: placed.map(({ finding, placement }) => ({ ...finding, placement })),
+        findings: placed.map(({ finding, placement }) => ({ ...finding, evidence: truncate(finding.evidence, MAX_SNIPPET_CHARS), placement })),
         scans: report.scans.map((scan) => ({
             scanner: scan.scanner,
             status: scan.status,
@@ -12616,7 +12654,7 @@ async function runReview(ports) {
             });
             latest = reportOf(verified.findings, earlier);
             const localModel = () => resolveLocalModel(started.runtime, effects);
-            const drafted = await stage('Draft (local model)', () => draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger }));
+            const drafted = await stage('Draft (local model)', () => draft(reportOf(verified.findings, earlier), analysis, { config, localModel, links: ports.links, logger, offReason: ports.drafting?.offReason }));
             latest = { ...drafted.report, ...(ports.links.serverUrl !== undefined && { serverUrl: ports.links.serverUrl }), models: { drafts: drafted.summary, claude: verified.summary } };
             const final = latest;
             return await stage('Publish', () => publisher.publish(final, change));
@@ -12661,6 +12699,7 @@ async function start(plan, config, change, tempDir, ports) {
         saveState: (name, value) => ports.saveState(name, value),
         healthTimeoutMs: ports.healthTimeoutMs,
         modelFallbackLevel: ports.modelFallbackLevel,
+        ...(ports.drafting && { mayProvisionModel: ports.drafting.mayProvisionModel }),
     });
     const { gateway, sandbox } = runtime;
     if (gateway.status === 'failed')
@@ -12676,16 +12715,30 @@ async function start(plan, config, change, tempDir, ports) {
 // ── scan ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 /** Every enabled scanner at once; each report is logged here, once, with its warnings. */
 async function scan(plan, change, started, tempDir, logger) {
+    // Files scanned by any scanner, for the live line on a terminal.
+    const total = change.tree.files.length;
+    const seen = new Set();
+    const onFileScanned = (path) => {
+        if (seen.has(path) || seen.size >= total)
+            return;
+        seen.add(path);
+        logger.progress?.({ done: seen.size, total, unit: 'files' });
+    };
     const results = await runScanners(plan.scanners, () => ({
         tree: change.tree,
         logger,
         tempDir,
+        onFileScanned,
         gateway: started.runtime.gateway,
         sandbox: started.runtime.sandbox,
         checkout: started.checkout,
     }));
+    if (total > 0)
+        logger.progress?.({ done: total, total, unit: 'files' });
     for (const { report } of results) {
-        const line = `${report.scanner}: ${report.status}, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}${report.reason ? `: ${report.reason}` : ''}`;
+        // A skipped scanner ran nothing: no counts next to it.
+        const counts = report.status === 'skipped' ? '' : `, ${report.findings.length} finding(s) in ${formatDuration(report.durationMs)}`;
+        const line = `${report.scanner}: ${report.status}${counts}${report.reason ? `: ${report.reason}` : ''}`;
         if (report.status === 'failed')
             logger.error(line);
         else
@@ -12732,6 +12785,7 @@ async function verify(triaged, analysis, earlier, deps) {
 async function draft(report, analysis, deps) {
     return draftStage(report, {
         localModel: deps.config.localModel,
+        ...(deps.offReason !== undefined && { offReason: deps.offReason }),
         model: deps.localModel,
         budgetMs: deps.config.draftTimeoutSeconds * 1000,
         change: { tree: analysis.change.tree, files: analysis.change.files },
@@ -13109,9 +13163,27 @@ function renderJobSummary(report) {
     }
     return capDocument(`${joinBlocks([before, table, after])}\n`, JOB_SUMMARY_LIMIT, '_… summary truncated at 1 MiB: the full report is in the SARIF file._');
 }
-/** `--format markdown` for the CLI: the job summary, which is already a complete, self-contained report. */
+/**
+ * `--format markdown` for the CLI: the job summary (a complete, self-contained report), then the comments the local model drafted
+ * (on a pull request they are the inline comments; locally this is the only place they show).
+ */
 function renderFindingsMarkdown(report) {
-    return renderJobSummary(report);
+    const summary = renderJobSummary(report);
+    const drafted = sortPlaced(report.findings).filter((p) => p.finding.draft?.author === 'model');
+    if (drafted.length === 0)
+        return summary;
+    const shown = drafted.slice(0, MAX_MARKDOWN_DRAFTS).map(({ finding }) => {
+        const draft = finding.draft;
+        const where = `${SEVERITY_EMOJI[finding.severity]} ${codeSpan(truncate(formatLocation(finding), 400))} ${codeSpan(truncate(finding.ruleId, 200))}`;
+        // The model's words passed `sanitizeModelText` in the draft stage: they are posted as they are, as on a pull request.
+        return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}`;
+    });
+    const more = drafted.length > shown.length ? [`_${(drafted.length - shown.length).toLocaleString('en-US')} more drafts in \`--format json\`._`] : [];
+    return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${drafted.length.toLocaleString('en-US')})`, ...shown, ...more])}\n`;
+}
+const MAX_MARKDOWN_DRAFTS = 100;
+function oneLineText(text) {
+    return text.replace(/\s+/g, ' ').trim();
 }
 function reviewTarget(report) {
     const repo = report.repository ? codeSpan(report.repository) : undefined;
@@ -13256,23 +13328,11 @@ function skippedSection(skipped, filesReviewed, caps) {
             .slice(0, caps.skippedPerReason)
             .map((f) => codeSpan(truncate(f.path, 300)) + (f.detail ? ` (${escapeMarkdown(truncate(f.detail, 200))})` : ''));
         const more = files.length > shown.length ? `, _and ${formatCount(files.length - shown.length)} more_` : '';
-        lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason] ?? reason)}** (${formatCount(files.length)}): ${shown.join(', ')}${more}`);
+        lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason])}** (${formatCount(files.length)}): ${shown.join(', ')}${more}`);
     }
     return (`#### Files not reviewed (${formatCount(skipped.length)}; ${plural(filesReviewed, 'file')} reviewed)\n\n` +
         lines.join('\n'));
 }
-const SKIP_REASON_LABEL = {
-    binary: 'binary',
-    // The detail says which: diff too large for GitHub, renamed without changes, empty file.
-    'no-patch': 'no patch to review',
-    removed: 'removed',
-    vendored: 'vendored',
-    generated: 'generated',
-    minified: 'minified',
-    'too-large': 'too large',
-    unreadable: 'unreadable',
-    'file-cap': "over GitHub's file limit",
-};
 
 const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** GitHub code scanning rejects runs with more results. */
@@ -13464,7 +13524,7 @@ function pascalCase(id) {
 function toResult(finding, ruleIndex, lineHash) {
     const artifactLocation = artifactLocationOf(finding.path);
     const region = regionOf(finding);
-    const evidence = finding.evidence.replace(/\n+$/, '');
+    const evidence = truncate(finding.evidence.replace(/\n+$/, ''), MAX_SNIPPET_CHARS);
     const physicalLocation = { artifactLocation, region };
     if (evidence.trim().length > 0) {
         // The evidence is whole lines, which is a context region: `region.snippet` would have to match the columns exactly.
@@ -13616,4 +13676,4 @@ function unique(values) {
     return [...new Set(values.filter((v) => v.length > 0))];
 }
 
-export { fenceFor as A, readListedMarker as B, readVerdictsMarker as C, renderReviewBody as D, readReviewMarker as E, reviewMarker as F, toCheckRunAnnotations as G, chunkAnnotations as H, verdictsMarker as I, renderCheckRunSummary as J, readActionInputs as K, createGitHubChangeSource as L, configFileLocation as M, renderFindingsMarkdown as a, buildSarif as b, renderText as c, resolveLocalRevisions as d, createLocalGitChangeSource as e, runReview as f, defaultEffects as g, resolveConfig as h, renderJobSummary as i, isMarkedResolved as j, readFingerprintMarker as k, readFingerprintSource as l, fingerprintMarker as m, resolvedMarker as n, severityBadge as o, parseConfigText as p, codeSpan as q, renderJson as r, serializeSarif as s, toWorkflowCommands as t, escapeMarkdown as u, safeHttpUrl as v, sanitizeModelText as w, cweNumber as x, codeBlock as y, containsHiddenCharacters as z };
+export { containsHiddenCharacters as A, fenceFor as B, readListedMarker as C, readVerdictsMarker as D, renderReviewBody as E, readReviewMarker as F, reviewMarker as G, toCheckRunAnnotations as H, chunkAnnotations as I, verdictsMarker as J, renderCheckRunSummary as K, readActionInputs as L, createGitHubChangeSource as M, configFileLocation as N, renderFindingsMarkdown as a, buildSarif as b, renderText as c, resolveLocalRevisions as d, createLocalGitChangeSource as e, runReview as f, defaultEffects as g, computeConclusion as h, resolveConfig as i, renderJobSummary as j, isMarkedResolved as k, readFingerprintMarker as l, readFingerprintSource as m, fingerprintMarker as n, resolvedMarker as o, parseConfigText as p, severityBadge as q, renderJson as r, serializeSarif as s, toWorkflowCommands as t, codeSpan as u, escapeMarkdown as v, safeHttpUrl as w, sanitizeModelText as x, cweNumber as y, codeBlock as z };

@@ -449,7 +449,7 @@ export async function verifyCriticalFindings(
   if (escalated.length === 0) return result();
   if (!client) {
     logger.info(
-      `Claude verification is off (no anthropic-api-key): ${escalated.length} finding(s) at or above ${deps.escalateOn} are posted unverified.`,
+      `Claude verification is off (no anthropic-api-key): ${escalated.length} finding(s) at or above ${deps.escalateOn} are reported unverified.`,
     );
     for (const { index } of escalated) unverified(index, UNVERIFIED.noKey, 'noKey');
     return result();
@@ -544,7 +544,7 @@ export async function verifyCriticalFindings(
       budget.fail();
       consecutiveFailures += 1;
       const message = getErrorMessage(error);
-      logger.warning(`Claude: verifying ${describeBatch(items)} failed: ${message}. ${items.length === 1 ? 'It is' : 'They are'} posted unverified.`);
+      logger.warning(`Claude: verifying ${describeBatch(items)} failed: ${message}. ${items.length === 1 ? 'It is' : 'They are'} reported unverified.`);
       for (const { index } of items) unverified(index, `${UNVERIFIED.error}: ${message}`, 'error');
       const status = error instanceof ExternalServiceError ? error.status : undefined;
       if (status === 401 || status === 403) stopped = `the Anthropic API refused the key (${status})`;

@@ -165,6 +165,8 @@ export interface DraftDeps {
   callTimeoutMs?: number;
   /** Clock in milliseconds (default `Date.now`). */
   now?(): number;
+  /** While a call runs, a line saying what it waits for and the time left, this often (default 10 s). */
+  waitNoticeMs?: number;
 }
 
 
@@ -237,7 +239,12 @@ export async function draftFindings(findings: readonly Finding[], deps: DraftDep
     const timeoutMs = Math.max(1, Math.min(callTimeoutMs, remaining));
     const callStarted = now();
     stats.calls += 1;
-    const outcome = await callModel(deps, batch, findings, timeoutMs);
+    const outcome = await whileWaiting(
+      deps,
+      `the local model ${deps.model} to word ${plural(batch.positions.length, 'comment')}${batches.length > 1 ? ` (call ${batchNumber + 1} of ${batches.length})` : ''}`,
+      timeoutMs,
+      () => callModel(deps, batch, findings, timeoutMs),
+    );
     const callMs = now() - callStarted;
     // Every call that reached the model counts for the estimate, a timed-out one too (a slow model stops early).
     durations.push(callMs);
@@ -282,6 +289,29 @@ export async function draftFindings(findings: readonly Finding[], deps: DraftDep
   }
   return { findings: result, stats };
 }
+
+/**
+ * Runs `call`, saying first what it waits for and for how long at most, then every `waitNoticeMs` how much time is left: a model
+ * server that accepts the connection and never answers must not look like a hung run.
+ */
+async function whileWaiting<T>(deps: DraftDeps, what: string, limitMs: number, call: () => Promise<T>): Promise<T> {
+  const now = deps.now?.bind(deps) ?? Date.now;
+  const started = now();
+  const every = Math.max(1, deps.waitNoticeMs ?? DEFAULT_WAIT_NOTICE_MS);
+  deps.logger.info(`Local drafts: waiting for ${what} (at most ${formatDuration(limitMs)}).`);
+  const timer = setInterval(() => {
+    const left = Math.max(0, limitMs - (now() - started));
+    deps.logger.info(`Local drafts: still waiting for ${what}: ${formatDuration(left)} left.`);
+  }, every);
+  timer.unref();
+  try {
+    return await call();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const DEFAULT_WAIT_NOTICE_MS = 10_000;
 
 type CallOutcome =
   | { ok: true; drafts: Map<number, FindingDraft>; rejected: string[]; usage?: DraftUsage }

@@ -229,6 +229,8 @@ export async function draftStage(
   deps: {
     /** `local-model` (undefined: off). */
     localModel: string | undefined;
+    /** Why drafting is off when `localModel` is undefined (default: "local-model is 'off'"). */
+    offReason?: string;
     /** Resolved only when there is something to draft (starting a Model Runner is not free). */
     model: () => Promise<DraftModel>;
     budgetMs: number;
@@ -246,7 +248,7 @@ export async function draftStage(
   let summary: DraftSummary;
   const model: DraftModel | undefined =
     deps.localModel === undefined
-      ? { kind: 'off', reason: "local-model is 'off'" }
+      ? { kind: 'off', reason: deps.offReason ?? "local-model is 'off'" }
       : targets.length === 0
         ? undefined
         : await deps.model();

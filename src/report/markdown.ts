@@ -2,7 +2,7 @@ import { SEVERITIES, type Finding, type ScanReport, type Severity, type SkippedF
 import { sanitizeModelText } from '../text/sanitize.js';
 import { listedMarker, reviewMarker } from './markers.js';
 import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
-import { compareBySeverity, countByPlacement, countBySeverity, describeDismissed, dismissedFindings, formatLocation, isDismissed, modelLines, PLACEMENT_LABEL, scanReason, SEVERITY_LABEL } from './text.js';
+import { compareBySeverity, countByPlacement, countBySeverity, describeDismissed, dismissedFindings, formatLocation, isDismissed, modelLines, PLACEMENT_LABEL, scanReason, SEVERITY_LABEL, SKIP_REASON_LABEL } from './text.js';
 import { compareStrings, formatCount, formatDuration, plural, truncate, truncateUtf8, utf8Length } from '../text/strings.js';
 import { codeSpan, escapeMarkdown } from '../text/markdown.js';
 
@@ -299,9 +299,28 @@ export function renderJobSummary(report: ReviewReport): string {
   );
 }
 
-/** `--format markdown` for the CLI: the job summary, which is already a complete, self-contained report. */
+/**
+ * `--format markdown` for the CLI: the job summary (a complete, self-contained report), then the comments the local model drafted
+ * (on a pull request they are the inline comments; locally this is the only place they show).
+ */
 export function renderFindingsMarkdown(report: ReviewReport): string {
-  return renderJobSummary(report);
+  const summary = renderJobSummary(report);
+  const drafted = sortPlaced(report.findings).filter((p) => p.finding.draft?.author === 'model');
+  if (drafted.length === 0) return summary;
+  const shown = drafted.slice(0, MAX_MARKDOWN_DRAFTS).map(({ finding }) => {
+    const draft = finding.draft!;
+    const where = `${SEVERITY_EMOJI[finding.severity]} ${codeSpan(truncate(formatLocation(finding), 400))} ${codeSpan(truncate(finding.ruleId, 200))}`;
+    // The model's words passed `sanitizeModelText` in the draft stage: they are posted as they are, as on a pull request.
+    return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}`;
+  });
+  const more = drafted.length > shown.length ? [`_${(drafted.length - shown.length).toLocaleString('en-US')} more drafts in \`--format json\`._`] : [];
+  return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${drafted.length.toLocaleString('en-US')})`, ...shown, ...more])}\n`;
+}
+
+const MAX_MARKDOWN_DRAFTS = 100;
+
+function oneLineText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function reviewTarget(report: ReviewReport): string {
@@ -436,7 +455,7 @@ function warningSection(scans: readonly ScanReport[], caps: Caps): string {
 
 function skippedSection(skipped: readonly SkippedFile[], filesReviewed: number, caps: Caps): string {
   if (skipped.length === 0) return '';
-  const byReason = new Map<string, SkippedFile[]>();
+  const byReason = new Map<SkippedFile['reason'], SkippedFile[]>();
   for (const file of skipped) {
     const list = byReason.get(file.reason) ?? [];
     list.push(file);
@@ -449,7 +468,7 @@ function skippedSection(skipped: readonly SkippedFile[], filesReviewed: number, 
       .slice(0, caps.skippedPerReason)
       .map((f) => codeSpan(truncate(f.path, 300)) + (f.detail ? ` (${escapeMarkdown(truncate(f.detail, 200))})` : ''));
     const more = files.length > shown.length ? `, _and ${formatCount(files.length - shown.length)} more_` : '';
-    lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason] ?? reason)}** (${formatCount(files.length)}): ${shown.join(', ')}${more}`);
+    lines.push(`- **${escapeMarkdown(SKIP_REASON_LABEL[reason])}** (${formatCount(files.length)}): ${shown.join(', ')}${more}`);
   }
   return (
     `#### Files not reviewed (${formatCount(skipped.length)}; ${plural(filesReviewed, 'file')} reviewed)\n\n` +
@@ -457,15 +476,3 @@ function skippedSection(skipped: readonly SkippedFile[], filesReviewed: number, 
   );
 }
 
-const SKIP_REASON_LABEL: Readonly<Record<string, string>> = {
-  binary: 'binary',
-  // The detail says which: diff too large for GitHub, renamed without changes, empty file.
-  'no-patch': 'no patch to review',
-  removed: 'removed',
-  vendored: 'vendored',
-  generated: 'generated',
-  minified: 'minified',
-  'too-large': 'too large',
-  unreadable: 'unreadable',
-  'file-cap': "over GitHub's file limit",
-};

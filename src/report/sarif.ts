@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { SEVERITY_RANK, type Finding, type ScanReport, type Severity } from '../types.js';
 import { normalizeEvidence } from './fingerprint.js';
 import type { ReviewReport, RuleInfo } from '../types.js';
-import { compareBySeverity, scanReason } from './text.js';
+import { compareBySeverity, MAX_SNIPPET_CHARS, scanReason } from './text.js';
 import { cweNumber, cweUrl, escapeMarkdown, safeHttpUrl } from '../text/markdown.js';
 import { compareStrings, formatCount, oneLine, plural, truncate } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
@@ -293,7 +293,7 @@ export function pascalCase(id: string): string {
 function toResult(finding: Finding, ruleIndex: number, lineHash: string): SarifResult {
   const artifactLocation = artifactLocationOf(finding.path);
   const region = regionOf(finding);
-  const evidence = finding.evidence.replace(/\n+$/, '');
+  const evidence = truncate(finding.evidence.replace(/\n+$/, ''), MAX_SNIPPET_CHARS);
   const physicalLocation: SarifResult['locations'][number]['physicalLocation'] = { artifactLocation, region };
   if (evidence.trim().length > 0) {
     // The evidence is whole lines, which is a context region: `region.snippet` would have to match the columns exactly.

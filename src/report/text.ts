@@ -1,7 +1,7 @@
-import { type ClaudeSummary, type Conclusion, type DraftSummary, type FailOn, type FilterMode, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
+import { type ClaudeSummary, type Conclusion, type DraftSummary, type FailOn, type FilterMode, type Finding, type ScanReport, type Severity, type SkipReason, type SkippedFile } from '../types.js';
 import { SEVERITIES, SEVERITY_RANK } from '../types.js';
 import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
-import { compareStrings, formatCount, formatDuration, formatUsdLimit, oneLine, plural, truncate } from '../text/strings.js';
+import { compareStrings, cutAround, formatCount, formatDuration, formatUsdLimit, oneLine, plural, truncate } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
 
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
@@ -92,7 +92,9 @@ export function describeDrafts(drafts: DraftSummary): string {
   const { stats } = drafts;
   const total = stats.model + stats.template;
   if (total === 0) {
-    return drafts.mode === 'off' ? "Comment drafts: local-model is 'off' (template text)." : 'Comment drafts: no new comment to word.';
+    return drafts.mode === 'off'
+      ? `Comment drafts: ${drafts.reason ?? "local-model is 'off'"} (template text).`
+      : 'Comment drafts: no new comment to word.';
   }
   if (drafts.mode !== 'model') {
     return `Comment drafts: ${plural(total, 'comment')} from templates (${drafts.reason ?? 'no local model'}).`;
@@ -185,6 +187,11 @@ const STATUS_COLOR: Readonly<Record<ScanReport['status'], string>> = {
 };
 
 const MAX_EVIDENCE_LINES = 8;
+/** A code line longer than this (minified code) is shown as a window around the match. */
+export const MAX_CODE_LINE_CHARS = 160;
+const MAX_DRAFT_CHARS = 600;
+/** The evidence `--format json` (and SARIF) carries: whole, up to this many characters (a minified file is one huge line). */
+export const MAX_SNIPPET_CHARS = 16_384;
 
 export interface TextOptions {
   color: boolean;
@@ -214,16 +221,25 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
       const said = oneLine((isDismissed(finding) ? verdict.reasoning : verdict.comment) ?? '');
       out.push(paint(ANSI.dim, `    Claude: ${verdict.verdict.replace('_', ' ')}${said ? ` — ${truncate(clean(said), 300)}` : ''}`));
     }
+    const draft = finding.draft;
+    if (draft?.author === 'model') {
+      const words = oneLine(`${draft.title} — ${draft.body}`);
+      out.push(paint(ANSI.dim, `    Draft (local model): ${truncate(clean(words), MAX_DRAFT_CHARS)}`));
+    }
     if (finding.output) {
       // The start says what failed (a test's message and first frames), the end how a run ended: both, around what is left out.
       const output = clean(finding.output).split('\n');
       const half = Math.ceil(MAX_EVIDENCE_LINES / 2);
       const shown = output.length > MAX_EVIDENCE_LINES ? [...output.slice(0, half), `… ${plural(output.length - 2 * half, 'more line')}`, ...output.slice(-half)] : output;
-      for (const line of shown) out.push(paint(ANSI.dim, `    | ${line}`));
+      for (const line of shown) out.push(paint(ANSI.dim, `    | ${truncate(line, 300)}`));
     }
-    const lines = clean(finding.evidence).replace(/\n+$/, '').split('\n');
+    // Cut before revealing hidden characters: the column counts the characters of the source line.
+    const lines = finding.evidence.replace(/\n+$/, '').split('\n');
     if (lines.length > 0 && lines.some((l) => l.trim().length > 0)) {
-      for (const line of lines.slice(0, MAX_EVIDENCE_LINES)) out.push(paint(ANSI.dim, `    ${line}`));
+      for (const [index, line] of lines.slice(0, MAX_EVIDENCE_LINES).entries()) {
+        const at = index === 0 ? (finding.startColumn ?? 1) - 1 : 0;
+        out.push(paint(ANSI.dim, `    ${clean(cutAround(line, at, MAX_CODE_LINE_CHARS))}`));
+      }
       if (lines.length > MAX_EVIDENCE_LINES) out.push(paint(ANSI.dim, `    … ${plural(lines.length - MAX_EVIDENCE_LINES, 'more line')}`));
     }
     out.push('');
@@ -231,9 +247,10 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
 
   for (const scan of report.scans) {
     const status = paint(STATUS_COLOR[scan.status], scan.status === 'failed' ? 'FAILED' : scan.status);
-    // A skipped scanner ran nothing: counts of zero next to it would read like a clean result.
+    // A skipped scanner, or a failed one that never got to scan, ran nothing: counts next to it would read like a clean result.
+    const ranNothing = scan.status === 'skipped' || (scan.status === 'failed' && scan.filesScanned === 0 && scan.findings.length === 0);
     const facts =
-      scan.status === 'skipped'
+      ranNothing
         ? ''
         : ` (${[
             plural(scan.findings.length, 'finding'),
@@ -265,9 +282,24 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
   return `${out.join('\n')}\n`;
 }
 
+/** How each reason for not reviewing a file is named to people. */
+export const SKIP_REASON_LABEL: Readonly<Record<SkipReason, string>> = {
+  binary: 'binary',
+  // The detail says which: diff too large for GitHub, renamed without changes.
+  'no-patch': 'no patch to review',
+  empty: 'empty',
+  removed: 'removed',
+  vendored: 'vendored',
+  generated: 'generated',
+  minified: 'minified',
+  'too-large': 'too large',
+  unreadable: 'unreadable',
+  'file-cap': "over GitHub's file limit",
+};
+
 function skippedBreakdown(files: readonly SkippedFile[]): string {
   const counts = new Map<string, number>();
-  for (const file of files) counts.set(file.reason, (counts.get(file.reason) ?? 0) + 1);
+  for (const file of files) counts.set(SKIP_REASON_LABEL[file.reason], (counts.get(SKIP_REASON_LABEL[file.reason]) ?? 0) + 1);
   return [...counts.entries()].map(([reason, count]) => `${reason} ${count}`).join(', ');
 }
 
@@ -332,7 +364,7 @@ export function toJsonReport(report: ReviewReport): JsonReport {
       filesReviewed: report.filesReviewed,
       filesSkipped: report.skippedFiles.length,
     },
-    findings: placed.map(({ finding, placement }) => ({ ...finding, placement })),
+    findings: placed.map(({ finding, placement }) => ({ ...finding, evidence: truncate(finding.evidence, MAX_SNIPPET_CHARS), placement })),
     scans: report.scans.map((scan) => ({
       scanner: scan.scanner,
       status: scan.status,

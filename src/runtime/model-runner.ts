@@ -76,6 +76,11 @@ export interface LocalModelOptions {
   progressIntervalMs?: number;
   signal?: AbortSignal;
   probe?: typeof probeModelEndpoint;
+  /**
+   * `false`: use the endpoint only if it already serves the model; never start a Model Runner, never pull a model or an image (the
+   * CLI unless drafting was asked for: a model is about 1.3 GB). Default `true`.
+   */
+  mayProvision?: boolean;
 }
 
 /** A failure that becomes the outcome's reason. */
@@ -198,10 +203,14 @@ export class PullProgressTracker {
 export async function ensureLocalModel(o: LocalModelOptions): Promise<LocalModelOutcome> {
   const endpoint = o.endpoint.replace(/\/+$/, '');
   const probe = o.probe ?? probeModelEndpoint;
+  o.logger.info(`Asking ${endpoint} for the local model ${o.model}…`);
   const first = await probe(endpoint, o.model);
   if (first.ok) {
     o.logger.info(`Local model ${o.model} answers at ${endpoint}.`);
     return { status: 'ready', endpoint, how: 'endpoint' };
+  }
+  if (o.mayProvision === false) {
+    return { status: 'unavailable', reason: `${first.reason}; no Model Runner is started and no model is pulled unless drafting is asked for` };
   }
   const target = modelRunnerTarget(endpoint);
   if (!target.ok) return { status: 'unavailable', reason: `${first.reason}; ${target.reason}` };

@@ -62,6 +62,8 @@ export interface RuntimeDeps {
    * model server is the usual case and the summary says "template text" anyway).
    */
   modelFallbackLevel: 'warning' | 'info';
+  /** `false`: the local model is used only where it already answers (no Model Runner started, nothing pulled). Default `true`. */
+  mayProvisionModel?: boolean;
 }
 
 export async function startRuntime(needs: RuntimeNeeds, settings: RuntimeSettings, tree: HeadTree, deps: RuntimeDeps): Promise<Runtime> {
@@ -113,6 +115,7 @@ export async function startRuntime(needs: RuntimeNeeds, settings: RuntimeSetting
           image: settings.modelRunnerImage,
           cacheDir: settings.modelCacheDir ?? defaultModelCacheDir({ ...deps.env }),
           logger,
+          ...(deps.mayProvisionModel === false && { mayProvision: false }),
         });
         if (ready.status === 'ready') {
           logger.info(`Local model ${model} at ${ready.endpoint} drafts the comments.`);

@@ -24,6 +24,8 @@ export interface ScanPorts {
   /** A folder of this run's own, removed at cleanup. */
   tempDir: string;
   signal?: AbortSignal;
+  /** Called as each file is scanned (a scanner that can tell); for the progress shown on a terminal. */
+  onFileScanned?: (path: string) => void;
   gateway: Service<GatewayHandle>;
   sandbox: Service<SandboxBackend>;
   /** Declared with `checkout: true`; `skipped` otherwise. */

@@ -11,6 +11,24 @@ export function truncate(text: string, max: number, suffix = '…'): string {
   return text.slice(0, cut) + suffix;
 }
 
+/**
+ * A window of at most `width` characters of a long line, around `index` (the match: about a third of the window before it), with
+ * an ellipsis on each side that was cut. A line that fits is returned as it is.
+ */
+export function cutAround(line: string, index: number, width: number, ellipsis = '…'): string {
+  if (line.length <= width) return line;
+  const room = Math.max(1, width - 2 * ellipsis.length);
+  let start = Math.max(0, Math.min(index - Math.floor(room / 3), line.length - room));
+  if (start > 0 && isLowSurrogate(line.charCodeAt(start))) start++;
+  let end = Math.min(line.length, start + room);
+  if (end < line.length && isHighSurrogate(line.charCodeAt(end - 1))) end--;
+  return `${start > 0 ? ellipsis : ''}${line.slice(start, end)}${end < line.length ? ellipsis : ''}`;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
 /** Cuts to at most `maxBytes` UTF-8 bytes including the suffix (GitHub counts some limits in bytes). */
 export function truncateUtf8(text: string, maxBytes: number, suffix = '…'): string {
   if (utf8Length(text) <= maxBytes) return text;

@@ -48,6 +48,8 @@ export interface AstGrepScanInput {
   signal?: AbortSignal;
   /** Where the scanner's scratch folder goes (removed at the end); default the OS temp folder. */
   tempDir?: string;
+  /** Each file ast-grep reports having looked at (scanned or skipped), possibly more than once: for progress only. */
+  onFileInspected?(path: string): void;
 }
 
 export interface AstGrepScanResult {
@@ -331,6 +333,7 @@ async function runFiles(
       if (!file) return;
       into.sawInspect = true;
       const path = (file[1] ?? '').replace(/\\/g, '/');
+      input.onFileInspected?.(path);
       if (file[3] !== undefined) into.skipped.set(path, SKIP_REASONS[file[3]] ?? file[3]);
       else if (Number(file[2]) > 0) into.scanned.add(path);
     },

@@ -26,7 +26,7 @@ export interface AstGrepSettings {
 export function createAstGrepScanner(settings: AstGrepSettings): Scanner {
   return {
     name: 'ast-grep',
-    async run({ tree, logger, signal, tempDir }) {
+    async run({ tree, logger, signal, tempDir, onFileScanned }) {
       const binary = await resolveAstGrepBinary({ env: { ...settings.env }, distDir: settings.distDir, logger });
       logger.info(`ast-grep ${binary.version} (${binary.origin}) on ${tree.files.length} file(s).`);
       return runAstGrepScan({
@@ -41,6 +41,7 @@ export function createAstGrepScanner(settings: AstGrepSettings): Scanner {
         tempDir,
         ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
         ...(settings.fileTimeoutMs !== undefined && { fileTimeoutMs: settings.fileTimeoutMs }),
+        ...(onFileScanned && { onFileInspected: onFileScanned }),
       });
     },
   };

@@ -60,6 +60,8 @@ export async function runAstGrepPatterns(
   const { patterns } = settings;
   const rules = patternRules(patterns);
   const filesScanned = ports.tree.files.length;
+  // Counts only once the patterns went to the gateway's tool: a scan that never ran scanned nothing.
+  let ran = false;
   const result = (status: ScanReport['status'], findings: Finding[], reason?: string, warnings: string[] = []): ScanResult => ({
     report: {
       scanner: MCP_PATTERN_SCANNER,
@@ -67,8 +69,8 @@ export async function runAstGrepPatterns(
       ...(reason ? { reason } : {}),
       findings,
       durationMs: Date.now() - started,
-      filesScanned: status === 'skipped' ? 0 : filesScanned,
-      rulesRun: status === 'skipped' ? 0 : patterns.length,
+      filesScanned: ran ? filesScanned : 0,
+      rulesRun: ran ? patterns.length : 0,
       warnings,
     },
     rules,
@@ -88,6 +90,7 @@ export async function runAstGrepPatterns(
       ? result('failed', [], `the MCP gateway offers no '${AST_GREP_TOOL}' tool although mcp-servers lists it`)
       : result('skipped', [], `'${AST_GREP_TOOL}' is not in mcp-servers`);
   }
+  ran = true;
   if (filesScanned === 0) return result('ok', []);
 
   const dir = options.dir ?? AST_GREP_SERVER_ROOT;
