@@ -6,7 +6,8 @@ import { c as commonjsGlobal, g as getDefaultExportFromCjs } from './chunks/_com
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, dirname } from 'node:path';
-import { z as utf8Length, A as truncate, B as truncateUtf8, U as UNVERIFIED, C as atLeast, T as TOOL } from './chunks/local-drafts.js';
+import { U as UNVERIFIED, x as atLeast, T as TOOL } from './chunks/local-drafts.js';
+import { u as utf8Length, t as truncate, b as truncateUtf8 } from './chunks/strings.js';
 
 /** GitHub lists at most 3000 files of a pull request. */
 const GITHUB_FILE_CAP = 3000;

@@ -1,5 +1,5 @@
 import { LATEST_PROTOCOL_VERSION } from './types.js';
-import { t as _coercedNumber, v as ZodNumber, b as looseObject, d as boolean, c as array, s as string, e as object, w as url, x as NEVER, y as any, n as number$1, l as literal } from './local-drafts.js';
+import { m as _coercedNumber, q as ZodNumber, a as looseObject, c as boolean, b as array, s as string, d as object, t as url, v as NEVER, w as any, n as number$1, l as literal } from './local-drafts.js';
 
 // Zod 3 compat layer
 /** @deprecated Use the raw string literal codes instead, e.g. "invalid_type". */

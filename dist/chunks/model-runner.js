@@ -2,9 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { g as getErrorMessage, c as causeChain } from './errors.js';
-import { p as probeModelEndpoint, a as printable, f as formatDuration } from './local-drafts.js';
+import { p as probeModelEndpoint } from './local-drafts.js';
 import { COMPONENT_LABEL } from './docker-engine.js';
 import { p as pullProgressLogger, w as waitForHealth, s as sleep, a as probeHealthOverHttp, H as HealthTimeoutError, C as ContainerStoppedError } from './mcp-gateway.js';
+import { p as printable, f as formatDuration } from './strings.js';
 export { D as DEFAULT_MODEL_RUNNER_IMAGE } from './table.js';
 
 /**

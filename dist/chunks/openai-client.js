@@ -1,6 +1,7 @@
 import { c as causeChain, g as getErrorMessage } from './errors.js';
 import { a as redactSecrets } from './redact.js';
-import { X as DraftCallError, f as formatDuration, a as printable, A as truncate } from './local-drafts.js';
+import { f as formatDuration, p as printable, t as truncate } from './strings.js';
+import { I as DraftCallError } from './local-drafts.js';
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (typeof state === "function" ? receiver !== state || true : !state.has(receiver))

@@ -1,4 +1,4 @@
-import { _ as _isoDateTime, Z as ZodISODateTime, l as literal, s as string, b as looseObject, o as optional, n as number, c as array, u as union, d as boolean, r as record, e as object, g as unknown, h as preprocess, i as _enum, j as custom, k as discriminatedUnion, m as intersection, q as _null } from './local-drafts.js';
+import { _ as _isoDateTime, Z as ZodISODateTime, l as literal, s as string, a as looseObject, o as optional, n as number, b as array, u as union, c as boolean, r as record, d as object, e as unknown, f as preprocess, g as _enum, h as custom, i as discriminatedUnion, j as intersection, k as _null } from './local-drafts.js';
 
 function datetime(params) {
     return _isoDateTime(ZodISODateTime, params);

@@ -7,8 +7,8 @@ import { redactSecrets } from '../../text/redact.js';
 import { formatDuration, oneLine, truncate } from '../../text/strings.js';
 import type { Finding, HeadCheckout, RuleInfo, ScanReport, TestRunStats } from '../../types.js';
 import { emptyReport, type ScanPorts, type ScanResult, type Scanner } from '../scanner.js';
-import { locateTestCase } from './locate.js';
-import { DEFAULT_TEST_REPORT_GLOBS, parseTestReport, type TestCaseResult } from './reports.js';
+// The report parsers (an XML parser among them) load when tests have run, not with every review.
+import type { TestCaseResult } from './reports.js';
 
 /** What the tests scanner reads of the run: its own inputs, the allowlisted environment, where the log goes. Never a token. */
 export interface TestsSettings {
@@ -113,6 +113,8 @@ async function runTests(
   ];
   await mkdir(settings.logDir, { recursive: true });
   const logFile = join(settings.logDir, `ultra-create-tests-${checkout.revision.slice(0, 12)}-${String(Date.now())}.log`);
+  const { DEFAULT_TEST_REPORT_GLOBS, parseTestReport } = await import('./reports.js');
+  const { locateTestCase } = await import('./locate.js');
   const globs = settings.reportGlobs.length > 0 ? settings.reportGlobs : DEFAULT_TEST_REPORT_GLOBS;
   let result: SandboxResult;
   try {
@@ -173,7 +175,7 @@ async function runTests(
     findings.push(runFinding(TEST_RULES.setup, `The test setup ${endedText(setup, settings.timeoutMs)}: the tests did not run.`, anchor, result));
   } else {
     for (const tc of failing.slice(0, MAX_TEST_FINDINGS)) {
-      const location = (await locate(tc, files, checkout, sources)) ?? anchor;
+      const location = (await locate(tc, files, checkout, sources, locateTestCase)) ?? anchor;
       findings.push(caseFinding(tc, location, sources.get(location.path), result));
     }
     if (failing.length > MAX_TEST_FINDINGS) {
@@ -244,7 +246,13 @@ async function runAnchor(settings: TestsSettings, files: ReadonlySet<string>, ch
  * `locateTestCase` reads files synchronously; the head commit's files come from git asynchronously. Each pass records the files it
  * wanted and did not have, they are read, and it runs again (a few passes at most: a report names few files).
  */
-async function locate(tc: TestCaseResult, files: ReadonlySet<string>, checkout: HeadCheckout, cache: Map<string, string | undefined>): Promise<Anchor | undefined> {
+async function locate(
+  tc: TestCaseResult,
+  files: ReadonlySet<string>,
+  checkout: HeadCheckout,
+  cache: Map<string, string | undefined>,
+  locateTestCase: typeof import('./locate.js').locateTestCase,
+): Promise<Anchor | undefined> {
   for (let pass = 0; pass < 4; pass++) {
     const missing = new Set<string>();
     const read = (path: string): string | undefined => {
