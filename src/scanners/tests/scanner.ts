@@ -8,7 +8,10 @@ import { formatDuration, oneLine, truncate } from '../../text/strings.js';
 import type { Finding, HeadCheckout, RuleInfo, ScanReport, TestRunStats } from '../../types.js';
 import { emptyReport, type ScanPorts, type ScanResult, type Scanner } from '../scanner.js';
 // The report parsers (an XML parser among them) load when tests have run, not with every review.
+import type { locateTestCase as LocateTestCaseFn } from './locate.js';
 import type { TestCaseResult } from './reports.js';
+
+type LocateTestCase = typeof LocateTestCaseFn;
 
 /** What the tests scanner reads of the run: its own inputs, the allowlisted environment, where the log goes. Never a token. */
 export interface TestsSettings {
@@ -251,7 +254,7 @@ async function locate(
   files: ReadonlySet<string>,
   checkout: HeadCheckout,
   cache: Map<string, string | undefined>,
-  locateTestCase: typeof import('./locate.js').locateTestCase,
+  locateTestCase: LocateTestCase,
 ): Promise<Anchor | undefined> {
   for (let pass = 0; pass < 4; pass++) {
     const missing = new Set<string>();
