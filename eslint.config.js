@@ -51,6 +51,12 @@ export default tseslint.config(
       // code just put there) is the idiom; the alternative is an unreachable branch. Where a clean rewrite exists — pairs
       // instead of parallel indexes, destructuring, a const instead of a captured `let` — the code uses it instead.
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // ICU loads on the first call of either (tens of milliseconds of every CLI run), and their output follows the machine's locale.
+      'no-restricted-properties': [
+        'error',
+        { property: 'toLocaleString', message: 'Use formatCount from src/text/strings.ts (no ICU, the same output everywhere).' },
+        { property: 'localeCompare', message: 'Use compareStrings from src/text/strings.ts (code-unit order, no ICU).' },
+      ],
     },
   },
   {

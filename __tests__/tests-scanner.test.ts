@@ -163,15 +163,15 @@ describe('the tests scanner', () => {
     assert.match(report.findings[0]!.message, /The test command failed \(exit 3\)\. No test report was found \(looked for /);
   });
 
-  test('without a sandbox nothing runs (never on the host), and the report says why; without the head commit too', async () => {
+  test('without a sandbox nothing runs (never on the host): the asked-for tests did not run, so the scan failed (fail closed); without the head commit too', async () => {
     const noEngine = await createTestsScanner(settings()).run(ports({ status: 'skipped', reason: 'no container engine: ENOENT' }));
-    assert.equal(noEngine.report.status, 'skipped');
+    assert.equal(noEngine.report.status, 'failed');
     assert.match(noEngine.report.reason ?? '', /the tests were not run \(never on the host\): no container engine: ENOENT/);
     const badRuntime = await createTestsScanner(settings()).run(ports({ status: 'failed', reason: 'runtime runsc is not available' }));
     assert.equal(badRuntime.report.status, 'failed');
     const { backend, requests } = replay({ phases: [exited('test', 0)] });
     const noClone = await createTestsScanner(settings()).run(ports({ status: 'ready', value: backend }, { status: 'skipped', reason: 'not a git clone' }));
-    assert.equal(noClone.report.status, 'skipped');
+    assert.equal(noClone.report.status, 'failed');
     assert.equal(requests.length, 0);
   });
 

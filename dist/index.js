@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, dirname } from 'node:path';
 import { U as UNVERIFIED, x as atLeast, T as TOOL } from './chunks/local-drafts.js';
-import { u as utf8Length, t as truncate, b as truncateUtf8 } from './chunks/strings.js';
+import { u as utf8Length, t as truncate, b as truncateUtf8, c as formatCount } from './chunks/strings.js';
 
 /** GitHub lists at most 3000 files of a pull request. */
 const GITHUB_FILE_CAP = 3000;
@@ -7218,7 +7218,7 @@ function verdictsToRecord(report) {
 }
 /** What the checks list shows: the count, and what did not run whenever the review was incomplete (never a bare "No findings"). */
 function checkRunTitle(total, notReviewed) {
-    const count = total === 0 ? 'No findings' : `${total.toLocaleString('en-US')} finding${total === 1 ? '' : 's'}`;
+    const count = total === 0 ? 'No findings' : `${formatCount(total)} finding${total === 1 ? '' : 's'}`;
     if (notReviewed.length === 0)
         return count;
     return truncate(`${count}, not fully reviewed: ${notReviewed.join('; ')}`, CHECK_RUN_TITLE_CHARS);

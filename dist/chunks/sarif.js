@@ -4885,7 +4885,7 @@ async function scan$1(input, files, scratch, started) {
             warnings,
         };
         if (collected.skipped.size > 0) {
-            scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => a.localeCompare(b)).map(([path, why]) => ({ path, reason: why }));
+            scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => compareStrings(a, b)).map(([path, why]) => ({ path, reason: why }));
         }
         if (reason)
             scanReport.reason = reason;
@@ -5338,13 +5338,13 @@ function createTestsScanner(settings) {
         async run(ports) {
             const started = Date.now();
             const sandbox = ports.sandbox;
-            if (sandbox.status !== 'ready') {
-                // Never on the host: without a sandbox the tests do not run, and the report says why.
-                return emptyReport('tests', sandbox.status, `the tests were not run (never on the host): ${sandbox.reason}`);
-            }
+            // Never on the host: without a sandbox the tests do not run. The workflow asked for them (test-command is set), so that is a
+            // review that did not run fully, never a pass: `failed`, and the check fails closed unless fail-on-scan-error is false.
+            if (sandbox.status !== 'ready')
+                return emptyReport('tests', 'failed', `the tests were not run (never on the host): ${sandbox.reason}`);
             const checkout = ports.checkout;
             if (checkout.status !== 'ready')
-                return emptyReport('tests', 'skipped', `the tests were not run: ${checkout.reason}`);
+                return emptyReport('tests', 'failed', `the tests were not run: ${checkout.reason}`);
             return runTests(settings, ports, sandbox.value, checkout.value, started);
         },
     };
@@ -5680,7 +5680,7 @@ function notReviewedParts(input) {
         }
     }
     if (input.truncated)
-        parts.push(`GitHub listed only the first ${input.listed.toLocaleString('en-US')} files`);
+        parts.push(`GitHub listed only the first ${formatCount(input.listed)} files`);
     for (const reason of HOSTILE_SKIPS) {
         const files = input.skipped.filter((file) => file.reason === reason);
         if (files.length > 0)
@@ -6178,7 +6178,7 @@ function annotationRange(finding) {
     return { startLine, endLine, startColumn, endColumn };
 }
 function annotationTitle(finding, more) {
-    const repeats = more > 0 ? `, and ${more.toLocaleString('en-US')} more in this file` : '';
+    const repeats = more > 0 ? `, and ${formatCount(more)} more in this file` : '';
     const suffix = ` (${finding.severity}${isDismissed(finding) ? ', likely false positive' : ''}${repeats})`;
     return truncate(revealHidden(finding.ruleId).replace(/\s+/g, ' '), TITLE_CHARS - suffix.length) + suffix;
 }
@@ -6188,7 +6188,7 @@ function annotationMessage(finding, more = []) {
     const parts = [];
     if (more.length > 0) {
         const lines = more.slice(0, AGGREGATE_LINES_SHOWN).map((f) => f.startLine).join(', ');
-        const rest = more.length > AGGREGATE_LINES_SHOWN ? `, … (${(more.length - AGGREGATE_LINES_SHOWN).toLocaleString('en-US')} more)` : '';
+        const rest = more.length > AGGREGATE_LINES_SHOWN ? `, … (${formatCount(more.length - AGGREGATE_LINES_SHOWN)} more)` : '';
         parts.push(`This annotation stands for ${plural(more.length + 1, 'finding')} of ${finding.ruleId} in this file: this one, and on lines ${lines}${rest}. The job summary and the SARIF file list each one.`);
     }
     if (isDismissed(finding)) {
@@ -6870,8 +6870,8 @@ function renderFindingsMarkdown(report) {
         // The model's words passed `sanitizeModelText` in the draft stage: they are posted as they are, as on a pull request.
         return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}`;
     });
-    const more = drafted.length > shown.length ? [`_${(drafted.length - shown.length).toLocaleString('en-US')} more drafts in \`--format json\`._`] : [];
-    return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${drafted.length.toLocaleString('en-US')})`, ...shown, ...more])}\n`;
+    const more = drafted.length > shown.length ? [`_${formatCount(drafted.length - shown.length)} more drafts in \`--format json\`._`] : [];
+    return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${formatCount(drafted.length)})`, ...shown, ...more])}\n`;
 }
 const MAX_MARKDOWN_DRAFTS = 100;
 function oneLineText(text) {

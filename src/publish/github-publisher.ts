@@ -7,7 +7,7 @@ import { isMarkedResolved, readFingerprintMarker, readFingerprintSource, readLis
 import { renderCheckRunSummary, renderReviewBody } from '../report/markdown.js';
 import { type RememberedVerdict, type ReviewReport, type RuleInfo } from '../types.js';
 import type { ChangedFile } from '../types.js';
-import { truncate } from '../text/strings.js';
+import { formatCount, truncate } from '../text/strings.js';
 
 export const CHECK_RUN_NAME = 'ultra-create';
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -468,7 +468,7 @@ function verdictsToRecord(report: ReviewReport): RememberedVerdict[] {
 
 /** What the checks list shows: the count, and what did not run whenever the review was incomplete (never a bare "No findings"). */
 export function checkRunTitle(total: number, notReviewed: readonly string[]): string {
-  const count = total === 0 ? 'No findings' : `${total.toLocaleString('en-US')} finding${total === 1 ? '' : 's'}`;
+  const count = total === 0 ? 'No findings' : `${formatCount(total)} finding${total === 1 ? '' : 's'}`;
   if (notReviewed.length === 0) return count;
   return truncate(`${count}, not fully reviewed: ${notReviewed.join('; ')}`, CHECK_RUN_TITLE_CHARS);
 }

@@ -3,7 +3,7 @@ import type { Finding } from '../types.js';
 import { SEVERITY_TO_ANNOTATION_LEVEL } from './conclusion.js';
 import type { ReviewReport } from '../types.js';
 import { compareBySeverity, isDismissed } from './text.js';
-import { plural, truncate, truncateUtf8 } from '../text/strings.js';
+import { formatCount, plural, truncate, truncateUtf8 } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
 
 /** One entry of a check run's `output.annotations`, as GitHub's REST API takes it (title ≤ 255 characters, texts ≤ 64 KB). */
@@ -171,7 +171,7 @@ function annotationRange(finding: Finding): { startLine: number; endLine: number
 }
 
 function annotationTitle(finding: Finding, more: number): string {
-  const repeats = more > 0 ? `, and ${more.toLocaleString('en-US')} more in this file` : '';
+  const repeats = more > 0 ? `, and ${formatCount(more)} more in this file` : '';
   const suffix = ` (${finding.severity}${isDismissed(finding) ? ', likely false positive' : ''}${repeats})`;
   return truncate(revealHidden(finding.ruleId).replace(/\s+/g, ' '), TITLE_CHARS - suffix.length) + suffix;
 }
@@ -183,7 +183,7 @@ function annotationMessage(finding: Finding, more: readonly Finding[] = []): str
   const parts: string[] = [];
   if (more.length > 0) {
     const lines = more.slice(0, AGGREGATE_LINES_SHOWN).map((f) => f.startLine).join(', ');
-    const rest = more.length > AGGREGATE_LINES_SHOWN ? `, … (${(more.length - AGGREGATE_LINES_SHOWN).toLocaleString('en-US')} more)` : '';
+    const rest = more.length > AGGREGATE_LINES_SHOWN ? `, … (${formatCount(more.length - AGGREGATE_LINES_SHOWN)} more)` : '';
     parts.push(`This annotation stands for ${plural(more.length + 1, 'finding')} of ${finding.ruleId} in this file: this one, and on lines ${lines}${rest}. The job summary and the SARIF file list each one.`);
   }
   if (isDismissed(finding)) {

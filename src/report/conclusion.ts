@@ -1,5 +1,5 @@
 import { atLeast, type Conclusion, type FailOn, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
-import { plural } from '../text/strings.js';
+import { formatCount, plural } from '../text/strings.js';
 
 /** How a finding shows in the checks tab and the diff: only what fails a typical gate is red. */
 export const SEVERITY_TO_ANNOTATION_LEVEL: Readonly<Record<Severity, 'failure' | 'warning' | 'notice'>> = {
@@ -25,7 +25,7 @@ export function notReviewedParts(input: {
       parts.push(`${scan.scanner} could not scan ${plural(count, 'file')} (${scan.filesNotScanned?.map((f) => f.path).slice(0, 3).join(', ')}${count > 3 ? ', …' : ''})`);
     }
   }
-  if (input.truncated) parts.push(`GitHub listed only the first ${input.listed.toLocaleString('en-US')} files`);
+  if (input.truncated) parts.push(`GitHub listed only the first ${formatCount(input.listed)} files`);
   for (const reason of HOSTILE_SKIPS) {
     const files = input.skipped.filter((file) => file.reason === reason);
     if (files.length > 0) parts.push(`${plural(files.length, 'file')} ${SKIP_PHRASE[reason]} (${files.map((f) => f.path).slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`);

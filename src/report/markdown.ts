@@ -313,8 +313,8 @@ export function renderFindingsMarkdown(report: ReviewReport): string {
     // The model's words passed `sanitizeModelText` in the draft stage: they are posted as they are, as on a pull request.
     return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}`;
   });
-  const more = drafted.length > shown.length ? [`_${(drafted.length - shown.length).toLocaleString('en-US')} more drafts in \`--format json\`._`] : [];
-  return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${drafted.length.toLocaleString('en-US')})`, ...shown, ...more])}\n`;
+  const more = drafted.length > shown.length ? [`_${formatCount(drafted.length - shown.length)} more drafts in \`--format json\`._`] : [];
+  return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${formatCount(drafted.length)})`, ...shown, ...more])}\n`;
 }
 
 const MAX_MARKDOWN_DRAFTS = 100;

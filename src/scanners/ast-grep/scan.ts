@@ -465,7 +465,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
       warnings,
     };
     if (collected.skipped.size > 0) {
-      scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => a.localeCompare(b)).map(([path, why]) => ({ path, reason: why }));
+      scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => compareStrings(a, b)).map(([path, why]) => ({ path, reason: why }));
     }
     if (reason) scanReport.reason = reason;
     return { report: scanReport, rules };

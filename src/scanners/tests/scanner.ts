@@ -89,12 +89,11 @@ export function createTestsScanner(settings: TestsSettings): Scanner {
     async run(ports) {
       const started = Date.now();
       const sandbox = ports.sandbox;
-      if (sandbox.status !== 'ready') {
-        // Never on the host: without a sandbox the tests do not run, and the report says why.
-        return emptyReport('tests', sandbox.status, `the tests were not run (never on the host): ${sandbox.reason}`);
-      }
+      // Never on the host: without a sandbox the tests do not run. The workflow asked for them (test-command is set), so that is a
+      // review that did not run fully, never a pass: `failed`, and the check fails closed unless fail-on-scan-error is false.
+      if (sandbox.status !== 'ready') return emptyReport('tests', 'failed', `the tests were not run (never on the host): ${sandbox.reason}`);
       const checkout = ports.checkout;
-      if (checkout.status !== 'ready') return emptyReport('tests', 'skipped', `the tests were not run: ${checkout.reason}`);
+      if (checkout.status !== 'ready') return emptyReport('tests', 'failed', `the tests were not run: ${checkout.reason}`);
       return runTests(settings, ports, sandbox.value, checkout.value, started);
     },
   };
