@@ -3,11 +3,11 @@ import { stat, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { s as serializeSarif, b as buildSarif, r as renderJson, a as renderFindingsMarkdown, c as renderText, d as resolveLocalRevisions, e as createLocalGitChangeSource, f as runReview, g as defaultEffects, h as computeConclusion, p as parseConfigText, i as resolveConfig } from './chunks/sarif.js';
-import { I as INPUT } from './chunks/inputs.js';
+import { s as serializeSarif, b as buildSarif, r as renderJson, a as renderFindingsMarkdown, c as renderText, d as resolveLocalRevisions, e as createLocalGitChangeSource, f as runReview, g as defaultEffects, h as computeConclusion } from './chunks/sarif.js';
+import { b as DEFAULTS, I as INPUT } from './chunks/table.js';
+import { p as parseConfigText, a as resolveConfig } from './chunks/load.js';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError } from './chunks/errors.js';
-import { N as NOTHING_EARLIER, T as TOOL } from './chunks/local-drafts.js';
-import { a as DEFAULTS } from './chunks/table.js';
+import { N as NOTHING_EARLIER, T as TOOL } from './chunks/types.js';
 
 /** Shared masking: every implementation replaces registered secrets before printing. */
 class MaskingLogger {

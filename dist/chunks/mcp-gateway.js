@@ -564,7 +564,7 @@ class RunningGateway {
             return this.failure;
         if (callerSignal?.aborted)
             return abortReason(callerSignal);
-        const { ErrorCode, McpError } = await import('./types.js');
+        const { ErrorCode, McpError } = await import('./types2.js');
         if (error instanceof McpError) {
             // McpError's code is any JSON-RPC code (a number); the SDK's enum names the two that matter here.
             if (error.code === ErrorCode.RequestTimeout)

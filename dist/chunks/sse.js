@@ -1,5 +1,5 @@
 import { c as createParser, a as createFetchWithInit, f as fetchLeavingRedirects, u as unfollowedRedirect, U as UnauthorizedError, b as auth, n as normalizeHeaders, d as fetchWithinOrigin, e as extractWWWAuthenticateParams } from './index2.js';
-import { JSONRPCMessageSchema } from './types.js';
+import { JSONRPCMessageSchema } from './types2.js';
 
 class ErrorEvent extends Event {
   /**

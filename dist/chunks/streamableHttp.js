@@ -1,6 +1,6 @@
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
 import { c as createParser, a as createFetchWithInit, f as fetchLeavingRedirects, u as unfollowedRedirect, U as UnauthorizedError, b as auth, n as normalizeHeaders, g as followWithinOrigin, d as fetchWithinOrigin, e as extractWWWAuthenticateParams } from './index2.js';
-import { isJSONRPCRequest, isInitializedNotification, JSONRPCMessageSchema, isJSONRPCResultResponse } from './types.js';
+import { isJSONRPCRequest, isInitializedNotification, JSONRPCMessageSchema, isJSONRPCResultResponse } from './types2.js';
 
 var contentType$1 = {};
 

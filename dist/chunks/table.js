@@ -1,4 +1,81 @@
-import { I as INPUT, a as INPUT_NAMES } from './inputs.js';
+/**
+ * The names this action shares with the outside world: action inputs, outputs, and the state passed from the main step to the
+ * `post:` step. They are spelled here once; action.yml, the docs and the code all follow this module (a test checks action.yml).
+ */
+/** Action input names (kebab-case, as in action.yml), keyed by the `Config` field each one becomes. */
+const INPUT = {
+    githubToken: 'github-token',
+    configFile: 'config-file',
+    scanners: 'scanners',
+    rules: 'rules',
+    filterMode: 'filter-mode',
+    failOn: 'fail-on',
+    failOnScanError: 'fail-on-scan-error',
+    maxComments: 'max-comments',
+    maxAnnotations: 'max-annotations',
+    reviewEvent: 'review-event',
+    mcpGateway: 'mcp-gateway',
+    mcpGatewayImage: 'mcp-gateway-image',
+    mcpServers: 'mcp-servers',
+    testCommand: 'test-command',
+    testSetupCommand: 'test-setup-command',
+    testImage: 'test-image',
+    testTimeoutMinutes: 'test-timeout-minutes',
+    testSetupNetwork: 'test-setup-network',
+    testEnv: 'test-env',
+    testReport: 'test-report',
+    testMemoryMb: 'test-memory-mb',
+    sandboxRuntime: 'sandbox-runtime',
+    localModel: 'local-model',
+    modelEndpoint: 'model-endpoint',
+    draftTimeoutSeconds: 'draft-timeout-seconds',
+    modelRunnerImage: 'model-runner-image',
+    modelCacheDir: 'model-cache-dir',
+    anthropicApiKey: 'anthropic-api-key',
+    anthropicBaseUrl: 'anthropic-base-url',
+    claudeModel: 'claude-model',
+    escalateOn: 'escalate-on',
+    claudeMaxCalls: 'claude-max-calls',
+    claudeMaxUsd: 'claude-max-usd',
+    sarifFile: 'sarif-file',
+};
+/** Every input, in the order of action.yml and docs/inputs.md. */
+const INPUT_NAMES = Object.values(INPUT);
+/** Action output names, keyed by what they hold. */
+const OUTPUT = {
+    findings: 'findings',
+    critical: 'critical',
+    conclusion: 'conclusion',
+    reviewId: 'review-id',
+    checkRunId: 'check-run-id',
+    sarifFile: 'sarif-file',
+    claudeCostUsd: 'claude-cost-usd',
+    testLog: 'test-log',
+};
+/**
+ * Keys of the state the main step saves (`core.saveState`) for the `post:` step (`core.getState`). The post step runs even when
+ * the main step crashed or was cancelled, so it must find what to clean up without the main step's memory.
+ */
+const STATE = {
+    /** Unique id of this run; every container, network and volume the run creates carries it as a label, so cleanup can find them. */
+    runId: 'run-id',
+    /** The run's own folder under RUNNER_TEMP, removed by the post step if the main step could not. */
+    tempDir: 'temp-dir',
+    /** JSON array of the ids of the containers, networks and volumes created so far (recorded as they are created). */
+    resources: 'resources',
+    /** The Docker engine endpoint the main step used, so cleanup talks to the same engine. */
+    dockerHost: 'docker-host',
+    /** "true" once the main step reached its end; absent when it crashed or was cancelled. */
+    mainCompleted: 'main-completed',
+    /** The id of the check run this run created; with `checkRunCompleted` absent, the post step completes it. */
+    checkRunId: 'check-run-id',
+    /** "true" once this run completed its check run. */
+    checkRunCompleted: 'check-run-completed',
+};
+/** The environment variable GitHub sets for an input: `INPUT_` + the name uppercased with spaces as `_` (dashes are kept). */
+function inputEnvName(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
 
 /** Pinned images; digests are verified (and bumped) by the Docker runtime issue. */
 const DEFAULT_MCP_GATEWAY_IMAGE = 'docker/mcp-gateway@sha256:97ec61bc5f38416279069800fef58ac264c81c643a73a9698ceaec876a436e3f';
@@ -61,4 +138,4 @@ const DEFAULTS = Object.fromEntries(INPUT_NAMES.map((name) => [name, INPUT_SPECS
 INPUT_NAMES.filter((name) => INPUT_SPECS[name].capability !== 'active');
 const SECRET_INPUTS = INPUT_NAMES.filter((name) => INPUT_SPECS[name].secret);
 
-export { DEFAULT_MODEL_RUNNER_IMAGE as D, GITHUB_TOKEN_EXPRESSION as G, INPUT_SPECS as I, RUNNER_TEMP_EXPRESSION as R, SECRET_INPUTS as S, DEFAULTS as a };
+export { DEFAULT_MODEL_RUNNER_IMAGE as D, GITHUB_TOKEN_EXPRESSION as G, INPUT as I, OUTPUT as O, RUNNER_TEMP_EXPRESSION as R, STATE as S, INPUT_NAMES as a, DEFAULTS as b, INPUT_SPECS as c, SECRET_INPUTS as d, inputEnvName as i };

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { ActionsLogger } from './logger.js';
 import { createGitHubChangeSource } from '../collect/source.js';
-import { OUTPUT } from '../config/inputs.js';
+import { OUTPUT, STATE } from '../config/inputs.js';
 import { configFileLocation, parseConfigText, readActionInputs, resolveConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { defaultEffects, type Effects } from '../effects.js';
@@ -113,6 +113,7 @@ export async function runAction(deps: ActionDeps = defaultActionDeps()): Promise
             reviewEvent: config.reviewEvent,
             detailsUrl: `${runner.serverUrl}/${repository}/actions/runs/${runner.runId}`,
             logger,
+            onCheckRun: (what, id) => deps.saveState(what === 'created' ? STATE.checkRunId : STATE.checkRunCompleted, what === 'created' ? String(id) : 'true'),
           })),
           config,
           deps,

@@ -2,14 +2,21 @@ import * as core from '@actions/core';
 import { rm } from 'node:fs/promises';
 import { ActionsLogger } from './logger.js';
 import { STATE } from '../config/inputs.js';
+import { readActionInputs } from '../config/load.js';
 import { getErrorMessage } from '../errors.js';
+import { createPullRequestApi } from '../github/api.js';
+import { createOctokit } from '../github/client.js';
+import { readRunnerEnvironment } from '../github/context.js';
+import { TOOL } from '../types.js';
 import type { Logger } from '../logger.js';
 import { cleanupRun } from '../runtime/cleanup.js';
 import { tryCreateDockerEngine } from '../runtime/docker-engine.js';
 
 /**
- * The `post:` step runs even when the main step failed or was cancelled: it removes what the main step created and could not clean
- * up itself — the containers, networks and volumes labelled with the run id, and the run's temporary folder. It never fails the job.
+ * The `post:` step runs even when the main step failed or was cancelled: it completes the check run the main step created and
+ * left in progress (a required check would otherwise wait forever; it concludes `failure`: the review did not run fully), and
+ * removes what the main step could not clean up itself — the containers, networks and volumes labelled with the run id, and the
+ * run's temporary folder. It never fails the job.
  */
 export async function runPost(
   getState: (name: string) => string = core.getState,
@@ -17,6 +24,10 @@ export async function runPost(
 ): Promise<void> {
   const logger = options.logger ?? new ActionsLogger();
   const env = options.env ?? process.env;
+  const checkRunId = Number(getState(STATE.checkRunId));
+  if (Number.isSafeInteger(checkRunId) && checkRunId > 0 && getState(STATE.checkRunCompleted) !== 'true') {
+    await completeAbandonedCheckRun(checkRunId, env, logger);
+  }
   const runId = getState(STATE.runId);
   if (runId) {
     // The engine the main step used, even if DOCKER_HOST changed since.
@@ -32,5 +43,33 @@ export async function runPost(
     logger.info(`Removed ${tempDir}.`);
   } catch (error) {
     logger.warning(`Cleanup could not remove ${tempDir}: ${getErrorMessage(error)}`);
+  }
+}
+
+/** The check run a cancelled or crashed main step left in progress, completed as `failure` with a summary that says why. */
+async function completeAbandonedCheckRun(checkRunId: number, env: NodeJS.ProcessEnv, logger: Logger): Promise<void> {
+  const token = readActionInputs(env)['github-token'] ?? '';
+  if (!token) {
+    logger.warning(`Check run ${checkRunId} is still in progress, and there is no github-token to complete it with.`);
+    return;
+  }
+  logger.mask(token);
+  try {
+    const runner = readRunnerEnvironment(env);
+    const octokit = createOctokit({ token, baseUrl: runner.apiUrl, logger, userAgent: `${TOOL.name}/${TOOL.version}`, rateLimitBudgetSeconds: 30 });
+    const api = createPullRequestApi(octokit, { ...runner.repository, pullNumber: 0 });
+    await api.updateCheckRun(checkRunId, {
+      status: 'completed',
+      conclusion: 'failure',
+      output: {
+        title: 'Not fully reviewed: the review did not finish',
+        summary:
+          'The main step of ultra-create stopped before it completed this check run (the job was cancelled, timed out or crashed). ' +
+          'The pull request was not fully reviewed: see the workflow log, and re-run the job.',
+      },
+    });
+    logger.info(`Check run ${checkRunId} completed as failure: the main step did not finish the review.`);
+  } catch (error) {
+    logger.warning(`Could not complete check run ${checkRunId} left in progress: ${getErrorMessage(error)}`);
   }
 }

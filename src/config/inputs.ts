@@ -77,6 +77,10 @@ export const STATE = {
   dockerHost: 'docker-host',
   /** "true" once the main step reached its end; absent when it crashed or was cancelled. */
   mainCompleted: 'main-completed',
+  /** The id of the check run this run created; with `checkRunCompleted` absent, the post step completes it. */
+  checkRunId: 'check-run-id',
+  /** "true" once this run completed its check run. */
+  checkRunCompleted: 'check-run-completed',
 } as const;
 
 export type StateKey = (typeof STATE)[keyof typeof STATE];

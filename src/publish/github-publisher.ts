@@ -63,6 +63,11 @@ export class GitHubPublisher {
       reviewEvent: 'comment' | 'request-changes';
       detailsUrl?: string;
       logger: Logger;
+      /**
+       * Told when this run's check run exists and when it is completed: the action saves both for the `post:` step, which completes
+       * a check run that a cancelled or crashed main step left in progress (a required check would otherwise wait forever).
+       */
+      onCheckRun?(event: 'created' | 'completed', checkRunId: number): void;
     },
   ) {}
 
@@ -83,6 +88,7 @@ export class GitHubPublisher {
     try {
       const created = await this.api.createCheckRun(input);
       this.checkRun = { id: created.id, appSlug: created.appSlug };
+      this.options.onCheckRun?.('created', created.id);
     } catch (error) {
       const status = httpStatusOf(error);
       if (isRateLimited(error)) {
@@ -104,11 +110,13 @@ export class GitHubPublisher {
       const existing = await this.api.findCheckRun(this.options.headSha, CHECK_RUN_NAME, this.options.runKey).catch(() => undefined);
       if (existing) {
         this.checkRun = existing;
+        this.options.onCheckRun?.('created', existing.id);
         return;
       }
       this.options.logger.warning(`Creating the check run failed (${getErrorMessage(error)}); it was not created, trying once more.`);
       const created = await this.api.createCheckRun(input);
       this.checkRun = { id: created.id, appSlug: created.appSlug };
+      this.options.onCheckRun?.('created', created.id);
     }
   }
 
@@ -387,6 +395,7 @@ export class GitHubPublisher {
       }
     }
     this.checkRunCompleted = true;
+    this.options.onCheckRun?.('completed', this.checkRun.id);
   }
 
   /** The last resort after a failed update: completes the check run with its conclusion and summary, no annotations. */
@@ -394,6 +403,7 @@ export class GitHubPublisher {
     try {
       await this.api.updateCheckRun(checkRunId, { status: 'completed', conclusion: report.conclusion, output: checkRunOutput(report, []) });
       this.checkRunCompleted = true;
+      this.options.onCheckRun?.('completed', checkRunId);
     } catch (error) {
       throw new ExternalServiceError(
         `GitHub API: could not complete check run ${checkRunId} (PATCH /repos/{owner}/{repo}/check-runs/${checkRunId}): ${getErrorMessage(error)}`,
