@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { Transform, type Readable } from 'node:stream';
 import { getErrorMessage } from '../errors.js';
 import type { HeadCheckout, Service } from '../types.js';
-import { gitText, readObjects, readObjectSizes } from './git.js';
+import { gitText, readObjects, readObjectSizes, spawnGit } from './git.js';
 import { formatCount } from '../text/strings.js';
-
 
 const MAX_READ_BYTES = 2 * 1024 * 1024;
 
@@ -41,6 +39,7 @@ export async function resolveHeadCheckout(dir: string, headSha: string): Promise
 
 function gitCheckout(dir: string, revision: string, note?: string): HeadCheckout {
   let listing: Promise<{ path: string; sha: string }[]> | undefined;
+  let byPath: Promise<Map<string, { path: string; sha: string }>> | undefined;
   const entries = () =>
     (listing ??= gitText(dir, ['ls-tree', '-r', '-z', '--full-tree', revision]).then((out) =>
       out
@@ -60,7 +59,8 @@ function gitCheckout(dir: string, revision: string, note?: string): HeadCheckout
       return (await entries()).map((e) => e.path);
     },
     async readFile(path, maxBytes = MAX_READ_BYTES) {
-      const entry = (await entries()).find((e) => e.path === path);
+      byPath ??= entries().then((list) => new Map(list.map((e) => [e.path, e])));
+      const entry = (await byPath).get(path);
       if (!entry) return undefined;
       const size = (await readObjectSizes(dir, [entry.sha])).get(entry.sha);
       if (size === undefined || size > maxBytes) return undefined;
@@ -74,11 +74,8 @@ function gitCheckout(dir: string, revision: string, note?: string): HeadCheckout
 
 /** `git archive` of a commit as a stream; nothing of the repository's configuration runs (no hooks, no pager, plain tar). */
 function gitArchive(dir: string, revision: string, maxBytes: number): Readable {
-  const child = spawn('git', ['--no-pager', '-c', 'core.hooksPath=/dev/null', 'archive', '--format=tar', revision], {
-    cwd: dir,
-    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnGit(dir, ['archive', '--format=tar', revision]);
+  child.stdin.end();
   let seen = 0;
   const stderr: Buffer[] = [];
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));

@@ -9,13 +9,14 @@ import { ExternalServiceError } from '../errors.js';
 const SAFE_GIT_ARGS = ['--no-pager', '-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'];
 const SAFE_GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
 
+/** git with the safe arguments and environment above; for callers that stream its output (`git archive`). */
+export function spawnGit(cwd: string, args: readonly string[]) {
+  return spawn('git', [...SAFE_GIT_ARGS, ...args], { cwd, env: { ...process.env, ...SAFE_GIT_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 export async function runGit(cwd: string, args: string[], input?: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', [...SAFE_GIT_ARGS, ...args], {
-      cwd,
-      env: { ...process.env, ...SAFE_GIT_ENV },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnGit(cwd, args);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -132,10 +132,9 @@ export function treeTar(options: TreeTarOptions): Readable {
   return Readable.from(treeTarChunks(options), { objectMode: false });
 }
 
-async function* treeTarChunks(options: TreeTarOptions): AsyncGenerator<Buffer> {
+/** What both writers put first: the small extra files (a marker), then `top/` and the extra folders, owned by the sandbox user. */
+function* layoutEntries(options: Pick<TreeTarOptions, 'uid' | 'gid' | 'mtime' | 'extraDirectories' | 'extraFiles'>, top: string): Generator<Buffer> {
   const { uid, gid, mtime } = options;
-  const skip = (path: string, reason: string): void => options.onSkip?.(path, reason);
-  const top = options.top.replace(/\/+$/, '');
   for (const file of options.extraFiles ?? []) {
     yield entryHeader({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid, size: file.content.length, mtime, type: '0' });
     yield file.content;
@@ -144,6 +143,13 @@ async function* treeTarChunks(options: TreeTarOptions): AsyncGenerator<Buffer> {
   for (const folder of [top, ...(options.extraDirectories ?? [])]) {
     yield entryHeader({ name: `${folder}/`, mode: 0o755, uid, gid, size: 0, mtime, type: '5' });
   }
+}
+
+async function* treeTarChunks(options: TreeTarOptions): AsyncGenerator<Buffer> {
+  const { uid, gid, mtime } = options;
+  const skip = (path: string, reason: string): void => options.onSkip?.(path, reason);
+  const top = options.top.replace(/\/+$/, '');
+  yield* layoutEntries(options, top);
 
   const files = options.files ? [...options.files].sort() : await walk(options.treeRoot, skip);
   /** Folders already written (or found not to be plain folders: false). */
@@ -203,16 +209,8 @@ async function* treeTarChunks(options: TreeTarOptions): AsyncGenerator<Buffer> {
 
 // ── re-owner ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
-export interface RetarOptions {
-  /** The folder every entry is put under (`repo`). */
-  top: string;
-  uid: number;
-  gid: number;
-  mtime: number;
-  extraDirectories?: readonly string[];
-  extraFiles?: TreeTarOptions['extraFiles'];
-  onSkip?(path: string, reason: string): void;
-}
+/** The layout options of `treeTar`, without the folder to read (the tree comes as a stream). */
+export type RetarOptions = Omit<TreeTarOptions, 'treeRoot' | 'files'>;
 
 /**
  * A tar stream of a tree (`git archive` of the head commit) rewritten for the sandbox: every entry under `top/`, owned by
@@ -227,14 +225,7 @@ export function retar(source: NodeJS.ReadableStream, options: RetarOptions): Rea
 async function* retarChunks(source: NodeJS.ReadableStream, options: RetarOptions): AsyncGenerator<Buffer> {
   const { uid, gid, mtime } = options;
   const top = options.top.replace(/\/+$/, '');
-  for (const file of options.extraFiles ?? []) {
-    yield entryHeader({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid, size: file.content.length, mtime, type: '0' });
-    yield file.content;
-    yield padding(file.content.length);
-  }
-  for (const folder of [top, ...(options.extraDirectories ?? [])]) {
-    yield entryHeader({ name: `${folder}/`, mode: 0o755, uid, gid, size: 0, mtime, type: '5' });
-  }
+  yield* layoutEntries(options, top);
   const blocks = blockReader(source);
   let local: Record<string, string> = {};
   let longName: string | undefined;
