@@ -3,6 +3,7 @@
 import { unusedPort } from './support/ports.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { parseMatches, runAstGrepPatterns, type PatternSettings } from '../src/scanners/mcp-patterns/scanner.js';
 import { cleanupRun } from '../src/runtime/cleanup.js';
+import { RunLog } from '../src/runtime/docker-sandbox.js';
 import {
   createDockerEngine,
   DockerUnavailableError,
@@ -497,6 +499,35 @@ describe('Docker engine client details', () => {
     for (let i = 0; i < all.length; i += 5) demux.push(all.subarray(i, i + 5));
     demux.end();
     assert.deepEqual(lines, ['stdout:one', 'stderr:err line', 'stdout:two', 'stdout:three', 'stderr:tail']);
+  });
+
+  test('output without a line break (cat /dev/zero) is delivered in bounded pieces, never held whole', () => {
+    const lines: string[] = [];
+    const demux = new LogDemuxer((_stream, line) => lines.push(line));
+    const chunk = Buffer.alloc(100_000, 0x61);
+    const header = Buffer.alloc(8);
+    header[0] = 1;
+    header.writeUInt32BE(chunk.length, 4);
+    for (let i = 0; i < 5; i++) demux.push(Buffer.concat([header, chunk]));
+    // 500,000 characters: seven full pieces of 65,536 delivered as they came, the rest when the stream ends.
+    assert.deepEqual(lines.map((l) => l.length), [65_536, 65_536, 65_536, 65_536, 65_536, 65_536, 65_536]);
+    demux.end();
+    assert.equal(lines.reduce((sum, l) => sum + l.length, 0), 500_000);
+  });
+});
+
+describe('the sandbox log', () => {
+  test('is written whole up to its bound, then cut with a note; the last lines are kept and redacted when read', async () => {
+    const path = join(scratch, 'run.log');
+    const log = new RunLog(path, (text) => text.replace(/secret-\d+/g, '«redacted»'), 200);
+    for (let i = 0; i < 1000; i++) log.line(`line ${i} secret-${i}`);
+    assert.equal(await log.close(), undefined);
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.length < 400, `${text.length} bytes written`);
+    assert.match(text, /^line 0 «redacted»\n/);
+    assert.match(text, /… \[log cut at 200 bytes/);
+    assert.match(log.tailText(), /line 999 «redacted»$/);
+    assert.doesNotMatch(log.tailText(), /secret-/);
   });
 });
 

@@ -56,6 +56,8 @@ const DEFAULT_COLLECT_LIMITS = { files: 50, bytesPerFile: 10 * 1024 * 1024 };
 const TAIL_LINES = 150;
 /** A longer line is cut in the log (a test printing megabytes without a newline). */
 const MAX_LINE_CHARS = 16 * 1024;
+/** The log file on the runner: a test that prints without end must not fill the runner's disk before the deadline. */
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
 /** The listing step and the copies out, on top of the deadline (which bounds the user's commands only). */
 const COLLECT_BUDGET_MS = 30_000;
 /** Files listed by the listing step at most. */
@@ -87,14 +89,16 @@ export async function createDockerSandbox(engine: DockerEngine, options: DockerS
 }
 
 /** The combined log: every line redacted, written in full to the log file, the last lines kept. */
-class RunLog {
+export class RunLog {
   private readonly tail: string[] = [];
+  private written = 0;
   private readonly file: WriteStream;
   private failure: Error | undefined;
 
   constructor(
     path: string,
     private readonly redact: (text: string) => string,
+    private readonly maxBytes = MAX_LOG_BYTES,
   ) {
     this.file = createWriteStream(path, { flags: 'w', mode: 0o600 });
     this.file.on('error', (error) => (this.failure = error));
@@ -102,14 +106,17 @@ class RunLog {
 
   line(text: string): void {
     const cut = text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)} … [line cut at ${MAX_LINE_CHARS} characters]` : text;
-    const clean = this.redact(cut);
-    this.file.write(`${clean}\n`);
-    this.tail.push(clean);
+    // The tail is redacted when it is read: a flood of output costs one redaction per kept line, not one per line printed.
+    this.tail.push(cut);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
+    if (this.written >= this.maxBytes) return;
+    const clean = `${this.redact(cut)}\n`;
+    this.written += Buffer.byteLength(clean);
+    this.file.write(this.written < this.maxBytes ? clean : `${clean}… [log cut at ${this.maxBytes} bytes: the rest is not kept; the last lines are in the report]\n`);
   }
 
   tailText(): string {
-    return this.tail.join('\n');
+    return this.tail.map((line) => this.redact(line)).join('\n');
   }
 
   close(): Promise<Error | undefined> {

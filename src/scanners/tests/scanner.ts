@@ -80,6 +80,8 @@ const COLLECT_LIMITS = { files: 50, bytesPerFile: 10 * 1024 * 1024 };
 const EXCERPT_LINES = 40;
 /** Failing tests beyond this are counted, not each a finding: a broken suite must not become a thousand annotations. */
 const MAX_TEST_FINDINGS = 100;
+/** Head files read (two git processes each) to place failing tests, over the whole run: a crafted report cannot make it thousands. */
+const MAX_SOURCE_FILES = 200;
 const EXCERPT_CHARS = 4_000;
 const MANIFESTS = ['package.json', 'pyproject.toml', 'setup.py', 'requirements.txt', 'go.mod', 'Cargo.toml', 'pom.xml', 'build.gradle', 'Makefile'];
 
@@ -264,7 +266,10 @@ async function locate(
     };
     const location = locateTestCase(tc, { workdir: SANDBOX_WORKDIR, files, read });
     if (missing.size === 0) return location;
-    for (const path of [...missing].slice(0, 20)) cache.set(path, (await checkout.readFile(path))?.toString('utf8'));
+    for (const path of [...missing].slice(0, 20)) {
+      // A report names the files; past the bound they count as unreadable (the report's own line is then trusted, or the anchor).
+      cache.set(path, cache.size < MAX_SOURCE_FILES ? (await checkout.readFile(path))?.toString('utf8') : undefined);
+    }
   }
   return locateTestCase(tc, { workdir: SANDBOX_WORKDIR, files, read: (path) => cache.get(path) });
 }
