@@ -235,10 +235,12 @@ describeDocker('Docker sandbox on a real engine', () => {
     const pids = 48;
     // The bomb in the background for two seconds, then a count of the processes with shell builtins only (no fork needed), then
     // everything of uid 1000 killed: bounded whatever the bomb does.
-    // Waits (up to 40 rounds) until a fork failed, reading the error file with builtins only: under load the bomb may need more than
-    // a fixed two seconds to reach the limit, and once it has, `sleep` itself may not fork (the loop then just goes round faster).
-    const script = 'bomb() { bomb | bomb & }; ( bomb ) 2>/tmp/bomb.err & failed=no; i=0; while [ $i -lt 40 ] && [ $failed = no ]; do ' +
-      'while IFS= read -r line; do case $line in *fork*) failed=yes;; esac; done </tmp/bomb.err; sleep 0.25; i=$((i+1)); done; ' +
+    // Waits until a fork failed, with builtins only (once the limit is hit, the shell itself cannot fork a `sleep`): a bounded spin
+    // that reads the error file every 2,000 rounds. The error file exists before the bomb starts (a redirection from a missing file
+    // ends a non-interactive shell).
+    const script = ': >/tmp/bomb.err; bomb() { bomb | bomb & }; ( bomb ) 2>>/tmp/bomb.err & failed=no; n=0; ' +
+      'while [ $failed = no ] && [ $n -lt 600000 ]; do n=$((n+1)); case $((n % 2000)) in 0) ' +
+      'while IFS= read -r line; do case $line in *fork*) failed=yes;; esac; done </tmp/bomb.err;; esac; done; ' +
       'n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo @procs=$n; [ $failed = yes ] && echo @forkfailed=yes; kill -9 -1; exit 0';
     const { result, log } = await run({ phases: [{ name: 'test', command: script, network: 'none' }], limits: { ...LIMITS, pids, timeoutMs: 30_000 } });
     const found = markers(log);
