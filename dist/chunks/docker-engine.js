@@ -522,6 +522,8 @@ function parseJson(body) {
  * The engine multiplexes a container's stdout and stderr (no TTY) into frames: one byte stream type (1 stdout, 2 stderr), three
  * zero bytes, a big-endian uint32 length, then the payload. Frames and lines both cross chunk boundaries.
  */
+/** Characters of a line without its line break held before it is delivered as a line of its own. */
+const MAX_PARTIAL_LINE = 64 * 1024;
 class LogDemuxer {
     onLine;
     pending = Buffer.alloc(0);
@@ -550,9 +552,15 @@ class LogDemuxer {
     }
     text(stream, payload) {
         const lines = (this.partial[stream] + payload).split('\n');
-        this.partial[stream] = lines.pop() ?? '';
+        let rest = lines.pop() ?? '';
         for (const line of lines)
             this.onLine(stream, line.replace(/\r$/, ''));
+        // A container that writes without a line break (`cat /dev/zero`) must not grow this buffer without end: a long run is a line.
+        while (rest.length > MAX_PARTIAL_LINE) {
+            this.onLine(stream, rest.slice(0, MAX_PARTIAL_LINE));
+            rest = rest.slice(MAX_PARTIAL_LINE);
+        }
+        this.partial[stream] = rest;
     }
 }
 

@@ -97,10 +97,9 @@ async function walk(root, onSkip) {
 function treeTar(options) {
     return Readable.from(treeTarChunks(options), { objectMode: false });
 }
-async function* treeTarChunks(options) {
+/** What both writers put first: the small extra files (a marker), then `top/` and the extra folders, owned by the sandbox user. */
+function* layoutEntries(options, top) {
     const { uid, gid, mtime } = options;
-    const skip = (path, reason) => options.onSkip?.(path, reason);
-    const top = options.top.replace(/\/+$/, '');
     for (const file of options.extraFiles ?? []) {
         yield entryHeader({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid, size: file.content.length, mtime, type: '0' });
         yield file.content;
@@ -109,6 +108,12 @@ async function* treeTarChunks(options) {
     for (const folder of [top, ...(options.extraDirectories ?? [])]) {
         yield entryHeader({ name: `${folder}/`, mode: 0o755, uid, gid, size: 0, mtime, type: '5' });
     }
+}
+async function* treeTarChunks(options) {
+    const { uid, gid, mtime } = options;
+    const skip = (path, reason) => options.onSkip?.(path, reason);
+    const top = options.top.replace(/\/+$/, '');
+    yield* layoutEntries(options, top);
     const files = options.files ? [...options.files].sort() : await walk(options.treeRoot, skip);
     /** Folders already written (or found not to be plain folders: false). */
     const folders = new Map([['', true]]);
@@ -182,14 +187,7 @@ function retar(source, options) {
 async function* retarChunks(source, options) {
     const { uid, gid, mtime } = options;
     const top = options.top.replace(/\/+$/, '');
-    for (const file of options.extraFiles ?? []) {
-        yield entryHeader({ name: file.name, mode: file.mode, uid: file.uid, gid: file.gid, size: file.content.length, mtime, type: '0' });
-        yield file.content;
-        yield padding(file.content.length);
-    }
-    for (const folder of [top, ...(options.extraDirectories ?? [])]) {
-        yield entryHeader({ name: `${folder}/`, mode: 0o755, uid, gid, size: 0, mtime, type: '5' });
-    }
+    yield* layoutEntries(options, top);
     const blocks = blockReader(source);
     let local = {};
     let longName;
@@ -472,6 +470,8 @@ const DEFAULT_COLLECT_LIMITS = { files: 50, bytesPerFile: 10 * 1024 * 1024 };
 const TAIL_LINES = 150;
 /** A longer line is cut in the log (a test printing megabytes without a newline). */
 const MAX_LINE_CHARS = 16 * 1024;
+/** The log file on the runner: a test that prints without end must not fill the runner's disk before the deadline. */
+const MAX_LOG_BYTES = 64 * 1024 * 1024;
 /** The listing step and the copies out, on top of the deadline (which bounds the user's commands only). */
 const COLLECT_BUDGET_MS = 30_000;
 /** Files listed by the listing step at most. */
@@ -499,24 +499,31 @@ async function createDockerSandbox(engine, options) {
 /** The combined log: every line redacted, written in full to the log file, the last lines kept. */
 class RunLog {
     redact;
+    maxBytes;
     tail = [];
+    written = 0;
     file;
     failure;
-    constructor(path, redact) {
+    constructor(path, redact, maxBytes = MAX_LOG_BYTES) {
         this.redact = redact;
+        this.maxBytes = maxBytes;
         this.file = createWriteStream(path, { flags: 'w', mode: 0o600 });
         this.file.on('error', (error) => (this.failure = error));
     }
     line(text) {
         const cut = text.length > MAX_LINE_CHARS ? `${text.slice(0, MAX_LINE_CHARS)} … [line cut at ${MAX_LINE_CHARS} characters]` : text;
-        const clean = this.redact(cut);
-        this.file.write(`${clean}\n`);
-        this.tail.push(clean);
+        // The tail is redacted when it is read: a flood of output costs one redaction per kept line, not one per line printed.
+        this.tail.push(cut);
         if (this.tail.length > TAIL_LINES)
             this.tail.shift();
+        if (this.written >= this.maxBytes)
+            return;
+        const clean = `${this.redact(cut)}\n`;
+        this.written += Buffer.byteLength(clean);
+        this.file.write(this.written < this.maxBytes ? clean : `${clean}… [log cut at ${this.maxBytes} bytes: the rest is not kept; the last lines are in the report]\n`);
     }
     tailText() {
-        return this.tail.join('\n');
+        return this.tail.map((line) => this.redact(line)).join('\n');
     }
     close() {
         return new Promise((resolve) => this.file.end(() => resolve(this.failure)));
@@ -807,4 +814,4 @@ function describeApplied(h, description) {
     ];
 }
 
-export { createDockerSandbox };
+export { RunLog, createDockerSandbox };

@@ -66,7 +66,7 @@ function toRepositoryPath(raw, ctx, packageHint) {
  */
 function bySuffix(relative, files, packageHint) {
     const suffix = `/${relative}`;
-    const candidates = [...files].filter((file) => file.endsWith(suffix));
+    const candidates = (filesByName(files).get(posix.basename(relative)) ?? []).filter((file) => file.endsWith(suffix));
     if (candidates.length === 1)
         return candidates[0];
     if (candidates.length === 0 || packageHint === undefined)
@@ -76,6 +76,27 @@ function bySuffix(relative, files, packageHint) {
         return packageHint === folder || packageHint.endsWith(`/${folder}`);
     });
     return hinted.length === 1 ? hinted[0] : undefined;
+}
+/**
+ * The head tree's files by base name, built once per tree: a report can name hundreds of relative frames for each of many failing
+ * tests, and a scan of every path per frame would multiply them by the size of the repository.
+ */
+const BY_NAME = new WeakMap();
+function filesByName(files) {
+    let index = BY_NAME.get(files);
+    if (!index) {
+        index = new Map();
+        for (const file of files) {
+            const name = posix.basename(file);
+            const list = index.get(name);
+            if (list)
+                list.push(file);
+            else
+                index.set(name, [file]);
+        }
+        BY_NAME.set(files, index);
+    }
+    return index;
 }
 function lineExists(path, line, ctx) {
     if (line < 1)

@@ -25,13 +25,13 @@ async function mapLimit(items, limit, fn) {
  */
 const SAFE_GIT_ARGS = ['--no-pager', '-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false'];
 const SAFE_GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' };
+/** git with the safe arguments and environment above; for callers that stream its output (`git archive`). */
+function spawnGit(cwd, args) {
+    return spawn('git', [...SAFE_GIT_ARGS, ...args], { cwd, env: { ...process.env, ...SAFE_GIT_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
+}
 async function runGit(cwd, args, input) {
     return new Promise((resolve, reject) => {
-        const child = spawn('git', [...SAFE_GIT_ARGS, ...args], {
-            cwd,
-            env: { ...process.env, ...SAFE_GIT_ENV },
-            stdio: ['pipe', 'pipe', 'pipe'],
-        });
+        const child = spawnGit(cwd, args);
         const out = [];
         const err = [];
         child.stdout.on('data', (chunk) => out.push(chunk));
@@ -425,4 +425,4 @@ const SANDBOX_HOME = '/sandbox/home';
 const SANDBOX_UID = 1000;
 const SANDBOX_GID = 1000;
 
-export { SANDBOX_ROOT as S, SANDBOX_GID as a, SANDBOX_UID as b, SANDBOX_WORKDIR as c, SANDBOX_HOME as d, gitText as e, runGit as f, gitattributesPatternToRegExp as g, readObjectSizes as h, isSafeRelativePath as i, materializeHeadTree as j, safeJoin as k, isolateHeadTree as l, mapLimit as m, parseLinguistAttributes as p, readObjects as r, skipReasonOf as s };
+export { SANDBOX_ROOT as S, SANDBOX_GID as a, SANDBOX_UID as b, SANDBOX_WORKDIR as c, SANDBOX_HOME as d, gitText as e, runGit as f, gitattributesPatternToRegExp as g, readObjectSizes as h, isSafeRelativePath as i, skipReasonOf as j, materializeHeadTree as k, safeJoin as l, mapLimit as m, isolateHeadTree as n, parseLinguistAttributes as p, readObjects as r, spawnGit as s };

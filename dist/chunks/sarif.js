@@ -1,7 +1,6 @@
-import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, p as parseLinguistAttributes, s as skipReasonOf, j as materializeHeadTree, k as safeJoin, l as isolateHeadTree, c as SANDBOX_WORKDIR } from './sandbox.js';
+import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as safeJoin, n as isolateHeadTree, c as SANDBOX_WORKDIR } from './sandbox.js';
 import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir } from 'node:fs/promises';
 import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename } from 'node:path';
-import { spawn } from 'node:child_process';
 import { Transform } from 'node:stream';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError, w as wrapError } from './errors.js';
 import { c as formatCount, d as formatUsdLimit, t as truncate, o as oneLine, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
@@ -17,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, inflateRawSync, deflateRawSync } from 'node:zlib';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { b as GatewayTransportError } from './gateway-errors.js';
 
@@ -280,6 +280,7 @@ async function resolveHeadCheckout(dir, headSha) {
 }
 function gitCheckout(dir, revision, note) {
     let listing;
+    let byPath;
     const entries = () => (listing ??= gitText(dir, ['ls-tree', '-r', '-z', '--full-tree', revision]).then((out) => out
         .split('\0')
         .filter((line) => line.length > 0)
@@ -296,7 +297,8 @@ function gitCheckout(dir, revision, note) {
             return (await entries()).map((e) => e.path);
         },
         async readFile(path, maxBytes = MAX_READ_BYTES) {
-            const entry = (await entries()).find((e) => e.path === path);
+            byPath ??= entries().then((list) => new Map(list.map((e) => [e.path, e])));
+            const entry = (await byPath).get(path);
             if (!entry)
                 return undefined;
             const size = (await readObjectSizes(dir, [entry.sha])).get(entry.sha);
@@ -311,11 +313,8 @@ function gitCheckout(dir, revision, note) {
 }
 /** `git archive` of a commit as a stream; nothing of the repository's configuration runs (no hooks, no pager, plain tar). */
 function gitArchive(dir, revision, maxBytes) {
-    const child = spawn('git', ['--no-pager', '-c', 'core.hooksPath=/dev/null', 'archive', '--format=tar', revision], {
-        cwd: dir,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_CONFIG_NOSYSTEM: '1', LC_ALL: 'C' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawnGit(dir, ['archive', '--format=tar', revision]);
+    child.stdin.end();
     let seen = 0;
     const stderr = [];
     child.stderr.on('data', (chunk) => stderr.push(chunk));
@@ -4872,6 +4871,8 @@ const MAX_TREE_BYTES = 2 * 1024 * 1024 * 1024;
 const COLLECT_LIMITS = { files: 50, bytesPerFile: 10 * 1024 * 1024 };
 /** Failing tests beyond this are counted, not each a finding: a broken suite must not become a thousand annotations. */
 const MAX_TEST_FINDINGS = 100;
+/** Head files read (two git processes each) to place failing tests, over the whole run: a crafted report cannot make it thousands. */
+const MAX_SOURCE_FILES = 200;
 const EXCERPT_CHARS = 4_000;
 const MANIFESTS = ['package.json', 'pyproject.toml', 'setup.py', 'requirements.txt', 'go.mod', 'Cargo.toml', 'pom.xml', 'build.gradle', 'Makefile'];
 function createTestsScanner(settings) {
@@ -5042,8 +5043,10 @@ async function locate(tc, files, checkout, cache, locateTestCase) {
         const location = locateTestCase(tc, { workdir: SANDBOX_WORKDIR, files, read });
         if (missing.size === 0)
             return location;
-        for (const path of [...missing].slice(0, 20))
-            cache.set(path, (await checkout.readFile(path))?.toString('utf8'));
+        for (const path of [...missing].slice(0, 20)) {
+            // A report names the files; past the bound they count as unreadable (the report's own line is then trusted, or the anchor).
+            cache.set(path, cache.size < MAX_SOURCE_FILES ? (await checkout.readFile(path))?.toString('utf8') : undefined);
+        }
     }
     return locateTestCase(tc, { workdir: SANDBOX_WORKDIR, files, read: (path) => cache.get(path) });
 }
