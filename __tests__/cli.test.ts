@@ -137,7 +137,7 @@ describe('usage', { concurrency: true }, () => {
     assert.match(stdout, /--filter-mode MODE .*\(default: added\)/);
     assert.match(stdout, /--scanners LIST .*\(default: ast-grep,ramparts,tests\)/);
     assert.match(stdout, /--local-model REF .*\(default: off; drafting is opt-in here\)/);
-    assert.match(stdout, /^ {2}ramparts {2,}not available in this version/m);
+    assert.match(stdout, /^ {2}ramparts {2,}the MCP audit: MCP server configurations/m);
     assert.match(stdout, /may start containers and pull their images/);
     assert.match(stdout, /^ {2}3 {2}the review could not complete/m);
     const options = stdout.slice(stdout.indexOf('Options:\n'), stdout.indexOf('\n\nScanners:'));
