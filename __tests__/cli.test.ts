@@ -391,7 +391,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
     assert.deepEqual(
       report.scans.filter((s) => s.scanner !== 'ast-grep').map((s) => [s.scanner, s.status]),
       [
-        ['ramparts', 'skipped'],
+        ['ramparts', 'ok'],
         ['tests', 'skipped'],
       ],
     );
@@ -589,7 +589,7 @@ describe('what a newcomer meets', { concurrency: true }, () => {
     assert.match(plain.stderr, /^» Scan$/m);
     assert.match(plain.stderr, /^ast-grep: ok, 2 finding\(s\) in \d/m);
     assert.match(plain.stderr, /^Scan: \d+(\.\d+)? m?s$/m);
-    assert.match(plain.stderr, /^ramparts: skipped: /m);
+    assert.match(plain.stderr, /^ramparts: ok, 0 finding\(s\) in \d/m);
     assert.ok(!plain.stderr.includes('\r') && !plain.stderr.includes('\u001b['));
     assert.ok(!plain.stderr.includes('debug: '));
     const verbose = await cli(['review', repo.dir, '--verbose']);

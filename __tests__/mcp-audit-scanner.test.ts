@@ -242,3 +242,29 @@ describe('end to end: the CLI on a pull request that adds a .mcp.json', () => {
     assert.match(markdown.stdout, /\| `github` \| `\.mcp\.json:3` \| tool-descriptions \| ⏭️ not-scanned \| the live MCP checks are not available in this build \| 0 \|/);
   });
 });
+
+describe('end to end: filter-mode nofilter audits configuration files the pull request does not touch', () => {
+  test('through the git checkout of the head commit; the default mode leaves them alone', async () => {
+    const dir = join(scratch, 'repo-nofilter');
+    await mkdir(join(dir, '.cursor'), { recursive: true });
+    const run = (...args: string[]) => git(dir, args);
+    await run('init', '-q', '-b', 'main');
+    await run('config', 'user.name', 'Test Author');
+    await run('config', 'user.email', 'test@example.com');
+    await run('config', 'commit.gpgsign', 'false');
+    await writeFile(join(dir, '.cursor', 'mcp.json'), '{\n  "mcpServers": {\n    "internal": { "url": "http://mcp.example.com/mcp" }\n  }\n}\n');
+    await writeFile(join(dir, 'README.md'), '# repo\n');
+    await run('add', '-A');
+    await run('commit', '-q', '-m', 'base');
+    await writeFile(join(dir, 'README.md'), '# repo\n\nMore.\n');
+    await run('commit', '-q', '-am', 'docs');
+    const places = (stdout: string): string[] => (JSON.parse(stdout) as JsonReport).findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId}`);
+    const all = await cli(['review', '--repo', dir, '--format', 'json', '--scanners', 'ramparts', '--filter-mode', 'nofilter']);
+    assert.deepEqual(places(all.stdout), ['.cursor/mcp.json:3 mcp/insecure-http'], all.stderr);
+    const scan = (JSON.parse(all.stdout) as JsonReport).scans.find((s) => s.scanner === 'ramparts')!;
+    assert.equal(scan.status, 'ok');
+    assert.equal(scan.mcpServers, undefined, 'an unchanged server is not due for the live checks');
+    const added = await cli(['review', '--repo', dir, '--format', 'json', '--scanners', 'ramparts']);
+    assert.deepEqual(places(added.stdout), []);
+  });
+});
