@@ -390,6 +390,8 @@ export interface HeadCheckout {
   listFiles(): Promise<readonly string[]>;
   /** A file's bytes, when it exists and is at most `maxBytes` (default 2 MiB). */
   readFile(path: string, maxBytes?: number): Promise<Buffer | undefined>;
+  /** Several files at once (two git processes in all, not two per file): each path's bytes, or undefined as for `readFile`. */
+  readFiles?(paths: readonly string[], maxBytes?: number): Promise<ReadonlyMap<string, Buffer | undefined>>;
   /** The tree as a tar stream, entries relative to the tree's root; the stream fails once more than `maxBytes` came out. */
   archive(maxBytes: number): NodeJS.ReadableStream;
 }
