@@ -31,7 +31,6 @@ export interface TemplateRule {
 }
 
 const CWE_79_URL = 'https://cwe.mitre.org/data/definitions/79.html';
-const CWE_1336_URL = 'https://cwe.mitre.org/data/definitions/1336.html';
 
 export const TEMPLATE_RULES: readonly TemplateRule[] = [
   {
@@ -93,10 +92,10 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
     note:
       "Inside '{% autoescape false %}' (Jinja) or '{% autoescape off %}' (Django) every value is output as it is, so markup or " +
       'script in any of them runs in the reader\'s browser (XSS). Keep autoescaping on and mark the few values that are trusted HTML. ' +
-      'CWE-1336',
-    cwe: 'CWE-1336',
+      'CWE-79',
+    cwe: 'CWE-79',
     category: 'security',
-    helpUri: CWE_1336_URL,
+    helpUri: CWE_79_URL,
   },
 ];
 
