@@ -77,6 +77,7 @@ Options:
 
 Scanners:
   ast-grep                  runs here, with the ast-grep binary shipped in dist/ (or node_modules)
+                            and, with it, the template files (EJS, Handlebars/Mustache, Pug, Jinja/Nunjucks/Django)
   ramparts                  not available in this version: always reported as skipped
   tests                     runs the configured test-command in a Docker sandbox; skipped when none is configured
 
