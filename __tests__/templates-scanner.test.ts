@@ -176,7 +176,7 @@ describe('severity and file choice', () => {
     assert.equal(familyByName('a.js'), undefined);
     assert.equal(familyByName('.hbs'), undefined);
     assert.equal(familyByContent('{% load static %}<p>{{ x }}</p>'), 'jinja');
-    assert.equal(familyByContent('<p><%= x %></p>'), 'ejs');
+    assert.equal(familyByContent('<p><%- x %></p>'), undefined, 'lodash templates share <% %> with the opposite meaning of <%-');
     assert.equal(familyByContent('{{#each items}}{{this}}{{/each}}'), 'handlebars');
     assert.equal(familyByContent('<p>{{ vueValue }}</p>'), undefined);
     assert.equal(familyByContent(`${' '.repeat(70_000)}{% if x %}`), undefined, 'only the first 64 KiB are looked at');
@@ -258,6 +258,30 @@ describe('hostile files are bounded and listed as not scanned, with the reason',
     assert.equal(report.filesScanned, 1);
   });
 
+  test('work grows linearly with the file, also on shapes made to make a tokenizer rescan (counted in budget ticks)', () => {
+    const families = { ejs: tokenizeEjs, handlebars: tokenizeHandlebars, jinja: tokenizeJinja, pug: tokenizePug };
+    const shapes: [keyof typeof families, (n: number) => string][] = [
+      ['pug', (n) => `| ${'!{a'.repeat(n)}`],
+      ['pug', (n) => `p ${'!{"}'.repeat(n)}`],
+      ['pug', (n) => `a(${'x=1,'.repeat(n)})`],
+      ['jinja', (n) => `{{ ${'('.repeat(n)}`],
+      ['jinja', (n) => '{{ x|safe }}'.repeat(n)],
+      ['handlebars', (n) => '{{{a}}}{{b "}}"}}'.repeat(n)],
+      ['handlebars', (n) => `{{!-- ${'-- '.repeat(n)}`],
+      ['ejs', (n) => '<%- a %><%# b %>'.repeat(n)],
+    ];
+    for (const [family, make] of shapes) {
+      const ticks = (n: number): number => {
+        let count = 0;
+        families[family](make(n), { tick: () => void count++ });
+        return count;
+      };
+      const small = ticks(2_000);
+      const large = ticks(20_000);
+      assert.ok(large <= small * 12, `${family} ${make(2).slice(0, 30)}: ${small} ticks for 2,000 repeats, ${large} for 20,000`);
+    }
+  });
+
   test('a file over its time limit is listed; the files after it still run, until the scan limit', async () => {
     const t = await tree({ 'slow.hbs': '{{x}}'.repeat(20_000), 'next.ejs': '<%- a %>', 'last.ejs': '<%- b %>' });
     // A clock that moves 1 ms per reading: the tokenizer of a 20,000-tag file reads it often enough to pass 5 ms.
@@ -287,33 +311,53 @@ class Capture extends Writable {
 }
 
 describe('end to end: ultra-create review on a git repository', () => {
-  test('a change adding an EJS view with <%- user.bio %>: the finding is in --format json at its line', async () => {
+  test('a change adding to an EJS view <%- user.bio %>: in --format json at its line, placed by filter-mode; in SARIF with its rule', async () => {
     const dir = join(scratch, 'repo');
-    await mkdir(dir, { recursive: true });
+    await mkdir(join(dir, 'views'), { recursive: true });
     const run = (...args: string[]) => git(dir, args);
     await run('init', '-q', '-b', 'main');
     await run('config', 'user.name', 'Test Author');
     await run('config', 'user.email', 'test@example.com');
     await run('config', 'commit.gpgsign', 'false');
     await writeFile(join(dir, 'app.js'), "const express = require('express');\n");
+    await writeFile(join(dir, 'views/profile.ejs'), '<%- legacy.note %>\n');
     await run('add', '-A');
     await run('commit', '-q', '-m', 'base');
-    await mkdir(join(dir, 'views'));
-    await writeFile(join(dir, 'views/profile.ejs'), '<%- include("header") %>\n<h1><%= user.name %></h1>\n<p class="bio"><%- user.bio %></p>\n');
+    await writeFile(join(dir, 'views/profile.ejs'), '<%- legacy.note %>\n<h1><%= user.name %></h1>\n<p class="bio"><%- user.bio %></p>\n');
     await run('add', '-A');
     await run('commit', '-q', '-m', 'profile view');
 
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await runCli(['review', '--repo', dir, '--format', 'json', '--quiet'], { stdout, stderr, cwd: scratch, env: {} });
-    assert.equal(code, EXIT.ok, stderr.text());
-    const report = JSON.parse(stdout.text()) as JsonReport;
+    const review = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      const stdout = new Capture();
+      const stderr = new Capture();
+      const code = await runCli(['review', '--repo', dir, '--quiet', ...args], { stdout, stderr, cwd: scratch, env: {} });
+      return { code, stdout: stdout.text(), stderr: stderr.text() };
+    };
+    const json = await review('--format', 'json');
+    assert.equal(json.code, EXIT.ok, json.stderr);
+    const report = JSON.parse(json.stdout) as JsonReport;
     assert.deepEqual(
-      report.findings.map((f) => [f.path, f.startLine, f.startColumn, f.ruleId, f.severity, f.source]),
-      [['views/profile.ejs', 3, 16, 'tpl/ejs-unescaped-output', 'high', 'templates']],
+      report.findings.map((f) => [f.path, f.startLine, f.startColumn, f.ruleId, f.severity, f.source, f.placement.kind]),
+      [
+        // filter-mode added: the new line is commented inline, the unchanged one is not
+        ['views/profile.ejs', 1, 1, 'tpl/ejs-unescaped-output', 'high', 'templates', 'outside-diff'],
+        ['views/profile.ejs', 3, 16, 'tpl/ejs-unescaped-output', 'high', 'templates', 'inline'],
+      ],
     );
-    assert.equal(report.findings[0]?.placement.kind, 'inline', 'an added line: commented inline under filter-mode added');
     const templates = report.scans.find((s) => s.scanner === 'templates');
-    assert.deepEqual([templates?.status, templates?.filesScanned, templates?.findings], ['ok', 1, 1]);
+    assert.deepEqual([templates?.status, templates?.filesScanned, templates?.findings], ['ok', 1, 2]);
+
+    const nofilter = JSON.parse((await review('--format', 'json', '--filter-mode', 'nofilter')).stdout) as JsonReport;
+    assert.deepEqual(nofilter.findings.map((f) => f.placement.kind), ['inline', 'inline']);
+
+    const sarif = JSON.parse((await review('--format', 'sarif')).stdout) as {
+      runs: { tool: { driver: { rules: { id: string; properties: { tags: string[] } }[] } }; results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[];
+    };
+    const [sarifRun] = sarif.runs;
+    const result = sarifRun?.results.find((r) => r.locations[0]?.physicalLocation.region.startLine === 3);
+    assert.equal(result?.ruleId, 'tpl/ejs-unescaped-output');
+    assert.equal(result?.locations[0]?.physicalLocation.region.startColumn, 16);
+    const rule = sarifRun?.tool.driver.rules.find((r) => r.id === 'tpl/ejs-unescaped-output');
+    assert.ok(rule?.properties.tags.includes('security') && rule.properties.tags.includes('CWE-79') && rule.properties.tags.includes('templates'));
   });
 });

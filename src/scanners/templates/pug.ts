@@ -208,8 +208,9 @@ function interpolations(text: string, from: number, to: number, sites: TemplateS
         break;
       }
     }
-    // Pug rejects an interpolation that is not closed on its line: nothing is output.
-    if (end === undefined) continue;
+    // Pug rejects an interpolation that is not closed on its line (nothing is output); the rest of the line is not looked at, so a
+    // line of many unclosed `!{` costs one pass, not one per `!{`.
+    if (end === undefined) return;
     sites.push({ kind: 'pug-raw', start: p, end, value: text.slice(p + 2, end - 1).trim() });
     p = end - 2;
   }

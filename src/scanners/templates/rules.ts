@@ -142,7 +142,6 @@ export const SNIFF_CHARS = 64 * 1024;
 const JINJA_STATEMENT =
   /\{%[-+]?\s*(extends|block|endblock|load|include|if|for|with|set|macro|autoescape|url|static|trans|blocktrans|csrf_token|raw|verbatim|comment|filter|import|from|call)\b/;
 const SAFE_IN_EXPRESSION = /\{\{[^}\n]{0,200}\|\s*safe\b/;
-const EJS_TAG = /<%[=-][^%]{0,2000}%>/;
 const HANDLEBARS_TAG = /\{\{~?\s*[#/^>!&{]/;
 
 /** The family a file's name says it is in; `html` when only its content can tell. */
@@ -157,13 +156,13 @@ export function familyByName(path: string): TemplateFamily | 'html' | undefined 
 
 /**
  * An `.html` file is a template when its first 64 KiB show template syntax: Jinja/Django statements or `|safe` (Django's
- * `templates/**.html`, Flask, Nunjucks), EJS output tags, Handlebars block/partial/comment/triple tags. Plain HTML (and the `{{ x }}`
- * of Angular and Vue, which escape) is not one.
+ * `templates/**.html`, Flask, Nunjucks), Handlebars block/partial/comment/triple tags. Plain HTML (and the `{{ x }}` of Angular and
+ * Vue, which escape) is not one. `<% %>` tags are not taken for EJS here: in lodash/underscore templates, which share them, `<%-`
+ * is the escaped output and `<%=` the raw one; only `.ejs` files are read as EJS.
  */
 export function familyByContent(text: string): TemplateFamily | undefined {
   const head = text.slice(0, SNIFF_CHARS);
   if (JINJA_STATEMENT.test(head) || SAFE_IN_EXPRESSION.test(head)) return 'jinja';
-  if (EJS_TAG.test(head)) return 'ejs';
   if (HANDLEBARS_TAG.test(head)) return 'handlebars';
   return undefined;
 }
