@@ -44,8 +44,8 @@ after(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-function scan(root: string, files: readonly string[], settings: Parameters<typeof scanTemplates>[0] = {}): { report: ScanReport; findings: Finding[] } {
-  const { report } = scanTemplates(settings, { tree: { root, files, inPlace: true } });
+async function scan(root: string, files: readonly string[], settings: Parameters<typeof scanTemplates>[0] = {}): Promise<{ report: ScanReport; findings: Finding[] }> {
+  const { report } = await scanTemplates(settings, { tree: { root, files, inPlace: true } });
   return { report, findings: report.findings };
 }
 
@@ -65,7 +65,11 @@ async function tree(files: Record<string, string | Buffer>): Promise<{ root: str
 }
 
 describe('the fixtures, family by family: exact places, and nothing from comments, literals, raw blocks or escaped output', () => {
-  const { report, findings } = scan(FIXTURES, FIXTURE_FILES);
+  let report: ScanReport;
+  let findings: Finding[];
+  before(async () => {
+    ({ report, findings } = await scan(FIXTURES, FIXTURE_FILES));
+  });
 
   test('EJS: <%- of values, not comments, <%% literals, include(...) alone, literals or escaped calls', () => {
     assert.deepEqual(places(findings, 'ejs/profile.ejs'), [
@@ -206,7 +210,7 @@ describe('hostile files are bounded and listed as not scanned, with the reason',
   test('a 600 KB line: the finding has its exact column and a short evidence', async () => {
     const padding = 'x'.repeat(600_000);
     const t = await tree({ 'views/long.ejs': `${padding}<%- user.bio %>\n` });
-    const { report, findings } = scan(t.root, t.files);
+    const { report, findings } = await scan(t.root, t.files);
     assert.equal(report.status, 'ok');
     assert.deepEqual(places(findings), ['views/long.ejs:1:600001-600016 high tpl/ejs-unescaped-output']);
     assert.ok((findings[0]?.evidence.length ?? 0) <= 242, 'evidence is cut around the match');
@@ -221,7 +225,7 @@ describe('hostile files are bounded and listed as not scanned, with the reason',
       'd.pug': 'p!= a\na(href="x"\n',
       'e.hbs': '{{!-- never closed\n',
     });
-    const { report, findings } = scan(t.root, t.files);
+    const { report, findings } = await scan(t.root, t.files);
     assert.deepEqual(
       findings.map((f) => `${f.path}:${f.startLine}`),
       ['a.ejs:1', 'b.hbs:1', 'c.njk:1', 'd.pug:1'],
@@ -247,7 +251,7 @@ describe('hostile files are bounded and listed as not scanned, with the reason',
     });
     await writeFile(join(scratch, 'outside.ejs'), '<%- outside %>\n');
     await symlink(join(scratch, 'outside.ejs'), join(t.root, 'link.ejs'));
-    const { report, findings } = scan(t.root, [...t.files, 'link.ejs'], { maxFileBytes: 1000 });
+    const { report, findings } = await scan(t.root, [...t.files, 'link.ejs'], { maxFileBytes: 1000 });
     assert.deepEqual(places(findings), ['ok.ejs:1:1-12 high tpl/ejs-unescaped-output']);
     assert.deepEqual(report.filesNotScanned, [
       { path: 'big.hbs', reason: 'too large for the template scan: 1600 bytes (limit 1000)' },
@@ -287,12 +291,12 @@ describe('hostile files are bounded and listed as not scanned, with the reason',
     // A clock that moves 1 ms per reading: the tokenizer of a 20,000-tag file reads it often enough to pass 5 ms.
     let clock = 0;
     const now = (): number => clock++;
-    const { report, findings } = scan(t.root, t.files, { now, fileTimeoutMs: 5, scanTimeoutMs: 100_000 });
+    const { report, findings } = await scan(t.root, t.files, { now, fileTimeoutMs: 5, scanTimeoutMs: 100_000 });
     assert.deepEqual(report.filesNotScanned, [{ path: 'slow.hbs', reason: 'not scanned: took longer than 5 ms' }]);
     assert.deepEqual(findings.map((f) => f.path), ['last.ejs', 'next.ejs']);
 
     clock = 0;
-    const spent = scan(t.root, t.files, { now: () => (clock += 60), scanTimeoutMs: 100 });
+    const spent = await scan(t.root, t.files, { now: () => (clock += 60), scanTimeoutMs: 100 });
     assert.ok(spent.report.filesNotScanned?.some((f) => f.reason === "the template scan's time limit ran out before this file"));
   });
 });

@@ -42,7 +42,7 @@ const EVIDENCE_LINES = 6;
 const EVIDENCE_WIDTH = 240;
 
 export function createTemplatesScanner(settings: TemplatesSettings = {}): Scanner {
-  return { name: TEMPLATES_SCANNER, run: (ports) => Promise.resolve(scanTemplates(settings, ports)) };
+  return { name: TEMPLATES_SCANNER, run: (ports) => scanTemplates(settings, ports) };
 }
 
 const TOKENIZERS: Readonly<Record<TemplateFamily, (text: string, budget: Budget) => TokenizeResult>> = {
@@ -52,8 +52,11 @@ const TOKENIZERS: Readonly<Record<TemplateFamily, (text: string, budget: Budget)
   jinja: tokenizeJinja,
 };
 
-/** Synchronous on purpose: files are small and capped, and a tokenizer's time budget must not be spent waiting on other work. */
-export function scanTemplates(settings: TemplatesSettings, ports: Pick<ScanPorts, 'tree' | 'onFileScanned'>): ScanResult {
+/**
+ * Each file is read and tokenized synchronously (files are small and capped, and a tokenizer's time budget must not be spent waiting
+ * on other work); between files the event loop gets a turn, so that the scanners running beside this one keep reading their output.
+ */
+export async function scanTemplates(settings: TemplatesSettings, ports: Pick<ScanPorts, 'tree' | 'onFileScanned' | 'signal'>): Promise<ScanResult> {
   const now = settings.now ?? Date.now;
   const started = now();
   const maxBytes = settings.maxFileBytes ?? DEFAULT_MAX_TEMPLATE_BYTES;
@@ -66,6 +69,8 @@ export function scanTemplates(settings: TemplatesSettings, ports: Pick<ScanPorts
   for (const path of ports.tree.files) {
     const byName = familyByName(path);
     if (byName === undefined) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    if (ports.signal?.aborted) throw new Error('the scan was cancelled');
     if (now() > scanDeadline) {
       notScanned.push({ path, reason: "the template scan's time limit ran out before this file" });
       continue;
