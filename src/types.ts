@@ -21,8 +21,11 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 /** The scanners a user can choose (`scanners` input). */
 export type ScannerName = 'ast-grep' | 'ramparts' | 'tests';
 export const SCANNER_NAMES: readonly ScannerName[] = ['ast-grep', 'ramparts', 'tests'];
-/** Where findings come from: the chosen scanners, and the ad-hoc ast-grep patterns run through the MCP gateway. */
-export type ScanSource = ScannerName | 'mcp-pattern';
+/**
+ * Where findings come from: the chosen scanners, the ad-hoc ast-grep patterns run through the MCP gateway, and the template files
+ * (run whenever `ast-grep` is chosen).
+ */
+export type ScanSource = ScannerName | 'mcp-pattern' | 'templates';
 
 export interface Finding {
   ruleId: string;
