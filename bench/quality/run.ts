@@ -1,0 +1,380 @@
+/**
+ * `npm run bench:quality`: detection quality of the built CLI on real code (bench/README.md, "bench:quality").
+ *
+ * For each corpus of corpora.json: a whole-app change (empty base, every file in head) in a cache folder, the built CLI
+ * (`dist/cli.js review --format json --filter-mode nofilter`) on it, and the findings held against the corpus's labels
+ * (labels/<name>.tsv) and the judgments (judgments.tsv). Prints recall per class, precision, the findings that match no label,
+ * rates on clean code, and the targets with OK / MISSED. Exit code 1 when a target is missed or a corpus could not be measured.
+ *
+ *   npm run bench:quality                         every corpus
+ *   npm run bench:quality -- --corpus dvws-node   one (repeatable)
+ *   npm run bench:quality -- --json               the figures as JSON on stdout
+ *   options: --window N (±lines, default 3), --match-class (a finding counts only when its CWE's class is the label's),
+ *            --scanners LIST (passed to the CLI), --cli FILE (default dist/cli.js)
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MissingCorpusError, parseCorpora, prepareCorpus, sourceLines, type Corpus } from './corpora.js';
+import {
+  DEFAULT_LINE_WINDOW,
+  findingClass,
+  isTestPath,
+  isVendoredPath,
+  parseJudgments,
+  parseLabels,
+  precision,
+  recallByClass,
+  scoreCorpus,
+  type Judgment,
+  type Label,
+  type Precision,
+  type QualityFinding,
+  type Ratio,
+} from './labels.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(HERE, '..', '..');
+
+export const QUALITY_TARGETS = { recall: 0.8, precision: 0.9, cleanHighPer100k: 1 } as const;
+
+interface CliReport {
+  findings: (QualityFinding & { placement?: unknown })[];
+  scans: { scanner: string; status: string; reason?: string; findings: number; filesScanned: number }[];
+  skippedFiles: { path: string; reason: string }[];
+  totals: { filesReviewed: number };
+  notReviewed?: string[];
+}
+
+interface CorpusResult {
+  corpus: Corpus;
+  error?: string;
+  files?: number;
+  filesReviewed?: number;
+  lines?: number;
+  exitCode?: number;
+  durationMs?: number;
+  scans?: CliReport['scans'];
+  findings?: QualityFinding[];
+  // vulnerable corpora
+  recall?: { byClass: Record<string, Ratio>; overall: Ratio; logic: Ratio; classAgrees: number };
+  missedLabels?: Label[];
+  precision?: Precision;
+  offLabel?: { finding: QualityFinding; judgment?: Judgment }[];
+  // every corpus
+  criticalInTestsOrVendored?: QualityFinding[];
+  // clean corpora
+  perThousandLines?: number;
+  highFalse?: QualityFinding[];
+  highPer100k?: number;
+}
+
+function runCli(cli: string, prepared: { dir: string; base: string; head: string }, scanners: string | undefined): Promise<{ code: number; stdout: string; stderr: string }> {
+  const args = [cli, 'review', '--repo', prepared.dir, '--base', prepared.base, '--head', prepared.head, '--format', 'json',
+    '--filter-mode', 'nofilter', '--local-model', 'off', '--quiet'];
+  if (scanners) args.push('--scanners', scanners);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15 * 60_000);
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+  });
+}
+
+function toQualityFinding(f: QualityFinding): QualityFinding {
+  return { ruleId: f.ruleId, severity: f.severity, path: f.path, startLine: f.startLine, endLine: f.endLine, message: f.message, note: f.note };
+}
+
+async function measure(
+  corpus: Corpus,
+  options: { cli: string; window: number; requireClass: boolean; scanners?: string },
+  judgments: readonly Judgment[],
+  progress: (text: string) => void,
+): Promise<CorpusResult> {
+  let labels: Label[] = [];
+  if (corpus.kind === 'vulnerable') {
+    const file = join(HERE, 'labels', `${corpus.name}.tsv`);
+    if (!existsSync(file)) return { corpus, error: `no label file ${file}` };
+    const parsed = parseLabels(readFileSync(file, 'utf8'), `bench/quality/labels/${corpus.name}.tsv`);
+    if (parsed.errors.length > 0) return { corpus, error: `bad label rows:\n  ${parsed.errors.join('\n  ')}` };
+    labels = parsed.rows;
+  }
+  let prepared;
+  try {
+    prepared = await prepareCorpus(corpus, REPO_ROOT, process.env);
+  } catch (error) {
+    if (error instanceof MissingCorpusError) return { corpus, error: error.message };
+    throw error;
+  }
+  progress(`${corpus.name}: ${prepared.files} files, running the CLI…`);
+  const started = performance.now();
+  const result = await runCli(options.cli, prepared, options.scanners);
+  const durationMs = performance.now() - started;
+  let report: CliReport;
+  try {
+    report = JSON.parse(result.stdout) as CliReport;
+  } catch {
+    return { corpus, exitCode: result.code, error: `the CLI exited ${result.code} without a JSON report: ${result.stderr.trim().slice(0, 2000)}` };
+  }
+  const findings = report.findings.map(toQualityFinding);
+  const skipped = new Set(report.skippedFiles.map((f) => f.path));
+  const lines = sourceLines(prepared.dir, skipped);
+  const base: CorpusResult = {
+    corpus,
+    files: prepared.files,
+    filesReviewed: report.totals.filesReviewed,
+    lines,
+    exitCode: result.code,
+    durationMs,
+    scans: report.scans,
+    findings,
+    criticalInTestsOrVendored: findings.filter((f) => f.severity === 'critical' && (isTestPath(f.path) || isVendoredPath(f.path))),
+  };
+  if (corpus.kind === 'vulnerable') {
+    const score = scoreCorpus(corpus.name, findings, labels, judgments, { window: options.window, requireClass: options.requireClass });
+    const recall = recallByClass(score.labels);
+    return {
+      ...base,
+      recall: {
+        byClass: Object.fromEntries(recall.byClass),
+        overall: recall.overall,
+        logic: recall.logic,
+        classAgrees: score.labels.filter((o) => o.label.class !== 'logic' && o.classAgrees).length,
+      },
+      missedLabels: score.labels.filter((o) => o.label.class !== 'logic' && o.findings.length === 0).map((o) => o.label),
+      precision: precision(score.verdicts),
+      offLabel: score.verdicts.offLabel,
+    };
+  }
+  // Clean code: every finding is off-label; a critical or high one is a false alarm unless judged true.
+  const score = scoreCorpus(corpus.name, findings, [], judgments);
+  const highFalse = score.verdicts.offLabel
+    .filter((o) => (o.finding.severity === 'critical' || o.finding.severity === 'high') && o.judgment?.verdict !== 'true')
+    .map((o) => o.finding);
+  return {
+    ...base,
+    offLabel: score.verdicts.offLabel,
+    precision: precision(score.verdicts),
+    perThousandLines: lines === 0 ? 0 : (findings.length * 1000) / lines,
+    highFalse,
+    highPer100k: lines === 0 ? 0 : (highFalse.length * 100_000) / lines,
+  };
+}
+
+const ratio = (r: Ratio): string => (r.total === 0 ? '-' : `${r.found}/${r.total} = ${(r.found / r.total).toFixed(2)}`);
+const where = (f: QualityFinding): string => `${f.path}:${f.startLine}`;
+
+function findingLine(f: QualityFinding, judgment?: Judgment): string {
+  const cls = findingClass(f) ?? '?';
+  const verdict = judgment ? `judged ${judgment.verdict}: ${judgment.reason}` : 'UNJUDGED';
+  return `    ${where(f)}  ${f.ruleId}  ${f.severity}  [${cls}]  ${verdict}`;
+}
+
+interface TargetRow {
+  figure: string;
+  target: string;
+  measured: string;
+  ok: boolean;
+}
+
+function summarize(results: readonly CorpusResult[]): { rows: TargetRow[]; pooled: { recall: Ratio; precision: Precision | undefined } } {
+  const rows: TargetRow[] = [];
+  const pooledRecall: Ratio = { found: 0, total: 0 };
+  const pooledPrecision = { matched: 0, judgedTrue: 0, judgedFalse: 0, unjudged: 0 };
+  let highFalse = 0;
+  let cleanLines = 0;
+  let critical: QualityFinding[] = [];
+  for (const r of results) {
+    if (r.error !== undefined) {
+      rows.push({ figure: r.corpus.name, target: 'measured', measured: 'not measured (see above)', ok: false });
+      continue;
+    }
+    critical = critical.concat(r.criticalInTestsOrVendored ?? []);
+    if (r.corpus.kind === 'vulnerable' && r.recall && r.precision) {
+      pooledRecall.found += r.recall.overall.found;
+      pooledRecall.total += r.recall.overall.total;
+      pooledPrecision.matched += r.precision.matched;
+      pooledPrecision.judgedTrue += r.precision.judgedTrue;
+      pooledPrecision.judgedFalse += r.precision.judgedFalse;
+      pooledPrecision.unjudged += r.precision.unjudged;
+      const rec = r.recall.overall.total === 0 ? 1 : r.recall.overall.found / r.recall.overall.total;
+      rows.push({ figure: `${r.corpus.name}: recall`, target: `≥ ${QUALITY_TARGETS.recall}`, measured: ratio(r.recall.overall), ok: rec >= QUALITY_TARGETS.recall });
+      const p = r.precision;
+      rows.push({
+        figure: `${r.corpus.name}: precision`,
+        target: `≥ ${QUALITY_TARGETS.precision}`,
+        measured: `${p.value === undefined ? '-' : p.value.toFixed(2)} (${p.matched} on labels, ${p.judgedFalse} judged false, ${p.judgedTrue} judged true off-label, ${p.unjudged} unjudged)`,
+        ok: p.value !== undefined && p.value >= QUALITY_TARGETS.precision && p.unjudged === 0,
+      });
+    }
+    if (r.corpus.kind === 'clean' && r.highFalse && r.lines !== undefined) {
+      highFalse += r.highFalse.length;
+      cleanLines += r.lines;
+    }
+  }
+  const p = pooledPrecision;
+  const pooledValue = p.matched + p.judgedFalse === 0 ? undefined : p.matched / (p.matched + p.judgedFalse);
+  if (pooledRecall.total > 0) {
+    rows.push({ figure: 'vulnerable apps pooled: recall', target: `≥ ${QUALITY_TARGETS.recall}`, measured: ratio(pooledRecall), ok: pooledRecall.found / pooledRecall.total >= QUALITY_TARGETS.recall });
+    rows.push({
+      figure: 'vulnerable apps pooled: precision',
+      target: `≥ ${QUALITY_TARGETS.precision}`,
+      measured: `${pooledValue === undefined ? '-' : pooledValue.toFixed(2)} (${p.unjudged} unjudged)`,
+      ok: pooledValue !== undefined && pooledValue >= QUALITY_TARGETS.precision && p.unjudged === 0,
+    });
+  }
+  if (cleanLines > 0) {
+    const per100k = (highFalse * 100_000) / cleanLines;
+    rows.push({
+      figure: 'clean code: critical/high false alarms',
+      target: `≤ ${QUALITY_TARGETS.cleanHighPer100k} per 100k lines`,
+      measured: `${per100k.toFixed(2)} per 100k (${highFalse} in ${cleanLines} lines)`,
+      ok: per100k <= QUALITY_TARGETS.cleanHighPer100k,
+    });
+  }
+  rows.push({
+    figure: 'critical findings in tests or vendored files',
+    target: '0',
+    measured: critical.length === 0 ? '0' : `${critical.length}: ${critical.map((f) => `${where(f)} ${f.ruleId}`).join(', ')}`,
+    ok: critical.length === 0,
+  });
+  return { rows, pooled: { recall: pooledRecall, precision: pooledValue === undefined ? undefined : { ...p, value: pooledValue } } };
+}
+
+function printResult(r: CorpusResult, window: number, say: (text?: string) => void): void {
+  say(`== ${r.corpus.name} (${r.corpus.kind}, ${r.corpus.language}; ${r.corpus.repo} ${r.corpus.commit.slice(0, 12)})`);
+  if (r.error !== undefined) {
+    say(`  NOT MEASURED: ${r.error}`);
+    say();
+    return;
+  }
+  say(
+    `  ${r.files ?? 0} files (${r.filesReviewed ?? 0} reviewed), ${r.lines ?? 0} lines of JS/TS/Python, ${r.findings?.length ?? 0} findings, ` +
+      `CLI exit ${r.exitCode ?? '?'} in ${((r.durationMs ?? 0) / 1000).toFixed(1)} s`,
+  );
+  for (const scan of r.scans ?? []) {
+    if (scan.status !== 'ok') say(`  scanner ${scan.scanner}: ${scan.status}${scan.reason ? ` (${scan.reason})` : ''}`);
+  }
+  if (r.recall) {
+    say(`  recall per class (a finding within ±${window} lines of a label):`);
+    for (const [cls, value] of Object.entries(r.recall.byClass)) say(`    ${cls.padEnd(16)} ${ratio(value)}`);
+    say(`    ${'overall'.padEnd(16)} ${ratio(r.recall.overall)}   (of the found, ${r.recall.classAgrees} with a finding of the label's class)`);
+    say(`    ${'logic (apart)'.padEnd(16)} ${ratio(r.recall.logic)}`);
+    if (r.missedLabels && r.missedLabels.length > 0) {
+      say('  missed labels:');
+      for (const label of r.missedLabels) {
+        const lines = label.startLine === label.endLine ? `${label.startLine}` : `${label.startLine}-${label.endLine}`;
+        say(`    ${label.path}:${lines}  ${label.class}  ${label.cwe}  ${label.note}`);
+      }
+    }
+  }
+  if (r.perThousandLines !== undefined) {
+    say(`  ${r.perThousandLines.toFixed(2)} findings per 1,000 lines; ${r.highFalse?.length ?? 0} critical/high not judged true = ${(r.highPer100k ?? 0).toFixed(2)} per 100,000 lines`);
+  }
+  const off = r.offLabel ?? [];
+  if (off.length > 0) {
+    say(`  findings on no label (${off.length}; path:line rule severity [class] verdict):`);
+    for (const o of off) say(findingLine(o.finding, o.judgment));
+  }
+  if (r.precision && r.corpus.kind === 'vulnerable') {
+    const p = r.precision;
+    say(`  precision ${p.value === undefined ? '-' : p.value.toFixed(2)} = ${p.matched} on labels / (${p.matched} + ${p.judgedFalse} judged false); ${p.judgedTrue} judged true off-label, ${p.unjudged} unjudged`);
+  }
+  say();
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      corpus: { type: 'string', multiple: true },
+      json: { type: 'boolean' },
+      window: { type: 'string' },
+      'match-class': { type: 'boolean' },
+      scanners: { type: 'string' },
+      cli: { type: 'string' },
+    },
+  });
+  const window = values.window === undefined ? DEFAULT_LINE_WINDOW : Number(values.window);
+  if (!Number.isInteger(window) || window < 0) throw new Error(`--window must be a whole number ≥ 0, got ${values.window ?? ''}`);
+  const cli = resolve(values.cli ?? join(REPO_ROOT, 'dist', 'cli.js'));
+  const say = values.json ? (): void => undefined : (text = ''): void => void process.stdout.write(`${text}\n`);
+  const progress = (text: string): void => void process.stderr.write(`${text}\n`);
+  if (!existsSync(cli)) {
+    process.stderr.write(`bench:quality: ${cli} does not exist: run npm run build first.\n`);
+    return 1;
+  }
+  const srcNewer = newestUnder(join(REPO_ROOT, 'src')) > statSync(cli).mtimeMs;
+  const all = parseCorpora(readFileSync(join(HERE, 'corpora.json'), 'utf8'), 'bench/quality/corpora.json');
+  const wanted = values.corpus ?? all.map((c) => c.name);
+  const unknown = wanted.filter((name) => !all.some((c) => c.name === name));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench:quality: unknown corpus ${unknown.join(', ')}; corpora: ${all.map((c) => c.name).join(', ')}\n`);
+    return 2;
+  }
+  const judged = parseJudgments(readFileSync(join(HERE, 'judgments.tsv'), 'utf8'), 'bench/quality/judgments.tsv');
+  if (judged.errors.length > 0) process.stderr.write(`bench:quality: bad judgment rows (left out):\n  ${judged.errors.join('\n  ')}\n`);
+
+  say(`bench:quality — ${new Date().toISOString()}, CLI ${cli}${srcNewer ? ' (OLDER than a file under src/: run npm run build)' : ''}`);
+  say(`matching: same path and within ±${window} lines${values['match-class'] ? ', same class (from the finding\'s CWE)' : ''}`);
+  say();
+  const results: CorpusResult[] = [];
+  for (const corpus of all.filter((c) => wanted.includes(c.name))) {
+    const result = await measure(corpus, { cli, window, requireClass: values['match-class'] ?? false, scanners: values.scanners }, judged.rows, progress);
+    results.push(result);
+    printResult(result, window, say);
+  }
+  const summary = summarize(results);
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), window, matchClass: values['match-class'] ?? false, targets: QUALITY_TARGETS, results, summary }, null, 2)}\n`);
+  } else {
+    say('== targets');
+    const width = Math.max(...summary.rows.map((row) => row.figure.length));
+    for (const row of summary.rows) say(`${row.figure.padEnd(width)}  ${row.target.padEnd(24)}  ${row.ok ? 'OK    ' : 'MISSED'}  ${row.measured}`);
+    const missed = summary.rows.filter((row) => !row.ok).length;
+    say();
+    say(missed === 0 ? 'Every target holds. Exit code 0.' : `${missed} target(s) missed or not measured. Exit code 1.`);
+  }
+  return summary.rows.every((row) => row.ok) ? 0 : 1;
+}
+
+function newestUnder(dir: string): number {
+  let newest = 0;
+  const walk = (from: string): void => {
+    for (const entry of readdirSyncSafe(from)) {
+      const path = join(from, entry);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else newest = Math.max(newest, stat.mtimeMs);
+    }
+  };
+  walk(dir);
+  return newest;
+}
+
+function readdirSyncSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`bench:quality: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
