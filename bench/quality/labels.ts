@@ -239,9 +239,30 @@ export function findingMatchesLabel(finding: QualityFinding, label: Label, optio
   return !options.requireClass || findingClass(finding) === label.class;
 }
 
+/** Lines between a finding and a label (0 when they overlap). */
+function lineGap(finding: QualityFinding, label: Label): number {
+  if (finding.endLine < label.startLine) return label.startLine - finding.endLine;
+  if (finding.startLine > label.endLine) return finding.startLine - label.endLine;
+  return 0;
+}
+
+/**
+ * The labels a finding counts for. Of the labels in reach (findingMatchesLabel), those of the finding's class when there are
+ * any, and of those the nearest (ties all count): in dense code (several labelled lines within ±window) one finding must not
+ * count for every flaw around it.
+ */
+export function labelsForFinding(finding: QualityFinding, labels: readonly Label[], options: MatchOptions = {}): Label[] {
+  let candidates = labels.filter((label) => findingMatchesLabel(finding, label, options));
+  const cls = findingClass(finding);
+  const sameClass = candidates.filter((label) => label.class === cls);
+  if (sameClass.length > 0) candidates = sameClass;
+  const nearest = Math.min(...candidates.map((label) => lineGap(finding, label)));
+  return candidates.filter((label) => lineGap(finding, label) === nearest);
+}
+
 export interface LabelOutcome {
   label: Label;
-  /** Findings on it (any class, or the same class with requireClass). */
+  /** Findings that count for it (labelsForFinding). */
   findings: QualityFinding[];
   /** Whether one of them is of the label's class. */
   classAgrees: boolean;
@@ -267,14 +288,15 @@ export function scoreCorpus(
   judgments: readonly Judgment[],
   options: MatchOptions = {},
 ): CorpusScore {
+  const assigned = new Map(findings.map((finding) => [finding, labelsForFinding(finding, labels, options)]));
   const outcomes = labels.map((label) => {
-    const on = findings.filter((finding) => findingMatchesLabel(finding, label, options));
+    const on = findings.filter((finding) => assigned.get(finding)?.includes(label));
     return { label, findings: on, classAgrees: on.some((finding) => findingClass(finding) === label.class) };
   });
   const matched: QualityFinding[] = [];
   const offLabel: Verdicts['offLabel'] = [];
   for (const finding of findings) {
-    if (outcomes.some((outcome) => outcome.findings.includes(finding))) {
+    if ((assigned.get(finding)?.length ?? 0) > 0) {
       matched.push(finding);
       continue;
     }

@@ -57,6 +57,9 @@ interface CorpusResult {
   exitCode?: number;
   durationMs?: number;
   scans?: CliReport['scans'];
+  skipped?: CliReport['skippedFiles'];
+  /** The CLI's last stderr line when it did not exit 0 or 1 (why the review is incomplete). */
+  cliMessage?: string;
   findings?: QualityFinding[];
   // vulnerable corpora
   recall?: { byClass: Record<string, Ratio>; overall: Ratio; logic: Ratio; classAgrees: number };
@@ -136,6 +139,8 @@ async function measure(
     exitCode: result.code,
     durationMs,
     scans: report.scans,
+    skipped: report.skippedFiles,
+    ...(result.code > 1 && { cliMessage: result.stderr.trim().split('\n').at(-1) }),
     findings,
     criticalInTestsOrVendored: findings.filter((f) => f.severity === 'critical' && (isTestPath(f.path) || isVendoredPath(f.path))),
   };
@@ -264,6 +269,10 @@ function printResult(r: CorpusResult, window: number, say: (text?: string) => vo
   for (const scan of r.scans ?? []) {
     if (scan.status !== 'ok') say(`  scanner ${scan.scanner}: ${scan.status}${scan.reason ? ` (${scan.reason})` : ''}`);
   }
+  const skippedBy = new Map<string, number>();
+  for (const f of r.skipped ?? []) skippedBy.set(f.reason, (skippedBy.get(f.reason) ?? 0) + 1);
+  if (skippedBy.size > 0) say(`  files skipped by the review: ${[...skippedBy].map(([reason, n]) => `${n} ${reason}`).join(', ')}`);
+  if (r.cliMessage) say(`  CLI: ${r.cliMessage}`);
   if (r.recall) {
     say(`  recall per class (a finding within ±${window} lines of a label):`);
     for (const [cls, value] of Object.entries(r.recall.byClass)) say(`    ${cls.padEnd(16)} ${ratio(value)}`);
