@@ -104,6 +104,12 @@ function parseTsv(text: string, fileName: string, expected: readonly string[]): 
   return { rows, errors };
 }
 
+/** Messages `<file>:<line>: …` in the order of their lines (a header or file-level message first). */
+function inLineOrder(errors: string[]): string[] {
+  const lineOf = (message: string): number => Number(/^[^:]*:(\d+):/.exec(message)?.[1] ?? 0);
+  return errors.sort((a, b) => lineOf(a) - lineOf(b));
+}
+
 function checkPath(path: string): string | undefined {
   if (path === '') return 'an empty path';
   if (path.startsWith('/') || path.includes('\\') || path.split('/').includes('..')) {
@@ -141,7 +147,7 @@ export function parseLabels(text: string, fileName: string): ParseResult<Label> 
     else if (source === '') errors.push(`${where}: the source is empty (say where the label comes from)`);
     else rows.push({ path, ...range, class: cls as LabelClass, cwe, note, source, fileLine });
   }
-  return { rows, errors };
+  return { rows, errors: inLineOrder(errors) };
 }
 
 /** Reads `bench/quality/judgments.tsv`: verdicts on findings that match no label. */
@@ -161,7 +167,7 @@ export function parseJudgments(text: string, fileName: string): ParseResult<Judg
     else if (reason === '') errors.push(`${where}: the reason is empty`);
     else rows.push({ corpus, path, line: Number(line), ruleId, verdict, reason, fileLine });
   }
-  return { rows, errors };
+  return { rows, errors: inLineOrder(errors) };
 }
 
 /** CWE → class, for findings: their rule's note ends with the CWE. Unknown CWEs give no class. */
