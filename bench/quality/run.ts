@@ -322,7 +322,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`bench:quality: ${cli} does not exist: run npm run build first.\n`);
     return 1;
   }
-  const srcNewer = newestUnder(join(REPO_ROOT, 'src')) > statSync(cli).mtimeMs;
+  const stale = staleBuild(cli);
+  const commit = await gitDescribe();
   const all = parseCorpora(readFileSync(join(HERE, 'corpora.json'), 'utf8'), 'bench/quality/corpora.json');
   const wanted = values.corpus ?? all.map((c) => c.name);
   const unknown = wanted.filter((name) => !all.some((c) => c.name === name));
@@ -333,7 +334,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   const judged = parseJudgments(readFileSync(join(HERE, 'judgments.tsv'), 'utf8'), 'bench/quality/judgments.tsv');
   if (judged.errors.length > 0) process.stderr.write(`bench:quality: bad judgment rows (left out):\n  ${judged.errors.join('\n  ')}\n`);
 
-  say(`bench:quality — ${new Date().toISOString()}, CLI ${cli}${srcNewer ? ' (OLDER than a file under src/: run npm run build)' : ''}`);
+  say(`bench:quality — ${new Date().toISOString()}, repository at ${commit}, CLI ${cli}`);
+  if (stale) say(`WARNING: ${stale} is newer than the build: the figures are the last build's. Run npm run build.`);
   say(`matching: same path and within ±${window} lines${values['match-class'] ? ', same class (from the finding\'s CWE)' : ''}`);
   say();
   const results: CorpusResult[] = [];
@@ -356,18 +358,37 @@ export async function main(argv: readonly string[]): Promise<number> {
   return summary.rows.every((row) => row.ok) ? 0 : 1;
 }
 
-function newestUnder(dir: string): number {
-  let newest = 0;
+/** A file under src/ or rules/ changed after the build (2 s of slack: a checkout writes files in no set order), or undefined. */
+function staleBuild(cli: string): string | undefined {
+  const pack = join(dirname(cli), 'rule-pack.json');
+  const built = Math.min(statSync(cli).mtimeMs, existsSync(pack) ? statSync(pack).mtimeMs : Infinity);
+  let newest: { path: string; mtimeMs: number } | undefined;
   const walk = (from: string): void => {
     for (const entry of readdirSyncSafe(from)) {
       const path = join(from, entry);
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
-      else newest = Math.max(newest, stat.mtimeMs);
+      else if (!newest || stat.mtimeMs > newest.mtimeMs) newest = { path, mtimeMs: stat.mtimeMs };
     }
   };
-  walk(dir);
-  return newest;
+  walk(join(REPO_ROOT, 'src'));
+  walk(join(REPO_ROOT, 'rules'));
+  return newest && newest.mtimeMs > built + 2000 ? newest.path.slice(REPO_ROOT.length + 1) : undefined;
+}
+
+/** `<short sha>` of the repository's HEAD, `+ changes` when rules/ or src/ differ from it. */
+function gitDescribe(): Promise<string> {
+  const out = (args: string[]): Promise<string> =>
+    new Promise((resolvePromise) => {
+      const child = spawn('git', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+      const chunks: Buffer[] = [];
+      child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+      child.on('error', () => resolvePromise(''));
+      child.on('close', () => resolvePromise(Buffer.concat(chunks).toString('utf8').trim()));
+    });
+  return Promise.all([out(['rev-parse', '--short=12', 'HEAD']), out(['status', '--porcelain', '--', 'rules', 'src'])]).then(
+    ([sha, changes]) => `${sha || 'unknown'}${changes ? ' + uncommitted changes in rules/ or src/' : ''}`,
+  );
 }
 
 function readdirSyncSafe(dir: string): string[] {
