@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { MissingCorpusError, parseCorpora, prepareCorpus, sourceLines, type Corpus } from './corpora.js';
 import {
   DEFAULT_LINE_WINDOW,
+  IN_SCOPE_CLASSES,
   findingClass,
   isTestPath,
   isVendoredPath,
@@ -348,6 +349,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), window, matchClass: values['match-class'] ?? false, targets: QUALITY_TARGETS, results, summary }, null, 2)}\n`);
   } else {
+    const pooled = new Map<string, Ratio>();
+    for (const r of results) {
+      for (const [cls, value] of Object.entries(r.recall?.byClass ?? {})) {
+        const sum = pooled.get(cls) ?? { found: 0, total: 0 };
+        pooled.set(cls, { found: sum.found + value.found, total: sum.total + value.total });
+      }
+    }
+    if (pooled.size > 0) {
+      say('== recall per class, vulnerable apps together');
+      for (const cls of IN_SCOPE_CLASSES) {
+        const value = pooled.get(cls);
+        if (value) say(`    ${cls.padEnd(16)} ${ratio(value)}`);
+      }
+      say();
+    }
     say('== targets');
     const width = Math.max(...summary.rows.map((row) => row.figure.length));
     for (const row of summary.rows) say(`${row.figure.padEnd(width)}  ${row.target.padEnd(24)}  ${row.ok ? 'OK    ' : 'MISSED'}  ${row.measured}`);
