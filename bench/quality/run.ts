@@ -10,7 +10,7 @@
  *   npm run bench:quality -- --corpus dvws-node   one (repeatable)
  *   npm run bench:quality -- --json               the figures as JSON on stdout
  *   options: --window N (±lines, default 3), --match-class (a finding counts only when its CWE's class is the label's),
- *            --scanners LIST (passed to the CLI), --cli FILE (default dist/cli.js)
+ *            --scanners LIST (passed to the CLI), --cli FILE (default dist/cli.js; another worktree's build works too)
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -324,7 +324,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
   const stale = staleBuild(cli);
-  const commit = await gitDescribe();
+  const commit = await gitDescribe(dirname(dirname(cli)));
   const all = parseCorpora(readFileSync(join(HERE, 'corpora.json'), 'utf8'), 'bench/quality/corpora.json');
   const wanted = values.corpus ?? all.map((c) => c.name);
   const unknown = wanted.filter((name) => !all.some((c) => c.name === name));
@@ -335,7 +335,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const judged = parseJudgments(readFileSync(join(HERE, 'judgments.tsv'), 'utf8'), 'bench/quality/judgments.tsv');
   if (judged.errors.length > 0) process.stderr.write(`bench:quality: bad judgment rows (left out):\n  ${judged.errors.join('\n  ')}\n`);
 
-  say(`bench:quality — ${new Date().toISOString()}, repository at ${commit}, CLI ${cli}`);
+  say(`bench:quality — ${new Date().toISOString()}, CLI ${cli} (its checkout at ${commit})`);
   if (stale) say(`WARNING: ${stale} is newer than the build: the figures are the last build's. Run npm run build.`);
   say(`matching: same path and within ±${window} lines${values['match-class'] ? ', same class (from the finding\'s CWE)' : ''}`);
   say();
@@ -387,16 +387,18 @@ function staleBuild(cli: string): string | undefined {
       else if (!newest || stat.mtimeMs > newest.mtimeMs) newest = { path, mtimeMs: stat.mtimeMs };
     }
   };
-  walk(join(REPO_ROOT, 'src'));
-  walk(join(REPO_ROOT, 'rules'));
-  return newest && newest.mtimeMs > built + 2000 ? newest.path.slice(REPO_ROOT.length + 1) : undefined;
+  // The checkout the CLI was built from: --cli may name another worktree's dist/cli.js.
+  const root = dirname(dirname(cli));
+  walk(join(root, 'src'));
+  walk(join(root, 'rules'));
+  return newest && newest.mtimeMs > built + 2000 ? newest.path : undefined;
 }
 
-/** `<short sha>` of the repository's HEAD, `+ changes` when rules/ or src/ differ from it. */
-function gitDescribe(): Promise<string> {
+/** `<short sha>` of the checkout's HEAD, `+ uncommitted changes…` when its rules/ or src/ differ from it. */
+function gitDescribe(root: string): Promise<string> {
   const out = (args: string[]): Promise<string> =>
     new Promise((resolvePromise) => {
-      const child = spawn('git', args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn('git', args, { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
       const chunks: Buffer[] = [];
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
       child.on('error', () => resolvePromise(''));
