@@ -205,6 +205,7 @@ const CWE_CLASS: Readonly<Record<string, InScopeClass>> = {
   'CWE-489': 'settings',
   'CWE-215': 'settings',
   'CWE-942': 'settings',
+  'CWE-319': 'settings',
   'CWE-295': 'settings',
   'CWE-16': 'settings',
   'CWE-1275': 'settings',
