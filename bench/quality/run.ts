@@ -9,6 +9,7 @@
  *   npm run bench:quality                         every corpus
  *   npm run bench:quality -- --corpus dvws-node   one (repeatable)
  *   npm run bench:quality -- --json               the figures as JSON on stdout
+ *   npm run bench:quality -- --markdown           the figures as markdown tables (RESULTS.md)
  *   options: --window N (±lines, default 3), --match-class (a finding counts only when its CWE's class is the label's),
  *            --scanners LIST (passed to the CLI), --cli FILE (default dist/cli.js; another worktree's build works too)
  */
@@ -302,12 +303,51 @@ function printResult(r: CorpusResult, window: number, say: (text?: string) => vo
   say();
 }
 
+/** The figures as markdown tables (`--markdown`), for RESULTS.md. */
+export function markdownTables(results: readonly CorpusResult[], rows: readonly TargetRow[]): string {
+  const out: string[] = [];
+  const vulnerable = results.filter((r) => r.corpus.kind === 'vulnerable' && r.recall);
+  const cell = (value: Ratio | undefined): string => (value && value.total > 0 ? `${value.found}/${value.total}` : '-');
+  const fixed = (value: Ratio): string => (value.total === 0 ? '-' : (value.found / value.total).toFixed(2));
+  if (vulnerable.length > 0) {
+    out.push(`| class | ${vulnerable.map((r) => r.corpus.name).join(' | ')} | all |`, `|---|${'---|'.repeat(vulnerable.length + 1)}`);
+    for (const cls of IN_SCOPE_CLASSES) {
+      const values = vulnerable.map((r) => r.recall?.byClass[cls]);
+      const all = values.reduce<Ratio>((sum, v) => ({ found: sum.found + (v?.found ?? 0), total: sum.total + (v?.total ?? 0) }), { found: 0, total: 0 });
+      if (all.total > 0) out.push(`| ${cls} | ${values.map(cell).join(' | ')} | ${cell(all)} (${fixed(all)}) |`);
+    }
+    const overall = vulnerable.map((r) => r.recall?.overall ?? { found: 0, total: 0 });
+    const all = overall.reduce<Ratio>((sum, v) => ({ found: sum.found + v.found, total: sum.total + v.total }), { found: 0, total: 0 });
+    out.push(`| **overall** | ${overall.map((v) => `**${cell(v)} = ${fixed(v)}**`).join(' | ')} | **${cell(all)} = ${fixed(all)}** |`);
+    out.push(`| logic (not in recall) | ${vulnerable.map((r) => cell(r.recall?.logic)).join(' | ')} | |`, '');
+    out.push('| vulnerable app | files | findings | on labels | off-label judged false | judged true | unjudged | precision |', '|---|---|---|---|---|---|---|---|');
+    for (const r of vulnerable) {
+      const p = r.precision;
+      if (!p) continue;
+      out.push(`| ${r.corpus.name} | ${r.files ?? 0} | ${r.findings?.length ?? 0} | ${p.matched} | ${p.judgedFalse} | ${p.judgedTrue} | ${p.unjudged} | ${p.value === undefined ? '-' : p.value.toFixed(2)} |`);
+    }
+    out.push('');
+  }
+  const clean = results.filter((r) => r.corpus.kind === 'clean' && r.error === undefined);
+  if (clean.length > 0) {
+    out.push('| clean project | files reviewed | lines (JS/TS/Python) | findings | per 1,000 lines | critical/high false alarms | per 100,000 lines |', '|---|---|---|---|---|---|---|');
+    for (const r of clean) {
+      out.push(`| ${r.corpus.name} (${r.corpus.commit.slice(0, 12)}) | ${r.filesReviewed ?? 0} | ${r.lines ?? 0} | ${r.findings?.length ?? 0} | ${(r.perThousandLines ?? 0).toFixed(2)} | ${r.highFalse?.length ?? 0} | ${(r.highPer100k ?? 0).toFixed(2)} |`);
+    }
+    out.push('');
+  }
+  out.push('| figure | target | measured | |', '|---|---|---|---|');
+  for (const row of rows) out.push(`| ${row.figure} | ${row.target} | ${row.measured} | ${row.ok ? 'OK' : 'MISSED'} |`);
+  return `${out.join('\n')}\n`;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       corpus: { type: 'string', multiple: true },
       json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
       window: { type: 'string' },
       'match-class': { type: 'boolean' },
       scanners: { type: 'string' },
@@ -317,7 +357,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const window = values.window === undefined ? DEFAULT_LINE_WINDOW : Number(values.window);
   if (!Number.isInteger(window) || window < 0) throw new Error(`--window must be a whole number ≥ 0, got ${values.window ?? ''}`);
   const cli = resolve(values.cli ?? join(REPO_ROOT, 'dist', 'cli.js'));
-  const say = values.json ? (): void => undefined : (text = ''): void => void process.stdout.write(`${text}\n`);
+  const say = values.json || values.markdown ? (): void => undefined : (text = ''): void => void process.stdout.write(`${text}\n`);
   const progress = (text: string): void => void process.stderr.write(`${text}\n`);
   if (!existsSync(cli)) {
     process.stderr.write(`bench:quality: ${cli} does not exist: run npm run build first.\n`);
@@ -346,7 +386,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     printResult(result, window, say);
   }
   const summary = summarize(results);
-  if (values.json) {
+  if (values.markdown) {
+    process.stdout.write(markdownTables(results, summary.rows));
+  } else if (values.json) {
     process.stdout.write(`${JSON.stringify({ date: new Date().toISOString(), window, matchClass: values['match-class'] ?? false, targets: QUALITY_TARGETS, results, summary }, null, 2)}\n`);
   } else {
     const pooled = new Map<string, Ratio>();
