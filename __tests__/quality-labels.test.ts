@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
-import { parseCorpora } from '../bench/quality/corpora.js';
+import { after, describe, test } from 'node:test';
+import { MissingCorpusError, parseCorpora, prepareCorpus, sourceLines, type Corpus } from '../bench/quality/corpora.js';
 import {
   findingClass,
   findingMatchesLabel,
@@ -178,5 +180,62 @@ describe('bench:quality committed data', () => {
 
   test('the judgments file parses', () => {
     assert.deepEqual(parseJudgments(readFileSync(join(dir, 'judgments.tsv'), 'utf8'), 'judgments.tsv').errors, []);
+  });
+});
+
+describe('bench:quality corpora', () => {
+  const root = mkdtempSync(join(tmpdir(), 'quality-corpora-'));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  const gitEnv = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1', GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t.invalid' };
+  const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' }).trim();
+
+  function upstream(): { mirror: string; commit: string } {
+    const work = join(root, 'upstream');
+    mkdirSync(join(work, 'src'), { recursive: true });
+    writeFileSync(join(work, 'src', 'app.py'), 'import os\nos.system(input())\n');
+    writeFileSync(join(work, '.gitignore'), '.env\n');
+    writeFileSync(join(work, '.env'), 'SECRET=x\n');
+    symlinkSync('/etc/passwd', join(work, 'src', 'link.py'));
+    git(work, 'init', '-q', '-b', 'main');
+    git(work, 'add', '-A', '-f', '.');
+    git(work, 'commit', '-q', '-m', 'app');
+    const mirror = join(root, 'mirror');
+    git(root, 'clone', '-q', '--bare', work, join(mirror, 'acme+app.git'));
+    return { mirror, commit: git(work, 'rev-parse', 'HEAD') };
+  }
+
+  test('a snapshot becomes an empty base commit and a head with every committed file; links stay links and are not counted', async () => {
+    const { mirror, commit } = upstream();
+    const corpus: Corpus = { name: 'app', from: 'github', repo: 'acme/app', commit, language: 'python', kind: 'vulnerable', labelsSource: 'test' };
+    const env = { ULTRA_CREATE_QUALITY_MIRROR: mirror, ULTRA_CREATE_QUALITY_CACHE: join(root, 'cache') };
+    const prepared = await prepareCorpus(corpus, root, env);
+    assert.equal(git(prepared.dir, 'ls-tree', '-r', '--name-only', prepared.base), '', 'the base is empty');
+    assert.deepEqual(git(prepared.dir, 'ls-tree', '-r', '--name-only', prepared.head).split('\n'), ['.env', '.gitignore', 'src/app.py', 'src/link.py']);
+    assert.equal(prepared.files, 4);
+    assert.equal(sourceLines(prepared.dir, new Set()), 2, 'the link to /etc/passwd is not read');
+    assert.equal(sourceLines(prepared.dir, new Set(['src/app.py'])), 0, 'skipped files are not counted');
+    const again = await prepareCorpus(corpus, root, env);
+    assert.deepEqual(again, prepared, 'reused from the cache');
+  });
+
+  test('a missing snapshot or package says how to get it', async () => {
+    const corpus: Corpus = { name: 'gone', from: 'github', repo: 'nobody/gone', commit: 'a'.repeat(40), language: 'javascript', kind: 'clean', labelsSource: 'test' };
+    const env = { ULTRA_CREATE_QUALITY_MIRROR: join(root, 'empty'), ULTRA_CREATE_QUALITY_CACHE: join(root, 'cache') };
+    await assert.rejects(prepareCorpus(corpus, root, env), (error: unknown) => {
+      assert.ok(error instanceof MissingCorpusError);
+      assert.match(error.message, /corpus gone is missing: no snapshot of nobody\/gone with commit a{40}/);
+      assert.match(error.message, /fetch \(github:nobody\/gone\)/);
+      assert.match(error.message, /git clone --bare https:\/\/github.com\/nobody\/gone /);
+      return true;
+    });
+    const pkg: Corpus = { name: 'pkg', from: 'node_modules', repo: 'npm:not-installed-here', commit: 'npm@1.0.0', language: 'javascript', kind: 'clean', labelsSource: 'test' };
+    await assert.rejects(prepareCorpus(pkg, root, env), /corpus pkg is missing: .*not-installed-here does not exist\. Run npm ci/);
+  });
+
+  test('corpora.json entries are checked', () => {
+    assert.throws(() => parseCorpora('{"corpora":[{"name":"x","from":"svn","repo":"a/b","commit":"c","language":"js","kind":"clean","labelsSource":"s"}]}', 'c.json'), /c\.json: corpora\[0\]: "from" must be github or node_modules/);
+    assert.throws(() => parseCorpora('{"corpora":[{"name":"x","from":"github","repo":"a/b","commit":"c","language":"js","kind":"bad","labelsSource":"s"}]}', 'c.json'), /"kind" must be vulnerable or clean/);
+    assert.throws(() => parseCorpora('{"corpora":[{"name":"x","from":"github","repo":"","commit":"c","language":"js","kind":"clean","labelsSource":"s"}]}', 'c.json'), /"repo" must be a non-empty string/);
+    assert.throws(() => parseCorpora('{}', 'c.json'), /no "corpora" list/);
   });
 });
