@@ -3,7 +3,7 @@
  * a head commit with every file of the app) in a cache folder outside the repository, reused while its source does not change.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { countLines } from './labels.js';
@@ -34,6 +34,9 @@ export function parseCorpora(text: string, fileName: string): Corpus[] {
     if (entry.from !== 'github' && entry.from !== 'node_modules') throw new Error(`${where}: "from" must be github or node_modules`);
     if (entry.kind !== 'vulnerable' && entry.kind !== 'clean') throw new Error(`${where}: "kind" must be vulnerable or clean`);
     if (!/^[a-z0-9][a-z0-9._-]*$/.test(entry.name ?? '')) throw new Error(`${where}: name must be lower-case letters, digits, . _ -`);
+    if (entry.from === 'github' && !/^[\w.-]+\/[\w.-]+$/.test(entry.repo ?? '')) throw new Error(`${where}: repo must be owner/name`);
+    if (entry.from === 'github' && !/^[0-9a-f]{40}$/.test(entry.commit ?? '')) throw new Error(`${where}: commit must be a full 40-character sha`);
+    if (entry.from === 'node_modules' && !/^npm:(@[\w.-]+\/)?[\w.-]+$/.test(entry.repo ?? '')) throw new Error(`${where}: repo must be npm:<package>`);
     return entry as Corpus;
   });
 }
@@ -149,8 +152,23 @@ export async function prepareCorpus(corpus: Corpus, repoRoot: string, env: NodeJ
     return { dir, ...(JSON.parse(readFileSync(ready, 'utf8')) as Omit<PreparedCorpus, 'dir'>) };
   }
   const snapshot = corpus.from === 'github' ? await findSnapshot(corpus, env) : undefined;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  // Built beside the final folder and renamed into place at the end: two runs at once (two engineers) never see a half-built tree.
+  const final = dir;
+  const building = `${final}.building-${process.pid}`;
+  rmSync(building, { recursive: true, force: true });
+  mkdirSync(building, { recursive: true });
+  try {
+    const info = await buildChange(corpus, snapshot, repoRoot, building);
+    rmSync(final, { recursive: true, force: true });
+    renameSync(building, final);
+    writeFileSync(ready, `${JSON.stringify(info)}\n`);
+    return { dir: final, ...info };
+  } finally {
+    rmSync(building, { recursive: true, force: true });
+  }
+}
+
+async function buildChange(corpus: Corpus, snapshot: string | undefined, repoRoot: string, dir: string): Promise<Omit<PreparedCorpus, 'dir'>> {
   if (snapshot) {
     // git archive writes the commit's files (no .git, no symlink is followed: tar recreates links as links).
     await run('sh', ['-c', 'git --git-dir "$1" archive --format=tar "$2" | tar -x -C "$3"', 'sh', snapshot, corpus.commit, dir], dir);
@@ -165,9 +183,7 @@ export async function prepareCorpus(corpus: Corpus, repoRoot: string, env: NodeJ
   await git(dir, 'commit', '-q', '-m', `${corpus.name}: the whole app`);
   const head = (await git(dir, 'rev-parse', 'HEAD')).trim();
   const files = (await git(dir, 'ls-files', '-z')).split('\0').filter((p) => p !== '').length;
-  const info = { base, head, files };
-  writeFileSync(ready, `${JSON.stringify(info)}\n`);
-  return { dir, ...info };
+  return { base, head, files };
 }
 
 /** Lines of the JavaScript, TypeScript and Python files of the head, except those the review skipped: the clean-code denominator. */
