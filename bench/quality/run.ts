@@ -303,6 +303,43 @@ function printResult(r: CorpusResult, window: number, say: (text?: string) => vo
   say();
 }
 
+interface RuleRow {
+  ruleId: string;
+  onLabel: number;
+  judgedTrue: number;
+  judgedFalse: number;
+  unjudged: number;
+  severe: number;
+}
+
+/** Every corpus's findings counted per rule: which rules find the labels and which make the false alarms. */
+export function findingsByRule(results: readonly CorpusResult[]): RuleRow[] {
+  const rows = new Map<string, RuleRow>();
+  const row = (ruleId: string): RuleRow => {
+    let found = rows.get(ruleId);
+    if (!found) {
+      found = { ruleId, onLabel: 0, judgedTrue: 0, judgedFalse: 0, unjudged: 0, severe: 0 };
+      rows.set(ruleId, found);
+    }
+    return found;
+  };
+  for (const r of results) {
+    const off = new Map((r.offLabel ?? []).map((o) => [o.finding, o.judgment]));
+    for (const finding of r.findings ?? []) {
+      const entry = row(finding.ruleId);
+      if (finding.severity === 'critical' || finding.severity === 'high') entry.severe += 1;
+      if (!off.has(finding)) entry.onLabel += 1;
+      else {
+        const judgment = off.get(finding);
+        if (!judgment) entry.unjudged += 1;
+        else if (judgment.verdict === 'true') entry.judgedTrue += 1;
+        else entry.judgedFalse += 1;
+      }
+    }
+  }
+  return [...rows.values()].sort((a, b) => b.judgedFalse - a.judgedFalse || b.onLabel - a.onLabel || (a.ruleId < b.ruleId ? -1 : 1));
+}
+
 /** The figures as markdown tables (`--markdown`), for RESULTS.md. */
 export function markdownTables(results: readonly CorpusResult[], rows: readonly TargetRow[]): string {
   const out: string[] = [];
@@ -334,6 +371,12 @@ export function markdownTables(results: readonly CorpusResult[], rows: readonly 
     for (const r of clean) {
       out.push(`| ${r.corpus.name} (${r.corpus.commit.slice(0, 12)}) | ${r.filesReviewed ?? 0} | ${r.lines ?? 0} | ${r.findings?.length ?? 0} | ${(r.perThousandLines ?? 0).toFixed(2)} | ${r.highFalse?.length ?? 0} | ${(r.highPer100k ?? 0).toFixed(2)} |`);
     }
+    out.push('');
+  }
+  const byRule = findingsByRule(results);
+  if (byRule.length > 0) {
+    out.push('| rule | on labels | judged true | judged false | unjudged | critical/high |', '|---|---|---|---|---|---|');
+    for (const row of byRule) out.push(`| ${row.ruleId} | ${row.onLabel} | ${row.judgedTrue} | ${row.judgedFalse} | ${row.unjudged} | ${row.severe} |`);
     out.push('');
   }
   out.push('| figure | target | measured | |', '|---|---|---|---|');
@@ -403,6 +446,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       for (const cls of IN_SCOPE_CLASSES) {
         const value = pooled.get(cls);
         if (value) say(`    ${cls.padEnd(16)} ${ratio(value)}`);
+      }
+      say();
+    }
+    const byRule = findingsByRule(results);
+    if (byRule.length > 0) {
+      say('== findings per rule, every corpus (on labels / judged true / judged false / unjudged; critical+high)');
+      for (const row of byRule) {
+        say(`    ${row.ruleId.padEnd(40)} ${String(row.onLabel).padStart(3)} / ${String(row.judgedTrue).padStart(3)} / ${String(row.judgedFalse).padStart(3)} / ${String(row.unjudged).padStart(3)}   ${row.severe} critical/high`);
       }
       say();
     }
