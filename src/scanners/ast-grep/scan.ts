@@ -4,14 +4,16 @@ import { join, resolve } from 'node:path';
 import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { redactSecrets } from '../../text/redact.js';
+import { isTestPath } from '../../text/test-paths.js';
 import type { RuleInfo } from '../../types.js';
-import type { Finding, ScanReport, ScanStatus } from '../../types.js';
+import { SEVERITIES, type Finding, type ScanReport, type ScanStatus, type Severity } from '../../types.js';
 import { runAstGrep } from './process.js';
 import {
   blamedDocument,
   catalogOf,
   configErrorReason,
   explainRuleError,
+  inTestsPolicyOf,
   loadBuiltinRules,
   loadThirdPartyRules,
   prebuiltBuiltinConfig,
@@ -21,6 +23,7 @@ import {
   withOrigins,
   writeEffectiveConfig,
   type EffectiveConfig,
+  type InTestsPolicy,
   type RuleDocument,
   type RuleExclusion,
   type RuleSet,
@@ -401,6 +404,42 @@ async function runConfig(
   return { kind: 'ok' };
 }
 
+/** The lower of two severities. */
+function atMost(severity: Severity, cap: Severity): Severity {
+  return SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(cap) ? severity : cap;
+}
+
+/**
+ * Applies each rule's `metadata.in-tests` to the findings in test code (`isTestPath`): `report` (also when absent) keeps a finding
+ * but never above `medium`, `downgrade` keeps it as `low`, `skip` leaves it out. Returns what is kept and, per rule, how many were
+ * left out, so the report can say so.
+ */
+export function applyTestPolicy(
+  findings: readonly Finding[],
+  policyOf: (ruleId: string) => InTestsPolicy,
+): { kept: Finding[]; dropped: Map<string, number> } {
+  const kept: Finding[] = [];
+  const dropped = new Map<string, number>();
+  for (const finding of findings) {
+    if (!isTestPath(finding.path)) {
+      kept.push(finding);
+      continue;
+    }
+    const policy = policyOf(finding.ruleId);
+    if (policy === 'skip') dropped.set(finding.ruleId, (dropped.get(finding.ruleId) ?? 0) + 1);
+    else kept.push({ ...finding, severity: atMost(finding.severity, policy === 'downgrade' ? 'low' : 'medium') });
+  }
+  return { kept, dropped };
+}
+
+/** One line naming how many findings each rule left out in test code, or undefined when none was. */
+export function testCodeNotice(dropped: ReadonlyMap<string, number>): string | undefined {
+  if (dropped.size === 0) return undefined;
+  const total = [...dropped.values()].reduce((sum, n) => sum + n, 0);
+  const byRule = [...dropped].sort(([a], [b]) => compareStrings(a, b)).map(([id, n]) => `${id} ${n}`);
+  return `ast-grep: ${total} finding(s) in test code were not reported (their rules say in-tests: skip): ${byRule.join(', ')}.`;
+}
+
 function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
@@ -453,12 +492,15 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
   const warnings: string[] = [];
   const collected = newCollected();
+  /** Rule id → `metadata.in-tests`, for the built-in and the third-party rules alike. */
+  const policies = new Map<string, InTestsPolicy>();
   const report = (status: ScanStatus, reason: string | undefined, rulesRun: number, rules: RuleInfo[]): AstGrepScanResult => {
     const filesScanned = collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.length;
+    const { kept, dropped } = applyTestPolicy(collected.findings, (id) => policies.get(id) ?? 'report');
     const scanReport: ScanReport = {
       scanner: 'ast-grep',
       status,
-      findings: sortFindings(collected.findings),
+      findings: sortFindings(kept),
       durationMs: Date.now() - started,
       filesScanned,
       rulesRun,
@@ -466,6 +508,11 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
     };
     if (collected.skipped.size > 0) {
       scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => compareStrings(a, b)).map(([path, why]) => ({ path, reason: why }));
+    }
+    const notice = testCodeNotice(dropped);
+    if (notice) {
+      scanReport.notices = [notice];
+      logger.info(notice);
     }
     if (reason) scanReport.reason = reason;
     return { report: scanReport, rules };
@@ -496,6 +543,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
     );
   }
   third.rules = third.rules.filter((doc) => !clashes(doc));
+  for (const doc of [...pack.rules, ...third.rules]) if (doc.id) policies.set(doc.id, inTestsPolicyOf(doc));
   const overridden = new Set<string>();
   const builtinConfig =
     (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
