@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { redactSecrets } from '../../text/redact.js';
+import { REDACTED, redactSecrets } from '../../text/redact.js';
 import { isTestPath } from '../../text/test-paths.js';
 import type { RuleInfo } from '../../types.js';
 import { SEVERITIES, type Finding, type ScanReport, type ScanStatus, type Severity } from '../../types.js';
@@ -97,6 +97,19 @@ export interface AstGrepMatch {
   charCount?: { leading: number; trailing: number };
   replacement?: string;
   metadata?: Record<string, unknown> | null;
+  metaVariables?: { single?: Record<string, { text?: unknown } | undefined> | null } | null;
+}
+
+/** A rule that binds `$SECRET` marks the text there as a secret value (a literal key given to a sink): it never leaves the runner. */
+export const SECRET_METAVARIABLE = 'SECRET';
+
+/** `redactSecrets`, plus the text the rule bound to `$SECRET` (its quotes kept: `"«redacted»"`). */
+function redactorFor(match: AstGrepMatch): (text: string) => string {
+  const bound = match.metaVariables?.single?.[SECRET_METAVARIABLE]?.text;
+  if (typeof bound !== 'string' || bound.length === 0) return redactSecrets;
+  const quoted = /^([rbuRBU]{0,2})(["'`])[\s\S]*\2$/.exec(bound);
+  const masked = quoted ? `${quoted[1] ?? ''}${quoted[2] ?? ''}${REDACTED}${quoted[2] ?? ''}` : REDACTED;
+  return (text) => redactSecrets(text.split(bound).join(masked));
 }
 
 function isMatch(value: unknown): value is AstGrepMatch {
@@ -165,6 +178,7 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
   else endColumn = match.text.slice(match.text.lastIndexOf('\n') + 1).length + 1;
 
   const metadata = match.metadata ?? undefined;
+  const redact = redactorFor(match);
   const finding: Finding = {
     ruleId,
     source: 'ast-grep',
@@ -174,8 +188,8 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
     endLine,
     startColumn,
     endColumn,
-    message: redactSecrets(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
-    evidence: redactSecrets(covered),
+    message: redact(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
+    evidence: redact(covered),
     fingerprint: '',
   };
   const note = typeof match.note === 'string' && match.note.trim() ? match.note.trim() : rule?.fullDescription;
@@ -183,7 +197,7 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
   if (rule?.helpUri) finding.helpUri = rule.helpUri;
 
   if (typeof match.replacement === 'string') {
-    const replacement = redactSecrets(match.replacement);
+    const replacement = redact(match.replacement);
     finding.fix = { replacement };
     if (prefix !== undefined && suffix !== undefined) {
       let lines: string | undefined = prefix + match.replacement + suffix;
@@ -194,7 +208,7 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
       }
       if (lines !== undefined) {
         const normalized = normalizeEol(lines);
-        if (redactSecrets(normalized) === normalized && replacement === match.replacement) finding.fix.replacementLines = normalized;
+        if (redact(normalized) === normalized && replacement === match.replacement) finding.fix.replacementLines = normalized;
       }
     }
   }
