@@ -75,6 +75,10 @@ describe('secrets and settings by sink (real pack)', () => {
       'shop/settings.py': PY_SETTINGS,
       'test/server.ts': JS_APP,
       'tests/test_settings.py': PY_SETTINGS,
+      'deploy/server.pem': `-----BEGIN EC PRIVATE KEY-----\n${PEM_BODY}\n-----END EC PRIVATE KEY-----\n`,
+      'config/app.yml': `tls:\n  cert: cert.pem\n  key: |\n    -----BEGIN PRIVATE KEY-----\n    ${PEM_BODY}\n    -----END PRIVATE KEY-----\n`,
+      'test/fixtures/key.pem': `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----\n`,
+      'docs/tls.md': 'Keys start with -----BEGIN CERTIFICATE----- and public keys with -----BEGIN PUBLIC KEY-----.\n',
     };
     const work = join(scratch, 'work');
     for (const [path, content] of Object.entries(files)) {
@@ -94,6 +98,8 @@ describe('secrets and settings by sink (real pack)', () => {
     const seen = report.findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId} ${f.severity}`);
     const app = seen.filter((line) => !line.startsWith('test'));
     assert.deepEqual(app, [
+      'config/app.yml:4 any/private-key-file high',
+      'deploy/server.pem:1 any/private-key-file high',
       'shop/settings.py:2 py/hardcoded-secret-key high',
       'shop/settings.py:3 py/django-debug-enabled medium',
       'shop/settings.py:4 py/django-allowed-hosts-wildcard medium',
@@ -119,13 +125,16 @@ describe('secrets and settings by sink (real pack)', () => {
       ['tests/test_settings.py:11 py/flask-debug-config low'],
     );
     assert.equal(report.notices?.length, 1);
-    assert.match(report.notices?.[0] ?? '', /^ast-grep: 17 finding\(s\) in test code were not reported \(their rules say in-tests: skip\): /);
+    assert.match(report.notices?.[0] ?? '', /^ast-grep: 18 finding\(s\) in test code were not reported \(their rules say in-tests: skip\): /);
     assert.match(report.notices?.[0] ?? '', /js\/hardcoded-session-secret 2\b/);
 
     for (const finding of report.findings) {
       const shown = JSON.stringify([finding.message, finding.evidence, finding.fix ?? null]);
       for (const value of SECRET_VALUES) assert.ok(!shown.includes(value), `${finding.ruleId} shows ${value}: ${shown}`);
     }
+    const keyFile = report.findings.find((f) => f.path === 'config/app.yml');
+    assert.equal(keyFile?.evidence, '-----BEGIN PRIVATE KEY-----');
+    assert.equal(keyFile?.startColumn, 5);
     const jwtFinding = report.findings.find((f) => f.ruleId === 'js/hardcoded-jwt-secret');
     assert.match(jwtFinding?.evidence ?? '', /jwt\.sign\(\{ sub: user\.id \}, '«redacted»', \{ expiresIn: '1h' \}\)/);
   });
