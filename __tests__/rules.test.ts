@@ -134,7 +134,7 @@ function writeTsxClones(dir: string, rules: RuleFile[]): string {
 }
 
 /** Words a sentence does not end on: what is left when a metavariable was cut from the end of a message. */
-const DANGLING = /\b(a|an|the|to|by|with|from|of|in|into|on|for|and|or|is|are|as|at|via)\.?$/i;
+const DANGLING = /\b(a|an|the|to|by|with|from|of|into|for|and|or|is|are|as|at|via)\.?$/i;
 
 /** SARIF shows the short description alone: it must read as a sentence. */
 function assertSentence(text: string, where: string): void {
@@ -446,8 +446,8 @@ describe('hostile files stay cheap', () => {
     assert.ok(anywhere('many-args.js', 'js/code-injection-new-function'), 'new Function with many arguments');
     assert.ok(lastLine('eval-flood.py', 'py/code-injection-eval'), 'eval(request.form[...]) after the eval flood');
     assert.ok(lastLine('execute-flood.py', 'py/os-command-injection'), 'os.system(request.form[...]) after the execute flood');
-    assert.ok(anywhere('long-concat.py', 'py/sql-injection-string-building'), 'the long SQL concatenation');
-    assert.ok(anywhere('many-args.py', 'py/subprocess-shell-injection'), 'subprocess.run(cmd, ..., shell=True) with many arguments');
+    assert.ok(anywhere('long-concat.py', 'py/sql-injection-string-building-dynamic'), 'the long SQL concatenation');
+    assert.ok(anywhere('many-args.py', 'py/subprocess-shell-injection-dynamic'), 'subprocess.run(cmd, ..., shell=True) with many arguments');
     assert.equal(matches.filter((m) => m.ruleId === 'js/code-injection-eval' && m.file === join(dir, 'handler.js')).length, LINES);
   });
 });

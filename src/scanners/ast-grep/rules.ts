@@ -114,7 +114,7 @@ export function shortDescriptionOf(message: string | undefined, short: string | 
     .replace(/…\s*\([^)]*\)/g, '…')
     .replace(/(^|\s)\(\)/g, '$1')
     .replace(/\s*…\s*/g, ' ')
-    .replace(/\s+([.,;:])/g, '$1')
+    .replace(/\s+([.,;:])(?=\s|$)/g, '$1')
     .replace(/\s+/g, ' ')
     .trim();
   // A sentence starts with a capital, unless it starts with code (`eval()`, `yaml.load()`, `document.write`).
