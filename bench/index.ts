@@ -9,7 +9,7 @@
  *
  * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3), --runs N (runs
  * of each side in [7], [9] and [10], default 5), --only models (the setup, the CLI path [2] for the analysis, and the models section
- * [6]), --only cli (the CLI sections [7]–[9] only: no simulator), --only sandbox (the sandbox section [10] only).
+ * [6]), --only cli (the CLI sections [7]–[9] only: no simulator), --only sandbox (the sandbox section [10] only), --only mcp (the MCP audit section [11] only).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ import { printGateway, runGatewayBench } from './gateway-bench.js';
 import { cliSummaryRows, runCliSections } from './cli-bench.js';
 import { checkPublishing, missedTargets, printAction, printCli, printDiff, printScan, printSetup, printSummary, say } from './report.js';
 import { buildFixturePrs, modelsSummaryRows, printModels, runModelsBench, syntheticPr, type ModelsBenchResult } from './models-bench.js';
+import { mcpSummaryRows, printMcpAudit, runMcpAuditBench } from './mcp-audit-bench.js';
 import { MemorySampler } from './rss.js';
 import { runScanBench } from './scan-bench.js';
 import { printSandbox, runSandboxBench, sandboxSummaryRows, type SandboxBenchResult } from './sandbox-bench.js';
@@ -93,7 +94,7 @@ async function sandboxSection(runs: number): Promise<SandboxBenchResult> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' } } });
   const only = values.only;
-  if (only !== undefined && only !== 'models' && only !== 'cli' && only !== 'sandbox') throw new Error(`--only: unknown section "${only}" (known: models, cli, sandbox)`);
+  if (only !== undefined && only !== 'models' && only !== 'cli' && only !== 'sandbox' && only !== 'mcp') throw new Error(`--only: unknown section "${only}" (known: models, cli, sandbox, mcp)`);
   const seed = Number(values.seed ?? 20_240_101);
   const rounds = Math.max(1, Number(values.rounds ?? 3));
   const runs = Math.max(1, Number(values.runs ?? 5));
@@ -111,6 +112,14 @@ async function main(): Promise<void> {
     say(`ultra-create bench: node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), seed ${seed}`);
     say(`load average before: ${loadAverage()} (other work on the machine makes every figure noisier)`);
     say();
+    if (only === 'mcp') {
+      const mcp = await runMcpAuditBench(runs);
+      printMcpAudit(mcp);
+      summary(mcpSummaryRows(mcp));
+      say();
+      say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
+      return;
+    }
     if (only === 'sandbox') {
       const sandbox = await sandboxSection(runs);
       summary(sandboxSummaryRows(sandbox));
@@ -196,13 +205,16 @@ async function main(): Promise<void> {
 
     const sandbox = await sandboxSection(runs);
 
+    const mcp = await runMcpAuditBench(runs);
+    printMcpAudit(mcp);
+
     const astGrepPeak = Math.max(0, ...memory.phases.map((p) => p.children['ast-grep']?.peakKb ?? 0));
     say('Memory');
     say(`  bench process, lifetime peak (process.resourceUsage().maxRSS): ${mb(process.resourceUsage().maxRSS)}; it also holds the listing, the CLI analysis and the diff-bench data.`);
     say(`  ast-grep, largest single process: ${mb(astGrepPeak)}. The simulator process is not counted. ${sampler.unavailable ?? 'Sampled from /proc every 10 ms by a separate process.'}`);
     say();
 
-    const rows = printSummary({ action, cli, diff, scan, check, actionMemory, gateway, models, cliProcess: cliSummaryRows(cliProcess), sandbox: sandboxSummaryRows(sandbox) });
+    const rows = printSummary({ action, cli, diff, scan, check, actionMemory, gateway, models, cliProcess: cliSummaryRows(cliProcess), sandbox: sandboxSummaryRows(sandbox), mcp: mcpSummaryRows(mcp) });
     reportMissed(rows);
     say();
     say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
