@@ -1,13 +1,13 @@
-import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as safeJoin, n as isolateHeadTree, c as SANDBOX_WORKDIR } from './sandbox.js';
-import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir } from 'node:fs/promises';
+import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, c as SANDBOX_WORKDIR } from './sandbox.js';
+import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir, open } from 'node:fs/promises';
 import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename } from 'node:path';
 import { Transform } from 'node:stream';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError, w as wrapError } from './errors.js';
 import { c as formatCount, d as formatUsdLimit, t as truncate, o as oneLine, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
-import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, lstatSync, constants, fstatSync, readSync } from 'node:fs';
+import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, constants, lstatSync, fstatSync, readSync } from 'node:fs';
 import { S as STATE } from './table.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { a as redactSecrets, i as isCredentialName, R as REDACTED } from './redact.js';
+import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
 import { s as string, o as object, _ as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, d as SEVERITIES, T as TOOL, N as NOTHING_EARLIER } from './types.js';
 import { f as fenceAsData, n as newDelimiter, d as dataInstruction, t as templateDraft, a as draftFindings, D as DRAFT_LIMITS } from './local-drafts.js';
 import { n as newRunId } from './run-id.js';
@@ -379,6 +379,7 @@ async function collectChange(source, options) {
         checkoutDir: options.checkoutDir,
         tempDir: options.tempDir,
         maxFileBytes: maxBytes,
+        contentCheck: (path, content) => contentSkipReasonOf(path, content, linguist),
     });
     skipped.push(...head.skipped);
     const { reviewable, tree } = head;
@@ -3427,6 +3428,30 @@ async function resolveFromNodeModules(notes, readVersion) {
     return undefined;
 }
 
+/**
+ * The one definition of "test code" for JavaScript, TypeScript and Python, used wherever a rule's `metadata.in-tests` decides what
+ * happens to a finding. It looks at the path only (repository-relative, forward slashes): a test folder anywhere in the path, or a
+ * file named as test runners name tests. Kept narrow on purpose: a false "test" hides a real finding in application code, so
+ * `src/contest.ts`, `latest/`, `testimonials.py`, `attestation.js` and `testing/` (Python packages ship test helpers there as
+ * library code) are not tests.
+ */
+/** Folder names that hold tests, fixtures and mocks by the conventions of jest, vitest, mocha, node:test, pytest and unittest. */
+const TEST_FOLDERS = new Set(['test', 'tests', '__tests__', '__mocks__', '__fixtures__', 'fixtures', 'spec', 'specs', 'e2e']);
+/** `x.test.ts`, `x.spec.mjs`, `x.e2e-spec.ts`, `x.test-d.ts` (type tests), and a bare `test.js` / `spec.ts` (jest's default testMatch). */
+const JS_TEST_NAME = /(^|\.)(test|spec|e2e-spec|e2e|test-d)\.(js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
+/** pytest's default discovery (`test_*.py`, `*_test.py`), Django's `tests.py` and pytest's `conftest.py`. */
+const PY_TEST_NAME = /^(test_[^/]*|[^/]*_test|tests|conftest)\.py$/;
+/** True when `path` is test code (or a fixture or mock of it) in JavaScript, TypeScript or Python. */
+function isTestPath(path) {
+    const parts = path.replace(/\\/g, '/').split('/').filter((part) => part.length > 0 && part !== '.');
+    const name = parts.pop();
+    if (name === undefined)
+        return false;
+    if (parts.some((folder) => TEST_FOLDERS.has(folder)))
+        return true;
+    return JS_TEST_NAME.test(name) || PY_TEST_NAME.test(name);
+}
+
 /** Suffix of the `tsx` copies of the built-in TypeScript rules; the scanner strips it from rule ids. */
 const TSX_ID_SUFFIX = '@tsx';
 const AST_GREP_SEVERITY_MAP = {
@@ -3461,6 +3486,33 @@ function describeMessage(message) {
         .replace(/\s+/g, ' ')
         .trim();
 }
+const IN_TESTS_POLICIES = ['report', 'downgrade', 'skip'];
+/** `metadata.in-tests` of a rule; absent or not one of the three values: `report`. */
+function inTestsPolicyOf(doc) {
+    const value = asRecord(asRecord(doc.content)?.metadata)?.['in-tests'];
+    return typeof value === 'string' && IN_TESTS_POLICIES.includes(value) ? value : 'report';
+}
+/**
+ * One line for SARIF's `shortDescription`: `metadata.short` when the rule gives one, else the message without its metavariables.
+ * A metavariable that stood as the subject of a call (`$FN() runs code from …`) or alone between words leaves nothing readable
+ * behind, so the derived line drops such fragments instead of printing `() runs code`.
+ */
+function shortDescriptionOf(message, short, id) {
+    if (short)
+        return short.replace(/\s+/g, ' ').trim();
+    if (!message)
+        return id;
+    const described = describeMessage(message)
+        .replace(/…\s*\([^)]*\)/g, '…')
+        .replace(/(^|\s)\(\)/g, '$1')
+        .replace(/\s*…\s*/g, ' ')
+        .replace(/\s+([.,;:])(?=\s|$)/g, '$1')
+        .replace(/\s+/g, ' ')
+        .trim();
+    // A sentence starts with a capital, unless it starts with code (`eval()`, `yaml.load()`, `document.write`).
+    const sentence = /^[A-Za-z]+[\s,;:]/.test(described) ? described.charAt(0).toUpperCase() + described.slice(1) : described;
+    return sentence || id;
+}
 function ruleInfoOf(doc) {
     if (!doc.id)
         return undefined;
@@ -3474,7 +3526,7 @@ function ruleInfoOf(doc) {
         id: doc.id,
         source: 'ast-grep',
         severity: severityOf$1(doc.astGrepSeverity, metadata.severity),
-        shortDescription: (message && describeMessage(message)) || doc.id,
+        shortDescription: shortDescriptionOf(message, asString(metadata.short), doc.id),
     };
     if (note)
         info.fullDescription = note;
@@ -4097,6 +4149,84 @@ async function findBrokenRules(given, options) {
     return { exclusions, languageGlobs, globProblems };
 }
 
+/**
+ * PEM private keys in files the rule pack cannot see: ast-grep parses JavaScript, TypeScript and Python (where
+ * `js/private-key-literal` and `py/private-key-literal` find keys in string literals), so a key committed as `deploy.pem`,
+ * in `.env`, YAML or JSON is found here, by its header line. Only the header is quoted; the key itself never leaves the runner.
+ */
+const PRIVATE_KEY_FILE_RULE = {
+    id: 'any/private-key-file',
+    source: 'ast-grep',
+    severity: 'high',
+    shortDescription: 'A private key is committed to the repository.',
+    fullDescription: 'A PEM private key in the repository is published with every clone and fork; whoever has it can impersonate the server or ' +
+        'sign as the key owner. Remove the file, revoke the key and issue a new one, and keep keys in a secret manager or outside ' +
+        'the repository. CWE-321',
+    helpUri: 'https://cwe.mitre.org/data/definitions/321.html',
+    cwe: 'CWE-321',
+    category: 'security',
+};
+/** Files the rule pack reads itself (their string literals are checked by its rules). */
+const PACK_LANGUAGES = /\.(js|mjs|cjs|jsx|ts|mts|cts|tsx|py|py3|pyi)$/i;
+/** Per file: a key is a few KiB; a header further down than this in a text file is not looked for. */
+const PRIVATE_KEY_READ_BYTES = 256 * 1024;
+const HEADER = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY( BLOCK)?-----/g;
+/** One finding per key header in `files` (paths relative to `root`), reading each regular file's first 256 KiB without following links. */
+async function findPrivateKeyFiles(root, files) {
+    const findings = [];
+    for (const path of files) {
+        if (PACK_LANGUAGES.test(path))
+            continue;
+        const text = await readPrefix(join(root, path));
+        if (!text?.includes('PRIVATE KEY-----'))
+            continue;
+        for (const match of text.matchAll(HEADER)) {
+            const before = text.slice(0, match.index);
+            const line = before.split('\n').length;
+            const column = before.length - before.lastIndexOf('\n');
+            findings.push({
+                ruleId: PRIVATE_KEY_FILE_RULE.id,
+                source: 'ast-grep',
+                severity: PRIVATE_KEY_FILE_RULE.severity,
+                path,
+                startLine: line,
+                endLine: line,
+                startColumn: column,
+                endColumn: column + match[0].length,
+                message: PRIVATE_KEY_FILE_RULE.shortDescription,
+                evidence: match[0],
+                note: PRIVATE_KEY_FILE_RULE.fullDescription,
+                helpUri: PRIVATE_KEY_FILE_RULE.helpUri,
+                fingerprint: '',
+            });
+        }
+    }
+    return findings;
+}
+async function readPrefix(full) {
+    let handle;
+    try {
+        handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        if (!(await handle.stat()).isFile())
+            return undefined;
+        const buffer = Buffer.alloc(PRIVATE_KEY_READ_BYTES);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+        const bytes = buffer.subarray(0, bytesRead);
+        return bytes.subarray(0, 8000).includes(0) ? undefined : bytes.toString('utf8');
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        await handle.close();
+    }
+}
+
 const DEFAULT_SCAN_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 /**
@@ -4118,6 +4248,17 @@ const SCAN_FLAGS = [
     '--inspect',
     'entity',
 ];
+/** A rule that binds `$SECRET` marks the text there as a secret value (a literal key given to a sink): it never leaves the runner. */
+const SECRET_METAVARIABLE = 'SECRET';
+/** `redactSecrets`, plus the text the rule bound to `$SECRET` (its quotes kept: `"«redacted»"`). */
+function redactorFor(match) {
+    const bound = match.metaVariables?.single?.[SECRET_METAVARIABLE]?.text;
+    if (typeof bound !== 'string' || bound.length === 0)
+        return redactSecrets;
+    const quoted = /^([rbuRBU]{0,2})(["'`])[\s\S]*\2$/.exec(bound);
+    const masked = quoted ? `${quoted[1] ?? ''}${quoted[2] ?? ''}${REDACTED}${quoted[2] ?? ''}` : REDACTED;
+    return (text) => redactSecrets(text.split(bound).join(masked));
+}
 function isMatch(value) {
     return hasMatchShape(value) && typeof value.ruleId === 'string';
 }
@@ -4178,6 +4319,7 @@ function findingFromMatch(match, ruleId, rule) {
     else
         endColumn = match.text.slice(match.text.lastIndexOf('\n') + 1).length + 1;
     const metadata = match.metadata ?? undefined;
+    const redact = redactorFor(match);
     const finding = {
         ruleId,
         source: 'ast-grep',
@@ -4187,8 +4329,8 @@ function findingFromMatch(match, ruleId, rule) {
         endLine,
         startColumn,
         endColumn,
-        message: redactSecrets(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
-        evidence: redactSecrets(covered),
+        message: redact(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
+        evidence: redact(covered),
         fingerprint: '',
     };
     const note = typeof match.note === 'string' && match.note.trim() ? match.note.trim() : rule?.fullDescription;
@@ -4197,7 +4339,7 @@ function findingFromMatch(match, ruleId, rule) {
     if (rule?.helpUri)
         finding.helpUri = rule.helpUri;
     if (typeof match.replacement === 'string') {
-        const replacement = redactSecrets(match.replacement);
+        const replacement = redact(match.replacement);
         finding.fix = { replacement };
         if (prefix !== undefined && suffix !== undefined) {
             let lines = prefix + match.replacement + suffix;
@@ -4208,7 +4350,7 @@ function findingFromMatch(match, ruleId, rule) {
             }
             if (lines !== undefined) {
                 const normalized = normalizeEol(lines);
-                if (redactSecrets(normalized) === normalized && replacement === match.replacement)
+                if (redact(normalized) === normalized && replacement === match.replacement)
                     finding.fix.replacementLines = normalized;
             }
         }
@@ -4377,6 +4519,39 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
     }
     return { kind: 'ok' };
 }
+/** The lower of two severities. */
+function atMost(severity, cap) {
+    return SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(cap) ? severity : cap;
+}
+/**
+ * Applies each rule's `metadata.in-tests` to the findings in test code (`isTestPath`): `report` (also when absent) keeps a finding
+ * but never above `medium`, `downgrade` keeps it as `low`, `skip` leaves it out. Returns what is kept and, per rule, how many were
+ * left out, so the report can say so.
+ */
+function applyTestPolicy(findings, policyOf) {
+    const kept = [];
+    const dropped = new Map();
+    for (const finding of findings) {
+        if (!isTestPath(finding.path)) {
+            kept.push(finding);
+            continue;
+        }
+        const policy = policyOf(finding.ruleId);
+        if (policy === 'skip')
+            dropped.set(finding.ruleId, (dropped.get(finding.ruleId) ?? 0) + 1);
+        else
+            kept.push({ ...finding, severity: atMost(finding.severity, policy === 'downgrade' ? 'low' : 'medium') });
+    }
+    return { kept, dropped };
+}
+/** One line naming how many findings each rule left out in test code, or undefined when none was. */
+function testCodeNotice(dropped) {
+    if (dropped.size === 0)
+        return undefined;
+    const total = [...dropped.values()].reduce((sum, n) => sum + n, 0);
+    const byRule = [...dropped].sort(([a], [b]) => compareStrings(a, b)).map(([id, n]) => `${id} ${n}`);
+    return `ast-grep: ${total} finding(s) in test code were not reported (their rules say in-tests: skip): ${byRule.join(', ')}.`;
+}
 function sortFindings(findings) {
     return findings.sort((a, b) => compareStrings(a.path, b.path) ||
         a.startLine - b.startLine ||
@@ -4425,12 +4600,15 @@ async function scan$1(input, files, scratch, started) {
     const context = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
     const warnings = [];
     const collected = newCollected();
+    /** Rule id → `metadata.in-tests`, for the built-in and the third-party rules alike. */
+    const policies = new Map();
     const report = (status, reason, rulesRun, rules) => {
         const filesScanned = collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.length;
+        const { kept, dropped } = applyTestPolicy(collected.findings, (id) => policies.get(id) ?? 'report');
         const scanReport = {
             scanner: 'ast-grep',
             status,
-            findings: sortFindings(collected.findings),
+            findings: sortFindings(kept),
             durationMs: Date.now() - started,
             filesScanned,
             rulesRun,
@@ -4438,6 +4616,11 @@ async function scan$1(input, files, scratch, started) {
         };
         if (collected.skipped.size > 0) {
             scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => compareStrings(a, b)).map(([path, why]) => ({ path, reason: why }));
+        }
+        const notice = testCodeNotice(dropped);
+        if (notice) {
+            scanReport.notices = [notice];
+            logger.info(notice);
         }
         if (reason)
             scanReport.reason = reason;
@@ -4466,6 +4649,9 @@ async function scan$1(input, files, scratch, started) {
         warnings.push(`The ast-grep rule ${doc.id} (${doc.origin}) was not run: a built-in rule has this id, and a third-party rule can neither replace nor turn off a built-in rule.`);
     }
     third.rules = third.rules.filter((doc) => !clashes(doc));
+    for (const doc of [...pack.rules, ...third.rules])
+        if (doc.id)
+            policies.set(doc.id, inTestsPolicyOf(doc));
     const overridden = new Set();
     const builtinConfig = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
         (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files));
@@ -4567,6 +4753,10 @@ async function scan$1(input, files, scratch, started) {
         return { kind: 'ok' };
     };
     const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
+    // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
+    const keyFiles = await findPrivateKeyFiles(input.workDir, files);
+    collected.findings.push(...keyFiles);
+    policies.set(PRIVATE_KEY_FILE_RULE.id, 'skip');
     for (const file of [...collected.skipped.keys()].sort()) {
         warnings.push(`ast-grep skipped ${file}: ${collected.skipped.get(file)}.`);
     }
@@ -4580,7 +4770,7 @@ async function scan$1(input, files, scratch, started) {
         logger.warning(warning);
     const builtinRan = builtinOutcome.kind === 'ok';
     const rulesRun = (builtinRan ? builtinRuleCount : 0) + thirdPartyRuleCount;
-    const rules = [...(builtinRan ? builtinCatalog : []), ...thirdPartyLoaded];
+    const rules = [...(builtinRan ? builtinCatalog : []), ...(keyFiles.length > 0 ? [PRIVATE_KEY_FILE_RULE] : []), ...thirdPartyLoaded];
     const failure = [builtinOutcome, thirdOutcome].find((o) => o.kind === 'failed');
     if (failure) {
         logger.error(failure.reason);
@@ -9991,7 +10181,7 @@ function buildReviewReport(input) {
         filesReviewed: analysis.change.reviewable.length,
         skippedFiles: analysis.change.skipped,
         resolvedCount: 0,
-        notices: [...analysis.change.notices, ...(annotated ? [annotated] : [])],
+        notices: [...analysis.change.notices, ...analysis.scans.flatMap((scan) => scan.notices ?? []), ...(annotated ? [annotated] : [])],
     };
 }
 
