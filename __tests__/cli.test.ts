@@ -137,7 +137,7 @@ describe('usage', { concurrency: true }, () => {
     assert.match(stdout, /--filter-mode MODE .*\(default: added\)/);
     assert.match(stdout, /--scanners LIST .*\(default: ast-grep,ramparts,tests\)/);
     assert.match(stdout, /--local-model REF .*\(default: off; drafting is opt-in here\)/);
-    assert.match(stdout, /^ {2}ramparts {2,}not available in this version/m);
+    assert.match(stdout, /^ {2}ramparts {2,}the MCP audit: MCP server configurations/m);
     assert.match(stdout, /may start containers and pull their images/);
     assert.match(stdout, /^ {2}3 {2}the review could not complete/m);
     const options = stdout.slice(stdout.indexOf('Options:\n'), stdout.indexOf('\n\nScanners:'));
@@ -391,7 +391,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
     assert.deepEqual(
       report.scans.filter((s) => s.scanner !== 'ast-grep').map((s) => [s.scanner, s.status]),
       [
-        ['ramparts', 'skipped'],
+        ['ramparts', 'ok'],
         ['tests', 'skipped'],
       ],
     );
@@ -589,7 +589,7 @@ describe('what a newcomer meets', { concurrency: true }, () => {
     assert.match(plain.stderr, /^» Scan$/m);
     assert.match(plain.stderr, /^ast-grep: ok, 2 finding\(s\) in \d/m);
     assert.match(plain.stderr, /^Scan: \d+(\.\d+)? m?s$/m);
-    assert.match(plain.stderr, /^ramparts: skipped: /m);
+    assert.match(plain.stderr, /^ramparts: ok, 0 finding/m);
     assert.ok(!plain.stderr.includes('\r') && !plain.stderr.includes('\u001b['));
     assert.ok(!plain.stderr.includes('debug: '));
     const verbose = await cli(['review', repo.dir, '--verbose']);

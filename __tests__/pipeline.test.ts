@@ -118,7 +118,7 @@ describe('runReview', () => {
     const outcomes = logger.lines.filter((l) => /^(ast-grep|ramparts|tests): (ok|skipped|failed|degraded)/.test(l.message));
     assert.deepEqual(
       outcomes.map((l) => /^[^:]+: [a-z]+/.exec(l.message)?.[0]),
-      ['ast-grep: ok', 'ramparts: skipped', 'tests: skipped'],
+      ['ast-grep: ok', 'ramparts: ok', 'tests: skipped'],
     );
     assert.match(logger.text(), /MCP gateway skipped: no enabled scanner needs it/);
   });

@@ -222,7 +222,7 @@ Options:
 
 Scanners:
   ast-grep                  runs here, with the ast-grep binary shipped in dist/ (or node_modules)
-  ramparts                  not available in this version: always reported as skipped
+  ramparts                  the MCP audit: MCP server configurations of the repository, checked statically here
   tests                     runs the configured test-command in a Docker sandbox; skipped when none is configured
 
 Docker: a run may start containers and pull their images when a Docker engine answers: the MCP gateway (for the config file's

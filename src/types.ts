@@ -114,6 +114,25 @@ export interface ScanReport {
   filesNotScanned?: readonly { path: string; reason: string }[];
   /** The tests scanner's counts and the sandbox it ran in, for the check run and the summary. */
   tests?: TestRunStats;
+  /** The MCP audit (`ramparts`): what became of each server a live check was due for, shown in every channel. */
+  mcpServers?: readonly McpServerOutcome[];
+}
+
+/**
+ * One MCP server's outcome in one live check (the reporting view of `McpServerAudit` in src/scanners/mcp-audit/model.ts, which is
+ * assignable to it). Anything but `scanned` carries its reason and is never shown as clean.
+ */
+export interface McpServerOutcome {
+  server: string;
+  configPath: string;
+  line: number;
+  check: string;
+  status: 'scanned' | 'failed' | 'degraded' | 'not-scanned';
+  reason?: string;
+  tools?: number;
+  prompts?: number;
+  resources?: number;
+  findings: number;
 }
 
 /** What a sandboxed test run did: counts from the reports, how it ended, and the settings that applied. */
@@ -267,6 +286,8 @@ export interface RuleInfo {
   /** e.g. `CWE-78`. */
   cwe?: string;
   category?: string;
+  /** Further SARIF tags (the OWASP MCP Top 10 category of the MCP audit's rules). */
+  tags?: readonly string[];
 }
 
 /**

@@ -182,4 +182,4 @@ function redactForModel(text) {
     return out.replace(QUOTED_TOKEN, (match, q, value) => (looksLikeGeneratedSecret(value) ? `${q}${REDACTED}${q}` : match));
 }
 
-export { redactSecrets as a, isCredentialName as i, redactForModel as r };
+export { REDACTED as R, redactSecrets as a, isCredentialName as i, redactForModel as r };

@@ -7,7 +7,7 @@ import { c as formatCount, d as formatUsdLimit, t as truncate, o as oneLine, e a
 import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream } from 'node:fs';
 import { S as STATE } from './table.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { a as redactSecrets } from './redact.js';
+import { a as redactSecrets, i as isCredentialName, R as REDACTED } from './redact.js';
 import { s as string, o as object, _ as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, d as SEVERITIES, T as TOOL, N as NOTHING_EARLIER } from './types.js';
 import { f as fenceAsData, n as newDelimiter, d as dataInstruction, t as templateDraft, a as draftFindings, D as DRAFT_LIMITS } from './local-drafts.js';
 import { n as newRunId } from './run-id.js';
@@ -19,6 +19,7 @@ import { createGunzip, inflateRawSync, deflateRawSync } from 'node:zlib';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { b as GatewayTransportError } from './gateway-errors.js';
+import { d as distExports } from './index.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const API_CONCURRENCY = 8;
@@ -771,7 +772,7 @@ const FILE_HEADER_PREFIXES = [
 function isFileHeaderLine(line) {
     return FILE_HEADER_PREFIXES.some((p) => line.startsWith(p));
 }
-function quote(text) {
+function quote$1(text) {
     return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 /**
@@ -848,7 +849,7 @@ function parsePatch(patch) {
             const m = HUNK_HEADER.exec(line);
             const parsed = m ? headerNumbers(m) : undefined;
             if (!m || !parsed) {
-                problems.push(`hunk ${headers} (patch line ${row + 1}): malformed header ${quote(line)}, its lines are ignored`);
+                problems.push(`hunk ${headers} (patch line ${row + 1}): malformed header ${quote$1(line)}, its lines are ignored`);
                 skipping = true;
                 continue;
             }
@@ -858,7 +859,7 @@ function parsePatch(patch) {
             const section = (m[5] ?? '').replace(/^ /, '');
             open = {
                 hunk: { oldStart, oldLines, newStart, newLines, section, lines: [] },
-                label: `hunk ${headers} ${quote(line.slice(0, line.length - (m[5] ?? '').length))} (patch line ${row + 1})`,
+                label: `hunk ${headers} ${quote$1(line.slice(0, line.length - (m[5] ?? '').length))} (patch line ${row + 1})`,
                 headerOld: oldLines,
                 headerNew: newLines,
                 remOld: oldLines,
@@ -935,7 +936,7 @@ function parsePatch(patch) {
         if (skipping)
             continue;
         if (stray === 0)
-            firstStray = `patch line ${row + 1}: ${quote(line)}`;
+            firstStray = `patch line ${row + 1}: ${quote$1(line)}`;
         stray++;
     }
     close();
@@ -4804,6 +4805,3110 @@ function isToolMatch(value) {
     return hasMatchShape(value);
 }
 
+/**
+ * A parsed configuration document with 1-based lines on every node: what the JSONC, TOML and YAML parsers of the MCP audit produce,
+ * so that discovery and the static checks work on one shape whatever the file format. Pure: no I/O here.
+ */
+/** Offsets to 1-based lines by binary search over the line starts. */
+function lineLocator(text) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+        starts.push(i + 1);
+    return (offset) => {
+        let lo = 0;
+        let hi = starts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >>> 1;
+            if (starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo + 1;
+    };
+}
+function property(node, key) {
+    return node?.kind === 'object' ? node.entries.find((entry) => entry.key === key) : undefined;
+}
+/** The plain value of a node (objects and arrays recursively), for `McpServerEntry.extra`. */
+function plainValue(node) {
+    switch (node.kind) {
+        case 'scalar':
+            return node.value;
+        case 'array':
+            return node.items.map(plainValue);
+        default:
+            return Object.fromEntries(node.entries.map((entry) => [entry.key, plainValue(entry.value)]));
+    }
+}
+/** Every scalar string under a node, with its line. */
+function* stringsIn(node) {
+    if (node.kind === 'scalar') {
+        if (typeof node.value === 'string')
+            yield node;
+    }
+    else if (node.kind === 'array') {
+        for (const item of node.items)
+            yield* stringsIn(item);
+    }
+    else {
+        for (const entry of node.entries)
+            yield* stringsIn(entry.value);
+    }
+}
+
+/*---------------------------------------------------------------------------------------------
+ *  Copyright (c) Microsoft Corporation. All rights reserved.
+ *  Licensed under the MIT License. See License.txt in the project root for license information.
+ *--------------------------------------------------------------------------------------------*/
+/**
+ * Creates a JSON scanner on the given text.
+ * If ignoreTrivia is set, whitespaces or comments are ignored.
+ */
+function createScanner(text, ignoreTrivia = false) {
+    const len = text.length;
+    let pos = 0, value = '', tokenOffset = 0, token = 16 /* SyntaxKind.Unknown */, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0 /* ScanError.None */;
+    function scanHexDigits(count, exact) {
+        let digits = 0;
+        let value = 0;
+        while (digits < count || false) {
+            let ch = text.charCodeAt(pos);
+            if (ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */) {
+                value = value * 16 + ch - 48 /* CharacterCodes._0 */;
+            }
+            else if (ch >= 65 /* CharacterCodes.A */ && ch <= 70 /* CharacterCodes.F */) {
+                value = value * 16 + ch - 65 /* CharacterCodes.A */ + 10;
+            }
+            else if (ch >= 97 /* CharacterCodes.a */ && ch <= 102 /* CharacterCodes.f */) {
+                value = value * 16 + ch - 97 /* CharacterCodes.a */ + 10;
+            }
+            else {
+                break;
+            }
+            pos++;
+            digits++;
+        }
+        if (digits < count) {
+            value = -1;
+        }
+        return value;
+    }
+    function setPosition(newPosition) {
+        pos = newPosition;
+        value = '';
+        tokenOffset = 0;
+        token = 16 /* SyntaxKind.Unknown */;
+        scanError = 0 /* ScanError.None */;
+    }
+    function scanNumber() {
+        let start = pos;
+        if (text.charCodeAt(pos) === 48 /* CharacterCodes._0 */) {
+            pos++;
+        }
+        else {
+            pos++;
+            while (pos < text.length && isDigit$1(text.charCodeAt(pos))) {
+                pos++;
+            }
+        }
+        if (pos < text.length && text.charCodeAt(pos) === 46 /* CharacterCodes.dot */) {
+            pos++;
+            if (pos < text.length && isDigit$1(text.charCodeAt(pos))) {
+                pos++;
+                while (pos < text.length && isDigit$1(text.charCodeAt(pos))) {
+                    pos++;
+                }
+            }
+            else {
+                scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
+                return text.substring(start, pos);
+            }
+        }
+        let end = pos;
+        if (pos < text.length && (text.charCodeAt(pos) === 69 /* CharacterCodes.E */ || text.charCodeAt(pos) === 101 /* CharacterCodes.e */)) {
+            pos++;
+            if (pos < text.length && text.charCodeAt(pos) === 43 /* CharacterCodes.plus */ || text.charCodeAt(pos) === 45 /* CharacterCodes.minus */) {
+                pos++;
+            }
+            if (pos < text.length && isDigit$1(text.charCodeAt(pos))) {
+                pos++;
+                while (pos < text.length && isDigit$1(text.charCodeAt(pos))) {
+                    pos++;
+                }
+                end = pos;
+            }
+            else {
+                scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
+            }
+        }
+        return text.substring(start, end);
+    }
+    function scanString() {
+        let result = '', start = pos;
+        while (true) {
+            if (pos >= len) {
+                result += text.substring(start, pos);
+                scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                break;
+            }
+            const ch = text.charCodeAt(pos);
+            if (ch === 34 /* CharacterCodes.doubleQuote */) {
+                result += text.substring(start, pos);
+                pos++;
+                break;
+            }
+            if (ch === 92 /* CharacterCodes.backslash */) {
+                result += text.substring(start, pos);
+                pos++;
+                if (pos >= len) {
+                    scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                    break;
+                }
+                const ch2 = text.charCodeAt(pos++);
+                switch (ch2) {
+                    case 34 /* CharacterCodes.doubleQuote */:
+                        result += '\"';
+                        break;
+                    case 92 /* CharacterCodes.backslash */:
+                        result += '\\';
+                        break;
+                    case 47 /* CharacterCodes.slash */:
+                        result += '/';
+                        break;
+                    case 98 /* CharacterCodes.b */:
+                        result += '\b';
+                        break;
+                    case 102 /* CharacterCodes.f */:
+                        result += '\f';
+                        break;
+                    case 110 /* CharacterCodes.n */:
+                        result += '\n';
+                        break;
+                    case 114 /* CharacterCodes.r */:
+                        result += '\r';
+                        break;
+                    case 116 /* CharacterCodes.t */:
+                        result += '\t';
+                        break;
+                    case 117 /* CharacterCodes.u */:
+                        const ch3 = scanHexDigits(4);
+                        if (ch3 >= 0) {
+                            result += String.fromCharCode(ch3);
+                        }
+                        else {
+                            scanError = 4 /* ScanError.InvalidUnicode */;
+                        }
+                        break;
+                    default:
+                        scanError = 5 /* ScanError.InvalidEscapeCharacter */;
+                }
+                start = pos;
+                continue;
+            }
+            if (ch >= 0 && ch <= 0x1f) {
+                if (isLineBreak(ch)) {
+                    result += text.substring(start, pos);
+                    scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                    break;
+                }
+                else {
+                    scanError = 6 /* ScanError.InvalidCharacter */;
+                    // mark as error but continue with string
+                }
+            }
+            pos++;
+        }
+        return result;
+    }
+    function scanNext() {
+        value = '';
+        scanError = 0 /* ScanError.None */;
+        tokenOffset = pos;
+        lineStartOffset = lineNumber;
+        prevTokenLineStartOffset = tokenLineStartOffset;
+        if (pos >= len) {
+            // at the end
+            tokenOffset = len;
+            return token = 17 /* SyntaxKind.EOF */;
+        }
+        let code = text.charCodeAt(pos);
+        // trivia: whitespace
+        if (isWhiteSpace(code)) {
+            do {
+                pos++;
+                value += String.fromCharCode(code);
+                code = text.charCodeAt(pos);
+            } while (isWhiteSpace(code));
+            return token = 15 /* SyntaxKind.Trivia */;
+        }
+        // trivia: newlines
+        if (isLineBreak(code)) {
+            pos++;
+            value += String.fromCharCode(code);
+            if (code === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
+                pos++;
+                value += '\n';
+            }
+            lineNumber++;
+            tokenLineStartOffset = pos;
+            return token = 14 /* SyntaxKind.LineBreakTrivia */;
+        }
+        switch (code) {
+            // tokens: []{}:,
+            case 123 /* CharacterCodes.openBrace */:
+                pos++;
+                return token = 1 /* SyntaxKind.OpenBraceToken */;
+            case 125 /* CharacterCodes.closeBrace */:
+                pos++;
+                return token = 2 /* SyntaxKind.CloseBraceToken */;
+            case 91 /* CharacterCodes.openBracket */:
+                pos++;
+                return token = 3 /* SyntaxKind.OpenBracketToken */;
+            case 93 /* CharacterCodes.closeBracket */:
+                pos++;
+                return token = 4 /* SyntaxKind.CloseBracketToken */;
+            case 58 /* CharacterCodes.colon */:
+                pos++;
+                return token = 6 /* SyntaxKind.ColonToken */;
+            case 44 /* CharacterCodes.comma */:
+                pos++;
+                return token = 5 /* SyntaxKind.CommaToken */;
+            // strings
+            case 34 /* CharacterCodes.doubleQuote */:
+                pos++;
+                value = scanString();
+                return token = 10 /* SyntaxKind.StringLiteral */;
+            // comments
+            case 47 /* CharacterCodes.slash */:
+                const start = pos - 1;
+                // Single-line comment
+                if (text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
+                    pos += 2;
+                    while (pos < len) {
+                        if (isLineBreak(text.charCodeAt(pos))) {
+                            break;
+                        }
+                        pos++;
+                    }
+                    value = text.substring(start, pos);
+                    return token = 12 /* SyntaxKind.LineCommentTrivia */;
+                }
+                // Multi-line comment
+                if (text.charCodeAt(pos + 1) === 42 /* CharacterCodes.asterisk */) {
+                    pos += 2;
+                    const safeLength = len - 1; // For lookahead.
+                    let commentClosed = false;
+                    while (pos < safeLength) {
+                        const ch = text.charCodeAt(pos);
+                        if (ch === 42 /* CharacterCodes.asterisk */ && text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
+                            pos += 2;
+                            commentClosed = true;
+                            break;
+                        }
+                        pos++;
+                        if (isLineBreak(ch)) {
+                            if (ch === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
+                                pos++;
+                            }
+                            lineNumber++;
+                            tokenLineStartOffset = pos;
+                        }
+                    }
+                    if (!commentClosed) {
+                        pos++;
+                        scanError = 1 /* ScanError.UnexpectedEndOfComment */;
+                    }
+                    value = text.substring(start, pos);
+                    return token = 13 /* SyntaxKind.BlockCommentTrivia */;
+                }
+                // just a single slash
+                value += String.fromCharCode(code);
+                pos++;
+                return token = 16 /* SyntaxKind.Unknown */;
+            // numbers
+            case 45 /* CharacterCodes.minus */:
+                value += String.fromCharCode(code);
+                pos++;
+                if (pos === len || !isDigit$1(text.charCodeAt(pos))) {
+                    return token = 16 /* SyntaxKind.Unknown */;
+                }
+            // found a minus, followed by a number so
+            // we fall through to proceed with scanning
+            // numbers
+            case 48 /* CharacterCodes._0 */:
+            case 49 /* CharacterCodes._1 */:
+            case 50 /* CharacterCodes._2 */:
+            case 51 /* CharacterCodes._3 */:
+            case 52 /* CharacterCodes._4 */:
+            case 53 /* CharacterCodes._5 */:
+            case 54 /* CharacterCodes._6 */:
+            case 55 /* CharacterCodes._7 */:
+            case 56 /* CharacterCodes._8 */:
+            case 57 /* CharacterCodes._9 */:
+                value += scanNumber();
+                return token = 11 /* SyntaxKind.NumericLiteral */;
+            // literals and unknown symbols
+            default:
+                // is a literal? Read the full word.
+                while (pos < len && isUnknownContentCharacter(code)) {
+                    pos++;
+                    code = text.charCodeAt(pos);
+                }
+                if (tokenOffset !== pos) {
+                    value = text.substring(tokenOffset, pos);
+                    // keywords: true, false, null
+                    switch (value) {
+                        case 'true': return token = 8 /* SyntaxKind.TrueKeyword */;
+                        case 'false': return token = 9 /* SyntaxKind.FalseKeyword */;
+                        case 'null': return token = 7 /* SyntaxKind.NullKeyword */;
+                    }
+                    return token = 16 /* SyntaxKind.Unknown */;
+                }
+                // some
+                value += String.fromCharCode(code);
+                pos++;
+                return token = 16 /* SyntaxKind.Unknown */;
+        }
+    }
+    function isUnknownContentCharacter(code) {
+        if (isWhiteSpace(code) || isLineBreak(code)) {
+            return false;
+        }
+        switch (code) {
+            case 125 /* CharacterCodes.closeBrace */:
+            case 93 /* CharacterCodes.closeBracket */:
+            case 123 /* CharacterCodes.openBrace */:
+            case 91 /* CharacterCodes.openBracket */:
+            case 34 /* CharacterCodes.doubleQuote */:
+            case 58 /* CharacterCodes.colon */:
+            case 44 /* CharacterCodes.comma */:
+            case 47 /* CharacterCodes.slash */:
+                return false;
+        }
+        return true;
+    }
+    function scanNextNonTrivia() {
+        let result;
+        do {
+            result = scanNext();
+        } while (result >= 12 /* SyntaxKind.LineCommentTrivia */ && result <= 15 /* SyntaxKind.Trivia */);
+        return result;
+    }
+    return {
+        setPosition: setPosition,
+        getPosition: () => pos,
+        scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+        getToken: () => token,
+        getTokenValue: () => value,
+        getTokenOffset: () => tokenOffset,
+        getTokenLength: () => pos - tokenOffset,
+        getTokenStartLine: () => lineStartOffset,
+        getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+        getTokenError: () => scanError,
+    };
+}
+function isWhiteSpace(ch) {
+    return ch === 32 /* CharacterCodes.space */ || ch === 9 /* CharacterCodes.tab */;
+}
+function isLineBreak(ch) {
+    return ch === 10 /* CharacterCodes.lineFeed */ || ch === 13 /* CharacterCodes.carriageReturn */;
+}
+function isDigit$1(ch) {
+    return ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */;
+}
+var CharacterCodes;
+(function (CharacterCodes) {
+    CharacterCodes[CharacterCodes["lineFeed"] = 10] = "lineFeed";
+    CharacterCodes[CharacterCodes["carriageReturn"] = 13] = "carriageReturn";
+    CharacterCodes[CharacterCodes["space"] = 32] = "space";
+    CharacterCodes[CharacterCodes["_0"] = 48] = "_0";
+    CharacterCodes[CharacterCodes["_1"] = 49] = "_1";
+    CharacterCodes[CharacterCodes["_2"] = 50] = "_2";
+    CharacterCodes[CharacterCodes["_3"] = 51] = "_3";
+    CharacterCodes[CharacterCodes["_4"] = 52] = "_4";
+    CharacterCodes[CharacterCodes["_5"] = 53] = "_5";
+    CharacterCodes[CharacterCodes["_6"] = 54] = "_6";
+    CharacterCodes[CharacterCodes["_7"] = 55] = "_7";
+    CharacterCodes[CharacterCodes["_8"] = 56] = "_8";
+    CharacterCodes[CharacterCodes["_9"] = 57] = "_9";
+    CharacterCodes[CharacterCodes["a"] = 97] = "a";
+    CharacterCodes[CharacterCodes["b"] = 98] = "b";
+    CharacterCodes[CharacterCodes["c"] = 99] = "c";
+    CharacterCodes[CharacterCodes["d"] = 100] = "d";
+    CharacterCodes[CharacterCodes["e"] = 101] = "e";
+    CharacterCodes[CharacterCodes["f"] = 102] = "f";
+    CharacterCodes[CharacterCodes["g"] = 103] = "g";
+    CharacterCodes[CharacterCodes["h"] = 104] = "h";
+    CharacterCodes[CharacterCodes["i"] = 105] = "i";
+    CharacterCodes[CharacterCodes["j"] = 106] = "j";
+    CharacterCodes[CharacterCodes["k"] = 107] = "k";
+    CharacterCodes[CharacterCodes["l"] = 108] = "l";
+    CharacterCodes[CharacterCodes["m"] = 109] = "m";
+    CharacterCodes[CharacterCodes["n"] = 110] = "n";
+    CharacterCodes[CharacterCodes["o"] = 111] = "o";
+    CharacterCodes[CharacterCodes["p"] = 112] = "p";
+    CharacterCodes[CharacterCodes["q"] = 113] = "q";
+    CharacterCodes[CharacterCodes["r"] = 114] = "r";
+    CharacterCodes[CharacterCodes["s"] = 115] = "s";
+    CharacterCodes[CharacterCodes["t"] = 116] = "t";
+    CharacterCodes[CharacterCodes["u"] = 117] = "u";
+    CharacterCodes[CharacterCodes["v"] = 118] = "v";
+    CharacterCodes[CharacterCodes["w"] = 119] = "w";
+    CharacterCodes[CharacterCodes["x"] = 120] = "x";
+    CharacterCodes[CharacterCodes["y"] = 121] = "y";
+    CharacterCodes[CharacterCodes["z"] = 122] = "z";
+    CharacterCodes[CharacterCodes["A"] = 65] = "A";
+    CharacterCodes[CharacterCodes["B"] = 66] = "B";
+    CharacterCodes[CharacterCodes["C"] = 67] = "C";
+    CharacterCodes[CharacterCodes["D"] = 68] = "D";
+    CharacterCodes[CharacterCodes["E"] = 69] = "E";
+    CharacterCodes[CharacterCodes["F"] = 70] = "F";
+    CharacterCodes[CharacterCodes["G"] = 71] = "G";
+    CharacterCodes[CharacterCodes["H"] = 72] = "H";
+    CharacterCodes[CharacterCodes["I"] = 73] = "I";
+    CharacterCodes[CharacterCodes["J"] = 74] = "J";
+    CharacterCodes[CharacterCodes["K"] = 75] = "K";
+    CharacterCodes[CharacterCodes["L"] = 76] = "L";
+    CharacterCodes[CharacterCodes["M"] = 77] = "M";
+    CharacterCodes[CharacterCodes["N"] = 78] = "N";
+    CharacterCodes[CharacterCodes["O"] = 79] = "O";
+    CharacterCodes[CharacterCodes["P"] = 80] = "P";
+    CharacterCodes[CharacterCodes["Q"] = 81] = "Q";
+    CharacterCodes[CharacterCodes["R"] = 82] = "R";
+    CharacterCodes[CharacterCodes["S"] = 83] = "S";
+    CharacterCodes[CharacterCodes["T"] = 84] = "T";
+    CharacterCodes[CharacterCodes["U"] = 85] = "U";
+    CharacterCodes[CharacterCodes["V"] = 86] = "V";
+    CharacterCodes[CharacterCodes["W"] = 87] = "W";
+    CharacterCodes[CharacterCodes["X"] = 88] = "X";
+    CharacterCodes[CharacterCodes["Y"] = 89] = "Y";
+    CharacterCodes[CharacterCodes["Z"] = 90] = "Z";
+    CharacterCodes[CharacterCodes["asterisk"] = 42] = "asterisk";
+    CharacterCodes[CharacterCodes["backslash"] = 92] = "backslash";
+    CharacterCodes[CharacterCodes["closeBrace"] = 125] = "closeBrace";
+    CharacterCodes[CharacterCodes["closeBracket"] = 93] = "closeBracket";
+    CharacterCodes[CharacterCodes["colon"] = 58] = "colon";
+    CharacterCodes[CharacterCodes["comma"] = 44] = "comma";
+    CharacterCodes[CharacterCodes["dot"] = 46] = "dot";
+    CharacterCodes[CharacterCodes["doubleQuote"] = 34] = "doubleQuote";
+    CharacterCodes[CharacterCodes["minus"] = 45] = "minus";
+    CharacterCodes[CharacterCodes["openBrace"] = 123] = "openBrace";
+    CharacterCodes[CharacterCodes["openBracket"] = 91] = "openBracket";
+    CharacterCodes[CharacterCodes["plus"] = 43] = "plus";
+    CharacterCodes[CharacterCodes["slash"] = 47] = "slash";
+    CharacterCodes[CharacterCodes["formFeed"] = 12] = "formFeed";
+    CharacterCodes[CharacterCodes["tab"] = 9] = "tab";
+})(CharacterCodes || (CharacterCodes = {}));
+
+new Array(20).fill(0).map((_, index) => {
+    return ' '.repeat(index);
+});
+const maxCachedValues = 200;
+({
+    ' ': {
+        '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+            return '\n' + ' '.repeat(index);
+        }),
+        '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
+            return '\r' + ' '.repeat(index);
+        }),
+        '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+            return '\r\n' + ' '.repeat(index);
+        }),
+    },
+    '\t': {
+        '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+            return '\n' + '\t'.repeat(index);
+        }),
+        '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
+            return '\r' + '\t'.repeat(index);
+        }),
+        '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+            return '\r\n' + '\t'.repeat(index);
+        }),
+    }
+});
+
+/*---------------------------------------------------------------------------------------------
+ *  Copyright (c) Microsoft Corporation. All rights reserved.
+ *  Licensed under the MIT License. See License.txt in the project root for license information.
+ *--------------------------------------------------------------------------------------------*/
+var ParseOptions;
+(function (ParseOptions) {
+    ParseOptions.DEFAULT = {
+        allowTrailingComma: false
+    };
+})(ParseOptions || (ParseOptions = {}));
+/**
+ * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+ */
+function parseTree$1(text, errors = [], options = ParseOptions.DEFAULT) {
+    let currentParent = { type: 'array', offset: -1, length: -1, children: [], parent: undefined }; // artificial root
+    function ensurePropertyComplete(endOffset) {
+        if (currentParent.type === 'property') {
+            currentParent.length = endOffset - currentParent.offset;
+            currentParent = currentParent.parent;
+        }
+    }
+    function onValue(valueNode) {
+        currentParent.children.push(valueNode);
+        return valueNode;
+    }
+    const visitor = {
+        onObjectBegin: (offset) => {
+            currentParent = onValue({ type: 'object', offset, length: -1, parent: currentParent, children: [] });
+        },
+        onObjectProperty: (name, offset, length) => {
+            currentParent = onValue({ type: 'property', offset, length: -1, parent: currentParent, children: [] });
+            currentParent.children.push({ type: 'string', value: name, offset, length, parent: currentParent });
+        },
+        onObjectEnd: (offset, length) => {
+            ensurePropertyComplete(offset + length); // in case of a missing value for a property: make sure property is complete
+            currentParent.length = offset + length - currentParent.offset;
+            currentParent = currentParent.parent;
+            ensurePropertyComplete(offset + length);
+        },
+        onArrayBegin: (offset, length) => {
+            currentParent = onValue({ type: 'array', offset, length: -1, parent: currentParent, children: [] });
+        },
+        onArrayEnd: (offset, length) => {
+            currentParent.length = offset + length - currentParent.offset;
+            currentParent = currentParent.parent;
+            ensurePropertyComplete(offset + length);
+        },
+        onLiteralValue: (value, offset, length) => {
+            onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+            ensurePropertyComplete(offset + length);
+        },
+        onSeparator: (sep, offset, length) => {
+            if (currentParent.type === 'property') {
+                if (sep === ':') {
+                    currentParent.colonOffset = offset;
+                }
+                else if (sep === ',') {
+                    ensurePropertyComplete(offset);
+                }
+            }
+        },
+        onError: (error, offset, length) => {
+            errors.push({ error, offset, length });
+        }
+    };
+    visit(text, visitor, options);
+    const result = currentParent.children[0];
+    if (result) {
+        delete result.parent;
+    }
+    return result;
+}
+/**
+ * Parses the given text and invokes the visitor functions for each object, array and literal reached.
+ */
+function visit(text, visitor, options = ParseOptions.DEFAULT) {
+    const _scanner = createScanner(text, false);
+    // Important: Only pass copies of this to visitor functions to prevent accidental modification, and
+    // to not affect visitor functions which stored a reference to a previous JSONPath
+    const _jsonPath = [];
+    // Depth of onXXXBegin() callbacks suppressed. onXXXEnd() decrements this if it isn't 0 already.
+    // Callbacks are only called when this value is 0.
+    let suppressedCallbacks = 0;
+    function toNoArgVisit(visitFunction) {
+        return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+    }
+    function toOneArgVisit(visitFunction) {
+        return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+    }
+    function toOneArgVisitWithPath(visitFunction) {
+        return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+    }
+    function toBeginVisit(visitFunction) {
+        return visitFunction ?
+            () => {
+                if (suppressedCallbacks > 0) {
+                    suppressedCallbacks++;
+                }
+                else {
+                    let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+                    if (cbReturn === false) {
+                        suppressedCallbacks = 1;
+                    }
+                }
+            }
+            : () => true;
+    }
+    function toEndVisit(visitFunction) {
+        return visitFunction ?
+            () => {
+                if (suppressedCallbacks > 0) {
+                    suppressedCallbacks--;
+                }
+                if (suppressedCallbacks === 0) {
+                    visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+                }
+            }
+            : () => true;
+    }
+    const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+    const disallowComments = options && options.disallowComments;
+    const allowTrailingComma = options && options.allowTrailingComma;
+    function scanNext() {
+        while (true) {
+            const token = _scanner.scan();
+            switch (_scanner.getTokenError()) {
+                case 4 /* ScanError.InvalidUnicode */:
+                    handleError(14 /* ParseErrorCode.InvalidUnicode */);
+                    break;
+                case 5 /* ScanError.InvalidEscapeCharacter */:
+                    handleError(15 /* ParseErrorCode.InvalidEscapeCharacter */);
+                    break;
+                case 3 /* ScanError.UnexpectedEndOfNumber */:
+                    handleError(13 /* ParseErrorCode.UnexpectedEndOfNumber */);
+                    break;
+                case 1 /* ScanError.UnexpectedEndOfComment */:
+                    if (!disallowComments) {
+                        handleError(11 /* ParseErrorCode.UnexpectedEndOfComment */);
+                    }
+                    break;
+                case 2 /* ScanError.UnexpectedEndOfString */:
+                    handleError(12 /* ParseErrorCode.UnexpectedEndOfString */);
+                    break;
+                case 6 /* ScanError.InvalidCharacter */:
+                    handleError(16 /* ParseErrorCode.InvalidCharacter */);
+                    break;
+            }
+            switch (token) {
+                case 12 /* SyntaxKind.LineCommentTrivia */:
+                case 13 /* SyntaxKind.BlockCommentTrivia */:
+                    if (disallowComments) {
+                        handleError(10 /* ParseErrorCode.InvalidCommentToken */);
+                    }
+                    else {
+                        onComment();
+                    }
+                    break;
+                case 16 /* SyntaxKind.Unknown */:
+                    handleError(1 /* ParseErrorCode.InvalidSymbol */);
+                    break;
+                case 15 /* SyntaxKind.Trivia */:
+                case 14 /* SyntaxKind.LineBreakTrivia */:
+                    break;
+                default:
+                    return token;
+            }
+        }
+    }
+    function handleError(error, skipUntilAfter = [], skipUntil = []) {
+        onError(error);
+        if (skipUntilAfter.length + skipUntil.length > 0) {
+            let token = _scanner.getToken();
+            while (token !== 17 /* SyntaxKind.EOF */) {
+                if (skipUntilAfter.indexOf(token) !== -1) {
+                    scanNext();
+                    break;
+                }
+                else if (skipUntil.indexOf(token) !== -1) {
+                    break;
+                }
+                token = scanNext();
+            }
+        }
+    }
+    function parseString(isValue) {
+        const value = _scanner.getTokenValue();
+        if (isValue) {
+            onLiteralValue(value);
+        }
+        else {
+            onObjectProperty(value);
+            // add property name afterwards
+            _jsonPath.push(value);
+        }
+        scanNext();
+        return true;
+    }
+    function parseLiteral() {
+        switch (_scanner.getToken()) {
+            case 11 /* SyntaxKind.NumericLiteral */:
+                const tokenValue = _scanner.getTokenValue();
+                let value = Number(tokenValue);
+                if (isNaN(value)) {
+                    handleError(2 /* ParseErrorCode.InvalidNumberFormat */);
+                    value = 0;
+                }
+                onLiteralValue(value);
+                break;
+            case 7 /* SyntaxKind.NullKeyword */:
+                onLiteralValue(null);
+                break;
+            case 8 /* SyntaxKind.TrueKeyword */:
+                onLiteralValue(true);
+                break;
+            case 9 /* SyntaxKind.FalseKeyword */:
+                onLiteralValue(false);
+                break;
+            default:
+                return false;
+        }
+        scanNext();
+        return true;
+    }
+    function parseProperty() {
+        if (_scanner.getToken() !== 10 /* SyntaxKind.StringLiteral */) {
+            handleError(3 /* ParseErrorCode.PropertyNameExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+            return false;
+        }
+        parseString(false);
+        if (_scanner.getToken() === 6 /* SyntaxKind.ColonToken */) {
+            onSeparator(':');
+            scanNext(); // consume colon
+            if (!parseValue()) {
+                handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+            }
+        }
+        else {
+            handleError(5 /* ParseErrorCode.ColonExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+        }
+        _jsonPath.pop(); // remove processed property name
+        return true;
+    }
+    function parseObject() {
+        onObjectBegin();
+        scanNext(); // consume open brace
+        let needsComma = false;
+        while (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+            if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
+                if (!needsComma) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+                }
+                onSeparator(',');
+                scanNext(); // consume comma
+                if (_scanner.getToken() === 2 /* SyntaxKind.CloseBraceToken */ && allowTrailingComma) {
+                    break;
+                }
+            }
+            else if (needsComma) {
+                handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
+            }
+            if (!parseProperty()) {
+                handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+            }
+            needsComma = true;
+        }
+        onObjectEnd();
+        if (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */) {
+            handleError(7 /* ParseErrorCode.CloseBraceExpected */, [2 /* SyntaxKind.CloseBraceToken */], []);
+        }
+        else {
+            scanNext(); // consume close brace
+        }
+        return true;
+    }
+    function parseArray() {
+        onArrayBegin();
+        scanNext(); // consume open bracket
+        let isFirstElement = true;
+        let needsComma = false;
+        while (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+            if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
+                if (!needsComma) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+                }
+                onSeparator(',');
+                scanNext(); // consume comma
+                if (_scanner.getToken() === 4 /* SyntaxKind.CloseBracketToken */ && allowTrailingComma) {
+                    break;
+                }
+            }
+            else if (needsComma) {
+                handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
+            }
+            if (isFirstElement) {
+                _jsonPath.push(0);
+                isFirstElement = false;
+            }
+            else {
+                _jsonPath[_jsonPath.length - 1]++;
+            }
+            if (!parseValue()) {
+                handleError(4 /* ParseErrorCode.ValueExpected */, [], [4 /* SyntaxKind.CloseBracketToken */, 5 /* SyntaxKind.CommaToken */]);
+            }
+            needsComma = true;
+        }
+        onArrayEnd();
+        if (!isFirstElement) {
+            _jsonPath.pop(); // remove array index
+        }
+        if (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */) {
+            handleError(8 /* ParseErrorCode.CloseBracketExpected */, [4 /* SyntaxKind.CloseBracketToken */], []);
+        }
+        else {
+            scanNext(); // consume close bracket
+        }
+        return true;
+    }
+    function parseValue() {
+        switch (_scanner.getToken()) {
+            case 3 /* SyntaxKind.OpenBracketToken */:
+                return parseArray();
+            case 1 /* SyntaxKind.OpenBraceToken */:
+                return parseObject();
+            case 10 /* SyntaxKind.StringLiteral */:
+                return parseString(true);
+            default:
+                return parseLiteral();
+        }
+    }
+    scanNext();
+    if (_scanner.getToken() === 17 /* SyntaxKind.EOF */) {
+        if (options.allowEmptyContent) {
+            return true;
+        }
+        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+        return false;
+    }
+    if (!parseValue()) {
+        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+        return false;
+    }
+    if (_scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+        handleError(9 /* ParseErrorCode.EndOfFileExpected */, [], []);
+    }
+    return true;
+}
+function getNodeType(value) {
+    switch (typeof value) {
+        case 'boolean': return 'boolean';
+        case 'number': return 'number';
+        case 'string': return 'string';
+        case 'object': {
+            if (!value) {
+                return 'null';
+            }
+            else if (Array.isArray(value)) {
+                return 'array';
+            }
+            return 'object';
+        }
+        default: return 'null';
+    }
+}
+
+/*---------------------------------------------------------------------------------------------
+ *  Copyright (c) Microsoft Corporation. All rights reserved.
+ *  Licensed under the MIT License. See License.txt in the project root for license information.
+ *--------------------------------------------------------------------------------------------*/
+var ScanError;
+(function (ScanError) {
+    ScanError[ScanError["None"] = 0] = "None";
+    ScanError[ScanError["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+    ScanError[ScanError["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+    ScanError[ScanError["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+    ScanError[ScanError["InvalidUnicode"] = 4] = "InvalidUnicode";
+    ScanError[ScanError["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+    ScanError[ScanError["InvalidCharacter"] = 6] = "InvalidCharacter";
+})(ScanError || (ScanError = {}));
+var SyntaxKind;
+(function (SyntaxKind) {
+    SyntaxKind[SyntaxKind["OpenBraceToken"] = 1] = "OpenBraceToken";
+    SyntaxKind[SyntaxKind["CloseBraceToken"] = 2] = "CloseBraceToken";
+    SyntaxKind[SyntaxKind["OpenBracketToken"] = 3] = "OpenBracketToken";
+    SyntaxKind[SyntaxKind["CloseBracketToken"] = 4] = "CloseBracketToken";
+    SyntaxKind[SyntaxKind["CommaToken"] = 5] = "CommaToken";
+    SyntaxKind[SyntaxKind["ColonToken"] = 6] = "ColonToken";
+    SyntaxKind[SyntaxKind["NullKeyword"] = 7] = "NullKeyword";
+    SyntaxKind[SyntaxKind["TrueKeyword"] = 8] = "TrueKeyword";
+    SyntaxKind[SyntaxKind["FalseKeyword"] = 9] = "FalseKeyword";
+    SyntaxKind[SyntaxKind["StringLiteral"] = 10] = "StringLiteral";
+    SyntaxKind[SyntaxKind["NumericLiteral"] = 11] = "NumericLiteral";
+    SyntaxKind[SyntaxKind["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+    SyntaxKind[SyntaxKind["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+    SyntaxKind[SyntaxKind["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+    SyntaxKind[SyntaxKind["Trivia"] = 15] = "Trivia";
+    SyntaxKind[SyntaxKind["Unknown"] = 16] = "Unknown";
+    SyntaxKind[SyntaxKind["EOF"] = 17] = "EOF";
+})(SyntaxKind || (SyntaxKind = {}));
+/**
+ * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+ */
+const parseTree = parseTree$1;
+var ParseErrorCode;
+(function (ParseErrorCode) {
+    ParseErrorCode[ParseErrorCode["InvalidSymbol"] = 1] = "InvalidSymbol";
+    ParseErrorCode[ParseErrorCode["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+    ParseErrorCode[ParseErrorCode["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+    ParseErrorCode[ParseErrorCode["ValueExpected"] = 4] = "ValueExpected";
+    ParseErrorCode[ParseErrorCode["ColonExpected"] = 5] = "ColonExpected";
+    ParseErrorCode[ParseErrorCode["CommaExpected"] = 6] = "CommaExpected";
+    ParseErrorCode[ParseErrorCode["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+    ParseErrorCode[ParseErrorCode["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+    ParseErrorCode[ParseErrorCode["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+    ParseErrorCode[ParseErrorCode["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+    ParseErrorCode[ParseErrorCode["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+    ParseErrorCode[ParseErrorCode["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+    ParseErrorCode[ParseErrorCode["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+    ParseErrorCode[ParseErrorCode["InvalidUnicode"] = 14] = "InvalidUnicode";
+    ParseErrorCode[ParseErrorCode["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+    ParseErrorCode[ParseErrorCode["InvalidCharacter"] = 16] = "InvalidCharacter";
+})(ParseErrorCode || (ParseErrorCode = {}));
+function printParseErrorCode(code) {
+    switch (code) {
+        case 1 /* ParseErrorCode.InvalidSymbol */: return 'InvalidSymbol';
+        case 2 /* ParseErrorCode.InvalidNumberFormat */: return 'InvalidNumberFormat';
+        case 3 /* ParseErrorCode.PropertyNameExpected */: return 'PropertyNameExpected';
+        case 4 /* ParseErrorCode.ValueExpected */: return 'ValueExpected';
+        case 5 /* ParseErrorCode.ColonExpected */: return 'ColonExpected';
+        case 6 /* ParseErrorCode.CommaExpected */: return 'CommaExpected';
+        case 7 /* ParseErrorCode.CloseBraceExpected */: return 'CloseBraceExpected';
+        case 8 /* ParseErrorCode.CloseBracketExpected */: return 'CloseBracketExpected';
+        case 9 /* ParseErrorCode.EndOfFileExpected */: return 'EndOfFileExpected';
+        case 10 /* ParseErrorCode.InvalidCommentToken */: return 'InvalidCommentToken';
+        case 11 /* ParseErrorCode.UnexpectedEndOfComment */: return 'UnexpectedEndOfComment';
+        case 12 /* ParseErrorCode.UnexpectedEndOfString */: return 'UnexpectedEndOfString';
+        case 13 /* ParseErrorCode.UnexpectedEndOfNumber */: return 'UnexpectedEndOfNumber';
+        case 14 /* ParseErrorCode.InvalidUnicode */: return 'InvalidUnicode';
+        case 15 /* ParseErrorCode.InvalidEscapeCharacter */: return 'InvalidEscapeCharacter';
+        case 16 /* ParseErrorCode.InvalidCharacter */: return 'InvalidCharacter';
+    }
+    return '<unknown ParseErrorCode>';
+}
+
+/**
+ * JSON with comments and trailing commas (VS Code, Zed, opencode and every `mcpServers` JSON file), with Microsoft's jsonc-parser:
+ * its tree carries offsets, turned into lines here. A syntax error is reported at the line of the first error the parser met.
+ */
+function parseJsonc(text) {
+    const errors = [];
+    const tree = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+    const lineOf = lineLocator(text);
+    const first = errors[0];
+    if (first !== undefined)
+        return { ok: false, line: lineOf(first.offset), message: `invalid JSON: ${describe(printParseErrorCode(first.error))}` };
+    if (tree === undefined)
+        return { ok: false, line: 1, message: 'invalid JSON: the file is empty' };
+    return { ok: true, root: convert$2(tree, lineOf) };
+}
+function describe(code) {
+    // `CommaExpected` → `comma expected`
+    return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+}
+function convert$2(node, lineOf) {
+    const line = lineOf(node.offset);
+    const endLine = lineOf(node.offset + Math.max(0, node.length - 1));
+    switch (node.type) {
+        case 'object':
+            return {
+                kind: 'object',
+                line,
+                endLine,
+                entries: (node.children ?? []).flatMap((prop) => {
+                    const [key, value] = prop.children ?? [];
+                    if (key === undefined || value === undefined || typeof key.value !== 'string')
+                        return [];
+                    return [{ key: key.value, line: lineOf(prop.offset), value: convert$2(value, lineOf) }];
+                }),
+            };
+        case 'array':
+            return { kind: 'array', line, endLine, items: (node.children ?? []).map((child) => convert$2(child, lineOf)) };
+        default:
+            return { kind: 'scalar', line, endLine, value: (node.value ?? null) };
+    }
+}
+
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function getLineColFromPtr(string, ptr) {
+    let lines = string.slice(0, ptr).split(/\r?\n/);
+    return [lines.length, lines.pop().length + 1];
+}
+function makeCodeBlock(string, line, column) {
+    let lines = string.split(/\r?\n/);
+    let codeblock = '';
+    let numberLen = (Math.log10(line + 1) | 0) + 1;
+    for (let i = line - 1; i <= line + 1; i++) {
+        let l = lines[i - 1];
+        if (!l)
+            continue;
+        codeblock += i.toString().padEnd(numberLen, ' ');
+        codeblock += ':  ';
+        codeblock += l;
+        codeblock += '\n';
+        if (i === line) {
+            codeblock += ' '.repeat(numberLen + column + 2);
+            codeblock += '^\n';
+        }
+    }
+    return codeblock;
+}
+class TomlError extends Error {
+    line;
+    column;
+    codeblock;
+    constructor(message, options) {
+        const [line, column] = getLineColFromPtr(options.toml, options.ptr);
+        const codeblock = makeCodeBlock(options.toml, line, column);
+        super(`Invalid TOML document: ${message}\n\n${codeblock}`, options);
+        this.line = line;
+        this.column = column;
+        this.codeblock = codeblock;
+    }
+    /** @internal */
+    static x(message, ctx, ptr) {
+        throw new TomlError(message, { toml: ctx.s, ptr: ptr ?? ctx.p });
+    }
+}
+
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+/** @internal */
+function parseString(ctx) {
+    let startPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p++);
+    let first = c;
+    let isLiteral = c === 0x27; /* ' */
+    let isMultiline = c === ctx.s.charCodeAt(ctx.p) && c === ctx.s.charCodeAt(ctx.p + 1);
+    if (isMultiline) {
+        // Trim initial newline
+        if ((c = ctx.s.charCodeAt(ctx.p += 2)) === 0xa /* \n */)
+            ctx.p++;
+        else if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)
+            ctx.p += 2;
+    }
+    // For the record: it is not worth it to use a fast-path for literal strings using `indexOf`.
+    // Doing a char-by-char iteration ends up dispatching less instructions, for the same wall-clock runtime.
+    let parsed = '';
+    let sliceStart = ctx.p;
+    // states:
+    //   0 - decoding
+    //   1 - decoding escape
+    //   2 - whitespace escape (no newline encountered yet, must fail on non-whitespace)
+    //   3 - whitespace escape (newline encountered, allowed to transition back to normal decode)
+    let state = 0;
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        c = ctx.s.charCodeAt(ctx.p);
+        // Deal with newlines first, since that simplifies control character checking and handling across all states
+        if (isMultiline && (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */))) {
+            state = state && 3;
+        }
+        // Control characters are banned in TOML, so we throw an error if we encounter them
+        else if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in strings', ctx);
+        }
+        // The string might terminate while we're parsing through a newline escape.
+        // It must have encountered a newline; otherwise, it'll simply fail in another branch.
+        else if ((!state || state === 3) && c === first && (!isMultiline || (ctx.s.charCodeAt(ctx.p + 1) === first && ctx.s.charCodeAt(ctx.p + 2) === first))) {
+            if (isMultiline) {
+                // If the string ends with 4-5 quotes, then the first 1-2 are part of the string
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+                if (ctx.s.charCodeAt(ctx.p + 3) === first)
+                    ctx.p++;
+            }
+            // If we're in a newline escape still, then there's nothing to add.
+            if (!state) {
+                // Avoid a useless concat operation if the string can be used as-is.
+                let s = ctx.s.slice(sliceStart, ctx.p);
+                parsed = parsed ? parsed + s : s;
+            }
+            ctx.p += isMultiline ? 3 : 1;
+            return parsed;
+        }
+        // Baseline state; keep moving forward unless an escape sequence starts
+        else if (!state) {
+            if (!isLiteral && c === 0x5c /* \ */) {
+                parsed += ctx.s.slice(sliceStart, (sliceStart = ctx.p));
+                state = 1;
+            }
+        }
+        else if (state === 1) {
+            if (c === 0x78 /* x */ || c === 0x75 /* u */ || c === 0x55 /* U */) { // Unicode escape
+                let errPtr = ctx.p++ - 1;
+                let value = 0;
+                let len = c === 0x78 /* x */ ? 2 : c === 0x75 /* u */ ? 4 : 8;
+                for (let j = 0; j < len; j++, ctx.p++) {
+                    let hex = ctx.s.charCodeAt(ctx.p);
+                    let digit = 
+                    /* 0-9 */ hex >= 0x30 && hex <= 0x39 ? hex - 0x30 :
+                        /* A-F */ hex >= 0x41 && hex <= 0x46 ? hex - 0x41 + 10 :
+                            /* a-f */ hex >= 0x61 && hex <= 0x66 ? hex - 0x61 + 10 : -1;
+                    if (digit < 0)
+                        TomlError.x('invalid non-hex character in unicode escape', ctx);
+                    value = (value << 4) | digit;
+                }
+                // Because JS does bitwise on signed 32bit integers, all 0xfzzzzzzz values are actually seen as negative
+                if (value < 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) {
+                    TomlError.x('invalid unicode escape', ctx, errPtr);
+                }
+                parsed += String.fromCodePoint(value);
+                sliceStart = ctx.p--;
+                state = 0;
+            }
+            // Newline escape sequence. We only need to care about spaces and tabs; newlines are dealt with earlier
+            else if (isMultiline && (c === 0x20 || c === 0x9 /* \t */)) {
+                state = 2;
+            }
+            // Basic escape sequence
+            else {
+                if (c === 0x62 /* b */)
+                    parsed += '\b';
+                else if (c === 0x74 /* t */)
+                    parsed += '\t';
+                else if (c === 0x6e /* n */)
+                    parsed += '\n';
+                else if (c === 0x66 /* f */)
+                    parsed += '\f';
+                else if (c === 0x72 /* r */)
+                    parsed += '\r';
+                else if (c === 0x65 /* e */)
+                    parsed += '\x1b';
+                else if (c === 0x22 /* " */)
+                    parsed += '"';
+                else if (c === 0x5c /* \ */)
+                    parsed += '\\';
+                else
+                    TomlError.x('unrecognised escape sequence', ctx);
+                sliceStart = ctx.p + 1;
+                state = 0;
+            }
+        }
+        // Newline escape continuation: keep moving forward until the first non-whitespace char
+        else if (c !== 0x20 && c !== 0x9 /* \t */) {
+            if (state === 2)
+                TomlError.x('invalid escape: only line-ending whitespace may be escaped', ctx, sliceStart);
+            // State cannot be zero, or we'd have branched earlier already.
+            // If it's a backslash, immediately transition to the escape state so it can be processed.
+            state = !isLiteral && c === 0x5c /* \ */ ? 1 : 0;
+            sliceStart = ctx.p;
+        }
+    }
+    TomlError.x('unfinished string', ctx, startPtr);
+}
+
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+let DATE_TIME_RE = /^(\d{4}-\d{2}-\d{2})?[Tt ]?(?:(\d{2}):\d{2}(?::\d{2}(?:\.\d+)?)?)?(Z|z|[-+]\d{2}:\d{2})?$/i;
+class TomlDate extends Date {
+    #hasDate = false;
+    #hasTime = false;
+    #offset = null;
+    constructor(date, fasttype, unsafeDelim) {
+        let hasDate = true;
+        let hasTime = true;
+        let offset = 'Z';
+        let c;
+        if (typeof date === 'string') {
+            if (fasttype)
+                prep: {
+                    // Date-time
+                    if (fasttype < 3) {
+                        if (+date.slice(11, 13) > 23) {
+                            date = '';
+                            break prep;
+                        }
+                        // Local
+                        if (fasttype === 2) {
+                            offset = null;
+                            date += 'Z';
+                        }
+                        // Offset; keep track of offset if not Z
+                        else if ((c = date.charCodeAt(date.length - 1)) !== 0x5a /* Z */ && c !== 0x7a /* z */) {
+                            offset = date.slice(date.length - 6);
+                        }
+                        if (unsafeDelim)
+                            date = date.slice(0, 10) + 'T' + date.slice(11);
+                    }
+                    // Time
+                    else if (fasttype === 4) {
+                        date = +date.slice(0, 2) > 23 ? '' : `0000-01-01T${date}Z`;
+                    }
+                    hasDate = fasttype !== 4;
+                    hasTime = fasttype !== 3;
+                }
+            else {
+                let match = date.match(DATE_TIME_RE);
+                if (match) {
+                    if (!match[1]) {
+                        hasDate = false;
+                        date = `0000-01-01T${date}`;
+                    }
+                    hasTime = !!match[2];
+                    // Make sure to use T instead of a space. Breaks in case of extreme values otherwise.
+                    hasTime && date[10] === ' ' && (date = date.replace(' ', 'T'));
+                    // Do not allow rollover hours.
+                    if (match[2] && +match[2] > 23) {
+                        date = '';
+                    }
+                    else {
+                        offset = match[3] || null;
+                        if (!offset && hasTime)
+                            date += 'Z';
+                    }
+                }
+                else {
+                    date = '';
+                }
+            }
+        }
+        super(date);
+        if (!isNaN(this.getTime())) {
+            this.#hasDate = hasDate;
+            this.#hasTime = hasTime;
+            this.#offset = offset;
+        }
+    }
+    isDateTime() {
+        return this.#hasDate && this.#hasTime;
+    }
+    isLocal() {
+        return !this.#hasDate || !this.#hasTime || !this.#offset;
+    }
+    isDate() {
+        return this.#hasDate && !this.#hasTime;
+    }
+    isTime() {
+        return this.#hasTime && !this.#hasDate;
+    }
+    isValid() {
+        return this.#hasDate || this.#hasTime;
+    }
+    toISOString() {
+        let iso = super.toISOString();
+        // Local Date
+        if (this.isDate())
+            return iso.slice(0, 10);
+        // Local Time
+        if (this.isTime())
+            return iso.slice(11, 23);
+        // Local DateTime
+        if (this.#offset === null)
+            return iso.slice(0, -1);
+        // Offset DateTime
+        if (this.#offset === 'Z' || this.#offset === 'z')
+            return iso;
+        // This part is quite annoying: JS strips the original timezone from the ISO string representation
+        // Instead of using a "modified" date and "Z", we restore the representation "as authored"
+        let offset = (+(this.#offset.slice(1, 3)) * 60) + +(this.#offset.slice(4, 6));
+        offset = this.#offset[0] === '-' ? offset : -offset;
+        let offsetDate = new Date(this.getTime() - (offset * 60e3));
+        return offsetDate.toISOString().slice(0, -1) + this.#offset;
+    }
+    static wrapAsOffsetDateTime(jsDate, offset = 'Z') {
+        let date = new TomlDate(jsDate);
+        date.#offset = offset;
+        return date;
+    }
+    static wrapAsLocalDateTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalDate(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasTime = false;
+        date.#offset = null;
+        return date;
+    }
+    static wrapAsLocalTime(jsDate) {
+        let date = new TomlDate(jsDate);
+        date.#hasDate = false;
+        date.#offset = null;
+        return date;
+    }
+}
+
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function isDigit(char, base = 10) {
+    return base === 16
+        ? (char > 0x2f && char < 0x3a) || (char > 0x40 && char < 0x47) || (char > 0x60 && char < 0x67)
+        : (char > 0x2f && char < 0x30 + base);
+}
+function isEndOfValue(char, delim) {
+    // Whitespace -- we're permissive on `\r` for performance; it'll be dealt with later anyway
+    return char === 0x20 || char === 0x9 /* \t */ || char === 0xa /* \n */ || char === 0xd /* \r */ ||
+        // Structure end or next value delimiter
+        (delim && (char === delim || char === 0x2c /* , */)) ||
+        // Comment
+        char === 0x23; /* # */
+}
+/** @internal */
+function extractValue(ctx, end) {
+    let errPtr = ctx.p;
+    let c = ctx.s.charCodeAt(ctx.p);
+    // Structs
+    if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+        ctx.d-- || TomlError.x('document contains excessively nested structures. aborting.', ctx);
+        let value = c === 0x5b /* [ */
+            ? parseArray(ctx)
+            : parseInlineTable(ctx);
+        ctx.d++;
+        return value;
+    }
+    // Strings
+    if (c === 0x22 /* " */ || c === 0x27 /* ' */) {
+        return parseString(ctx);
+    }
+    // Booleans
+    // We can fast-path because the first character is enough to know the only possible value
+    if (c === 0x74 /* t */) { // Only possible valid value is `true`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x72 || ctx.s.charCodeAt(++ctx.p) !== 0x75 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, true;
+    }
+    if (c === 0x66 /* f */) { // Only possible valid value is `false`
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6c || ctx.s.charCodeAt(++ctx.p) !== 0x73 || ctx.s.charCodeAt(++ctx.p) !== 0x65)
+            TomlError.x('invalid value', ctx, errPtr);
+        return ctx.p++, false;
+    }
+    if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+        return parseNumber(ctx, ctx.p, ctx.s.charCodeAt(++ctx.p), 0x2c - c, end);
+    }
+    // Rough heuristic, but `parseDate` falls back to number parsing if it's a false positive.
+    // e.g.: `a = 1\n-------------- = 1` would match this heuristic, but gracefully fallback to numbers.
+    if (ctx.s.charCodeAt(ctx.p + 4) === 0x2d /* - */ && ctx.s.charCodeAt(ctx.p + 7) === 0x2d /* - */) {
+        return parseDate(ctx, c, end);
+    }
+    // Same logic as above; `parseTime` falls back to number parsing if it's a false positive.
+    if (ctx.s.charCodeAt(ctx.p + 2) === 0x3a /* : */) {
+        return parseTime(ctx, c, end);
+    }
+    return parseNumber(ctx, ctx.p, c, 0, end);
+}
+// State:
+// 0: init
+// 1: integer
+// 2: fractional dot
+// 3: fractional
+// 4: exponent letter
+// 5: exponent
+// 6: exponent sign
+// 7: exponent with sign
+// >9: underscore; see below
+//     -> 12: was integer
+//     -> 14: was fractional
+//     -> 16: was exponent
+// states 2-5, 14, 16 are ONLY permitted iif base === 10
+function parseNumber(ctx, startPtr, startChr, sign, endChr) {
+    let c = startChr;
+    let state = 0;
+    let hasUnderscores = false;
+    // (+/-)inf
+    if (c === 0x69 /* i */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x6e || ctx.s.charCodeAt(++ctx.p) !== 0x66)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, (sign || 1) / 0;
+    }
+    // (+/-)nan
+    if (c === 0x6e /* n */) {
+        if (ctx.s.charCodeAt(++ctx.p) !== 0x61 || ctx.s.charCodeAt(++ctx.p) !== 0x6e)
+            TomlError.x('invalid value', ctx, startPtr);
+        return ctx.p++, NaN;
+    }
+    // Leading zero
+    // Only allowed cases: `0<EOV>`, `0.(...)`, `0e(...)`, `0x(...)`, `0b(...)`, `0o(...)`
+    // FWIW, `0e(...)` is a stupid case, but it's not banned per-se so we have to parse it
+    if (c === 0x30 /* 0 */) {
+        if (++ctx.p >= ctx.s.length || isEndOfValue(c = ctx.s.charCodeAt(ctx.p), endChr))
+            return ctx.bi === true ? 0n : 0; // note: conveniently deals with `-0`
+        if (!sign) {
+            if (c === 0x78 /* x */)
+                return parseIntegerBaseN(ctx, startPtr, 16, endChr);
+            else if (c === 0x62 /* b */)
+                return parseIntegerBaseN(ctx, startPtr, 2, endChr);
+            else if (c === 0x6f /* o */)
+                return parseIntegerBaseN(ctx, startPtr, 8, endChr);
+        }
+        if (c === 0x2e /* . */)
+            state = 2;
+        else if (c === 0x65 /* e */ || c === 0x45 /* E */)
+            state = 4;
+        else
+            TomlError.x('illegal leading zero', ctx, startPtr);
+    }
+    // If the 1st char is not a digit by now, then it's not a valid TOML value at all
+    else if (!isDigit(c))
+        TomlError.x('invalid value', ctx, startPtr);
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (!state)
+            state = 1; // Detects single-digit numbers we can use a fast parse path for
+        // The way the states are numbered is not random: underscores are always permitted in odd-numbered states and
+        // never permitted in even-numbered ones.
+        if (c === 0x5f /* _ */) {
+            if (!(state & 1))
+                TomlError.x('illegal underscore', ctx);
+            state += 11; // 11 is a marker that makes the state even and greater than 9; see the numbering + rationale above
+            hasUnderscores = true;
+        }
+        // Transition to fractional part.
+        else if (state === 1 && c === 0x2e /* . */)
+            state = 2;
+        // Transition to exponent part.
+        else if ((state === 1 || state === 3) && (c === 0x65 /* e */ || c === 0x45 /* E */))
+            state = 4;
+        // + and - are permitted in state 4 only (handled before entering the function for state 0)
+        else if (state === 4 && (c === 0x2b /* + */ || c === 0x2d /* - */)) {
+            state = 6;
+        }
+        // All special cases have been handled; only digits are allowed here
+        else if (!isDigit(c))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear state flags
+        else if (state > 9)
+            state -= 11;
+        else if (!(state & 1))
+            state++;
+    }
+    // Single-char number; we can fast-path these very easily.
+    if (!state) {
+        let val = (startChr - 0x30 /* 0 */) * (sign || 1);
+        return ctx.bi === true ? BigInt(val) : val;
+    }
+    // Even-numbered states absolutely require a digit next; not even end of value is permitted
+    if (!(state & 1))
+        TomlError.x('unfinished numeric value', ctx, startPtr);
+    let str = ctx.s.slice(startPtr, ctx.p);
+    if (hasUnderscores)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return state > 1
+        ? parseFloat(str)
+        : parseInteger(ctx, str, 10, startPtr);
+}
+function parseIntegerBaseN(ctx, startPtr, base, endChr) {
+    let c, underscore = 1;
+    while (++ctx.p < ctx.s.length && (c = ctx.s.charCodeAt(ctx.p), !isEndOfValue(c, endChr))) {
+        if (c === 0x5f /* _ */) {
+            if (underscore & 1)
+                TomlError.x('illegal underscore', ctx);
+            underscore = 3;
+        }
+        // We only need to check if the number is a valid digit, nothing else is permitted
+        else if (!isDigit(c, base))
+            TomlError.x(`illegal character in numeric literal`, ctx);
+        // Clear underscore flag
+        else if (underscore & 1)
+            underscore--;
+    }
+    // Trailing underscore is not allowed
+    if (underscore & 1)
+        TomlError.x('unfinished numeric value', ctx);
+    let str = ctx.s.slice(startPtr + 2, ctx.p);
+    if (underscore)
+        str = str.replaceAll('_', ''); // perf: replaceAll 1.25x faster than replace with a regex
+    return parseInteger(ctx, str, base, startPtr);
+}
+function parseInteger(ctx, str, base, startPtr) {
+    if (ctx.bi !== true)
+        int: {
+            let val = parseInt(str, base);
+            if (!Number.isSafeInteger(val)) {
+                if (ctx.bi)
+                    break int;
+                TomlError.x('integer value cannot be represented losslessly', ctx, startPtr);
+            }
+            return val;
+        }
+    return base === 10 ? BigInt(str) : BigInt((base === 2 ? '0b' : base === 8 ? '0o' : '0x') + str);
+}
+function parseDate(ctx, c, endChr) {
+    let startPtr = ctx.p++, unsafeSeparator;
+    if (!isDigit(c) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++)) ||
+        !isDigit(ctx.s.charCodeAt(ctx.p++))) {
+        return parseNumber(ctx, ctx.p = startPtr, c, 0, endChr);
+    }
+    ctx.p += 5;
+    if (!isDigit(ctx.s.charCodeAt(ctx.p++)))
+        TomlError.x('invalid date-time: date part is malformed', ctx, startPtr);
+    if (ctx.p >= ctx.s.length || (((c = ctx.s.charCodeAt(ctx.p)) !== 0x20 || (unsafeSeparator = true, !isDigit(ctx.s.charCodeAt(ctx.p + 1)))) && c !== 0x54 /* T */ && c !== 0x74 /* t */)) {
+        let t = ctx.s.slice(startPtr, ctx.p);
+        return readDate(ctx, t, 3, false, startPtr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 3) !== 0x3a /* : */)
+        TomlError.x('invalid date-time: time part is malformed', ctx, startPtr);
+    if (ctx.s.charCodeAt(ctx.p += 3) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    if (c = ctx.s.charCodeAt(ctx.p)) {
+        if (c === 0x5a /* Z */ || c === 0x7a /* z */) {
+            let t = ctx.s.slice(startPtr, ++ctx.p);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, '[+00:00]');
+        }
+        if (c === 0x2b /* + */ || c === 0x2d /* - */) {
+            // Temporal's ZonedDateTime is weird asf when it comes to dealing with traditional offsets...
+            // It's 1.2x faster to allocate a new string to pass to ZDT than use Instant.toZonedDateTimeISO
+            let t = ctx.s.slice(startPtr, ctx.p += 6);
+            return readDate(ctx, t, 1, unsafeSeparator, startPtr, !ctx.ld && ('[' + ctx.s.slice(ctx.p - 6, ctx.p) + ']'));
+        }
+    }
+    let t = ctx.s.slice(startPtr, ctx.p);
+    return readDate(ctx, t, 2, unsafeSeparator, startPtr);
+}
+function parseTime(ctx, c, endChr) {
+    let start = ctx.p;
+    if (!isDigit(c) || !isDigit(ctx.s.charCodeAt(++ctx.p))) {
+        return parseNumber(ctx, --ctx.p, c, 0, endChr);
+    }
+    if (ctx.s.charCodeAt(ctx.p += 4) === 0x3a /* : */)
+        ctx.p += 3;
+    if (ctx.s.charCodeAt(ctx.p) === 0x2e /* . */)
+        while (isDigit(ctx.s.charCodeAt(++ctx.p)))
+            ;
+    let t = ctx.s.slice(start, ctx.p);
+    return readDate(ctx, t, 4, false, start);
+}
+function readDate(ctx, str, type, unsafeDelim, errPtr, temporalSuffix) {
+    if (ctx.ld) {
+        let date = new TomlDate(str, type, unsafeDelim);
+        if (!date.isValid())
+            TomlError.x('invalid date', ctx, errPtr);
+        return date;
+    }
+    try {
+        if (temporalSuffix)
+            str += temporalSuffix;
+        switch (type) {
+            case 1: return Temporal.ZonedDateTime.from(str);
+            case 2: return Temporal.PlainDateTime.from(str);
+            case 3: return Temporal.PlainDate.from(str);
+            case 4: return Temporal.PlainTime.from(str);
+        }
+    }
+    catch (e) {
+        TomlError.x(e instanceof Error ? e.message : '' + e, ctx, errPtr);
+    }
+}
+
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+/** @internal */
+function skipComment(ctx) {
+    for (; ctx.p < ctx.s.length; ctx.p++) {
+        let c = ctx.s.charCodeAt(ctx.p);
+        if (c === 0xa /* \n */)
+            break;
+        if (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */) {
+            ctx.p++;
+            break;
+        }
+        if ((c < 0x20 && c !== 0x9 /* \t */) || c === 0x7f) {
+            TomlError.x('control characters are not allowed in comments', ctx);
+        }
+    }
+}
+/** @internal */
+function skipVoid(ctx, banNewLines, banComments) {
+    let c;
+    while (ctx.p < ctx.s.length) {
+        while (ctx.p < ctx.s.length && ((c = ctx.s.charCodeAt(ctx.p)) === 0x20 ||
+            c === 0x9 /* \t */ ||
+            (!banNewLines &&
+                (c === 0xa /* \n */ || (c === 0xd /* \r */ && ctx.s.charCodeAt(ctx.p + 1) === 0xa /* \n */)))))
+            ctx.p++;
+        if (banComments || c !== 0x23 /* # */)
+            break;
+        skipComment(ctx);
+    }
+}
+
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+/** @internal */
+function parseKey(ctx, end = 0x3d /* = */) {
+    // States:
+    // 0: before first char
+    // 1: parsing bare key
+    // 2: after key component
+    let startPtr;
+    let state = 0;
+    let parsed = [];
+    let sliceStart;
+    let c = ctx.s.charCodeAt(startPtr = ctx.p);
+    do {
+        // End of key
+        if (c === end) {
+            if (!state)
+                TomlError.x('unexpected end of key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            return ctx.p++, parsed;
+        }
+        // Dotted key separator
+        else if (c === 0x2e /* . */) {
+            if (!state)
+                TomlError.x('illegal empty bare key', ctx);
+            if (state === 1)
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+            state = 0;
+        }
+        // Quoted key
+        else if (!state && (c === 0x22 /* " */ || c === 0x27 /* ' */)) {
+            if (c === ctx.s.charCodeAt(ctx.p + 1) && c === ctx.s.charCodeAt(ctx.p + 2))
+                TomlError.x('illegal quoted key: multiline strings are not allowed', ctx);
+            parsed.push(parseString(ctx));
+            state = 2;
+            ctx.p--;
+        }
+        // Whitespace; no-op in state 0 and 2, end of bare key in state 1
+        else if (c === 0x20 || c === 0x9 /* \t */) {
+            if (state === 1) {
+                parsed.push(ctx.s.slice(sliceStart, ctx.p));
+                state = 2;
+            }
+        }
+        // If state is post-key, no character is allowed; otherwise ensure it's a bare-key component
+        else if (state === 2 || (c < 0x30 && c !== 0x2d /* - */) || (c > 0x39 && c < 0x41) || (c > 0x5a && c < 0x61 && c !== 0x5f /* _ */) || c > 0x7a) {
+            TomlError.x('illegal character in key', ctx);
+        }
+        // Illegal character
+        else if (!state) {
+            state = 1;
+            sliceStart = ctx.p;
+        }
+    } while (c = ctx.s.charCodeAt(++ctx.p));
+    TomlError.x('incomplete key-value: cannot find end of key', ctx, startPtr);
+}
+/** @internal */
+function parseInlineTable(ctx) {
+    let startPtr = ctx.p++;
+    let res = Object.create(null);
+    let seen = new Set();
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x7d /* } */) {
+            ctx.p++;
+            return res;
+        }
+        let k;
+        let t = res;
+        let hasOwn = false;
+        let errPtr = ctx.p;
+        let key = parseKey(ctx);
+        for (let i = 0; i < key.length; i++) {
+            if (i)
+                t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            k = key[i];
+            if ((hasOwn = Object.hasOwn(t, k)) && (typeof t[k] !== 'object' || seen.has(t[k]))) {
+                TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+            }
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor')) {
+                t = ctx.uk !== 1 && TomlError.x('document contains an unsafe property', ctx, errPtr);
+                break;
+            }
+            if (!hasOwn && unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+            }
+        }
+        if (hasOwn) {
+            TomlError.x('trying to redefine an already defined value', ctx, errPtr);
+        }
+        skipVoid(ctx, true, true);
+        let value = extractValue(ctx, 0x7d /* } */);
+        if (t && typeof (t[k] = value) === 'object')
+            seen.add(value);
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x7d /* } */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished table', ctx, startPtr);
+}
+/** @internal */
+function parseArray(ctx) {
+    let startPtr = ctx.p++;
+    let res = [];
+    let c;
+    while (ctx.p < ctx.s.length) {
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p)) === 0x5d /* ] */) {
+            ctx.p++;
+            return res;
+        }
+        res.push(extractValue(ctx, 0x5d /* ] */));
+        skipVoid(ctx);
+        if ((c = ctx.s.charCodeAt(ctx.p++)) === 0x5d /* ] */) {
+            return res;
+        }
+        if (c !== 0x2c /* , */)
+            TomlError.x('expected comma or end of structure', ctx, ctx.p - 1);
+    }
+    TomlError.x('unfinished array', ctx, startPtr);
+}
+
+/*!
+ * Copyright (c) Squirrel Chat et al., All rights reserved.
+ * SPDX-License-Identifier: BSD-3-Clause
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions are met:
+ *
+ * 1. Redistributions of source code must retain the above copyright notice, this
+ *    list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright notice,
+ *    this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ * 3. Neither the name of the copyright holder nor the names of its contributors
+ *    may be used to endorse or promote products derived from this software without
+ *    specific prior written permission.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS "AS IS" AND
+ * ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED
+ * WARRANTIES OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE
+ * DISCLAIMED. IN NO EVENT SHALL THE COPYRIGHT HOLDER OR CONTRIBUTORS BE LIABLE
+ * FOR ANY DIRECT, INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL
+ * DAMAGES (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT LIABILITY,
+ * OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE
+ * OF THIS SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
+ */
+function peekTable(ctx, key, table, meta, type) {
+    let t = table;
+    let m = meta;
+    let k;
+    let hasOwn = false;
+    let state;
+    for (let i = 0; i < key.length; i++) {
+        if (i) {
+            t = hasOwn ? t[k] : (t[k] = Object.create(null));
+            m = (state = m[k]).c;
+            if (type === 0 /* Type.DOTTED */ && (state.t === 1 /* Type.EXPLICIT */ || state.t === 2 /* Type.ARRAY */)) {
+                return null;
+            }
+            if (state.t === 2 /* Type.ARRAY */) {
+                let l = t.length - 1;
+                t = t[l];
+                m = m[l].c;
+            }
+        }
+        k = key[i];
+        if ((hasOwn = Object.hasOwn(t, k)) && m[k]?.t === 0 /* Type.DOTTED */ && m[k]?.d) {
+            return null;
+        }
+        if (!hasOwn) {
+            let unsafe = k === '__proto__';
+            if (ctx.uk && (unsafe || k === 'constructor'))
+                return false;
+            if (unsafe) {
+                Object.defineProperty(t, k, { enumerable: true, configurable: true, writable: true });
+                Object.defineProperty(m, k, { enumerable: true, configurable: true, writable: true });
+            }
+            m[k] = {
+                t: i < key.length - 1 && type === 2 /* Type.ARRAY */
+                    ? 3 /* Type.ARRAY_DOTTED */ : type,
+                d: false,
+                i: 0,
+                c: Object.create(null),
+            };
+        }
+    }
+    state = m[k];
+    if (state.t !== type && !(type === 1 /* Type.EXPLICIT */ && state.t === 3 /* Type.ARRAY_DOTTED */)) {
+        // Bad key type!
+        return null;
+    }
+    if (type === 2 /* Type.ARRAY */) {
+        if (!state.d) {
+            state.d = true;
+            t[k] = [];
+        }
+        t[k].push(t = Object.create(null));
+        state.c[state.i++] = (state = { t: 1 /* Type.EXPLICIT */, d: false, i: 0, c: Object.create(null) });
+    }
+    if (state.d) {
+        // Redefining a table!
+        return null;
+    }
+    state.d = true;
+    if (type === 1 /* Type.EXPLICIT */) {
+        t = hasOwn ? t[k] : (t[k] = Object.create(null));
+    }
+    else if (type === 0 /* Type.DOTTED */ && hasOwn) {
+        return null;
+    }
+    return [k, t, state.c];
+}
+function validateTablePeek(ctx, peek, ptr) {
+    if (peek === null || ctx.uk === 2)
+        TomlError.x(peek === null
+            ? 'trying to redefine an already defined table or value'
+            : 'document contains an unsafe property', ctx, ptr);
+}
+function parse(toml, options = {}) {
+    let ctx = {
+        s: toml,
+        p: 0,
+        d: options.maxDepth ?? 1000,
+        bi: options.integersAsBigInt ?? false,
+        ld: options.useLegacyDate ?? true,
+        uk: options.unsafeKeyBehaviour === 'throw' ? 2 : options.unsafeKeyBehaviour === 'drop' ? 1 : 0,
+    };
+    let res = Object.create(null);
+    let meta = Object.create(null);
+    let tmp;
+    let skipping = false;
+    let tbl = res;
+    let m = meta;
+    // BOM is allowed, skip.
+    // JS is UTF-16, so we have to check for the UTF-16 BOM instead of the UTF-8 BOM sequence!
+    if (toml.charCodeAt(0) === 0xfeff)
+        ctx.p++;
+    skipVoid(ctx);
+    while (ctx.p < toml.length) {
+        if (toml.charCodeAt(ctx.p) === 0x5b /* [ */) {
+            let isTableArray = toml.charCodeAt(++ctx.p) === 0x5b; /* [ */
+            tmp = ctx.p += +isTableArray;
+            skipping = false;
+            let k = parseKey(ctx, 0x5d /* ] */);
+            if (isTableArray) {
+                if (toml.charCodeAt(ctx.p) !== 0x5d /* ] */) {
+                    TomlError.x('expected end of table array declaration', ctx);
+                }
+                ctx.p++;
+            }
+            let p = peekTable(ctx, k, res, meta, isTableArray ? 2 /* Type.ARRAY */ : 1 /* Type.EXPLICIT */);
+            if (!p) {
+                validateTablePeek(ctx, p, tmp);
+                skipping = true;
+            }
+            else {
+                m = p[2];
+                tbl = p[1];
+            }
+        }
+        else {
+            tmp = ctx.p;
+            let k = parseKey(ctx);
+            let p = peekTable(ctx, k, tbl, m, 0 /* Type.DOTTED */);
+            if (!p && !skipping)
+                validateTablePeek(ctx, p, tmp);
+            skipVoid(ctx, true, true);
+            let v = extractValue(ctx, void 0);
+            if (p && !skipping)
+                p[1][p[0]] = v;
+        }
+        skipVoid(ctx, true);
+        if (ctx.p < toml.length && (tmp = toml.charCodeAt(ctx.p)) !== 0xa /* \n */ && (tmp !== 0xd /* \r */ || toml.charCodeAt(ctx.p + 1) !== 0xa /* \n */)) {
+            TomlError.x('each key-value declaration must be followed by an end-of-line', ctx);
+        }
+        skipVoid(ctx);
+    }
+    return res;
+}
+
+/**
+ * TOML (Codex's `.codex/config.toml`), with smol-toml. TOML parsers give no positions, so the lines are recovered from the text:
+ * every table header and every `key =` line is recorded under its full key path, inline-table keys on their line, array items
+ * at the first line from the array's key on that holds them. A syntax error is reported at the parser's line.
+ */
+function parseToml(text) {
+    let data;
+    try {
+        data = parse(text);
+    }
+    catch (error) {
+        if (error instanceof TomlError)
+            return { ok: false, line: Math.max(1, error.line), message: `invalid TOML: ${error.message.split('\n')[0] ?? ''}` };
+        return { ok: false, line: 1, message: `invalid TOML: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const lines = text.split('\n');
+    const keyLines = recordKeyLines(lines);
+    return { ok: true, root: convert$1(data, [], 1, { lines, keyLines }) };
+}
+const SEP = '\u0000';
+/** One key segment at `text[at]`: bare, "basic" or 'literal'. Returns the key and where it ends. */
+function readKey(text, at) {
+    const ch = text[at];
+    if (ch === '"') {
+        const match = /^"((?:\\.|[^"\\])*)"/.exec(text.slice(at));
+        if (!match)
+            return undefined;
+        let key;
+        try {
+            key = JSON.parse(match[0]);
+        }
+        catch {
+            key = match[1] ?? '';
+        }
+        return { key, end: at + match[0].length };
+    }
+    if (ch === "'") {
+        const close = text.indexOf("'", at + 1);
+        return close === -1 ? undefined : { key: text.slice(at + 1, close), end: close + 1 };
+    }
+    const match = /^[A-Za-z0-9_-]+/.exec(text.slice(at));
+    return match ? { key: match[0], end: at + match[0].length } : undefined;
+}
+/** A dotted key (`a."b.c".d`) starting at `at`, up to the character that follows it (`=`, `]`). */
+function readDottedKey(text, at) {
+    const keys = [];
+    let i = at;
+    for (;;) {
+        while (text[i] === ' ' || text[i] === '\t')
+            i++;
+        const segment = readKey(text, i);
+        if (!segment)
+            return undefined;
+        keys.push(segment.key);
+        i = segment.end;
+        while (text[i] === ' ' || text[i] === '\t')
+            i++;
+        if (text[i] !== '.')
+            return { keys, end: i };
+        i++;
+    }
+}
+function recordKeyLines(lines) {
+    const found = new Map();
+    const record = (path, line) => {
+        const key = path.join(SEP);
+        if (!found.has(key))
+            found.set(key, line);
+    };
+    let table = [];
+    let multiline;
+    lines.forEach((raw, index) => {
+        const line = index + 1;
+        if (multiline !== undefined) {
+            if (raw.includes(multiline))
+                multiline = undefined;
+            return;
+        }
+        const header = /^\s*\[(\[?)/.exec(raw);
+        if (header) {
+            const parsed = readDottedKey(raw, header[0].length);
+            if (parsed) {
+                table = parsed.keys;
+                record(table, line);
+            }
+            return;
+        }
+        const start = /^\s*/.exec(raw)?.[0].length ?? 0;
+        const assignment = readDottedKey(raw, start);
+        if (!assignment || raw[assignment.end] !== '=')
+            return;
+        const path = [...table, ...assignment.keys];
+        record(path, line);
+        const rest = raw.slice(assignment.end + 1);
+        // Keys of an inline table on the same line: `env = { A = "1", "B" = "2" }`.
+        if (/^\s*\{/.test(rest)) {
+            const inner = /(?:^\s*\{|,)\s*((?:[A-Za-z0-9_-]+|"(?:\\.|[^"\\])*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:\\.|[^"\\])*"|'[^']*'))*)\s*=/g;
+            for (const match of rest.matchAll(inner)) {
+                const keys = readDottedKey(match[1] ?? '', 0);
+                if (keys)
+                    record([...path, ...keys.keys], line);
+            }
+        }
+        for (const delimiter of ['"""', "'''"]) {
+            const count = rest.split(delimiter).length - 1;
+            if (count % 2 === 1)
+                multiline = delimiter;
+        }
+    });
+    return found;
+}
+function lineOfPath(path, fallback, source) {
+    return source.keyLines.get(path.join(SEP)) ?? fallback;
+}
+/** The first line at or after `from` (within the next 1000) that holds the string as a TOML literal. */
+function lineOfItem(value, from, source) {
+    if (typeof value !== 'string')
+        return from;
+    const needles = [JSON.stringify(value), `'${value}'`];
+    for (let line = from; line <= Math.min(source.lines.length, from + 1000); line++) {
+        const text = source.lines[line - 1] ?? '';
+        if (needles.some((needle) => text.includes(needle)))
+            return line;
+    }
+    return from;
+}
+function convert$1(value, path, line, source) {
+    if (Array.isArray(value)) {
+        let cursor = line;
+        const items = value.map((item, index) => {
+            const itemLine = isPlainObject(item) ? lineOfPath([...path, String(index)], line, source) : lineOfItem(item, cursor, source);
+            cursor = itemLine;
+            return convert$1(item, [...path, String(index)], itemLine, source);
+        });
+        return { kind: 'array', line, endLine: Math.max(line, cursor, ...items.map((item) => item.endLine)), items };
+    }
+    if (isPlainObject(value)) {
+        const entries = Object.entries(value).map(([key, child]) => {
+            const childPath = [...path, key];
+            const childLine = lineOfPath(childPath, line, source);
+            return { key, line: childLine, value: convert$1(child, childPath, childLine, source) };
+        });
+        return { kind: 'object', line, endLine: Math.max(line, ...entries.map((entry) => entry.value.endLine)), entries };
+    }
+    const scalar = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : typeof value === 'bigint' ? Number(value) : value instanceof Date ? value.toISOString() : null;
+    return { kind: 'scalar', line, endLine: line, value: scalar };
+}
+function isPlainObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** YAML (Continue's `.continue/mcpServers/*.yaml` and `.continue/config.yaml`), with lines from the `yaml` package's LineCounter. */
+function parseYaml(text) {
+    const lineCounter = new distExports.LineCounter();
+    const doc = distExports.parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+    const lineOf = (offset) => lineCounter.linePos(offset).line;
+    const first = doc.errors[0];
+    if (first !== undefined)
+        return { ok: false, line: lineOf(first.pos[0]), message: `invalid YAML: ${first.message.split('\n')[0] ?? ''}` };
+    if (doc.contents === null)
+        return { ok: false, line: 1, message: 'invalid YAML: the file is empty' };
+    return { ok: true, root: convert(doc.contents, lineOf, 0) };
+}
+/** Aliases are not followed (a crafted file could multiply itself through them); deep nesting is cut off. */
+const MAX_DEPTH = 64;
+function convert(node, lineOf, depth) {
+    const range = node?.range ?? [0, 0, 0];
+    const line = lineOf(range[0]);
+    const endLine = lineOf(Math.max(range[0], range[1] - 1));
+    if (node === null || node === undefined || depth > MAX_DEPTH)
+        return { kind: 'scalar', line, endLine, value: null };
+    if (distExports.isMap(node)) {
+        return {
+            kind: 'object',
+            line,
+            endLine,
+            entries: node.items.flatMap((pair) => {
+                if (!distExports.isPair(pair) || !distExports.isScalar(pair.key))
+                    return [];
+                const key = pair.key.value;
+                if (typeof key !== 'string' && typeof key !== 'number')
+                    return [];
+                return [{ key: String(key), line: lineOf(pair.key.range?.[0] ?? range[0]), value: convert(pair.value, lineOf, depth + 1) }];
+            }),
+        };
+    }
+    if (distExports.isSeq(node))
+        return { kind: 'array', line, endLine, items: node.items.map((item) => convert(item, lineOf, depth + 1)) };
+    if (distExports.isScalar(node)) {
+        const value = node.value;
+        return { kind: 'scalar', line, endLine, value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null };
+    }
+    return { kind: 'scalar', line, endLine, value: null };
+}
+
+const kind = (client, format, ...serverKeys) => ({ client, format, serverKeys });
+/**
+ * Project files by their path (after the last folder that is not part of the pattern: a monorepo's packages may each carry
+ * their own). `claude-code` also covers `.claude/settings*.json`, which hold no servers but the consent settings for `.mcp.json`.
+ */
+const BY_SUFFIX = [
+    ['.vscode/mcp.json', kind('vscode', 'jsonc', ['servers'])],
+    ['.vscode/settings.json', kind('vscode-settings', 'jsonc', ['mcp', 'servers'], ['mcp.servers'])],
+    ['.mcp.json', kind('claude-code', 'jsonc', ['mcpServers'])],
+    ['.claude/settings.json', kind('claude-code', 'jsonc')],
+    ['.claude/settings.local.json', kind('claude-code', 'jsonc')],
+    ['.cursor/mcp.json', kind('cursor', 'jsonc', ['mcpServers'])],
+    ['.gemini/settings.json', kind('gemini', 'jsonc', ['mcpServers'])],
+    ['.amazonq/mcp.json', kind('amazonq', 'jsonc', ['mcpServers'])],
+    ['.roo/mcp.json', kind('roo', 'jsonc', ['mcpServers'])],
+    ['.kiro/settings/mcp.json', kind('kiro', 'jsonc', ['mcpServers'])],
+    ['.zed/settings.json', kind('zed', 'jsonc', ['context_servers'])],
+    ['opencode.json', kind('opencode', 'jsonc', ['mcp'])],
+    ['opencode.jsonc', kind('opencode', 'jsonc', ['mcp'])],
+    ['claude_desktop_config.json', kind('claude-desktop', 'jsonc', ['mcpServers'])],
+    ['.codex/config.toml', kind('codex', 'toml', ['mcp_servers'])],
+    ['.continue/config.yaml', kind('continue', 'yaml', ['mcpServers'])],
+];
+/** The configuration kind of a repository path, or undefined. Files under `node_modules/` are dependencies, not the project's. */
+function mcpConfigKind(path) {
+    if (path.startsWith('node_modules/') || path.includes('/node_modules/'))
+        return undefined;
+    for (const [suffix, configKind] of BY_SUFFIX) {
+        if (path === suffix || path.endsWith(`/${suffix}`))
+            return configKind;
+    }
+    // `.continue/mcpServers/<any>.yaml`: one block per file; JSON files there are copies of other clients' `mcpServers` files.
+    const continueBlock = /(?:^|\/)\.continue\/mcpServers\/[^/]+\.(ya?ml|json)$/.exec(path);
+    if (continueBlock)
+        return kind('continue', continueBlock[1] === 'json' ? 'jsonc' : 'yaml', ['mcpServers']);
+    return undefined;
+}
+function parseConfig(text, format) {
+    switch (format) {
+        case 'toml':
+            return parseToml(text);
+        case 'yaml':
+            return parseYaml(text);
+        default:
+            return parseJsonc(text);
+    }
+}
+/** The node at a key path (`['mcp', 'servers']`); a single key may itself hold dots (VS Code's `"mcp.servers"`). */
+function nodeAt(root, keys) {
+    let node = root;
+    let found;
+    for (const key of keys) {
+        found = property(node, key);
+        if (!found)
+            return undefined;
+        node = found.value;
+    }
+    return found;
+}
+const URL_KEYS = ['url', 'httpUrl', 'serverUrl'];
+const REMOTE_TYPES = new Set(['http', 'sse', 'streamable-http', 'streamablehttp', 'streamable_http', 'remote', 'websocket', 'ws']);
+/** Fields read into the entry's own slots; everything else goes to `extra`. */
+const KNOWN_KEYS = new Set(['command', 'args', 'env', 'environment', 'cwd', 'type', 'transport', 'headers', 'http_headers', ...URL_KEYS]);
+/** Every server entry of a parsed configuration file (`changedInPullRequest` false: the caller knows the diff). */
+function extractServers(root, configPath, configKind) {
+    for (const keys of configKind.serverKeys) {
+        const container = nodeAt(root, keys);
+        if (!container)
+            continue;
+        const value = container.value;
+        if (value.kind === 'object') {
+            return value.entries.flatMap((entry) => (entry.value.kind === 'object' ? [toEntry(entry.key, entry.line, entry.value, configPath, configKind.client)] : []));
+        }
+        if (value.kind === 'array') {
+            return value.items.flatMap((item, index) => {
+                if (item.kind !== 'object')
+                    return [];
+                const name = property(item, 'name')?.value;
+                const label = name?.kind === 'scalar' && name.value !== null ? String(name.value) : `#${index + 1}`;
+                return [toEntry(label, item.line, item, configPath, configKind.client)];
+            });
+        }
+    }
+    return [];
+}
+function scalarText(node) {
+    return node.kind === 'scalar' && node.value !== null ? String(node.value) : undefined;
+}
+function located(prop) {
+    if (!prop)
+        return undefined;
+    const text = scalarText(prop.value);
+    return text === undefined ? undefined : { value: text, line: prop.line };
+}
+function locatedList(node) {
+    if (node?.kind !== 'array')
+        return [];
+    return node.items.flatMap((item) => {
+        const text = scalarText(item);
+        return text === undefined ? [] : [{ value: text, line: item.line }];
+    });
+}
+function locatedMap(node) {
+    const out = {};
+    if (node?.kind !== 'object')
+        return out;
+    for (const entry of node.entries) {
+        const text = scalarText(entry.value);
+        if (text !== undefined)
+            out[entry.key] = { value: text, line: entry.line };
+    }
+    return out;
+}
+function toEntry(name, line, node, configPath, client) {
+    const commandProp = property(node, 'command');
+    let argsNode = property(node, 'args')?.value;
+    let envNode = property(node, 'env')?.value ?? property(node, 'environment')?.value;
+    let command;
+    let args = locatedList(argsNode);
+    if (commandProp?.value.kind === 'array') {
+        // opencode: `command` is the program and its arguments in one array.
+        const [first, ...rest] = locatedList(commandProp.value);
+        command = first;
+        args = [...rest, ...args];
+    }
+    else if (commandProp?.value.kind === 'object') {
+        // Zed's older shape: `"command": { "path": …, "args": […], "env": {…} }`.
+        const inner = commandProp.value;
+        command = located(property(inner, 'path'));
+        argsNode = property(inner, 'args')?.value ?? argsNode;
+        envNode = property(inner, 'env')?.value ?? envNode;
+        args = locatedList(argsNode);
+    }
+    else {
+        command = located(commandProp);
+    }
+    const url = URL_KEYS.map((key) => located(property(node, key))).find((value) => value !== undefined);
+    const type = located(property(node, 'type')) ?? located(property(node, 'transport'));
+    const requestHeaders = property(property(node, 'requestOptions')?.value, 'headers')?.value;
+    const headers = { ...locatedMap(requestHeaders), ...locatedMap(property(node, 'http_headers')?.value), ...locatedMap(property(node, 'headers')?.value) };
+    const remote = url !== undefined || (type !== undefined && REMOTE_TYPES.has(type.value.toLowerCase()));
+    const extra = {};
+    for (const entry of node.entries)
+        if (!KNOWN_KEYS.has(entry.key))
+            extra[entry.key] = { value: plainValue(entry.value), line: entry.line };
+    const cwd = located(property(node, 'cwd'));
+    return {
+        name,
+        configPath,
+        client,
+        line,
+        endLine: Math.max(line, node.endLine),
+        transport: remote ? 'remote' : 'stdio',
+        ...(command !== undefined && { command }),
+        args,
+        env: locatedMap(envNode),
+        ...(cwd !== undefined && { cwd }),
+        ...(url !== undefined && { url }),
+        ...(type !== undefined && { type }),
+        headers,
+        extra,
+        changedInPullRequest: false,
+    };
+}
+/** Parses one file and lists its servers; `addedLines` (the PR's added lines of this file) marks the entries the PR touches. */
+function discoverConfig(path, text, configKind, addedLines = []) {
+    const parsed = parseConfig(text, configKind.format);
+    const servers = parsed.ok ? extractServers(parsed.root, path, configKind) : [];
+    for (const server of servers)
+        server.changedInPullRequest = intersects(addedLines, server.line, server.endLine);
+    return { path, kind: configKind, text, parsed, servers };
+}
+/** Whether an ascending list of lines has one in [from, to]. */
+function intersects(sorted, from, to) {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (sorted[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < sorted.length && sorted[lo] <= to;
+}
+
+/** OWASP MCP Top 10 categories, by name: the tools disagree on the numbering (DESIGN.md §5 ramparts). */
+const OWASP_MCP = {
+    secrets: 'Token Mismanagement & Secret Exposure',
+    scope: 'Privilege Escalation via Scope Creep',
+    poisoning: 'Tool Poisoning',
+    supplyChain: 'Software Supply Chain Attacks & Dependency Tampering',
+    commandExecution: 'Command Injection & Execution',
+    promptInjection: 'Prompt Injection via Contextual Payloads',
+    authentication: 'Insufficient Authentication & Authorization',
+};
+/** The MCP audit's own rules, as data: each has a test with a positive and a negative case (__tests__/mcp-audit-static.test.ts). */
+const MCP_RULES = {
+    unparseable: {
+        id: 'mcp/config-unparseable',
+        severity: 'medium',
+        message: 'The MCP configuration file does not parse, so its servers could not be audited.',
+        note: 'A client may still read part of a broken file, or a more lenient parser may accept it: fix the syntax so the servers it configures can be reviewed.',
+    },
+    tooLarge: {
+        id: 'mcp/config-too-large',
+        severity: 'medium',
+        message: 'The MCP configuration file is larger than the audit reads, so its servers were not audited.',
+        note: 'Configuration files are small; a very large one is unusual and was not read (the limit bounds the time a pull request can make the review spend).',
+    },
+    shellInline: {
+        id: 'mcp/shell-inline-script',
+        severity: 'high',
+        message: 'An MCP server is started through an interpreter running an inline script.',
+        note: 'Every developer whose agent loads this configuration runs the script with their own rights; an inline script hides what actually runs. Point the server at a reviewed program instead. CWE-78',
+        owasp: OWASP_MCP.commandExecution,
+        cwe: 'CWE-78',
+    },
+    unpinnedPackage: {
+        id: 'mcp/unpinned-package',
+        severity: 'medium',
+        message: 'An MCP server is fetched by a package runner without a pinned version.',
+        note: 'npx, bunx, uvx and pipx download the newest release each time the server starts: whoever controls the package (or takes over the name) runs code on every developer machine. Pin an exact version (`pkg@1.2.3`, `pkg==1.2.3`). CWE-829',
+        owasp: OWASP_MCP.supplyChain,
+        cwe: 'CWE-829',
+    },
+    unpinnedImage: {
+        id: 'mcp/unpinned-image',
+        severity: 'medium',
+        message: 'An MCP server runs a container image without a pinned tag or digest.',
+        note: 'An image without a tag, or tagged `latest`, can change under the same name. Pin a version tag or, better, a digest (`image@sha256:…`). CWE-829',
+        owasp: OWASP_MCP.supplyChain,
+        cwe: 'CWE-829',
+    },
+    insecureHttp: {
+        id: 'mcp/insecure-http',
+        severity: 'medium',
+        message: 'An MCP server is reached over plain http on a non-loopback host.',
+        note: 'Tool calls, results and any credentials travel unencrypted and the server cannot be authenticated: use https. CWE-319',
+        owasp: OWASP_MCP.authentication,
+        cwe: 'CWE-319',
+    },
+    literalSecret: {
+        id: 'mcp/literal-secret',
+        severity: 'high',
+        message: 'An MCP server configuration holds a literal secret.',
+        note: 'A token written into a committed configuration is readable by everyone with access to the repository and stays in its history. Reference it instead (`${env:NAME}`, `${input:id}`, `${NAME}`) and revoke the exposed value. CWE-798',
+        owasp: OWASP_MCP.secrets,
+        cwe: 'CWE-798',
+    },
+    dockerHostAccess: {
+        id: 'mcp/docker-host-access',
+        severity: 'high',
+        message: 'An MCP server container is given access to the host.',
+        note: 'A privileged container, the host network or process namespace, the Docker socket or a mount of the root, home or credential folders gives the server (and whoever controls its image) the developer machine. Drop the flag or mount only what the server needs, read-only. CWE-250',
+        owasp: OWASP_MCP.scope,
+        cwe: 'CWE-250',
+    },
+    hiddenUnicode: {
+        id: 'mcp/hidden-unicode',
+        severity: 'high',
+        message: 'The MCP configuration contains invisible or text-reordering characters.',
+        note: 'Format and control characters, Unicode tag characters and bidi controls are not shown by editors or review tools but reach the model and the client: they can smuggle instructions or make the file read differently from what it does. Remove them. CWE-451',
+        owasp: OWASP_MCP.poisoning,
+        cwe: 'CWE-451',
+    },
+    promptInjection: {
+        id: 'mcp/prompt-injection-marker',
+        severity: 'high',
+        message: 'A string in the MCP configuration reads like instructions aimed at the model.',
+        note: 'Markers such as `<IMPORTANT>`, "ignore previous instructions" or "do not tell the user" are the signature of tool poisoning: text in a description is read by the model as instructions. Remove it. CWE-1427',
+        owasp: OWASP_MCP.promptInjection,
+        cwe: 'CWE-1427',
+    },
+    autoApprove: {
+        id: 'mcp/auto-approve',
+        severity: 'high',
+        message: 'An MCP setting skips the user’s consent.',
+        note: 'Auto-approval (`autoApprove`, `alwaysAllow`, `trust: true`, `enableAllProjectMcpServers`, `approval_policy = "never"`) lets servers start or tools run without the user confirming: committed to a repository it applies to everyone who opens it, including servers a later pull request adds. CWE-862',
+        owasp: OWASP_MCP.scope,
+        cwe: 'CWE-862',
+    },
+};
+const DOCS = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
+/** SARIF and notes metadata: the OWASP category as a tag, the category `security`. */
+function mcpRuleInfos() {
+    return Object.values(MCP_RULES).map((rule) => ({
+        id: rule.id,
+        source: 'ramparts',
+        severity: rule.severity,
+        shortDescription: rule.message,
+        fullDescription: rule.note,
+        helpUri: `${DOCS}#${rule.id.replace('/', '')}`,
+        category: 'security',
+        ...(rule.cwe !== undefined && { cwe: rule.cwe }),
+        ...(rule.owasp !== undefined && { tags: [`OWASP MCP Top 10: ${rule.owasp}`] }),
+    }));
+}
+
+/**
+ * The static checks of one parsed configuration file: every server entry, every string in the file (prompt-injection markers), the
+ * file's consent settings and its raw text (hidden characters). Findings sit at the field's line, else the entry's.
+ */
+function staticFindings(config) {
+    const hits = [...hiddenCharacterHits(config.text)];
+    const secrets = new Set();
+    if (config.parsed.ok) {
+        for (const server of config.servers)
+            hits.push(...serverHits(server, secrets));
+        hits.push(...injectionHits(config.parsed.root, config.text));
+        hits.push(...consentHits(config));
+    }
+    const lines = config.text.split('\n');
+    return hits.map((hit) => toFinding(config.path, hit, lines, secrets));
+}
+function toFinding(path, hit, lines, secrets) {
+    const source = (lines[hit.line - 1] ?? '').replace(/\r$/, '');
+    return {
+        ruleId: hit.rule.id,
+        source: 'ramparts',
+        severity: hit.severity ?? hit.rule.severity,
+        path,
+        startLine: hit.line,
+        endLine: hit.line,
+        ...(hit.column !== undefined && { startColumn: hit.column }),
+        message: hideSecrets(`${hit.rule.message.replace(/\.$/, '')}: ${hit.detail}`, secrets),
+        note: hit.rule.note,
+        evidence: hideSecrets(revealHidden(truncate(source, 2000)), secrets),
+        fingerprint: '',
+    };
+}
+/** Known token shapes, then every literal value the secret check found (whatever its shape). */
+function hideSecrets(text, secrets) {
+    let out = redactSecrets(text);
+    for (const secret of secrets)
+        out = out.split(secret).join(REDACTED);
+    return out;
+}
+const quote = (value) => `\`${truncate(revealHidden(value).replace(/`/g, "'"), 120)}\``;
+// ── per server ───────────────────────────────────────────────────────────────────────────────────────────────────────────────
+function serverHits(server, secrets) {
+    const hits = [];
+    const tokens = commandTokens(server);
+    hits.push(...shellHits(server, tokens), ...runnerHits(server, tokens), ...httpHits(server), ...secretHits(server, secrets), ...approvalHits(server));
+    return hits;
+}
+/** The command and its arguments; a command string with spaces and no args (`"bash -c …"`) is split at whitespace. */
+function commandTokens(server) {
+    if (!server.command)
+        return [];
+    if (server.args.length === 0 && /\s/.test(server.command.value.trim())) {
+        return server.command.value.trim().split(/\s+/).map((value) => ({ value, line: server.command.line }));
+    }
+    return [server.command, ...server.args];
+}
+/** `/usr/bin/bash`, `C:\Windows\cmd.exe` → `bash`, `cmd`. */
+function programName(token) {
+    return (token.split(/[\\/]/).pop() ?? token).toLowerCase().replace(/\.(exe|cmd|bat)$/, '');
+}
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash', 'fish', 'busybox']);
+const POWERSHELLS = new Set(['powershell', 'pwsh']);
+/** Whether `arg` is the inline-script flag of `program`; returns the flag's meaning for the message. */
+function inlineFlag(program, arg) {
+    if (SHELLS.has(program))
+        return /^-[a-z]*c[a-z]*$/.test(arg) && !arg.startsWith('--');
+    if (program === 'cmd')
+        return /^\/[ck]$/i.test(arg);
+    if (POWERSHELLS.has(program))
+        return /^-(c|co|com|comm|comma|comman|command|e|ec|enc|encodedcommand)$/i.test(arg);
+    if (program === 'node' || program === 'bun')
+        return ['-e', '--eval', '-p', '--print'].includes(arg);
+    if (/^python(\d+(\.\d+)?)?$/.test(program))
+        return arg === '-c';
+    if (program === 'perl' || program === 'ruby')
+        return arg === '-e' || arg === '-E';
+    if (program === 'deno')
+        return arg === 'eval';
+    return false;
+}
+function shellHits(server, tokens) {
+    const hits = [];
+    // A wrapper (`cmd /c bash -c …`, `env FOO=1 sh -c …`) may come first: every program position is looked at.
+    for (let i = 0; i < tokens.length - 1; i++) {
+        const program = programName(tokens[i].value);
+        const flag = tokens[i + 1];
+        if (!inlineFlag(program, flag.value))
+            continue;
+        const script = tokens[i + 2];
+        hits.push({
+            rule: MCP_RULES.shellInline,
+            line: (script ?? flag).line,
+            detail: `server ${quote(server.name)} runs ${quote(`${program} ${flag.value}`)}${script ? ` with ${quote(script.value)}` : ''}.`,
+        });
+        break;
+    }
+    return hits;
+}
+// ── package runners and images ──────────────────────────────────────────────────────────────────────────────────────────────
+const EXACT_NPM_VERSION = /^v?\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?$/;
+/** `pkg`, `@scope/pkg@1.2.3`, `pkg@latest` → the version part, or undefined. */
+function npmVersion(spec) {
+    const at = spec.indexOf('@', spec.startsWith('@') ? 1 : 0);
+    return at === -1 ? undefined : spec.slice(at + 1);
+}
+/** A spec that is not a registry package: a local path, a tarball URL, or a git source pinned to a commit. */
+function notRegistry(spec) {
+    return /^(\.{0,2}\/|[A-Za-z]:\\|file:|~\/)/.test(spec) || /#[0-9a-f]{40}$/.test(spec) || /@[0-9a-f]{40}$/.test(spec);
+}
+function runnerAt(tokens, i) {
+    const program = programName(tokens[i].value);
+    const next = tokens[i + 1]?.value;
+    if (program === 'npx' || program === 'bunx')
+        return { argsFrom: i + 1, ecosystem: 'npm', label: program };
+    if ((program === 'npm' && (next === 'exec' || next === 'x')) || ((program === 'pnpm' || program === 'yarn' || program === 'bun') && (next === 'dlx' || next === 'x'))) {
+        return { argsFrom: i + 2, ecosystem: 'npm', label: `${program} ${next}` };
+    }
+    if (program === 'uvx')
+        return { argsFrom: i + 1, ecosystem: 'python', label: 'uvx' };
+    if (program === 'uv' && next === 'tool' && tokens[i + 2]?.value === 'run')
+        return { argsFrom: i + 3, ecosystem: 'python', label: 'uv tool run' };
+    if (program === 'pipx' && next === 'run')
+        return { argsFrom: i + 2, ecosystem: 'python', label: 'pipx run' };
+    return undefined;
+}
+/** Runner options that take a value; the package may be named by `--package`/`-p` (npm) or `--from`/`--spec` (python). */
+const NPM_VALUE_OPTIONS = new Set(['-p', '--package', '-c', '--call', '--registry', '--cache', '--userconfig', '-w', '--workspace']);
+const PY_VALUE_OPTIONS = new Set(['--from', '--spec', '--with', '-w', '--python', '-p', '--index-url', '-i', '--extra-index-url', '--index', '--pip-args', '--with-requirements', '--constraint', '-c']);
+function packageSpec(tokens, runner) {
+    const valueOptions = runner.ecosystem === 'npm' ? NPM_VALUE_OPTIONS : PY_VALUE_OPTIONS;
+    const named = runner.ecosystem === 'npm' ? ['-p', '--package'] : ['--from', '--spec'];
+    for (let i = runner.argsFrom; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (token.value === '--')
+            return tokens[i + 1];
+        const eq = token.value.indexOf('=');
+        const option = token.value.startsWith('-') ? (eq === -1 ? token.value : token.value.slice(0, eq)) : undefined;
+        if (option === undefined)
+            return token;
+        if (named.includes(option))
+            return eq === -1 ? tokens[i + 1] : { value: token.value.slice(eq + 1), line: token.line };
+        if (valueOptions.has(option) && eq === -1)
+            i++;
+    }
+    return undefined;
+}
+function pinned(spec, ecosystem) {
+    if (notRegistry(spec))
+        return true;
+    if (ecosystem === 'python') {
+        if (/===?\s*[0-9][^,;<>=!~*]*$/.test(spec) && !spec.includes('*'))
+            return true;
+        const version = /@([^@/]+)$/.exec(spec)?.[1];
+        return version !== undefined && EXACT_NPM_VERSION.test(version);
+    }
+    const version = npmVersion(spec);
+    return version !== undefined && EXACT_NPM_VERSION.test(version);
+}
+function runnerHits(server, tokens) {
+    for (let i = 0; i < tokens.length; i++) {
+        const program = programName(tokens[i].value);
+        if ((program === 'docker' || program === 'podman') && tokens[i + 1]?.value === 'run')
+            return dockerHits(server, tokens, i + 2);
+        const runner = runnerAt(tokens, i);
+        if (!runner)
+            continue;
+        const spec = packageSpec(tokens, runner);
+        if (!spec || pinned(spec.value, runner.ecosystem))
+            return [];
+        const version = runner.ecosystem === 'npm' ? npmVersion(spec.value) : undefined;
+        const why = version === undefined || version === '' ? 'no version' : `version ${quote(version)}, not an exact one`;
+        return [{ rule: MCP_RULES.unpinnedPackage, line: spec.line, detail: `server ${quote(server.name)} runs ${quote(`${runner.label} ${spec.value}`)} (${why}).` }];
+    }
+    return [];
+}
+/** `docker run` options that take a value (the next argument, unless written `--opt=value`). */
+const DOCKER_VALUE_OPTIONS = new Set(('-a --attach --add-host --annotation --blkio-weight --cap-add --cap-drop --cgroup-parent --cgroupns --cidfile --cpu-period ' +
+    '--cpu-quota --cpu-shares -c --cpus --cpuset-cpus --cpuset-mems --device --device-cgroup-rule --dns --dns-option --dns-search ' +
+    '--domainname --entrypoint -e --env --env-file --expose --gpus --group-add --health-cmd --health-interval --health-retries ' +
+    '--health-start-period --health-timeout -h --hostname --ip --ip6 --ipc --isolation --kernel-memory -l --label --label-file ' +
+    '--link --log-driver --log-opt --mac-address -m --memory --memory-reservation --memory-swap --memory-swappiness --mount ' +
+    '--name --network --net --network-alias --oom-score-adj --pid --pids-limit --platform -p --publish --pull --restart --runtime ' +
+    '--security-opt --shm-size --stop-signal --stop-timeout --storage-opt --sysctl --tmpfs --ulimit -u --user --userns --uts ' +
+    '-v --volume --volume-driver --volumes-from -w --workdir')
+    .split(/\s+/));
+function dockerHits(server, tokens, from) {
+    const hits = [];
+    const name = quote(server.name);
+    const host = (line, what, severity = 'high') => {
+        hits.push({ rule: MCP_RULES.dockerHostAccess, line, severity, detail: `server ${name} runs a container ${what}.` });
+    };
+    for (let i = from; i < tokens.length; i++) {
+        const token = tokens[i];
+        if (!token.value.startsWith('-') || token.value === '-') {
+            hits.push(...imageHits(server, token));
+            break;
+        }
+        const eq = token.value.indexOf('=');
+        const option = eq === -1 ? token.value : token.value.slice(0, eq);
+        let value;
+        if (eq !== -1)
+            value = { value: token.value.slice(eq + 1), line: token.line };
+        else if (DOCKER_VALUE_OPTIONS.has(option))
+            value = tokens[++i];
+        if (option === '--privileged' && value?.value !== 'false')
+            host(token.line, 'privileged (`--privileged`)', 'critical');
+        if ((option === '--pid' || option === '--network' || option === '--net' || option === '--ipc' || option === '--uts' || option === '--userns') && value?.value === 'host') {
+            host(value.line, `in the host's ${option === '--pid' ? 'process' : option.slice(2)} namespace (${quote(`${option}=host`)})`);
+        }
+        if (option === '--cap-add' && value && /^(all|sys_admin|cap_sys_admin)$/i.test(value.value))
+            host(value.line, `with ${quote(`--cap-add=${value.value}`)}`, 'critical');
+        if ((option === '-v' || option === '--volume' || option === '--mount') && value) {
+            const source = option === '--mount' ? /(?:^|,)(?:source|src)=([^,]+)/.exec(value.value)?.[1] : value.value.split(':')[0];
+            const problem = source === undefined ? undefined : hostMountProblem(source);
+            if (problem)
+                host(value.line, `with ${problem} mounted (${quote(value.value)})`, problem === 'the Docker socket' || problem === 'the host root' ? 'critical' : 'high');
+        }
+    }
+    return hits;
+}
+function hostMountProblem(source) {
+    const path = source.replace(/\/+$/, '') || '/';
+    if (/(^|\/)docker\.sock$/.test(path) || path === '/var/run/docker' || path === '//./pipe/docker_engine')
+        return 'the Docker socket';
+    if (path === '/' || /^[A-Za-z]:\\?$/.test(path))
+        return 'the host root';
+    if (/(^|\/)\.(ssh|aws|gnupg|kube|docker|azure|config\/gcloud)(\/|$)/.test(path))
+        return 'a credential folder';
+    if (/^(~|\$HOME|\$\{HOME\}|%USERPROFILE%|\/root|\/home(\/[^/]+)?|\/Users(\/[^/]+)?)$/.test(path))
+        return 'the home folder';
+    return undefined;
+}
+function imageHits(server, image) {
+    if (/@sha256:[0-9a-f]{64}$/.test(image.value))
+        return [];
+    const lastSegment = image.value.slice(image.value.lastIndexOf('/') + 1);
+    const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
+    if (tag !== undefined && tag !== '' && tag !== 'latest')
+        return [];
+    const why = tag === 'latest' ? 'the `latest` tag' : 'no tag';
+    return [{ rule: MCP_RULES.unpinnedImage, line: image.line, detail: `server ${quote(server.name)} runs image ${quote(image.value)} (${why}).` }];
+}
+// ── remote addresses ─────────────────────────────────────────────────────────────────────────────────────────────────────────
+function isLoopbackHost(host) {
+    const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+    return bare === 'localhost' || bare.endsWith('.localhost') || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
+}
+function httpHits(server) {
+    const candidates = [...(server.url ? [server.url] : []), ...server.args.filter((arg) => /^http:\/\//i.test(arg.value))];
+    return candidates.flatMap((candidate) => {
+        const match = /^http:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(candidate.value.trim());
+        if (!match || isLoopbackHost(match[1] ?? ''))
+            return [];
+        return [{ rule: MCP_RULES.insecureHttp, line: candidate.line, detail: `server ${quote(server.name)} connects to ${quote(candidate.value)}.` }];
+    });
+}
+// ── secrets ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+/** `${env:X}`, `${input:x}`, `${X}`, `$X`, `{env:X}`, `{file:…}` (opencode), `%X%`. */
+const REFERENCE = /\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{(?:env|file):[^}]*\}|%[A-Za-z_][A-Za-z0-9_]*%/g;
+const SCHEMES = /^(bearer|basic|token|apikey|api-key)\s+/i;
+const PLACEHOLDER = /^(<[^>]*>|\[[^\]]*\]|x{3,}|\*{3,}|\.{3,}|your[-_ ].*|.*[-_ ]here|changeme|change[-_]me|placeholder|example|dummy|test|todo|none|null|redacted|replace[-_ ].*|<redacted>)$/i;
+/** The literal part of a value, or undefined when it is only references (and an auth scheme word). */
+function literalPart(value) {
+    const rest = value.trim().replace(SCHEMES, '').replace(REFERENCE, '').trim();
+    return rest === '' ? undefined : rest;
+}
+/** A credential-named field holding something that is neither a reference nor a placeholder; or any value of a known token shape. */
+function literalSecret(name, value) {
+    const literal = literalPart(value);
+    if (literal === undefined || value.includes(REDACTED))
+        return undefined;
+    if (redactSecrets(value) !== value)
+        return literal;
+    const credentialName = isCredentialName(name) || /^(authorization|x-api-key|api-key|x-auth-token|cookie)$/i.test(name);
+    if (!credentialName || literal.length < 8 || PLACEHOLDER.test(literal) || /^(true|false|\d+)$/i.test(literal))
+        return undefined;
+    return literal;
+}
+function secretHits(server, secrets) {
+    const hits = [];
+    const check = (where, name, field) => {
+        const secret = literalSecret(name, field.value);
+        if (secret === undefined)
+            return;
+        secrets.add(secret);
+        hits.push({ rule: MCP_RULES.literalSecret, line: field.line, detail: `server ${quote(server.name)} sets ${where} ${quote(name)} to a literal value.` });
+    };
+    for (const [name, field] of Object.entries(server.env))
+        check('environment variable', name, field);
+    for (const [name, field] of Object.entries(server.headers))
+        check('header', name, field);
+    // Arguments: `--api-key=…`, `--token …`, or any argument of a known token shape.
+    server.args.forEach((arg, index) => {
+        const flag = /^--?([A-Za-z][\w-]*)(?:=(.*))?$/.exec(arg.value);
+        if (flag?.[2] !== undefined)
+            check('argument', flag[1], { value: flag[2], line: arg.line });
+        else if (flag && isCredentialName(flag[1]) && server.args[index + 1] && !server.args[index + 1].value.startsWith('-'))
+            check('argument', flag[1], server.args[index + 1]);
+        else if (!flag && redactSecrets(arg.value) !== arg.value && literalPart(arg.value) !== undefined)
+            check('argument', `#${index + 1}`, arg);
+    });
+    if (server.url && redactSecrets(server.url.value) !== server.url.value)
+        check('address', 'url', server.url);
+    return hits;
+}
+// ── consent ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+function isTruthy(value) {
+    return value === true || value === 'true';
+}
+function approvalHits(server) {
+    const hits = [];
+    const name = quote(server.name);
+    for (const key of ['autoApprove', 'alwaysAllow', 'auto_approve', 'autoApproveTools']) {
+        const field = server.extra[key];
+        if (!field)
+            continue;
+        const list = Array.isArray(field.value) ? field.value : [];
+        if (isTruthy(field.value) || list.includes('*'))
+            hits.push({ rule: MCP_RULES.autoApprove, line: field.line, detail: `server ${name} approves every tool call (${quote(key)}).` });
+        else if (list.length > 0) {
+            hits.push({ rule: MCP_RULES.autoApprove, line: field.line, severity: 'medium', detail: `server ${name} approves ${list.length} tool(s) without asking (${quote(key)}).` });
+        }
+    }
+    const trust = server.extra.trust;
+    if (trust && isTruthy(trust.value))
+        hits.push({ rule: MCP_RULES.autoApprove, line: trust.line, detail: `server ${name} is trusted: its tool calls are not confirmed (\`trust: true\`).` });
+    return hits;
+}
+/** File-level consent settings: Claude Code's project servers, Codex's approval policy, VS Code's tool auto-approval. */
+function consentHits(config) {
+    if (!config.parsed.ok)
+        return [];
+    const root = config.parsed.root;
+    const hits = [];
+    const flag = (key, what) => {
+        const field = property(root, key);
+        if (field?.value.kind === 'scalar' && isTruthy(field.value.value))
+            hits.push({ rule: MCP_RULES.autoApprove, line: field.line, detail: what });
+    };
+    flag('enableAllProjectMcpServers', 'every server of the project `.mcp.json` is enabled without asking (`enableAllProjectMcpServers`).');
+    flag('chat.tools.autoApprove', 'every tool call is approved without asking (`chat.tools.autoApprove`).');
+    const policies = [property(root, 'approval_policy'), ...(property(root, 'profiles')?.value.kind === 'object' ? property(root, 'profiles').value.entries.map((p) => property(p.value, 'approval_policy')) : [])];
+    for (const policy of policies) {
+        if (policy?.value.kind === 'scalar' && policy.value.value === 'never') {
+            hits.push({ rule: MCP_RULES.autoApprove, line: policy.line, detail: 'commands and tool calls run without asking (`approval_policy = "never"`).' });
+        }
+    }
+    return hits;
+}
+// ── the whole file ────────────────────────────────────────────────────────────────────────────────────────────────────────────
+function hiddenCharacterHits(text) {
+    const hits = [];
+    text.split('\n').forEach((raw, index) => {
+        const line = raw.replace(/\r$/, '');
+        if (!containsHiddenCharacters(line))
+            return;
+        // The first hidden character: its UTF-16 column (SARIF's default column unit) and its code point.
+        let column = 0;
+        let first = '';
+        for (const ch of line) {
+            if (containsHiddenCharacters(ch)) {
+                first = ch;
+                break;
+            }
+            column += ch.length;
+        }
+        const code = `U+${(first.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+        hits.push({ rule: MCP_RULES.hiddenUnicode, line: index + 1, column: column + 1, detail: `${code} (and any others on this line) is not shown by editors.` });
+    });
+    return hits;
+}
+const INJECTION_MARKERS = [
+    /<\/?\s*(important|system|instructions?|secret|hidden)\s*>/i,
+    /\b(ignore|disregard|forget)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier|preceding)\s+(instructions|prompts?|rules|messages)/i,
+    /\b(do\s+not|don['’]t|never)\s+(tell|inform|mention\s+(this\s+)?to|alert|notify|reveal\s+(this\s+)?to)\s+the\s+user/i,
+    /\bwithout\s+(telling|informing|notifying|asking)\s+the\s+user/i,
+    /\b(this\s+is\s+)?(very\s+)?important\s*:\s*(you\s+must|always|before)/i,
+];
+function injectionHits(root, text) {
+    const lines = text.split('\n');
+    const hits = [];
+    const seen = new Set();
+    for (const scalar of stringsIn(root)) {
+        const marker = INJECTION_MARKERS.map((re) => re.exec(scalar.value)?.[0]).find((m) => m !== undefined);
+        if (marker === undefined)
+            continue;
+        // The exact line inside a multi-line string: the first of its lines that holds the marker.
+        let line = scalar.line;
+        for (let l = scalar.line; l <= scalar.endLine; l++)
+            if (INJECTION_MARKERS.some((re) => re.test(lines[l - 1] ?? ''))) {
+                line = l;
+                break;
+            }
+        if (seen.has(line))
+            continue;
+        seen.add(line);
+        hits.push({ rule: MCP_RULES.promptInjection, line, detail: `${quote(marker)}.` });
+    }
+    return hits;
+}
+
+const LIVE_CHECKS_UNAVAILABLE = 'the live MCP checks are not available in this build';
+const DEFAULT_MAX_CONFIG_BYTES = 1024 * 1024;
+const TOO_LARGE = { tooLarge: true };
+/**
+ * The MCP audit (`ramparts` in the `scanners` input): finds the MCP configuration files, parses them with line positions, runs the
+ * static checks on every server entry, and hands the servers the pull request adds to the live checks when this build has them.
+ */
+function createMcpAuditScanner(settings) {
+    return {
+        name: 'ramparts',
+        run: (ports) => runMcpAudit(settings, ports),
+    };
+}
+async function runMcpAudit(settings, ports) {
+    const started = Date.now();
+    const maxBytes = settings.maxConfigBytes ?? DEFAULT_MAX_CONFIG_BYTES;
+    const warnings = [];
+    const findings = [];
+    const filesNotScanned = [];
+    const degraded = [];
+    const configs = [];
+    const changedByPath = new Map(settings.changedFiles.filter((file) => file.status !== 'removed').map((file) => [file.path, file]));
+    const candidates = [];
+    for (const path of ports.tree.files) {
+        const kind = mcpConfigKind(path);
+        if (!kind)
+            continue;
+        const patch = changedByPath.get(path)?.patch;
+        candidates.push({ path, kind, changed: true, added: patch === undefined ? 'all' : indexPatch(patch).addedLines() });
+    }
+    const read = async (candidate, load) => {
+        let loaded;
+        try {
+            loaded = await load();
+        }
+        catch (error) {
+            loaded = { unreadable: `not readable: ${getErrorMessage(error)}` };
+        }
+        ports.onFileScanned?.(candidate.path);
+        if ('tooLarge' in loaded) {
+            const reason = `over ${formatCount(maxBytes)} bytes: not read`;
+            findings.push(fileFinding(candidate.path, MCP_RULES.tooLarge, 1, `${candidate.path} is ${reason}.`));
+            if (candidate.changed)
+                filesNotScanned.push({ path: candidate.path, reason });
+            return;
+        }
+        if ('unreadable' in loaded) {
+            if (candidate.changed)
+                filesNotScanned.push({ path: candidate.path, reason: loaded.unreadable });
+            else
+                warnings.push(`${candidate.path}: ${loaded.unreadable}`);
+            return;
+        }
+        const text = loaded.bytes.toString('utf8').replace(/^\uFEFF/, '');
+        const config = discoverConfig(candidate.path, text, candidate.kind, candidate.added === 'all' ? [] : candidate.added);
+        if (candidate.added === 'all')
+            for (const server of config.servers)
+                server.changedInPullRequest = true;
+        configs.push(config);
+        if (!config.parsed.ok) {
+            findings.push(fileFinding(candidate.path, MCP_RULES.unparseable, config.parsed.line, config.parsed.message, text));
+            if (candidate.changed)
+                filesNotScanned.push({ path: candidate.path, reason: config.parsed.message });
+        }
+    };
+    for (const candidate of candidates)
+        await read(candidate, () => readTreeFile(ports.tree.root, candidate.path, maxBytes));
+    if (settings.filterMode === 'nofilter') {
+        if (ports.checkout.status === 'ready') {
+            const checkout = ports.checkout.value;
+            const changed = new Set(candidates.map((c) => c.path));
+            const unchanged = (await checkout.listFiles()).flatMap((path) => {
+                const kind = changed.has(path) ? undefined : mcpConfigKind(path);
+                return kind ? [{ path, kind, changed: changedByPath.has(path), added: [] }] : [];
+            });
+            for (const candidate of unchanged) {
+                // The checkout answers nothing for a file over the limit (the path is listed, so it exists).
+                await read(candidate, async () => {
+                    const bytes = await checkout.readFile(candidate.path, maxBytes);
+                    return bytes === undefined ? TOO_LARGE : { bytes };
+                });
+            }
+        }
+        else {
+            degraded.push(`configuration files the pull request does not change were not audited (filter-mode nofilter): ${ports.checkout.reason}`);
+        }
+    }
+    const servers = configs.flatMap((config) => config.servers);
+    for (const config of configs)
+        findings.push(...staticFindings(config));
+    const rules = mcpRuleInfos();
+    const added = servers.filter((server) => server.changedInPullRequest);
+    let audits = [];
+    if (added.length > 0) {
+        if (settings.live) {
+            try {
+                const live = await settings.live(added, ports);
+                audits = live.audits;
+                findings.push(...live.findings);
+                rules.push(...live.rules);
+                warnings.push(...live.warnings);
+            }
+            catch (error) {
+                audits = added.map((server) => audit(server, 'failed', `the live checks failed: ${getErrorMessage(error)}`));
+            }
+        }
+        else {
+            audits = added.map((server) => audit(server, 'not-scanned', LIVE_CHECKS_UNAVAILABLE));
+        }
+    }
+    const unscanned = audits.filter((a) => a.status !== 'scanned');
+    if (unscanned.length > 0)
+        degraded.push(describeUnscanned(unscanned));
+    const report = {
+        scanner: 'ramparts',
+        status: degraded.length > 0 ? 'degraded' : 'ok',
+        ...(degraded.length > 0 && { reason: degraded.join('; ') }),
+        findings,
+        durationMs: Date.now() - started,
+        filesScanned: configs.length,
+        rulesRun: servers.length,
+        warnings,
+        ...(filesNotScanned.length > 0 && { filesNotScanned }),
+        ...(audits.length > 0 && { mcpServers: audits }),
+    };
+    return { report, rules };
+}
+function audit(server, status, reason) {
+    return { server: server.name, configPath: server.configPath, line: server.line, check: 'tool-descriptions', status, reason, findings: 0 };
+}
+/** `2 MCP servers not checked live (a in .mcp.json: reason; …)`: the first few, each with its reason. */
+function describeUnscanned(audits) {
+    const listed = audits.slice(0, 3).map((a) => `${truncate(a.server, 60)} in ${a.configPath} ${a.status}: ${a.reason ?? 'no reason given'}`);
+    return `${plural(audits.length, 'MCP server')} the pull request adds or changes not fully checked (${listed.join('; ')}${audits.length > 3 ? '; …' : ''})`;
+}
+/** A regular file of the head tree, never through a symlink, checked for size before it is read. */
+async function readTreeFile(root, path, maxBytes) {
+    const full = join(root, ...path.split('/'));
+    const stat = await lstat(full);
+    if (stat.isSymbolicLink())
+        return { unreadable: 'a symbolic link: not followed' };
+    if (!stat.isFile())
+        return { unreadable: 'not a regular file' };
+    if (stat.size > maxBytes)
+        return TOO_LARGE;
+    const bytes = await readFile(full);
+    return bytes.length > maxBytes ? TOO_LARGE : { bytes };
+}
+function fileFinding(path, rule, line, detail, text) {
+    return {
+        ruleId: rule.id,
+        source: 'ramparts',
+        severity: rule.severity,
+        path,
+        startLine: line,
+        endLine: line,
+        message: `${rule.message.replace(/\.$/, '')}: ${detail}`,
+        note: rule.note,
+        evidence: text === undefined ? '' : redactSecrets(revealHidden((text.split('\n')[line - 1] ?? '').replace(/\r$/, '').slice(0, 2000))),
+        fingerprint: '',
+    };
+}
+
 /** A report with no finding: the shape `skipped` and `failed` outcomes share. */
 function emptyReport(scanner, status, reason, durationMs = 0) {
     return { report: { scanner, status, reason, findings: [], durationMs, filesScanned: 0, warnings: [] }, rules: [] };
@@ -4823,10 +7928,6 @@ async function runScanners(scanners, ports) {
 /** A scanner the configuration leaves nothing to do: visible as skipped, with the reason. */
 function skippedScanner(name, reason) {
     return { name, run: () => Promise.resolve(emptyReport(name, 'skipped', reason)) };
-}
-/** For scanners that belong to a later capability: visible as skipped, with the reason, never silently absent. */
-function notYetAvailableScanner(name, reason) {
-    return skippedScanner(name, reason);
 }
 
 const TEST_RULES = {
@@ -5146,11 +8247,13 @@ const SCANNERS = [
         create: (settings) => createPatternScanner(settings),
     }),
     entry({
+        // The MCP audit: configuration files, static checks, and the live checks' seam. `nofilter` reads every configuration file of
+        // the head commit, hence the checkout.
         name: 'ramparts',
         enabled: (config) => config.scanners.includes('ramparts'),
-        needs: {},
-        settings: () => undefined,
-        create: () => notYetAvailableScanner('ramparts', 'the ramparts MCP-security scan is not available in this version yet'),
+        needs: (config) => (config.filterMode === 'nofilter' ? { checkout: true } : {}),
+        settings: ({ config, change }) => ({ filterMode: config.filterMode, changedFiles: change.files ?? [] }),
+        create: createMcpAuditScanner,
     }),
     entry({
         // The pull request's tests, in a locked-down container over a copy of the head commit's tree.
@@ -5222,6 +8325,14 @@ function notReviewedParts(input) {
         const count = scan.filesNotScanned?.length ?? 0;
         if (scan.status !== 'failed' && count > 0) {
             parts.push(`${scan.scanner} could not scan ${plural(count, 'file')} (${scan.filesNotScanned?.map((f) => f.path).slice(0, 3).join(', ')}${count > 3 ? ', …' : ''})`);
+        }
+    }
+    // MCP servers whose live check ran and failed or came back degraded (no rules loaded): not a clean result. `not-scanned` servers
+    // (no sandbox, a refused address, no live checks in this build) are listed with their reason like a skipped scanner.
+    for (const scan of input.scans) {
+        const broken = (scan.mcpServers ?? []).filter((o) => o.status === 'failed' || o.status === 'degraded');
+        if (broken.length > 0) {
+            parts.push(`${plural(broken.length, 'MCP server')} ${broken.every((o) => o.status === 'failed') ? 'failed' : 'failed or degraded'} in ${scan.scanner} (${broken.map((o) => o.server).slice(0, 3).join(', ')}${broken.length > 3 ? ', …' : ''})`);
         }
     }
     if (input.truncated)
@@ -5502,6 +8613,11 @@ function renderText(report, options) {
             if (t.logFile)
                 out.push(`  log: ${clean(t.logFile)}`);
         }
+        for (const o of scan.mcpServers ?? []) {
+            const color = o.status === 'scanned' ? ANSI.green : o.status === 'failed' ? ANSI.boldRed : ANSI.yellow;
+            const reason = o.reason ? `: ${clean(oneLine(o.reason))}` : '';
+            out.push(`  MCP server ${clean(oneLine(o.server))} (${clean(o.configPath)}:${o.line}) ${o.check}: ${paint(color, o.status)}${reason}`);
+        }
         for (const warning of scan.warnings)
             out.push(`  ${paint(ANSI.yellow, 'warning')}: ${clean(oneLine(warning))}`);
     }
@@ -5567,6 +8683,7 @@ function toJsonReport(report) {
             filesScanned: scan.filesScanned,
             rulesRun: scan.rulesRun,
             ...(scan.tests && { tests: scan.tests }),
+            ...(scan.mcpServers && { mcpServers: scan.mcpServers.map((o) => ({ ...o })) }),
             warnings: [...scan.warnings],
         })),
         skippedFiles: report.skippedFiles.map((f) => ({ path: f.path, reason: f.reason, detail: f.detail })),
@@ -6449,6 +9566,7 @@ function statusSections(report, caps) {
         scannerTable(report.scans, findings),
         scanStatusLines(report.scans, caps.reasonChars).join('\n\n'),
         testRunSection(report.scans),
+        mcpServerSection(report.scans, caps),
         placement,
         resolved,
         models.length > 0 ? models.map((line) => `- ${escapeMarkdown(line)}`).join('\n') : undefined,
@@ -6498,6 +9616,33 @@ function testRunSection(scans) {
     ].filter((line) => line !== undefined);
     const settings = tests.sandbox.map((line) => `- ${escapeMarkdown(truncate(line, 300))}`).join('\n');
     return `#### Tests (sandbox)\n\n${table}\n\n${facts.join(' ')}\n\n<details>\n<summary>Sandbox settings that applied</summary>\n\n${settings}\n\n</details>`;
+}
+const MCP_STATUS_ICON = {
+    scanned: '✅',
+    degraded: '⚠️',
+    'not-scanned': '⏭️',
+    failed: '❌',
+};
+/** The MCP audit's live checks, one row per server and check: anything but `scanned` with its reason, never as clean. */
+function mcpServerSection(scans, caps) {
+    const outcomes = scans.flatMap((scan) => scan.mcpServers ?? []);
+    if (outcomes.length === 0)
+        return undefined;
+    const shown = outcomes.slice(0, caps.warningsPerScan);
+    const rows = shown.map((o) => {
+        const listed = o.tools === undefined ? '' : `${formatCount(o.tools)} tools, ${formatCount(o.prompts ?? 0)} prompts, ${formatCount(o.resources ?? 0)} resources`;
+        const cells = [
+            codeSpan(truncate(o.server, 100), { table: true }),
+            codeSpan(truncate(`${o.configPath}:${o.line}`, 300), { table: true }),
+            escapeMarkdown(o.check, { table: true }),
+            `${MCP_STATUS_ICON[o.status]} ${o.status}`,
+            escapeMarkdown(truncate([o.reason, listed].filter(Boolean).join('; '), caps.itemChars), { table: true }) || ' ',
+            formatCount(o.findings),
+        ];
+        return `| ${cells.join(' | ')} |`;
+    });
+    const more = outcomes.length > shown.length ? `\n\n_${formatCount(outcomes.length - shown.length)} more in the SARIF file._` : '';
+    return `#### MCP servers (live checks)\n\n| Server | Config | Check | Status | Reason | Findings |\n| --- | --- | --- | --- | --- | ---: |\n${rows.join('\n')}${more}`;
 }
 function scannerTable(scans, findings) {
     const sources = new Map();
@@ -6612,6 +9757,7 @@ function buildSarif(report, options = {}) {
     const kept = sorted.slice(0, maxResults);
     const dropped = sorted.length - kept.length;
     const notifications = scanNotifications(report.scans);
+    const mcpServers = report.scans.flatMap((scan) => (scan.mcpServers ?? []).map((o) => ({ ...o })));
     if (report.skippedFiles.length > 0) {
         notifications.push({
             level: 'note',
@@ -6651,7 +9797,12 @@ function buildSarif(report, options = {}) {
                     },
                 ],
                 results: kept.map((finding) => toResult(finding, ruleIndex.get(finding.ruleId) ?? 0, lineHashes.get(finding) ?? '')),
-                properties: { conclusion: report.conclusion, failOn: report.failOn, headSha: report.headSha },
+                properties: {
+                    conclusion: report.conclusion,
+                    failOn: report.failOn,
+                    headSha: report.headSha,
+                    ...(mcpServers.length > 0 && { mcpServers }),
+                },
             },
         ],
     };
@@ -6721,6 +9872,7 @@ function toReportingDescriptor(rule) {
     const tags = unique([
         ...(security ? ['security'] : []),
         ...(rule.category ? [rule.category] : []),
+        ...(rule.tags ?? []),
         ...(cwe ? [`CWE-${cwe}`, `external/cwe/cwe-${cwe.padStart(3, '0')}`] : []),
         rule.source,
     ]);
@@ -6876,6 +10028,16 @@ function scanNotifications(scans) {
                 message: { text: `Scanner ${scan.scanner} ${scan.status}: ${revealHidden(reason)}.${consequence}` },
                 descriptor: { id: `scan-${scan.status}` },
                 properties: { scanner: scan.scanner, status: scan.status },
+            });
+        }
+        for (const outcome of (scan.mcpServers ?? []).filter((o) => o.status !== 'scanned')) {
+            notifications.push({
+                level: outcome.status === 'failed' ? 'error' : 'warning',
+                message: {
+                    text: `MCP server ${revealHidden(outcome.server)} (${outcome.configPath}:${outcome.line}) ${outcome.check}: ${outcome.status}: ${revealHidden(outcome.reason ?? 'no reason given')}. It is not a clean result.`,
+                },
+                descriptor: { id: `mcp-server-${outcome.status}` },
+                properties: { scanner: scan.scanner, server: outcome.server, configPath: outcome.configPath, line: outcome.line, check: outcome.check, status: outcome.status },
             });
         }
         for (const warning of scan.warnings.slice(0, MAX_NOTIFICATIONS_PER_SCAN)) {

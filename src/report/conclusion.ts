@@ -25,6 +25,14 @@ export function notReviewedParts(input: {
       parts.push(`${scan.scanner} could not scan ${plural(count, 'file')} (${scan.filesNotScanned?.map((f) => f.path).slice(0, 3).join(', ')}${count > 3 ? ', …' : ''})`);
     }
   }
+  // MCP servers whose live check ran and failed or came back degraded (no rules loaded): not a clean result. `not-scanned` servers
+  // (no sandbox, a refused address, no live checks in this build) are listed with their reason like a skipped scanner.
+  for (const scan of input.scans) {
+    const broken = (scan.mcpServers ?? []).filter((o) => o.status === 'failed' || o.status === 'degraded');
+    if (broken.length > 0) {
+      parts.push(`${plural(broken.length, 'MCP server')} ${broken.every((o) => o.status === 'failed') ? 'failed' : 'failed or degraded'} in ${scan.scanner} (${broken.map((o) => o.server).slice(0, 3).join(', ')}${broken.length > 3 ? ', …' : ''})`);
+    }
+  }
   if (input.truncated) parts.push(`GitHub listed only the first ${formatCount(input.listed)} files`);
   for (const reason of HOSTILE_SKIPS) {
     const files = input.skipped.filter((file) => file.reason === reason);

@@ -1,4 +1,4 @@
-import { SEVERITIES, type Finding, type ScanReport, type Severity, type SkippedFile } from '../types.js';
+import { SEVERITIES, type Finding, type McpServerOutcome, type ScanReport, type Severity, type SkippedFile } from '../types.js';
 import { sanitizeModelText } from '../text/sanitize.js';
 import { listedMarker, reviewMarker } from './markers.js';
 import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
@@ -353,6 +353,7 @@ function statusSections(report: ReviewReport, caps: Caps): { head: string[]; tai
     scannerTable(report.scans, findings),
     scanStatusLines(report.scans, caps.reasonChars).join('\n\n'),
     testRunSection(report.scans),
+    mcpServerSection(report.scans, caps),
     placement,
     resolved,
     models.length > 0 ? models.map((line) => `- ${escapeMarkdown(line)}`).join('\n') : undefined,
@@ -401,6 +402,34 @@ function testRunSection(scans: readonly ScanReport[]): string | undefined {
   ].filter((line): line is string => line !== undefined);
   const settings = tests.sandbox.map((line) => `- ${escapeMarkdown(truncate(line, 300))}`).join('\n');
   return `#### Tests (sandbox)\n\n${table}\n\n${facts.join(' ')}\n\n<details>\n<summary>Sandbox settings that applied</summary>\n\n${settings}\n\n</details>`;
+}
+
+const MCP_STATUS_ICON: Readonly<Record<McpServerOutcome['status'], string>> = {
+  scanned: '✅',
+  degraded: '⚠️',
+  'not-scanned': '⏭️',
+  failed: '❌',
+};
+
+/** The MCP audit's live checks, one row per server and check: anything but `scanned` with its reason, never as clean. */
+function mcpServerSection(scans: readonly ScanReport[], caps: Caps): string | undefined {
+  const outcomes = scans.flatMap((scan) => scan.mcpServers ?? []);
+  if (outcomes.length === 0) return undefined;
+  const shown = outcomes.slice(0, caps.warningsPerScan);
+  const rows = shown.map((o) => {
+    const listed = o.tools === undefined ? '' : `${formatCount(o.tools)} tools, ${formatCount(o.prompts ?? 0)} prompts, ${formatCount(o.resources ?? 0)} resources`;
+    const cells = [
+      codeSpan(truncate(o.server, 100), { table: true }),
+      codeSpan(truncate(`${o.configPath}:${o.line}`, 300), { table: true }),
+      escapeMarkdown(o.check, { table: true }),
+      `${MCP_STATUS_ICON[o.status]} ${o.status}`,
+      escapeMarkdown(truncate([o.reason, listed].filter(Boolean).join('; '), caps.itemChars), { table: true }) || ' ',
+      formatCount(o.findings),
+    ];
+    return `| ${cells.join(' | ')} |`;
+  });
+  const more = outcomes.length > shown.length ? `\n\n_${formatCount(outcomes.length - shown.length)} more in the SARIF file._` : '';
+  return `#### MCP servers (live checks)\n\n| Server | Config | Check | Status | Reason | Findings |\n| --- | --- | --- | --- | --- | ---: |\n${rows.join('\n')}${more}`;
 }
 
 function scannerTable(scans: readonly ScanReport[], findings: readonly Finding[]): string {

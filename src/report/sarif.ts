@@ -134,6 +134,7 @@ export function buildSarif(report: ReviewReport, options: BuildSarifOptions = {}
   const dropped = sorted.length - kept.length;
 
   const notifications = scanNotifications(report.scans);
+  const mcpServers = report.scans.flatMap((scan) => (scan.mcpServers ?? []).map((o) => ({ ...o })));
   if (report.skippedFiles.length > 0) {
     notifications.push({
       level: 'note',
@@ -175,7 +176,12 @@ export function buildSarif(report: ReviewReport, options: BuildSarifOptions = {}
           },
         ],
         results: kept.map((finding) => toResult(finding, ruleIndex.get(finding.ruleId) ?? 0, lineHashes.get(finding) ?? '')),
-        properties: { conclusion: report.conclusion, failOn: report.failOn, headSha: report.headSha },
+        properties: {
+          conclusion: report.conclusion,
+          failOn: report.failOn,
+          headSha: report.headSha,
+          ...(mcpServers.length > 0 && { mcpServers }),
+        },
       },
     ],
   };
@@ -246,6 +252,7 @@ function toReportingDescriptor(rule: RuleInfo): SarifReportingDescriptor {
   const tags = unique([
     ...(security ? ['security'] : []),
     ...(rule.category ? [rule.category] : []),
+    ...(rule.tags ?? []),
     ...(cwe ? [`CWE-${cwe}`, `external/cwe/cwe-${cwe.padStart(3, '0')}`] : []),
     rule.source,
   ]);
@@ -414,6 +421,16 @@ function scanNotifications(scans: readonly ScanReport[]): SarifNotification[] {
         message: { text: `Scanner ${scan.scanner} ${scan.status}: ${revealHidden(reason)}.${consequence}` },
         descriptor: { id: `scan-${scan.status}` },
         properties: { scanner: scan.scanner, status: scan.status },
+      });
+    }
+    for (const outcome of (scan.mcpServers ?? []).filter((o) => o.status !== 'scanned')) {
+      notifications.push({
+        level: outcome.status === 'failed' ? 'error' : 'warning',
+        message: {
+          text: `MCP server ${revealHidden(outcome.server)} (${outcome.configPath}:${outcome.line}) ${outcome.check}: ${outcome.status}: ${revealHidden(outcome.reason ?? 'no reason given')}. It is not a clean result.`,
+        },
+        descriptor: { id: `mcp-server-${outcome.status}` },
+        properties: { scanner: scan.scanner, server: outcome.server, configPath: outcome.configPath, line: outcome.line, check: outcome.check, status: outcome.status },
       });
     }
     for (const warning of scan.warnings.slice(0, MAX_NOTIFICATIONS_PER_SCAN)) {

@@ -265,6 +265,11 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
       out.push(`  ${t.passed} passed, ${t.failed} failed, ${t.errors} errors, ${t.skipped} skipped; ${clean(oneLine(t.outcome))}`);
       if (t.logFile) out.push(`  log: ${clean(t.logFile)}`);
     }
+    for (const o of scan.mcpServers ?? []) {
+      const color = o.status === 'scanned' ? ANSI.green : o.status === 'failed' ? ANSI.boldRed : ANSI.yellow;
+      const reason = o.reason ? `: ${clean(oneLine(o.reason))}` : '';
+      out.push(`  MCP server ${clean(oneLine(o.server))} (${clean(o.configPath)}:${o.line}) ${o.check}: ${paint(color, o.status)}${reason}`);
+    }
     for (const warning of scan.warnings) out.push(`  ${paint(ANSI.yellow, 'warning')}: ${clean(oneLine(warning))}`);
   }
   if (report.skippedFiles.length > 0) {
@@ -374,6 +379,7 @@ export function toJsonReport(report: ReviewReport): JsonReport {
       filesScanned: scan.filesScanned,
       rulesRun: scan.rulesRun,
       ...(scan.tests && { tests: scan.tests }),
+      ...(scan.mcpServers && { mcpServers: scan.mcpServers.map((o) => ({ ...o })) }),
       warnings: [...scan.warnings],
     })),
     skippedFiles: report.skippedFiles.map((f) => ({ path: f.path, reason: f.reason, detail: f.detail })),

@@ -7,13 +7,14 @@ import { builtinRulesDir } from './ast-grep/assets.js';
 import { AST_GREP_ENV_VAR } from './ast-grep/binary.js';
 import { createAstGrepScanner } from './ast-grep/scanner.js';
 import { AST_GREP_TOOL, createPatternScanner } from './mcp-patterns/scanner.js';
-import { notYetAvailableScanner, skippedScanner, type Scanner, type ScannerNeeds } from './scanner.js';
+import { createMcpAuditScanner, type McpAuditSettings } from './mcp-audit/scanner.js';
+import { skippedScanner, type Scanner, type ScannerNeeds } from './scanner.js';
 import { createTestsScanner, type TestsSettings } from './tests/scanner.js';
 
 /** What an entry may read to build its settings: the configuration, what collect brought from the base commit, the environment. */
 export interface ScannerContext {
   config: Config;
-  change: Pick<CollectedChange, 'repoAstGrepConfigDir' | 'extraRuleSources'>;
+  change: Pick<CollectedChange, 'repoAstGrepConfigDir' | 'extraRuleSources'> & Partial<Pick<CollectedChange, 'files'>>;
   env: Readonly<Record<string, string | undefined>>;
   /** Where this code runs from (`dist/` or `src/scanners/`): the built-in rule pack and vendored binaries are looked up from here. */
   assetsFrom: string;
@@ -80,11 +81,13 @@ export const SCANNERS: readonly ScannerEntry[] = [
     create: (settings) => createPatternScanner(settings),
   }),
   entry({
+    // The MCP audit: configuration files, static checks, and the live checks' seam. `nofilter` reads every configuration file of
+    // the head commit, hence the checkout.
     name: 'ramparts',
     enabled: (config) => config.scanners.includes('ramparts'),
-    needs: {},
-    settings: () => undefined,
-    create: () => notYetAvailableScanner('ramparts', 'the ramparts MCP-security scan is not available in this version yet'),
+    needs: (config) => (config.filterMode === 'nofilter' ? { checkout: true } : {}),
+    settings: ({ config, change }): McpAuditSettings => ({ filterMode: config.filterMode, changedFiles: change.files ?? [] }),
+    create: createMcpAuditScanner,
   }),
   entry({
     // The pull request's tests, in a locked-down container over a copy of the head commit's tree.

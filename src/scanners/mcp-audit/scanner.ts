@@ -1,0 +1,204 @@
+import { lstat, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getErrorMessage } from '../../errors.js';
+import { indexPatch } from '../../github/diff.js';
+import { revealHidden } from '../../text/hidden.js';
+import { redactSecrets } from '../../text/redact.js';
+import { formatCount, plural, truncate } from '../../text/strings.js';
+import type { ChangedFile, FilterMode, Finding, RuleInfo, ScanReport } from '../../types.js';
+import type { ScanPorts, ScanResult, Scanner } from '../scanner.js';
+import { discoverConfig, mcpConfigKind, type DiscoveredConfig, type McpConfigKind } from './discovery.js';
+import type { McpServerAudit, McpServerEntry } from './model.js';
+import { staticFindings } from './static-checks.js';
+import { MCP_RULES, mcpRuleInfos } from './static-rules.js';
+
+/**
+ * The seam for the live checks (tool descriptions in the sandbox, ramparts through the gateway or the PATH), written separately:
+ * it gets the servers the pull request adds or changes and returns one audit per server and check, with their findings.
+ */
+export type McpLiveChecks = (
+  servers: McpServerEntry[],
+  ports: ScanPorts,
+) => Promise<{ audits: McpServerAudit[]; findings: Finding[]; rules: RuleInfo[]; warnings: string[] }>;
+
+export const LIVE_CHECKS_UNAVAILABLE = 'the live MCP checks are not available in this build';
+
+/** The slice of the run the MCP audit reads. */
+export interface McpAuditSettings {
+  /** `nofilter` audits every configuration file of the head commit (through the checkout port); other modes the changed ones. */
+  filterMode: FilterMode;
+  /** The pull request's files with their patches: which configuration files changed, and which of their lines were added. */
+  changedFiles: readonly Pick<ChangedFile, 'path' | 'status' | 'patch'>[];
+  /** Files over this many bytes are reported, not read (default 1 MiB). */
+  maxConfigBytes?: number;
+  live?: McpLiveChecks;
+}
+
+export const DEFAULT_MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** A configuration file's bytes, or why they were not read. */
+type Loaded = { bytes: Buffer } | { tooLarge: true } | { unreadable: string };
+const TOO_LARGE: Loaded = { tooLarge: true };
+
+interface Candidate {
+  path: string;
+  kind: McpConfigKind;
+  changed: boolean;
+  /** Added lines of the file, ascending; `all` when the diff does not say (no patch). */
+  added: readonly number[] | 'all';
+}
+
+/**
+ * The MCP audit (`ramparts` in the `scanners` input): finds the MCP configuration files, parses them with line positions, runs the
+ * static checks on every server entry, and hands the servers the pull request adds to the live checks when this build has them.
+ */
+export function createMcpAuditScanner(settings: McpAuditSettings): Scanner {
+  return {
+    name: 'ramparts',
+    run: (ports) => runMcpAudit(settings, ports),
+  };
+}
+
+export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts): Promise<ScanResult> {
+  const started = Date.now();
+  const maxBytes = settings.maxConfigBytes ?? DEFAULT_MAX_CONFIG_BYTES;
+  const warnings: string[] = [];
+  const findings: Finding[] = [];
+  const filesNotScanned: { path: string; reason: string }[] = [];
+  const degraded: string[] = [];
+  const configs: DiscoveredConfig[] = [];
+
+  const changedByPath = new Map(settings.changedFiles.filter((file) => file.status !== 'removed').map((file) => [file.path, file]));
+  const candidates: Candidate[] = [];
+  for (const path of ports.tree.files) {
+    const kind = mcpConfigKind(path);
+    if (!kind) continue;
+    const patch = changedByPath.get(path)?.patch;
+    candidates.push({ path, kind, changed: true, added: patch === undefined ? 'all' : indexPatch(patch).addedLines() });
+  }
+
+  const read = async (candidate: Candidate, load: () => Promise<Loaded>): Promise<void> => {
+    let loaded: Loaded;
+    try {
+      loaded = await load();
+    } catch (error) {
+      loaded = { unreadable: `not readable: ${getErrorMessage(error)}` };
+    }
+    ports.onFileScanned?.(candidate.path);
+    if ('tooLarge' in loaded) {
+      const reason = `over ${formatCount(maxBytes)} bytes: not read`;
+      findings.push(fileFinding(candidate.path, MCP_RULES.tooLarge, 1, `${candidate.path} is ${reason}.`));
+      if (candidate.changed) filesNotScanned.push({ path: candidate.path, reason });
+      return;
+    }
+    if ('unreadable' in loaded) {
+      if (candidate.changed) filesNotScanned.push({ path: candidate.path, reason: loaded.unreadable });
+      else warnings.push(`${candidate.path}: ${loaded.unreadable}`);
+      return;
+    }
+    const text = loaded.bytes.toString('utf8').replace(/^\uFEFF/, '');
+    const config = discoverConfig(candidate.path, text, candidate.kind, candidate.added === 'all' ? [] : candidate.added);
+    if (candidate.added === 'all') for (const server of config.servers) server.changedInPullRequest = true;
+    configs.push(config);
+    if (!config.parsed.ok) {
+      findings.push(fileFinding(candidate.path, MCP_RULES.unparseable, config.parsed.line, config.parsed.message, text));
+      if (candidate.changed) filesNotScanned.push({ path: candidate.path, reason: config.parsed.message });
+    }
+  };
+
+  for (const candidate of candidates) await read(candidate, () => readTreeFile(ports.tree.root, candidate.path, maxBytes));
+
+  if (settings.filterMode === 'nofilter') {
+    if (ports.checkout.status === 'ready') {
+      const checkout = ports.checkout.value;
+      const changed = new Set(candidates.map((c) => c.path));
+      const unchanged = (await checkout.listFiles()).flatMap((path) => {
+        const kind = changed.has(path) ? undefined : mcpConfigKind(path);
+        return kind ? [{ path, kind, changed: changedByPath.has(path), added: [] as number[] }] : [];
+      });
+      for (const candidate of unchanged) {
+        // The checkout answers nothing for a file over the limit (the path is listed, so it exists).
+        await read(candidate, async () => {
+          const bytes = await checkout.readFile(candidate.path, maxBytes);
+          return bytes === undefined ? TOO_LARGE : { bytes };
+        });
+      }
+    } else {
+      degraded.push(`configuration files the pull request does not change were not audited (filter-mode nofilter): ${ports.checkout.reason}`);
+    }
+  }
+
+  const servers = configs.flatMap((config) => config.servers);
+  for (const config of configs) findings.push(...staticFindings(config));
+
+  const rules = mcpRuleInfos();
+  const added = servers.filter((server) => server.changedInPullRequest);
+  let audits: McpServerAudit[] = [];
+  if (added.length > 0) {
+    if (settings.live) {
+      try {
+        const live = await settings.live(added, ports);
+        audits = live.audits;
+        findings.push(...live.findings);
+        rules.push(...live.rules);
+        warnings.push(...live.warnings);
+      } catch (error) {
+        audits = added.map((server) => audit(server, 'failed', `the live checks failed: ${getErrorMessage(error)}`));
+      }
+    } else {
+      audits = added.map((server) => audit(server, 'not-scanned', LIVE_CHECKS_UNAVAILABLE));
+    }
+  }
+  const unscanned = audits.filter((a) => a.status !== 'scanned');
+  if (unscanned.length > 0) degraded.push(describeUnscanned(unscanned));
+
+  const report: ScanReport = {
+    scanner: 'ramparts',
+    status: degraded.length > 0 ? 'degraded' : 'ok',
+    ...(degraded.length > 0 && { reason: degraded.join('; ') }),
+    findings,
+    durationMs: Date.now() - started,
+    filesScanned: configs.length,
+    rulesRun: servers.length,
+    warnings,
+    ...(filesNotScanned.length > 0 && { filesNotScanned }),
+    ...(audits.length > 0 && { mcpServers: audits }),
+  };
+  return { report, rules };
+}
+
+function audit(server: McpServerEntry, status: McpServerAudit['status'], reason: string): McpServerAudit {
+  return { server: server.name, configPath: server.configPath, line: server.line, check: 'tool-descriptions', status, reason, findings: 0 };
+}
+
+/** `2 MCP servers not checked live (a in .mcp.json: reason; …)`: the first few, each with its reason. */
+function describeUnscanned(audits: readonly McpServerAudit[]): string {
+  const listed = audits.slice(0, 3).map((a) => `${truncate(a.server, 60)} in ${a.configPath} ${a.status}: ${a.reason ?? 'no reason given'}`);
+  return `${plural(audits.length, 'MCP server')} the pull request adds or changes not fully checked (${listed.join('; ')}${audits.length > 3 ? '; …' : ''})`;
+}
+
+/** A regular file of the head tree, never through a symlink, checked for size before it is read. */
+async function readTreeFile(root: string, path: string, maxBytes: number): Promise<Loaded> {
+  const full = join(root, ...path.split('/'));
+  const stat = await lstat(full);
+  if (stat.isSymbolicLink()) return { unreadable: 'a symbolic link: not followed' };
+  if (!stat.isFile()) return { unreadable: 'not a regular file' };
+  if (stat.size > maxBytes) return TOO_LARGE;
+  const bytes = await readFile(full);
+  return bytes.length > maxBytes ? TOO_LARGE : { bytes };
+}
+
+function fileFinding(path: string, rule: (typeof MCP_RULES)['unparseable' | 'tooLarge'], line: number, detail: string, text?: string): Finding {
+  return {
+    ruleId: rule.id,
+    source: 'ramparts',
+    severity: rule.severity,
+    path,
+    startLine: line,
+    endLine: line,
+    message: `${rule.message.replace(/\.$/, '')}: ${detail}`,
+    note: rule.note,
+    evidence: text === undefined ? '' : redactSecrets(revealHidden((text.split('\n')[line - 1] ?? '').replace(/\r$/, '').slice(0, 2000))),
+    fingerprint: '',
+  };
+}
