@@ -31,9 +31,16 @@ import { checkListing, issueFinding, toolRuleInfos, type McpListing } from './to
 
 export const LISTER_FILE = 'mcp-lister.mjs';
 
-/** The lister program next to the bundle (`dist/mcp-lister.mjs`) or in the source tree (`src/scanners/mcp-audit/`). */
+/**
+ * The lister program next to the bundle (`dist/mcp-lister.mjs`, written by scripts/copy-assets.mjs; the code may run from
+ * `dist/chunks/`) or in the source tree (`src/scanners/mcp-audit/`). Looks in `assetsFrom` and two folders above it.
+ */
 export function listerAsset(assetsFrom: string): string {
-  for (const candidate of [join(assetsFrom, LISTER_FILE), join(assetsFrom, 'mcp-audit', LISTER_FILE)]) if (existsSync(candidate)) return candidate;
+  let dir = assetsFrom;
+  for (let depth = 0; depth < 3; depth++) {
+    for (const candidate of [join(dir, LISTER_FILE), join(dir, 'mcp-audit', LISTER_FILE)]) if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
   return join(assetsFrom, LISTER_FILE);
 }
 
