@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { RecordingLogger } from './support/recording-logger.js';
 import { DEFAULTS, resolveConfig } from '../src/config/index.js';
 import { blockedRange, decideAddress, ipBytes, parseAllowHosts, parseHostPattern, parseIPv4, type HostResolver } from '../src/scanners/mcp-audit/addresses.js';
 import type { McpServerEntry } from '../src/scanners/mcp-audit/model.js';
@@ -203,5 +204,64 @@ describe('ramparts JSON', () => {
     assert.equal(parseRampartsOutput(`ramparts 0.7.0\n${fixture('ramparts-clean.json')}`).length, 1);
     assert.throws(() => parseRampartsOutput('error: no such server'), /answered no JSON/);
     assert.throws(() => parseRampartsOutput('{"url": '), /does not parse/);
+  });
+});
+
+describe('runLiveAudit over remote servers (a fake gateway following the scan tool\'s wire format)', () => {
+  const remote = (name: string, url: string, line: number): McpServerEntry => ({
+    name, configPath: '.vscode/mcp.json', client: 'vscode', line, endLine: line, transport: 'remote', args: [], env: {}, headers: {}, extra: {},
+    url: { value: url, line }, changedInPullRequest: true,
+  });
+  const answers: Record<string, string> = { 'clean.example': 'ramparts-clean.json', 'poisoned.example': 'ramparts-poisoned.json', 'norules.example': 'ramparts-no-rules.json' };
+  const calls: Record<string, unknown>[] = [];
+  const gateway = {
+    url: 'http://127.0.0.1:1', containerId: 'x', transport: 'streamable-http' as const, timings: { pullMs: 0, healthyMs: 0, connectMs: 0, totalMs: 0 }, failure: undefined,
+    tools: [{ name: 'scan', inputSchema: { type: 'object' as const } }, { name: 'scan-config', inputSchema: { type: 'object' as const } }],
+    callTool: (name: string, args: Record<string, unknown>) => {
+      calls.push({ name, ...args });
+      const host = new URL(String(args.url)).hostname;
+      const file = answers[host];
+      return file ? Promise.resolve({ content: [], text: fixture(file) }) : Promise.reject(new Error('connection refused'));
+    },
+    close: () => Promise.resolve(),
+  };
+  const ports = (ready: boolean) => ({
+    sandbox: { status: 'skipped' as const, reason: 'not needed' },
+    checkout: { status: 'skipped' as const, reason: 'not needed' },
+    gateway: ready ? { status: 'ready' as const, value: gateway } : { status: 'skipped' as const, reason: "mcp-gateway is 'off'" },
+    logger: new RecordingLogger(),
+    tempDir: '/tmp',
+  });
+  const settings = {
+    allowHosts: [], sandbox: { image: 'x', listerPath: '/nonexistent', serverTimeoutMs: 1000, memoryBytes: 1, cpus: 1, logDir: '/tmp' },
+    ramparts: { viaGateway: true, timeoutMs: 30_000 },
+    resolver: resolver({ 'clean.example': ['93.184.215.14'], 'poisoned.example': ['93.184.215.14'], 'norules.example': ['93.184.215.14'], 'down.example': ['93.184.215.14'], 'intranet.example': ['10.0.0.8'] }),
+  };
+  const servers = [remote('clean', 'https://clean.example/mcp', 3), remote('poisoned', 'https://poisoned.example/mcp', 4), remote('norules', 'https://norules.example/mcp', 5), remote('down', 'https://down.example/mcp', 6), remote('intranet', 'https://intranet.example/mcp', 7), { ...remote('unchanged', 'https://clean.example/', 8), changedInPullRequest: false }];
+
+  test('statuses, findings at the entry lines, no auth headers sent, unchanged servers untouched', async () => {
+    const { runLiveAudit } = await import('../src/scanners/mcp-audit/live.js');
+    const result = await runLiveAudit(servers, ports(true), settings);
+    assert.deepEqual(result.audits.map((a) => [a.server, a.check, a.status]), [
+      ['clean', 'ramparts', 'scanned'], ['poisoned', 'ramparts', 'scanned'], ['norules', 'ramparts', 'degraded'], ['down', 'ramparts', 'failed'], ['intranet', 'ramparts', 'not-scanned'],
+    ]);
+    assert.match(result.audits[3]!.reason!, /through the MCP gateway: connection refused/);
+    assert.match(result.audits[4]!.reason!, /not contacted: intranet\.example resolves to 10\.0\.0\.8, a private address/);
+    assert.ok(result.findings.every((f) => f.startLine === 4 && f.path === '.vscode/mcp.json'), 'only the poisoned server has findings');
+    assert.ok(result.findings.some((f) => f.ruleId === TOOL_RULES.hiddenInstructions.id), 'the tools ramparts listed went through our checks');
+    assert.equal(result.audits[1]!.findings, result.findings.length);
+    assert.equal(calls.length, 4);
+    for (const call of calls) {
+      assert.equal(call.name, 'scan');
+      assert.equal(call.format, 'json');
+      assert.equal(call.auth_headers, undefined, 'no header of the runner goes to a host a PR names');
+    }
+  });
+
+  test('no gateway and no ramparts binary: allowed remote servers are not scanned, with the reason', async () => {
+    const { runLiveAudit } = await import('../src/scanners/mcp-audit/live.js');
+    const result = await runLiveAudit(servers.slice(0, 1), ports(false), settings);
+    assert.deepEqual(result.audits.map((a) => a.status), ['not-scanned']);
+    assert.match(result.audits[0]!.reason!, /no ramparts to scan with: the MCP gateway is not running \(mcp-gateway is 'off'\) and no ramparts binary is on the PATH/);
   });
 });
