@@ -265,3 +265,38 @@ describe('runLiveAudit over remote servers (a fake gateway following the scan to
     assert.match(result.audits[0]!.reason!, /no ramparts to scan with: the MCP gateway is not running \(mcp-gateway is 'off'\) and no ramparts binary is on the PATH/);
   });
 });
+
+describe('ramparts on the PATH (a fake binary that answers the recorded JSON for `scan <url> --format json`)', () => {
+  test('found on the PATH, run with scan and --format json, bounded in time, its failures reported', async () => {
+    const { mkdtemp, writeFile, chmod, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { binaryRampartsRunner, findRampartsOnPath } = await import('../src/scanners/mcp-audit/ramparts.js');
+    const dir = await mkdtemp(join(tmpdir(), 'fake-ramparts-'));
+    try {
+      const script = [
+        '#!/bin/sh',
+        '[ "$1" = scan ] || { echo "unexpected command $1" >&2; exit 2; }',
+        '[ "$3" = --format ] && [ "$4" = json ] || { echo "no --format json" >&2; exit 2; }',
+        'case "$2" in',
+        `  https://clean.example/*) cat '${join(FIXTURES, 'ramparts-clean.json')}' ;;`,
+        '  https://slow.example/*) sleep 30 ;;',
+        '  *) echo "Error: connection refused" >&2; exit 1 ;;',
+        'esac',
+      ].join('\n');
+      await writeFile(join(dir, 'ramparts'), `${script}\n`);
+      await chmod(join(dir, 'ramparts'), 0o755);
+      const binary = findRampartsOnPath(`/nonexistent:${dir}`);
+      assert.equal(binary, join(dir, 'ramparts'));
+      assert.equal(findRampartsOnPath('/nonexistent'), undefined);
+      const runner = binaryRampartsRunner(binary, { PATH: process.env.PATH, SECRET_TOKEN: 'not passed' });
+      const [scan] = parseRampartsOutput(await runner.scan('https://clean.example/mcp', { timeoutMs: 10_000 })).map(readRampartsResult);
+      assert.equal(scan!.status, 'scanned');
+      await assert.rejects(runner.scan('https://down.example/mcp', { timeoutMs: 10_000 }), /ramparts exited 1: Error: connection refused/);
+      const slowStarted = Date.now();
+      await assert.rejects(runner.scan('https://slow.example/mcp', { timeoutMs: 1_500 }), /did not finish within 2 s/);
+      assert.ok(Date.now() - slowStarted < 10_000, 'the kill reaches the process group: a grandchild holding the pipe does not keep it waiting');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -304,6 +304,8 @@ export function binaryRampartsRunner(binary: string, env: Readonly<Record<string
         const child = spawn(binary, ['scan', url, '--format', 'json', '--timeout', String(seconds), '--http-timeout', String(Math.min(seconds, 30))], {
           env: childEnv,
           stdio: ['ignore', 'pipe', 'pipe'],
+          // Its own process group, so that a kill reaches whatever it started (a pipe held open by a grandchild would wait).
+          detached: true,
         });
         const chunks: Buffer[] = [];
         let size = 0;
@@ -311,7 +313,11 @@ export function binaryRampartsRunner(binary: string, env: Readonly<Record<string
         let why: string | undefined;
         const stop = (reason: string): void => {
           why ??= reason;
-          child.kill('SIGKILL');
+          try {
+            if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+          } catch {
+            child.kill('SIGKILL');
+          }
         };
         const timer = setTimeout(() => stop(`ramparts did not finish within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
         const onAbort = (): void => stop('cancelled');
