@@ -676,7 +676,7 @@ describe('the compiled built-in pack (dist/rule-pack.json)', () => {
     try {
       const written = await prepareBuiltinConfig(join(scratch, 'written'), pack, new Set());
       const read = async (config: typeof written) =>
-        Promise.all([...config.byFile.keys()].map(async (file) => [file.split('/rules/').pop(), await readFile(file, 'utf8')]));
+        Promise.all([...config.byFile.keys()].map(async (file) => [/\/(rules|utils)\/.*$/.exec(file)?.[0] ?? file, await readFile(file, 'utf8')]));
       assert.deepEqual((await read(prebuilt)).sort(), (await read(written)).sort());
       assert.equal(prebuilt.rules.length, written.rules.length);
       // Only Python files: only the Python rules' folder is named, and no rule file is written for the run.

@@ -391,6 +391,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
     assert.deepEqual(
       report.scans.filter((s) => s.scanner !== 'ast-grep').map((s) => [s.scanner, s.status]),
       [
+        ['templates', 'ok'],
         ['ramparts', 'ok'],
         ['tests', 'skipped'],
       ],

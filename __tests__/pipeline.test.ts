@@ -155,9 +155,9 @@ describe('the scanner table', () => {
   const env = { PATH: '/usr/bin', HOME: '/home/u', GITHUB_TOKEN: 'ghs_envtoken0000', ANTHROPIC_API_KEY: 'sk-ant-env', RUNNER_TOOL_CACHE: '/opt/hostedtoolcache' };
 
   test('every scanner has one row; the enabled rows follow the scanners input', () => {
-    assert.deepEqual(SCANNERS.map((row) => row.name), ['ast-grep', 'mcp-pattern', 'ramparts', 'tests']);
+    assert.deepEqual(SCANNERS.map((row) => row.name), ['ast-grep', 'templates', 'mcp-pattern', 'ramparts', 'tests']);
     const onlyAstGrep = planScan({ config: resolveConfig({ inputs: { scanners: 'ast-grep' } }), change, env });
-    assert.deepEqual(onlyAstGrep.scanners.map((s) => s.name), ['ast-grep']);
+    assert.deepEqual(onlyAstGrep.scanners.map((s) => s.name), ['ast-grep', 'templates']);
     assert.deepEqual(combinedNeeds(onlyAstGrep), { gateway: [], sandbox: false, checkout: false });
   });
 
@@ -167,7 +167,7 @@ describe('the scanner table', () => {
       configFile: parseConfigFile({ path: '.github/ultra-create.yml', text: 'ast-grep:\n  patterns:\n    - id: p\n      pattern: eval($X)\n      language: typescript\n      message: m\n      severity: high\n' }),
     });
     const plan = planScan({ config, change, env });
-    assert.deepEqual(plan.scanners.map((s) => s.name), ['ast-grep', 'mcp-pattern', 'ramparts', 'tests']);
+    assert.deepEqual(plan.scanners.map((s) => s.name), ['ast-grep', 'templates', 'mcp-pattern', 'ramparts', 'tests']);
     assert.deepEqual(combinedNeeds(plan), { gateway: ['ast-grep'], sandbox: false, checkout: false });
   });
 

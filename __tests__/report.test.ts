@@ -744,7 +744,7 @@ describe('renderText', () => {
     assert.equal(lines[2], '      input)');
     assert.equal(lines[3], '');
     assert.equal(lines[4], 'src/b.ts:1  low  js-no-eval  Avoid `eval()` on input');
-    assert.ok(text.includes('ramparts: FAILED (0 findings, 3 files, 40 rules, 1.2 s): exit 2'));
+    assert.ok(text.includes('ramparts: FAILED (0 findings, 3 files, 40 MCP servers, 1.2 s): exit 2'));
     assert.ok(text.includes('Not reviewed: 1 file (binary 1)'));
     assert.match(lines.at(-2)!, /^2 findings \(1 critical, 1 low\) in 3 files; conclusion: failure \(fail-on: critical\)$/);
     assert.ok(!text.includes('\u001b'), 'no escape sequence reaches the terminal');

@@ -1,5 +1,5 @@
 /**
- * [11] The MCP audit's live checks (issue 13), `--only mcp-live`:
+ * [12] The MCP audit's live checks (issue 13), `--only mcp-live`:
  * - the tool-description check in the sandbox: `runLiveAudit` over 1 and over 4 stdio fixture servers of a pull request tree, listed
  *   by our lister inside the Docker sandbox (one container for all), checked and compared with the lock file; time per server;
  * - a ramparts scan through the gateway: the stand-in gateway image (started through the action's own `startGateway`), its `scan`
@@ -117,7 +117,7 @@ export async function runMcpLiveBench(runs: number): Promise<McpLiveBenchResult>
 }
 
 export function printMcpLive(result: McpLiveBenchResult): void {
-  say('[11] MCP audit live checks: stdio servers listed in the Docker sandbox; ramparts scans through the stand-in gateway');
+  say('[12] MCP audit live checks: stdio servers listed in the Docker sandbox; ramparts scans through the stand-in gateway');
   if ('skipped' in result) {
     say(`  skipped: ${result.skipped}`);
     return;

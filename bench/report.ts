@@ -213,6 +213,7 @@ export function printSummary(input: {
   cliProcess: string[][];
   /** [10]: the sandbox (sandbox-bench.ts). */
   sandbox?: string[][];
+  mcp?: string[][];
 }): string[][] {
   const { action, cli, diff, scan, check, actionMemory, gateway, models } = input;
   const stageMs = (name: string): number => action.stages.find((s) => s.name === name)?.ms ?? NaN;
@@ -236,6 +237,7 @@ export function printSummary(input: {
     ...(models ? modelsSummaryRows(models) : [['Claude tokens, whole diff / tiered', '≥ 10x', 'not measured: [6] failed', 'FAILED']]),
     ...input.cliProcess,
     ...(input.sandbox ?? []),
+    ...(input.mcp ?? []),
     ['action wall time (runAction)', '-', ms(action.wallMs), `config ${ms(stageMs('Configuration'))}, collect ${ms(stageMs('Collect'))}, scan ${ms(stageMs('Scan'))}, publish ${ms(stageMs('Publish'))}`],
     ['CLI path wall time', '-', ms(cli.wallMs), ''],
     ['peak RSS during the action', '-', `node ${mb(actionMemory?.mainPeakKb)}, ast-grep ${mb(actionMemory?.children['ast-grep']?.peakKb)}`, ''],

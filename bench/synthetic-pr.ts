@@ -499,11 +499,11 @@ const JS_PLANTS: readonly Plant[] = [
 
 const PY_PLANTS: readonly Plant[] = [
   { ruleId: 'py/tls-verify-disabled', line: 'response_{n} = requests.get(items[0].url, verify=False)' },
-  { ruleId: 'py/sql-injection-string-building', line: 'cursor.execute("SELECT * FROM orders WHERE rank = {n} AND id = " + id)' },
-  { ruleId: 'py/code-injection-eval', line: 'value_{n} = eval(items[0].expression)' },
+  { ruleId: 'py/sql-injection-string-building-dynamic', line: 'cursor.execute("SELECT * FROM orders WHERE rank = {n} AND id = " + id)' },
+  { ruleId: 'py/code-injection-eval-dynamic', line: 'value_{n} = eval(items[0].expression)' },
   { ruleId: 'py/pickle-loads', line: 'payload_{n} = pickle.loads(items[0].payload)' },
-  { ruleId: 'py/subprocess-shell-injection', line: 'subprocess.run(f"git clone {items[0].url} /tmp/{n}", shell=True)' },
-  { ruleId: 'py/os-command-injection', line: 'os.system(f"rm -rf {items[0].path}/{n}")' },
+  { ruleId: 'py/subprocess-shell-injection-dynamic', line: 'subprocess.run(f"git clone {items[0].url} /tmp/{n}", shell=True)' },
+  { ruleId: 'py/os-command-injection-dynamic', line: 'os.system(f"rm -rf {items[0].path}/{n}")' },
   { ruleId: 'py/yaml-unsafe-load', line: 'config_{n} = yaml.load(items[0].text)' },
   { ruleId: 'py/tempfile-mktemp', line: 'scratch_{n} = tempfile.mktemp(suffix=".{n}")' },
 ];

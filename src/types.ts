@@ -21,8 +21,11 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
 /** The scanners a user can choose (`scanners` input). */
 export type ScannerName = 'ast-grep' | 'ramparts' | 'tests';
 export const SCANNER_NAMES: readonly ScannerName[] = ['ast-grep', 'ramparts', 'tests'];
-/** Where findings come from: the chosen scanners, and the ad-hoc ast-grep patterns run through the MCP gateway. */
-export type ScanSource = ScannerName | 'mcp-pattern';
+/**
+ * Where findings come from: the chosen scanners, the ad-hoc ast-grep patterns run through the MCP gateway, and the template files
+ * (run whenever `ast-grep` is chosen).
+ */
+export type ScanSource = ScannerName | 'mcp-pattern' | 'templates';
 
 export interface Finding {
   ruleId: string;
@@ -390,6 +393,8 @@ export interface HeadCheckout {
   listFiles(): Promise<readonly string[]>;
   /** A file's bytes, when it exists and is at most `maxBytes` (default 2 MiB). */
   readFile(path: string, maxBytes?: number): Promise<Buffer | undefined>;
+  /** Several files at once (two git processes in all, not two per file): each path's bytes, or undefined as for `readFile`. */
+  readFiles?(paths: readonly string[], maxBytes?: number): Promise<ReadonlyMap<string, Buffer | undefined>>;
   /** The tree as a tar stream, entries relative to the tree's root; the stream fails once more than `maxBytes` came out. */
   archive(maxBytes: number): NodeJS.ReadableStream;
 }

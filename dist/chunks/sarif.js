@@ -3931,7 +3931,8 @@ async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files) {
     await mkdir(dir, { recursive: true });
     const configPath = join(dir, 'sgconfig.yml');
     await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-    const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && kept.has(doc) ? [[join(prebuilt, path), doc]] : [])));
+    const utils = new Set(pack.utils);
+    const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && (kept.has(doc) || utils.has(doc)) ? [[join(prebuilt, path), doc]] : [])));
     return { dir, configPath, rules: [...kept], utils: [...pack.utils], languageGlobs: globs, byFile };
 }
 /** Where `npm run build` writes the built-in configuration, beside `dist/rules`. */

@@ -66,6 +66,15 @@ function gitCheckout(dir: string, revision: string, note?: string): HeadCheckout
       if (size === undefined || size > maxBytes) return undefined;
       return (await readObjects(dir, [entry.sha])).get(entry.sha);
     },
+    async readFiles(paths, maxBytes = MAX_READ_BYTES) {
+      byPath ??= entries().then((list) => new Map(list.map((e) => [e.path, e])));
+      const known = await byPath;
+      const shas = [...new Set(paths.flatMap((path) => known.get(path)?.sha ?? []))];
+      const sizes = shas.length > 0 ? await readObjectSizes(dir, shas) : new Map<string, number>();
+      const small = shas.filter((sha) => (sizes.get(sha) ?? Infinity) <= maxBytes);
+      const objects = small.length > 0 ? await readObjects(dir, small) : new Map<string, Buffer>();
+      return new Map(paths.map((path) => [path, objects.get(known.get(path)?.sha ?? '')]));
+    },
     archive(maxBytes) {
       return gitArchive(dir, revision, maxBytes);
     },

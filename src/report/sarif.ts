@@ -110,6 +110,7 @@ const PRECISION: Readonly<Record<RuleInfo['source'], SarifReportingDescriptor['p
   'ast-grep': 'high',
   ramparts: 'medium',
   'mcp-pattern': 'medium',
+  templates: 'high',
 };
 
 export interface BuildSarifOptions {

@@ -255,7 +255,8 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
         : ` (${[
             plural(scan.findings.length, 'finding'),
             plural(scan.filesScanned, 'file'),
-            ...(scan.rulesRun !== undefined ? [plural(scan.rulesRun, 'rule')] : []),
+            // The MCP audit counts the servers it audited there.
+            ...(scan.rulesRun !== undefined ? [plural(scan.rulesRun, scan.scanner === 'ramparts' ? 'MCP server' : 'rule')] : []),
             formatDuration(scan.durationMs),
           ].join(', ')})`;
     const reason = scan.status === 'ok' ? '' : `: ${clean(oneLine(scanReason(scan)))}`;

@@ -13,6 +13,7 @@ import { listerAsset, runLiveAudit, type LiveAuditSettings } from './mcp-audit/l
 import { findRampartsOnPath, RAMPARTS_SERVER } from './mcp-audit/ramparts.js';
 import { createMcpAuditScanner, type McpAuditSettings } from './mcp-audit/scanner.js';
 import { skippedScanner, type Scanner, type ScannerNeeds } from './scanner.js';
+import { createTemplatesScanner } from './templates/scanner.js';
 import { createTestsScanner, type TestsSettings } from './tests/scanner.js';
 
 /** What an entry may read to build its settings: the configuration, what collect brought from the base commit, the environment. */
@@ -51,6 +52,8 @@ function pick(env: Readonly<Record<string, string | undefined>>, names: readonly
 /** Internal settings (tests shorten the time limits to seconds): milliseconds for the whole ast-grep scan and per file. */
 export const SCAN_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_TIMEOUT_MS';
 export const FILE_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_FILE_TIMEOUT_MS';
+/** Internal setting: milliseconds per template file (default 10 seconds). */
+export const TEMPLATE_FILE_TIMEOUT_ENV = 'ULTRA_CREATE_TEMPLATE_FILE_TIMEOUT_MS';
 
 function positiveInteger(value: string | undefined): number | undefined {
   return value !== undefined && /^[1-9]\d*$/.test(value.trim()) ? Number(value.trim()) : undefined;
@@ -75,6 +78,15 @@ export const SCANNERS: readonly ScannerEntry[] = [
       };
     },
     create: createAstGrepScanner,
+  }),
+  entry({
+    // Template files (EJS, Handlebars/Mustache, Pug, Jinja/Nunjucks/Django): no ast-grep grammar reads them, so a tokenizer per
+    // family does, as part of the static scan the `ast-grep` choice stands for.
+    name: 'templates',
+    enabled: (config) => config.scanners.includes('ast-grep'),
+    needs: {},
+    settings: ({ env }) => ({ fileTimeoutMs: positiveInteger(env[TEMPLATE_FILE_TIMEOUT_ENV]) }),
+    create: (settings) => createTemplatesScanner(settings),
   }),
   entry({
     // The configuration's ad-hoc `ast-grep.patterns`, through the MCP gateway's ast-grep server.

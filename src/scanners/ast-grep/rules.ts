@@ -619,7 +619,8 @@ export async function prebuiltBuiltinConfig(
   await mkdir(dir, { recursive: true });
   const configPath = join(dir, 'sgconfig.yml');
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && kept.has(doc) ? [[join(prebuilt, path), doc] as const] : [])));
+  const utils = new Set(pack.utils);
+  const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && (kept.has(doc) || utils.has(doc)) ? [[join(prebuilt, path), doc] as const] : [])));
   return { dir, configPath, rules: [...kept], utils: [...pack.utils], languageGlobs: globs, byFile };
 }
 

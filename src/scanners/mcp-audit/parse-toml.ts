@@ -86,7 +86,8 @@ function recordKeyLines(lines: readonly string[]): Map<string, number> {
     const assignment = readDottedKey(raw, start);
     if (!assignment || raw[assignment.end] !== '=') return;
     const path = [...table, ...assignment.keys];
-    record(path, line);
+    // A dotted key defines its parent tables on this line too (`mcp_servers.x.command = …`).
+    for (let i = table.length + 1; i <= path.length; i++) record(path.slice(0, i), line);
     const rest = raw.slice(assignment.end + 1);
     // Keys of an inline table on the same line: `env = { A = "1", "B" = "2" }`.
     if (/^\s*\{/.test(rest)) {

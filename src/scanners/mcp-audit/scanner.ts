@@ -77,13 +77,7 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
     candidates.push({ path, kind, changed: true, added: patch === undefined ? 'all' : indexPatch(patch).addedLines() });
   }
 
-  const read = async (candidate: Candidate, load: () => Promise<Loaded>): Promise<void> => {
-    let loaded: Loaded;
-    try {
-      loaded = await load();
-    } catch (error) {
-      loaded = { unreadable: `not readable: ${getErrorMessage(error)}` };
-    }
+  const take = (candidate: Candidate, loaded: Loaded): void => {
     ports.onFileScanned?.(candidate.path);
     if ('tooLarge' in loaded) {
       const reason = `over ${formatCount(maxBytes)} bytes: not read`;
@@ -106,7 +100,8 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
     }
   };
 
-  for (const candidate of candidates) await read(candidate, () => readTreeFile(ports.tree.root, candidate.path, maxBytes));
+  const loaded = await loadAll(candidates, (candidate) => readTreeFile(ports.tree.root, candidate.path, maxBytes));
+  candidates.forEach((candidate, index) => take(candidate, loaded[index]!));
 
   if (settings.filterMode === 'nofilter') {
     if (ports.checkout.status === 'ready') {
@@ -116,13 +111,13 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
         const kind = changed.has(path) ? undefined : mcpConfigKind(path);
         return kind ? [{ path, kind, changed: changedByPath.has(path), added: [] as number[] }] : [];
       });
-      for (const candidate of unchanged) {
-        // The checkout answers nothing for a file over the limit (the path is listed, so it exists).
-        await read(candidate, async () => {
-          const bytes = await checkout.readFile(candidate.path, maxBytes);
-          return bytes === undefined ? TOO_LARGE : { bytes };
-        });
-      }
+      // The checkout answers nothing for a file over the limit (the path is listed, so it exists). All at once when it can.
+      const batch = checkout.readFiles && unchanged.length > 0 ? await checkout.readFiles(unchanged.map((c) => c.path), maxBytes) : undefined;
+      const read = await loadAll(unchanged, async (candidate) => {
+        const bytes = batch ? batch.get(candidate.path) : await checkout.readFile(candidate.path, maxBytes);
+        return bytes === undefined ? TOO_LARGE : { bytes };
+      });
+      unchanged.forEach((candidate, index) => take(candidate, read[index]!));
     } else {
       degraded.push(`configuration files the pull request does not change were not audited (filter-mode nofilter): ${ports.checkout.reason}`);
     }
@@ -166,6 +161,26 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
   };
   return { report, rules };
 }
+
+/** Reads a few files at a time (each checkout read is a git process); results in the candidates' order. */
+async function loadAll(candidates: readonly Candidate[], load: (candidate: Candidate) => Promise<Loaded>): Promise<Loaded[]> {
+  const results: Loaded[] = new Array<Loaded>(candidates.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < candidates.length) {
+      const index = next++;
+      try {
+        results[index] = await load(candidates[index]!);
+      } catch (error) {
+        results[index] = { unreadable: `not readable: ${getErrorMessage(error)}` };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, candidates.length) }, worker));
+  return results;
+}
+
+const READ_CONCURRENCY = 8;
 
 function audit(server: McpServerEntry, status: McpServerAudit['status'], reason: string): McpServerAudit {
   return { server: server.name, configPath: server.configPath, line: server.line, check: 'tool-descriptions', status, reason, findings: 0 };

@@ -1,0 +1,367 @@
+/**
+ * The template scanner: each family's tokenizer on the fixtures (every rule positive and negative, comments, literals and raw
+ * blocks not reported, exact lines and columns), hostile files (a huge line, unclosed tags, binary, oversize, a symlink, a file
+ * over its time limit) bounded and listed as not scanned, and a real CLI run on a git repository whose change adds an EJS view.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { EXIT, runCli } from '../src/cli/main.js';
+import { resolveConfig } from '../src/config/load.js';
+import type { JsonReport } from '../src/report/text.js';
+import { planScan } from '../src/scanners/registry.js';
+import { tokenizeEjs } from '../src/scanners/templates/ejs.js';
+import { tokenizeHandlebars } from '../src/scanners/templates/handlebars.js';
+import { tokenizeJinja } from '../src/scanners/templates/jinja.js';
+import { tokenizePug } from '../src/scanners/templates/pug.js';
+import { familyByContent, familyByName, severityOf, TEMPLATE_RULES, templateRuleInfos } from '../src/scanners/templates/rules.js';
+import { scanTemplates } from '../src/scanners/templates/scanner.js';
+import type { Finding, ScanReport } from '../src/types.js';
+import { git } from './support/git-fixture.js';
+
+const FIXTURES = fileURLToPath(new URL('./fixtures/templates/', import.meta.url));
+const FIXTURE_FILES = [
+  'ejs/profile.ejs',
+  'handlebars/page.hbs',
+  'handlebars/layouts/main.handlebars',
+  'handlebars/card.mustache',
+  'pug/page.pug',
+  'jinja/page.html',
+  'jinja/mail.njk',
+  'jinja/report.j2',
+  'plain.html',
+];
+
+let scratch = '';
+before(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'templates-test-'));
+});
+after(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function scan(root: string, files: readonly string[], settings: Parameters<typeof scanTemplates>[0] = {}): Promise<{ report: ScanReport; findings: Finding[] }> {
+  const { report } = await scanTemplates(settings, { tree: { root, files, inPlace: true } });
+  return { report, findings: report.findings };
+}
+
+/** `path:line:column-endColumn severity ruleId` for each finding. */
+const places = (findings: readonly Finding[], path?: string): string[] =>
+  findings
+    .filter((f) => path === undefined || f.path === path)
+    .map((f) => `${f.path}:${f.startLine}:${f.startColumn}-${f.endColumn} ${f.severity} ${f.ruleId}`);
+
+async function tree(files: Record<string, string | Buffer>): Promise<{ root: string; files: string[] }> {
+  const root = await mkdtemp(join(scratch, 'tree-'));
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  return { root, files: Object.keys(files) };
+}
+
+describe('the fixtures, family by family: exact places, and nothing from comments, literals, raw blocks or escaped output', () => {
+  let report: ScanReport;
+  let findings: Finding[];
+  before(async () => {
+    ({ report, findings } = await scan(FIXTURES, FIXTURE_FILES));
+  });
+
+  test('EJS: <%- of values, not comments, <%% literals, include(...) alone, literals or escaped calls', () => {
+    assert.deepEqual(places(findings, 'ejs/profile.ejs'), [
+      'ejs/profile.ejs:3:4-19 high tpl/ejs-unescaped-output', // <%- user.bio %>
+      'ejs/profile.ejs:7:6-26 medium tpl/ejs-unescaped-output', // post.bodyHtml: named as HTML
+      'ejs/profile.ejs:10:25-43 high tpl/ejs-unescaped-output', // <%- admin.note -%> after a scriptlet on the same line
+      'ejs/profile.ejs:11:1-30 high tpl/ejs-unescaped-output', // include(...) + extra is more than an include
+    ]);
+    const bio = findings.find((f) => f.path === 'ejs/profile.ejs' && f.startLine === 3);
+    assert.equal(bio?.evidence, '<p><%- user.bio %></p>');
+    assert.equal(bio?.source, 'templates');
+    assert.match(bio?.note ?? '', /CWE-79$/);
+  });
+
+  test('Handlebars and Mustache: triple braces and {{& }}, not in comments, raw blocks, escaped mustaches or strings; {{{body}}} in a layout is the page', () => {
+    assert.deepEqual(places(findings, 'handlebars/page.hbs'), [
+      'handlebars/page.hbs:4:6-20 high tpl/handlebars-unescaped-output',
+      'handlebars/page.hbs:5:4-19 high tpl/handlebars-unescaped-output',
+      'handlebars/page.hbs:9:10-32 medium tpl/handlebars-unescaped-output',
+      'handlebars/page.hbs:10:1-16 high tpl/handlebars-unescaped-output',
+    ]);
+    assert.deepEqual(places(findings, 'handlebars/card.mustache'), ['handlebars/card.mustache:2:19-36 high tpl/handlebars-unescaped-output']);
+    assert.deepEqual(places(findings, 'handlebars/layouts/main.handlebars'), []);
+  });
+
+  test('Pug: != after a tag or alone, !{} in text and text blocks, attr!=; not in comments, code, conditions or attribute strings', () => {
+    assert.deepEqual(places(findings, 'pug/page.pug'), [
+      'pug/page.pug:7:6-17 high tpl/pug-unescaped-output', // p!= user.bio
+      'pug/page.pug:8:19-32 high tpl/pug-unescaped-output', // p(class="bio")!= user.about
+      'pug/page.pug:9:13-25 high tpl/pug-unescaped-output', // | Hello !{user.name}
+      'pug/page.pug:13:7-21 high tpl/pug-unescaped-output', // a(href!=user.url, …)
+      'pug/page.pug:14:19-31 medium tpl/pug-unescaped-output', // div.card: span!= card.html
+      'pug/page.pug:16:18-25 high tpl/pug-unescaped-output', // script. block: !{json}
+    ]);
+  });
+
+  test('Jinja, Nunjucks, Django: |safe and autoescape off; not in comments, strings, raw/verbatim/comment blocks, or after tojson', () => {
+    assert.deepEqual(places(findings, 'jinja/page.html'), [
+      'jinja/page.html:4:4-23 high tpl/safe-filter',
+      'jinja/page.html:6:6-33 medium tpl/safe-filter',
+      'jinja/page.html:9:1-23 high tpl/autoescape-off',
+      'jinja/page.html:12:1-21 high tpl/autoescape-off',
+      'jinja/page.html:13:1-30 high tpl/safe-filter', // Django's safeseq
+    ]);
+    assert.deepEqual(places(findings, 'jinja/mail.njk'), ['jinja/mail.njk:2:4-24 high tpl/safe-filter']);
+    assert.deepEqual(places(findings, 'jinja/report.j2'), ['jinja/report.j2:1:1-44 high tpl/safe-filter']);
+  });
+
+  test('plain HTML is not a template: not counted; the report is ok with the rules that ran', () => {
+    assert.equal(report.status, 'ok');
+    assert.equal(report.filesScanned, FIXTURE_FILES.length - 1);
+    assert.equal(report.rulesRun, TEMPLATE_RULES.length);
+    assert.equal(report.filesNotScanned, undefined);
+  });
+});
+
+describe('tokenizers on their own', () => {
+  const kinds = (result: { sites: { kind: string; value?: string }[] }): string[] => result.sites.map((s) => `${s.kind}:${s.value ?? ''}`);
+
+  test('EJS: a %> ends the tag wherever it is (as in EJS), trim marks are not part of the value', () => {
+    assert.deepEqual(kinds(tokenizeEjs('<%_ x _%><%- a _%><%= "%>" %><%- b -%>')), ['ejs-raw:a', 'ejs-raw:b']);
+  });
+
+  test('Handlebars: {{!-- --}} may hold }}, a double backslash does not escape, {{=…=}} stops the scan', () => {
+    assert.deepEqual(kinds(tokenizeHandlebars('{{!-- {{{a}}} }} --}}{{{b}}}\\\\{{{c}}}')), ['mustache-raw:b', 'mustache-raw:c']);
+    const delimiters = tokenizeHandlebars('{{{a}}}\n{{=<% %>=}}\n<%{b}%>');
+    assert.deepEqual(kinds(delimiters), ['mustache-raw:a']);
+    assert.match(delimiters.stopped?.reason ?? '', /changes its delimiters/);
+  });
+
+  test('Jinja: brackets and strings inside a tag do not end it; whitespace control is not part of the value', () => {
+    assert.deepEqual(kinds(tokenizeJinja("{{- {'k': '}}'}|safe -}}{{ a or b | safe }}{% with x=y|safe %}")), [
+      "safe-filter:{'k': '}}'}",
+      'safe-filter:a or b',
+      'safe-filter:y',
+    ]);
+  });
+
+  test('Pug: attribute lists over several lines, mixin arguments, &attributes, comparisons in code', () => {
+    const text = 'a(\n  class="x",\n  href!=link\n)\n+card(a != b)!= html\ndiv&attributes({a: 1})!= y\nunless a != b\n  p #{safe} \\!{no}\n';
+    assert.deepEqual(kinds(tokenizePug(text)), ['pug-raw:link', 'pug-raw:html', 'pug-raw:y']);
+  });
+});
+
+describe('severity and file choice', () => {
+  test('a value is high; a name that says HTML is medium; literals, escaping calls and filters, includes are not findings', () => {
+    assert.equal(severityOf('ejs-raw', 'user.bio', 'views/a.ejs'), 'high');
+    assert.equal(severityOf('ejs-raw', 'JSON.stringify(data)', 'views/a.ejs'), 'high');
+    assert.equal(severityOf('ejs-raw', 'article.contentHtml', 'views/a.ejs'), 'medium');
+    assert.equal(severityOf('ejs-raw', "locals['html']", 'views/a.ejs'), 'medium');
+    assert.equal(severityOf('ejs-raw', "include('partials/nav', { user })", 'views/a.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'DOMPurify.sanitize(bio)', 'views/a.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'sanitize(a) + b', 'views/a.ejs'), 'high');
+    assert.equal(severityOf('ejs-raw', '"<hr>"', 'views/a.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'body', 'views/layout.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'body', 'views/profile.ejs'), 'medium');
+    assert.equal(severityOf('safe-filter', 'x|escape', 't.html'), undefined);
+    assert.equal(severityOf('safe-filter', 'x|upper', 't.html'), 'high');
+    assert.equal(severityOf('mustache-raw', 'markdown post.text', 't.hbs'), 'high');
+    assert.equal(severityOf('autoescape-off', undefined, 't.html'), 'high');
+  });
+
+  test('files by extension; .html by its content', () => {
+    assert.equal(familyByName('views/a.EJS'), 'ejs');
+    assert.equal(familyByName('a.jade'), 'pug');
+    assert.equal(familyByName('a.jinja2'), 'jinja');
+    assert.equal(familyByName('templates/a.htm'), 'html');
+    assert.equal(familyByName('a.js'), undefined);
+    assert.equal(familyByName('.hbs'), undefined);
+    assert.equal(familyByContent('{% load static %}<p>{{ x }}</p>'), 'jinja');
+    assert.equal(familyByContent('<p><%- x %></p>'), undefined, 'lodash templates share <% %> with the opposite meaning of <%-');
+    assert.equal(familyByContent('{{#each items}}{{this}}{{/each}}'), 'handlebars');
+    assert.equal(familyByContent('<p>{{ vueValue }}</p>'), undefined);
+    assert.equal(familyByContent(`${' '.repeat(70_000)}{% if x %}`), undefined, 'only the first 64 KiB are looked at');
+  });
+
+  test('every rule: a tpl/ id, a message that reads as a sentence, a note ending with its CWE, a category, a SARIF RuleInfo', () => {
+    const infos = templateRuleInfos();
+    assert.equal(infos.length, TEMPLATE_RULES.length);
+    for (const rule of TEMPLATE_RULES) {
+      assert.match(rule.id, /^tpl\/[a-z-]+$/);
+      assert.match(rule.message, /^[A-Z].*\.$/);
+      assert.ok(rule.note.endsWith(rule.cwe), rule.id);
+      assert.equal(rule.category, 'security');
+    }
+    assert.ok(infos.every((info) => info.source === 'templates' && info.cwe !== undefined));
+  });
+
+  test('the registry runs it whenever ast-grep is chosen, and not otherwise', () => {
+    const change = { repoAstGrepConfigDir: undefined, extraRuleSources: [] };
+    const names = (scanners: string) => planScan({ config: resolveConfig({ inputs: { scanners } }), change, env: {} }).scanners.map((s) => s.name);
+    assert.ok(names('ast-grep').includes('templates'));
+    assert.ok(!names('tests').includes('templates'));
+  });
+});
+
+describe('hostile files are bounded and listed as not scanned, with the reason', () => {
+  test('a 600 KB line: the finding has its exact column and a short evidence', async () => {
+    const padding = 'x'.repeat(600_000);
+    const t = await tree({ 'views/long.ejs': `${padding}<%- user.bio %>\n` });
+    const { report, findings } = await scan(t.root, t.files);
+    assert.equal(report.status, 'ok');
+    assert.deepEqual(places(findings), ['views/long.ejs:1:600001-600016 high tpl/ejs-unescaped-output']);
+    assert.ok((findings[0]?.evidence.length ?? 0) <= 242, 'evidence is cut around the match');
+    assert.ok(findings[0]?.evidence.includes('<%- user.bio %>'));
+  });
+
+  test('an unclosed tag in each family: findings before it stay, the file is listed with the place it opened', async () => {
+    const t = await tree({
+      'a.ejs': '<%- a %>\n<p><%- b\n',
+      'b.hbs': '{{{a}}}\n{{{b\n',
+      'c.njk': '{{ a|safe }}\n  {% if x\n',
+      'd.pug': 'p!= a\na(href="x"\n',
+      'e.hbs': '{{!-- never closed\n',
+    });
+    const { report, findings } = await scan(t.root, t.files);
+    assert.deepEqual(
+      findings.map((f) => `${f.path}:${f.startLine}`),
+      ['a.ejs:1', 'b.hbs:1', 'c.njk:1', 'd.pug:1'],
+    );
+    assert.equal(report.status, 'degraded');
+    assert.match(report.reason ?? '', /5 template files could not be scanned in full/);
+    assert.deepEqual(report.filesNotScanned, [
+      { path: 'a.ejs', reason: "the '<%-' tag opened here is never closed (line 2, column 4): the rest of the file was not scanned" },
+      { path: 'b.hbs', reason: "the '{{{' opened here is never closed (line 2, column 1): the rest of the file was not scanned" },
+      { path: 'c.njk', reason: "the '{%' tag opened here is never closed (line 2, column 3): the rest of the file was not scanned" },
+      { path: 'd.pug', reason: 'the attribute list opened here is never closed (line 2, column 2): the rest of the file was not scanned' },
+      { path: 'e.hbs', reason: "the '{{!--' comment opened here is never closed (line 1, column 1): the rest of the file was not scanned" },
+    ]);
+    assert.equal(report.warnings.length, 5);
+  });
+
+  test('binary, not UTF-8, over the size cap, a symlink: not read as templates, each listed with why', async () => {
+    const t = await tree({
+      'bin.ejs': Buffer.from([0x3c, 0x25, 0x2d, 0x00, 0x01, 0x25, 0x3e]),
+      'latin1.pug': Buffer.from([0x70, 0x21, 0x3d, 0x20, 0xe9, 0x0a]),
+      'big.hbs': '{{{x}}}\n'.repeat(200),
+      'ok.ejs': '<%- fine %>\n',
+    });
+    await writeFile(join(scratch, 'outside.ejs'), '<%- outside %>\n');
+    await symlink(join(scratch, 'outside.ejs'), join(t.root, 'link.ejs'));
+    const { report, findings } = await scan(t.root, [...t.files, 'link.ejs'], { maxFileBytes: 1000 });
+    assert.deepEqual(places(findings), ['ok.ejs:1:1-12 high tpl/ejs-unescaped-output']);
+    assert.deepEqual(report.filesNotScanned, [
+      { path: 'big.hbs', reason: 'too large for the template scan: 1600 bytes (limit 1000)' },
+      { path: 'bin.ejs', reason: 'binary content (a NUL byte)' },
+      { path: 'latin1.pug', reason: 'not valid UTF-8' },
+      { path: 'link.ejs', reason: 'not a regular file' },
+    ]);
+    assert.equal(report.filesScanned, 1);
+  });
+
+  test('work grows linearly with the file, also on shapes made to make a tokenizer rescan (counted in budget ticks)', () => {
+    const families = { ejs: tokenizeEjs, handlebars: tokenizeHandlebars, jinja: tokenizeJinja, pug: tokenizePug };
+    const shapes: [keyof typeof families, (n: number) => string][] = [
+      ['pug', (n) => `| ${'!{a'.repeat(n)}`],
+      ['pug', (n) => `p ${'!{"}'.repeat(n)}`],
+      ['pug', (n) => `a(${'x=1,'.repeat(n)})`],
+      ['jinja', (n) => `{{ ${'('.repeat(n)}`],
+      ['jinja', (n) => '{{ x|safe }}'.repeat(n)],
+      ['handlebars', (n) => '{{{a}}}{{b "}}"}}'.repeat(n)],
+      ['handlebars', (n) => `{{!-- ${'-- '.repeat(n)}`],
+      ['ejs', (n) => '<%- a %><%# b %>'.repeat(n)],
+    ];
+    for (const [family, make] of shapes) {
+      const ticks = (n: number): number => {
+        let count = 0;
+        families[family](make(n), { tick: () => { count++; } });
+        return count;
+      };
+      const small = ticks(2_000);
+      const large = ticks(20_000);
+      assert.ok(large <= small * 12, `${family} ${make(2).slice(0, 30)}: ${small} ticks for 2,000 repeats, ${large} for 20,000`);
+    }
+  });
+
+  test('a file over its time limit is listed; the files after it still run, until the scan limit', async () => {
+    const t = await tree({ 'slow.hbs': '{{x}}'.repeat(20_000), 'next.ejs': '<%- a %>', 'last.ejs': '<%- b %>' });
+    // A clock that moves 1 ms per reading: the tokenizer of a 20,000-tag file reads it often enough to pass 5 ms.
+    let clock = 0;
+    const now = (): number => clock++;
+    const { report, findings } = await scan(t.root, t.files, { now, fileTimeoutMs: 5, scanTimeoutMs: 100_000 });
+    assert.deepEqual(report.filesNotScanned, [{ path: 'slow.hbs', reason: 'not scanned: took longer than 5 ms' }]);
+    assert.deepEqual(findings.map((f) => f.path), ['last.ejs', 'next.ejs']);
+
+    clock = 0;
+    const spent = await scan(t.root, t.files, { now: () => (clock += 60), scanTimeoutMs: 100 });
+    assert.ok(spent.report.filesNotScanned?.some((f) => f.reason === "the template scan's time limit ran out before this file"));
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------------------------
+
+class Capture extends Writable {
+  private readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+    callback();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+describe('end to end: ultra-create review on a git repository', () => {
+  test('a change adding to an EJS view <%- user.bio %>: in --format json at its line, placed by filter-mode; in SARIF with its rule', async () => {
+    const dir = join(scratch, 'repo');
+    await mkdir(join(dir, 'views'), { recursive: true });
+    const run = (...args: string[]) => git(dir, args);
+    await run('init', '-q', '-b', 'main');
+    await run('config', 'user.name', 'Test Author');
+    await run('config', 'user.email', 'test@example.com');
+    await run('config', 'commit.gpgsign', 'false');
+    await writeFile(join(dir, 'app.js'), "const express = require('express');\n");
+    await writeFile(join(dir, 'views/profile.ejs'), '<%- legacy.note %>\n');
+    await run('add', '-A');
+    await run('commit', '-q', '-m', 'base');
+    await writeFile(join(dir, 'views/profile.ejs'), '<%- legacy.note %>\n<h1><%= user.name %></h1>\n<p class="bio"><%- user.bio %></p>\n');
+    await run('add', '-A');
+    await run('commit', '-q', '-m', 'profile view');
+
+    const review = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      const stdout = new Capture();
+      const stderr = new Capture();
+      const code = await runCli(['review', '--repo', dir, '--quiet', ...args], { stdout, stderr, cwd: scratch, env: {} });
+      return { code, stdout: stdout.text(), stderr: stderr.text() };
+    };
+    const json = await review('--format', 'json');
+    assert.equal(json.code, EXIT.ok, json.stderr);
+    const report = JSON.parse(json.stdout) as JsonReport;
+    assert.deepEqual(
+      report.findings.map((f) => [f.path, f.startLine, f.startColumn, f.ruleId, f.severity, f.source, f.placement.kind]),
+      [
+        // filter-mode added: the new line is commented inline, the unchanged one is not
+        ['views/profile.ejs', 1, 1, 'tpl/ejs-unescaped-output', 'high', 'templates', 'outside-diff'],
+        ['views/profile.ejs', 3, 16, 'tpl/ejs-unescaped-output', 'high', 'templates', 'inline'],
+      ],
+    );
+    const templates = report.scans.find((s) => s.scanner === 'templates');
+    assert.deepEqual([templates?.status, templates?.filesScanned, templates?.findings], ['ok', 1, 2]);
+
+    const nofilter = JSON.parse((await review('--format', 'json', '--filter-mode', 'nofilter')).stdout) as JsonReport;
+    assert.deepEqual(nofilter.findings.map((f) => f.placement.kind), ['inline', 'inline']);
+
+    const sarif = JSON.parse((await review('--format', 'sarif')).stdout) as {
+      runs: { tool: { driver: { rules: { id: string; properties: { tags: string[] } }[] } }; results: { ruleId: string; locations: { physicalLocation: { region: { startLine: number; startColumn: number } } }[] }[] }[];
+    };
+    const [sarifRun] = sarif.runs;
+    const result = sarifRun?.results.find((r) => r.locations[0]?.physicalLocation.region.startLine === 3);
+    assert.equal(result?.ruleId, 'tpl/ejs-unescaped-output');
+    assert.equal(result?.locations[0]?.physicalLocation.region.startColumn, 16);
+    const rule = sarifRun?.tool.driver.rules.find((r) => r.id === 'tpl/ejs-unescaped-output');
+    assert.ok(rule?.properties.tags.includes('security') && rule.properties.tags.includes('CWE-79') && rule.properties.tags.includes('templates'));
+  });
+});

@@ -1,0 +1,249 @@
+/**
+ * The template rules, as data: which construct each reports, its id, message, note (ending with the CWE) and category, and how
+ * severe one finding is given the value it outputs.
+ *
+ * Severity, decided per finding:
+ * - `high`: a variable, member or expression is output without escaping (it may hold user data: stored or reflected XSS), and
+ *   autoescaping turned off for a block (everything in it is unescaped).
+ * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
+ *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
+ * - not reported: literals, values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
+ *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
+ *   (`x|escape|safe`, `x|tojson|safe`), and the layout slot `body` in a layout file (`layouts/…`, `layout.*`): the engine puts the
+ *   rendered page there.
+ */
+import { posix } from 'node:path';
+import type { RuleInfo, Severity } from '../../types.js';
+import type { SiteKind } from './lexing.js';
+
+export type TemplateFamily = 'ejs' | 'handlebars' | 'pug' | 'jinja';
+
+export interface TemplateRule {
+  id: string;
+  kind: SiteKind;
+  /** The most severe a finding of the rule is (SARIF's default level). */
+  severity: Severity;
+  message: string;
+  note: string;
+  cwe: string;
+  category: string;
+  helpUri: string;
+}
+
+const CWE_79_URL = 'https://cwe.mitre.org/data/definitions/79.html';
+
+export const TEMPLATE_RULES: readonly TemplateRule[] = [
+  {
+    id: 'tpl/ejs-unescaped-output',
+    kind: 'ejs-raw',
+    severity: 'high',
+    message: "An EJS '<%-' tag outputs a value without HTML escaping.",
+    note:
+      "EJS escapes what '<%=' outputs but writes '<%-' output as it is, so markup or script in the value runs in the reader's " +
+      "browser (stored or reflected XSS). Use '<%=' for values, or sanitize HTML that must stay HTML (DOMPurify, sanitize-html) " +
+      "before it reaches the template. '<%- include(...) %>' is not reported. CWE-79",
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+  {
+    id: 'tpl/handlebars-unescaped-output',
+    kind: 'mustache-raw',
+    severity: 'high',
+    message: 'A Handlebars/Mustache triple-brace or {{& }} tag outputs a value without HTML escaping.',
+    note:
+      "Handlebars and Mustache escape '{{x}}' but write '{{{x}}}' and '{{& x}}' as they are, so markup or script in the value runs " +
+      "in the reader's browser (XSS). Use double braces for values, or return a SafeString from a helper that escapes what it " +
+      'embeds. CWE-79',
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+  {
+    id: 'tpl/pug-unescaped-output',
+    kind: 'pug-raw',
+    severity: 'high',
+    message: "Pug outputs a value without HTML escaping ('!=', '!{}' or an unescaped attribute).",
+    note:
+      "Pug escapes '=' and '#{}' output but writes '!=', '!{}' and 'attr!=value' as they are, so markup or script in the value runs " +
+      "in the reader's browser (XSS). Use '=' and '#{}', or sanitize HTML that must stay HTML before it reaches the template. CWE-79",
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+  {
+    id: 'tpl/safe-filter',
+    kind: 'safe-filter',
+    severity: 'high',
+    message: "The 'safe' filter turns off HTML escaping for a value (Jinja, Nunjucks or Django).",
+    note:
+      "'|safe' marks a value as HTML that needs no escaping, so markup or script in it runs in the reader's browser (XSS). Leave " +
+      "values to autoescaping, and mark only HTML your code built from escaped parts (markupsafe's Markup.format, Django's " +
+      'format_html) or sanitized (bleach, nh3). CWE-79',
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+  {
+    id: 'tpl/autoescape-off',
+    kind: 'autoescape-off',
+    severity: 'high',
+    message: 'Autoescaping is turned off for a block of the template.',
+    note:
+      "Inside '{% autoescape false %}' (Jinja) or '{% autoescape off %}' (Django) every value is output as it is, so markup or " +
+      'script in any of them runs in the reader\'s browser (XSS). Keep autoescaping on and mark the few values that are trusted HTML. ' +
+      'CWE-79',
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+];
+
+const RULE_BY_KIND = new Map(TEMPLATE_RULES.map((rule) => [rule.kind, rule]));
+
+export function ruleFor(kind: SiteKind): TemplateRule {
+  const rule = RULE_BY_KIND.get(kind);
+  if (!rule) throw new Error(`no template rule for ${kind}`);
+  return rule;
+}
+
+export function templateRuleInfos(): RuleInfo[] {
+  return TEMPLATE_RULES.map((rule) => ({
+    id: rule.id,
+    source: 'templates',
+    severity: rule.severity,
+    shortDescription: rule.message,
+    fullDescription: rule.note,
+    helpUri: rule.helpUri,
+    cwe: rule.cwe,
+    category: rule.category,
+  }));
+}
+
+// ── which files ────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const FAMILY_BY_EXTENSION: Readonly<Record<string, TemplateFamily>> = {
+  ejs: 'ejs',
+  hbs: 'handlebars',
+  handlebars: 'handlebars',
+  mustache: 'handlebars',
+  pug: 'pug',
+  jade: 'pug',
+  njk: 'jinja',
+  nunjucks: 'jinja',
+  jinja: 'jinja',
+  jinja2: 'jinja',
+  j2: 'jinja',
+};
+
+/** How much of an `.html` file is read to tell whether it is a template. */
+export const SNIFF_CHARS = 64 * 1024;
+
+const JINJA_STATEMENT =
+  /\{%[-+]?\s*(extends|block|endblock|load|include|if|for|with|set|macro|autoescape|url|static|trans|blocktrans|csrf_token|raw|verbatim|comment|filter|import|from|call)\b/;
+const SAFE_IN_EXPRESSION = /\{\{[^}\n]{0,200}\|\s*safe\b/;
+const HANDLEBARS_TAG = /\{\{~?\s*[#/^>!&{]/;
+
+/** The family a file's name says it is in; `html` when only its content can tell. */
+export function familyByName(path: string): TemplateFamily | 'html' | undefined {
+  const name = posix.basename(path).toLowerCase();
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const extension = name.slice(dot + 1);
+  if (extension === 'html' || extension === 'htm') return 'html';
+  return FAMILY_BY_EXTENSION[extension];
+}
+
+/**
+ * An `.html` file is a template when its first 64 KiB show template syntax: Jinja/Django statements or `|safe` (Django's
+ * `templates/**.html`, Flask, Nunjucks), Handlebars block/partial/comment/triple tags. Plain HTML (and the `{{ x }}` of Angular and
+ * Vue, which escape) is not one. `<% %>` tags are not taken for EJS here: in lodash/underscore templates, which share them, `<%-`
+ * is the escaped output and `<%=` the raw one; only `.ejs` files are read as EJS.
+ */
+export function familyByContent(text: string): TemplateFamily | undefined {
+  const head = text.slice(0, SNIFF_CHARS);
+  if (JINJA_STATEMENT.test(head) || SAFE_IN_EXPRESSION.test(head)) return 'jinja';
+  if (HANDLEBARS_TAG.test(head)) return 'handlebars';
+  return undefined;
+}
+
+// ── how severe ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const LITERAL = /^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`$]*`|-?\d+(?:\.\d+)?|true|false|null|undefined|None|True|False)$/;
+const SANITIZING_CALL = /^[\w$.]*(?:escape|sanitiz|purif|encode)\w*\s*\(/i;
+const INCLUDE_CALL = /^(?:include|partial)\s*\(/;
+const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_script', 'striptags', 'urlencode', 'int', 'float', 'length', 'count', 'wordcount', 'filesizeformat', 'escapejs']);
+/** A name that says its value already is HTML. */
+const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
+const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
+
+/**
+ * How severe a site is, or undefined when it is not a finding. `path` tells layout files (where `body` is the rendered page).
+ */
+export function severityOf(kind: SiteKind, value: string | undefined, path: string): Severity | undefined {
+  if (kind === 'autoescape-off') return 'high';
+  let expression = (value ?? '').trim().replace(/;\s*$/, '').trim();
+  if (kind === 'mustache-raw') expression = expression.replace(/^~|~$/g, '').trim();
+  if (kind === 'safe-filter') {
+    const [head, ...filters] = splitFilters(expression);
+    if (filters.some((filter) => ESCAPING_FILTERS.has(filter))) return undefined;
+    expression = head ?? '';
+  }
+  if (expression === '' || LITERAL.test(expression)) return undefined;
+  if (kind === 'ejs-raw' && INCLUDE_CALL.test(expression) && closesAtEnd(expression)) return undefined;
+  if (SANITIZING_CALL.test(expression) && closesAtEnd(expression)) return undefined;
+  const name = lastName(expression);
+  if (name === undefined) return 'high';
+  if ((name === 'body' || name === 'yield') && isLayoutFile(path)) return undefined;
+  return HTML_NAME.test(name) ? 'medium' : 'high';
+}
+
+/** `x|e|safe` split at top-level pipes: `['x', 'e']` (filter arguments dropped). */
+function splitFilters(expression: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < expression.length; i++) {
+    const c = expression.charAt(i);
+    if (c === '"' || c === "'") {
+      const close = expression.indexOf(c, i + 1);
+      i = close === -1 ? expression.length : close;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(expression.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  parts.push(expression.slice(from).trim());
+  return parts.map((part, index) => (index === 0 ? part : (/^[A-Za-z_]\w*/.exec(part)?.[0] ?? part)));
+}
+
+/** The call that starts the expression is the whole expression: `include('a')`, not `include('a') + x`. */
+function closesAtEnd(expression: string): boolean {
+  const open = expression.indexOf('(');
+  let depth = 0;
+  for (let i = open; i < expression.length; i++) {
+    const c = expression.charAt(i);
+    if (c === '"' || c === "'" || c === '`') {
+      const close = expression.indexOf(c, i + 1);
+      if (close === -1) return false;
+      i = close;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i === expression.length - 1;
+  }
+  return false;
+}
+
+/** The last name of a plain variable or member path (`post.bodyHtml` → `bodyHtml`; Handlebars `this.body`, `../content`). */
+function lastName(expression: string): string | undefined {
+  const path = expression.replace(/^(?:\.\.\/)+/, '').replace(/\//g, '.');
+  if (!SIMPLE_PATH.test(path)) return undefined;
+  const names = path.match(/[A-Za-z_$][\w$]*/g);
+  return names?.[names.length - 1];
+}
+
+function isLayoutFile(path: string): boolean {
+  const lower = path.toLowerCase();
+  return /(^|\/)layouts?\//.test(lower) || /^_?(layout|base|main)\b/.test(posix.basename(lower));
+}
