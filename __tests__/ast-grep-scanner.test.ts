@@ -124,7 +124,7 @@ describe('runAstGrepScan with the fixture pack', () => {
       id: 'fx/eval',
       source: 'ast-grep',
       severity: 'critical',
-      shortDescription: 'eval() runs … as code.',
+      shortDescription: 'eval() runs as code.',
       fullDescription: "Code built from data runs with the page's privileges. CWE-95",
       helpUri: 'https://cwe.mitre.org/data/definitions/95.html',
       cwe: 'CWE-95',

@@ -89,7 +89,7 @@ describe('the action from dist/ against the GitHub simulator', () => {
 
   test('writes outputs, the job summary and a valid SARIF file', () => {
     assert.equal(first.outputs.conclusion, 'failure');
-    assert.equal(first.outputs.critical, '3');
+    assert.equal(first.outputs.critical, '2');
     assert.equal(first.outputs['review-id'], String(sim.state.reviews[0]!.id));
     assert.equal(first.outputs['check-run-id'], String(sim.state.checkRuns[0]!.id));
     assert.match(first.summary, /\| .*src\/app\.ts/);

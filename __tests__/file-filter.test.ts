@@ -8,6 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CONTENT_SAMPLE_BYTES,
+  contentSkipReasonOf,
   gitattributesPatternToRegExp,
   looksBinary,
   parseLinguistAttributes,
@@ -16,6 +18,7 @@ import {
 } from '../src/collect/file-filter.js';
 import type { ChangedFile, SkippedFile } from '../src/types.js';
 import { git } from './support/git-fixture.js';
+import { materializeHeadTree } from '../src/collect/head-tree.js';
 
 const EMPTY_BLOB = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 
@@ -302,5 +305,102 @@ describe('looksBinary', () => {
     assert.equal(looksBinary(Buffer.concat([Buffer.alloc(7999, 0x41), Buffer.from([0])])), true);
     assert.equal(looksBinary(Buffer.concat([Buffer.alloc(8000, 0x41), Buffer.from([0])])), false);
     assert.equal(looksBinary(Buffer.from('héllo wörld ✓', 'utf8')), false);
+  });
+});
+
+/**
+ * Vendored and minified by content. The headers below are synthetic: they have the shape of the banners and preambles that
+ * libraries and bundlers write (name, version, license line, bootstrap function), followed by made-up code, not library code.
+ */
+describe('vendored or minified by content', () => {
+  const BODY = 'function add(a, b) {\n  return a + b;\n}\n'.repeat(20);
+  const byContent = (path: string, text: string, attributes = ''): string => {
+    const skip = contentSkipReasonOf(path, Buffer.from(text), parseLinguistAttributes(attributes));
+    return skip ? `${skip.reason}: ${skip.detail ?? ''}` : 'reviewed';
+  };
+
+  const vendored: [string, string, string][] = [
+    ['public/js/jquery.js', '/*! jQuery v3.6.0 | (c) OpenJS Foundation and other contributors | jquery.org/license */\n', 'license banner of jQuery'],
+    ['static/bootstrap.js', '/*!\n  * Bootstrap v5.3.0 (https://getbootstrap.com/)\n  * Licensed under MIT\n  */\n', 'license banner of Bootstrap'],
+    ['public/three.js', '/**\n * @license\n * Copyright 2010-2023 Three.js Authors\n * SPDX-License-Identifier: MIT\n */\n', 'license banner of three.js'],
+    ['public/js/materialize.js', '/*!\n * Materialize v1.0.0 (http://materializecss.com)\n * Copyright 2014-2017 Materialize\n */\n', 'license banner of Materialize'],
+    ['assets/lodash.js', '/**\n * @license\n * Lodash <https://lodash.com/>\n * Released under MIT license\n */\n', 'license banner of Lodash'],
+    ['assets/moment.js', '//! moment.js\n//! version : 2.29.4\n//! license : MIT\n', 'license banner of Moment.js'],
+    ['lib/widget.js', '/*! tiny-widget v1.2.3 | MIT */\n', 'library banner with version 1.2.3: /*! tiny-widget v1.2.3 | MIT */'],
+    ['lib/react-thing.js', "'use strict';\n/** @license react-thing 0.14.2\n * MIT */\n", 'library banner with version 0.14.2'],
+    ['css/theme.css', '/*! theme-kit v4.1.0 | MIT License */\n.a{color:red}\n', 'library banner with version 4.1.0: /*! theme-kit v4.1.0 | MIT License */'],
+  ];
+  for (const [path, header, detail] of vendored) {
+    test(`${path}: vendored (${detail})`, () => {
+      const verdictText = byContent(path, header + BODY);
+      assert.ok(verdictText.startsWith(`vendored: ${detail}`), verdictText);
+    });
+  }
+
+  test('bundles: webpack, esbuild and UMD preambles are minified/bundled', () => {
+    assert.equal(byContent('dist/app.js', '/******/ (() => { // webpackBootstrap\n/******/ \tvar __webpack_modules__ = ({});\n' + BODY), 'minified: webpack bundle');
+    assert.equal(
+      byContent('public/app.js', '"use strict";\nvar __create = Object.create;\nvar __defProp = Object.defineProperty;\n' + BODY),
+      'minified: esbuild bundle',
+    );
+    assert.equal(
+      byContent(
+        'public/lib.js',
+        "(function (global, factory) {\n  typeof exports === 'object' && typeof module !== 'undefined' ? module.exports = factory() :\n  typeof define === 'function' && define.amd ? define(factory) : global.Lib = factory();\n}(this, (function () {\n" + BODY,
+      ),
+      'minified: UMD bundle (rollup)',
+    );
+  });
+
+  test('minified: one very long line, or long lines on average', () => {
+    const oneLine = 'var a=1;'.repeat(400);
+    assert.match(byContent('public/app.js', oneLine), /^minified: a line of 3200\+ characters in the first 8 KiB$/);
+    const dense = ('x'.repeat(300) + '\n').repeat(20);
+    assert.match(byContent('public/app.css', dense), /^minified: 300 characters per line on average in the first 8 KiB$/);
+  });
+
+  test('only the first 8 KiB is read: a long line further down does not count', () => {
+    const text = BODY.repeat(Math.ceil((CONTENT_SAMPLE_BYTES * 2) / BODY.length)) + 'x'.repeat(5000);
+    assert.equal(byContent('src/app.js', text), 'reviewed');
+  });
+
+  test('hand-written code is reviewed: doc comments with versions, license headers without a version, other languages', () => {
+    assert.equal(byContent('src/app.js', '/**\n * Speaks version 1.2.3 of the protocol.\n */\n' + BODY), 'reviewed');
+    assert.equal(byContent('src/app.js', '/**\n * @license MIT\n * Copyright the authors\n */\n' + BODY), 'reviewed');
+    assert.equal(byContent('src/app.js', '// jQuery v3.6.0 is loaded by the page before this script\n' + BODY), 'reviewed');
+    assert.equal(byContent('src/app.js', `const banner = "${'='.repeat(120)}";\n` + BODY), 'reviewed');
+    assert.equal(byContent('src/app.py', '"""/*! jQuery v3.6.0 */"""\n' + 'x = 1;'.repeat(1000)), 'reviewed');
+    assert.equal(byContent('src/app.ts', 'var a=1;'.repeat(400)), 'reviewed');
+    assert.equal(byContent('src/contest.js', ''), 'reviewed');
+  });
+
+  test('.gitattributes wins: linguist-vendored=false and linguist-generated=false keep the file reviewed', () => {
+    const jquery = '/*! jQuery v3.6.0 | (c) OpenJS Foundation */\n' + BODY;
+    assert.equal(byContent('public/jquery.js', jquery, 'public/jquery.js -linguist-vendored'), 'reviewed');
+    assert.equal(byContent('public/app.js', 'var a=1;'.repeat(400), 'public/*.js linguist-generated=false'), 'reviewed');
+  });
+
+  test('materializeHeadTree lists such files as skipped with the signal, and does not put them in the tree', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'file-filter-content-'));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const contents: Record<string, string> = {
+      'public/js/three.js': '/**\n * @license\n * Copyright 2010-2023 Three.js Authors\n */\n' + BODY,
+      'public/app.js': 'var a=1;'.repeat(400),
+      'src/app.js': BODY,
+    };
+    const files = Object.keys(contents).map((path) => changed(path));
+    const result = await materializeHeadTree({
+      candidates: files,
+      source: { readHeadFiles: (asked) => Promise.resolve(new Map(asked.map((f) => [f.path, Buffer.from(contents[f.path] ?? '')]))) },
+      checkoutDir: undefined,
+      tempDir: dir,
+      maxFileBytes: 1_000_000,
+      contentCheck: (path, content) => contentSkipReasonOf(path, content, []),
+    });
+    assert.deepEqual(result.tree.files, ['src/app.js']);
+    assert.deepEqual(result.skipped, [
+      { path: 'public/js/three.js', reason: 'vendored', detail: 'license banner of three.js' },
+      { path: 'public/app.js', reason: 'minified', detail: 'a line of 3200+ characters in the first 8 KiB' },
+    ]);
   });
 });

@@ -12,6 +12,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { SEVERITIES, type Severity } from '../src/types.js';
+import { IN_TESTS_POLICIES, shortDescriptionOf } from '../src/scanners/ast-grep/rules.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RULES_DIR = join(ROOT, 'rules');
@@ -132,6 +133,18 @@ function writeTsxClones(dir: string, rules: RuleFile[]): string {
   return config;
 }
 
+/** Words a sentence does not end on: what is left when a metavariable was cut from the end of a message. */
+const DANGLING = /\b(a|an|the|to|by|with|from|of|into|for|and|or|is|are|as|at|via)\.?$/i;
+
+/** SARIF shows the short description alone: it must read as a sentence. */
+function assertSentence(text: string, where: string): void {
+  assert.ok(text.length >= 15, `${where}: "${text}" is too short`);
+  assert.match(text, /^[A-Z]|^[A-Za-z_$][\w$]*(\.[\w$]+)*(\(\)|\.[\w$]+)/, `${where}: "${text}" must start with a capital or with code such as eval() or ssl.x`);
+  assert.doesNotMatch(text, /(^|[\s(])\(\)/, `${where}: "${text}" has a () with nothing before it`);
+  assert.doesNotMatch(text, / {2}|\s[.,;:](\s|$)|…|\$[A-Z]/, `${where}: "${text}" has a double space, a space before punctuation or a placeholder`);
+  assert.doesNotMatch(text, DANGLING, `${where}: "${text}" ends on a dangling word`);
+}
+
 const rules = loadRules();
 const ids = rules.map((r) => String(r.doc.id));
 
@@ -205,6 +218,14 @@ describe('built-in rule pack', () => {
       assert.ok(note.endsWith(String(cwe)), `${where}: note must end with ${String(cwe)}`);
 
       assert.equal(doc.url, `https://cwe.mitre.org/data/definitions/${cweMatch[1]}.html`, `${where}: url`);
+      // A note is shown as written (ast-grep fills no metavariable in it).
+      assert.doesNotMatch(note, /\$[A-Z]/, `${where}: the note contains a $METAVAR placeholder`);
+
+      const inTests = doc.metadata['in-tests'];
+      if (inTests !== undefined) assert.ok((IN_TESTS_POLICIES as readonly unknown[]).includes(inTests), `${where}: metadata.in-tests ${JSON.stringify(inTests)}`);
+      const short = doc.metadata.short;
+      if (short !== undefined) assert.equal(typeof short, 'string', `${where}: metadata.short`);
+      assertSentence(shortDescriptionOf(String(doc.message), typeof short === 'string' ? short : undefined, id), `${where}: SARIF short description`);
 
       if (doc.fix !== undefined) assert.equal(typeof doc.fix, 'string', `${where}: fix must be a template string`);
 
@@ -215,6 +236,15 @@ describe('built-in rule pack', () => {
       assert.ok(cases.invalid.length >= 2, `${where}: needs at least 2 invalid cases`);
     });
   }
+
+  test('short descriptions: metadata.short wins; a derived one drops metavariables without leaving () or double spaces', () => {
+    assert.equal(shortDescriptionOf('$FN() runs $CODE.', 'Explicit  text.', 'x/y'), 'Explicit text.');
+    assert.equal(shortDescriptionOf('$FN() runs code from a value that is not a literal ($CODE).', undefined, 'x/y'), 'Runs code from a value that is not a literal.');
+    assert.equal(shortDescriptionOf('$MOD.$FN() deserializes bytes with pickle.', undefined, 'x/y'), 'Deserializes bytes with pickle.');
+    assert.equal(shortDescriptionOf('A credential ($NAME) is hard-coded.', undefined, 'x/y'), 'A credential is hard-coded.');
+    assert.equal(shortDescriptionOf('SQL is passed to $DB.$METHOD().', undefined, 'x/y'), 'SQL is passed to.');
+    assert.equal(shortDescriptionOf(undefined, undefined, 'x/y'), 'x/y');
+  });
 
   test('README.md lists every rule', () => {
     const readme = readFileSync(join(RULES_DIR, 'README.md'), 'utf8');

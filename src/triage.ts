@@ -153,6 +153,6 @@ export function buildReviewReport(input: {
     filesReviewed: analysis.change.reviewable.length,
     skippedFiles: analysis.change.skipped,
     resolvedCount: 0,
-    notices: [...analysis.change.notices, ...(annotated ? [annotated] : [])],
+    notices: [...analysis.change.notices, ...analysis.scans.flatMap((scan) => scan.notices ?? []), ...(annotated ? [annotated] : [])],
   };
 }

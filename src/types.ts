@@ -115,6 +115,8 @@ export interface ScanReport {
   warnings: string[];
   /** Files of the pull request the scanner was given but could not scan (a per-file time limit, invalid UTF-8), with the reason. */
   filesNotScanned?: readonly { path: string; reason: string }[];
+  /** Facts about the scan that are not problems (findings in test code left out by their rule's `in-tests: skip`), one line each. */
+  notices?: string[];
   /** The tests scanner's counts and the sandbox it ran in, for the check run and the summary. */
   tests?: TestRunStats;
   /** The MCP audit (`ramparts`): what became of each server a live check was due for, shown in every channel. */

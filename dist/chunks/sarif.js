@@ -4,7 +4,7 @@ import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename } fr
 import { Transform } from 'node:stream';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError, w as wrapError } from './errors.js';
 import { c as formatCount, d as formatUsdLimit, t as truncate, o as oneLine, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
-import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream } from 'node:fs';
+import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, lstatSync, constants, fstatSync, readSync } from 'node:fs';
 import { S as STATE } from './table.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, i as isCredentialName, R as REDACTED } from './redact.js';
@@ -306,6 +306,15 @@ function gitCheckout(dir, revision, note) {
             if (size === undefined || size > maxBytes)
                 return undefined;
             return (await readObjects(dir, [entry.sha])).get(entry.sha);
+        },
+        async readFiles(paths, maxBytes = MAX_READ_BYTES) {
+            byPath ??= entries().then((list) => new Map(list.map((e) => [e.path, e])));
+            const known = await byPath;
+            const shas = [...new Set(paths.flatMap((path) => known.get(path)?.sha ?? []))];
+            const sizes = shas.length > 0 ? await readObjectSizes(dir, shas) : new Map();
+            const small = shas.filter((sha) => (sizes.get(sha) ?? Infinity) <= maxBytes);
+            const objects = small.length > 0 ? await readObjects(dir, small) : new Map();
+            return new Map(paths.map((path) => [path, objects.get(known.get(path)?.sha ?? '')]));
         },
         archive(maxBytes) {
             return gitArchive(dir, revision, maxBytes);
@@ -3427,7 +3436,7 @@ const AST_GREP_SEVERITY_MAP = {
     hint: 'info',
 };
 /** `metadata.severity` when it is one of ours, else mapped from ast-grep's severity (error→high, warning→medium, info→low, hint→info). */
-function severityOf(astGrepSeverity, metadataSeverity) {
+function severityOf$1(astGrepSeverity, metadataSeverity) {
     if (typeof metadataSeverity === 'string' && SEVERITIES.includes(metadataSeverity)) {
         return metadataSeverity;
     }
@@ -3464,7 +3473,7 @@ function ruleInfoOf(doc) {
     const info = {
         id: doc.id,
         source: 'ast-grep',
-        severity: severityOf(doc.astGrepSeverity, metadata.severity),
+        severity: severityOf$1(doc.astGrepSeverity, metadata.severity),
         shortDescription: (message && describeMessage(message)) || doc.id,
     };
     if (note)
@@ -4172,7 +4181,7 @@ function findingFromMatch(match, ruleId, rule) {
     const finding = {
         ruleId,
         source: 'ast-grep',
-        severity: rule?.severity ?? severityOf(match.severity, metadata?.severity),
+        severity: rule?.severity ?? severityOf$1(match.severity, metadata?.severity),
         path: match.file.replace(/\\/g, '/').replace(/^\.\//, ''),
         startLine,
         endLine,
@@ -6944,7 +6953,9 @@ function recordKeyLines(lines) {
         if (!assignment || raw[assignment.end] !== '=')
             return;
         const path = [...table, ...assignment.keys];
-        record(path, line);
+        // A dotted key defines its parent tables on this line too (`mcp_servers.x.command = …`).
+        for (let i = table.length + 1; i <= path.length; i++)
+            record(path.slice(0, i), line);
         const rest = raw.slice(assignment.end + 1);
         // Keys of an inline table on the same line: `env = { A = "1", "B" = "2" }`.
         if (/^\s*\{/.test(rest)) {
@@ -7777,14 +7788,7 @@ async function runMcpAudit(settings, ports) {
         const patch = changedByPath.get(path)?.patch;
         candidates.push({ path, kind, changed: true, added: patch === undefined ? 'all' : indexPatch(patch).addedLines() });
     }
-    const read = async (candidate, load) => {
-        let loaded;
-        try {
-            loaded = await load();
-        }
-        catch (error) {
-            loaded = { unreadable: `not readable: ${getErrorMessage(error)}` };
-        }
+    const take = (candidate, loaded) => {
         ports.onFileScanned?.(candidate.path);
         if ('tooLarge' in loaded) {
             const reason = `over ${formatCount(maxBytes)} bytes: not read`;
@@ -7812,8 +7816,8 @@ async function runMcpAudit(settings, ports) {
                 filesNotScanned.push({ path: candidate.path, reason: config.parsed.message });
         }
     };
-    for (const candidate of candidates)
-        await read(candidate, () => readTreeFile(ports.tree.root, candidate.path, maxBytes));
+    const loaded = await loadAll(candidates, (candidate) => readTreeFile(ports.tree.root, candidate.path, maxBytes));
+    candidates.forEach((candidate, index) => take(candidate, loaded[index]));
     if (settings.filterMode === 'nofilter') {
         if (ports.checkout.status === 'ready') {
             const checkout = ports.checkout.value;
@@ -7822,13 +7826,13 @@ async function runMcpAudit(settings, ports) {
                 const kind = changed.has(path) ? undefined : mcpConfigKind(path);
                 return kind ? [{ path, kind, changed: changedByPath.has(path), added: [] }] : [];
             });
-            for (const candidate of unchanged) {
-                // The checkout answers nothing for a file over the limit (the path is listed, so it exists).
-                await read(candidate, async () => {
-                    const bytes = await checkout.readFile(candidate.path, maxBytes);
-                    return bytes === undefined ? TOO_LARGE : { bytes };
-                });
-            }
+            // The checkout answers nothing for a file over the limit (the path is listed, so it exists). All at once when it can.
+            const batch = checkout.readFiles && unchanged.length > 0 ? await checkout.readFiles(unchanged.map((c) => c.path), maxBytes) : undefined;
+            const read = await loadAll(unchanged, async (candidate) => {
+                const bytes = batch ? batch.get(candidate.path) : await checkout.readFile(candidate.path, maxBytes);
+                return bytes === undefined ? TOO_LARGE : { bytes };
+            });
+            unchanged.forEach((candidate, index) => take(candidate, read[index]));
         }
         else {
             degraded.push(`configuration files the pull request does not change were not audited (filter-mode nofilter): ${ports.checkout.reason}`);
@@ -7874,6 +7878,25 @@ async function runMcpAudit(settings, ports) {
     };
     return { report, rules };
 }
+/** Reads a few files at a time (each checkout read is a git process); results in the candidates' order. */
+async function loadAll(candidates, load) {
+    const results = new Array(candidates.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < candidates.length) {
+            const index = next++;
+            try {
+                results[index] = await load(candidates[index]);
+            }
+            catch (error) {
+                results[index] = { unreadable: `not readable: ${getErrorMessage(error)}` };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, candidates.length) }, worker));
+    return results;
+}
+const READ_CONCURRENCY = 8;
 function audit(server, status, reason) {
     return { server: server.name, configPath: server.configPath, line: server.line, check: 'tool-descriptions', status, reason, findings: 0 };
 }
@@ -7929,6 +7952,993 @@ async function runScanners(scanners, ports) {
 /** A scanner the configuration leaves nothing to do: visible as skipped, with the reason. */
 function skippedScanner(name, reason) {
     return { name, run: () => Promise.resolve(emptyReport(name, 'skipped', reason)) };
+}
+
+/**
+ * What every template tokenizer shares: the sites it reports, how it says it had to stop, string literals inside tags, and a time
+ * budget checked while scanning (a template is PR content: its cost is bounded even though every tokenizer is linear).
+ */
+/** Thrown when a file's time budget is spent; the scanner lists the file as not scanned. */
+class TemplateTimeLimit extends Error {
+    limitMs;
+    constructor(limitMs) {
+        super(`took longer than ${limitMs} ms`);
+        this.limitMs = limitMs;
+    }
+}
+function timeBudget(limitMs, now = Date.now) {
+    const deadline = now() + limitMs;
+    let calls = 0;
+    return {
+        tick() {
+            if (++calls % 1024 === 0 && now() > deadline)
+                throw new TemplateTimeLimit(limitMs);
+        },
+    };
+}
+const UNLIMITED = {
+    tick() {
+        // no limit
+    },
+};
+/**
+ * The index just after the string literal that opens at `start` (`'`, `"` or a backtick), honouring backslash escapes; -1 when it is
+ * not closed before `limit`.
+ */
+function skipString(text, start, limit = text.length) {
+    const quote = text.charAt(start);
+    for (let i = start + 1; i < limit; i++) {
+        const c = text.charAt(i);
+        if (c === '\\')
+            i++;
+        else if (c === quote)
+            return i + 1;
+    }
+    return -1;
+}
+function isQuote(c) {
+    return c === '"' || c === "'" || c === '`';
+}
+/** Offsets of the first character of each line, for turning offsets into 1-based lines and columns. */
+class LineIndex {
+    text;
+    starts = [0];
+    constructor(text) {
+        this.text = text;
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+            this.starts.push(i + 1);
+    }
+    /** 1-based line and column (UTF-16 units, as SARIF and JavaScript strings count) of an offset. */
+    position(offset) {
+        let low = 0;
+        let high = this.starts.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if ((this.starts[mid] ?? 0) <= offset)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        return { line: low + 1, column: offset - (this.starts[low] ?? 0) + 1 };
+    }
+    /** The text of a 1-based line, without its line break. */
+    lineText(line) {
+        const start = this.starts[line - 1] ?? 0;
+        const next = this.starts[line];
+        return this.text.slice(start, next === undefined ? this.text.length : next - 1).replace(/\r$/, '');
+    }
+}
+
+/**
+ * EJS, as its own parser reads it: a tag opens with `<%` and a mode character (`=` escaped output, `-` unescaped output, `#`
+ * comment, `_` whitespace-slurping scriptlet, none: scriptlet) and ends at the first `%>` / `-%>` / `_%>` — EJS does not read the
+ * JavaScript inside, so a `%>` in a string ends the tag there too. `<%%` is the literal text `<%`. Custom delimiters (the `delimiter`
+ * option) are not known here.
+ */
+function tokenizeEjs(text, budget = UNLIMITED) {
+    const sites = [];
+    let i = 0;
+    for (;;) {
+        budget.tick();
+        const open = text.indexOf('<%', i);
+        if (open === -1)
+            return { sites };
+        const mode = text.charAt(open + 2);
+        if (mode === '%') {
+            i = open + 3;
+            continue;
+        }
+        const bodyStart = '=-#_'.includes(mode) && mode !== '' ? open + 3 : open + 2;
+        const close = text.indexOf('%>', bodyStart);
+        if (close === -1)
+            return { sites, stopped: { offset: open, reason: `the '<%${'=-#_'.includes(mode) ? mode : ''}' tag opened here is never closed` } };
+        // `-%>` and `_%>` trim whitespace: the mark is not part of the expression.
+        const trimMark = close > bodyStart && (text.charAt(close - 1) === '-' || text.charAt(close - 1) === '_');
+        const bodyEnd = trimMark ? close - 1 : close;
+        if (mode === '-')
+            sites.push({ kind: 'ejs-raw', start: open, end: close + 2, value: text.slice(bodyStart, bodyEnd).trim() });
+        i = close + 2;
+    }
+}
+
+/**
+ * Handlebars and Mustache, as Handlebars' lexer reads them: `\{{` is literal text (the next mustache is not one), `{{!-- … --}}`
+ * and `{{! … }}` are comments, `{{{{name}}}} … {{{{/name}}}}` is a raw block whose content is text, `{{~` / `~}}` control
+ * whitespace, and string literals inside a mustache may hold braces. `{{{x}}}` and `{{& x}}` output without escaping. Mustache's
+ * set-delimiter tag (`{{=<% %>=}}`) stops the scan: what follows is written in other delimiters.
+ */
+function tokenizeHandlebars(text, budget = UNLIMITED) {
+    const sites = [];
+    let i = 0;
+    for (;;) {
+        budget.tick();
+        const open = text.indexOf('{{', i);
+        if (open === -1)
+            return { sites };
+        // `\{{x}}` is the text `{{x}}`; `\\{{x}}` is a backslash and then a real mustache.
+        if (text.charAt(open - 1) === '\\' && text.charAt(open - 2) !== '\\') {
+            i = open + 2;
+            continue;
+        }
+        if (text.startsWith('{{{{', open)) {
+            const after = rawBlockEnd(text, open, budget);
+            if (after.stopped)
+                return { sites, stopped: after.stopped };
+            i = after.next;
+            continue;
+        }
+        let p = open + 2;
+        if (text.charAt(p) === '~')
+            p++;
+        if (text.startsWith('!--', p)) {
+            const close = text.indexOf('--', p + 3);
+            const end = close === -1 ? -1 : commentClose(text, close + 2);
+            if (end === -1)
+                return { sites, stopped: { offset: open, reason: "the '{{!--' comment opened here is never closed" } };
+            i = end;
+            continue;
+        }
+        if (text.charAt(p) === '!') {
+            const close = text.indexOf('}}', p + 1);
+            if (close === -1)
+                return { sites, stopped: { offset: open, reason: "the '{{!' comment opened here is never closed" } };
+            i = close + 2;
+            continue;
+        }
+        if (text.charAt(p) === '=')
+            return { sites, stopped: { offset: open, reason: 'the template changes its delimiters here' } };
+        const triple = text.charAt(p) === '{';
+        if (triple)
+            p++;
+        const close = mustacheClose(text, p, triple, budget);
+        if (close === undefined)
+            return { sites, stopped: { offset: open, reason: `the '${triple ? '{{{' : '{{'}' opened here is never closed` } };
+        const body = text.slice(p, close.bodyEnd).trim();
+        if (triple)
+            sites.push({ kind: 'mustache-raw', start: open, end: close.next, value: body });
+        else if (body.startsWith('&'))
+            sites.push({ kind: 'mustache-raw', start: open, end: close.next, value: body.slice(1).trim() });
+        i = close.next;
+    }
+}
+/** `--}}` or `--~}}`: the index after it, -1 when the `--` at `from - 2` is not followed by a close. */
+function commentClose(text, from) {
+    let p = from;
+    for (;;) {
+        if (text.charAt(p) === '~')
+            p++;
+        if (text.startsWith('}}', p))
+            return p + 2;
+        const next = text.indexOf('--', p);
+        if (next === -1)
+            return -1;
+        p = next + 2;
+    }
+}
+/**
+ * The end of a mustache whose body starts at `from`: `}}` (or `}}}` for a triple), with an optional `~` before it, outside string
+ * literals.
+ */
+function mustacheClose(text, from, triple, budget) {
+    for (let p = from; p < text.length; p++) {
+        budget.tick();
+        const c = text.charAt(p);
+        if (c === '"' || c === "'") {
+            const after = skipString(text, p);
+            if (after === -1)
+                return undefined;
+            p = after - 1;
+            continue;
+        }
+        if (c !== '}' && c !== '~')
+            continue;
+        if (triple) {
+            // `}}}` or `}~}}`
+            if (text.startsWith('}}}', p))
+                return { bodyEnd: p, next: p + 3 };
+            if (text.startsWith('}~}}', p))
+                return { bodyEnd: p, next: p + 4 };
+        }
+        else {
+            if (text.startsWith('}}', p))
+                return { bodyEnd: p, next: p + 2 };
+            if (text.startsWith('~}}', p))
+                return { bodyEnd: p, next: p + 3 };
+        }
+    }
+    return undefined;
+}
+/** Skips `{{{{name …}}}} … {{{{/name}}}}` (or a stray `{{{{/name}}}}`): everything inside is text. */
+function rawBlockEnd(text, open, budget) {
+    const close = text.indexOf('}}}}', open + 4);
+    if (close === -1)
+        return { stopped: { offset: open, reason: "the '{{{{' raw block tag opened here is never closed" } };
+    const head = text.slice(open + 4, close).trim();
+    if (head.startsWith('/'))
+        return { next: close + 4 };
+    const name = /^[^\s}]+/.exec(head)?.[0] ?? '';
+    const endTag = `{{{{/${name}}}}}`;
+    budget.tick();
+    const end = text.indexOf(endTag, close + 4);
+    if (end === -1)
+        return { stopped: { offset: open, reason: `the raw block '{{{{${name}}}}}' opened here is never closed` } };
+    return { next: end + endTag.length };
+}
+
+/**
+ * Jinja, Nunjucks and Django templates: `{{ … }}` expressions, `{% … %}` statements and `{# … #}` comments, with `-`/`+` whitespace
+ * control. Inside a tag, string literals and brackets are read as Jinja's lexer reads them (a `}}` inside a string or a dict literal
+ * does not end the tag). `{% raw %}`, `{% verbatim %}` and Django's `{% comment %}` blocks are text up to their end tag. Reported:
+ * the `safe` filter (Django's `safeseq` too) and `{% autoescape false|off %}`.
+ */
+function tokenizeJinja(text, budget = UNLIMITED) {
+    const sites = [];
+    let i = 0;
+    for (;;) {
+        budget.tick();
+        const open = text.indexOf('{', i);
+        if (open === -1)
+            return { sites };
+        const second = text.charAt(open + 1);
+        if (second === '#') {
+            const close = text.indexOf('#}', open + 2);
+            if (close === -1)
+                return { sites, stopped: { offset: open, reason: "the '{#' comment opened here is never closed" } };
+            i = close + 2;
+            continue;
+        }
+        if (second !== '{' && second !== '%') {
+            i = open + 1;
+            continue;
+        }
+        const closer = second === '{' ? '}}' : '%}';
+        let bodyStart = open + 2;
+        if (text.charAt(bodyStart) === '-' || text.charAt(bodyStart) === '+')
+            bodyStart++;
+        const close = tagClose(text, bodyStart, closer, budget);
+        if (close === undefined)
+            return { sites, stopped: { offset: open, reason: `the '{${second}' tag opened here is never closed` } };
+        let bodyEnd = close;
+        if (bodyEnd > bodyStart && (text.charAt(bodyEnd - 1) === '-' || text.charAt(bodyEnd - 1) === '+'))
+            bodyEnd--;
+        const body = text.slice(bodyStart, bodyEnd);
+        const end = close + 2;
+        i = end;
+        if (second === '%') {
+            const words = body.trim().split(/\s+/);
+            const name = words[0] ?? '';
+            const block = BLOCKS_OF_TEXT[name];
+            if (block) {
+                const pattern = new RegExp(`\\{%[-+]?\\s*${block}\\b[^%]*?[-+]?%\\}`, 'g');
+                pattern.lastIndex = end;
+                const found = pattern.exec(text);
+                if (!found)
+                    return { sites, stopped: { offset: open, reason: `the '{% ${name} %}' block opened here has no '{% ${block} %}'` } };
+                i = found.index + found[0].length;
+                continue;
+            }
+            if (name === 'autoescape' && /^(false|off)$/i.test(words[1] ?? '')) {
+                sites.push({ kind: 'autoescape-off', start: open, end });
+                continue;
+            }
+        }
+        const safe = safeFilterIn(body, budget);
+        if (safe !== undefined)
+            sites.push({ kind: 'safe-filter', start: open, end, value: safe });
+    }
+}
+/** Statements whose content is text up to an end tag. */
+const BLOCKS_OF_TEXT = { raw: 'endraw', verbatim: 'endverbatim', comment: 'endcomment' };
+/** The index of `closer` ending a tag body that starts at `from`: outside string literals and at bracket depth 0. */
+function tagClose(text, from, closer, budget) {
+    let depth = 0;
+    for (let p = from; p < text.length; p++) {
+        budget.tick();
+        const c = text.charAt(p);
+        if (c === '"' || c === "'") {
+            const after = skipString(text, p);
+            if (after === -1)
+                return undefined;
+            p = after - 1;
+        }
+        else if (c === '(' || c === '[' || c === '{') {
+            depth++;
+        }
+        else if (depth > 0 && (c === ')' || c === ']' || c === '}')) {
+            depth--;
+        }
+        else if (depth === 0 && text.startsWith(closer, p)) {
+            return p;
+        }
+    }
+    return undefined;
+}
+/**
+ * When the tag body applies the `safe` (or `safeseq`) filter outside string literals: the expression before it, earlier filters
+ * included (`x|e|safe` gives `x|e`).
+ */
+function safeFilterIn(body, budget) {
+    for (let p = 0; p < body.length; p++) {
+        budget.tick();
+        const c = body.charAt(p);
+        if (c === '"' || c === "'") {
+            const after = skipString(body, p);
+            if (after === -1)
+                return undefined;
+            p = after - 1;
+            continue;
+        }
+        if (c !== '|' || body.charAt(p + 1) === '|')
+            continue;
+        const name = /^\s*([A-Za-z_]\w*)/.exec(body.slice(p + 1, p + 64))?.[1];
+        // `{% set x = v|safe %}`, `{% with x=v|safe %}`: the value is what follows the assignment.
+        if (name === 'safe' || name === 'safeseq')
+            return body.slice(0, p).trim().replace(/^(?:set|with)\s+[\w\s,]+?=\s*/, '');
+    }
+    return undefined;
+}
+
+/**
+ * Pug (and Jade), line by line as Pug's lexer reads it. Unescaped output is `!= expr` at the start of a line or right after a tag
+ * (`p!= x`, `p(class="a")!= x`, `li: a!= x`), `!{expr}` in text (piped text, text after a tag, `tag.` text blocks, inline HTML) and
+ * `attr!=value` in an attribute list. Not read as output: `//` and `//-` comments with the lines nested under them, `:filter` blocks,
+ * code lines (`- …`, `= …`, `if a != b`, `each`, …), attribute values and mixin arguments (JavaScript: `!{` there is a string), and
+ * `\!{` (literal text). Attribute lists may span lines.
+ */
+function tokenizePug(text, budget = UNLIMITED) {
+    const sites = [];
+    // Lines indented deeper than this are skipped (comments, filters, bare `-` code blocks) or read as text (`tag.` blocks).
+    let skipDeeperThan;
+    let textDeeperThan;
+    let pos = 0;
+    while (pos < text.length) {
+        budget.tick();
+        const eol = lineEnd(text, pos);
+        const next = eol + 1;
+        const line = text.slice(pos, eol);
+        if (line.trim() === '') {
+            pos = next;
+            continue;
+        }
+        const indent = /^[ \t]*/.exec(line)?.[0].length ?? 0;
+        if (skipDeeperThan !== undefined) {
+            if (indent > skipDeeperThan) {
+                pos = next;
+                continue;
+            }
+            skipDeeperThan = undefined;
+        }
+        if (textDeeperThan !== undefined) {
+            if (indent > textDeeperThan) {
+                interpolations(text, pos + indent, eol, sites, budget);
+                pos = next;
+                continue;
+            }
+            textDeeperThan = undefined;
+        }
+        const outcome = readLine(text, pos + indent, eol, sites, budget);
+        if ('stopped' in outcome)
+            return { sites, stopped: outcome.stopped };
+        if (outcome.block === 'skip')
+            skipDeeperThan = indent;
+        else if (outcome.block === 'text')
+            textDeeperThan = indent;
+        pos = outcome.resume;
+    }
+    return { sites };
+}
+const CODE_KEYWORDS = /^(if|else|unless|while|each|for|case|when|default|include|extends|block|mixin|append|prepend|doctype|yield)\b/;
+const TAG_HEAD = /(?:[A-Za-z][\w-]*(?::[A-Za-z][\w-]*)*|\+[\w.-]+|#\{[^}\n]*\})?(?:[.#][A-Za-z_-][\w-]*)*/y;
+function lineEnd(text, from) {
+    const eol = text.indexOf('\n', from);
+    const end = eol === -1 ? text.length : eol;
+    return end > from && text.charAt(end - 1) === '\r' ? end - 1 : end;
+}
+/** One line from its first non-blank character `start` to `eol`; returns where the next line starts (attributes may span lines). */
+function readLine(text, start, eol, sites, budget) {
+    const resume = nextLineStart(text, eol);
+    const rest = text.slice(start, Math.min(eol, start + 16));
+    if (rest.startsWith('//'))
+        return { resume, block: 'skip' };
+    if (rest.startsWith('-'))
+        return text.slice(start + 1, eol).trim() === '' ? { resume, block: 'skip' } : { resume };
+    if (rest.startsWith(':'))
+        return { resume, block: 'skip' };
+    if (rest.startsWith('|')) {
+        interpolations(text, start + 1, eol, sites, budget);
+        return { resume };
+    }
+    if (rest.startsWith('!=')) {
+        sites.push({ kind: 'pug-raw', start, end: eol, value: text.slice(start + 2, eol).trim() });
+        return { resume };
+    }
+    if (rest.startsWith('='))
+        return { resume };
+    if (rest.startsWith('<')) {
+        interpolations(text, start, eol, sites, budget);
+        return { resume };
+    }
+    if (CODE_KEYWORDS.test(rest))
+        return { resume };
+    return readTag(text, start, sites, budget);
+}
+function nextLineStart(text, eol) {
+    const nl = text.indexOf('\n', eol);
+    return nl === -1 ? text.length : nl + 1;
+}
+/** A tag line: the tag, classes and ids, attribute lists, then what follows (unescaped code, text, a text block, block expansion). */
+function readTag(text, start, sites, budget) {
+    TAG_HEAD.lastIndex = start;
+    const head = TAG_HEAD.exec(text)?.[0] ?? '';
+    const eolHere = lineEnd(text, start);
+    if (head === '') {
+        interpolations(text, start, eolHere, sites, budget);
+        return { resume: nextLineStart(text, eolHere) };
+    }
+    let q = start + head.length;
+    // A mixin call's first parentheses are its arguments (JavaScript), not attributes.
+    if (head.startsWith('+') && text.charAt(q) === '(') {
+        const end = groupEnd(text, q, budget, undefined);
+        if (end === undefined)
+            return { stopped: { offset: q, reason: "the '(' opened here is never closed" } };
+        q = end;
+    }
+    while (text.charAt(q) === '(') {
+        const end = groupEnd(text, q, budget, sites);
+        if (end === undefined)
+            return { stopped: { offset: q, reason: "the attribute list opened here is never closed" } };
+        q = end;
+    }
+    if (text.startsWith('&attributes(', q)) {
+        const end = groupEnd(text, q + '&attributes'.length, budget, undefined);
+        if (end === undefined)
+            return { stopped: { offset: q, reason: "the '&attributes(' opened here is never closed" } };
+        q = end;
+    }
+    const eol = lineEnd(text, q);
+    const resume = nextLineStart(text, eol);
+    const after = text.slice(q, Math.min(eol, q + 3));
+    if (after.startsWith('!=')) {
+        sites.push({ kind: 'pug-raw', start: q, end: eol, value: text.slice(q + 2, eol).trim() });
+    }
+    else if (after.startsWith('=')) ;
+    else if (after.startsWith('.') && text.slice(q + 1, eol).trim() === '') {
+        return { resume, block: 'text' };
+    }
+    else if (after.startsWith(': ')) {
+        let r = q + 2;
+        while (text.charAt(r) === ' ')
+            r++;
+        return readTag(text, r, sites, budget);
+    }
+    else if (after.startsWith(' ')) {
+        interpolations(text, q + 1, eol, sites, budget);
+    }
+    return { resume };
+}
+/**
+ * The index after the group that opens at `open` (`(`), reading strings and nested brackets. With `sites`, the group is an attribute
+ * list: `name!=value` directly in it is reported.
+ */
+function groupEnd(text, open, budget, sites) {
+    let depth = 0;
+    for (let p = open; p < text.length; p++) {
+        budget.tick();
+        const c = text.charAt(p);
+        if (isQuote(c)) {
+            const after = skipString(text, p);
+            if (after === -1)
+                return undefined;
+            p = after - 1;
+        }
+        else if (c === '(' || c === '[' || c === '{') {
+            depth++;
+        }
+        else if (c === ')' || c === ']' || c === '}') {
+            depth--;
+            if (depth === 0)
+                return p + 1;
+        }
+        else if (sites && depth === 1 && c === '!' && text.charAt(p + 1) === '=') {
+            const windowStart = Math.max(open, p - 200);
+            const name = /(?:^|[\s,(])([\w@:.[\]-]+)\s*$/.exec(text.slice(windowStart, p));
+            if (name?.[1]) {
+                const valueEnd = attributeValueEnd(text, p + 2, budget);
+                if (valueEnd === undefined)
+                    return undefined;
+                const nameStart = windowStart + name.index + name[0].indexOf(name[1]);
+                sites.push({ kind: 'pug-raw', start: nameStart, end: valueEnd, value: text.slice(p + 2, valueEnd).trim() });
+                p = valueEnd - 1;
+            }
+        }
+    }
+    return undefined;
+}
+/** Where an attribute value starting at `from` ends: a `,`, `)` or line break outside strings and brackets. */
+function attributeValueEnd(text, from, budget) {
+    let depth = 0;
+    let p = from;
+    while (p < text.length && (text.charAt(p) === ' ' || text.charAt(p) === '\t'))
+        p++;
+    for (; p < text.length; p++) {
+        budget.tick();
+        const c = text.charAt(p);
+        if (isQuote(c)) {
+            const after = skipString(text, p);
+            if (after === -1)
+                return undefined;
+            p = after - 1;
+        }
+        else if (c === '(' || c === '[' || c === '{') {
+            depth++;
+        }
+        else if (depth > 0 && (c === ')' || c === ']' || c === '}')) {
+            depth--;
+        }
+        else if (depth === 0 && (c === ',' || c === ')' || c === '\n' || c === '\r')) {
+            return p;
+        }
+    }
+    return p;
+}
+/** `!{expr}` in text between `from` and `to` (one line); `\!{` is literal text. */
+function interpolations(text, from, to, sites, budget) {
+    for (let p = text.indexOf('!{', from); p !== -1 && p < to; p = text.indexOf('!{', p + 2)) {
+        budget.tick();
+        if (text.charAt(p - 1) === '\\')
+            continue;
+        let depth = 0;
+        let end;
+        for (let q = p + 1; q < to; q++) {
+            budget.tick();
+            const c = text.charAt(q);
+            if (isQuote(c)) {
+                const after = skipString(text, q, to);
+                if (after === -1)
+                    break;
+                q = after - 1;
+            }
+            else if (c === '{')
+                depth++;
+            else if (c === '}' && --depth === 0) {
+                end = q + 1;
+                break;
+            }
+        }
+        // Pug rejects an interpolation that is not closed on its line (nothing is output); the rest of the line is not looked at, so a
+        // line of many unclosed `!{` costs one pass, not one per `!{`.
+        if (end === undefined)
+            return;
+        sites.push({ kind: 'pug-raw', start: p, end, value: text.slice(p + 2, end - 1).trim() });
+        p = end - 2;
+    }
+}
+
+/**
+ * The template rules, as data: which construct each reports, its id, message, note (ending with the CWE) and category, and how
+ * severe one finding is given the value it outputs.
+ *
+ * Severity, decided per finding:
+ * - `high`: a variable, member or expression is output without escaping (it may hold user data: stored or reflected XSS), and
+ *   autoescaping turned off for a block (everything in it is unescaped).
+ * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
+ *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
+ * - not reported: literals, values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
+ *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
+ *   (`x|escape|safe`, `x|tojson|safe`), and the layout slot `body` in a layout file (`layouts/…`, `layout.*`): the engine puts the
+ *   rendered page there.
+ */
+const CWE_79_URL = 'https://cwe.mitre.org/data/definitions/79.html';
+const TEMPLATE_RULES = [
+    {
+        id: 'tpl/ejs-unescaped-output',
+        kind: 'ejs-raw',
+        severity: 'high',
+        message: "An EJS '<%-' tag outputs a value without HTML escaping.",
+        note: "EJS escapes what '<%=' outputs but writes '<%-' output as it is, so markup or script in the value runs in the reader's " +
+            "browser (stored or reflected XSS). Use '<%=' for values, or sanitize HTML that must stay HTML (DOMPurify, sanitize-html) " +
+            "before it reaches the template. '<%- include(...) %>' is not reported. CWE-79",
+        cwe: 'CWE-79',
+        category: 'security',
+        helpUri: CWE_79_URL,
+    },
+    {
+        id: 'tpl/handlebars-unescaped-output',
+        kind: 'mustache-raw',
+        severity: 'high',
+        message: 'A Handlebars/Mustache triple-brace or {{& }} tag outputs a value without HTML escaping.',
+        note: "Handlebars and Mustache escape '{{x}}' but write '{{{x}}}' and '{{& x}}' as they are, so markup or script in the value runs " +
+            "in the reader's browser (XSS). Use double braces for values, or return a SafeString from a helper that escapes what it " +
+            'embeds. CWE-79',
+        cwe: 'CWE-79',
+        category: 'security',
+        helpUri: CWE_79_URL,
+    },
+    {
+        id: 'tpl/pug-unescaped-output',
+        kind: 'pug-raw',
+        severity: 'high',
+        message: "Pug outputs a value without HTML escaping ('!=', '!{}' or an unescaped attribute).",
+        note: "Pug escapes '=' and '#{}' output but writes '!=', '!{}' and 'attr!=value' as they are, so markup or script in the value runs " +
+            "in the reader's browser (XSS). Use '=' and '#{}', or sanitize HTML that must stay HTML before it reaches the template. CWE-79",
+        cwe: 'CWE-79',
+        category: 'security',
+        helpUri: CWE_79_URL,
+    },
+    {
+        id: 'tpl/safe-filter',
+        kind: 'safe-filter',
+        severity: 'high',
+        message: "The 'safe' filter turns off HTML escaping for a value (Jinja, Nunjucks or Django).",
+        note: "'|safe' marks a value as HTML that needs no escaping, so markup or script in it runs in the reader's browser (XSS). Leave " +
+            "values to autoescaping, and mark only HTML your code built from escaped parts (markupsafe's Markup.format, Django's " +
+            'format_html) or sanitized (bleach, nh3). CWE-79',
+        cwe: 'CWE-79',
+        category: 'security',
+        helpUri: CWE_79_URL,
+    },
+    {
+        id: 'tpl/autoescape-off',
+        kind: 'autoescape-off',
+        severity: 'high',
+        message: 'Autoescaping is turned off for a block of the template.',
+        note: "Inside '{% autoescape false %}' (Jinja) or '{% autoescape off %}' (Django) every value is output as it is, so markup or " +
+            'script in any of them runs in the reader\'s browser (XSS). Keep autoescaping on and mark the few values that are trusted HTML. ' +
+            'CWE-79',
+        cwe: 'CWE-79',
+        category: 'security',
+        helpUri: CWE_79_URL,
+    },
+];
+const RULE_BY_KIND = new Map(TEMPLATE_RULES.map((rule) => [rule.kind, rule]));
+function ruleFor(kind) {
+    const rule = RULE_BY_KIND.get(kind);
+    if (!rule)
+        throw new Error(`no template rule for ${kind}`);
+    return rule;
+}
+function templateRuleInfos() {
+    return TEMPLATE_RULES.map((rule) => ({
+        id: rule.id,
+        source: 'templates',
+        severity: rule.severity,
+        shortDescription: rule.message,
+        fullDescription: rule.note,
+        helpUri: rule.helpUri,
+        cwe: rule.cwe,
+        category: rule.category,
+    }));
+}
+// ── which files ────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+const FAMILY_BY_EXTENSION = {
+    ejs: 'ejs',
+    hbs: 'handlebars',
+    handlebars: 'handlebars',
+    mustache: 'handlebars',
+    pug: 'pug',
+    jade: 'pug',
+    njk: 'jinja',
+    nunjucks: 'jinja',
+    jinja: 'jinja',
+    jinja2: 'jinja',
+    j2: 'jinja',
+};
+/** How much of an `.html` file is read to tell whether it is a template. */
+const SNIFF_CHARS = 64 * 1024;
+const JINJA_STATEMENT = /\{%[-+]?\s*(extends|block|endblock|load|include|if|for|with|set|macro|autoescape|url|static|trans|blocktrans|csrf_token|raw|verbatim|comment|filter|import|from|call)\b/;
+const SAFE_IN_EXPRESSION = /\{\{[^}\n]{0,200}\|\s*safe\b/;
+const HANDLEBARS_TAG = /\{\{~?\s*[#/^>!&{]/;
+/** The family a file's name says it is in; `html` when only its content can tell. */
+function familyByName(path) {
+    const name = posix.basename(path).toLowerCase();
+    const dot = name.lastIndexOf('.');
+    if (dot <= 0)
+        return undefined;
+    const extension = name.slice(dot + 1);
+    if (extension === 'html' || extension === 'htm')
+        return 'html';
+    return FAMILY_BY_EXTENSION[extension];
+}
+/**
+ * An `.html` file is a template when its first 64 KiB show template syntax: Jinja/Django statements or `|safe` (Django's
+ * `templates/**.html`, Flask, Nunjucks), Handlebars block/partial/comment/triple tags. Plain HTML (and the `{{ x }}` of Angular and
+ * Vue, which escape) is not one. `<% %>` tags are not taken for EJS here: in lodash/underscore templates, which share them, `<%-`
+ * is the escaped output and `<%=` the raw one; only `.ejs` files are read as EJS.
+ */
+function familyByContent(text) {
+    const head = text.slice(0, SNIFF_CHARS);
+    if (JINJA_STATEMENT.test(head) || SAFE_IN_EXPRESSION.test(head))
+        return 'jinja';
+    if (HANDLEBARS_TAG.test(head))
+        return 'handlebars';
+    return undefined;
+}
+// ── how severe ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+const LITERAL = /^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`$]*`|-?\d+(?:\.\d+)?|true|false|null|undefined|None|True|False)$/;
+const SANITIZING_CALL = /^[\w$.]*(?:escape|sanitiz|purif|encode)\w*\s*\(/i;
+const INCLUDE_CALL = /^(?:include|partial)\s*\(/;
+const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_script', 'striptags', 'urlencode', 'int', 'float', 'length', 'count', 'wordcount', 'filesizeformat', 'escapejs']);
+/** A name that says its value already is HTML. */
+const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
+const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
+/**
+ * How severe a site is, or undefined when it is not a finding. `path` tells layout files (where `body` is the rendered page).
+ */
+function severityOf(kind, value, path) {
+    if (kind === 'autoescape-off')
+        return 'high';
+    let expression = (value ?? '').trim().replace(/;\s*$/, '').trim();
+    if (kind === 'mustache-raw')
+        expression = expression.replace(/^~|~$/g, '').trim();
+    if (kind === 'safe-filter') {
+        const [head, ...filters] = splitFilters(expression);
+        if (filters.some((filter) => ESCAPING_FILTERS.has(filter)))
+            return undefined;
+        expression = head ?? '';
+    }
+    if (expression === '' || LITERAL.test(expression))
+        return undefined;
+    if (kind === 'ejs-raw' && INCLUDE_CALL.test(expression) && closesAtEnd(expression))
+        return undefined;
+    if (SANITIZING_CALL.test(expression) && closesAtEnd(expression))
+        return undefined;
+    const name = lastName(expression);
+    if (name === undefined)
+        return 'high';
+    if ((name === 'body' || name === 'yield') && isLayoutFile(path))
+        return undefined;
+    return HTML_NAME.test(name) ? 'medium' : 'high';
+}
+/** `x|e|safe` split at top-level pipes: `['x', 'e']` (filter arguments dropped). */
+function splitFilters(expression) {
+    const parts = [];
+    let depth = 0;
+    let from = 0;
+    for (let i = 0; i < expression.length; i++) {
+        const c = expression.charAt(i);
+        if (c === '"' || c === "'") {
+            const close = expression.indexOf(c, i + 1);
+            i = close === -1 ? expression.length : close;
+        }
+        else if (c === '(' || c === '[' || c === '{')
+            depth++;
+        else if (c === ')' || c === ']' || c === '}')
+            depth--;
+        else if (c === '|' && depth === 0) {
+            parts.push(expression.slice(from, i).trim());
+            from = i + 1;
+        }
+    }
+    parts.push(expression.slice(from).trim());
+    return parts.map((part, index) => (index === 0 ? part : (/^[A-Za-z_]\w*/.exec(part)?.[0] ?? part)));
+}
+/** The call that starts the expression is the whole expression: `include('a')`, not `include('a') + x`. */
+function closesAtEnd(expression) {
+    const open = expression.indexOf('(');
+    let depth = 0;
+    for (let i = open; i < expression.length; i++) {
+        const c = expression.charAt(i);
+        if (c === '"' || c === "'" || c === '`') {
+            const close = expression.indexOf(c, i + 1);
+            if (close === -1)
+                return false;
+            i = close;
+        }
+        else if (c === '(')
+            depth++;
+        else if (c === ')' && --depth === 0)
+            return i === expression.length - 1;
+    }
+    return false;
+}
+/** The last name of a plain variable or member path (`post.bodyHtml` → `bodyHtml`; Handlebars `this.body`, `../content`). */
+function lastName(expression) {
+    const path = expression.replace(/^(?:\.\.\/)+/, '').replace(/\//g, '.');
+    if (!SIMPLE_PATH.test(path))
+        return undefined;
+    const names = path.match(/[A-Za-z_$][\w$]*/g);
+    return names?.[names.length - 1];
+}
+function isLayoutFile(path) {
+    const lower = path.toLowerCase();
+    return /(^|\/)layouts?\//.test(lower) || /^_?(layout|base|main)\b/.test(posix.basename(lower));
+}
+
+/**
+ * The template scanner: EJS, Handlebars/Mustache, Pug and Jinja/Nunjucks/Django files of the pull request, read by a small tokenizer
+ * per family (ast-grep has no grammar for them), reported with exact lines and columns. Autoescaping turned off in code (engine
+ * setup) is the ast-grep pack's job: `rules/{javascript,python}/template-autoescape-disabled.yml`.
+ *
+ * PR content is hostile: only the reviewable files of the head tree are read, never through a symlink, with the size checked before
+ * reading; each file and the whole scan have a time limit. A file that is too large, binary, not UTF-8, over its time limit, or that
+ * stops being readable as a template (an unclosed tag) is listed in `filesNotScanned` with the reason — never dropped silently.
+ */
+const TEMPLATES_SCANNER = 'templates';
+const DEFAULT_MAX_TEMPLATE_BYTES = 1024 * 1024;
+const DEFAULT_TEMPLATE_FILE_TIMEOUT_MS = 10_000;
+const DEFAULT_TEMPLATE_SCAN_TIMEOUT_MS = 120_000;
+/** Evidence keeps at most this many lines of a multi-line tag, each cut to this width around the match. */
+const EVIDENCE_LINES = 6;
+const EVIDENCE_WIDTH = 240;
+function createTemplatesScanner(settings = {}) {
+    return { name: TEMPLATES_SCANNER, run: (ports) => scanTemplates(settings, ports) };
+}
+const TOKENIZERS = {
+    ejs: tokenizeEjs,
+    handlebars: tokenizeHandlebars,
+    pug: tokenizePug,
+    jinja: tokenizeJinja,
+};
+/**
+ * Each file is read and tokenized synchronously (files are small and capped, and a tokenizer's time budget must not be spent waiting
+ * on other work); between files the event loop gets a turn, so that the scanners running beside this one keep reading their output.
+ */
+async function scanTemplates(settings, ports) {
+    const now = settings.now ?? Date.now;
+    const started = now();
+    const maxBytes = settings.maxFileBytes ?? DEFAULT_MAX_TEMPLATE_BYTES;
+    const fileTimeoutMs = settings.fileTimeoutMs ?? DEFAULT_TEMPLATE_FILE_TIMEOUT_MS;
+    const scanDeadline = started + (settings.scanTimeoutMs ?? DEFAULT_TEMPLATE_SCAN_TIMEOUT_MS);
+    const findings = [];
+    const notScanned = [];
+    let filesScanned = 0;
+    for (const path of ports.tree.files) {
+        const byName = familyByName(path);
+        if (byName === undefined)
+            continue;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (ports.signal?.aborted)
+            throw new Error('the scan was cancelled');
+        if (now() > scanDeadline) {
+            notScanned.push({ path, reason: "the template scan's time limit ran out before this file" });
+            continue;
+        }
+        const read = readTemplate(ports.tree.root, path, maxBytes);
+        if ('reason' in read) {
+            notScanned.push({ path, reason: read.reason });
+            continue;
+        }
+        const family = byName === 'html' ? familyByContent(read.text) : byName;
+        // An .html file without template syntax is plain HTML: not a template, nothing for this scanner.
+        if (family === undefined)
+            continue;
+        ports.onFileScanned?.(path);
+        let result;
+        try {
+            result = TOKENIZERS[family](read.text, timeBudget(Math.min(fileTimeoutMs, Math.max(1, scanDeadline - now())), now));
+        }
+        catch (error) {
+            if (!(error instanceof TemplateTimeLimit))
+                throw error;
+            notScanned.push({ path, reason: `not scanned: ${error.message}` });
+            continue;
+        }
+        filesScanned++;
+        const lines = new LineIndex(read.text);
+        for (const site of result.sites) {
+            const severity = severityOf(site.kind, site.value, path);
+            if (severity === undefined)
+                continue;
+            findings.push(findingOf(path, lines, site.kind, site.start, site.end, severity));
+        }
+        if (result.stopped) {
+            const at = lines.position(result.stopped.offset);
+            notScanned.push({ path, reason: `${result.stopped.reason} (line ${at.line}, column ${at.column}): the rest of the file was not scanned` });
+        }
+    }
+    findings.sort((a, b) => compareStrings(a.path, b.path) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0));
+    notScanned.sort((a, b) => compareStrings(a.path, b.path));
+    const report = {
+        scanner: TEMPLATES_SCANNER,
+        status: notScanned.length > 0 ? 'degraded' : 'ok',
+        findings,
+        durationMs: now() - started,
+        filesScanned,
+        rulesRun: templateRuleInfos().length,
+        warnings: notScanned.map((file) => `${file.path}: ${file.reason}`),
+    };
+    if (notScanned.length > 0) {
+        report.reason = `${plural(notScanned.length, 'template file')} could not be scanned in full (see the warnings)`;
+        report.filesNotScanned = notScanned;
+    }
+    return { report, rules: templateRuleInfos() };
+}
+function findingOf(path, lines, kind, start, end, severity) {
+    const rule = ruleFor(kind);
+    const from = lines.position(start);
+    // The end is exclusive; a site never ends with a line break, so the last character's line is the end line.
+    const to = lines.position(Math.max(start, end - 1));
+    const evidence = [];
+    for (let line = from.line; line <= to.line && evidence.length < EVIDENCE_LINES; line++) {
+        const text = lines.lineText(line);
+        evidence.push(cutAround(text, line === from.line ? from.column - 1 : 0, EVIDENCE_WIDTH));
+    }
+    return {
+        ruleId: rule.id,
+        source: TEMPLATES_SCANNER,
+        severity,
+        path,
+        startLine: from.line,
+        endLine: to.line,
+        startColumn: from.column,
+        endColumn: to.column + 1,
+        message: rule.message,
+        note: rule.note,
+        evidence: redactSecrets(evidence.join('\n')),
+        fingerprint: '',
+        helpUri: rule.helpUri,
+    };
+}
+/**
+ * One file of the head tree, as text: a regular file (lstat, then opened without following a symlink and checked again on the
+ * descriptor), at most `maxBytes` (known before reading), with no NUL byte, valid UTF-8.
+ */
+function readTemplate(root, path, maxBytes) {
+    const full = safeJoin(root, path);
+    if (full === undefined)
+        return { reason: 'unsafe path' };
+    const stat = lstatSync(full, { throwIfNoEntry: false });
+    if (!stat)
+        return { reason: 'missing from the head tree' };
+    if (!stat.isFile())
+        return { reason: 'not a regular file' };
+    let fd;
+    try {
+        fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    }
+    catch (error) {
+        return { reason: `unreadable: ${getErrorMessage(error)}` };
+    }
+    try {
+        const opened = fstatSync(fd);
+        if (!opened.isFile())
+            return { reason: 'not a regular file' };
+        if (opened.size > maxBytes)
+            return { reason: `too large for the template scan: ${opened.size} bytes (limit ${maxBytes})` };
+        const content = Buffer.allocUnsafe(opened.size);
+        let read = 0;
+        while (read < content.length) {
+            const n = readSync(fd, content, read, content.length - read, read);
+            if (n === 0)
+                break;
+            read += n;
+        }
+        const bytes = content.subarray(0, read);
+        if (bytes.includes(0))
+            return { reason: 'binary content (a NUL byte)' };
+        try {
+            return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+        }
+        catch {
+            return { reason: 'not valid UTF-8' };
+        }
+    }
+    catch (error) {
+        return { reason: `unreadable: ${getErrorMessage(error)}` };
+    }
+    finally {
+        closeSync(fd);
+    }
 }
 
 const TEST_RULES = {
@@ -8216,6 +9226,8 @@ function pick(env, names) {
 /** Internal settings (tests shorten the time limits to seconds): milliseconds for the whole ast-grep scan and per file. */
 const SCAN_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_TIMEOUT_MS';
 const FILE_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_FILE_TIMEOUT_MS';
+/** Internal setting: milliseconds per template file (default 10 seconds). */
+const TEMPLATE_FILE_TIMEOUT_ENV = 'ULTRA_CREATE_TEMPLATE_FILE_TIMEOUT_MS';
 function positiveInteger(value) {
     return value !== undefined && /^[1-9]\d*$/.test(value.trim()) ? Number(value.trim()) : undefined;
 }
@@ -8238,6 +9250,15 @@ const SCANNERS = [
             };
         },
         create: createAstGrepScanner,
+    }),
+    entry({
+        // Template files (EJS, Handlebars/Mustache, Pug, Jinja/Nunjucks/Django): no ast-grep grammar reads them, so a tokenizer per
+        // family does, as part of the static scan the `ast-grep` choice stands for.
+        name: 'templates',
+        enabled: (config) => config.scanners.includes('ast-grep'),
+        needs: {},
+        settings: ({ env }) => ({ fileTimeoutMs: positiveInteger(env[TEMPLATE_FILE_TIMEOUT_ENV]) }),
+        create: (settings) => createTemplatesScanner(settings),
     }),
     entry({
         // The configuration's ad-hoc `ast-grep.patterns`, through the MCP gateway's ast-grep server.
@@ -8603,7 +9624,8 @@ function renderText(report, options) {
             : ` (${[
                 plural(scan.findings.length, 'finding'),
                 plural(scan.filesScanned, 'file'),
-                ...(scan.rulesRun !== undefined ? [plural(scan.rulesRun, 'rule')] : []),
+                // The MCP audit counts the servers it audited there.
+                ...(scan.rulesRun !== undefined ? [plural(scan.rulesRun, scan.scanner === 'ramparts' ? 'MCP server' : 'rule')] : []),
                 formatDuration(scan.durationMs),
             ].join(', ')})`;
         const reason = scan.status === 'ok' ? '' : `: ${clean(oneLine(scanReason(scan)))}`;
@@ -9742,6 +10764,7 @@ const PRECISION = {
     'ast-grep': 'high',
     ramparts: 'medium',
     'mcp-pattern': 'medium',
+    templates: 'high',
 };
 /**
  * The SARIF 2.1.0 log for GitHub code scanning (and any SARIF viewer): one run, every rule that ran (plus a synthesized one for

@@ -134,3 +134,112 @@ export function skipReasonOf(file: ChangedFile, linguist: LinguistRule[]): Skipp
 export function looksBinary(content: Buffer): boolean {
   return content.subarray(0, 8000).includes(0);
 }
+
+/** How much of a file the content checks read: a banner or a bundle preamble is at the top, and minified code shows at once. */
+export const CONTENT_SAMPLE_BYTES = 8 * 1024;
+/** Where a library's banner may stand: after a shebang, `'use strict'` or a short comment, within the first kilobyte. */
+const BANNER_BYTES = 1024;
+/** The file types whose copies are vendored or minified in web projects (Python and TypeScript are not shipped minified). */
+const WEB_ASSET = /\.(js|mjs|cjs|jsx|css)$/i;
+
+/** Names in the banners of libraries that are commonly copied into a repository (`public/js/`, `static/`, `assets/`). */
+const KNOWN_LIBRARIES: readonly [name: string, pattern: RegExp][] = [
+  ['jQuery', /\bjQuery\b(?: UI)?(?: JavaScript Library)? v?\d/i],
+  ['Bootstrap', /\bBootstrap v?\d+\.\d+/i],
+  ['Materialize', /\bMaterialize v?\d+\.\d+/i],
+  ['three.js', /@license[\s\S]{0,200}\bThree\.js Authors|\bthree\.js\b[\s\S]{0,80}@license|@license[\s\S]{0,80}\bthree\.js\b/i],
+  ['Lodash', /@license[\s\S]{0,120}\bLodash\b|\bLodash <https:\/\/lodash\.com\/>|\blodash\.com\/license/i],
+  ['Underscore.js', /\bUnderscore\.js \d+\.\d+/i],
+  ['Moment.js', /\/\/! moment\.js|\bmoment\.js\b[\s\S]{0,40}\bversion\s*:\s*\d/i],
+  ['React', /@license React v?\d+\.\d+|@license React\b/],
+  ['Vue.js', /\bVue\.js v\d+\.\d+/],
+  ['AngularJS', /@license AngularJS v\d+\.\d+/],
+  ['D3', /\bd3js\.org v?\d+\.\d+|https:\/\/d3js\.org Version \d/i],
+  ['Chart.js', /\bChart\.js v\d+\.\d+/i],
+  ['Popper.js', /@popperjs\/core v\d|\bPopper\.js v?\d/i],
+  ['Font Awesome', /\bFont Awesome (Free|Pro) \d+\.\d+/i],
+  ['Handlebars', /@license\s+handlebars v\d|\bhandlebars v\d+\.\d+/i],
+  ['Backbone.js', /\bBackbone\.js \d+\.\d+/i],
+  ['Socket.IO', /\bSocket\.IO v\d+\.\d+/i],
+];
+
+/** A version number in a banner: `v1.2.3`, `1.2.3`, `version : 2.29.4`. */
+const BANNER_VERSION = /(?:^|[\s(@])(?:v|version\s*:?\s*)?(\d+\.\d+\.\d+)\b/i;
+
+/**
+ * The comments a library puts at the top of its file for the world to keep: `/*! … *\/` (the minifiers' convention), a block
+ * comment with `@license` or `@preserve`, and `//!` lines. Ordinary comments are passed over, so a file of ours that mentions
+ * `jQuery v3.6.0` in a plain comment is not taken for jQuery.
+ */
+function bannerOf(head: string): string {
+  let rest = head
+    .slice(0, BANNER_BYTES)
+    .replace(/^#![^\n]*\n/, '')
+    .replace(/^\s*(['"])use strict\1;?/, '');
+  const kept: string[] = [];
+  for (;;) {
+    rest = rest.trimStart();
+    const block = /^\/\*[\s\S]*?\*\//.exec(rest)?.[0];
+    if (block !== undefined) {
+      if (block.startsWith('/*!') || /@license|@preserve/.test(block)) kept.push(block);
+      rest = rest.slice(block.length);
+      continue;
+    }
+    const line = /^\/\/[^\n]*/.exec(rest)?.[0];
+    if (line === undefined) break;
+    if (line.startsWith('//!') || /@license|@preserve/.test(line)) kept.push(line);
+    rest = rest.slice(line.length);
+  }
+  return kept.join('\n');
+}
+
+/** What bundlers put at the top of their output. */
+const BUNDLE_PREAMBLES: readonly [name: string, pattern: RegExp][] = [
+  ['webpack bundle', /webpackBootstrap|__webpack_require__|\/\*{6}\/ \(/],
+  ['browserify bundle', /^\(function\(\)\{function r\(e,n,t\)|^require=\(function e\(t,n,r\)/],
+  ['parcel bundle', /\bparcelRequire\b/],
+  ['esbuild bundle', /^(?:"use strict";\s*)?var __create = Object\.create;\s*var __defProp = Object\.defineProperty;/],
+  ['UMD bundle (rollup)', /^(?:\/\*[\s\S]{0,600}?\*\/\s*)?\(function \(global, factory\) \{\s*typeof exports === 'object' && typeof module !== 'undefined' \? (?:module\.exports = )?factory\(/],
+];
+
+/** A line this long in the first 8 KiB is generated, not written: hand-written code stays far below. */
+const MINIFIED_LINE_CHARS = 2000;
+/** Or this many characters per line on average over at least 4 KiB. */
+const MINIFIED_AVERAGE_CHARS = 250;
+
+/**
+ * Vendored or minified by content, for JavaScript and CSS files that no path rule caught (a library copied into `public/js/three.js`,
+ * a bundle committed as `static/app.js`). Reads at most the first 8 KiB. An explicit `linguist-vendored=false` /
+ * `linguist-generated=false` in `.gitattributes` keeps the file reviewed.
+ */
+export function contentSkipReasonOf(path: string, content: Buffer, linguist: LinguistRule[]): SkippedFile | undefined {
+  if (!WEB_ASSET.test(path)) return undefined;
+  const attributes = linguistAttributes(path, linguist);
+  const head = content.subarray(0, CONTENT_SAMPLE_BYTES).toString('utf8');
+  if (attributes.vendored !== false) {
+    const banner = bannerOf(head);
+    for (const [name, pattern] of KNOWN_LIBRARIES) {
+      if (pattern.test(banner)) return { path, reason: 'vendored', detail: `license banner of ${name}` };
+    }
+    const version = BANNER_VERSION.exec(banner);
+    if (version) return { path, reason: 'vendored', detail: `library banner with version ${version[1] ?? ''}: ${oneLineOf(banner)}` };
+  }
+  if (attributes.generated === false) return undefined;
+  for (const [name, pattern] of BUNDLE_PREAMBLES) {
+    if (pattern.test(head)) return { path, reason: 'minified', detail: name };
+  }
+  const lines = head.replace(/\n$/, '').split('\n');
+  // The last piece may be cut by the sample: it still counts, it is at least that long.
+  const longest = lines.reduce((max, line) => Math.max(max, line.length), 0);
+  if (longest >= MINIFIED_LINE_CHARS) return { path, reason: 'minified', detail: `a line of ${longest}+ characters in the first 8 KiB` };
+  const average = (head.length - (lines.length - 1)) / lines.length;
+  if (head.length >= 4096 && average >= MINIFIED_AVERAGE_CHARS) {
+    return { path, reason: 'minified', detail: `${Math.round(average)} characters per line on average in the first 8 KiB` };
+  }
+  return undefined;
+}
+
+function oneLineOf(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 80 ? `${line.slice(0, 80)}…` : line;
+}

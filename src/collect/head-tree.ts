@@ -51,7 +51,13 @@ export function safeJoin(root: string, relative: string): string | undefined {
   return target.startsWith(resolve(root) + sep) ? target : undefined;
 }
 
-type InPlace = { kind: 'in-place'; full: string; size: number; binary: boolean } | { kind: 'absent' } | { kind: 'too-large'; size: number };
+type InPlace =
+  | { kind: 'in-place'; full: string; size: number; binary: boolean; skip?: SkippedFile }
+  | { kind: 'absent' }
+  | { kind: 'too-large'; size: number };
+
+/** Why a file is not reviewed given its head content (vendored or minified by content), or undefined; reads a bounded prefix. */
+export type ContentCheck = (path: string, content: Buffer) => SkippedFile | undefined;
 
 /**
  * Reads one file of the checkout without following symlinks: its folders must resolve to themselves (no symlinked folder), the file
@@ -61,6 +67,7 @@ function checkInPlace(
   checkout: { root: string; realRoot: string; folders: Map<string, string | undefined> },
   file: ChangedFile,
   maxBytes: number,
+  contentCheck: ContentCheck | undefined,
 ): InPlace {
   if (!file.blobSha) return { kind: 'absent' };
   const full = safeJoin(checkout.root, file.path);
@@ -91,7 +98,9 @@ function checkInPlace(
     }
     const bytes = content.subarray(0, read);
     if (gitBlobSha(bytes) !== file.blobSha) return { kind: 'absent' };
-    return { kind: 'in-place', full, size: read, binary: looksBinary(bytes) };
+    const binary = looksBinary(bytes);
+    const skip = binary ? undefined : contentCheck?.(file.path, bytes);
+    return skip ? { kind: 'in-place', full, size: read, binary, skip } : { kind: 'in-place', full, size: read, binary };
   } catch {
     return { kind: 'absent' };
   } finally {
@@ -115,6 +124,8 @@ export async function materializeHeadTree(input: {
   /** A folder of this run: the tree goes to `<tempDir>/head` when it cannot be the checkout. */
   tempDir: string;
   maxFileBytes: number;
+  /** Content-based skips (vendored, minified), applied to every text file read. */
+  contentCheck?: ContentCheck;
 }): Promise<HeadTreeResult> {
   const { candidates, maxFileBytes: maxBytes } = input;
   const skipped: SkippedFile[] = [];
@@ -133,7 +144,7 @@ export async function materializeHeadTree(input: {
       const checkout = { root, realRoot, folders: new Map<string, string | undefined>() };
       // Synchronous on purpose: a few small system calls per file, thousands of files; through the thread pool and promises the
       // same work took ten times as long (nothing else runs while the change is collected).
-      for (const file of safe) inPlace.set(file.path, checkInPlace(checkout, file, maxBytes));
+      for (const file of safe) inPlace.set(file.path, checkInPlace(checkout, file, maxBytes, input.contentCheck));
     }
   }
 
@@ -150,6 +161,7 @@ export async function materializeHeadTree(input: {
     const local = inPlace.get(file.path);
     if (local?.kind === 'in-place') {
       if (local.binary) skipped.push({ path: file.path, reason: 'binary', detail: 'binary content' });
+      else if (local.skip) skipped.push(local.skip);
       else {
         reviewable.push(file);
         linked.push({ path: file.path, from: local.full });
@@ -168,6 +180,11 @@ export async function materializeHeadTree(input: {
     } else if (content.length > maxBytes) skipped.push(tooLarge(file.path, content.length));
     else if (looksBinary(content)) skipped.push({ path: file.path, reason: 'binary', detail: 'binary content' });
     else {
+      const skip = input.contentCheck?.(file.path, content);
+      if (skip) {
+        skipped.push(skip);
+        continue;
+      }
       reviewable.push(file);
       written.push({ path: file.path, content });
     }

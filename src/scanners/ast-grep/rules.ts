@@ -92,6 +92,36 @@ export function describeMessage(message: string): string {
     .trim();
 }
 
+/** What a rule's findings become in test code (`metadata.in-tests`); see `applyTestPolicy` in scan.ts. */
+export type InTestsPolicy = 'report' | 'downgrade' | 'skip';
+export const IN_TESTS_POLICIES: readonly InTestsPolicy[] = ['report', 'downgrade', 'skip'];
+
+/** `metadata.in-tests` of a rule; absent or not one of the three values: `report`. */
+export function inTestsPolicyOf(doc: RuleDocument): InTestsPolicy {
+  const value = asRecord(asRecord(doc.content)?.metadata)?.['in-tests'];
+  return typeof value === 'string' && (IN_TESTS_POLICIES as readonly string[]).includes(value) ? (value as InTestsPolicy) : 'report';
+}
+
+/**
+ * One line for SARIF's `shortDescription`: `metadata.short` when the rule gives one, else the message without its metavariables.
+ * A metavariable that stood as the subject of a call (`$FN() runs code from …`) or alone between words leaves nothing readable
+ * behind, so the derived line drops such fragments instead of printing `() runs code`.
+ */
+export function shortDescriptionOf(message: string | undefined, short: string | undefined, id: string): string {
+  if (short) return short.replace(/\s+/g, ' ').trim();
+  if (!message) return id;
+  const described = describeMessage(message)
+    .replace(/…\s*\([^)]*\)/g, '…')
+    .replace(/(^|\s)\(\)/g, '$1')
+    .replace(/\s*…\s*/g, ' ')
+    .replace(/\s+([.,;:])(?=\s|$)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  // A sentence starts with a capital, unless it starts with code (`eval()`, `yaml.load()`, `document.write`).
+  const sentence = /^[A-Za-z]+[\s,;:]/.test(described) ? described.charAt(0).toUpperCase() + described.slice(1) : described;
+  return sentence || id;
+}
+
 export function ruleInfoOf(doc: RuleDocument): RuleInfo | undefined {
   if (!doc.id) return undefined;
   const content = doc.content ?? {};
@@ -105,7 +135,7 @@ export function ruleInfoOf(doc: RuleDocument): RuleInfo | undefined {
     id: doc.id,
     source: 'ast-grep',
     severity: severityOf(doc.astGrepSeverity, metadata.severity),
-    shortDescription: (message && describeMessage(message)) || doc.id,
+    shortDescription: shortDescriptionOf(message, asString(metadata.short), doc.id),
   };
   if (note) info.fullDescription = note;
   if (url && /^https?:\/\//.test(url)) info.helpUri = url;

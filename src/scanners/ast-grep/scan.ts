@@ -3,15 +3,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import { redactSecrets } from '../../text/redact.js';
+import { REDACTED, redactSecrets } from '../../text/redact.js';
+import { isTestPath } from '../../text/test-paths.js';
 import type { RuleInfo } from '../../types.js';
-import type { Finding, ScanReport, ScanStatus } from '../../types.js';
+import { SEVERITIES, type Finding, type ScanReport, type ScanStatus, type Severity } from '../../types.js';
 import { runAstGrep } from './process.js';
 import {
   blamedDocument,
   catalogOf,
   configErrorReason,
   explainRuleError,
+  inTestsPolicyOf,
   loadBuiltinRules,
   loadThirdPartyRules,
   prebuiltBuiltinConfig,
@@ -21,11 +23,13 @@ import {
   withOrigins,
   writeEffectiveConfig,
   type EffectiveConfig,
+  type InTestsPolicy,
   type RuleDocument,
   type RuleExclusion,
   type RuleSet,
 } from './rules.js';
 import { findBrokenRules, isSuccessfulExit } from './validate.js';
+import { findPrivateKeyFiles, PRIVATE_KEY_FILE_RULE } from './private-keys.js';
 import { compareStrings, formatDuration } from '../../text/strings.js';
 
 export interface AstGrepScanInput {
@@ -94,6 +98,19 @@ export interface AstGrepMatch {
   charCount?: { leading: number; trailing: number };
   replacement?: string;
   metadata?: Record<string, unknown> | null;
+  metaVariables?: { single?: Record<string, { text?: unknown } | undefined> | null } | null;
+}
+
+/** A rule that binds `$SECRET` marks the text there as a secret value (a literal key given to a sink): it never leaves the runner. */
+export const SECRET_METAVARIABLE = 'SECRET';
+
+/** `redactSecrets`, plus the text the rule bound to `$SECRET` (its quotes kept: `"«redacted»"`). */
+function redactorFor(match: AstGrepMatch): (text: string) => string {
+  const bound = match.metaVariables?.single?.[SECRET_METAVARIABLE]?.text;
+  if (typeof bound !== 'string' || bound.length === 0) return redactSecrets;
+  const quoted = /^([rbuRBU]{0,2})(["'`])[\s\S]*\2$/.exec(bound);
+  const masked = quoted ? `${quoted[1] ?? ''}${quoted[2] ?? ''}${REDACTED}${quoted[2] ?? ''}` : REDACTED;
+  return (text) => redactSecrets(text.split(bound).join(masked));
 }
 
 function isMatch(value: unknown): value is AstGrepMatch {
@@ -162,6 +179,7 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
   else endColumn = match.text.slice(match.text.lastIndexOf('\n') + 1).length + 1;
 
   const metadata = match.metadata ?? undefined;
+  const redact = redactorFor(match);
   const finding: Finding = {
     ruleId,
     source: 'ast-grep',
@@ -171,8 +189,8 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
     endLine,
     startColumn,
     endColumn,
-    message: redactSecrets(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
-    evidence: redactSecrets(covered),
+    message: redact(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
+    evidence: redact(covered),
     fingerprint: '',
   };
   const note = typeof match.note === 'string' && match.note.trim() ? match.note.trim() : rule?.fullDescription;
@@ -180,7 +198,7 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
   if (rule?.helpUri) finding.helpUri = rule.helpUri;
 
   if (typeof match.replacement === 'string') {
-    const replacement = redactSecrets(match.replacement);
+    const replacement = redact(match.replacement);
     finding.fix = { replacement };
     if (prefix !== undefined && suffix !== undefined) {
       let lines: string | undefined = prefix + match.replacement + suffix;
@@ -191,7 +209,7 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
       }
       if (lines !== undefined) {
         const normalized = normalizeEol(lines);
-        if (redactSecrets(normalized) === normalized && replacement === match.replacement) finding.fix.replacementLines = normalized;
+        if (redact(normalized) === normalized && replacement === match.replacement) finding.fix.replacementLines = normalized;
       }
     }
   }
@@ -401,6 +419,42 @@ async function runConfig(
   return { kind: 'ok' };
 }
 
+/** The lower of two severities. */
+function atMost(severity: Severity, cap: Severity): Severity {
+  return SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(cap) ? severity : cap;
+}
+
+/**
+ * Applies each rule's `metadata.in-tests` to the findings in test code (`isTestPath`): `report` (also when absent) keeps a finding
+ * but never above `medium`, `downgrade` keeps it as `low`, `skip` leaves it out. Returns what is kept and, per rule, how many were
+ * left out, so the report can say so.
+ */
+export function applyTestPolicy(
+  findings: readonly Finding[],
+  policyOf: (ruleId: string) => InTestsPolicy,
+): { kept: Finding[]; dropped: Map<string, number> } {
+  const kept: Finding[] = [];
+  const dropped = new Map<string, number>();
+  for (const finding of findings) {
+    if (!isTestPath(finding.path)) {
+      kept.push(finding);
+      continue;
+    }
+    const policy = policyOf(finding.ruleId);
+    if (policy === 'skip') dropped.set(finding.ruleId, (dropped.get(finding.ruleId) ?? 0) + 1);
+    else kept.push({ ...finding, severity: atMost(finding.severity, policy === 'downgrade' ? 'low' : 'medium') });
+  }
+  return { kept, dropped };
+}
+
+/** One line naming how many findings each rule left out in test code, or undefined when none was. */
+export function testCodeNotice(dropped: ReadonlyMap<string, number>): string | undefined {
+  if (dropped.size === 0) return undefined;
+  const total = [...dropped.values()].reduce((sum, n) => sum + n, 0);
+  const byRule = [...dropped].sort(([a], [b]) => compareStrings(a, b)).map(([id, n]) => `${id} ${n}`);
+  return `ast-grep: ${total} finding(s) in test code were not reported (their rules say in-tests: skip): ${byRule.join(', ')}.`;
+}
+
 function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
@@ -453,12 +507,15 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
   const warnings: string[] = [];
   const collected = newCollected();
+  /** Rule id → `metadata.in-tests`, for the built-in and the third-party rules alike. */
+  const policies = new Map<string, InTestsPolicy>();
   const report = (status: ScanStatus, reason: string | undefined, rulesRun: number, rules: RuleInfo[]): AstGrepScanResult => {
     const filesScanned = collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.length;
+    const { kept, dropped } = applyTestPolicy(collected.findings, (id) => policies.get(id) ?? 'report');
     const scanReport: ScanReport = {
       scanner: 'ast-grep',
       status,
-      findings: sortFindings(collected.findings),
+      findings: sortFindings(kept),
       durationMs: Date.now() - started,
       filesScanned,
       rulesRun,
@@ -466,6 +523,11 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
     };
     if (collected.skipped.size > 0) {
       scanReport.filesNotScanned = [...collected.skipped].sort(([a], [b]) => compareStrings(a, b)).map(([path, why]) => ({ path, reason: why }));
+    }
+    const notice = testCodeNotice(dropped);
+    if (notice) {
+      scanReport.notices = [notice];
+      logger.info(notice);
     }
     if (reason) scanReport.reason = reason;
     return { report: scanReport, rules };
@@ -496,6 +558,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
     );
   }
   third.rules = third.rules.filter((doc) => !clashes(doc));
+  for (const doc of [...pack.rules, ...third.rules]) if (doc.id) policies.set(doc.id, inTestsPolicyOf(doc));
   const overridden = new Set<string>();
   const builtinConfig =
     (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
@@ -594,6 +657,10 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   };
 
   const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
+  // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
+  const keyFiles = await findPrivateKeyFiles(input.workDir, files);
+  collected.findings.push(...keyFiles);
+  policies.set(PRIVATE_KEY_FILE_RULE.id, 'skip');
 
   for (const file of [...collected.skipped.keys()].sort()) {
     warnings.push(`ast-grep skipped ${file}: ${collected.skipped.get(file)}.`);
@@ -606,7 +673,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
 
   const builtinRan = builtinOutcome.kind === 'ok';
   const rulesRun = (builtinRan ? builtinRuleCount : 0) + thirdPartyRuleCount;
-  const rules = [...(builtinRan ? builtinCatalog : []), ...thirdPartyLoaded];
+  const rules = [...(builtinRan ? builtinCatalog : []), ...(keyFiles.length > 0 ? [PRIVATE_KEY_FILE_RULE] : []), ...thirdPartyLoaded];
   const failure = [builtinOutcome, thirdOutcome].find((o): o is Extract<RunOutcome, { kind: 'failed' }> => o.kind === 'failed');
   if (failure) {
     logger.error(failure.reason);
