@@ -205,7 +205,11 @@ describe('end to end: the CLI on a pull request that adds a .mcp.json', () => {
     const scan = report.scans.find((s) => s.scanner === 'ramparts')!;
     assert.equal(scan.status, 'degraded');
     assert.equal(scan.filesScanned, 1);
-    assert.deepEqual(scan.mcpServers?.map((o) => `${o.server} ${o.configPath}:${o.line} ${o.status}: ${o.reason}`), [`github .mcp.json:3 not-scanned: ${LIVE_CHECKS_UNAVAILABLE}`]);
+    // The live check of this npx server cannot succeed here: not scanned without a Docker engine, failed when the engine cannot
+    // provide the sandbox image (no registry) — never scanned, always with the reason.
+    const outcomes = scan.mcpServers?.map((o) => `${o.server} ${o.configPath}:${o.line} ${o.status}: ${o.reason}`) ?? [];
+    assert.equal(outcomes.length, 1);
+    assert.match(outcomes[0]!, /^github \.mcp\.json:3 (not-scanned|failed): \S/);
   });
 
   test('sarif: valid, results at the config lines, the OWASP category as a rule tag, the server not scanned as a notification', async () => {
@@ -229,17 +233,17 @@ describe('end to end: the CLI on a pull request that adds a .mcp.json', () => {
     const secretRule = run.tool.driver.rules.find((r) => r.id === 'mcp/literal-secret')!;
     assert.ok(secretRule.properties.tags.includes('OWASP MCP Top 10: Token Mismanagement & Secret Exposure'), secretRule.properties.tags.join());
     assert.ok(secretRule.properties.tags.includes('security'));
-    const notification = run.invocations[0]!.toolExecutionNotifications.find((n) => n.descriptor.id === 'mcp-server-not-scanned');
-    assert.match(notification?.message.text ?? '', /^MCP server github \(\.mcp\.json:3\) tool-descriptions: not-scanned: the live MCP checks are not available in this build\./);
-    assert.deepEqual(run.properties.mcpServers?.map((o) => `${o.server} ${o.status}`), ['github not-scanned']);
+    const notification = run.invocations[0]!.toolExecutionNotifications.find((n) => n.descriptor.id.startsWith('mcp-server-'));
+    assert.match(notification?.message.text ?? '', /^MCP server github \(\.mcp\.json:3\) tool-descriptions: (not-scanned|failed): \S/);
+    assert.match(run.properties.mcpServers?.map((o) => `${o.server} ${o.status}`).join() ?? '', /^github (not-scanned|failed)$/);
   });
 
   test('text and markdown name the server and why it was not scanned', async () => {
     const text = await cli(['review', '--repo', dir, '--format', 'text', '--scanners', 'ramparts']);
-    assert.match(text.stdout, /^ {2}MCP server github \(\.mcp\.json:3\) tool-descriptions: not-scanned: the live MCP checks are not available in this build$/m);
+    assert.match(text.stdout, /^ {2}MCP server github \(\.mcp\.json:3\) tool-descriptions: (not-scanned|failed): \S/m);
     const markdown = await cli(['review', '--repo', dir, '--format', 'markdown', '--scanners', 'ramparts']);
     assert.match(markdown.stdout, /#### MCP servers \(live checks\)/);
-    assert.match(markdown.stdout, /\| `github` \| `\.mcp\.json:3` \| tool-descriptions \| ⏭️ not-scanned \| the live MCP checks are not available in this build \| 0 \|/);
+    assert.match(markdown.stdout, /\| `github` \| `\.mcp\.json:3` \| tool-descriptions \| (⏭️ not-scanned|❌ failed) \| .+ \| 0 \|/);
   });
 });
 

@@ -9,7 +9,9 @@
  *
  * Options: --seed N (another synthetic PR of the same shape), --rounds N (rounds of the scan comparison, default 3), --runs N (runs
  * of each side in [7], [9] and [10], default 5), --only models (the setup, the CLI path [2] for the analysis, and the models section
- * [6]), --only cli (the CLI sections [7]–[9] only: no simulator), --only sandbox (the sandbox section [10] only), --only mcp (the MCP audit section [11] only).
+ * [6]), --only cli (the CLI sections [7]–[9] only: no simulator), --only sandbox (the sandbox section [10] only), --only mcp (the MCP audit section [11] only),
+ * --only mcp-live (the MCP audit's live checks [12] only: tool-description check per stdio server in the sandbox, ramparts scan through
+ * the stand-in gateway).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -25,6 +27,7 @@ import { cliSummaryRows, runCliSections } from './cli-bench.js';
 import { checkPublishing, missedTargets, printAction, printCli, printDiff, printScan, printSetup, printSummary, say } from './report.js';
 import { buildFixturePrs, modelsSummaryRows, printModels, runModelsBench, syntheticPr, type ModelsBenchResult } from './models-bench.js';
 import { mcpSummaryRows, printMcpAudit, runMcpAuditBench } from './mcp-audit-bench.js';
+import { mcpLiveSummaryRows, printMcpLive, runMcpLiveBench } from './mcp-live-bench.js';
 import { MemorySampler } from './rss.js';
 import { runScanBench } from './scan-bench.js';
 import { printSandbox, runSandboxBench, sandboxSummaryRows, type SandboxBenchResult } from './sandbox-bench.js';
@@ -94,7 +97,8 @@ async function sandboxSection(runs: number): Promise<SandboxBenchResult> {
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, runs: { type: 'string' }, only: { type: 'string' } } });
   const only = values.only;
-  if (only !== undefined && only !== 'models' && only !== 'cli' && only !== 'sandbox' && only !== 'mcp') throw new Error(`--only: unknown section "${only}" (known: models, cli, sandbox, mcp)`);
+  const known = ['models', 'cli', 'sandbox', 'mcp', 'mcp-live'];
+  if (only !== undefined && !known.includes(only)) throw new Error(`--only: unknown section "${only}" (known: ${known.join(', ')})`);
   const seed = Number(values.seed ?? 20_240_101);
   const rounds = Math.max(1, Number(values.rounds ?? 3));
   const runs = Math.max(1, Number(values.runs ?? 5));
@@ -112,6 +116,15 @@ async function main(): Promise<void> {
     say(`ultra-create bench: node ${process.version}, ${process.platform}-${process.arch}, ${cpus().length} CPU(s) (${cpus()[0]?.model ?? '?'}), seed ${seed}`);
     say(`load average before: ${loadAverage()} (other work on the machine makes every figure noisier)`);
     say();
+    if (only === 'mcp-live') {
+      const mcpLive = await runMcpLiveBench(Math.max(1, Number(values.runs ?? 3)));
+      printMcpLive(mcpLive);
+      say();
+      summary(mcpLiveSummaryRows(mcpLive));
+      say();
+      say(`bench wall time: ${ms(performance.now() - benchStarted)}; load average after: ${loadAverage()}`);
+      return;
+    }
     if (only === 'mcp') {
       const mcp = await runMcpAuditBench(runs);
       printMcpAudit(mcp);

@@ -2,6 +2,7 @@
 //   dist/bin/ast-grep-linux-x64.gz   the ast-grep binary of @ast-grep/cli-linux-x64-gnu, gzip -9 (GitHub runs dist/ with no install)
 //   dist/bin/ast-grep.json           {version, binaries: {"linux-x64": {sha256, gz, bytes}}}; sha256 of the UNCOMPRESSED binary
 //   dist/rules/                      a copy of rules/ (the built-in pack; the bundle finds it next to dist/index.js)
+//   dist/mcp-lister.mjs              the MCP lister run inside the sandbox (src/scanners/mcp-audit/mcp-lister.mjs)
 // Layout shared with src/scanners/ast-grep/assets.ts. Deterministic, and the .gz is left alone when the manifest already records the
 // binary's sha256 (another zlib version compresses differently: a rebuild must not make dist/ look stale).
 import { createHash } from 'node:crypto';
@@ -109,5 +110,12 @@ async function removeEmptyDirs(dir) {
   if ((await readdir(dir)).length === 0) await rm(dir, { recursive: true });
 }
 
+/** The MCP lister (src/scanners/mcp-audit/mcp-lister.mjs) runs inside the sandbox: it ships as a file, not in the bundle. */
+async function copyMcpLister() {
+  const from = join(root, 'src', 'scanners', 'mcp-audit', 'mcp-lister.mjs');
+  if (await writeIfChanged(join(dist, 'mcp-lister.mjs'), await readFile(from))) console.log('copy-assets: wrote dist/mcp-lister.mjs.');
+}
+
 await vendorBinaries();
 await copyRules();
+await copyMcpLister();

@@ -8,6 +8,7 @@ import { contentSkipReasonOf, parseLinguistAttributes, skipReasonOf } from './fi
 import { materializeHeadTree, safeJoin } from './head-tree.js';
 import type { TreeEntry } from '../github/api.js';
 import type { ChangeSource } from './source.js';
+import { MCP_LOCK_PATH } from '../scanners/mcp-audit/lockfile.js';
 
 export interface CollectedChange {
   baseSha: string;
@@ -25,6 +26,8 @@ export interface CollectedChange {
   repoAstGrepConfigDir?: string;
   /** Extra rule sources (the `rules` input), resolved to paths on disk. */
   extraRuleSources: string[];
+  /** The MCP lock file's text at the base commit (the pull request's copy is never used for the comparison); absent when none. */
+  mcpLockText?: string;
   notices: string[];
 }
 
@@ -79,6 +82,7 @@ export async function collectChange(source: ChangeSource, options: CollectOption
 
   const repoAstGrepConfigDir = await copyRepoAstGrepConfig(source, join(options.tempDir, 'repo-rules'), logger, notices);
   const extraRuleSources = await resolveExtraRules(source, options, notices);
+  const mcpLockText = await source.readBaseFile(MCP_LOCK_PATH);
 
   return {
     baseSha: source.baseSha,
@@ -90,6 +94,7 @@ export async function collectChange(source: ChangeSource, options: CollectOption
     tree,
     repoAstGrepConfigDir,
     extraRuleSources,
+    ...(mcpLockText !== undefined && { mcpLockText }),
     notices,
   };
 }

@@ -18,6 +18,7 @@ export const INPUT = {
   mcpGateway: 'mcp-gateway',
   mcpGatewayImage: 'mcp-gateway-image',
   mcpServers: 'mcp-servers',
+  mcpAuditAllowHosts: 'mcp-audit-allow-hosts',
   testCommand: 'test-command',
   testSetupCommand: 'test-setup-command',
   testImage: 'test-image',

@@ -139,6 +139,7 @@ function toConfig(values: ParsedInputs, astGrepPatterns: AstGrepPattern[], origi
     mcpGateway: values[INPUT.mcpGateway],
     mcpGatewayImage: values[INPUT.mcpGatewayImage],
     mcpServers: values[INPUT.mcpServers],
+    mcpAuditAllowHosts: values[INPUT.mcpAuditAllowHosts],
     testCommand: values[INPUT.testCommand],
     testSetupCommand: values[INPUT.testSetupCommand],
     testImage: values[INPUT.testImage],

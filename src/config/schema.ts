@@ -10,6 +10,7 @@ import {
   type Severity,
 } from '../types.js';
 import { isCredentialName } from '../text/redact.js';
+import { parseHostPattern } from '../scanners/mcp-audit/addresses.js';
 import { INPUT, type InputName } from './inputs.js';
 
 /**
@@ -58,6 +59,8 @@ export interface Config {
   mcpGateway: McpGatewayMode;
   mcpGatewayImage: string;
   mcpServers: string[];
+  /** Remote MCP hosts the audit may contact although they are or resolve to internal addresses: names, `*.suffix`, CIDRs (lowercase). */
+  mcpAuditAllowHosts: string[];
   /** Undefined: no test run. */
   testCommand: string | undefined;
   testSetupCommand: string | undefined;
@@ -274,6 +277,18 @@ export const INPUT_FIELDS = {
         { error: (issue) => `expected a list of server names, got ${describeValue(issue.input)}.` },
       )
       .transform(dedupe),
+  ),
+  [INPUT.mcpAuditAllowHosts]: z.preprocess(
+    splitList,
+    z
+      .array(
+        z.string({ error: notAString }).superRefine((value, ctx) => {
+          const parsed = parseHostPattern(value);
+          if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: `${describeValue(value)} ${parsed}.` });
+        }),
+        { error: (issue) => `expected a list of host names, *.suffix wildcards or CIDRs, got ${describeValue(issue.input)}.` },
+      )
+      .transform((values) => dedupe(values.map((value) => value.trim().toLowerCase()))),
   ),
   [INPUT.testCommand]: optionalText,
   [INPUT.testSetupCommand]: optionalText,

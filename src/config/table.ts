@@ -131,6 +131,11 @@ export const INPUT_SPECS: Readonly<Record<InputName, InputSpec>> = {
     'Catalog servers the gateway enables.',
     'active',
   ),
+  [INPUT.mcpAuditAllowHosts]: spec(
+    '',
+    'comma- or newline-separated list of host names, `*.suffix` wildcards and CIDRs (`10.0.0.0/8`, `fd00::/8`)',
+    'Remote MCP servers the audit may contact although their host is, or resolves to, a loopback, private or link-local address (your own internal servers). Only https:// servers are ever contacted; empty: none at internal addresses.',
+  ),
   [INPUT.testCommand]: spec(
     '',
     'a shell command',

@@ -1,12 +1,16 @@
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CollectedChange } from '../collect/collect.js';
 import type { Config } from '../config/schema.js';
+import type { ChangedFile } from '../types.js';
 import { builtinRulesDir } from './ast-grep/assets.js';
 import { AST_GREP_ENV_VAR } from './ast-grep/binary.js';
 import { createAstGrepScanner } from './ast-grep/scanner.js';
 import { AST_GREP_TOOL, createPatternScanner } from './mcp-patterns/scanner.js';
+import { mcpConfigKind } from './mcp-audit/discovery.js';
+import { listerAsset, runLiveAudit, type LiveAuditSettings } from './mcp-audit/live.js';
+import { findRampartsOnPath, RAMPARTS_SERVER } from './mcp-audit/ramparts.js';
 import { createMcpAuditScanner, type McpAuditSettings } from './mcp-audit/scanner.js';
 import { skippedScanner, type Scanner, type ScannerNeeds } from './scanner.js';
 import { createTemplatesScanner } from './templates/scanner.js';
@@ -15,7 +19,7 @@ import { createTestsScanner, type TestsSettings } from './tests/scanner.js';
 /** What an entry may read to build its settings: the configuration, what collect brought from the base commit, the environment. */
 export interface ScannerContext {
   config: Config;
-  change: Pick<CollectedChange, 'repoAstGrepConfigDir' | 'extraRuleSources'> & Partial<Pick<CollectedChange, 'files'>>;
+  change: Pick<CollectedChange, 'repoAstGrepConfigDir' | 'extraRuleSources'> & Partial<Pick<CollectedChange, 'files' | 'mcpLockText'>>;
   env: Readonly<Record<string, string | undefined>>;
   /** Where this code runs from (`dist/` or `src/scanners/`): the built-in rule pack and vendored binaries are looked up from here. */
   assetsFrom: string;
@@ -28,8 +32,8 @@ export interface ScannerContext {
 export interface ScannerEntry<S = unknown> {
   readonly name: Scanner['name'];
   enabled(config: Config): boolean;
-  /** What must be started first; a function when it depends on the configuration. */
-  readonly needs: ScannerNeeds | ((config: Config) => ScannerNeeds);
+  /** What must be started first; a function when it depends on the configuration (or on the change: which files it touches). */
+  readonly needs: ScannerNeeds | ((config: Config, context: ScannerContext) => ScannerNeeds);
   settings(context: ScannerContext): S;
   create(settings: S): Scanner;
 }
@@ -97,8 +101,11 @@ export const SCANNERS: readonly ScannerEntry[] = [
     // the head commit, hence the checkout.
     name: 'ramparts',
     enabled: (config) => config.scanners.includes('ramparts'),
-    needs: (config) => (config.filterMode === 'nofilter' ? { checkout: true } : {}),
-    settings: ({ config, change }): McpAuditSettings => ({ filterMode: config.filterMode, changedFiles: change.files ?? [] }),
+    needs: (config, { change }) => mcpAuditNeeds(config, change.files ?? []),
+    settings: ({ config, change, env, assetsFrom }): McpAuditSettings => {
+      const live = liveAuditSettings(config, change.mcpLockText, env, assetsFrom);
+      return { filterMode: config.filterMode, changedFiles: change.files ?? [], live: (servers, ports) => runLiveAudit(servers, ports, live) };
+    },
     create: createMcpAuditScanner,
   }),
   entry({
@@ -111,6 +118,43 @@ export const SCANNERS: readonly ScannerEntry[] = [
       settings === undefined ? skippedScanner('tests', 'no test-command is set: the pull request tests were not run') : createTestsScanner(settings),
   }),
 ];
+
+/**
+ * The MCP audit reads the checkout for `nofilter`; when the change touches an MCP configuration file, its live checks need the
+ * sandbox and the head checkout (stdio servers are listed there) and the gateway's ramparts server (remote servers), if asked for.
+ */
+function mcpAuditNeeds(config: Config, files: readonly Pick<ChangedFile, 'path' | 'status'>[]): ScannerNeeds {
+  const touchesMcp = files.some((file) => file.status !== 'removed' && mcpConfigKind(file.path) !== undefined);
+  if (!touchesMcp) return config.filterMode === 'nofilter' ? { checkout: true } : {};
+  return { checkout: true, sandbox: true, ...(config.mcpServers.includes(RAMPARTS_SERVER) && { gateway: [RAMPARTS_SERVER] }) };
+}
+
+/** Internal setting (tests shorten it to seconds): how long one stdio server may take to list its tools in the sandbox. */
+export const MCP_LIST_TIMEOUT_ENV = 'ULTRA_CREATE_MCP_LIST_TIMEOUT_MS';
+
+function liveAuditSettings(config: Config, lockText: string | undefined, env: Readonly<Record<string, string | undefined>>, assetsFrom: string): LiveAuditSettings {
+  const temp = env.RUNNER_TEMP ?? tmpdir();
+  const binary = findRampartsOnPath(env.PATH);
+  return {
+    allowHosts: config.mcpAuditAllowHosts,
+    ...(lockText !== undefined && { baseLockText: lockText }),
+    lockOutFile: join(temp, 'ultra-create-mcp.lock.json'),
+    sandbox: {
+      image: config.testImage,
+      listerPath: listerAsset(assetsFrom),
+      serverTimeoutMs: positiveInteger(env[MCP_LIST_TIMEOUT_ENV]) ?? 60_000,
+      memoryBytes: 1024 * 1024 * 1024,
+      cpus: 1,
+      logDir: temp,
+    },
+    ramparts: {
+      viaGateway: config.mcpServers.includes(RAMPARTS_SERVER),
+      ...(binary !== undefined && { binary }),
+      env: pick(env, ['PATH', 'HOME', 'RAMPARTS_RULES_DIR']),
+      timeoutMs: 120_000,
+    },
+  };
+}
 
 /** What reaches the sandbox of the runner's environment: `CI`, the locale and time zone, and the names `test-env` lists. */
 const TESTS_BASE_ENV = ['LANG', 'LC_ALL', 'TZ'];
@@ -152,7 +196,7 @@ export function planScan(context: Omit<ScannerContext, 'assetsFrom'> & { assetsF
   const enabled = table.filter((row) => row.enabled(context.config));
   return {
     scanners: enabled.map((row) => row.create(row.settings(full))),
-    needs: new Map(enabled.map((row) => [row.name, typeof row.needs === 'function' ? row.needs(context.config) : row.needs])),
+    needs: new Map(enabled.map((row) => [row.name, typeof row.needs === 'function' ? row.needs(context.config, full) : row.needs])),
   };
 }
 
