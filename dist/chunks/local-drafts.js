@@ -1,6 +1,6 @@
 import { E as ExternalServiceError, c as causeChain, g as getErrorMessage } from './errors.js';
 import { r as redactForModel, a as redactSecrets } from './redact.js';
-import { o as object, a as array, s as string, b as strictObject, n as number, q as SEVERITY_RANK, h as unknown } from './types.js';
+import { d as object, b as array, s as string, k as strictObject, n as number, q as SEVERITY_RANK, e as unknown } from './types.js';
 import { o as oneLine, a as plural, f as formatDuration, t as truncate, p as printable } from './strings.js';
 import { randomBytes } from 'node:crypto';
 

@@ -1,14 +1,14 @@
 import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, c as SANDBOX_WORKDIR } from './sandbox.js';
 import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir, open } from 'node:fs/promises';
-import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename } from 'node:path';
+import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename, delimiter } from 'node:path';
 import { Transform } from 'node:stream';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError, w as wrapError } from './errors.js';
-import { c as formatCount, d as formatUsdLimit, t as truncate, o as oneLine, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
-import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, constants, lstatSync, fstatSync, readSync } from 'node:fs';
-import { S as STATE } from './table.js';
+import { c as formatCount, o as oneLine, t as truncate, d as formatUsdLimit, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
+import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, constants, statSync, accessSync, lstatSync, fstatSync, readSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
-import { s as string, o as object, _ as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, d as SEVERITIES, T as TOOL, N as NOTHING_EARLIER } from './types.js';
+import { S as STATE } from './table.js';
+import { s as string, d as object, f as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, m as SEVERITIES, T as TOOL, N as NOTHING_EARLIER } from './types.js';
 import { f as fenceAsData, n as newDelimiter, d as dataInstruction, t as templateDraft, a as draftFindings, D as DRAFT_LIMITS } from './local-drafts.js';
 import { n as newRunId } from './run-id.js';
 import { homedir, tmpdir, availableParallelism } from 'node:os';
@@ -20,6 +20,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { b as GatewayTransportError } from './gateway-errors.js';
 import { d as distExports } from './index.js';
+import { b as parseAllowHosts, d as decideAddress, s as systemResolver } from './load.js';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const API_CONCURRENCY = 8;
@@ -354,6 +355,397 @@ function gitArchive(dir, revision, maxBytes) {
     return limited;
 }
 
+/**
+ * Characters that render as nothing, reorder the text around them (Trojan Source bidi controls), smuggle text (Unicode tag
+ * characters) or drive a terminal (C0/C1 controls, ESC). Tab and line feed are kept; CR is handled by the callers' CRLF handling.
+ */
+const HIDDEN_CHARACTER = 
+// eslint-disable-next-line no-control-regex, no-misleading-character-class -- finding control characters and invisible fillers is the point; each code point in the class stands alone
+/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+// eslint-disable-next-line no-misleading-character-class -- the same class as above: each code point on its own, by design
+const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
+function containsHiddenCharacters(text) {
+    return HIDDEN_CHARACTER.test(text.replace(/\r\n/g, '\n'));
+}
+/**
+ * Makes hidden characters visible as `[U+202E]` instead of deleting them: a reviewer must see that the code holds something the
+ * editor does not show, and deleting would make the shown code differ silently from the real one. CRLF becomes LF.
+ */
+function revealHidden(text) {
+    return text
+        .replace(/\r\n/g, '\n')
+        .replace(HIDDEN_CHARACTERS, (ch) => `[U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/**
+ * Tool-description checks: what an MCP server lists (tools, prompts, resources: names, descriptions, input-schema property names and
+ * descriptions) read as text meant for the model, and checked for instruction smuggling. Pure: the listing comes from our lister in
+ * the sandbox or from ramparts; findings are anchored at the server's entry in its configuration file (the listing has no lines).
+ */
+/** OWASP MCP Top 10 categories by name (the numbering differs between the draft, the beta and other tools). */
+const OWASP_MCP$1 = {
+    toolPoisoning: 'Tool Poisoning',
+    promptInjection: 'Prompt Injection via Contextual Payloads',
+    contextOverSharing: 'Context Injection & Over-Sharing',
+    tokenExposure: 'Token Mismanagement & Secret Exposure'};
+const rule = (r) => r;
+/** The tool-description rules, as data. */
+const TOOL_RULES = {
+    hiddenInstructions: rule({
+        id: 'mcp/tool-hidden-instructions',
+        severity: 'high',
+        message: 'A tool description holds instructions aimed at the model rather than a description of the tool.',
+        note: 'Text such as `<IMPORTANT>` blocks, "do not tell the user" or "ignore previous instructions" in what a server lists is read by the ' +
+            'model as instructions: the server can steer the agent without the user seeing it (tool poisoning). Remove the server or ask its ' +
+            'author why the description addresses the model.',
+        category: OWASP_MCP$1.toolPoisoning,
+    }),
+    shadowing: rule({
+        id: 'mcp/tool-shadowing',
+        severity: 'high',
+        message: 'A tool description tells the model how to use other tools or names another server\'s tool.',
+        note: 'A description that changes how the model uses tools of other servers (cross-server shadowing) lets one server redirect what ' +
+            'the agent does with another, for example send mail to an attacker\'s address. A tool should describe only itself.',
+        category: OWASP_MCP$1.toolPoisoning,
+    }),
+    exfiltrationParameter: rule({
+        id: 'mcp/tool-exfiltration-parameter',
+        severity: 'medium',
+        message: 'A tool has a free-text parameter that can carry the conversation or secrets out to the server.',
+        note: 'Parameters such as `note`, `feedback`, `sidenote` or `summary_of_conversation` that the tool does not need are a known way to ' +
+            'make the model send the conversation, file contents or keys to the server. Check that the parameter is needed; a description ' +
+            'asking for secrets, files or the conversation makes this high.',
+        category: OWASP_MCP$1.contextOverSharing,
+    }),
+    sensitivePath: rule({
+        id: 'mcp/tool-sensitive-path',
+        severity: 'high',
+        message: 'A tool description refers to a file that holds credentials or private keys.',
+        note: 'A description that mentions `~/.ssh`, `id_rsa`, `.env`, `~/.aws/credentials`, `/etc/passwd` or MCP configuration files invites ' +
+            'the model to read and pass on secrets. A legitimate tool has no reason to name them.',
+        category: OWASP_MCP$1.tokenExposure,
+    }),
+    hiddenUnicode: rule({
+        id: 'mcp/tool-hidden-unicode',
+        severity: 'high',
+        message: 'A tool description holds invisible Unicode characters (tag characters, bidi controls or format characters).',
+        note: 'Invisible characters are read by the model but not shown to the user: Unicode tag characters (U+E0000–U+E007F) can smuggle ' +
+            'whole instructions, bidi controls reorder what is shown. The evidence shows them as `[U+…]`.',
+        category: OWASP_MCP$1.promptInjection,
+    }),
+    descriptionChanged: rule({
+        id: 'mcp/tool-description-changed',
+        severity: 'high',
+        message: 'A tool description differs from the one pinned in the MCP lock file (a possible rug pull).',
+        note: 'A server that changes its tool descriptions after it was approved can slip in instructions the reviewers never saw (rug pull). ' +
+            'Review the new description; if it is expected, update `.github/ultra-create-mcp.lock.json` with the content the run offers.',
+        category: OWASP_MCP$1.toolPoisoning,
+    }),
+};
+const TOOL_RULE_LIST = Object.values(TOOL_RULES);
+/** The rules as reporters see them; `ramparts` is the source of every finding of the MCP audit. */
+function toolRuleInfos(rules = TOOL_RULE_LIST) {
+    return rules.map((r) => ({
+        id: r.id,
+        source: 'ramparts',
+        severity: r.severity,
+        shortDescription: r.message,
+        fullDescription: `${r.note} OWASP MCP Top 10: ${r.category}.`,
+        category: r.category,
+    }));
+}
+const MAX_TEXT = 64 * 1024;
+const MAX_PARAMETERS = 500;
+function str(value) {
+    return typeof value === 'string' ? value.slice(0, MAX_TEXT) : undefined;
+}
+/** Input-schema properties, nested objects and array items included (bounded). */
+function schemaProperties(schema, out, depth = 0) {
+    if (depth > 6 || out.length >= MAX_PARAMETERS || typeof schema !== 'object' || schema === null)
+        return;
+    const record = schema;
+    const properties = record.properties;
+    if (typeof properties === 'object' && properties !== null) {
+        for (const [name, value] of Object.entries(properties)) {
+            if (out.length >= MAX_PARAMETERS)
+                return;
+            const description = typeof value === 'object' && value !== null ? str(value.description) : undefined;
+            out.push({ name: name.slice(0, 200), ...(description !== undefined && { description }) });
+            schemaProperties(value, out, depth + 1);
+        }
+    }
+    if (record.items !== undefined)
+        schemaProperties(record.items, out, depth + 1);
+}
+function toolParameters(tool) {
+    const out = [];
+    schemaProperties(tool.inputSchema, out);
+    return out;
+}
+function texts(listing) {
+    const out = [];
+    const add = (where, name, description, parameters) => {
+        out.push({ where, kind: 'name', text: name });
+        if (description)
+            out.push({ where, kind: 'description', text: description });
+        for (const p of parameters) {
+            out.push({ where: `${where}, parameter ${p.name}`, kind: 'parameter', parameter: p.name, text: p.name });
+            if (p.description)
+                out.push({ where: `${where}, parameter ${p.name}`, kind: 'description', parameter: p.name, text: p.description });
+        }
+    };
+    for (const t of listing.tools)
+        add(`tool ${t.name}`, t.name, t.description, toolParameters(t));
+    for (const p of listing.prompts)
+        add(`prompt ${p.name}`, p.name, p.description, p.arguments ?? []);
+    for (const r of listing.resources) {
+        add(`resource ${r.name}`, r.name, r.description, []);
+        if (r.uri)
+            out.push({ where: `resource ${r.name}`, kind: 'description', text: r.uri });
+    }
+    return out;
+}
+const INSTRUCTION_PATTERNS = [
+    /<\s*\/?\s*(important|system|instructions?|secret|hidden|admin|critical)\b[^>]*>/i,
+    /\b(do\s*n[o']t|never|must\s+not|should\s+not)\s+(tell|mention|inform|notify|reveal|show|disclose|alert)\b[^.\n]{0,80}\b(user|human|anyone)/i,
+    /\bwithout\s+(telling|informing|notifying|alerting|asking)\s+the\s+(user|human)/i,
+    /\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(the\s+)?(previous|prior|above|earlier|preceding|other|system)\s+(instructions?|prompts?|rules?|messages?)/i,
+    /\bthe\s+user\s+(must|should)\s+(not|never)\s+(know|see|be\s+told)/i,
+    /\b(before|prior\s+to)\s+(using|calling|invoking)\s+(this|any)\s+tool\b[^.\n]{0,80}\b(read|pass|send|include|call)\b/i,
+    /\byou\s+(are|must)\s+now\b/i,
+    /\bnew\s+instructions?\s*:/i,
+];
+const SENSITIVE_PATH = /(~\/\.ssh\b|\.ssh\/|\bid_(rsa|dsa|ecdsa|ed25519)\b|(^|[\s'"`(/])\.env\b(?!\w)|\.aws\/credentials|~\/\.aws\b|\/etc\/(passwd|shadow)\b|\bmcp\.json\b|claude_desktop_config\.json|\.netrc\b|\.npmrc\b|\.git-credentials\b|\.kube\/config\b|\.docker\/config\.json)/i;
+/** Parameter names that exist to carry conversation or side data to the server. */
+const EXFILTRATION_NAMES = new Set([
+    'note',
+    'notes',
+    'sidenote',
+    'side_note',
+    'feedback',
+    'context',
+    'summary_of_conversation',
+    'conversation',
+    'conversation_history',
+    'chat_history',
+    'history',
+    'previous_messages',
+    'messages_so_far',
+    'remark',
+    'remarks',
+    'comment_for_developer',
+    'system_prompt',
+]);
+/** A description that asks for secrets, files or the conversation. */
+const ASKS_FOR_SECRETS = /\b(conversation|chat\s+history|previous\s+messages|system\s+prompt|api[\s_-]?keys?|tokens?|passwords?|secrets?|credentials?|private\s+keys?|ssh|contents?\s+of|file\s+contents|environment\s+variables)\b/i;
+/** Phrases that address how the model uses other tools (shadowing). */
+const OTHER_TOOLS_PATTERNS = [
+    /\b(when|whenever|if|before|after)\s+(you\s+)?(use|using|call|calling|invoke|invoking)\s+(the\s+|any\s+|an\s+)?(other|another|any|every)\s+(\w+\s+)?tools?\b/i,
+    /\b(all|any|every)\s+(other\s+)?(emails?|messages?|requests?)\s+(must|should)\s+(be\s+sent|go)\s+to\b/i,
+    /\b(instead\s+of|rather\s+than)\s+(calling|using)\s+(the\s+)?[`'"]?[a-z][\w.-]*[`'"]?\s+tool\b/i,
+    /\bthis\s+tool\s+has\s+a\s+(very\s+)?important\s+side\s+effect\s+on\b/i,
+    /\b(other|another)\s+(mcp\s+)?server'?s?\s+tools?\b/i,
+];
+function evidenceOf(text, index = 0, length = 200) {
+    const start = Math.max(0, index - 40);
+    const piece = text.slice(start, start + length + 40);
+    return redactSecrets(truncate(oneLine(revealHidden(piece)), 240));
+}
+/** Format, control, tag and bidi characters (tab, LF and CR excepted). */
+// eslint-disable-next-line no-control-regex -- finding these characters is the point
+const HIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
+/**
+ * Runs every tool-description rule over one server's listing. `otherTools`: tool names other servers of the repository list (or
+ * declare), for shadowing; names shorter than 4 characters are ignored (too common as words).
+ */
+function checkListing(listing, otherTools = []) {
+    const issues = [];
+    const seen = new Set();
+    const push = (r, where, evidence, severity = r.severity) => {
+        const key = `${r.id}\0${where}`;
+        if (seen.has(key))
+            return;
+        seen.add(key);
+        issues.push({ rule: r, where, evidence, severity });
+    };
+    const own = new Set(listing.tools.map((t) => t.name));
+    const others = [...new Set(otherTools)].filter((name) => name.length >= 4 && !own.has(name));
+    const otherPattern = others.length > 0 ? new RegExp(`(^|[^\\w-])(${others.map(escapeRegExp).join('|')})(?![\\w-])`) : undefined;
+    for (const t of texts(listing)) {
+        const hidden = HIDDEN.exec(t.text);
+        if (hidden)
+            push(TOOL_RULES.hiddenUnicode, t.where, evidenceOf(t.text, hidden.index));
+        // The checks below read the text as the model would: tag characters decoded to the ASCII they smuggle.
+        const visible = decodeTags(t.text);
+        if (t.kind === 'description') {
+            for (const pattern of INSTRUCTION_PATTERNS) {
+                const match = pattern.exec(visible);
+                if (match) {
+                    push(TOOL_RULES.hiddenInstructions, t.where, evidenceOf(visible, match.index));
+                    break;
+                }
+            }
+            for (const pattern of OTHER_TOOLS_PATTERNS) {
+                const match = pattern.exec(visible);
+                if (match) {
+                    push(TOOL_RULES.shadowing, t.where, evidenceOf(visible, match.index));
+                    break;
+                }
+            }
+            const named = otherPattern?.exec(visible);
+            if (named)
+                push(TOOL_RULES.shadowing, t.where, evidenceOf(visible, named.index));
+            const path = SENSITIVE_PATH.exec(visible);
+            if (path)
+                push(TOOL_RULES.sensitivePath, t.where, evidenceOf(visible, path.index));
+        }
+    }
+    for (const tool of listing.tools) {
+        const description = decodeTags(tool.description ?? '');
+        for (const p of toolParameters(tool)) {
+            if (!EXFILTRATION_NAMES.has(p.name.toLowerCase()))
+                continue;
+            const asks = ASKS_FOR_SECRETS.test(decodeTags(p.description ?? '')) || ASKS_FOR_SECRETS.test(description);
+            const text = p.description ? `${p.name}: ${p.description}` : p.name;
+            push(TOOL_RULES.exfiltrationParameter, `tool ${tool.name}, parameter ${p.name}`, evidenceOf(decodeTags(text)), asks ? 'high' : TOOL_RULES.exfiltrationParameter.severity);
+        }
+    }
+    return issues;
+}
+/** Unicode tag characters U+E0020–U+E007E mirror ASCII: the smuggled text, made readable. */
+function decodeTags(text) {
+    return text.replace(/[\u{E0020}-\u{E007E}]/gu, (ch) => String.fromCharCode(ch.codePointAt(0) - 0xe0000));
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** A finding at the server's entry in its configuration file, for one issue. */
+function issueFinding(entry, issue) {
+    return {
+        ruleId: issue.rule.id,
+        source: 'ramparts',
+        severity: issue.severity,
+        path: entry.configPath,
+        startLine: entry.line,
+        endLine: entry.line,
+        message: `MCP server '${oneLine(entry.name).slice(0, 100)}', ${issue.where}: ${issue.rule.message}`,
+        note: `${issue.rule.note} OWASP MCP Top 10: ${issue.rule.category}.`,
+        evidence: issue.evidence,
+        fingerprint: '',
+    };
+}
+
+/**
+ * The MCP lock file (`.github/ultra-create-mcp.lock.json`): per server (configuration path + name), a sha256 of each tool's
+ * normalized description and input schema. It is read from the **base** commit only (the pull request's own copy could pin whatever
+ * it changes); a pinned tool whose description or schema hashes differently now is a possible rug pull. The run offers the updated
+ * content for the repository to commit. Pure, apart from the hashing.
+ */
+const MCP_LOCK_PATH = '.github/ultra-create-mcp.lock.json';
+const MCP_LOCK_VERSION = 1;
+/** Bound on the lock file read from the base commit. */
+const MAX_LOCK_BYTES = 1024 * 1024;
+function emptyLock() {
+    return { version: MCP_LOCK_VERSION, servers: {} };
+}
+/** The lock file's text, read; a string is why it cannot be used (then every tool counts as not pinned). */
+function parseLock(text) {
+    if (Buffer.byteLength(text, 'utf8') > MAX_LOCK_BYTES)
+        return `${MCP_LOCK_PATH} is larger than ${MAX_LOCK_BYTES} bytes`;
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch (error) {
+        return `${MCP_LOCK_PATH} is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
+    }
+    const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(value) || value.version !== MCP_LOCK_VERSION || !isObject(value.servers)) {
+        return `${MCP_LOCK_PATH} is not a version ${MCP_LOCK_VERSION} lock file ({"version": 1, "servers": {…}})`;
+    }
+    const lock = emptyLock();
+    for (const [configPath, servers] of Object.entries(value.servers)) {
+        if (!isObject(servers))
+            continue;
+        for (const [name, server] of Object.entries(servers)) {
+            if (!isObject(server) || !isObject(server.tools))
+                continue;
+            const tools = {};
+            for (const [tool, hash] of Object.entries(server.tools))
+                if (typeof hash === 'string' && /^sha256:[0-9a-f]{64}$/.test(hash))
+                    tools[tool] = hash;
+            (lock.servers[configPath] ??= {})[name] = { tools };
+        }
+    }
+    return lock;
+}
+/** Objects with their keys in code-unit order, so that the hash does not depend on how a server orders its JSON. */
+function canonical(value, depth = 0) {
+    if (depth > 32)
+        return null;
+    if (Array.isArray(value))
+        return value.map((v) => canonical(v, depth + 1));
+    if (typeof value === 'object' && value !== null) {
+        const out = {};
+        for (const key of Object.keys(value).sort())
+            out[key] = canonical(value[key], depth + 1);
+        return out;
+    }
+    return value;
+}
+/** sha256 of the tool's description (line ends and surrounding white space normalized) and its input schema (keys sorted). */
+function toolHash(tool) {
+    const description = (tool.description ?? '').replace(/\r\n?/g, '\n').trim();
+    const payload = JSON.stringify({ description, inputSchema: canonical(tool.inputSchema ?? null) });
+    return `sha256:${createHash('sha256').update(payload).digest('hex')}`;
+}
+/** Tools of one server whose hash differs from the pinned one; tools not pinned are not changes (they are new). */
+function changedTools(lock, entry, tools) {
+    const pinned = lock.servers[entry.configPath]?.[entry.name]?.tools;
+    if (!pinned)
+        return [];
+    const changes = [];
+    for (const tool of tools) {
+        const was = Object.hasOwn(pinned, tool.name) ? pinned[tool.name] : undefined;
+        if (was === undefined)
+            continue;
+        const now = toolHash(tool);
+        if (now !== was)
+            changes.push({ tool: tool.name, pinned: was, now });
+    }
+    return changes;
+}
+/** The lock with these servers' tools pinned as listed now (servers not listed this run keep their pins). */
+function updateLock(lock, listed) {
+    const next = { version: MCP_LOCK_VERSION, servers: structuredClone(lock.servers) };
+    for (const { entry, tools } of listed) {
+        const pins = {};
+        for (const tool of tools)
+            pins[tool.name] = toolHash(tool);
+        (next.servers[entry.configPath] ??= {})[entry.name] = { tools: pins };
+    }
+    return next;
+}
+/** Stable text: keys sorted at every level, two-space indentation, a final newline. */
+function serializeLock(lock) {
+    return `${JSON.stringify(canonical(lock), null, 2)}\n`;
+}
+function lockFinding(entry, change) {
+    const r = TOOL_RULES.descriptionChanged;
+    return {
+        ruleId: r.id,
+        source: 'ramparts',
+        severity: r.severity,
+        path: entry.configPath,
+        startLine: entry.line,
+        endLine: entry.line,
+        message: `MCP server '${oneLine(entry.name).slice(0, 100)}', tool ${oneLine(change.tool).slice(0, 100)}: ${r.message}`,
+        note: `${r.note} OWASP MCP Top 10: ${r.category}.`,
+        evidence: `${oneLine(change.tool).slice(0, 100)}: pinned ${change.pinned.slice(0, 19)}…, now ${change.now.slice(0, 19)}…`,
+        fingerprint: '',
+    };
+}
+
 const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 async function collectChange(source, options) {
     const { logger } = options;
@@ -387,6 +779,7 @@ async function collectChange(source, options) {
         (tree.inPlace ? 'the checkout holds the head bytes of every file reviewed (nothing copied).' : `head tree in ${tree.root} (${head.inPlaceCount} file(s) linked from the checkout).`));
     const repoAstGrepConfigDir = await copyRepoAstGrepConfig(source, join(options.tempDir, 'repo-rules'), logger, notices);
     const extraRuleSources = await resolveExtraRules(source, options, notices);
+    const mcpLockText = await source.readBaseFile(MCP_LOCK_PATH);
     return {
         baseSha: source.baseSha,
         headSha: source.headSha,
@@ -397,6 +790,7 @@ async function collectChange(source, options) {
         tree,
         repoAstGrepConfigDir,
         extraRuleSources,
+        ...(mcpLockText !== undefined && { mcpLockText }),
         notices,
     };
 }
@@ -1832,28 +2226,6 @@ async function verifyCriticalFindings(findings, deps) {
     logger.info(`Claude verification done: ${stats.confirmed} confirmed, ${stats.dismissed} dismissed, ${stats.uncertain} uncertain, ` +
         `${stats.unverifiedBudget + stats.unverifiedError} unverified in ${stats.calls} call(s); ${budget.describe()}.`);
     return result();
-}
-
-/**
- * Characters that render as nothing, reorder the text around them (Trojan Source bidi controls), smuggle text (Unicode tag
- * characters) or drive a terminal (C0/C1 controls, ESC). Tab and line feed are kept; CR is handled by the callers' CRLF handling.
- */
-const HIDDEN_CHARACTER = 
-// eslint-disable-next-line no-control-regex, no-misleading-character-class -- finding control characters and invisible fillers is the point; each code point in the class stands alone
-/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u115F\u1160\u17B4\u17B5\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\u3164\uFEFF\uFFA0\uFFF9-\uFFFB\u{E0000}-\u{E007F}]/u;
-// eslint-disable-next-line no-misleading-character-class -- the same class as above: each code point on its own, by design
-const HIDDEN_CHARACTERS = new RegExp(HIDDEN_CHARACTER.source, 'gu');
-function containsHiddenCharacters(text) {
-    return HIDDEN_CHARACTER.test(text.replace(/\r\n/g, '\n'));
-}
-/**
- * Makes hidden characters visible as `[U+202E]` instead of deleting them: a reviewer must see that the code holds something the
- * editor does not show, and deleting would make the shown code differ silently from the real one. CRLF becomes LF.
- */
-function revealHidden(text) {
-    return text
-        .replace(/\r\n/g, '\n')
-        .replace(HIDDEN_CHARACTERS, (ch) => `[U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}]`);
 }
 
 /**
@@ -3461,7 +3833,7 @@ const AST_GREP_SEVERITY_MAP = {
     hint: 'info',
 };
 /** `metadata.severity` when it is one of ours, else mapped from ast-grep's severity (error→high, warning→medium, info→low, hint→info). */
-function severityOf$1(astGrepSeverity, metadataSeverity) {
+function severityOf$2(astGrepSeverity, metadataSeverity) {
     if (typeof metadataSeverity === 'string' && SEVERITIES.includes(metadataSeverity)) {
         return metadataSeverity;
     }
@@ -3525,7 +3897,7 @@ function ruleInfoOf(doc) {
     const info = {
         id: doc.id,
         source: 'ast-grep',
-        severity: severityOf$1(doc.astGrepSeverity, metadata.severity),
+        severity: severityOf$2(doc.astGrepSeverity, metadata.severity),
         shortDescription: shortDescriptionOf(message, asString(metadata.short), doc.id),
     };
     if (note)
@@ -4323,7 +4695,7 @@ function findingFromMatch(match, ruleId, rule) {
     const finding = {
         ruleId,
         source: 'ast-grep',
-        severity: rule?.severity ?? severityOf$1(match.severity, metadata?.severity),
+        severity: rule?.severity ?? severityOf$2(match.severity, metadata?.severity),
         path: match.file.replace(/\\/g, '/').replace(/^\.\//, ''),
         startLine,
         endLine,
@@ -7434,6 +7806,609 @@ function intersects(sorted, from, to) {
     return lo < sorted.length && sorted[lo] <= to;
 }
 
+/**
+ * ramparts (highflame-ai/ramparts): its JSON read as DESIGN.md §5 "ramparts" describes, and two ways to run `scan <url>` on an
+ * allowed remote server: the Docker MCP gateway's catalog server `ramparts` (tool `scan`), or a `ramparts` binary on the PATH.
+ * Never `scan-config`: it launches the stdio servers of a configuration on the machine it runs on. Results are anchored at the
+ * server's entry in its configuration file (ramparts' own SARIF has logical locations only).
+ */
+const RAMPARTS_SUMMARY_RULE = 'YARA_PRE_SCAN_SUMMARY';
+/** The gateway's catalog server and its scan tool. */
+const RAMPARTS_SERVER = 'ramparts';
+const RAMPARTS_SCAN_TOOL = 'scan';
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+const text = (v, max = 4000) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+const array = (v) => (Array.isArray(v) ? v.slice(0, 5000) : []);
+function severityOf$1(value) {
+    const lower = typeof value === 'string' ? value.trim().toLowerCase() : '';
+    return SEVERITIES.includes(lower) ? lower : undefined;
+}
+/**
+ * The result objects in ramparts' JSON output: one scan result, or `scan-config`'s `{"scan_type":"multi_server","results":[…]}`.
+ * Text before the first `{` (a banner of older versions) is skipped. Throws when there is no JSON object.
+ */
+function parseRampartsOutput(output) {
+    const start = output.indexOf('{');
+    if (start < 0)
+        throw new Error(`ramparts answered no JSON: ${JSON.stringify(truncate(oneLine(output), 200))}`);
+    let value;
+    try {
+        value = JSON.parse(output.slice(start));
+    }
+    catch (error) {
+        throw new Error(`ramparts answered JSON that does not parse (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+    }
+    if (!isObject(value))
+        throw new Error('ramparts answered JSON that is not an object');
+    if (value.scan_type === 'multi_server' || Array.isArray(value.results))
+        return array(value.results).filter(isObject);
+    return [value];
+}
+/** `"Success"`, `{"Failed": "…"}`, `"Timeout"`, `{"ConnectionError": "…"}`, `{"AuthenticationError": "…"}`. */
+function readStatus(status) {
+    if (status === 'Success')
+        return { ok: true };
+    if (status === 'Timeout')
+        return { ok: false, reason: 'ramparts: the scan timed out' };
+    if (isObject(status)) {
+        const [kind, detail] = Object.entries(status)[0] ?? [];
+        const words = { Failed: 'the scan failed', ConnectionError: 'could not connect', AuthenticationError: 'authentication failed' };
+        if (kind)
+            return { ok: false, reason: `ramparts: ${words[kind] ?? kind}${typeof detail === 'string' && detail ? `: ${truncate(oneLine(detail), 300)}` : ''}` };
+    }
+    return { ok: false, reason: `ramparts: unknown scan status ${truncate(JSON.stringify(status ?? null), 100)}` };
+}
+function listingOf(result) {
+    const tools = array(result.tools)
+        .filter(isObject)
+        .map((t) => ({ name: text(t.name, 200) ?? '?', ...(text(t.description, 64 * 1024) !== undefined && { description: text(t.description, 64 * 1024) }), inputSchema: t.input_schema ?? t.inputSchema }));
+    const prompts = array(result.prompts)
+        .filter(isObject)
+        .map((p) => ({
+        name: text(p.name, 200) ?? '?',
+        ...(text(p.description, 64 * 1024) !== undefined && { description: text(p.description, 64 * 1024) }),
+        arguments: array(p.arguments)
+            .filter(isObject)
+            .map((a) => ({ name: text(a.name, 200) ?? '?', ...(text(a.description) !== undefined && { description: text(a.description) }) })),
+    }));
+    const resources = array(result.resources)
+        .filter(isObject)
+        .map((r) => ({
+        name: text(r.name, 200) ?? text(r.uri, 200) ?? '?',
+        ...(text(r.uri, 2000) !== undefined && { uri: text(r.uri, 2000) }),
+        ...(text(r.description, 64 * 1024) !== undefined && { description: text(r.description, 64 * 1024) }),
+    }));
+    return { tools, prompts, resources };
+}
+/** One result object read: its status, what it listed, its YARA hits (the summary entry apart) and LLM issues. */
+function readRampartsResult(result) {
+    const status = readStatus(result.status);
+    const hits = [];
+    let rulesExecuted;
+    for (const raw of array(result.yara_results).filter(isObject)) {
+        if (raw.target_type === 'summary' || raw.rule_name === RAMPARTS_SUMMARY_RULE) {
+            rulesExecuted = array(raw.rules_executed).filter((r) => typeof r === 'string');
+            continue;
+        }
+        const metadata = isObject(raw.rule_metadata) ? raw.rule_metadata : {};
+        const severity = severityOf$1(metadata.severity);
+        const description = text(metadata.description, 500);
+        hits.push({
+            targetType: text(raw.target_type, 50) ?? 'unknown',
+            targetName: text(raw.target_name, 200) ?? '?',
+            ruleName: text(raw.rule_name, 100) ?? 'unknown',
+            ...(text(raw.matched_text) !== undefined && { matchedText: text(raw.matched_text) }),
+            ...(text(raw.context) !== undefined && { context: text(raw.context) }),
+            ...(severity && { severity }),
+            ...(description !== undefined && { description }),
+            owaspTags: array(raw.owasp_tags ?? metadata.owasp_tags).filter((t) => typeof t === 'string').slice(0, 10),
+        });
+    }
+    const issues = [];
+    if (isObject(result.security_issues)) {
+        for (const kind of ['tool', 'prompt', 'resource']) {
+            for (const raw of array(result.security_issues[`${kind}_issues`]).filter(isObject)) {
+                const details = text(raw.details, 2000);
+                const target = text(raw.tool_name ?? raw.prompt_name ?? raw.resource_name ?? raw.name, 200);
+                issues.push({
+                    kind,
+                    issueType: text(raw.issue_type, 100) ?? 'unknown',
+                    severity: severityOf$1(raw.severity) ?? 'medium',
+                    message: text(raw.message, 1000) ?? '',
+                    ...(details !== undefined && { details }),
+                    ...(target !== undefined && { target }),
+                });
+            }
+        }
+    }
+    const errors = array(result.errors).map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).slice(0, 20);
+    const base = { url: text(result.url, 2000) ?? '', listing: listingOf(result), hits, issues, errors, ...(rulesExecuted && { rulesExecuted }) };
+    if (!status.ok)
+        return { ...base, status: 'failed', reason: status.reason };
+    // Known upstream behaviour: without its YARA rules ramparts still answers Success with nothing found.
+    if (rulesExecuted === undefined)
+        return { ...base, status: 'degraded', reason: `rules not loaded: the result has no ${RAMPARTS_SUMMARY_RULE} entry` };
+    if (rulesExecuted.length === 0)
+        return { ...base, status: 'degraded', reason: 'rules not loaded: the YARA pre-scan executed no rules' };
+    return { ...base, status: 'scanned' };
+}
+// ── findings ──────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+const slug = (name) => name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 80) || 'unknown';
+function yaraRuleId(ruleName) {
+    return `mcp/ramparts-${slug(ruleName)}`;
+}
+function llmRuleId(issueType) {
+    return `mcp/ramparts-llm-${slug(issueType)}`;
+}
+const evidence = (value) => redactSecrets(truncate(oneLine(revealHidden(value ?? '')), 300));
+/** Findings of one scanned server at its entry line, with the rules they name. */
+function rampartsFindings(entry, scan) {
+    const findings = [];
+    const rules = new Map();
+    const server = oneLine(entry.name).slice(0, 100);
+    for (const hit of scan.hits) {
+        const id = yaraRuleId(hit.ruleName);
+        const severity = hit.severity ?? 'medium';
+        const tags = hit.owaspTags.length > 0 ? ` OWASP MCP Top 10 (ramparts' tags): ${hit.owaspTags.join(', ')}.` : '';
+        const what = hit.description ? oneLine(hit.description) : `ramparts' YARA rule ${hit.ruleName} matched.`;
+        if (!rules.has(id)) {
+            rules.set(id, {
+                id,
+                source: 'ramparts',
+                severity,
+                shortDescription: `ramparts YARA rule ${hit.ruleName} matched what an MCP server lists.`,
+                fullDescription: `${what}${tags}`,
+                ...(hit.owaspTags[0] !== undefined && { category: hit.owaspTags[0] }),
+            });
+        }
+        findings.push({
+            ruleId: id,
+            source: 'ramparts',
+            severity,
+            path: entry.configPath,
+            startLine: entry.line,
+            endLine: entry.line,
+            message: `MCP server '${server}', ${hit.targetType} ${oneLine(hit.targetName)}: ${truncate(what, 300)}`,
+            note: `Reported by ramparts (rule ${hit.ruleName}).${tags}`,
+            evidence: evidence(hit.matchedText ?? hit.context ?? hit.targetName),
+            fingerprint: '',
+        });
+    }
+    for (const issue of scan.issues) {
+        const id = llmRuleId(issue.issueType);
+        if (!rules.has(id)) {
+            rules.set(id, {
+                id,
+                source: 'ramparts',
+                severity: issue.severity,
+                shortDescription: `ramparts' model-based analysis reported ${issue.issueType} in what an MCP server lists.`,
+            });
+        }
+        findings.push({
+            ruleId: id,
+            source: 'ramparts',
+            severity: issue.severity,
+            path: entry.configPath,
+            startLine: entry.line,
+            endLine: entry.line,
+            message: `MCP server '${server}'${issue.target ? `, ${issue.kind} ${oneLine(issue.target)}` : ''}: ${truncate(oneLine(issue.message || issue.issueType), 300)}`,
+            ...(issue.details && { note: truncate(oneLine(issue.details), 1000) }),
+            evidence: evidence(issue.details ?? issue.message),
+            fingerprint: '',
+        });
+    }
+    return { findings, rules: [...rules.values()] };
+}
+/** Through the gateway's catalog server `ramparts`; never with auth headers (no secret of the runner goes to a PR-named host). */
+function gatewayRampartsRunner(gateway) {
+    return {
+        via: 'the MCP gateway',
+        async scan(url, { timeoutMs, signal }) {
+            const seconds = Math.max(1, Math.floor(timeoutMs / 1000) - 5);
+            const answer = await gateway.callTool(RAMPARTS_SCAN_TOOL, { url, detailed: true, format: 'json', timeout: seconds, httpTimeout: Math.min(seconds, 30) }, { timeoutMs, signal });
+            return answer.text.trim() !== '' ? answer.text : JSON.stringify(answer.structuredContent ?? {});
+        },
+    };
+}
+/** The first executable `ramparts` on the PATH. */
+function findRampartsOnPath(path) {
+    for (const dir of (path ?? '').split(delimiter)) {
+        if (!dir)
+            continue;
+        const candidate = join(dir, 'ramparts');
+        try {
+            if (!statSync(candidate).isFile())
+                continue;
+            accessSync(candidate, constants.X_OK);
+            return candidate;
+        }
+        catch {
+            // not here
+        }
+    }
+    return undefined;
+}
+const MAX_OUTPUT = 16 * 1024 * 1024;
+/** `ramparts scan <url> --format json` with a bounded output, a deadline and an environment of PATH and HOME only. */
+function binaryRampartsRunner(binary, env) {
+    return {
+        via: `the ramparts binary (${binary})`,
+        scan(url, { timeoutMs, signal }) {
+            const seconds = Math.max(1, Math.floor(timeoutMs / 1000) - 2);
+            const childEnv = {};
+            for (const name of ['PATH', 'HOME', 'RAMPARTS_RULES_DIR'])
+                if (env[name] !== undefined)
+                    childEnv[name] = env[name];
+            return new Promise((resolve, reject) => {
+                const child = spawn(binary, ['scan', url, '--format', 'json', '--timeout', String(seconds), '--http-timeout', String(Math.min(seconds, 30))], {
+                    env: childEnv,
+                    stdio: ['ignore', 'pipe', 'pipe'],
+                    // Its own process group, so that a kill reaches whatever it started (a pipe held open by a grandchild would wait).
+                    detached: true,
+                });
+                const chunks = [];
+                let size = 0;
+                let stderr = '';
+                let why;
+                const stop = (reason) => {
+                    why ??= reason;
+                    try {
+                        if (child.pid !== undefined)
+                            process.kill(-child.pid, 'SIGKILL');
+                    }
+                    catch {
+                        child.kill('SIGKILL');
+                    }
+                };
+                const timer = setTimeout(() => stop(`ramparts did not finish within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+                const onAbort = () => stop('cancelled');
+                signal?.addEventListener('abort', onAbort, { once: true });
+                child.stdout.on('data', (chunk) => {
+                    size += chunk.length;
+                    if (size > MAX_OUTPUT)
+                        stop(`ramparts wrote more than ${MAX_OUTPUT} bytes`);
+                    else
+                        chunks.push(chunk);
+                });
+                child.stderr.on('data', (chunk) => {
+                    if (stderr.length < 8192)
+                        stderr += chunk.toString('utf8');
+                });
+                child.on('error', (error) => {
+                    clearTimeout(timer);
+                    signal?.removeEventListener('abort', onAbort);
+                    reject(error);
+                });
+                child.on('close', (code) => {
+                    clearTimeout(timer);
+                    signal?.removeEventListener('abort', onAbort);
+                    if (why)
+                        return reject(new Error(why));
+                    const out = Buffer.concat(chunks).toString('utf8');
+                    if (code !== 0 && !out.includes('{'))
+                        return reject(new Error(`ramparts exited ${code}: ${truncate(oneLine(redactSecrets(stderr)), 300)}`));
+                    resolve(out);
+                });
+            });
+        },
+    };
+}
+
+/**
+ * The live part of the MCP audit, for the servers a pull request adds or changes: stdio servers are started only inside the sandbox
+ * and listed by our own lister (mcp-lister.mjs); remote servers pass the address rule and are scanned by ramparts (through the MCP
+ * gateway, or a `ramparts` binary on the PATH). Every listing goes through the tool-description checks and is compared with the MCP
+ * lock file of the base commit. Every server ends with a status: scanned, failed, degraded or not scanned — with the reason.
+ */
+const LISTER_FILE = 'mcp-lister.mjs';
+/**
+ * The lister program next to the bundle (`dist/mcp-lister.mjs`, written by scripts/copy-assets.mjs; the code may run from
+ * `dist/chunks/`) or in the source tree (`src/scanners/mcp-audit/`). Looks in `assetsFrom` and two folders above it.
+ */
+function listerAsset(assetsFrom) {
+    let dir = assetsFrom;
+    for (let depth = 0; depth < 3; depth++) {
+        for (const candidate of [join(dir, LISTER_FILE), join(dir, 'mcp-audit', LISTER_FILE)])
+            if (existsSync(candidate))
+                return candidate;
+        dir = dirname(dir);
+    }
+    return join(assetsFrom, LISTER_FILE);
+}
+const MAX_TREE_BYTES$1 = 2 * 1024 * 1024 * 1024;
+const MAX_LISTING_BYTES = 8 * 1024 * 1024;
+const MAX_SERVERS_LISTED = 20;
+const auditOf = (entry, check, status, reason) => ({
+    server: entry.name,
+    configPath: entry.configPath,
+    line: entry.line,
+    check,
+    status,
+    ...(reason !== undefined && { reason }),
+    findings: 0,
+});
+/** Only for servers with `changedInPullRequest`; the others are not touched (the static checks cover them). */
+async function runLiveAudit(servers, ports, settings) {
+    const changed = servers.filter((s) => s.changedInPullRequest);
+    const warnings = [];
+    const audits = [];
+    const listed = [];
+    const findings = [];
+    const rules = new Map(toolRuleInfos().map((r) => [r.id, r]));
+    let lock = emptyLock();
+    if (settings.baseLockText !== undefined) {
+        const parsed = parseLock(settings.baseLockText);
+        if (typeof parsed === 'string')
+            warnings.push(`${parsed}: no tool is compared with a pinned description`);
+        else
+            lock = parsed;
+    }
+    const stdio = changed.filter((s) => s.transport === 'stdio');
+    const remote = changed.filter((s) => s.transport === 'remote');
+    // ── stdio: only inside the sandbox ──
+    if (stdio.length > 0) {
+        const results = await listInSandbox(stdio, ports, settings, warnings);
+        for (const entry of stdio) {
+            const outcome = results.get(entry);
+            if (!outcome || 'reason' in outcome) {
+                audits.push(auditOf(entry, 'tool-descriptions', outcome?.status ?? 'not-scanned', outcome?.reason ?? 'not listed'));
+                continue;
+            }
+            const audit = auditOf(entry, 'tool-descriptions', 'scanned');
+            audit.tools = outcome.listing.tools.length;
+            audit.prompts = outcome.listing.prompts.length;
+            audit.resources = outcome.listing.resources.length;
+            audits.push(audit);
+            listed.push({ entry, listing: outcome.listing, audit });
+        }
+    }
+    // ── remote: the address rule, then ramparts ──
+    if (remote.length > 0) {
+        const allow = parseAllowHosts(settings.allowHosts).patterns;
+        const resolver = settings.resolver ?? systemResolver();
+        const runner = rampartsRunner(ports, settings);
+        for (const entry of remote) {
+            const url = entry.url?.value;
+            if (url === undefined) {
+                audits.push(auditOf(entry, 'ramparts', 'not-scanned', 'the entry has no url'));
+                continue;
+            }
+            const decision = await decideAddress(url, allow, resolver);
+            if (!decision.allowed) {
+                audits.push(auditOf(entry, 'ramparts', 'not-scanned', `not contacted: ${decision.reason}`));
+                continue;
+            }
+            if (typeof runner === 'string') {
+                audits.push(auditOf(entry, 'ramparts', 'not-scanned', runner));
+                continue;
+            }
+            let output;
+            try {
+                output = await runner.scan(decision.url, { timeoutMs: settings.ramparts.timeoutMs, ...(ports.signal && { signal: ports.signal }) });
+            }
+            catch (error) {
+                if (ports.signal?.aborted)
+                    throw error;
+                audits.push(auditOf(entry, 'ramparts', 'failed', `ramparts through ${runner.via}: ${truncate(oneLine(redactSecrets(getErrorMessage(error))), 300)}`));
+                continue;
+            }
+            let results;
+            try {
+                results = parseRampartsOutput(output).map(readRampartsResult);
+            }
+            catch (error) {
+                audits.push(auditOf(entry, 'ramparts', 'failed', getErrorMessage(error)));
+                continue;
+            }
+            const scan = results[0];
+            if (!scan) {
+                audits.push(auditOf(entry, 'ramparts', 'failed', 'ramparts answered no result'));
+                continue;
+            }
+            const audit = auditOf(entry, 'ramparts', scan.status, scan.reason);
+            audit.tools = scan.listing.tools.length;
+            audit.prompts = scan.listing.prompts.length;
+            audit.resources = scan.listing.resources.length;
+            const own = rampartsFindings(entry, scan);
+            for (const rule of own.rules)
+                if (!rules.has(rule.id))
+                    rules.set(rule.id, rule);
+            findings.push(...own.findings);
+            audit.findings += own.findings.length;
+            audits.push(audit);
+            // What ramparts listed goes through our own checks too (also when it answered degraded: the listing is still real).
+            if (scan.status !== 'failed')
+                listed.push({ entry, listing: scan.listing, audit });
+        }
+    }
+    // ── tool-description checks and the lock file over every listing ──
+    const allTools = listed.flatMap((l) => l.listing.tools.map((t) => ({ server: l.entry, name: t.name })));
+    for (const { entry, listing, audit } of listed) {
+        const others = allTools.filter((t) => t.server !== entry).map((t) => t.name);
+        const own = [...checkListing(listing, others).map((issue) => issueFinding(entry, issue)), ...changedTools(lock, entry, listing.tools).map((c) => lockFinding(entry, c))];
+        findings.push(...own);
+        audit.findings += own.length;
+    }
+    let lockContent;
+    if (listed.length > 0) {
+        const next = updateLock(lock, listed.map((l) => ({ entry: l.entry, tools: l.listing.tools })));
+        lockContent = serializeLock(next);
+        const unchanged = settings.baseLockText !== undefined && lockContent === serializeLock(lock);
+        if (!unchanged && settings.lockOutFile) {
+            try {
+                await mkdir(dirname(settings.lockOutFile), { recursive: true });
+                await writeFile(settings.lockOutFile, lockContent);
+                warnings.push(`The MCP lock content with the tools listed now is in ${settings.lockOutFile}: commit it as ${MCP_LOCK_PATH} to pin these tool descriptions.`);
+            }
+            catch (error) {
+                warnings.push(`could not write the updated MCP lock content to ${settings.lockOutFile}: ${getErrorMessage(error)}`);
+            }
+        }
+    }
+    return { audits, findings, rules: [...rules.values()], warnings, ...(lockContent !== undefined && { lockContent }) };
+}
+function rampartsRunner(ports, settings) {
+    const gateway = ports.gateway;
+    if (settings.ramparts.viaGateway && gateway.status === 'ready' && !gateway.value.failure && gateway.value.tools.some((t) => t.name === RAMPARTS_SCAN_TOOL)) {
+        return gatewayRampartsRunner(gateway.value);
+    }
+    if (settings.ramparts.binary)
+        return binaryRampartsRunner(settings.ramparts.binary, settings.ramparts.env ?? {});
+    if (!settings.ramparts.viaGateway)
+        return 'no ramparts to scan with: the MCP gateway was not asked for its ramparts server (mcp-servers) and no ramparts binary is on the PATH';
+    if (gateway.status !== 'ready')
+        return `no ramparts to scan with: the MCP gateway ${gateway.status === 'skipped' ? 'is not running' : 'did not start'} (${gateway.reason}) and no ramparts binary is on the PATH`;
+    if (gateway.value.failure)
+        return `no ramparts to scan with: the MCP gateway stopped (${gateway.value.failure.message})`;
+    return `no ramparts to scan with: the MCP gateway offers no '${RAMPARTS_SCAN_TOOL}' tool and no ramparts binary is on the PATH`;
+}
+/** `${workspaceFolder}` and friends become the repository inside the sandbox; nothing else is expanded (no secret is resolved). */
+function expandWorkspace(value) {
+    return value.replace(/\$\{(workspaceFolder|workspaceRoot|PWD|CLAUDE_PROJECT_DIR)\}/g, SANDBOX_WORKDIR);
+}
+async function listInSandbox(entries, ports, settings, warnings) {
+    const out = new Map();
+    const all = (status, reason) => {
+        for (const entry of entries)
+            out.set(entry, { status, reason });
+        return out;
+    };
+    if (ports.sandbox.status !== 'ready')
+        return all('not-scanned', `stdio servers are started only in the sandbox, which is not available: ${ports.sandbox.reason}`);
+    if (ports.checkout.status !== 'ready')
+        return all('not-scanned', `stdio servers are started only in the sandbox, with the head tree, which is not available: ${ports.checkout.reason}`);
+    let lister;
+    try {
+        lister = await readFile(settings.sandbox.listerPath, 'utf8');
+    }
+    catch (error) {
+        return all('failed', `the MCP lister is missing (${getErrorMessage(error)})`);
+    }
+    const runnable = [];
+    for (const entry of entries) {
+        if (!entry.command?.value)
+            out.set(entry, { status: 'not-scanned', reason: 'the entry has no command' });
+        else if (runnable.length >= MAX_SERVERS_LISTED)
+            out.set(entry, { status: 'not-scanned', reason: `more than ${MAX_SERVERS_LISTED} stdio servers changed: only the first ones were listed` });
+        else
+            runnable.push(entry);
+    }
+    if (runnable.length === 0)
+        return out;
+    return listWith(ports.sandbox.value, ports.checkout.value, runnable, lister, ports, settings, warnings, out);
+}
+async function listWith(sandbox, checkout, entries, lister, ports, settings, warnings, out) {
+    const token = randomBytes(6).toString('hex');
+    const outName = `.ultra-create-mcp-listing-${token}.json`;
+    const request = {
+        out: `${SANDBOX_WORKDIR}/${outName}`,
+        workdir: SANDBOX_WORKDIR,
+        timeoutMs: settings.sandbox.serverTimeoutMs,
+        maxBytes: MAX_LISTING_BYTES,
+        maxPages: 20,
+        servers: entries.map((entry, index) => ({
+            id: index,
+            command: expandWorkspace(entry.command.value),
+            args: entry.args.map((a) => expandWorkspace(a.value)),
+            // Values are passed as written: `${env:TOKEN}`-style references stay unresolved text (no secret reaches the sandbox).
+            env: Object.fromEntries(Object.entries(entry.env).map(([name, v]) => [name, expandWorkspace(v.value)])),
+            ...(entry.cwd && { cwd: expandWorkspace(entry.cwd.value) }),
+        })),
+    };
+    await mkdir(settings.sandbox.logDir, { recursive: true });
+    const logFile = join(settings.sandbox.logDir, `ultra-create-mcp-lister-${checkout.revision.slice(0, 12)}-${String(Date.now())}.log`);
+    const fail = (status, reason) => {
+        for (const entry of entries)
+            out.set(entry, { status, reason });
+        return out;
+    };
+    let result;
+    try {
+        result = await sandbox.run({
+            image: settings.sandbox.image,
+            tree: { kind: 'tar', open: () => checkout.archive(MAX_TREE_BYTES$1) },
+            phases: [{ name: 'test', command: 'exec node --input-type=module -e "$ULTRA_CREATE_MCP_LISTER"', network: 'none' }],
+            env: { ULTRA_CREATE_MCP_LISTER: lister, ULTRA_CREATE_MCP_REQUEST: JSON.stringify(request) },
+            limits: {
+                // Every server in turn, plus start-up of the container and the lister.
+                timeoutMs: settings.sandbox.serverTimeoutMs * entries.length + 30_000,
+                memoryBytes: settings.sandbox.memoryBytes,
+                cpus: settings.sandbox.cpus,
+                pids: 512,
+                openFiles: 4096,
+                processes: 512,
+            },
+            collect: [outName],
+            collectLimits: { files: 1, bytesPerFile: MAX_LISTING_BYTES * 4 },
+            logFile,
+            redact: redactSecrets,
+            ...(ports.signal && { signal: ports.signal }),
+        });
+    }
+    catch (error) {
+        if (ports.signal?.aborted)
+            throw error;
+        return fail('failed', `the sandbox could not run the MCP lister: ${getErrorMessage(error)}`);
+    }
+    warnings.push(...result.collectWarnings);
+    const phase = result.phases[0];
+    const file = result.files.get(outName);
+    if (!file) {
+        const how = phase?.ended === 'timed-out' ? 'timed out' : phase?.ended === 'out-of-memory' ? 'ran out of memory' : `ended (${phase?.ended ?? 'not run'}, exit ${String(phase?.exitCode)})`;
+        const tail = truncate(oneLine(result.logTail.slice(-300)), 300);
+        return fail('failed', `the MCP lister ${how} in the sandbox without writing its listing${tail ? `: ${tail}` : ''}`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(file.toString('utf8'));
+    }
+    catch {
+        return fail('failed', 'the MCP lister wrote a listing that is not JSON');
+    }
+    const results = parsed.results;
+    const byId = new Map();
+    if (Array.isArray(results)) {
+        for (const r of results)
+            if (typeof r === 'object' && r !== null && typeof r.id === 'number')
+                byId.set(r.id, r);
+    }
+    entries.forEach((entry, index) => {
+        const r = byId.get(index);
+        if (!r)
+            out.set(entry, { status: 'failed', reason: 'the MCP lister did not report on this server' });
+        else if (r.ok !== true) {
+            const stderr = typeof r.stderrTail === 'string' && r.stderrTail.trim() ? ` (stderr: ${truncate(oneLine(redactSecrets(r.stderrTail.slice(-300))), 200)})` : '';
+            out.set(entry, { status: 'failed', reason: `the server ${typeof r.error === 'string' ? truncate(oneLine(r.error), 200) : 'failed'} in the sandbox${stderr}` });
+        }
+        else
+            out.set(entry, { listing: listingFromLister(r) });
+    });
+    return out;
+}
+function listingFromLister(r) {
+    const items = (value) => (Array.isArray(value) ? value : []).filter((v) => typeof v === 'object' && v !== null).slice(0, 5000);
+    const str = (v, max = 64 * 1024) => (typeof v === 'string' ? v.slice(0, max) : undefined);
+    return {
+        tools: items(r.tools).map((t) => ({ name: str(t.name, 200) ?? '?', ...(str(t.description) !== undefined && { description: str(t.description) }), inputSchema: t.inputSchema })),
+        prompts: items(r.prompts).map((p) => ({
+            name: str(p.name, 200) ?? '?',
+            ...(str(p.description) !== undefined && { description: str(p.description) }),
+            arguments: items(p.arguments).map((a) => ({ name: str(a.name, 200) ?? '?', ...(str(a.description) !== undefined && { description: str(a.description) }) })),
+        })),
+        resources: items(r.resources).map((x) => ({
+            name: str(x.name, 200) ?? str(x.uri, 200) ?? '?',
+            ...(str(x.uri, 2000) !== undefined && { uri: str(x.uri, 2000) }),
+            ...(str(x.description) !== undefined && { description: str(x.description) }),
+        })),
+    };
+}
+
 /** OWASP MCP Top 10 categories, by name: the tools disagree on the numbering (DESIGN.md §5 ramparts). */
 const OWASP_MCP = {
     secrets: 'Token Mismanagement & Secret Exposure',
@@ -9463,8 +10438,11 @@ const SCANNERS = [
         // the head commit, hence the checkout.
         name: 'ramparts',
         enabled: (config) => config.scanners.includes('ramparts'),
-        needs: (config) => (config.filterMode === 'nofilter' ? { checkout: true } : {}),
-        settings: ({ config, change }) => ({ filterMode: config.filterMode, changedFiles: change.files ?? [] }),
+        needs: (config, { change }) => mcpAuditNeeds(config, change.files ?? []),
+        settings: ({ config, change, env, assetsFrom }) => {
+            const live = liveAuditSettings(config, change.mcpLockText, env, assetsFrom);
+            return { filterMode: config.filterMode, changedFiles: change.files ?? [], live: (servers, ports) => runLiveAudit(servers, ports, live) };
+        },
         create: createMcpAuditScanner,
     }),
     entry({
@@ -9476,6 +10454,41 @@ const SCANNERS = [
         create: (settings) => settings === undefined ? skippedScanner('tests', 'no test-command is set: the pull request tests were not run') : createTestsScanner(settings),
     }),
 ];
+/**
+ * The MCP audit reads the checkout for `nofilter`; when the change touches an MCP configuration file, its live checks need the
+ * sandbox and the head checkout (stdio servers are listed there) and the gateway's ramparts server (remote servers), if asked for.
+ */
+function mcpAuditNeeds(config, files) {
+    const touchesMcp = files.some((file) => file.status !== 'removed' && mcpConfigKind(file.path) !== undefined);
+    if (!touchesMcp)
+        return config.filterMode === 'nofilter' ? { checkout: true } : {};
+    return { checkout: true, sandbox: true, ...(config.mcpServers.includes(RAMPARTS_SERVER) && { gateway: [RAMPARTS_SERVER] }) };
+}
+/** Internal setting (tests shorten it to seconds): how long one stdio server may take to list its tools in the sandbox. */
+const MCP_LIST_TIMEOUT_ENV = 'ULTRA_CREATE_MCP_LIST_TIMEOUT_MS';
+function liveAuditSettings(config, lockText, env, assetsFrom) {
+    const temp = env.RUNNER_TEMP ?? tmpdir();
+    const binary = findRampartsOnPath(env.PATH);
+    return {
+        allowHosts: config.mcpAuditAllowHosts,
+        ...(lockText !== undefined && { baseLockText: lockText }),
+        lockOutFile: join(temp, 'ultra-create-mcp.lock.json'),
+        sandbox: {
+            image: config.testImage,
+            listerPath: listerAsset(assetsFrom),
+            serverTimeoutMs: positiveInteger(env[MCP_LIST_TIMEOUT_ENV]) ?? 60_000,
+            memoryBytes: 1024 * 1024 * 1024,
+            cpus: 1,
+            logDir: temp,
+        },
+        ramparts: {
+            viaGateway: config.mcpServers.includes(RAMPARTS_SERVER),
+            ...(binary !== undefined && { binary }),
+            env: pick(env, ['PATH', 'HOME', 'RAMPARTS_RULES_DIR']),
+            timeoutMs: 120_000,
+        },
+    };
+}
 /** What reaches the sandbox of the runner's environment: `CI`, the locale and time zone, and the names `test-env` lists. */
 const TESTS_BASE_ENV = ['LANG', 'LC_ALL', 'TZ'];
 function testsSettings(config, command, env) {
@@ -9509,7 +10522,7 @@ function planScan(context, table = SCANNERS) {
     const enabled = table.filter((row) => row.enabled(context.config));
     return {
         scanners: enabled.map((row) => row.create(row.settings(full))),
-        needs: new Map(enabled.map((row) => [row.name, typeof row.needs === 'function' ? row.needs(context.config) : row.needs])),
+        needs: new Map(enabled.map((row) => [row.name, typeof row.needs === 'function' ? row.needs(context.config, full) : row.needs])),
     };
 }
 /** The gateway servers and the sandbox the enabled scanners asked for, together. */

@@ -6764,4 +6764,4 @@ const TOOL = {
     informationUri: 'https://github.com/ultra-create/action',
 };
 
-export { safeParse$1 as A, FILTER_MODES as F, NOTHING_EARLIER as N, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, ZodISODateTime as Z, _enum as _, array as a, strictObject as b, boolean as c, SEVERITIES as d, _isoDateTime as e, looseObject as f, optional as g, unknown as h, custom as i, discriminatedUnion as j, intersection as k, literal as l, _null as m, number as n, object as o, preprocess as p, SEVERITY_RANK as q, record as r, string as s, atLeast as t, union as u, _coercedNumber as v, ZodNumber as w, url as x, NEVER as y, any as z };
+export { safeParse$1 as A, FILTER_MODES as F, NOTHING_EARLIER as N, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, ZodISODateTime as Z, _isoDateTime as _, looseObject as a, array as b, boolean as c, object as d, unknown as e, _enum as f, custom as g, discriminatedUnion as h, intersection as i, _null as j, strictObject as k, literal as l, SEVERITIES as m, number as n, optional as o, preprocess as p, SEVERITY_RANK as q, record as r, string as s, atLeast as t, union as u, _coercedNumber as v, ZodNumber as w, url as x, NEVER as y, any as z };

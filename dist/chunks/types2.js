@@ -1,4 +1,4 @@
-import { e as _isoDateTime, Z as ZodISODateTime, l as literal, s as string, f as looseObject, g as optional, n as number, a as array, u as union, c as boolean, r as record, o as object, h as unknown, p as preprocess, _ as _enum, i as custom, j as discriminatedUnion, k as intersection, m as _null } from './types.js';
+import { _ as _isoDateTime, Z as ZodISODateTime, l as literal, s as string, a as looseObject, o as optional, n as number, b as array, u as union, c as boolean, r as record, d as object, e as unknown, p as preprocess, f as _enum, g as custom, h as discriminatedUnion, i as intersection, j as _null } from './types.js';
 
 function datetime(params) {
     return _isoDateTime(ZodISODateTime, params);
