@@ -1,7 +1,7 @@
 // Writes what dist/ needs besides the bundle (run by `npm run build`, after rollup):
 //   dist/bin/ast-grep-linux-x64.gz   the ast-grep binary of @ast-grep/cli-linux-x64-gnu, gzip -9 (GitHub runs dist/ with no install)
 //   dist/bin/ast-grep.json           {version, binaries: {"linux-x64": {sha256, gz, bytes}}}; sha256 of the UNCOMPRESSED binary
-//   dist/rules/                      a copy of rules/ (the built-in pack; the bundle finds it next to dist/index.js)
+//   dist/rules/                      a copy of rules/ (the built-in pack; the bundle finds it next to dist/index.js), less rules/shared/
 //   dist/mcp-lister.mjs              the MCP lister run inside the sandbox (src/scanners/mcp-audit/mcp-lister.mjs)
 // Layout shared with src/scanners/ast-grep/assets.ts. Deterministic, and the .gz is left alone when the manifest already records the
 // binary's sha256 (another zlib version compresses differently: a rebuild must not make dist/ look stale).
@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
@@ -87,7 +87,8 @@ async function listFiles(dir) {
 async function copyRules() {
   const from = join(root, 'rules');
   const to = join(dist, 'rules');
-  const wanted = new Set((await listFiles(from)).map((file) => relative(from, file)));
+  // rules/shared/ is the source scripts/stamp-rule-utils.ts copies into the rule files, not part of the pack: not shipped.
+  const wanted = new Set((await listFiles(from)).map((file) => relative(from, file)).filter((rel) => !rel.startsWith(`shared${sep}`)));
   let changed = 0;
   for (const rel of [...wanted].sort()) if (await writeIfChanged(join(to, rel), await readFile(join(from, rel)))) changed++;
   // Files removed from rules/ go from dist/rules/ too.
