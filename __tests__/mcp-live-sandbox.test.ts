@@ -129,7 +129,8 @@ describeDocker('stdio MCP servers listed inside the Docker sandbox', () => {
     assert.match(by.get('crash')!.reason!, /exited \(code 3\) before it listed its tools.*crashing on purpose/);
     assert.equal(by.get('hang')!.status, 'failed');
     assert.match(by.get('hang')!.reason!, /did not answer within 6 s/);
-    assert.equal(by.get('npx-memory')!.status, 'failed', 'no network while listing: npx cannot fetch the package');
+    assert.equal(by.get('npx-memory')!.status, 'failed', 'this image has no npm: the fetch phase cannot fetch the package');
+    assert.match(by.get('npx-memory')!.reason!, /^could not fetch @modelcontextprotocol\/server-memory@2026\.8\.31: npm could not start/);
     console.log(`# npx-memory: ${by.get('npx-memory')!.reason!}`);
     const rulesAt = (server: string): string[] => {
       const line = entries.find((e) => e.name === server)!.line;

@@ -538,3 +538,37 @@ export function buildSandboxImage(): Promise<BuiltImage> {
     { labels: { 'org.opencontainers.image.title': 'node + busybox for the sandbox tests (ultra-create tests)' } },
   );
 }
+
+// ── the sandbox image with npm ───────────────────────────────────────────────────────────────────────────────────────────────
+
+export const SANDBOX_NPM_IMAGE_REPOSITORY = 'ultra-create-test/sandbox-node-npm';
+
+/** Every file and symlink of a host folder, at `inside` in the image (regular files keep their executable bit). */
+async function folderEntries(host: string, inside: string): Promise<ImageEntry[]> {
+  const { readdir, readlink } = await import('node:fs/promises');
+  const out: ImageEntry[] = [{ path: inside, directory: true }];
+  for (const item of await readdir(host, { withFileTypes: true })) {
+    const from = join(host, item.name);
+    const to = posix.join(inside, item.name);
+    if (item.isSymbolicLink()) out.push({ path: to, symlink: await readlink(from) });
+    else if (item.isDirectory()) out.push(...(await folderEntries(from, to)));
+    else if (item.isFile()) out.push({ path: to, source: from });
+  }
+  return out;
+}
+
+/** The sandbox image plus the host's npm (`/usr/local/lib/node_modules/npm`, `npm` on the PATH): for the MCP fetch phase. */
+export async function buildSandboxNpmImage(): Promise<BuiltImage> {
+  const npmCli = await whichReal('npm');
+  if (!npmCli) throw new Error('no npm on the PATH to put in the test image');
+  const npmRoot = dirname(dirname(npmCli));
+  return buildNodeImage(
+    SANDBOX_NPM_IMAGE_REPOSITORY,
+    [
+      ...SANDBOX_APPLETS.map((applet): ImageEntry => ({ path: `/bin/${applet}`, symlink: 'busybox' })),
+      ...(await folderEntries(npmRoot, '/usr/local/lib/node_modules/npm')),
+      { path: '/usr/local/bin/npm', symlink: '../lib/node_modules/npm/bin/npm-cli.js' },
+    ],
+    { labels: { 'org.opencontainers.image.title': 'node + npm + busybox for the MCP fetch tests (ultra-create tests)' } },
+  );
+}
