@@ -1,4 +1,4 @@
-import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, c as SANDBOX_WORKDIR } from './sandbox.js';
+import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, d as SANDBOX_HOME, c as SANDBOX_WORKDIR } from './sandbox.js';
 import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir, open } from 'node:fs/promises';
 import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename, delimiter } from 'node:path';
 import { Transform } from 'node:stream';
@@ -8124,6 +8124,14 @@ function listerAsset(assetsFrom) {
 const MAX_TREE_BYTES$1 = 2 * 1024 * 1024 * 1024;
 const MAX_LISTING_BYTES = 8 * 1024 * 1024;
 const MAX_SERVERS_LISTED = 20;
+/** Package-runner servers whose package is fetched in one run, each within the fetch time; all together within the bytes. */
+const MAX_SERVERS_FETCHED = 10;
+const DEFAULT_FETCH_TIMEOUT_MS = 120_000;
+const MAX_FETCH_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
+/** Internal (tests): the npm registry the fetch phase uses. Never read from the pull request (its `.npmrc` is ignored). */
+const NPM_REGISTRY_ENV = 'ULTRA_CREATE_MCP_NPM_REGISTRY';
+const FETCH_ROOT = `${SANDBOX_HOME}/mcp`;
 const auditOf = (entry, check, status, reason) => ({
     server: entry.name,
     configPath: entry.configPath,
@@ -8160,7 +8168,7 @@ async function runLiveAudit(servers, ports, settings) {
                 audits.push(auditOf(entry, 'tool-descriptions', outcome?.status ?? 'not-scanned', outcome?.reason ?? 'not listed'));
                 continue;
             }
-            const audit = auditOf(entry, 'tool-descriptions', 'scanned');
+            const audit = auditOf(entry, 'tool-descriptions', 'scanned', outcome.note);
             audit.tools = outcome.listing.tools.length;
             audit.prompts = outcome.listing.prompts.length;
             audit.resources = outcome.listing.resources.length;
@@ -8291,31 +8299,123 @@ async function listInSandbox(entries, ports, settings, warnings) {
         return all('failed', `the MCP lister is missing (${getErrorMessage(error)})`);
     }
     const runnable = [];
+    let fetches = 0;
     for (const entry of entries) {
-        if (!entry.command?.value)
+        if (!entry.command?.value) {
             out.set(entry, { status: 'not-scanned', reason: 'the entry has no command' });
+            continue;
+        }
+        const runner = packageRunner(entry.command.value, entry.args.map((a) => a.value));
+        if (runner?.kind === 'unsupported')
+            out.set(entry, { status: 'not-scanned', reason: runner.reason });
         else if (runnable.length >= MAX_SERVERS_LISTED)
             out.set(entry, { status: 'not-scanned', reason: `more than ${MAX_SERVERS_LISTED} stdio servers changed: only the first ones were listed` });
-        else
-            runnable.push(entry);
+        else if (runner && fetches >= MAX_SERVERS_FETCHED) {
+            out.set(entry, { status: 'not-scanned', reason: `more than ${MAX_SERVERS_FETCHED} package-runner servers changed: only the first ones were fetched` });
+        }
+        else {
+            if (runner)
+                fetches++;
+            runnable.push({ entry, ...(runner && { npm: runner }) });
+        }
     }
     if (runnable.length === 0)
         return out;
     return listWith(ports.sandbox.value, ports.checkout.value, runnable, lister, ports, settings, warnings, out);
 }
-async function listWith(sandbox, checkout, entries, lister, ports, settings, warnings, out) {
+const programOf = (command) => (command.split(/[\\/]/).pop() ?? command).replace(/\.(cmd|exe|bat|ps1)$/i, '').toLowerCase();
+/** A registry package spec: `name`, `@scope/name`, either with `@<version or range or tag>` (no URL, path, git or alias). */
+const NPM_SPEC = /^((?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*)(?:@([A-Za-z0-9.^~<>=|*+ -]{1,100}))?$/;
+/** npx / npm exec options that take no value and change nothing of what runs. */
+const HARMLESS_FLAGS = new Set(['-y', '--yes', '-q', '--quiet', '--silent', '-s', '--no-install=false']);
+/**
+ * The package a server's command runs through a package runner, when it is one: npm runners (`npx`, `npm exec`/`npm x`, `pnpm dlx`,
+ * `yarn dlx`) are fetched; the others (`bunx`, `bun x`, `uvx`, `uv tool run`, `pipx run`, `docker run`) are not, with the reason.
+ */
+function packageRunner(command, args) {
+    const program = programOf(command);
+    const first = args[0];
+    let label;
+    let from;
+    if (program === 'npx')
+        [label, from] = ['npx', 0];
+    else if (program === 'npm' && (first === 'exec' || first === 'x'))
+        [label, from] = [`npm ${first}`, 1];
+    else if ((program === 'pnpm' || program === 'yarn') && first === 'dlx')
+        [label, from] = [`${program} dlx`, 1];
+    else if (program === 'bunx' || (program === 'bun' && first === 'x'))
+        return { kind: 'unsupported', reason: 'bunx servers are not fetched in this version' };
+    else if (program === 'uvx' || (program === 'uv' && first === 'tool' && args[1] === 'run'))
+        return { kind: 'unsupported', reason: 'uvx servers are not fetched in this version' };
+    else if (program === 'pipx')
+        return { kind: 'unsupported', reason: 'pipx servers are not fetched in this version' };
+    else if ((program === 'docker' || program === 'podman') && first === 'run')
+        return { kind: 'unsupported', reason: `${program} run servers are not started in the sandbox in this version` };
+    else
+        return undefined;
+    for (let i = from; i < args.length; i++) {
+        const arg = args[i];
+        if (HARMLESS_FLAGS.has(arg))
+            continue;
+        const spec = arg === '--' ? args[i + 1] : arg;
+        const restFrom = arg === '--' ? i + 2 : i + 1;
+        if (spec === undefined)
+            break;
+        if (spec.startsWith('-'))
+            return { kind: 'unsupported', reason: `${label} with the option ${JSON.stringify(spec.slice(0, 40))} is not fetched in this version` };
+        const match = NPM_SPEC.exec(spec);
+        if (!match)
+            return { kind: 'unsupported', reason: `${label} ${JSON.stringify(spec.slice(0, 100))} is not a registry package name: not fetched` };
+        const rest = args.slice(restFrom);
+        return { kind: 'npm', label, spec, name: match[1], rest: rest[0] === '--' ? rest.slice(1) : rest };
+    }
+    return { kind: 'unsupported', reason: `${label} names no package: not fetched` };
+}
+/** The registry of the fetch phase: the setting, else the internal env override, else the public one; http(s) only. */
+function npmRegistry(settings) {
+    const raw = settings.sandbox.npmRegistry ?? process.env[NPM_REGISTRY_ENV] ?? DEFAULT_NPM_REGISTRY;
+    try {
+        const url = new URL(raw);
+        if (url.protocol !== 'https:' && url.protocol !== 'http:')
+            return { error: `the npm registry ${raw} is not http(s)` };
+        if (url.username || url.password)
+            return { error: 'the npm registry address carries credentials: refused' };
+        return url.href;
+    }
+    catch {
+        return { error: `the npm registry ${JSON.stringify(raw)} is not a URL` };
+    }
+}
+async function listWith(sandbox, checkout, runnables, lister, ports, settings, warnings, out) {
     const token = randomBytes(6).toString('hex');
     const outName = `.ultra-create-mcp-listing-${token}.json`;
+    const registry = npmRegistry(settings);
+    const fetchTimeoutMs = settings.sandbox.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    const runnable = [];
+    for (const r of runnables) {
+        if (r.npm && typeof registry !== 'string')
+            out.set(r.entry, { status: 'not-scanned', reason: `${r.npm.label} ${r.npm.spec} not fetched: ${registry.error}` });
+        else
+            runnable.push(r);
+    }
+    if (runnable.length === 0)
+        return out;
+    const entries = runnable.map((r) => r.entry);
+    const packages = runnable.flatMap((r, index) => (r.npm ? [{ id: index, spec: r.npm.spec, name: r.npm.name, dir: `${FETCH_ROOT}/${String(index)}` }] : []));
     const request = {
         out: `${SANDBOX_WORKDIR}/${outName}`,
         workdir: SANDBOX_WORKDIR,
         timeoutMs: settings.sandbox.serverTimeoutMs,
         maxBytes: MAX_LISTING_BYTES,
         maxPages: 20,
-        servers: entries.map((entry, index) => ({
+        ...(packages.length > 0 && {
+            fetch: { file: `${FETCH_ROOT}/fetched-${token}.json`, registry: registry, timeoutMs: fetchTimeoutMs, maxBytes: MAX_FETCH_BYTES, root: FETCH_ROOT, packages },
+        }),
+        servers: runnable.map(({ entry, npm }, index) => ({
             id: index,
             command: expandWorkspace(entry.command.value),
-            args: entry.args.map((a) => expandWorkspace(a.value)),
+            ...(npm && { fetchId: index }),
+            args: (npm ? npm.rest : entry.args.map((a) => a.value)).map(expandWorkspace),
             // Values are passed as written: `${env:TOKEN}`-style references stay unresolved text (no secret reaches the sandbox).
             env: Object.fromEntries(Object.entries(entry.env).map(([name, v]) => [name, expandWorkspace(v.value)])),
             ...(entry.cwd && { cwd: expandWorkspace(entry.cwd.value) }),
@@ -8333,11 +8433,15 @@ async function listWith(sandbox, checkout, entries, lister, ports, settings, war
         result = await sandbox.run({
             image: settings.sandbox.image,
             tree: { kind: 'tar', open: () => checkout.archive(MAX_TREE_BYTES$1) },
-            phases: [{ name: 'test', command: 'exec node --input-type=module -e "$ULTRA_CREATE_MCP_LISTER"', network: 'none' }],
+            phases: [
+                // The packages of package-runner servers, with network (nothing of them runs: install scripts are off), then the listing without.
+                ...(packages.length > 0 ? [{ name: 'setup', command: 'ULTRA_CREATE_MCP_PHASE=fetch exec node --input-type=module -e "$ULTRA_CREATE_MCP_LISTER"', network: 'default' }] : []),
+                { name: 'test', command: 'exec node --input-type=module -e "$ULTRA_CREATE_MCP_LISTER"', network: 'none' },
+            ],
             env: { ULTRA_CREATE_MCP_LISTER: lister, ULTRA_CREATE_MCP_REQUEST: JSON.stringify(request) },
             limits: {
                 // Every server in turn, plus start-up of the container and the lister.
-                timeoutMs: settings.sandbox.serverTimeoutMs * entries.length + 30_000,
+                timeoutMs: settings.sandbox.serverTimeoutMs * entries.length + (fetchTimeoutMs + 5_000) * packages.length + 30_000,
                 memoryBytes: settings.sandbox.memoryBytes,
                 cpus: settings.sandbox.cpus,
                 pids: 512,
@@ -8357,7 +8461,7 @@ async function listWith(sandbox, checkout, entries, lister, ports, settings, war
         return fail('failed', `the sandbox could not run the MCP lister: ${getErrorMessage(error)}`);
     }
     warnings.push(...result.collectWarnings);
-    const phase = result.phases[0];
+    const phase = result.phases.find((p) => p.name === 'test');
     const file = result.files.get(outName);
     if (!file) {
         const how = phase?.ended === 'timed-out' ? 'timed out' : phase?.ended === 'out-of-memory' ? 'ran out of memory' : `ended (${phase?.ended ?? 'not run'}, exit ${String(phase?.exitCode)})`;
@@ -8380,14 +8484,22 @@ async function listWith(sandbox, checkout, entries, lister, ports, settings, war
     }
     entries.forEach((entry, index) => {
         const r = byId.get(index);
+        const npm = runnable[index].npm;
+        const fetched = r && typeof r.fetch === 'object' && r.fetch !== null ? r.fetch : undefined;
+        const version = typeof fetched?.version === 'string' ? truncate(oneLine(fetched.version), 100) : undefined;
         if (!r)
             out.set(entry, { status: 'failed', reason: 'the MCP lister did not report on this server' });
+        else if (npm && fetched?.ok !== true) {
+            const why = typeof fetched?.error === 'string' ? truncate(oneLine(redactSecrets(fetched.error)), 300) : 'the fetch phase did not report on it';
+            out.set(entry, { status: 'failed', reason: `could not fetch ${npm.spec}: ${why}` });
+        }
         else if (r.ok !== true) {
             const stderr = typeof r.stderrTail === 'string' && r.stderrTail.trim() ? ` (stderr: ${truncate(oneLine(redactSecrets(r.stderrTail.slice(-300))), 200)})` : '';
-            out.set(entry, { status: 'failed', reason: `the server ${typeof r.error === 'string' ? truncate(oneLine(r.error), 200) : 'failed'} in the sandbox${stderr}` });
+            const pkg = npm ? ` (${npm.name}@${version ?? '?'} fetched for ${npm.label} ${npm.spec})` : '';
+            out.set(entry, { status: 'failed', reason: `the server ${typeof r.error === 'string' ? truncate(oneLine(r.error), 200) : 'failed'} in the sandbox${pkg}${stderr}` });
         }
         else
-            out.set(entry, { listing: listingFromLister(r) });
+            out.set(entry, { listing: listingFromLister(r), ...(npm && { note: `${npm.label} ${npm.spec}: fetched ${npm.name}@${version ?? '?'}${npm.spec === `${npm.name}@${version ?? ''}` ? '' : ' (the version it resolved to now)'}` }) });
     });
     return out;
 }
