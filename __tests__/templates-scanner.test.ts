@@ -206,6 +206,22 @@ describe('severity and file choice', () => {
   });
 });
 
+describe('templates in test code', () => {
+  test('are reported, but never above medium (the rule the ast-grep scanner applies to rules without metadata.in-tests)', async () => {
+    const t = await tree({
+      'views/page.njk': '{% autoescape false %}{{ a }}{% endautoescape %}\n',
+      'tests/templates/escaping.html': '{% autoescape false %}{{ a }}{% endautoescape %}\n',
+      'app/__tests__/fixtures/view.ejs': '<%- user.bio %>\n',
+    });
+    const { findings } = await scan(t.root, t.files);
+    assert.deepEqual(places(findings).map((p) => p.replace(/:\d+:\d+-\d+/, '')).sort(), [
+      'app/__tests__/fixtures/view.ejs medium tpl/ejs-unescaped-output',
+      'tests/templates/escaping.html medium tpl/autoescape-off',
+      'views/page.njk high tpl/autoescape-off',
+    ]);
+  });
+});
+
 describe('hostile files are bounded and listed as not scanned, with the reason', () => {
   test('a 600 KB line: the finding has its exact column and a short evidence', async () => {
     const padding = 'x'.repeat(600_000);

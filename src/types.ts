@@ -18,6 +18,11 @@ export function atLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
 
+/** The lower of two severities. */
+export function atMost(severity: Severity, cap: Severity): Severity {
+  return SEVERITY_RANK[severity] <= SEVERITY_RANK[cap] ? severity : cap;
+}
+
 /** The scanners a user can choose (`scanners` input). */
 export type ScannerName = 'ast-grep' | 'ramparts' | 'tests';
 export const SCANNER_NAMES: readonly ScannerName[] = ['ast-grep', 'ramparts', 'tests'];

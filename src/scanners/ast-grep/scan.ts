@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
 import { REDACTED, redactSecrets } from '../../text/redact.js';
 import { isTestPath } from '../../text/test-paths.js';
 import type { RuleInfo } from '../../types.js';
-import { SEVERITIES, type Finding, type ScanReport, type ScanStatus, type Severity } from '../../types.js';
+import { atMost, SEVERITIES, type Finding, type ScanReport, type ScanStatus, type Severity } from '../../types.js';
 import { runAstGrep } from './process.js';
 import {
   blamedDocument,
@@ -417,11 +417,6 @@ async function runConfig(
     }
   }
   return { kind: 'ok' };
-}
-
-/** The lower of two severities. */
-function atMost(severity: Severity, cap: Severity): Severity {
-  return SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(cap) ? severity : cap;
 }
 
 /**

@@ -12,7 +12,8 @@ import { safeJoin } from '../../collect/head-tree.js';
 import { getErrorMessage } from '../../errors.js';
 import { redactSecrets } from '../../text/redact.js';
 import { compareStrings, cutAround, plural } from '../../text/strings.js';
-import type { Finding, ScanReport } from '../../types.js';
+import { isTestPath } from '../../text/test-paths.js';
+import { atMost, type Finding, type ScanReport } from '../../types.js';
 import type { Scanner, ScanPorts, ScanResult } from '../scanner.js';
 import { tokenizeEjs } from './ejs.js';
 import { tokenizeHandlebars } from './handlebars.js';
@@ -94,10 +95,13 @@ export async function scanTemplates(settings: TemplatesSettings, ports: Pick<Sca
     }
     filesScanned++;
     const lines = new LineIndex(read.text);
+    const inTests = isTestPath(path);
     for (const site of result.sites) {
       const severity = severityOf(site.kind, site.value, path);
       if (severity === undefined) continue;
-      findings.push(findingOf(path, lines, site.kind, site.start, site.end, severity));
+      // Templates in test code (fixtures of an escaping test, …) are reported, never above medium: the same rule as rules without
+      // `metadata.in-tests` in the ast-grep scanner.
+      findings.push(findingOf(path, lines, site.kind, site.start, site.end, inTests ? atMost(severity, 'medium') : severity));
     }
     if (result.stopped) {
       const at = lines.position(result.stopped.offset);
