@@ -8,7 +8,7 @@ import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteS
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
 import { S as STATE } from './table.js';
-import { s as string, d as object, f as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, m as SEVERITIES, T as TOOL, N as NOTHING_EARLIER } from './types.js';
+import { s as string, d as object, f as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, m as SEVERITIES, A as atMost, T as TOOL, N as NOTHING_EARLIER } from './types.js';
 import { f as fenceAsData, n as newDelimiter, d as dataInstruction, t as templateDraft, a as draftFindings, D as DRAFT_LIMITS } from './local-drafts.js';
 import { n as newRunId } from './run-id.js';
 import { homedir, tmpdir, availableParallelism } from 'node:os';
@@ -4890,10 +4890,6 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
         }
     }
     return { kind: 'ok' };
-}
-/** The lower of two severities. */
-function atMost(severity, cap) {
-    return SEVERITIES.indexOf(severity) > SEVERITIES.indexOf(cap) ? severity : cap;
 }
 /**
  * Applies each rule's `metadata.in-tests` to the findings in test code (`isTestPath`): `report` (also when absent) keeps a finding
@@ -10112,11 +10108,14 @@ async function scanTemplates(settings, ports) {
         }
         filesScanned++;
         const lines = new LineIndex(read.text);
+        const inTests = isTestPath(path);
         for (const site of result.sites) {
             const severity = severityOf(site.kind, site.value, path);
             if (severity === undefined)
                 continue;
-            findings.push(findingOf(path, lines, site.kind, site.start, site.end, severity));
+            // Templates in test code (fixtures of an escaping test, …) are reported, never above medium: the same rule as rules without
+            // `metadata.in-tests` in the ast-grep scanner.
+            findings.push(findingOf(path, lines, site.kind, site.start, site.end, inTests ? atMost(severity, 'medium') : severity));
         }
         if (result.stopped) {
             const at = lines.position(result.stopped.offset);

@@ -6743,6 +6743,10 @@ const SEVERITY_RANK = {
 function atLeast(severity, threshold) {
     return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];
 }
+/** The lower of two severities. */
+function atMost(severity, cap) {
+    return SEVERITY_RANK[severity] <= SEVERITY_RANK[cap] ? severity : cap;
+}
 const SCANNER_NAMES = ['ast-grep', 'ramparts', 'tests'];
 /**
  * Claude's judgement of an escalated finding. `reasoning` and `comment` are markdown already passed through `sanitizeModelText`
@@ -6764,4 +6768,4 @@ const TOOL = {
     informationUri: 'https://github.com/ultra-create/action',
 };
 
-export { safeParse$1 as A, FILTER_MODES as F, NOTHING_EARLIER as N, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, ZodISODateTime as Z, _isoDateTime as _, looseObject as a, array as b, boolean as c, object as d, unknown as e, _enum as f, custom as g, discriminatedUnion as h, intersection as i, _null as j, strictObject as k, literal as l, SEVERITIES as m, number as n, optional as o, preprocess as p, SEVERITY_RANK as q, record as r, string as s, atLeast as t, union as u, _coercedNumber as v, ZodNumber as w, url as x, NEVER as y, any as z };
+export { atMost as A, safeParse$1 as B, FILTER_MODES as F, NOTHING_EARLIER as N, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, ZodISODateTime as Z, _isoDateTime as _, looseObject as a, array as b, boolean as c, object as d, unknown as e, _enum as f, custom as g, discriminatedUnion as h, intersection as i, _null as j, strictObject as k, literal as l, SEVERITIES as m, number as n, optional as o, preprocess as p, SEVERITY_RANK as q, record as r, string as s, atLeast as t, union as u, _coercedNumber as v, ZodNumber as w, url as x, NEVER as y, any as z };
