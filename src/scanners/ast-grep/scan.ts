@@ -6,7 +6,7 @@ import type { Logger } from '../../logger.js';
 import { REDACTED, redactSecrets } from '../../text/redact.js';
 import { isTestPath } from '../../text/test-paths.js';
 import type { RuleInfo } from '../../types.js';
-import { atMost, SEVERITIES, type Finding, type ScanReport, type ScanStatus, type Severity } from '../../types.js';
+import { atMost, type Finding, type ScanReport, type ScanStatus } from '../../types.js';
 import { runAstGrep } from './process.js';
 import {
   blamedDocument,
