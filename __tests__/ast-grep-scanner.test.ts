@@ -673,6 +673,8 @@ describe('the compiled built-in pack (dist/rule-pack.json)', () => {
     const scratch = await mkdtemp(join(tmpdir(), 'uc-config-'));
     const prebuilt = await prebuiltBuiltinConfig(dir, pack, new Set(), join(scratch, 'run'));
     assert.ok(prebuilt, 'dist/ has a prebuilt configuration for its pack');
+    // The same file wherever dist/ is (a runner's checkout path is not this one): no absolute path in it.
+    assert.ok(!(await readFile(join(ROOT, 'dist', 'builtin-config', 'sgconfig.yml'), 'utf8')).includes(ROOT), 'dist/builtin-config/sgconfig.yml names a path of this machine');
     try {
       const written = await prepareBuiltinConfig(join(scratch, 'written'), pack, new Set());
       const read = async (config: typeof written) =>
