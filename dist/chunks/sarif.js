@@ -4234,9 +4234,10 @@ function planEffectiveConfig(dir, rules, utils, languageGlobs, utilsDir) {
     if (ownUtils)
         files.push(...utils.map((doc, index) => ({ path: `utils/${fileStem(doc, index)}`, text: doc.text, doc })));
     const config = { ruleDirs: ['rules'] };
-    // Absolute: ast-grep does not read utilDirs relative to the configuration's folder.
+    // Relative, like ruleDirs: ast-grep reads both from the configuration's folder, so the prebuilt configuration in dist/ is the same
+    // file on every machine (an absolute path would make it another file, and unused, wherever dist/ is not where it was built).
     if (ownUtils)
-        config.utilDirs = [join(dir, 'utils')];
+        config.utilDirs = ['utils'];
     else if (utilsDir)
         config.utilDirs = [utilsDir];
     if (Object.keys(languageGlobs).length > 0)
