@@ -116,7 +116,7 @@ export const INPUT_SPECS: Readonly<Record<InputName, InputSpec>> = {
   [INPUT.mcpGateway]: spec(
     'auto',
     '`auto`, `on`, `off`',
-    'Docker MCP gateway: auto starts it when a Docker engine answers and something needs it (the ast-grep.patterns of the config file), on always starts it and fails the run if it cannot, off never starts it.',
+    'Docker MCP gateway: auto starts it when a Docker engine answers and something needs it (the ast-grep.patterns of the config file, or the ramparts scan of an MCP configuration the change touches when mcp-servers lists ramparts), on always starts it and fails the run if it cannot, off never starts it.',
     'active',
   ),
   [INPUT.mcpGatewayImage]: spec(
