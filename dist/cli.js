@@ -223,11 +223,13 @@ Options:
 Scanners:
   ast-grep                  runs here, with the ast-grep binary shipped in dist/ (or node_modules)
                             and, with it, the template files (EJS, Handlebars/Mustache, Pug, Jinja/Nunjucks/Django)
-  ramparts                  the MCP audit: MCP server configurations of the repository, checked statically here
+  ramparts                  the MCP audit: MCP server configurations checked statically; servers the change adds listed in the
+                            Docker sandbox (stdio) or scanned by ramparts (https, through the gateway or a ramparts binary)
   tests                     runs the configured test-command in a Docker sandbox; skipped when none is configured
 
 Docker: a run may start containers and pull their images when a Docker engine answers: the MCP gateway (for the config file's
-ast-grep.patterns), the test sandbox (for a test-command), the Model Runner (only with --local-model). All of them are removed
+ast-grep.patterns, and ramparts when mcp-servers lists it), the sandbox (for a test-command, and for MCP servers a change adds),
+the Model Runner (only with --local-model). All of them are removed
 at the end. Without Docker those parts are reported as skipped.
 
 Exit codes:
