@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { copyFile, link, mkdir, realpath, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, resolve, sep } from 'node:path';
+import { getErrorMessage } from '../errors.js';
 import type { ChangedFile, HeadTree, SkippedFile } from '../types.js';
 import { mapLimit } from '../util/concurrency.js';
 import { looksBinary } from './file-filter.js';
@@ -76,19 +77,43 @@ function checkInPlace(
   if (!checkout.folders.has(folder)) checkout.folders.set(folder, realpathOrUndefined(dirname(full)));
   const expected = folder === '.' ? checkout.realRoot : join(checkout.realRoot, folder);
   if (checkout.folders.get(folder) !== expected) return { kind: 'absent' };
+  const read = readRegularFile(full, maxBytes);
+  if ('tooLarge' in read) return { kind: 'too-large', size: read.tooLarge };
+  if (!('bytes' in read)) return { kind: 'absent' };
+  const bytes = read.bytes;
+  if (gitBlobSha(bytes) !== file.blobSha) return { kind: 'absent' };
+  const binary = looksBinary(bytes);
+  const skip = binary ? undefined : contentCheck?.(file.path, bytes);
+  return skip ? { kind: 'in-place', full, size: bytes.length, binary, skip } : { kind: 'in-place', full, size: bytes.length, binary };
+}
+
+/**
+ * A regular file's bytes, never through a symbolic link: lstat, then opened with O_NOFOLLOW and checked again on the descriptor (a
+ * FIFO or a device is never read), its size known before anything is read (a file over `maxBytes` is never read whole). Every
+ * reader of pull-request files on the runner goes through here.
+ */
+export type RegularFileRead =
+  | { bytes: Buffer }
+  | { tooLarge: number }
+  /** Not read: absent, a symbolic link, or anything but a regular file (FIFO, device, folder). */
+  | { not: 'missing' | 'symlink' | 'special' }
+  | { error: string };
+
+export function readRegularFile(full: string, maxBytes: number): RegularFileRead {
   const stat = lstatSync(full, { throwIfNoEntry: false });
-  if (!stat?.isFile()) return { kind: 'absent' };
+  if (!stat) return { not: 'missing' };
+  if (stat.isSymbolicLink()) return { not: 'symlink' };
+  if (!stat.isFile()) return { not: 'special' };
   let fd: number;
   try {
     fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return { kind: 'absent' };
+  } catch (error) {
+    return { error: getErrorMessage(error) };
   }
   try {
     const opened = fstatSync(fd);
-    if (!opened.isFile()) return { kind: 'absent' };
-    // The size is known before anything is read: a file over the cap is never read whole.
-    if (opened.size > maxBytes) return { kind: 'too-large', size: opened.size };
+    if (!opened.isFile()) return { not: 'special' };
+    if (opened.size > maxBytes) return { tooLarge: opened.size };
     const content = Buffer.allocUnsafe(opened.size);
     let read = 0;
     while (read < content.length) {
@@ -96,13 +121,9 @@ function checkInPlace(
       if (n === 0) break;
       read += n;
     }
-    const bytes = content.subarray(0, read);
-    if (gitBlobSha(bytes) !== file.blobSha) return { kind: 'absent' };
-    const binary = looksBinary(bytes);
-    const skip = binary ? undefined : contentCheck?.(file.path, bytes);
-    return skip ? { kind: 'in-place', full, size: read, binary, skip } : { kind: 'in-place', full, size: read, binary };
-  } catch {
-    return { kind: 'absent' };
+    return { bytes: content.subarray(0, read) };
+  } catch (error) {
+    return { error: getErrorMessage(error) };
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,4 @@
-import { lstat, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
 import { getErrorMessage } from '../../errors.js';
 import { indexPatch } from '../../github/diff.js';
 import { revealHidden } from '../../text/hidden.js';
@@ -193,14 +192,14 @@ function describeUnscanned(audits: readonly McpServerAudit[]): string {
 }
 
 /** A regular file of the head tree, never through a symlink, checked for size before it is read. */
-async function readTreeFile(root: string, path: string, maxBytes: number): Promise<Loaded> {
-  const full = join(root, ...path.split('/'));
-  const stat = await lstat(full);
-  if (stat.isSymbolicLink()) return { unreadable: 'a symbolic link: not followed' };
-  if (!stat.isFile()) return { unreadable: 'not a regular file' };
-  if (stat.size > maxBytes) return TOO_LARGE;
-  const bytes = await readFile(full);
-  return bytes.length > maxBytes ? TOO_LARGE : { bytes };
+function readTreeFile(root: string, path: string, maxBytes: number): Promise<Loaded> {
+  const full = safeJoin(root, path);
+  if (full === undefined) return Promise.resolve({ unreadable: 'unsafe path' });
+  const read = readRegularFile(full, maxBytes);
+  if ('tooLarge' in read) return Promise.resolve(TOO_LARGE);
+  if ('bytes' in read) return Promise.resolve({ bytes: read.bytes });
+  if ('error' in read) return Promise.resolve({ unreadable: `not readable: ${read.error}` });
+  return Promise.resolve({ unreadable: read.not === 'symlink' ? 'a symbolic link: not followed' : read.not === 'missing' ? 'missing from the head tree' : 'not a regular file' });
 }
 
 function fileFinding(path: string, rule: (typeof MCP_RULES)['unparseable' | 'tooLarge'], line: number, detail: string, text?: string): Finding {

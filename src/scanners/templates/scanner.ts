@@ -7,9 +7,7 @@
  * reading; each file and the whole scan have a time limit. A file that is too large, binary, not UTF-8, over its time limit, or that
  * stops being readable as a template (an unclosed tag) is listed in `filesNotScanned` with the reason — never dropped silently.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
-import { safeJoin } from '../../collect/head-tree.js';
-import { getErrorMessage } from '../../errors.js';
+import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
 import { redactSecrets } from '../../text/redact.js';
 import { compareStrings, cutAround, plural } from '../../text/strings.js';
 import { isTestPath } from '../../text/test-paths.js';
@@ -161,36 +159,14 @@ function findingOf(path: string, lines: LineIndex, kind: Parameters<typeof ruleF
 function readTemplate(root: string, path: string, maxBytes: number): { text: string } | { reason: string } {
   const full = safeJoin(root, path);
   if (full === undefined) return { reason: 'unsafe path' };
-  const stat = lstatSync(full, { throwIfNoEntry: false });
-  if (!stat) return { reason: 'missing from the head tree' };
-  if (!stat.isFile()) return { reason: 'not a regular file' };
-  let fd: number;
+  const read = readRegularFile(full, maxBytes);
+  if ('tooLarge' in read) return { reason: `too large for the template scan: ${read.tooLarge} bytes (limit ${maxBytes})` };
+  if ('not' in read) return { reason: read.not === 'missing' ? 'missing from the head tree' : 'not a regular file' };
+  if ('error' in read) return { reason: `unreadable: ${read.error}` };
+  if (read.bytes.includes(0)) return { reason: 'binary content (a NUL byte)' };
   try {
-    fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (error) {
-    return { reason: `unreadable: ${getErrorMessage(error)}` };
-  }
-  try {
-    const opened = fstatSync(fd);
-    if (!opened.isFile()) return { reason: 'not a regular file' };
-    if (opened.size > maxBytes) return { reason: `too large for the template scan: ${opened.size} bytes (limit ${maxBytes})` };
-    const content = Buffer.allocUnsafe(opened.size);
-    let read = 0;
-    while (read < content.length) {
-      const n = readSync(fd, content, read, content.length - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    const bytes = content.subarray(0, read);
-    if (bytes.includes(0)) return { reason: 'binary content (a NUL byte)' };
-    try {
-      return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
-    } catch {
-      return { reason: 'not valid UTF-8' };
-    }
-  } catch (error) {
-    return { reason: `unreadable: ${getErrorMessage(error)}` };
-  } finally {
-    closeSync(fd);
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(read.bytes) };
+  } catch {
+    return { reason: 'not valid UTF-8' };
   }
 }
