@@ -1,9 +1,9 @@
-import { lstatSync, openSync, constants, fstatSync, readSync, closeSync, realpathSync } from 'node:fs';
+import { realpathSync, lstatSync, openSync, constants, fstatSync, readSync, closeSync } from 'node:fs';
 import { realpath, mkdir, link, copyFile, writeFile } from 'node:fs/promises';
 import { resolve, join, isAbsolute, posix, dirname, sep } from 'node:path';
+import { E as ExternalServiceError, g as getErrorMessage } from './errors.js';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { E as ExternalServiceError } from './errors.js';
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
 async function mapLimit(items, limit, fn) {
@@ -372,23 +372,39 @@ function checkInPlace(checkout, file, maxBytes, contentCheck) {
     const expected = folder === '.' ? checkout.realRoot : join(checkout.realRoot, folder);
     if (checkout.folders.get(folder) !== expected)
         return { kind: 'absent' };
-    const stat = lstatSync(full, { throwIfNoEntry: false });
-    if (!stat?.isFile())
+    const read = readRegularFile(full, maxBytes);
+    if ('tooLarge' in read)
+        return { kind: 'too-large', size: read.tooLarge };
+    if (!('bytes' in read))
         return { kind: 'absent' };
+    const bytes = read.bytes;
+    if (gitBlobSha(bytes) !== file.blobSha)
+        return { kind: 'absent' };
+    const binary = looksBinary(bytes);
+    const skip = binary ? undefined : contentCheck?.(file.path, bytes);
+    return skip ? { kind: 'in-place', full, size: bytes.length, binary, skip } : { kind: 'in-place', full, size: bytes.length, binary };
+}
+function readRegularFile(full, maxBytes) {
+    const stat = lstatSync(full, { throwIfNoEntry: false });
+    if (!stat)
+        return { not: 'missing' };
+    if (stat.isSymbolicLink())
+        return { not: 'symlink' };
+    if (!stat.isFile())
+        return { not: 'special' };
     let fd;
     try {
         fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
     }
-    catch {
-        return { kind: 'absent' };
+    catch (error) {
+        return { error: getErrorMessage(error) };
     }
     try {
         const opened = fstatSync(fd);
         if (!opened.isFile())
-            return { kind: 'absent' };
-        // The size is known before anything is read: a file over the cap is never read whole.
+            return { not: 'special' };
         if (opened.size > maxBytes)
-            return { kind: 'too-large', size: opened.size };
+            return { tooLarge: opened.size };
         const content = Buffer.allocUnsafe(opened.size);
         let read = 0;
         while (read < content.length) {
@@ -397,15 +413,10 @@ function checkInPlace(checkout, file, maxBytes, contentCheck) {
                 break;
             read += n;
         }
-        const bytes = content.subarray(0, read);
-        if (gitBlobSha(bytes) !== file.blobSha)
-            return { kind: 'absent' };
-        const binary = looksBinary(bytes);
-        const skip = binary ? undefined : contentCheck?.(file.path, bytes);
-        return skip ? { kind: 'in-place', full, size: read, binary, skip } : { kind: 'in-place', full, size: read, binary };
+        return { bytes: content.subarray(0, read) };
     }
-    catch {
-        return { kind: 'absent' };
+    catch (error) {
+        return { error: getErrorMessage(error) };
     }
     finally {
         closeSync(fd);
@@ -544,4 +555,4 @@ const SANDBOX_HOME = '/sandbox/home';
 const SANDBOX_UID = 1000;
 const SANDBOX_GID = 1000;
 
-export { SANDBOX_ROOT as S, SANDBOX_GID as a, SANDBOX_UID as b, SANDBOX_WORKDIR as c, SANDBOX_HOME as d, gitText as e, runGit as f, gitattributesPatternToRegExp as g, readObjectSizes as h, isSafeRelativePath as i, skipReasonOf as j, materializeHeadTree as k, contentSkipReasonOf as l, mapLimit as m, safeJoin as n, isolateHeadTree as o, parseLinguistAttributes as p, readObjects as r, spawnGit as s };
+export { SANDBOX_ROOT as S, SANDBOX_GID as a, SANDBOX_UID as b, SANDBOX_WORKDIR as c, SANDBOX_HOME as d, gitText as e, runGit as f, gitattributesPatternToRegExp as g, readObjectSizes as h, isSafeRelativePath as i, skipReasonOf as j, materializeHeadTree as k, contentSkipReasonOf as l, mapLimit as m, safeJoin as n, isolateHeadTree as o, parseLinguistAttributes as p, readRegularFile as q, readObjects as r, spawnGit as s };

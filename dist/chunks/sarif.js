@@ -1,10 +1,10 @@
-import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, d as SANDBOX_HOME, c as SANDBOX_WORKDIR } from './sandbox.js';
+import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, d as SANDBOX_HOME, c as SANDBOX_WORKDIR, q as readRegularFile } from './sandbox.js';
 import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir, open } from 'node:fs/promises';
 import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename, delimiter } from 'node:path';
 import { Transform } from 'node:stream';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError, w as wrapError } from './errors.js';
 import { c as formatCount, o as oneLine, t as truncate, d as formatUsdLimit, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
-import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, constants, statSync, accessSync, lstatSync, fstatSync, readSync } from 'node:fs';
+import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, constants, statSync, accessSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
 import { S as STATE } from './table.js';
@@ -9180,17 +9180,18 @@ function describeUnscanned(audits) {
     return `${plural(audits.length, 'MCP server')} the pull request adds or changes not fully checked (${listed.join('; ')}${audits.length > 3 ? '; …' : ''})`;
 }
 /** A regular file of the head tree, never through a symlink, checked for size before it is read. */
-async function readTreeFile(root, path, maxBytes) {
-    const full = join(root, ...path.split('/'));
-    const stat = await lstat(full);
-    if (stat.isSymbolicLink())
-        return { unreadable: 'a symbolic link: not followed' };
-    if (!stat.isFile())
-        return { unreadable: 'not a regular file' };
-    if (stat.size > maxBytes)
-        return TOO_LARGE;
-    const bytes = await readFile(full);
-    return bytes.length > maxBytes ? TOO_LARGE : { bytes };
+function readTreeFile(root, path, maxBytes) {
+    const full = safeJoin(root, path);
+    if (full === undefined)
+        return Promise.resolve({ unreadable: 'unsafe path' });
+    const read = readRegularFile(full, maxBytes);
+    if ('tooLarge' in read)
+        return Promise.resolve(TOO_LARGE);
+    if ('bytes' in read)
+        return Promise.resolve({ bytes: read.bytes });
+    if ('error' in read)
+        return Promise.resolve({ unreadable: `not readable: ${read.error}` });
+    return Promise.resolve({ unreadable: read.not === 'symlink' ? 'a symbolic link: not followed' : read.not === 'missing' ? 'missing from the head tree' : 'not a regular file' });
 }
 function fileFinding(path, rule, line, detail, text) {
     return {
@@ -10174,47 +10175,20 @@ function readTemplate(root, path, maxBytes) {
     const full = safeJoin(root, path);
     if (full === undefined)
         return { reason: 'unsafe path' };
-    const stat = lstatSync(full, { throwIfNoEntry: false });
-    if (!stat)
-        return { reason: 'missing from the head tree' };
-    if (!stat.isFile())
-        return { reason: 'not a regular file' };
-    let fd;
+    const read = readRegularFile(full, maxBytes);
+    if ('tooLarge' in read)
+        return { reason: `too large for the template scan: ${read.tooLarge} bytes (limit ${maxBytes})` };
+    if ('not' in read)
+        return { reason: read.not === 'missing' ? 'missing from the head tree' : 'not a regular file' };
+    if ('error' in read)
+        return { reason: `unreadable: ${read.error}` };
+    if (read.bytes.includes(0))
+        return { reason: 'binary content (a NUL byte)' };
     try {
-        fd = openSync(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(read.bytes) };
     }
-    catch (error) {
-        return { reason: `unreadable: ${getErrorMessage(error)}` };
-    }
-    try {
-        const opened = fstatSync(fd);
-        if (!opened.isFile())
-            return { reason: 'not a regular file' };
-        if (opened.size > maxBytes)
-            return { reason: `too large for the template scan: ${opened.size} bytes (limit ${maxBytes})` };
-        const content = Buffer.allocUnsafe(opened.size);
-        let read = 0;
-        while (read < content.length) {
-            const n = readSync(fd, content, read, content.length - read, read);
-            if (n === 0)
-                break;
-            read += n;
-        }
-        const bytes = content.subarray(0, read);
-        if (bytes.includes(0))
-            return { reason: 'binary content (a NUL byte)' };
-        try {
-            return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
-        }
-        catch {
-            return { reason: 'not valid UTF-8' };
-        }
-    }
-    catch (error) {
-        return { reason: `unreadable: ${getErrorMessage(error)}` };
-    }
-    finally {
-        closeSync(fd);
+    catch {
+        return { reason: 'not valid UTF-8' };
     }
 }
 
