@@ -4,6 +4,7 @@ import { indexPatch } from '../../github/diff.js';
 import { revealHidden } from '../../text/hidden.js';
 import { redactSecrets } from '../../text/redact.js';
 import { formatCount, plural, truncate } from '../../text/strings.js';
+import { mapLimit } from '../../util/concurrency.js';
 import type { ChangedFile, FilterMode, Finding, RuleInfo, ScanReport } from '../../types.js';
 import type { ScanPorts, ScanResult, Scanner } from '../scanner.js';
 import { discoverConfig, mcpConfigKind, type DiscoveredConfig, type McpConfigKind } from './discovery.js';
@@ -162,21 +163,14 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
 }
 
 /** Reads a few files at a time (each checkout read is a git process); results in the candidates' order. */
-async function loadAll(candidates: readonly Candidate[], load: (candidate: Candidate) => Promise<Loaded>): Promise<Loaded[]> {
-  const results: Loaded[] = new Array<Loaded>(candidates.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < candidates.length) {
-      const index = next++;
-      try {
-        results[index] = await load(candidates[index]!);
-      } catch (error) {
-        results[index] = { unreadable: `not readable: ${getErrorMessage(error)}` };
-      }
+function loadAll(candidates: readonly Candidate[], load: (candidate: Candidate) => Promise<Loaded>): Promise<Loaded[]> {
+  return mapLimit(candidates, READ_CONCURRENCY, async (candidate): Promise<Loaded> => {
+    try {
+      return await load(candidate);
+    } catch (error) {
+      return { unreadable: `not readable: ${getErrorMessage(error)}` };
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, candidates.length) }, worker));
-  return results;
+  });
 }
 
 const READ_CONCURRENCY = 8;
