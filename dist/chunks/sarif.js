@@ -9153,22 +9153,15 @@ async function runMcpAudit(settings, ports) {
     return { report, rules };
 }
 /** Reads a few files at a time (each checkout read is a git process); results in the candidates' order. */
-async function loadAll(candidates, load) {
-    const results = new Array(candidates.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < candidates.length) {
-            const index = next++;
-            try {
-                results[index] = await load(candidates[index]);
-            }
-            catch (error) {
-                results[index] = { unreadable: `not readable: ${getErrorMessage(error)}` };
-            }
+function loadAll(candidates, load) {
+    return mapLimit(candidates, READ_CONCURRENCY, async (candidate) => {
+        try {
+            return await load(candidate);
         }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, candidates.length) }, worker));
-    return results;
+        catch (error) {
+            return { unreadable: `not readable: ${getErrorMessage(error)}` };
+        }
+    });
 }
 const READ_CONCURRENCY = 8;
 function audit(server, status, reason) {
