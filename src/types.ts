@@ -61,6 +61,28 @@ export interface Finding {
   draft?: FindingDraft;
   /** Set by the escalation stage. */
   verdict?: FindingVerdict;
+  /**
+   * Other places that explain the finding (where a query built on this line runs, where the input came from), at most
+   * `MAX_RELATED_LOCATIONS`. Never part of the fingerprint, never where a comment is anchored: the finding's own lines are.
+   */
+  related?: RelatedLocation[];
+}
+
+/** Related locations kept per finding; a rule's further labels are dropped. */
+export const MAX_RELATED_LOCATIONS = 3;
+
+/** A place related to a finding: same conventions as the finding's own lines and columns, and a short sentence about it. */
+export interface RelatedLocation {
+  /** Repository-relative path with forward slashes, new-file side. */
+  path: string;
+  /** 1-based, inclusive. */
+  startLine: number;
+  endLine: number;
+  /** 1-based; `endColumn` exclusive. */
+  startColumn?: number;
+  endColumn?: number;
+  /** What happens there, as a sentence ("The query runs here."). */
+  message: string;
 }
 
 export interface FindingFix {

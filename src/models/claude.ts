@@ -10,6 +10,7 @@ import { changePosition, fileView, type ChangePosition, type ContextOptions, typ
 import { type TokenUsage } from './prices.js';
 import { dataInstruction, fenceAsData, newDelimiter } from './untrusted.js';
 import { formatUsdLimit, oneLine, truncate } from '../text/strings.js';
+import { describeRelated } from '../text/related.js';
 
 /**
  * Claude verification of the critical findings (issue 4, part 3; DESIGN.md §1 "tools anchor, models word", §5 "Claude", §6).
@@ -130,6 +131,8 @@ function findingText(item: BatchItem, view: FileView): string {
     `lines: ${finding.startLine}${finding.endLine !== finding.startLine ? `-${finding.endLine}` : ''} (${POSITION_TEXT[item.position]})`,
     `message: ${oneLine(finding.message)}`,
   ];
+  const related = describeRelated(finding);
+  if (related) lines.push(`related locations: ${oneLine(related)}`);
   if (finding.evidence && !viewShows(view, finding)) lines.push(`matched code:\n${finding.evidence}`);
   if (finding.fix?.replacement) lines.push(`rule's suggested fix:\n${finding.fix.replacement}`);
   return lines.join('\n');

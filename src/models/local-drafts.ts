@@ -7,6 +7,7 @@ import { SEVERITY_RANK, type Finding, type FindingDraft } from '../types.js';
 import { DRAFT_LIMITS, templateDraft } from './templates.js';
 import { dataInstruction, fenceAsData, newDelimiter } from './untrusted.js';
 import { formatDuration, plural, printable, truncate } from '../text/strings.js';
+import { describeRelated } from '../text/related.js';
 
 /**
  * Local drafts (DESIGN.md §1, §5): a local model behind an OpenAI-compatible API (Docker Model Runner, llama.cpp, Ollama) words the
@@ -480,6 +481,7 @@ function userPrompt(items: { index: number; finding: Finding }[], deps: DraftDep
       rule?.shortDescription ? `rule summary: ${truncate(rule.shortDescription, MAX_MESSAGE_CHARS)}` : undefined,
       note ? `why the rule matters: ${truncate(note, MAX_NOTE_CHARS)}` : undefined,
       `tool message: ${truncate(finding.message, MAX_MESSAGE_CHARS)}`,
+      relatedText(finding),
       'code:',
       truncate(safeCode(deps, finding), MAX_CODE_CHARS),
     ]
@@ -489,6 +491,12 @@ function userPrompt(items: { index: number; finding: Finding }[], deps: DraftDep
   });
   const indexes = items.map((item) => item.index).join(', ');
   return [`Write the drafts for the findings with index ${indexes}.`, ...blocks].join('\n\n');
+}
+
+/** The tool's related locations (where a query built here runs), as data: the comment stays on the finding's own line. */
+function relatedText(finding: Finding): string | undefined {
+  const related = describeRelated(finding);
+  return related ? `related locations: ${truncate(related, MAX_MESSAGE_CHARS)}` : undefined;
 }
 
 function safeCode(deps: DraftDeps, finding: Finding): string {

@@ -5,6 +5,7 @@ import type { ReviewReport } from '../types.js';
 import { compareBySeverity, isDismissed } from './text.js';
 import { formatCount, plural, truncate, truncateUtf8 } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
+import { describeRelated } from '../text/related.js';
 
 /** One entry of a check run's `output.annotations`, as GitHub's REST API takes it (title ≤ 255 characters, texts ≤ 64 KB). */
 export type Annotation = CheckRunAnnotation;
@@ -193,6 +194,8 @@ function annotationMessage(finding: Finding, more: readonly Finding[] = []): str
   const title = finding.draft?.title.trim();
   const body = finding.verdict?.comment?.trim() || finding.draft?.body.trim() || finding.message;
   parts.push(title ? `${title}\n${body}` : body);
+  const related = describeRelated(finding);
+  if (related) parts.push(related);
   if (finding.note?.trim()) parts.push(`Why it matters: ${finding.note.trim()}`);
   return revealHidden(parts.join('\n\n')) || finding.ruleId;
 }

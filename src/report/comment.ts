@@ -5,6 +5,7 @@ import { severityBadge } from './markdown.js';
 import type { RuleInfo } from '../types.js';
 import { codeBlock, codeSpan, cweNumber, escapeMarkdown, fenceFor, safeHttpUrl } from '../text/markdown.js';
 import { containsHiddenCharacters } from '../text/hidden.js';
+import { describeRelated } from '../text/related.js';
 import { truncate, truncateUtf8, utf8Length } from '../text/strings.js';
 
 /** GitHub refuses comment bodies over 65,536 characters; measured in UTF-8 bytes, which is never less. */
@@ -85,6 +86,8 @@ export function renderInlineComment(
   if (claudeComment) prose.push(draftText(claudeComment, 'claude', options.links));
   else if (draft?.body.trim() && draft.body.trim() !== title) prose.push(draftText(draft.body.trim(), draft.author, options.links));
   else if (!draft) prose.push(escapeMarkdown(finding.message, { multiline: true }));
+  const related = describeRelated(finding);
+  if (related) prose.push(escapeMarkdown(related));
   if (finding.verdict?.verdict === 'uncertain') {
     prose.push('_Claude could neither confirm nor rule out this finding: please check it._');
   }

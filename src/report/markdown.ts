@@ -5,6 +5,7 @@ import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
 import { compareBySeverity, countByPlacement, countBySeverity, describeDismissed, dismissedFindings, formatLocation, isDismissed, modelLines, PLACEMENT_LABEL, scanReason, SEVERITY_LABEL, SKIP_REASON_LABEL } from './text.js';
 import { compareStrings, formatCount, formatDuration, plural, truncate, truncateUtf8, utf8Length } from '../text/strings.js';
 import { codeSpan, escapeMarkdown } from '../text/markdown.js';
+import { describeRelated } from '../text/related.js';
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -126,8 +127,10 @@ const FINDING_TABLE_HEADER_WITH_PLACEMENT = [
 
 function findingRow(placed: PlacedFinding, withPlacement: boolean): string {
   const { finding } = placed;
+  const related = describeRelated(finding);
   const message =
     escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS), { table: true }) +
+    (related ? ` ${escapeMarkdown(truncate(related, MESSAGE_CELL_CHARS), { table: true })}` : '') +
     (isDismissed(finding) ? ' _(likely false positive)_' : '');
   const cells = [
     `${SEVERITY_EMOJI[finding.severity]} ${SEVERITY_LABEL[finding.severity]}`,
@@ -311,7 +314,9 @@ export function renderFindingsMarkdown(report: ReviewReport): string {
     const draft = finding.draft!;
     const where = `${SEVERITY_EMOJI[finding.severity]} ${codeSpan(truncate(formatLocation(finding), 400))} ${codeSpan(truncate(finding.ruleId, 200))}`;
     // The model's words passed `sanitizeModelText` in the draft stage: they are posted as they are, as on a pull request.
-    return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}`;
+    const related = describeRelated(finding);
+    const relatedLine = related ? `\n\n${escapeMarkdown(related)}` : '';
+    return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}${relatedLine}`;
   });
   const more = drafted.length > shown.length ? [`_${formatCount(drafted.length - shown.length)} more drafts in \`--format json\`._`] : [];
   return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${formatCount(drafted.length)})`, ...shown, ...more])}\n`;

@@ -6,6 +6,7 @@ import { compareBySeverity, MAX_SNIPPET_CHARS, scanReason } from './text.js';
 import { cweNumber, cweUrl, escapeMarkdown, safeHttpUrl } from '../text/markdown.js';
 import { compareStrings, formatCount, oneLine, plural, truncate } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
+import { describeRelated, relatedMessage } from '../text/related.js';
 
 // The subset of SARIF 2.1.0 this action writes (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
 
@@ -56,9 +57,17 @@ export interface SarifResult {
   locations: {
     physicalLocation: { artifactLocation: SarifArtifactLocation; region: SarifRegion; contextRegion?: SarifRegion };
   }[];
+  /** Other places that explain the result; the message links to each as `[text](id)` (SARIF 2.1.0 §3.11.6). */
+  relatedLocations?: SarifRelatedLocation[];
   partialFingerprints: Record<string, string>;
   fixes?: SarifFix[];
   properties: Record<string, unknown>;
+}
+
+export interface SarifRelatedLocation {
+  id: number;
+  physicalLocation: { artifactLocation: SarifArtifactLocation; region: SarifRegion };
+  message: SarifMessage;
 }
 
 export interface SarifNotification {
@@ -308,15 +317,25 @@ function toResult(finding: Finding, ruleIndex: number, lineHash: string): SarifR
     physicalLocation.contextRegion = { startLine: region.startLine, endLine: region.endLine, snippet: { text: evidence } };
   }
 
+  const text = unlinked(nonEmptyOr(revealHidden(finding.message), finding.ruleId));
   const result: SarifResult = {
     ruleId: finding.ruleId,
     ruleIndex,
     level: LEVEL[finding.severity],
-    message: { text: nonEmptyOr(revealHidden(finding.message), finding.ruleId) },
+    message: { text },
     locations: [{ physicalLocation }],
     partialFingerprints: { primaryLocationLineHash: lineHash, 'ultraCreate/v1': finding.fingerprint },
     properties: { severity: finding.severity, source: finding.source },
   };
+  const related = relatedLocationsOf(finding);
+  if (related.length > 0) {
+    result.relatedLocations = related;
+    const links = describeRelated(finding, {
+      label: (label, index) => `[${escapeLinkText(revealHidden(label))}](${index + 1})`,
+      text: (message) => unlinked(revealHidden(message)),
+    });
+    if (links) result.message.text = `${text} ${links}`;
+  }
   const fixes = fixesOf(finding, artifactLocation);
   if (fixes) result.fixes = fixes;
   if (finding.verdict) {
@@ -326,6 +345,25 @@ function toResult(finding: Finding, ruleIndex: number, lineHash: string): SarifR
     if (finding.verdict.reasoning) result.properties.verdictReasoning = finding.verdict.reasoning;
   }
   return result;
+}
+
+/** The finding's related locations, numbered from 1 in order: the ids the result message links to. */
+function relatedLocationsOf(finding: Finding): SarifRelatedLocation[] {
+  return (finding.related ?? []).map((related, index) => ({
+    id: index + 1,
+    physicalLocation: { artifactLocation: artifactLocationOf(related.path), region: regionOf(related) },
+    message: { text: `${nonEmptyOr(unlinked(revealHidden(relatedMessage(related))), 'Related location')}.` },
+  }));
+}
+
+/** A link-shaped `](3)` in a tool's text would point at one of our locations (§3.11.6): a space keeps it text. */
+function unlinked(text: string): string {
+  return text.replace(/\]\((\d+)\)/g, '] ($1)');
+}
+
+/** Link text of a plain-text message: literal backslashes and square brackets are escaped with a backslash (§3.11.6). */
+function escapeLinkText(text: string): string {
+  return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
 }
 
 /** Repository-relative, percent-encoded per segment so that spaces, `#` or `:` in a path still make a valid URI reference. */
@@ -338,7 +376,7 @@ function artifactLocationOf(path: string): SarifArtifactLocation {
  * ast-grep's zero-based columns), which is exactly SARIF's convention (§3.30.5–3.30.8: `endColumn` is the column after the last
  * character), so they are copied as they are. An end before the start on the same line is dropped rather than sent invalid.
  */
-function regionOf(finding: Finding): SarifRegion {
+function regionOf(finding: Pick<Finding, 'startLine' | 'endLine' | 'startColumn' | 'endColumn'>): SarifRegion {
   const startLine = Math.max(1, finding.startLine);
   const endLine = Math.max(startLine, finding.endLine);
   const region: SarifRegion = { startLine, endLine };

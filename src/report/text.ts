@@ -3,6 +3,7 @@ import { SEVERITIES, SEVERITY_RANK } from '../types.js';
 import type { PlacedFinding, Placement, ReviewReport } from '../types.js';
 import { compareStrings, cutAround, formatCount, formatDuration, formatUsdLimit, oneLine, plural, truncate } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
+import { describeRelated } from '../text/related.js';
 
 export const SEVERITY_LABEL: Readonly<Record<Severity, string>> = {
   critical: 'Critical',
@@ -216,6 +217,8 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
       `${paint(ANSI.bold, location)}  ${paint(SEVERITY_COLOR[finding.severity], finding.severity)}  ${clean(finding.ruleId)}  ` +
         `${clean(oneLine(finding.message))}${dismissed}`,
     );
+    const related = describeRelated(finding);
+    if (related) out.push(`    ${clean(related)}`);
     const verdict = finding.verdict;
     if (verdict && verdict.verdict !== 'unverified') {
       const said = oneLine((isDismissed(finding) ? verdict.reasoning : verdict.comment) ?? '');
@@ -326,7 +329,8 @@ function skippedBreakdown(files: readonly SkippedFile[]): string {
  *   "filterMode", "failOn", "conclusion": "success" | "failure" | "neutral",
  *   "totals": { "findings", "bySeverity": { "critical", "high", "medium", "low", "info" }, "filesReviewed", "filesSkipped" },
  *   "findings": [ { ...Finding (ruleId, source, severity, path, startLine, endLine, startColumn?, endColumn?, message, note?, fix?,
- *                   evidence, fingerprint, helpUri?, draft?, verdict?), "placement": Placement } ],
+ *                   evidence, fingerprint, helpUri?, draft?, verdict?, related?: [ { path, startLine, endLine, startColumn?,
+ *                   endColumn?, message } ]), "placement": Placement } ],
  *   "scans": [ { "scanner", "status", "reason"?, "findings": <count>, "durationMs", "filesScanned", "rulesRun"?, "warnings": [] } ],
  *   "skippedFiles": [ { "path", "reason", "detail"? } ],
  *   "resolvedCount", "notices": []

@@ -5,8 +5,8 @@ import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { REDACTED, redactSecrets } from '../../text/redact.js';
 import { isTestPath } from '../../text/test-paths.js';
-import type { RuleInfo } from '../../types.js';
-import { atMost, type Finding, type ScanReport, type ScanStatus } from '../../types.js';
+import type { RelatedLocation, RuleInfo } from '../../types.js';
+import { atMost, MAX_RELATED_LOCATIONS, type Finding, type ScanReport, type ScanStatus } from '../../types.js';
 import { runAstGrep } from './process.js';
 import {
   blamedDocument,
@@ -30,7 +30,7 @@ import {
 } from './rules.js';
 import { findBrokenRules, isSuccessfulExit } from './validate.js';
 import { findPrivateKeyFiles, PRIVATE_KEY_FILE_RULE } from './private-keys.js';
-import { compareStrings, formatDuration } from '../../text/strings.js';
+import { compareStrings, formatDuration, truncate } from '../../text/strings.js';
 
 export interface AstGrepScanInput {
   binary: string;
@@ -99,6 +99,11 @@ export interface AstGrepMatch {
   replacement?: string;
   metadata?: Record<string, unknown> | null;
   metaVariables?: { single?: Record<string, { text?: unknown } | undefined> | null } | null;
+  /**
+   * The rule's `labels` (or, without them, every node the rule looked at, unlabelled): `style` primary|secondary, `message` when
+   * the rule gave one, `range` zero-based like the match's.
+   */
+  labels?: unknown;
 }
 
 /** A rule that binds `$SECRET` marks the text there as a secret value (a literal key given to a sink): it never leaves the runner. */
@@ -142,6 +147,52 @@ function withoutLastLine(text: string): string {
 
 function normalizeEol(text: string): string {
   return text.replace(/\r\n/g, '\n').replace(/\r$/, '');
+}
+
+/** A related location's message at most (a third-party rule's label message is the repository's text). */
+const MAX_LABEL_MESSAGE_CHARS = 200;
+
+/**
+ * The rule's secondary labels that carry a message → related locations (lines only: ast-grep counts columns in Unicode scalar
+ * values and the label's line is not in the match's `lines`, so an exact UTF-16 column cannot be told). Labels without a message
+ * (ast-grep's default labels of every node the rule touched), primary ones, and those starting on the finding's own lines are
+ * left out; the rest are ordered by line, repeats dropped, at most `MAX_RELATED_LOCATIONS`.
+ */
+export function relatedFromLabels(
+  labels: unknown,
+  primary: Pick<Finding, 'path' | 'startLine' | 'endLine'>,
+  redact: (text: string) => string,
+): RelatedLocation[] {
+  if (!Array.isArray(labels)) return [];
+  const found = new Map<string, RelatedLocation>();
+  for (const label of labels as unknown[]) {
+    if (typeof label !== 'object' || label === null) continue;
+    const { style, message, range } = label as { style?: unknown; message?: unknown; range?: { start?: unknown; end?: unknown } | null };
+    if (style !== 'secondary' || typeof message !== 'string' || message.trim() === '') continue;
+    const start = positionOf(range?.start);
+    const end = positionOf(range?.end);
+    if (!start || !end || end.line < start.line) continue;
+    const startLine = start.line + 1;
+    const endLine = end.column === 0 && end.line > start.line ? end.line : end.line + 1;
+    if (startLine >= primary.startLine && startLine <= primary.endLine) continue;
+    const related: RelatedLocation = {
+      path: primary.path,
+      startLine,
+      endLine,
+      message: truncate(redact(message.replace(/\s+/g, ' ').trim()), MAX_LABEL_MESSAGE_CHARS),
+    };
+    const key = `${startLine}\0${related.message}`;
+    if (!found.has(key)) found.set(key, related);
+  }
+  return [...found.values()].sort((a, b) => a.startLine - b.startLine || a.endLine - b.endLine).slice(0, MAX_RELATED_LOCATIONS);
+}
+
+function positionOf(value: unknown): { line: number; column: number } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { line, column } = value as { line?: unknown; column?: unknown };
+  return Number.isInteger(line) && Number.isInteger(column) && (line as number) >= 0 && (column as number) >= 0
+    ? { line: line as number, column: column as number }
+    : undefined;
 }
 
 /**
@@ -196,6 +247,8 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
   const note = typeof match.note === 'string' && match.note.trim() ? match.note.trim() : rule?.fullDescription;
   if (note) finding.note = note;
   if (rule?.helpUri) finding.helpUri = rule.helpUri;
+  const related = relatedFromLabels(match.labels, finding, redact);
+  if (related.length > 0) finding.related = related;
 
   if (typeof match.replacement === 'string') {
     const replacement = redact(match.replacement);
