@@ -348,6 +348,10 @@ describe('every channel shows the related location and keeps the primary anchor'
     const result = log.runs[0]!.results[0]!;
     assert.equal(result.message.text, 'Matched a[0] (1) here. Related: [lib/\\[x\\]\\\\y.js:2](1): See [z] (2).');
     assert.equal(result.relatedLocations?.[0]?.physicalLocation.artifactLocation.uri, 'lib/%5Bx%5D%5Cy.js');
+    const many = Array.from({ length: 5 }, (_, i) => ({ path: 'routes/users.js', startLine: 20 + i, endLine: 20 + i, message: `Place ${i}.` }));
+    const capped = buildSarif(reportOf(assignFingerprints([sqlFinding({ related: many })]))).runs[0]!.results[0]!;
+    assert.deepEqual(capped.relatedLocations?.map((r) => r.id), [1, 2, 3]);
+    assert.equal(describeRelated({ path: 'routes/users.js', related: many }), 'Related: line 20: Place 0; line 21: Place 1; line 22: Place 2.');
     const plain = buildSarif(reportOf(assignFingerprints([sqlFinding({ related: undefined })]))).runs[0]!.results[0]!;
     assert.equal(plain.relatedLocations, undefined);
     assert.equal(plain.message.text, 'SQL is built from request data here and run by connection.query().');

@@ -6,7 +6,7 @@ import { compareBySeverity, MAX_SNIPPET_CHARS, scanReason } from './text.js';
 import { cweNumber, cweUrl, escapeMarkdown, safeHttpUrl } from '../text/markdown.js';
 import { compareStrings, formatCount, oneLine, plural, truncate } from '../text/strings.js';
 import { revealHidden } from '../text/hidden.js';
-import { describeRelated, relatedMessage } from '../text/related.js';
+import { describeRelated, relatedMessage, shownRelated } from '../text/related.js';
 
 // The subset of SARIF 2.1.0 this action writes (https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html).
 
@@ -349,7 +349,7 @@ function toResult(finding: Finding, ruleIndex: number, lineHash: string): SarifR
 
 /** The finding's related locations, numbered from 1 in order: the ids the result message links to. */
 function relatedLocationsOf(finding: Finding): SarifRelatedLocation[] {
-  return (finding.related ?? []).map((related, index) => ({
+  return shownRelated(finding).map((related, index) => ({
     id: index + 1,
     physicalLocation: { artifactLocation: artifactLocationOf(related.path), region: regionOf(related) },
     message: { text: `${nonEmptyOr(unlinked(revealHidden(relatedMessage(related))), 'Related location')}.` },

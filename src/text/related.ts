@@ -1,4 +1,4 @@
-import type { Finding, RelatedLocation } from '../types.js';
+import { MAX_RELATED_LOCATIONS, type Finding, type RelatedLocation } from '../types.js';
 import { oneLine, truncate } from './strings.js';
 
 /** A related location's message as shown: one line, bounded (a third-party rule's label message is the repository's text). */
@@ -20,6 +20,11 @@ export function relatedMessage(related: RelatedLocation): string {
   return truncate(oneLine(related.message), MAX_RELATED_MESSAGE_CHARS).replace(/[.\s]+$/, '');
 }
 
+/** The related locations a channel shows: at most `MAX_RELATED_LOCATIONS`, whoever built the finding. */
+export function shownRelated(finding: Pick<Finding, 'related'>): RelatedLocation[] {
+  return (finding.related ?? []).slice(0, MAX_RELATED_LOCATIONS);
+}
+
 /** How a channel shows the parts of the phrase: `label` formats each location (SARIF makes it a link), `text` each message. */
 export interface RelatedFormat {
   /** Gets the location's label and its index in `finding.related`. */
@@ -32,7 +37,7 @@ export interface RelatedFormat {
  * undefined when there is none. Plain text: markdown channels escape it, plain-text channels reveal hidden characters in it.
  */
 export function describeRelated(finding: Pick<Finding, 'path' | 'related'>, format: RelatedFormat = {}): string | undefined {
-  const related = finding.related ?? [];
+  const related = shownRelated(finding);
   if (related.length === 0) return undefined;
   const parts = related.map((r, index) => {
     const label = relatedLocationLabel(finding, r);
