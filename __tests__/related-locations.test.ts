@@ -125,9 +125,22 @@ def orders(customer, conn):
     return pd.read_sql(sql, conn)
 `;
 
+const TSX_HANDLER = `export async function handler(req: Request, res: Response) {
+  const status = req.query.status;
+  const sql = "SELECT * FROM orders WHERE status = '" + status + "'";
+  const rows = await db.all(sql);
+  return res.json(rows.map((r: Row) => <li>{r.id}</li>));
+}
+`;
+
 describe('ast-grep: related locations from rule labels (real binary, built-in pack)', () => {
   test('SQL built in one statement and run in a later one: the build line is the finding, the run line is related', async () => {
-    const findings = await scanWithPack({ 'routes/users.js': JS_ROUTES, 'app/views.py': PY_VIEWS, 'app/reports.py': PY_REPORTS });
+    const findings = await scanWithPack({
+      'routes/users.js': JS_ROUTES,
+      'app/views.py': PY_VIEWS,
+      'app/reports.py': PY_REPORTS,
+      'web/orders.tsx': TSX_HANDLER,
+    });
 
     const js = sqlFindings(findings, 'routes/users.js');
     const cases: [string, string, string][] = [
@@ -169,7 +182,13 @@ describe('ast-grep: related locations from rule labels (real binary, built-in pa
       dynamic.map((f) => [f.ruleId, f.startLine, f.related?.map((r) => r.startLine)]),
       [['py/sql-injection-string-building-dynamic', lineOf(PY_REPORTS, 'sql = f"'), [lineOf(PY_REPORTS, 'pd.read_sql(')]]],
     );
-    for (const finding of [...js, ...py, ...dynamic]) assert.ok(!finding.message.includes('$'), finding.message);
+    // .tsx files run the rule's tsx copy, labels included
+    const tsx = sqlFindings(findings, 'web/orders.tsx');
+    assert.deepEqual(
+      tsx.map((f) => [f.ruleId, f.startLine, f.related?.map((r) => r.startLine)]),
+      [['js/sql-injection-request-input', lineOf(TSX_HANDLER, 'const sql ='), [lineOf(TSX_HANDLER, 'db.all(sql)')]]],
+    );
+    for (const finding of [...js, ...py, ...dynamic, ...tsx]) assert.ok(!finding.message.includes('$'), finding.message);
   });
 });
 
