@@ -104,7 +104,12 @@ export const SCANNERS: readonly ScannerEntry[] = [
     needs: (config, { change }) => mcpAuditNeeds(config, change.files ?? []),
     settings: ({ config, change, env, assetsFrom }): McpAuditSettings => {
       const live = liveAuditSettings(config, change.mcpLockText, env, assetsFrom);
-      return { filterMode: config.filterMode, changedFiles: change.files ?? [], live: (servers, ports) => runLiveAudit(servers, ports, live) };
+      return {
+        filterMode: config.filterMode,
+        changedFiles: change.files ?? [],
+        live: (servers, ports) => runLiveAudit(servers, ports, live),
+        skillsScan: { unavailable: 'no ramparts binary on the PATH' },
+      };
     },
     create: createMcpAuditScanner,
   }),

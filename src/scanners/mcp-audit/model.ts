@@ -60,7 +60,7 @@ export interface McpServerAudit {
   configPath: string;
   line: number;
   /** Which live check this is: the tool-description check (our own MCP client in the sandbox) or ramparts. */
-  check: 'tool-descriptions' | 'ramparts';
+  check: 'tool-descriptions' | 'ramparts' | 'ramparts-skills';
   status: McpServerAuditStatus;
   /** Required for every status except `scanned`. */
   reason?: string;
