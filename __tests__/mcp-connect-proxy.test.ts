@@ -188,3 +188,25 @@ describe('runLiveAudit through the proxy', () => {
     assert.match(bypassed.audits[0]!.reason!, /connected without the address-checking proxy \(it ignored HTTPS_PROXY\)/);
   });
 });
+
+describe('the gateway path (ramparts in the gateway container resolves the host itself)', () => {
+  test('a DNS answer that turns private during the scan is detected afterwards: degraded, never clean', async () => {
+    let lookups = 0;
+    const rebinding: HostResolver = { lookup: () => Promise.resolve(lookups++ === 0 ? ['93.184.215.14'] : ['10.0.0.8']) };
+    const answer = JSON.stringify({
+      url: 'https://rebind.test/mcp', status: 'Success', tools: [{ name: 'echo', description: 'Echoes.' }], prompts: [], resources: [], security_issues: null,
+      yara_results: [{ target_type: 'summary', target_name: 'all', rule_name: 'YARA_PRE_SCAN_SUMMARY', rules_executed: ['prompt_injection'] }], errors: [],
+    });
+    const gateway = {
+      url: 'http://127.0.0.1:1', containerId: 'x', transport: 'streamable-http' as const, timings: { pullMs: 0, healthyMs: 0, connectMs: 0, totalMs: 0 }, failure: undefined,
+      tools: [{ name: 'scan', inputSchema: { type: 'object' as const } }],
+      callTool: () => Promise.resolve({ content: [], text: answer }),
+      close: () => Promise.resolve(),
+    };
+    const settings: LiveAuditSettings = { ...settingsFor('', rebinding), ramparts: { viaGateway: true, timeoutMs: 20_000 } };
+    const result = await runLiveAudit([remote('rebind', 'https://rebind.test/mcp')], { ...ports, gateway: { status: 'ready', value: gateway } }, settings);
+    assert.equal(lookups, 2);
+    assert.deepEqual(result.audits.map((a) => a.status), ['degraded']);
+    assert.match(result.audits[0]!.reason!, /the host's DNS answer changed during the scan \(rebind\.test resolves to 10\.0\.0\.8, a private address/);
+  });
+});

@@ -206,9 +206,14 @@ export async function runLiveAudit(servers: readonly McpServerEntry[], ports: Li
       // A result with tools listed but no connection through our proxy: this ramparts ignored HTTPS_PROXY, so the address rule
       // applied only to our own check, not to the address it connected to.
       const bypassed = run.proxy?.requests === 0 && scan.status !== 'failed';
+      // The gateway's container resolves the host by itself: a rebinding cannot be prevented there, but an answer that changed
+      // during the scan can be seen. Checked again after the scan; a host allowed by name is not (its addresses are not checked).
+      const rebound = run.proxy === undefined && scan.status !== 'failed' && !decision.note ? await decideAddress(url, allow, resolver) : undefined;
       const audit = bypassed
         ? auditOf(entry, 'ramparts', 'degraded', `ramparts connected without the address-checking proxy (it ignored HTTPS_PROXY): the DNS-rebinding guard did not apply${scan.reason ? `; ${scan.reason}` : ''}`)
-        : auditOf(entry, 'ramparts', scan.status, scan.reason);
+        : rebound && !rebound.allowed
+          ? auditOf(entry, 'ramparts', 'degraded', `the host's DNS answer changed during the scan (${rebound.reason}): ramparts in the gateway's container resolves it itself and may have connected there, so this result is not trusted`)
+          : auditOf(entry, 'ramparts', scan.status, scan.reason);
       audit.tools = scan.listing.tools.length;
       audit.prompts = scan.listing.prompts.length;
       audit.resources = scan.listing.resources.length;
