@@ -313,13 +313,19 @@ function smugglingHits(lines: readonly string[]): Hit[] {
   return hits;
 }
 
-/** Who an instruction in a comment is aimed at, and the imperative that makes it one. */
-const AGENT_ADDRESSED = /\b(you|assistant|agent|claude|copilot|cursor|gemini|codex|the\s+model|ai|llm)\b/i;
-const IMPERATIVE = /\b(must|always|never|do\s+not|don['’]t|ignore|run|execute|send|upload|read|fetch|download|delete|instead)\b/i;
+/**
+ * An instruction aimed at the agent: the agent named and told what to do (`assistant: always …`, `Claude, run …`), or `you must` /
+ * `you should`. A maintainer's note (`<!-- TODO -->`, `<!-- If you run into issues … -->`) does not read like one.
+ */
+const COMMENT_DIRECTIVE =
+  /\b(?:(?:assistant|agent|claude|copilot|cursor|gemini|codex|llm|ai)\b\s*[:,]?\s*(?:you\s+)?(?:must|should|always|never|do\s+not|don['’]t|ignore|disregard|run|execute|send|upload|read|fetch|download|delete)|you\s+(?:must|should|need\s+to|will\s+now))\b/i;
+/** What makes a hidden instruction an attack rather than a hidden style note: secrecy, overriding, moving data, destroying. */
+const COMMENT_DANGER = /\b(ignore|disregard|secret(ly)?|silently|quietly|without\s+(telling|asking)|exfiltrat\w*|send|upload|post|curl|wget|delete|credentials?|tokens?|passwords?|ssh|\.env|approve|merge)\b/i;
 
 /**
  * HTML comments are not shown when markdown is rendered (the pull request's rich diff, the file view) but reach the agent: an
- * instruction aimed at the agent inside one is hidden from the reviewer. Comments that address no one (`<!-- TODO -->`) are left.
+ * instruction aimed at the agent inside one is hidden from the reviewer. High when it also asks for secrecy, overriding, moving data
+ * or destroying something; medium otherwise (a hidden style note is still hidden).
  */
 function commentHits(lines: readonly string[]): Hit[] {
   const text = lines.join('\n');
@@ -329,10 +335,15 @@ function commentHits(lines: readonly string[]): Hit[] {
   let scanned = 0;
   while ((match = re.exec(text)) !== null && scanned++ < 1000) {
     const body = (match[1] ?? '').slice(0, 20_000);
-    if (!AGENT_ADDRESSED.test(body) || !IMPERATIVE.test(body)) continue;
+    if (!COMMENT_DIRECTIVE.test(body)) continue;
     if (/^\s*(prettier-ignore|markdownlint|eslint|toc|vale|cspell|lint)/i.test(body)) continue;
     const line = text.slice(0, match.index).split('\n').length;
-    hits.push({ rule: AGENT_RULES.smuggling, line, detail: `holds instructions for the agent inside an HTML comment, which a rendered view does not show: ${quote(oneLineOf(body))}.` });
+    hits.push({
+      rule: AGENT_RULES.smuggling,
+      line,
+      severity: COMMENT_DANGER.test(body) ? 'high' : 'medium',
+      detail: `holds instructions for the agent inside an HTML comment, which a rendered view does not show: ${quote(oneLineOf(body))}.`,
+    });
   }
   return hits;
 }
