@@ -85,7 +85,7 @@ export const AGENT_RULES = {
   },
   remoteCode: {
     id: 'mcp/agent-remote-code',
-    severity: 'high',
+    severity: 'medium',
     message: 'An agent skill or instruction file fetches code from the network and runs it.',
     note: 'Piping a download into a shell (`curl … | sh`, `iwr … | iex`) runs whatever the server answers at that moment, with the developer’s rights, each time the agent follows the instruction. Pin and verify what is installed, or install it through a package manager with a lock file. CWE-494',
     owasp: OWASP_MCP.commandExecution,
@@ -143,9 +143,9 @@ export function agentFileFindings(path: string, text: string, kind: AgentFileKin
   const hits: Hit[] = [...hiddenHits(lines)];
   const instructionsText = kind.role !== 'resource' || /\.(md|mdc|txt)$/i.test(path);
   const frontMatter = instructionsText ? readFrontMatter(lines) : undefined;
-  if (frontMatter) hits.push(...grantHits(frontMatter, kind));
+  if (frontMatter) hits.push(...grantHits(frontMatter));
   if (instructionsText) hits.push(...smugglingHits(lines), ...commentHits(lines));
-  hits.push(...lineHits(lines, kind));
+  hits.push(...lineHits(lines));
   const seen = new Set<string>();
   return hits
     .filter((hit) => {
@@ -195,7 +195,8 @@ const EMOJI_JOINER = /(\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pic
 function hiddenHits(lines: readonly string[]): Hit[] {
   const hits: Hit[] = [];
   lines.forEach((raw, index) => {
-    const line = raw.replace(EMOJI_JOINER, '$1');
+    // A zero-width space before a code fence is the usual way to show a fence inside a fence: it hides nothing.
+    const line = raw.replace(EMOJI_JOINER, '$1').replace(/^(\s*)\u200B(?=`{3}|~{3})/, '$1');
     if (!containsHiddenCharacters(line)) return;
     let column = 0;
     let first = '';
@@ -265,14 +266,15 @@ function unrestrictedGrant(token: string): boolean {
   return pattern === '' || /^[*:]+$/.test(pattern);
 }
 
-function grantHits(front: FrontMatter, kind: AgentFileKind): Hit[] {
+function grantHits(front: FrontMatter): Hit[] {
   const root = front.root;
   if (root.kind !== 'object') return [];
   const hits: Hit[] = [];
   for (const entry of root.entries) {
     const key = entry.key.toLowerCase();
-    // `tools` of a subagent or prompt file lists what it may use; `allowed-tools` of a skill or command runs them without asking.
-    if (key === 'allowed-tools' || key === 'allowed_tools' || (key === 'tools' && (kind.role === 'agent' || kind.role === 'prompt'))) {
+    // `allowed-tools` of a skill or command runs those tools without asking; a subagent's or prompt file's `tools` only lists what
+    // it may use (each use is still confirmed), so it is not a grant.
+    if (key === 'allowed-tools' || key === 'allowed_tools') {
       for (const token of grantTokens(entry.value)) {
         if (unrestrictedGrant(token.value)) hits.push({ rule: AGENT_RULES.unrestrictedTools, line: token.line, detail: `grants ${quote(token.value)} in ${quote(entry.key)}: any command, without a pattern.` });
       }
@@ -290,16 +292,24 @@ const SMUGGLING: readonly RegExp[] = [
   /<\/?\s*(important|system|system[-_ ]prompt|hidden|secret)\s*>/i,
   /<\|im_start\|>\s*system/i,
   /\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(the\s+|your\s+)?(previous|prior|above|earlier|preceding|original|system|user['’]?s?)\s+(instructions|prompts?|rules|messages|guidelines|directives)/i,
-  /\b(do\s+not|don['’]t|never)\s+(tell|inform|mention\s+(this\s+|it\s+)?to|alert|notify|show|reveal\s+(this\s+|it\s+)?to|let)\s+the\s+user(\s+know)?/i,
-  /\bwithout\s+(telling|informing|notifying|asking|alerting)\s+the\s+user/i,
+  /\b(do\s+not|don['’]t|never)\s+(tell|inform|mention\s+(this\s+|it\s+)?to|alert|notify|reveal\s+(this\s+|it\s+)?to|let)\s+the\s+user(\s+know)?(\s+(about|that|this|it|anything|you|we|how|where|why)\b|\s*[.,;:!)]|\s*$)/i,
+  /\bwithout\s+(telling|informing|notifying|alerting)\s+the\s+user/i,
   /\b(hide|conceal|keep)\s+(this|it|these\s+\w+|the\s+\w+)\s+(secret\s+)?from\s+the\s+user/i,
   /\bthe\s+user\s+(must|should)\s+(not|never)\s+(know|see|find\s+out|be\s+told)/i,
 ];
 
+/** Whether position `at` of a line is inside an inline code span or a quoted string: a quoted marker is an example, not an order. */
+function quotedAt(line: string, at: number): boolean {
+  for (const re of [/`[^`]*`/g, /"[^"]*"/g, /“[^”]*”/g, /'[^'\n]{3,}'/g]) {
+    for (const m of line.matchAll(re)) if (m.index <= at && at < m.index + m[0].length) return true;
+  }
+  return false;
+}
+
 function smugglingMarker(line: string): string | undefined {
   for (const re of SMUGGLING) {
     const match = re.exec(line);
-    if (match) return match[0];
+    if (match && !quotedAt(line, match.index)) return match[0];
   }
   return undefined;
 }
@@ -313,19 +323,19 @@ function smugglingHits(lines: readonly string[]): Hit[] {
   return hits;
 }
 
-/**
- * An instruction aimed at the agent: the agent named and told what to do (`assistant: always …`, `Claude, run …`), or `you must` /
- * `you should`. A maintainer's note (`<!-- TODO -->`, `<!-- If you run into issues … -->`) does not read like one.
- */
-const COMMENT_DIRECTIVE =
-  /\b(?:(?:assistant|agent|claude|copilot|cursor|gemini|codex|llm|ai)\b\s*[:,]?\s*(?:you\s+)?(?:must|should|always|never|do\s+not|don['’]t|ignore|disregard|run|execute|send|upload|read|fetch|download|delete)|you\s+(?:must|should|need\s+to|will\s+now))\b/i;
-/** What makes a hidden instruction an attack rather than a hidden style note: secrecy, overriding, moving data, destroying. */
-const COMMENT_DANGER = /\b(ignore|disregard|secret(ly)?|silently|quietly|without\s+(telling|asking)|exfiltrat\w*|send|upload|post|curl|wget|delete|credentials?|tokens?|passwords?|ssh|\.env|approve|merge)\b/i;
+/** The agent addressed by name at the start of a comment (`assistant:`, `Note to Claude,`): an order for the agent. */
+const COMMENT_VOCATIVE = /^\s*(?:(?:note\s+)?(?:to|for)\s+)?(?:the\s+)?(?:assistant|agent|claude|copilot|cursor|gemini|codex|llm|ai|model)\s*[:,]/i;
+/** Someone addressed anywhere in the comment. */
+const COMMENT_ADDRESSED = /\b(you|assistant|agent|claude|copilot|cursor|gemini|codex|llm|ai|the\s+model)\b/i;
+/** What makes a hidden instruction an attack: secrecy, overriding, moving data, running or destroying something. */
+const COMMENT_DANGER =
+  /\b(ignore\s+(all\s+|the\s+|any\s+)?(previous|prior|above|earlier)|disregard|secretly|silently|quietly|without\s+(telling|informing)|exfiltrat\w*|(send|upload|post)\b[^.]{0,60}\bhttps?:\/\/|curl|wget|rm\s+-rf|delete\s+(all|every|the)|approve\s+(the|this|all)|merge\s+(the|this))\b/i;
 
 /**
- * HTML comments are not shown when markdown is rendered (the pull request's rich diff, the file view) but reach the agent: an
- * instruction aimed at the agent inside one is hidden from the reviewer. High when it also asks for secrecy, overriding, moving data
- * or destroying something; medium otherwise (a hidden style note is still hidden).
+ * HTML comments are not shown when markdown is rendered (the pull request's rich diff, the file view) but reach the agent. A comment
+ * that addresses the agent by name (`<!-- assistant: … -->`) is a hidden order: medium. One that addresses the agent (or "you") and
+ * asks for secrecy, overriding, moving data, running or destroying something is an attack: high. Notes to the human author
+ * (`<!-- Add more rows as needed -->`, `<!-- rules the agent must follow -->`) are neither.
  */
 function commentHits(lines: readonly string[]): Hit[] {
   const text = lines.join('\n');
@@ -335,13 +345,13 @@ function commentHits(lines: readonly string[]): Hit[] {
   let scanned = 0;
   while ((match = re.exec(text)) !== null && scanned++ < 1000) {
     const body = (match[1] ?? '').slice(0, 20_000);
-    if (!COMMENT_DIRECTIVE.test(body)) continue;
-    if (/^\s*(prettier-ignore|markdownlint|eslint|toc|vale|cspell|lint)/i.test(body)) continue;
+    const danger = COMMENT_DANGER.test(body) && COMMENT_ADDRESSED.test(body);
+    if (!danger && !COMMENT_VOCATIVE.test(body)) continue;
     const line = text.slice(0, match.index).split('\n').length;
     hits.push({
       rule: AGENT_RULES.smuggling,
       line,
-      severity: COMMENT_DANGER.test(body) ? 'high' : 'medium',
+      severity: danger ? 'high' : 'medium',
       detail: `holds instructions for the agent inside an HTML comment, which a rendered view does not show: ${quote(oneLineOf(body))}.`,
     });
   }
@@ -352,7 +362,7 @@ const oneLineOf = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 // ── line checks: remote code, credentials, exfiltration, approval flags ──
 
-const DOWNLOADER = String.raw`\b(curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch)\b`;
+const DOWNLOADER = String.raw`\b(curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch)\b[^|\n]*?\b(https?:\/\/|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})`;
 const REMOTE_CODE: readonly RegExp[] = [
   new RegExp(String.raw`${DOWNLOADER}[^|\n]*\|\s*(sudo\s+(-\S+\s+)*)?(env\s+\S+=\S*\s+)*(ba|z|k|da|fi)?sh\b`, 'i'),
   new RegExp(String.raw`${DOWNLOADER}[^|\n]*\|\s*(sudo\s+)?(python\d?(\.\d+)?|node|perl|ruby|php|iex|invoke-expression)\b`, 'i'),
@@ -363,30 +373,38 @@ const REMOTE_CODE: readonly RegExp[] = [
 ];
 
 /** Credential stores by path; `.env` only with a verb that reads it (mentions such as "copy .env.example" are left). */
-const SECRET_PATHS = /(~|\$HOME|\$\{HOME\}|%USERPROFILE%|\/home\/[^/\s]+|\/root|\/Users\/[^/\s]+)[/\\]\.(ssh|aws|gnupg|kube|docker\/config\.json|netrc|npmrc|pypirc|git-credentials|config\/gh|config\/gcloud|azure)\b|\bid_(rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\/etc\/shadow\b|\bsecurity\s+find-(generic|internet)-password\b|\baws_secret_access_key\b/i;
-const ENV_FILE_READ = /(\b(cat|less|more|head|tail|read|open|print|type|upload|send|include|load|dump|show|output|copy)\b[^\n.]{0,40}|@)\.env(\.(local|production|prod))?(?![\w.-])/i;
+const SECRET_PATHS = /(~|\$HOME|\$\{HOME\}|%USERPROFILE%|\/home\/[^/\s]+|\/root|\/Users\/[^/\s]+)[/\\]\.(ssh|aws|gnupg|netrc|npmrc|pypirc|git-credentials|config\/gh|config\/gcloud|azure)\b|\b(cat|read|open|print|upload|send|copy|base64|include)\b[^\n]{0,40}\bid_(rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\/etc\/shadow\b|\bsecurity\s+find-(generic|internet)-password\b/i;
+const ENV_FILE_READ = /(\b(cat|less|more|head|tail|read|open|print|type|upload|send|dump|show|output|paste)\b[^\n.]{0,40}?[\s"'`(/]|@)\.env(\.(local|production|prod))?(?![\w.-])/i;
 const NEGATED = /\b(never|not|don['’]t|do\s+not|avoid|without|must\s+not|no)\b[^.\n]{0,60}$/i;
 
 const EXFIL_HOSTS = /\bhttps?:\/\/([\w-]+\.)*(webhook\.site|requestbin\.(com|net)|pipedream\.net|ngrok(-free)?\.(io|app|dev)|burpcollaborator\.net|oast\.(fun|live|me|online|pro|site)|interact\.sh|pastebin\.com|transfer\.sh|hookb\.in|beeceptor\.com|requestcatcher\.com|discord(app)?\.com\/api\/webhooks|api\.telegram\.org\/bot)/i;
 const SEND_VERB = /\b(send|post|upload|forward|transmit|exfiltrate|submit|report)\b/i;
-const SENSITIVE_OBJECT = /\b(conversation|chat\s+history|system\s+prompt|secrets?|credentials?|tokens?|api[-_ ]?keys?|passwords?|environment\s+variables|env\s+vars|ssh\s+keys?|private\s+keys?|\.env\b|source\s+code|the\s+(whole\s+)?(repo|repository|codebase))/i;
+/**
+ * Data of the user's environment. A credential on its own is not (`send the API key only to https://api.vendor.dev` is how a skill
+ * authenticates); credentials someone else's (`all the tokens`, `the keys you found`) are.
+ */
+const SENSITIVE_OBJECT =
+  /\b(conversation|chat\s+history|system\s+prompt|environment\s+variables|env\s+vars|ssh\s+keys?|private\s+keys?|\.env\b|source\s+code|the\s+(whole\s+)?(repo|repository|codebase)|(all|any|every)\s+(of\s+)?(the\s+|your\s+)?(secrets?|credentials?|tokens?|api[-_ ]?keys?|passwords?)|(secrets?|credentials?|tokens?|api[-_ ]?keys?|passwords?)\s+(that\s+)?you\s+(find|found|see|saw|read|have))/i;
 const DATA_FLAG = /\s(-d|--data(-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-(data|file))\b/;
 const ENV_DUMP = /\$\((\s*(printenv|env|set)\s*|[^)]*\b(cat|base64)\b[^)]*)\)|`(printenv|env)`|\$\{?(AWS_SECRET|GITHUB_TOKEN|GH_TOKEN|OPENAI_API_KEY|ANTHROPIC_API_KEY|NPM_TOKEN)\w*/i;
 const URL = /\bhttps?:\/\/[^\s)'"`>]+/i;
 
-const APPROVAL_FLAGS = /--dangerously-skip-permissions\b|--dangerously-bypass-approvals-and-sandbox\b|--yolo\b|--permission-mode[= ]bypassPermissions\b|\bchat\.tools\.autoApprove\b/;
+/** An agent CLI run with its approval prompts off (a flag named in prose, "what does --yolo do?", is not a run). */
+const APPROVAL_FLAGS =
+  /\b(claude|codex|gemini|copilot|cursor-agent|opencode|amp|qwen)\b[^\n|;&]*?(--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|--yolo|--allow-all-tools|--allow-all|--permission-mode[= ]bypassPermissions|--approval-mode[= ]yolo)\b/i;
 
-function lineHits(lines: readonly string[], kind: AgentFileKind): Hit[] {
+function lineHits(lines: readonly string[]): Hit[] {
   const hits: Hit[] = [];
-  // Repository-wide instruction files document setup for humans too: a `curl | sh` there is worth a look, not an alarm.
-  const remoteSeverity: Severity = kind.role === 'memory' || kind.role === 'instructions' ? 'medium' : 'high';
   lines.forEach((line, index) => {
     const at = index + 1;
     if (line.length > 20_000) return;
     for (const re of REMOTE_CODE) {
       const match = re.exec(line);
       if (match) {
-        hits.push({ rule: AGENT_RULES.remoteCode, line: at, severity: remoteSeverity, detail: `runs downloaded code: ${quote(match[0])}.` });
+        // Vendor installers (`curl -fsSL https://get.vendor.dev | sh`) are common and worth a look; code from a plain-http address,
+        // a bare IP or a paste or capture service is an alarm.
+        const severity: Severity = /\bhttp:\/\/|\/\/\d{1,3}(\.\d{1,3}){3}\b|\s\d{1,3}(\.\d{1,3}){3}\b/.test(match[0]) || EXFIL_HOSTS.test(match[0]) || /\b(pastebin\.com|paste\.ee|gist\.githubusercontent\.com|raw\.githubusercontent\.com)\b/.test(match[0]) ? 'high' : 'medium';
+        hits.push({ rule: AGENT_RULES.remoteCode, line: at, severity, detail: `runs downloaded code: ${quote(match[0])}.` });
         break;
       }
     }
