@@ -210,3 +210,20 @@ describe('the gateway path (ramparts in the gateway container resolves the host 
     assert.match(result.audits[0]!.reason!, /the host's DNS answer changed during the scan \(rebind\.test resolves to 10\.0\.0\.8, a private address/);
   });
 });
+
+describe('the CONNECT proxy, failures that are not the address rule', () => {
+  test('an allowed target that refuses the connection answers 502 and is not recorded as a refusal of the rule', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const proxy = await startConnectProxy({ allow: parseAllowHosts(['127.0.0.1/32']).patterns, resolver: fixed({}) });
+    try {
+      const answer = await connectThrough(proxy.url, `127.0.0.1:${port}`);
+      assert.match(answer.status, /^HTTP\/1\.1 502 /);
+      assert.deepEqual(proxy.refusals, []);
+    } finally {
+      await proxy.close();
+    }
+  });
+});

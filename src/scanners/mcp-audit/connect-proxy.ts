@@ -49,10 +49,13 @@ export async function startConnectProxy(options: ConnectProxyOptions): Promise<C
   let requests = 0;
   let accepted = 0;
 
-  const refuse = (client: Socket, status: string, target: string, reason: string): void => {
-    refusals.push({ target: target.slice(0, 300), reason });
-    if (refusals.length > 100) refusals.splice(0, refusals.length - 100);
-    client.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nrefused by the MCP audit's address rule: ${reason}\n`);
+  /** Answers an error; `byRule` records it as a refusal of the address rule (a failed connection is ramparts' to report). */
+  const refuse = (client: Socket, status: string, target: string, reason: string, byRule = true): void => {
+    if (byRule) {
+      refusals.push({ target: target.slice(0, 300), reason });
+      if (refusals.length > 100) refusals.splice(0, refusals.length - 100);
+    }
+    client.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${byRule ? "refused by the MCP audit's address rule: " : ''}${reason}\n`);
   };
 
   const track = (socket: Socket): void => {
@@ -74,7 +77,7 @@ export async function startConnectProxy(options: ConnectProxyOptions): Promise<C
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
       if (end < 0) {
-        if (head.length > MAX_HEAD) refuse(client, '431 Request Header Fields Too Large', '?', 'request head too large');
+        if (head.length > MAX_HEAD) refuse(client, '431 Request Header Fields Too Large', '?', 'request head too large', false);
         return;
       }
       client.off('data', onData);
@@ -97,7 +100,7 @@ export async function startConnectProxy(options: ConnectProxyOptions): Promise<C
     const port = Number(match[2]);
     const target = `${host}:${port}`;
     if (port < 1 || port > 65535) {
-      refuse(client, '400 Bad Request', target, 'invalid port');
+      refuse(client, '400 Bad Request', target, 'invalid port', false);
       return;
     }
     const decision = await resolveForConnect(host, options.allow, options.resolver);
@@ -108,12 +111,14 @@ export async function startConnectProxy(options: ConnectProxyOptions): Promise<C
     if (client.destroyed) return;
     const upstream = open(decision.address, port);
     track(upstream);
+    let established = false;
     const timer = setTimeout(() => {
       upstream.destroy();
-      refuse(client, '504 Gateway Timeout', target, `no connection to ${decision.address} within ${connectTimeoutMs} ms`);
+      refuse(client, '504 Gateway Timeout', target, `no connection to ${decision.address} within ${connectTimeoutMs} ms`, false);
     }, connectTimeoutMs);
     upstream.once('connect', () => {
       clearTimeout(timer);
+      established = true;
       tunnels.push(`${target} -> ${decision.address}`);
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
       if (rest.length > 0) upstream.write(rest);
@@ -123,7 +128,9 @@ export async function startConnectProxy(options: ConnectProxyOptions): Promise<C
     });
     upstream.once('error', (error) => {
       clearTimeout(timer);
-      if (!client.destroyed && client.writable) refuse(client, '502 Bad Gateway', target, `connection to ${decision.address} failed: ${error.message}`);
+      // Inside an open tunnel the bytes are TLS: an error there only closes it.
+      if (established) client.destroy();
+      else if (!client.destroyed && client.writable) refuse(client, '502 Bad Gateway', target, `connection to ${decision.address} failed: ${error.message}`, false);
     });
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
