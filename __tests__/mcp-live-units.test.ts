@@ -289,7 +289,7 @@ describe('ramparts on the PATH (a fake binary that answers the recorded JSON for
       assert.equal(binary, join(dir, 'ramparts'));
       assert.equal(findRampartsOnPath('/nonexistent'), undefined);
       const runner = binaryRampartsRunner(binary, { PATH: process.env.PATH, SECRET_TOKEN: 'not passed' });
-      const [scan] = parseRampartsOutput(await runner.scan('https://clean.example/mcp', { timeoutMs: 10_000 })).map(readRampartsResult);
+      const [scan] = parseRampartsOutput((await runner.scan('https://clean.example/mcp', { timeoutMs: 10_000 })).output).map(readRampartsResult);
       assert.equal(scan!.status, 'scanned');
       await assert.rejects(runner.scan('https://down.example/mcp', { timeoutMs: 10_000 }), /ramparts exited 1: Error: connection refused/);
       const slowStarted = Date.now();

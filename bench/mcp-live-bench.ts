@@ -99,7 +99,7 @@ export async function runMcpLiveBench(runs: number): Promise<McpLiveBenchResult>
       const runner = gatewayRampartsRunner(gateway);
       for (let i = 0; i < runs * 4 + 1; i++) {
         const started = performance.now();
-        const [scan] = parseRampartsOutput(await runner.scan('https://poisoned.ramparts.test/mcp', { timeoutMs: 30_000 })).map(readRampartsResult);
+        const [scan] = parseRampartsOutput((await runner.scan('https://poisoned.ramparts.test/mcp', { timeoutMs: 30_000 })).output).map(readRampartsResult);
         const { findings } = rampartsFindings({ name: 'p', configPath: '.mcp.json', line: 2 }, scan!);
         if (findings.length === 0) throw new Error('the recorded poisoned result gave no finding');
         if (i > 0) result.rampartsScan.push(performance.now() - started);

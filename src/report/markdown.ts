@@ -434,7 +434,8 @@ function mcpServerSection(scans: readonly ScanReport[], caps: Caps): string | un
     return `| ${cells.join(' | ')} |`;
   });
   const more = outcomes.length > shown.length ? `\n\n_${formatCount(outcomes.length - shown.length)} more in the SARIF file._` : '';
-  return `#### MCP servers (live checks)\n\n| Server | Config | Check | Status | Reason | Findings |\n| --- | --- | --- | --- | --- | ---: |\n${rows.join('\n')}${more}`;
+  const title = outcomes.some((o) => o.check === 'ramparts-skills') ? 'MCP servers and agent files' : 'MCP servers';
+  return `#### ${title} (live checks)\n\n| Server | Config | Check | Status | Reason | Findings |\n| --- | --- | --- | --- | --- | ---: |\n${rows.join('\n')}${more}`;
 }
 
 function scannerTable(scans: readonly ScanReport[], findings: readonly Finding[]): string {

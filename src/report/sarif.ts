@@ -466,7 +466,7 @@ function scanNotifications(scans: readonly ScanReport[]): SarifNotification[] {
       notifications.push({
         level: outcome.status === 'failed' ? 'error' : 'warning',
         message: {
-          text: `MCP server ${revealHidden(outcome.server)} (${outcome.configPath}:${outcome.line}) ${outcome.check}: ${outcome.status}: ${revealHidden(outcome.reason ?? 'no reason given')}. It is not a clean result.`,
+          text: `${outcome.check === 'ramparts-skills' ? 'Agent file' : 'MCP server'} ${revealHidden(outcome.server)} (${outcome.configPath}:${outcome.line}) ${outcome.check}: ${outcome.status}: ${revealHidden(outcome.reason ?? 'no reason given')}. It is not a clean result.`,
         },
         descriptor: { id: `mcp-server-${outcome.status}` },
         properties: { scanner: scan.scanner, server: outcome.server, configPath: outcome.configPath, line: outcome.line, check: outcome.check, status: outcome.status },

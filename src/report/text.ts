@@ -272,7 +272,7 @@ export function renderText(report: ReviewReport, options: TextOptions): string {
     for (const o of scan.mcpServers ?? []) {
       const color = o.status === 'scanned' ? ANSI.green : o.status === 'failed' ? ANSI.boldRed : ANSI.yellow;
       const reason = o.reason ? `: ${clean(oneLine(o.reason))}` : '';
-      out.push(`  MCP server ${clean(oneLine(o.server))} (${clean(o.configPath)}:${o.line}) ${o.check}: ${paint(color, o.status)}${reason}`);
+      out.push(`  ${o.check === 'ramparts-skills' ? 'agent file' : 'MCP server'} ${clean(oneLine(o.server))} (${clean(o.configPath)}:${o.line}) ${o.check}: ${paint(color, o.status)}${reason}`);
     }
     for (const warning of scan.warnings) out.push(`  ${paint(ANSI.yellow, 'warning')}: ${clean(oneLine(warning))}`);
   }

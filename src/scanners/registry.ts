@@ -11,6 +11,7 @@ import { AST_GREP_TOOL, createPatternScanner } from './mcp-patterns/scanner.js';
 import { mcpConfigKind } from './mcp-audit/discovery.js';
 import { listerAsset, runLiveAudit, type LiveAuditSettings } from './mcp-audit/live.js';
 import { findRampartsOnPath, RAMPARTS_SERVER } from './mcp-audit/ramparts.js';
+import { rampartsSkillsScan } from './mcp-audit/ramparts-skills.js';
 import { createMcpAuditScanner, type McpAuditSettings } from './mcp-audit/scanner.js';
 import { skippedScanner, type Scanner, type ScannerNeeds } from './scanner.js';
 import { createTemplatesScanner } from './templates/scanner.js';
@@ -104,7 +105,12 @@ export const SCANNERS: readonly ScannerEntry[] = [
     needs: (config, { change }) => mcpAuditNeeds(config, change.files ?? []),
     settings: ({ config, change, env, assetsFrom }): McpAuditSettings => {
       const live = liveAuditSettings(config, change.mcpLockText, env, assetsFrom);
-      return { filterMode: config.filterMode, changedFiles: change.files ?? [], live: (servers, ports) => runLiveAudit(servers, ports, live) };
+      return {
+        filterMode: config.filterMode,
+        changedFiles: change.files ?? [],
+        live: (servers, ports) => runLiveAudit(servers, ports, live),
+        skillsScan: live.ramparts.binary ? rampartsSkillsScan({ binary: live.ramparts.binary, env: live.ramparts.env ?? {} }) : { unavailable: 'no ramparts binary on the PATH' },
+      };
     },
     create: createMcpAuditScanner,
   }),

@@ -25,6 +25,8 @@ import {
   RAMPARTS_SCAN_TOOL,
   rampartsFindings,
   readRampartsResult,
+  type AddressGuard,
+  type RampartsRun,
   type RampartsRunner,
 } from './ramparts.js';
 import { checkListing, issueFinding, toolRuleInfos, type McpListing } from './tool-checks.js';
@@ -158,7 +160,7 @@ export async function runLiveAudit(servers: readonly McpServerEntry[], ports: Li
   if (remote.length > 0) {
     const allow = parseAllowHosts(settings.allowHosts).patterns;
     const resolver = settings.resolver ?? systemResolver();
-    const runner = rampartsRunner(ports, settings);
+    const runner = rampartsRunner(ports, settings, { allow, resolver });
     for (const entry of remote) {
       const url = entry.url?.value;
       if (url === undefined) {
@@ -174,17 +176,24 @@ export async function runLiveAudit(servers: readonly McpServerEntry[], ports: Li
         audits.push(auditOf(entry, 'ramparts', 'not-scanned', runner));
         continue;
       }
-      let output: string;
+      let run: RampartsRun;
       try {
-        output = await runner.scan(decision.url, { timeoutMs: settings.ramparts.timeoutMs, ...(ports.signal && { signal: ports.signal }) });
+        run = await runner.scan(decision.url, { timeoutMs: settings.ramparts.timeoutMs, ...(ports.signal && { signal: ports.signal }) });
       } catch (error) {
         if (ports.signal?.aborted) throw error;
         audits.push(auditOf(entry, 'ramparts', 'failed', `ramparts through ${runner.via}: ${truncate(oneLine(redactSecrets(getErrorMessage(error))), 300)}`));
         continue;
       }
+      // The binary's proxy refused the server's own host: its DNS answer changed after our check (or it resolves differently now).
+      const refused = run.proxy?.refusals.find((r) => sameHost(r.target, decision.host));
+      if (refused) {
+        audits.push(auditOf(entry, 'ramparts', 'not-scanned', `not contacted: the address-checking proxy refused ${refused.target} when ramparts connected: ${refused.reason}`));
+        continue;
+      }
+      for (const other of run.proxy?.refusals ?? []) warnings.push(`ramparts scan of ${entry.name}: the address-checking proxy refused ${other.target}: ${other.reason}`);
       let results;
       try {
-        results = parseRampartsOutput(output).map(readRampartsResult);
+        results = parseRampartsOutput(run.output).map(readRampartsResult);
       } catch (error) {
         audits.push(auditOf(entry, 'ramparts', 'failed', getErrorMessage(error)));
         continue;
@@ -194,7 +203,17 @@ export async function runLiveAudit(servers: readonly McpServerEntry[], ports: Li
         audits.push(auditOf(entry, 'ramparts', 'failed', 'ramparts answered no result'));
         continue;
       }
-      const audit = auditOf(entry, 'ramparts', scan.status, scan.reason);
+      // A result with tools listed but no connection through our proxy: this ramparts ignored HTTPS_PROXY, so the address rule
+      // applied only to our own check, not to the address it connected to.
+      const bypassed = run.proxy?.requests === 0 && scan.status !== 'failed';
+      // The gateway's container resolves the host by itself: a rebinding cannot be prevented there, but an answer that changed
+      // during the scan can be seen. Checked again after the scan; a host allowed by name is not (its addresses are not checked).
+      const rebound = run.proxy === undefined && scan.status !== 'failed' && !decision.note ? await decideAddress(url, allow, resolver) : undefined;
+      const audit = bypassed
+        ? auditOf(entry, 'ramparts', 'degraded', `ramparts connected without the address-checking proxy (it ignored HTTPS_PROXY): the DNS-rebinding guard did not apply${scan.reason ? `; ${scan.reason}` : ''}`)
+        : rebound && !rebound.allowed
+          ? auditOf(entry, 'ramparts', 'degraded', `the host's DNS answer changed during the scan (${rebound.reason}): ramparts in the gateway's container resolves it itself and may have connected there, so this result is not trusted`)
+          : auditOf(entry, 'ramparts', scan.status, scan.reason);
       audit.tools = scan.listing.tools.length;
       audit.prompts = scan.listing.prompts.length;
       audit.resources = scan.listing.resources.length;
@@ -235,12 +254,23 @@ export async function runLiveAudit(servers: readonly McpServerEntry[], ports: Li
   return { audits, findings, rules: [...rules.values()], warnings, ...(lockContent !== undefined && { lockContent }) };
 }
 
-function rampartsRunner(ports: LivePorts, settings: LiveAuditSettings): RampartsRunner | string {
+/** `host:port` of a CONNECT target against a host name or literal (brackets and case aside). */
+function sameHost(target: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  const bare = target.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  return bare === host.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
+/**
+ * The binary first: its connections go through our address-checking proxy, which closes the DNS-rebinding gap; the gateway runs
+ * ramparts in its own container, which resolves the host again by itself (docs/mcp-audit.md says what that leaves open).
+ */
+function rampartsRunner(ports: LivePorts, settings: LiveAuditSettings, guard: AddressGuard): RampartsRunner | string {
   const gateway = ports.gateway;
+  if (settings.ramparts.binary) return binaryRampartsRunner(settings.ramparts.binary, settings.ramparts.env ?? {}, guard);
   if (settings.ramparts.viaGateway && gateway.status === 'ready' && !gateway.value.failure && gateway.value.tools.some((t) => t.name === RAMPARTS_SCAN_TOOL)) {
     return gatewayRampartsRunner(gateway.value);
   }
-  if (settings.ramparts.binary) return binaryRampartsRunner(settings.ramparts.binary, settings.ramparts.env ?? {});
   if (!settings.ramparts.viaGateway) return 'no ramparts to scan with: the MCP gateway was not asked for its ramparts server (mcp-servers) and no ramparts binary is on the PATH';
   if (gateway.status !== 'ready') return `no ramparts to scan with: the MCP gateway ${gateway.status === 'skipped' ? 'is not running' : 'did not start'} (${gateway.reason}) and no ramparts binary is on the PATH`;
   if (gateway.value.failure) return `no ramparts to scan with: the MCP gateway stopped (${gateway.value.failure.message})`;

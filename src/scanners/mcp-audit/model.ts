@@ -59,8 +59,11 @@ export interface McpServerAudit {
   server: string;
   configPath: string;
   line: number;
-  /** Which live check this is: the tool-description check (our own MCP client in the sandbox) or ramparts. */
-  check: 'tool-descriptions' | 'ramparts';
+  /**
+   * Which live check this is: the tool-description check (our own MCP client in the sandbox), ramparts on a server, or
+   * `ramparts skills scan` on an agent skill or instruction file (then `server` is the skill's name and `configPath` the file).
+   */
+  check: 'tool-descriptions' | 'ramparts' | 'ramparts-skills';
   status: McpServerAuditStatus;
   /** Required for every status except `scanned`. */
   reason?: string;

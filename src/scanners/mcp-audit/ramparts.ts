@@ -6,11 +6,15 @@
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { redactSecrets } from '../../text/redact.js';
 import { revealHidden } from '../../text/hidden.js';
 import { oneLine, truncate } from '../../text/strings.js';
 import { SEVERITIES, type Finding, type RuleInfo, type Severity } from '../../types.js';
+import { systemResolver, type HostPattern, type HostResolver } from './addresses.js';
+import { startConnectProxy, type ProxyRefusal } from './connect-proxy.js';
 import type { McpServerAuditStatus, McpServerEntry } from './model.js';
 import type { ListedPrompt, ListedResource, ListedTool, McpListing } from './tool-checks.js';
 
@@ -246,10 +250,23 @@ export function rampartsFindings(entry: Pick<McpServerEntry, 'name' | 'configPat
 
 // ── running it ────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
+/** What the address-checking proxy saw during one binary scan. */
+export interface ProxyReport {
+  /** CONNECT requests ramparts made through it (0 with a result means it bypassed the proxy). */
+  requests: number;
+  refusals: readonly ProxyRefusal[];
+}
+
+/** One scan's JSON text, and for the binary what its proxy saw. */
+export interface RampartsRun {
+  output: string;
+  proxy?: ProxyReport;
+}
+
 /** Runs `scan` on one URL and answers ramparts' JSON text. */
 export interface RampartsRunner {
   readonly via: string;
-  scan(url: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<string>;
+  scan(url: string, options: { timeoutMs: number; signal?: AbortSignal }): Promise<RampartsRun>;
 }
 
 /** The slice of the gateway handle this needs. */
@@ -269,7 +286,7 @@ export function gatewayRampartsRunner(gateway: RampartsGateway): RampartsRunner 
         { url, detailed: true, format: 'json', timeout: seconds, httpTimeout: Math.min(seconds, 30) },
         { timeoutMs, signal },
       );
-      return answer.text.trim() !== '' ? answer.text : JSON.stringify(answer.structuredContent ?? {});
+      return { output: answer.text.trim() !== '' ? answer.text : JSON.stringify(answer.structuredContent ?? {}) };
     },
   };
 }
@@ -292,58 +309,102 @@ export function findRampartsOnPath(path: string | undefined): string | undefined
 
 const MAX_OUTPUT = 16 * 1024 * 1024;
 
-/** `ramparts scan <url> --format json` with a bounded output, a deadline and an environment of PATH and HOME only. */
-export function binaryRampartsRunner(binary: string, env: Readonly<Record<string, string | undefined>>): RampartsRunner {
+/** The address rule the binary's proxy applies (the same as the check before the scan). */
+export interface AddressGuard {
+  allow: readonly HostPattern[];
+  resolver: HostResolver;
+}
+
+/**
+ * `ramparts scan <url> --format json` with a bounded output, a deadline and an environment of PATH, HOME and RAMPARTS_RULES_DIR
+ * only; its network goes through our CONNECT proxy (`HTTPS_PROXY`, `ALL_PROXY`: reqwest, which ramparts uses, honours both), which
+ * resolves each host itself and connects only to an address the rule allows. It runs in an empty folder of its own: ramparts reads
+ * `config.yaml` and `rules/` from its working directory, and the runner's working directory is the pull request's checkout.
+ */
+export function binaryRampartsRunner(binary: string, env: Readonly<Record<string, string | undefined>>, guard: AddressGuard = { allow: [], resolver: systemResolver() }): RampartsRunner {
   return {
     via: `the ramparts binary (${binary})`,
-    scan(url, { timeoutMs, signal }) {
+    async scan(url, { timeoutMs, signal }) {
       const seconds = Math.max(1, Math.floor(timeoutMs / 1000) - 2);
-      const childEnv: Record<string, string> = {};
-      for (const name of ['PATH', 'HOME', 'RAMPARTS_RULES_DIR']) if (env[name] !== undefined) childEnv[name] = env[name];
-      return new Promise<string>((resolve, reject) => {
-        const child = spawn(binary, ['scan', url, '--format', 'json', '--timeout', String(seconds), '--http-timeout', String(Math.min(seconds, 30))], {
-          env: childEnv,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          // Its own process group, so that a kill reaches whatever it started (a pipe held open by a grandchild would wait).
-          detached: true,
+      const proxy = await startConnectProxy({ allow: guard.allow, resolver: guard.resolver, idleTimeoutMs: timeoutMs });
+      const cwd = await mkdtemp(join(tmpdir(), 'ultra-create-ramparts-'));
+      try {
+        const output = await runBinary(binary, ['scan', url, '--format', 'json', '--timeout', String(seconds), '--http-timeout', String(Math.min(seconds, 30))], {
+          env: { ...childEnvOf(env), ...proxyEnv(proxy.url) },
+          cwd,
+          timeoutMs,
+          ...(signal && { signal }),
         });
-        const chunks: Buffer[] = [];
-        let size = 0;
-        let stderr = '';
-        let why: string | undefined;
-        const stop = (reason: string): void => {
-          why ??= reason;
-          try {
-            if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-          } catch {
-            child.kill('SIGKILL');
-          }
-        };
-        const timer = setTimeout(() => stop(`ramparts did not finish within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-        const onAbort = (): void => stop('cancelled');
-        signal?.addEventListener('abort', onAbort, { once: true });
-        child.stdout.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_OUTPUT) stop(`ramparts wrote more than ${MAX_OUTPUT} bytes`);
-          else chunks.push(chunk);
-        });
-        child.stderr.on('data', (chunk: Buffer) => {
-          if (stderr.length < 8192) stderr += chunk.toString('utf8');
-        });
-        child.on('error', (error) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          reject(error);
-        });
-        child.on('close', (code) => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
-          if (why) return reject(new Error(why));
-          const out = Buffer.concat(chunks).toString('utf8');
-          if (code !== 0 && !out.includes('{')) return reject(new Error(`ramparts exited ${code}: ${truncate(oneLine(redactSecrets(stderr)), 300)}`));
-          resolve(out);
-        });
-      });
+        return { output, proxy: { requests: proxy.requests, refusals: [...proxy.refusals] } };
+      } finally {
+        await proxy.close();
+        await rm(cwd, { recursive: true, force: true });
+      }
     },
   };
+}
+
+/** The variables of the runner's environment ramparts gets: nothing else (no token of the runner reaches it). */
+export function childEnvOf(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const childEnv: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'RAMPARTS_RULES_DIR']) if (env[name] !== undefined) childEnv[name] = env[name];
+  return childEnv;
+}
+
+function proxyEnv(url: string): Record<string, string> {
+  return { HTTPS_PROXY: url, https_proxy: url, ALL_PROXY: url, all_proxy: url, HTTP_PROXY: url, http_proxy: url };
+}
+
+/** Runs the binary in its own process group, output bounded, killed at the deadline or on cancel; answers its stdout. */
+export function runBinary(
+  binary: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; cwd: string; timeoutMs: number; signal?: AbortSignal },
+): Promise<string> {
+  const { env: childEnv, cwd, timeoutMs, signal } = options;
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(binary, [...args], {
+      env: childEnv,
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that a kill reaches whatever it started (a pipe held open by a grandchild would wait).
+      detached: true,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let stderr = '';
+    let why: string | undefined;
+    const stop = (reason: string): void => {
+      why ??= reason;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    const timer = setTimeout(() => stop(`ramparts did not finish within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+    const onAbort = (): void => stop('cancelled');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_OUTPUT) stop(`ramparts wrote more than ${MAX_OUTPUT} bytes`);
+      else chunks.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 8192) stderr += chunk.toString('utf8');
+    });
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (why) return reject(new Error(why));
+      const out = Buffer.concat(chunks).toString('utf8');
+      if (code !== 0 && !out.includes('{')) return reject(new Error(`ramparts exited ${code}: ${truncate(oneLine(redactSecrets(stderr)), 300)}`));
+      resolve(out);
+    });
+  });
 }

@@ -7,6 +7,7 @@ import { formatCount, plural, truncate } from '../../text/strings.js';
 import { mapLimit } from '../../util/concurrency.js';
 import type { ChangedFile, FilterMode, Finding, RuleInfo, ScanReport } from '../../types.js';
 import type { ScanPorts, ScanResult, Scanner } from '../scanner.js';
+import { agentFileFindings, agentFileKind, agentFileTooLarge, agentRuleInfos, type AgentFileKind } from './agent-files.js';
 import { discoverConfig, mcpConfigKind, type DiscoveredConfig, type McpConfigKind } from './discovery.js';
 import type { McpServerAudit, McpServerEntry } from './model.js';
 import { staticFindings } from './static-checks.js';
@@ -23,6 +24,24 @@ export type McpLiveChecks = (
 
 export const LIVE_CHECKS_UNAVAILABLE = 'the live MCP checks are not available in this build';
 
+/** An agent skill or instruction file the audit read: its repository path, text and kind. */
+export interface AgentFile {
+  path: string;
+  text: string;
+  kind: AgentFileKind;
+  /** The pull request changes it (else it was read because of `filter-mode: nofilter`). */
+  changed: boolean;
+}
+
+/**
+ * The seam for `ramparts skills scan` (static: it executes nothing), written separately: it gets the agent files the audit read and
+ * returns one outcome per file, with the findings anchored in them.
+ */
+export type AgentSkillsScan = (
+  files: readonly AgentFile[],
+  ports: ScanPorts,
+) => Promise<{ audits: McpServerAudit[]; findings: Finding[]; rules: RuleInfo[]; warnings: string[] }>;
+
 /** The slice of the run the MCP audit reads. */
 export interface McpAuditSettings {
   /** `nofilter` audits every configuration file of the head commit (through the checkout port); other modes the changed ones. */
@@ -32,6 +51,8 @@ export interface McpAuditSettings {
   /** Files over this many bytes are reported, not read (default 1 MiB). */
   maxConfigBytes?: number;
   live?: McpLiveChecks;
+  /** `ramparts skills scan` over the agent files, when a ramparts binary is there; else why not (a notice, not a failure). */
+  skillsScan?: AgentSkillsScan | { unavailable: string };
 }
 
 export const DEFAULT_MAX_CONFIG_BYTES = 1024 * 1024;
@@ -42,7 +63,9 @@ const TOO_LARGE: Loaded = { tooLarge: true };
 
 interface Candidate {
   path: string;
-  kind: McpConfigKind;
+  /** An MCP configuration file, or an agent skill or instruction file. */
+  kind?: McpConfigKind;
+  agent?: AgentFileKind;
   changed: boolean;
   /** Added lines of the file, ascending; `all` when the diff does not say (no patch). */
   added: readonly number[] | 'all';
@@ -67,21 +90,23 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
   const filesNotScanned: { path: string; reason: string }[] = [];
   const degraded: string[] = [];
   const configs: DiscoveredConfig[] = [];
+  const agentFiles: AgentFile[] = [];
 
   const changedByPath = new Map(settings.changedFiles.filter((file) => file.status !== 'removed').map((file) => [file.path, file]));
   const candidates: Candidate[] = [];
   for (const path of ports.tree.files) {
     const kind = mcpConfigKind(path);
-    if (!kind) continue;
+    const agent = kind ? undefined : agentFileKind(path);
+    if (!kind && !agent) continue;
     const patch = changedByPath.get(path)?.patch;
-    candidates.push({ path, kind, changed: true, added: patch === undefined ? 'all' : indexPatch(patch).addedLines() });
+    candidates.push({ path, ...(kind ? { kind } : { agent }), changed: true, added: kind && patch !== undefined ? indexPatch(patch).addedLines() : 'all' });
   }
 
   const take = (candidate: Candidate, loaded: Loaded): void => {
     ports.onFileScanned?.(candidate.path);
     if ('tooLarge' in loaded) {
       const reason = `over ${formatCount(maxBytes)} bytes: not read`;
-      findings.push(fileFinding(candidate.path, MCP_RULES.tooLarge, 1, `${candidate.path} is ${reason}.`));
+      findings.push(candidate.agent ? agentFileTooLarge(candidate.path, maxBytes) : fileFinding(candidate.path, MCP_RULES.tooLarge, 1, `${candidate.path} is ${reason}.`));
       if (candidate.changed) filesNotScanned.push({ path: candidate.path, reason });
       return;
     }
@@ -90,6 +115,15 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
       else warnings.push(`${candidate.path}: ${loaded.unreadable}`);
       return;
     }
+    if (candidate.agent) {
+      // A binary file bundled with a skill (an image, an archive) holds no instructions to read.
+      if (loaded.bytes.subarray(0, 8192).includes(0)) return;
+      const text = loaded.bytes.toString('utf8').replace(/^\uFEFF/, '');
+      agentFiles.push({ path: candidate.path, text, kind: candidate.agent, changed: candidate.changed });
+      findings.push(...agentFileFindings(candidate.path, text, candidate.agent));
+      return;
+    }
+    if (!candidate.kind) return;
     const text = loaded.bytes.toString('utf8').replace(/^\uFEFF/, '');
     const config = discoverConfig(candidate.path, text, candidate.kind, candidate.added === 'all' ? [] : candidate.added);
     if (candidate.added === 'all') for (const server of config.servers) server.changedInPullRequest = true;
@@ -107,9 +141,13 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
     if (ports.checkout.status === 'ready') {
       const checkout = ports.checkout.value;
       const changed = new Set(candidates.map((c) => c.path));
-      const unchanged = (await checkout.listFiles()).flatMap((path) => {
-        const kind = changed.has(path) ? undefined : mcpConfigKind(path);
-        return kind ? [{ path, kind, changed: changedByPath.has(path), added: [] as number[] }] : [];
+      const unchanged = (await checkout.listFiles()).flatMap((path): Candidate[] => {
+        if (changed.has(path)) return [];
+        const kind = mcpConfigKind(path);
+        if (kind) return [{ path, kind, changed: changedByPath.has(path), added: [] as number[] }];
+        // AGENTS.md, CLAUDE.md and GEMINI.md are long-lived project notes: audited when the pull request changes them.
+        const agent = agentFileKind(path);
+        return agent && agent.role !== 'memory' ? [{ path, agent, changed: changedByPath.has(path), added: [] as number[] }] : [];
       });
       // The checkout answers nothing for a file over the limit (the path is listed, so it exists). All at once when it can.
       const batch = checkout.readFiles && unchanged.length > 0 ? await checkout.readFiles(unchanged.map((c) => c.path), maxBytes) : undefined;
@@ -127,6 +165,26 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
   for (const config of configs) findings.push(...staticFindings(config));
 
   const rules = mcpRuleInfos();
+  if (agentFiles.length > 0 || candidates.some((c) => c.agent)) rules.push(...agentRuleInfos());
+  const notices: string[] = [];
+  const skillAudits: McpServerAudit[] = [];
+  if (agentFiles.length > 0 && settings.skillsScan) {
+    if ('unavailable' in settings.skillsScan) {
+      notices.push(`ramparts skills scan was not run on ${plural(agentFiles.length, 'agent skill or instruction file')}: ${settings.skillsScan.unavailable} (our own agent-file rules checked them)`);
+    } else {
+      try {
+        const scanned = await settings.skillsScan(agentFiles, ports);
+        skillAudits.push(...scanned.audits);
+        findings.push(...scanned.findings);
+        for (const rule of scanned.rules) if (!rules.some((r) => r.id === rule.id)) rules.push(rule);
+        warnings.push(...scanned.warnings);
+      } catch (error) {
+        if (ports.signal?.aborted) throw error;
+        const reason = `ramparts skills scan failed: ${getErrorMessage(error)}`;
+        for (const file of agentFiles) skillAudits.push({ server: file.path, configPath: file.path, line: 1, check: 'ramparts-skills', status: 'failed', reason, findings: 0 });
+      }
+    }
+  }
   const added = servers.filter((server) => server.changedInPullRequest);
   let audits: McpServerAudit[] = [];
   if (added.length > 0) {
@@ -146,6 +204,9 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
   }
   const unscanned = audits.filter((a) => a.status !== 'scanned');
   if (unscanned.length > 0) degraded.push(describeUnscanned(unscanned));
+  const skillsUnscanned = skillAudits.filter((a) => a.status !== 'scanned');
+  if (skillsUnscanned.length > 0) degraded.push(describeUnscannedFiles(skillsUnscanned));
+  audits = [...audits, ...skillAudits];
 
   const report: ScanReport = {
     scanner: 'ramparts',
@@ -153,11 +214,12 @@ export async function runMcpAudit(settings: McpAuditSettings, ports: ScanPorts):
     ...(degraded.length > 0 && { reason: degraded.join('; ') }),
     findings,
     durationMs: Date.now() - started,
-    filesScanned: configs.length,
+    filesScanned: configs.length + agentFiles.length,
     rulesRun: servers.length,
     warnings,
     ...(filesNotScanned.length > 0 && { filesNotScanned }),
     ...(audits.length > 0 && { mcpServers: audits }),
+    ...(notices.length > 0 && { notices }),
   };
   return { report, rules };
 }
@@ -183,6 +245,12 @@ function audit(server: McpServerEntry, status: McpServerAudit['status'], reason:
 function describeUnscanned(audits: readonly McpServerAudit[]): string {
   const listed = audits.slice(0, 3).map((a) => `${truncate(a.server, 60)} in ${a.configPath} ${a.status}: ${a.reason ?? 'no reason given'}`);
   return `${plural(audits.length, 'MCP server')} the pull request adds or changes not fully checked (${listed.join('; ')}${audits.length > 3 ? '; …' : ''})`;
+}
+
+/** `2 agent files not fully checked by ramparts skills scan (a.md failed: reason; …)`. */
+function describeUnscannedFiles(audits: readonly McpServerAudit[]): string {
+  const listed = audits.slice(0, 3).map((a) => `${a.configPath} ${a.status}: ${a.reason ?? 'no reason given'}`);
+  return `${plural(audits.length, 'agent skill or instruction file')} not fully checked by ramparts skills scan (${listed.join('; ')}${audits.length > 3 ? '; …' : ''})`;
 }
 
 /** A regular file of the head tree, never through a symlink, checked for size before it is read. */

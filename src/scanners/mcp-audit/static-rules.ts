@@ -9,6 +9,7 @@ export const OWASP_MCP = {
   commandExecution: 'Command Injection & Execution',
   promptInjection: 'Prompt Injection via Contextual Payloads',
   authentication: 'Insufficient Authentication & Authorization',
+  contextOverSharing: 'Context Injection & Over-Sharing',
 } as const;
 
 export interface McpStaticRule {
