@@ -414,6 +414,14 @@ describe('hostile files stay cheap', () => {
       'execute-flood.py': [...lines((i) => `cursor.execute(q${i})`), 'os.system(request.form["cmd"])'],
       'long-concat.py': ['cursor.execute("SELECT * FROM t WHERE a = " + a0', ...lines((i) => `    + " OR a = " + a${i + 1}`, OPERANDS / 2), ')'],
       'many-args.py': ['subprocess.run(cmd,', ...lines((i) => `    a${i},`, OPERANDS), '    shell=True)'],
+      // helpers whose parameter reaches a sink, then a long view that reads the request: the flow into helpers
+      // (caller-param in rules/shared/python-flow.yml) searches callers once per helper parameter
+      'helpers.py': [
+        ...lines((i) => `def h${i}(x):\n    os.system(x)\n`, LINES / 5),
+        'def view():',
+        '    q = request.args',
+        ...lines((i) => `    y${i} = h${i % (LINES / 5)}(q)`),
+      ],
     };
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), `${content.join('\n')}\n`);
   });
@@ -448,6 +456,7 @@ describe('hostile files stay cheap', () => {
     assert.ok(lastLine('execute-flood.py', 'py/os-command-injection'), 'os.system(request.form[...]) after the execute flood');
     assert.ok(anywhere('long-concat.py', 'py/sql-injection-string-building-dynamic'), 'the long SQL concatenation');
     assert.ok(anywhere('many-args.py', 'py/subprocess-shell-injection-dynamic'), 'subprocess.run(cmd, ..., shell=True) with many arguments');
+    assert.ok(anywhere('helpers.py', 'py/os-command-injection-dynamic'), 'os.system(x) in the helpers');
     assert.equal(matches.filter((m) => m.ruleId === 'js/code-injection-eval' && m.file === join(dir, 'handler.js')).length, LINES);
   });
 });
