@@ -410,6 +410,13 @@ describe('hostile files stay cheap', () => {
       'handler.js': ['function handler(req) {', ...lines((i) => `  db.get(k${i}); eval(q${i});`), '}'],
       'long-concat.js': ['db.query("SELECT * FROM t WHERE a = " + a0', ...lines((i) => `  + " OR a = " + a${i + 1}`, OPERANDS / 2), ');'],
       'many-args.js': ['const f = new Function(', ...lines((i) => `  a${i},`, OPERANDS), '  body);'],
+      // every line a helper whose parameter reaches a sink, in a file that reads request data: the calls are looked for
+      // next to each helper, not in the whole file; the last helper is called with request data
+      'helper-flood.js': [
+        'const x = req.body.x;',
+        ...lines((i) => `function h${i}(a) { return res.redirect(a); }`, LINES - 2),
+        `app.get("/go", (req, res) => h${LINES - 3}(req.query.next));`,
+      ],
       'eval-flood.py': [...lines((i) => `eval(q${i})`), 'eval(request.form["cmd"])'],
       'execute-flood.py': [...lines((i) => `cursor.execute(q${i})`), 'os.system(request.form["cmd"])'],
       'long-concat.py': ['cursor.execute("SELECT * FROM t WHERE a = " + a0', ...lines((i) => `    + " OR a = " + a${i + 1}`, OPERANDS / 2), ')'],
@@ -452,6 +459,11 @@ describe('hostile files stay cheap', () => {
     assert.ok(lastLine('cache-flood.js', 'js/code-injection-eval'), 'eval(req.body.cmd) after the cache.get flood');
     assert.ok(anywhere('long-concat.js', 'js/sql-injection-string-building'), 'the long SQL concatenation');
     assert.ok(anywhere('many-args.js', 'js/code-injection-new-function'), 'new Function with many arguments');
+    assert.deepEqual(
+      matches.filter((m) => m.file === join(dir, 'helper-flood.js') && m.ruleId === 'js/open-redirect').map((m) => m.range.start.line),
+      [LINES - 2],
+      'only the helper called with request data, found next to its call',
+    );
     assert.ok(lastLine('eval-flood.py', 'py/code-injection-eval'), 'eval(request.form[...]) after the eval flood');
     assert.ok(lastLine('execute-flood.py', 'py/os-command-injection'), 'os.system(request.form[...]) after the execute flood');
     assert.ok(anywhere('long-concat.py', 'py/sql-injection-string-building-dynamic'), 'the long SQL concatenation');

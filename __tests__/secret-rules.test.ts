@@ -58,6 +58,8 @@ const SECRET_VALUES = [
   'py-jwt-value-6',
   'py-hmac-value-7',
   'flask secret value 8',
+  'env-jwt-value-9',
+  'env-stripe-value-10',
 ];
 
 describe('secrets and settings by sink (real pack)', () => {
@@ -79,6 +81,17 @@ describe('secrets and settings by sink (real pack)', () => {
       'config/app.yml': `tls:\n  cert: cert.pem\n  key: |\n    -----BEGIN PRIVATE KEY-----\n    ${PEM_BODY}\n    -----END PRIVATE KEY-----\n`,
       'test/fixtures/key.pem': `-----BEGIN RSA PRIVATE KEY-----\n${PEM_BODY}\n-----END RSA PRIVATE KEY-----\n`,
       'docs/tls.md': 'Keys start with -----BEGIN CERTIFICATE----- and public keys with -----BEGIN PUBLIC KEY-----.\n',
+      '.env': [
+        'PORT=3000',
+        'JWT_SECRET=env-jwt-value-9',
+        'DB_PASSWORD=${DB_PASSWORD}',
+        'TOKEN_EXPIRES_IN=3600',
+        'SESSION_SECRET=<set me>',
+        'export STRIPE_API_KEY="env-stripe-value-10" # live',
+        'PASSWORD_MIN_LENGTH=8',
+        '',
+      ].join('\n'),
+      '.env.example': 'JWT_SECRET=env-example-value-11\n',
     };
     const work = join(scratch, 'work');
     for (const [path, content] of Object.entries(files)) {
@@ -98,6 +111,8 @@ describe('secrets and settings by sink (real pack)', () => {
     const seen = report.findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId} ${f.severity}`);
     const app = seen.filter((line) => !line.startsWith('test'));
     assert.deepEqual(app, [
+      '.env:2 any/env-file-secret medium',
+      '.env:6 any/env-file-secret medium',
       'config/app.yml:4 any/private-key-file high',
       'deploy/server.pem:1 any/private-key-file high',
       'shop/settings.py:2 py/hardcoded-secret-key high',

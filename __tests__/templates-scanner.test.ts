@@ -18,7 +18,7 @@ import { tokenizeEjs } from '../src/scanners/templates/ejs.js';
 import { tokenizeHandlebars } from '../src/scanners/templates/handlebars.js';
 import { tokenizeJinja } from '../src/scanners/templates/jinja.js';
 import { tokenizePug } from '../src/scanners/templates/pug.js';
-import { familyByContent, familyByName, severityOf, TEMPLATE_RULES, templateRuleInfos } from '../src/scanners/templates/rules.js';
+import { ejsNumericNames, familyByContent, familyByName, severityOf, TEMPLATE_RULES, templateRuleInfos } from '../src/scanners/templates/rules.js';
 import { scanTemplates } from '../src/scanners/templates/scanner.js';
 import type { Finding, ScanReport } from '../src/types.js';
 import { git } from './support/git-fixture.js';
@@ -126,6 +126,34 @@ describe('the fixtures, family by family: exact places, and nothing from comment
   });
 });
 
+describe('scripts over plain http', () => {
+  test('a <script src="http://…"> in a template is medium, also in an IE conditional comment; not https, relative, loopback or commented out', async () => {
+    const layout = [
+      '<head>',
+      '  <script src="http://cdn.example.com/jquery.js"></script>',
+      '  <!--[if lt IE 9]>',
+      "  <script type='text/javascript' src='http://html5shiv.googlecode.com/svn/trunk/html5.js'></script>",
+      '  <![endif]-->',
+      '  <!-- <script src="http://old.example.com/a.js"></script> -->',
+      '  <script src="https://cdn.example.com/a.js"></script>',
+      '  <script src="//cdn.example.com/b.js"></script>',
+      '  <script src="/js/app.js"></script>',
+      '  <script src="http://localhost:35729/livereload.js"></script>',
+      '  <a href="http://example.com/">link</a>',
+      '</head>',
+    ].join('\n');
+    const { root, files } = await tree({ 'views/layout.ejs': layout, 'views/layout.hbs': layout.replace('<head>', '<head>{{title}}'), 'static/page.html': layout });
+    const { findings } = await scan(root, files);
+    assert.deepEqual(places(findings), [
+      'views/layout.ejs:2:3-48 medium tpl/script-over-http',
+      'views/layout.ejs:4:3-89 medium tpl/script-over-http',
+      'views/layout.hbs:2:3-48 medium tpl/script-over-http',
+      'views/layout.hbs:4:3-89 medium tpl/script-over-http',
+    ]);
+    assert.match(findings[0]?.note ?? '', /CWE-319$/);
+  });
+});
+
 describe('tokenizers on their own', () => {
   const kinds = (result: { sites: { kind: string; value?: string }[] }): string[] => result.sites.map((s) => `${s.kind}:${s.value ?? ''}`);
 
@@ -170,6 +198,30 @@ describe('severity and file choice', () => {
     assert.equal(severityOf('safe-filter', 'x|upper', 't.html'), 'high');
     assert.equal(severityOf('mustache-raw', 'markdown post.text', 't.hbs'), 'high');
     assert.equal(severityOf('autoescape-off', undefined, 't.html'), 'high');
+  });
+
+  test('EJS numbers the template shows are not findings: numeric conversions and properties, arithmetic of its own loop counters', () => {
+    const counters = ejsNumericNames(
+      '<% for (var i = 0; i < rows.length; i++) { %><%- i + 1 %><% } %>\n' +
+        '<% items.forEach(function (item, index) { %><%- index * 2 %><% }) %>\n' +
+        '<% for (let n = 0, k = start; n < 3; n += 1) { %><% } %>\n' +
+        "<% for (var j = 0; j < 3; j++) { j = names[j] } %>",
+    );
+    assert.deepEqual([...counters].sort(), ['i', 'index', 'n']);
+    assert.equal(severityOf('ejs-raw', 'i + 1', 'views/a.ejs', counters), undefined);
+    assert.equal(severityOf('ejs-raw', '(index + 1) * 2', 'views/a.ejs', counters), undefined);
+    assert.equal(severityOf('ejs-raw', 'Number(product.price)', 'views/a.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'parseInt(req.query.page, 10)', 'views/a.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'products.length', 'views/a.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'order.total.toFixed(2)', 'views/a.ejs'), undefined);
+    // names are not types: a price or id may be a string; a counter of another file, or one reassigned, proves nothing
+    assert.equal(severityOf('ejs-raw', 'product.price', 'views/a.ejs', counters), 'high');
+    assert.equal(severityOf('ejs-raw', 'i + 1', 'views/a.ejs'), 'high');
+    assert.equal(severityOf('ejs-raw', 'j + 1', 'views/a.ejs', counters), 'high');
+    assert.equal(severityOf('ejs-raw', 'i + name', 'views/a.ejs', counters), 'high');
+    assert.equal(severityOf('ejs-raw', 'Number(a) + b', 'views/a.ejs', counters), 'high');
+    assert.equal(severityOf('ejs-raw', 'JSON.stringify(count)', 'views/a.ejs', counters), 'high');
+    assert.equal(severityOf('ejs-raw', 'rows[i]', 'views/a.ejs', counters), 'high');
   });
 
   test('files by extension; .html by its content', () => {

@@ -60,7 +60,7 @@ export async function findPrivateKeyFiles(root: string, files: readonly string[]
   return findings;
 }
 
-async function readPrefix(full: string): Promise<string | undefined> {
+export async function readPrefix(full: string): Promise<string | undefined> {
   let handle;
   try {
     handle = await open(full, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);

@@ -29,6 +29,7 @@ import {
   type RuleSet,
 } from './rules.js';
 import { findBrokenRules, isSuccessfulExit } from './validate.js';
+import { ENV_FILE_SECRET_RULE, findEnvFileSecrets } from './env-secrets.js';
 import { findPrivateKeyFiles, PRIVATE_KEY_FILE_RULE } from './private-keys.js';
 import { compareStrings, formatDuration, truncate } from '../../text/strings.js';
 
@@ -709,6 +710,9 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   const keyFiles = await findPrivateKeyFiles(input.workDir, files);
   collected.findings.push(...keyFiles);
   policies.set(PRIVATE_KEY_FILE_RULE.id, 'skip');
+  const envSecrets = await findEnvFileSecrets(input.workDir, files);
+  collected.findings.push(...envSecrets);
+  policies.set(ENV_FILE_SECRET_RULE.id, 'skip');
 
   for (const file of [...collected.skipped.keys()].sort()) {
     warnings.push(`ast-grep skipped ${file}: ${collected.skipped.get(file)}.`);
@@ -721,7 +725,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
 
   const builtinRan = builtinOutcome.kind === 'ok';
   const rulesRun = (builtinRan ? builtinRuleCount : 0) + thirdPartyRuleCount;
-  const rules = [...(builtinRan ? builtinCatalog : []), ...(keyFiles.length > 0 ? [PRIVATE_KEY_FILE_RULE] : []), ...thirdPartyLoaded];
+  const rules = [...(builtinRan ? builtinCatalog : []), ...(keyFiles.length > 0 ? [PRIVATE_KEY_FILE_RULE] : []), ...(envSecrets.length > 0 ? [ENV_FILE_SECRET_RULE] : []), ...thirdPartyLoaded];
   const failure = [builtinOutcome, thirdOutcome].find((o): o is Extract<RunOutcome, { kind: 'failed' }> => o.kind === 'failed');
   if (failure) {
     logger.error(failure.reason);

@@ -14,7 +14,9 @@ export type SiteKind =
   /** Jinja/Nunjucks/Django `x|safe` (and Django's `|safeseq`). */
   | 'safe-filter'
   /** `{% autoescape false %}` / `{% autoescape off %}`. */
-  | 'autoescape-off';
+  | 'autoescape-off'
+  /** `<script src="http://…">` in the template's HTML (insecure-resources.ts). */
+  | 'script-over-http';
 
 /** One construct found in a template: where it is (offsets into the text, end exclusive) and the value it outputs, when it has one. */
 export interface TemplateSite {

@@ -7,10 +7,17 @@
  *   autoescaping turned off for a block (everything in it is unescaped).
  * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
  *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
- * - not reported: literals, values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
+ * - not reported: literals, numbers the template can prove are numbers (below), values passed through an escaping or
+ *   sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
  *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
  *   (`x|escape|safe`, `x|tojson|safe`), and the layout slot `body` in a layout file (`layouts/…`, `layout.*`): the engine puts the
  *   rendered page there.
+ *
+ * A number cannot carry markup, but a template cannot see a value's type: `product.price` may be an integer column or a string,
+ * so names are never taken as numbers. What the template itself shows is: a numeric conversion or property of the whole value
+ * (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the loop
+ * counters the same EJS file declares (`for (var i = 0; …)`, the index parameter of `.forEach((item, i) => …)`), such as
+ * `i + 1`. `JSON.stringify(x)` is not safe (`</script>` in a string ends a script block) and stays reported.
  */
 import { posix } from 'node:path';
 import type { RuleInfo, Severity } from '../../types.js';
@@ -97,6 +104,19 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
     category: 'security',
     helpUri: CWE_79_URL,
   },
+  {
+    id: 'tpl/script-over-http',
+    kind: 'script-over-http',
+    severity: 'medium',
+    message: 'The template loads a script over plain http.',
+    note:
+      "A script fetched over 'http://' can be replaced by anyone on the network path (public Wi-Fi, a proxy), and the replacement " +
+      "runs with the page's full access; browsers also block it as mixed content on https pages. Load it over 'https://', or " +
+      'serve it from your own origin with Subresource Integrity (integrity="sha384-…"). CWE-319',
+    cwe: 'CWE-319',
+    category: 'security',
+    helpUri: 'https://cwe.mitre.org/data/definitions/319.html',
+  },
 ];
 
 const RULE_BY_KIND = new Map(TEMPLATE_RULES.map((rule) => [rule.kind, rule]));
@@ -177,11 +197,60 @@ const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_
 const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
 
+const NUMERIC_CALL = /^(?:Number|parseInt|parseFloat|Math\.[a-z]\w*|Number\.parse(?:Int|Float))\s*\(/;
+const NUMERIC_PROPERTY = /\.\s*(?:length|toFixed\s*\(\s*\d*\s*\)|toPrecision\s*\(\s*\d*\s*\)|getTime\s*\(\s*\))$/;
+const ARITHMETIC_TOKEN = /\d+(?:\.\d+)?|[A-Za-z_$][\w$]*|[-+*/%()\s]/gy;
+/** `for (var i = 0;` / `for (let i = 0, n = 10;` (every counter the initializer sets to a number). */
+const FOR_COUNTERS = /\bfor\s*\(\s*(?:var|let)\s+([^;]{1,200});/g;
+const NUMBER_INIT = /([A-Za-z_$][\w$]*)\s*=\s*-?\d+(?:\.\d+)?\s*(?:,|$)/g;
+/** The index parameter of an array callback: `.forEach(function (item, i)`, `.map((row, index) =>`. */
+const INDEX_PARAMETER = /\.(?:forEach|map|filter|some|every)\s*\(\s*(?:function\s*[\w$]*\s*)?\(\s*[A-Za-z_$][\w$]*\s*,\s*([A-Za-z_$][\w$]*)\s*[,)]/g;
+
 /**
- * How severe a site is, or undefined when it is not a finding. `path` tells layout files (where `body` is the rendered page).
+ * The names an EJS file declares as numeric loop counters (see the header). A counter assigned anything else in the same file
+ * (`i = name`) is not one.
  */
-export function severityOf(kind: SiteKind, value: string | undefined, path: string): Severity | undefined {
+export function ejsNumericNames(text: string): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(FOR_COUNTERS)) {
+    for (const init of (match[1] ?? '').matchAll(NUMBER_INIT)) if (init[1]) names.add(init[1]);
+  }
+  for (const match of text.matchAll(INDEX_PARAMETER)) if (match[1]) names.add(match[1]);
+  for (const name of [...names]) {
+    const reassigned = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?:[-+*/%]?=(?!=)\\s*([^;,)]*))`, 'g');
+    for (const assignment of text.matchAll(reassigned)) {
+      // i = 0, i += 2, i = i + 1 keep it a number; anything else may not
+      if (!/^[\s\d.+\-*/%()]*$/.test((assignment[1] ?? '').split(name).join(''))) names.delete(name);
+    }
+  }
+  return names;
+}
+
+/** The value is a number by what the template shows: a numeric conversion, property, or arithmetic of counters. */
+function isNumeric(expression: string, numericNames: ReadonlySet<string>): boolean {
+  if (NUMERIC_CALL.test(expression) && closesAtEnd(expression)) return true;
+  if (NUMERIC_PROPERTY.test(expression) && SIMPLE_PATH.test(expression.replace(NUMERIC_PROPERTY, ''))) return true;
+  ARITHMETIC_TOKEN.lastIndex = 0;
+  let names = 0;
+  let at = 0;
+  for (const token of expression.matchAll(ARITHMETIC_TOKEN)) {
+    if (token.index !== at) return false;
+    at = token.index + token[0].length;
+    if (/^[A-Za-z_$]/.test(token[0])) {
+      if (!numericNames.has(token[0])) return false;
+      names++;
+    }
+  }
+  return at === expression.length && names > 0;
+}
+
+/**
+ * How severe a site is, or undefined when it is not a finding. `path` tells layout files (where `body` is the rendered page);
+ * `numericNames` are the file's numeric loop counters (`ejsNumericNames`, EJS only).
+ */
+export function severityOf(kind: SiteKind, value: string | undefined, path: string, numericNames: ReadonlySet<string> = new Set()): Severity | undefined {
   if (kind === 'autoescape-off') return 'high';
+  if (kind === 'script-over-http') return 'medium';
   let expression = (value ?? '').trim().replace(/;\s*$/, '').trim();
   if (kind === 'mustache-raw') expression = expression.replace(/^~|~$/g, '').trim();
   if (kind === 'safe-filter') {
@@ -191,6 +260,7 @@ export function severityOf(kind: SiteKind, value: string | undefined, path: stri
   }
   if (expression === '' || LITERAL.test(expression)) return undefined;
   if (kind === 'ejs-raw' && INCLUDE_CALL.test(expression) && closesAtEnd(expression)) return undefined;
+  if (kind === 'ejs-raw' && isNumeric(expression, numericNames)) return undefined;
   if (SANITIZING_CALL.test(expression) && closesAtEnd(expression)) return undefined;
   const name = lastName(expression);
   if (name === undefined) return 'high';

@@ -14,11 +14,12 @@ import { isTestPath } from '../../text/test-paths.js';
 import { atMost, type Finding, type ScanReport } from '../../types.js';
 import type { Scanner, ScanPorts, ScanResult } from '../scanner.js';
 import { tokenizeEjs } from './ejs.js';
+import { scriptsOverHttp } from './insecure-resources.js';
 import { tokenizeHandlebars } from './handlebars.js';
 import { tokenizeJinja } from './jinja.js';
 import { LineIndex, TemplateTimeLimit, timeBudget, type Budget, type TokenizeResult } from './lexing.js';
 import { tokenizePug } from './pug.js';
-import { familyByContent, familyByName, ruleFor, severityOf, templateRuleInfos, type TemplateFamily } from './rules.js';
+import { ejsNumericNames, familyByContent, familyByName, ruleFor, severityOf, templateRuleInfos, type TemplateFamily } from './rules.js';
 
 export const TEMPLATES_SCANNER = 'templates';
 
@@ -94,8 +95,9 @@ export async function scanTemplates(settings: TemplatesSettings, ports: Pick<Sca
     filesScanned++;
     const lines = new LineIndex(read.text);
     const inTests = isTestPath(path);
-    for (const site of result.sites) {
-      const severity = severityOf(site.kind, site.value, path);
+    const numericNames = family === 'ejs' ? ejsNumericNames(read.text) : undefined;
+    for (const site of [...result.sites, ...scriptsOverHttp(read.text)]) {
+      const severity = severityOf(site.kind, site.value, path, numericNames);
       if (severity === undefined) continue;
       // Templates in test code (fixtures of an escaping test, …) are reported, never above medium: the same rule as rules without
       // `metadata.in-tests` in the ast-grep scanner.
