@@ -6,6 +6,7 @@ import { g as getErrorMessage, h as httpStatusOf, i as isRateLimited, E as Exter
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, dirname } from 'node:path';
 import { U as UNVERIFIED, t as atLeast, T as TOOL } from './chunks/types.js';
+import { d as describeRelated } from './chunks/local-drafts.js';
 import { u as utf8Length, t as truncate, b as truncateUtf8, c as formatCount } from './chunks/strings.js';
 
 /** Writes the SARIF log (creating its folder) and returns the absolute path. */
@@ -136,6 +137,9 @@ function renderInlineComment(finding, rule, options = { exact: false, suggestion
         prose.push(draftText(draft.body.trim(), draft.author, options.links));
     else if (!draft)
         prose.push(escapeMarkdown(finding.message, { multiline: true }));
+    const related = describeRelated(finding);
+    if (related)
+        prose.push(escapeMarkdown(related));
     if (finding.verdict?.verdict === 'uncertain') {
         prose.push('_Claude could neither confirm nor rule out this finding: please check it._');
     }

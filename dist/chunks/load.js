@@ -266,6 +266,58 @@ async function decideAddress(rawUrl, allow, resolver) {
     }
     return { allowed: true, url: url.href, host };
 }
+/**
+ * The address to connect to for `host`, decided once: an IP literal must be public (or allowed by a CIDR); a name allowed by
+ * `mcp-audit-allow-hosts` is resolved and its first address used; any other name must resolve to public addresses only, and the
+ * first of them is the one connected to. The caller connects to exactly this address and never resolves the name again, so a
+ * DNS answer that changes between the check and the connection (DNS rebinding) cannot move the connection.
+ */
+async function resolveForConnect(rawHost, allow, resolver) {
+    const host = rawHost.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+    if (host === '')
+        return { reason: 'no host' };
+    const literal = ipBytes(host);
+    if (literal) {
+        const blocked = blockedRange(literal);
+        if (blocked && !allowedByAddress(literal, allow))
+            return { reason: `${host} is a ${blocked} address and mcp-audit-allow-hosts does not list it` };
+        return { address: connectable(literal) };
+    }
+    if (!HOST_NAME.test(host))
+        return { reason: `${JSON.stringify(host.slice(0, 100))} is not a host name` };
+    const byName = allowedByName(host, allow);
+    if ((host === 'localhost' || host.endsWith('.localhost')) && !byName)
+        return { reason: `${host} is loopback and mcp-audit-allow-hosts does not list it` };
+    let addresses;
+    try {
+        addresses = await resolver.lookup(host);
+    }
+    catch (error) {
+        return { reason: `${host} does not resolve (${error instanceof Error ? error.message : String(error)})` };
+    }
+    const parsed = addresses.map((a) => ({ text: a, bytes: ipBytes(a) }));
+    const first = parsed[0];
+    if (!first)
+        return { reason: `${host} does not resolve` };
+    for (const { text, bytes } of parsed) {
+        if (!bytes)
+            return { reason: `${host} resolves to ${JSON.stringify(text.slice(0, 60))}, not an IP address` };
+        const blocked = blockedRange(bytes);
+        if (blocked && !byName && !allowedByAddress(bytes, allow)) {
+            return { reason: `${host} resolves to ${formatBytes(bytes)}, a ${blocked} address, and mcp-audit-allow-hosts does not list it` };
+        }
+    }
+    return { address: connectable(first.bytes) };
+}
+/** An address as `net.connect` takes it: dotted IPv4, or the eight IPv6 groups written out. */
+function connectable(bytes) {
+    if (bytes.length === 4)
+        return [...bytes].join('.');
+    const groups = [];
+    for (let i = 0; i < 16; i += 2)
+        groups.push((((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0)).toString(16));
+    return groups.join(':');
+}
 
 /**
  * How each input's raw value (a string from the workflow, or a YAML value from the config file) becomes a typed value.
@@ -732,4 +784,4 @@ function redactSecrets(messages, inputs) {
     return messages.map((message) => secrets.reduce((text, secret) => text.split(secret).join('***'), message));
 }
 
-export { resolveConfig as a, parseAllowHosts as b, configFileLocation as c, decideAddress as d, parseConfigText as p, readActionInputs as r, systemResolver as s };
+export { resolveConfig as a, resolveForConnect as b, configFileLocation as c, parseAllowHosts as d, decideAddress as e, parseConfigText as p, readActionInputs as r, systemResolver as s };

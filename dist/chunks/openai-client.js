@@ -1,7 +1,7 @@
 import { c as causeChain, g as getErrorMessage } from './errors.js';
 import { a as redactSecrets } from './redact.js';
 import { f as formatDuration, p as printable, t as truncate } from './strings.js';
-import { b as DraftCallError } from './local-drafts.js';
+import { c as DraftCallError } from './local-drafts.js';
 
 function __classPrivateFieldSet(receiver, state, value, kind, f) {
     if (typeof state === "function" ? receiver !== state || true : !state.has(receiver))

@@ -8,8 +8,8 @@ import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteS
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
 import { S as STATE } from './table.js';
-import { s as string, d as object, f as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, m as SEVERITIES, A as atMost, T as TOOL, N as NOTHING_EARLIER } from './types.js';
-import { f as fenceAsData, n as newDelimiter, d as dataInstruction, t as templateDraft, a as draftFindings, D as DRAFT_LIMITS } from './local-drafts.js';
+import { s as string, d as object, f as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, m as SEVERITIES, A as atMost, M as MAX_RELATED_LOCATIONS, T as TOOL, N as NOTHING_EARLIER } from './types.js';
+import { f as fenceAsData, n as newDelimiter, d as describeRelated, a as dataInstruction, t as templateDraft, b as draftFindings, D as DRAFT_LIMITS, s as shownRelated, r as relatedMessage } from './local-drafts.js';
 import { n as newRunId } from './run-id.js';
 import { homedir, tmpdir, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { b as GatewayTransportError } from './gateway-errors.js';
 import { d as distExports } from './index.js';
-import { b as parseAllowHosts, d as decideAddress, s as systemResolver } from './load.js';
+import { b as resolveForConnect, s as systemResolver, d as parseAllowHosts, e as decideAddress } from './load.js';
+import { createServer, connect } from 'node:net';
 
 const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 const API_CONCURRENCY = 8;
@@ -620,7 +621,7 @@ function escapeRegExp(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** A finding at the server's entry in its configuration file, for one issue. */
-function issueFinding(entry, issue) {
+function issueFinding$1(entry, issue) {
     return {
         ruleId: issue.rule.id,
         source: 'ramparts',
@@ -1176,7 +1177,7 @@ const FILE_HEADER_PREFIXES = [
 function isFileHeaderLine(line) {
     return FILE_HEADER_PREFIXES.some((p) => line.startsWith(p));
 }
-function quote$1(text) {
+function quote$2(text) {
     return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
 }
 /**
@@ -1253,7 +1254,7 @@ function parsePatch(patch) {
             const m = HUNK_HEADER.exec(line);
             const parsed = m ? headerNumbers(m) : undefined;
             if (!m || !parsed) {
-                problems.push(`hunk ${headers} (patch line ${row + 1}): malformed header ${quote$1(line)}, its lines are ignored`);
+                problems.push(`hunk ${headers} (patch line ${row + 1}): malformed header ${quote$2(line)}, its lines are ignored`);
                 skipping = true;
                 continue;
             }
@@ -1263,7 +1264,7 @@ function parsePatch(patch) {
             const section = (m[5] ?? '').replace(/^ /, '');
             open = {
                 hunk: { oldStart, oldLines, newStart, newLines, section, lines: [] },
-                label: `hunk ${headers} ${quote$1(line.slice(0, line.length - (m[5] ?? '').length))} (patch line ${row + 1})`,
+                label: `hunk ${headers} ${quote$2(line.slice(0, line.length - (m[5] ?? '').length))} (patch line ${row + 1})`,
                 headerOld: oldLines,
                 headerNew: newLines,
                 remOld: oldLines,
@@ -1340,7 +1341,7 @@ function parsePatch(patch) {
         if (skipping)
             continue;
         if (stray === 0)
-            firstStray = `patch line ${row + 1}: ${quote$1(line)}`;
+            firstStray = `patch line ${row + 1}: ${quote$2(line)}`;
         stray++;
     }
     close();
@@ -1808,6 +1809,9 @@ function findingText(item, view) {
         `lines: ${finding.startLine}${finding.endLine !== finding.startLine ? `-${finding.endLine}` : ''} (${POSITION_TEXT[item.position]})`,
         `message: ${oneLine(finding.message)}`,
     ];
+    const related = describeRelated(finding);
+    if (related)
+        lines.push(`related locations: ${oneLine(related)}`);
     if (finding.evidence && !viewShows(view, finding))
         lines.push(`matched code:\n${finding.evidence}`);
     if (finding.fix?.replacement)
@@ -4600,6 +4604,78 @@ async function readPrefix(full) {
     }
 }
 
+/**
+ * Secrets committed in dotenv files (`.env`, `.env.production`, …): the application reads them as they are, so the value in the
+ * repository is the live one (a JWT signing key, a database password), published with every clone. The rule pack cannot see
+ * these files (no grammar). Reported when the name says credential (`*SECRET*`, `*PASSWORD*`, `*TOKEN*`, `*API_KEY*`, …) and
+ * the value is a value, not a placeholder or a reference (`${DB_PASSWORD}`, `<your key>`, `changeme`, empty). Templates meant to
+ * be copied (`.env.example`, `.sample`, `.template`, `.dist`, `.defaults`) and test environments (`.env.test`) are not read.
+ * Only the name is quoted; the value never leaves the runner.
+ */
+const ENV_FILE_SECRET_RULE = {
+    id: 'any/env-file-secret',
+    source: 'ast-grep',
+    severity: 'medium',
+    shortDescription: 'A secret value is committed in a dotenv file.',
+    fullDescription: 'The application reads this file as it is, so the committed value is the one it runs with: whoever can read the repository ' +
+        'can sign tokens, open sessions or log in to the database with it. Keep the file out of the repository (commit a ' +
+        '.env.example with placeholders instead), rotate the value, and set it from a secret manager or the deployment environment. ' +
+        'CWE-798',
+    helpUri: 'https://cwe.mitre.org/data/definitions/798.html',
+    cwe: 'CWE-798',
+    category: 'security',
+};
+const DOTENV_FILE = /^\.env(?:\.(?!example$|sample$|template$|tpl$|dist$|defaults?$|schema$|test$|testing$|ci$)[\w.-]+)?$/i;
+const ASSIGNMENT = /^[ \t]*(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*=[ \t]*(.*)$/;
+const SECRET_NAME = /(?:^|_)(?:SECRET|PASSWORD|PASSWD|PASS|PWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|SECRET_?KEY|SIGNING_?KEY|ENCRYPTION_?KEY|SESSION_?KEY|AUTH_?KEY|JWT_?KEY|CLIENT_?SECRET)(?:_|$)/i;
+/** Names that hold where a secret is or how it is used, not the secret. */
+const NOT_A_SECRET_NAME = /_(?:URL|URI|PATH|FILE|DIR|HOST|PORT|USER|USERNAME|NAME|EXPIRES?(?:_IN)?|TTL|ALGORITHM|ALG|LENGTH|ENABLED|REQUIRED|HEADER|FIELD|PARAM|COOKIE_NAME|ISSUER|AUDIENCE|MIN|MAX|MIN_LENGTH|MAX_LENGTH|ROUNDS|SALT_ROUNDS|POLICY|RESET_URL)$/i;
+const PLACEHOLDER$1 = /^(?:|x+|\*+|\.+|<[^>]*>|\{\{.*\}\}|\$\{.*\}|\$[A-Za-z_]\w*|%[A-Za-z_]\w*%|your[-_ ].*|change[-_ ]?me.*|replace[-_ ]?me.*|todo|tbd|fixme|none|null|nil|undefined|false|true)$/i;
+/** One finding per secret assignment in the dotenv files among `files` (paths relative to `root`), read without following links. */
+async function findEnvFileSecrets(root, files) {
+    const findings = [];
+    for (const path of files) {
+        if (!DOTENV_FILE.test(posix.basename(path)))
+            continue;
+        const text = await readPrefix(join(root, path));
+        if (text === undefined)
+            continue;
+        text.split('\n').forEach((raw, index) => {
+            const match = ASSIGNMENT.exec(raw.replace(/\r$/, ''));
+            const name = match?.[1];
+            if (!match || !name || !SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name))
+                return;
+            if (PLACEHOLDER$1.test(valueOf(match[2] ?? '')))
+                return;
+            const column = raw.indexOf(name) + 1;
+            findings.push({
+                ruleId: ENV_FILE_SECRET_RULE.id,
+                source: 'ast-grep',
+                severity: ENV_FILE_SECRET_RULE.severity,
+                path,
+                startLine: index + 1,
+                endLine: index + 1,
+                startColumn: column,
+                endColumn: column + name.length,
+                message: ENV_FILE_SECRET_RULE.shortDescription,
+                evidence: `${name}=…`,
+                note: ENV_FILE_SECRET_RULE.fullDescription,
+                helpUri: ENV_FILE_SECRET_RULE.helpUri,
+                fingerprint: '',
+            });
+        });
+    }
+    return findings;
+}
+/** The value as dotenv reads it: quotes removed, an unquoted value ends at ` #`. */
+function valueOf(text) {
+    const trimmed = text.trim();
+    const quote = trimmed.charAt(0);
+    if ((quote === '"' || quote === "'" || quote === '`') && trimmed.indexOf(quote, 1) > 0)
+        return trimmed.slice(1, trimmed.indexOf(quote, 1)).trim();
+    return trimmed.replace(/\s+#.*$/, '').trim();
+}
+
 const DEFAULT_SCAN_TIMEOUT_MS = 5 * 60_000;
 const DEFAULT_FILE_TIMEOUT_MS = 60_000;
 /**
@@ -4657,6 +4733,52 @@ function withoutLastLine(text) {
 function normalizeEol(text) {
     return text.replace(/\r\n/g, '\n').replace(/\r$/, '');
 }
+/** A related location's message at most (a third-party rule's label message is the repository's text). */
+const MAX_LABEL_MESSAGE_CHARS = 200;
+/**
+ * The rule's secondary labels that carry a message → related locations (lines only: ast-grep counts columns in Unicode scalar
+ * values and the label's line is not in the match's `lines`, so an exact UTF-16 column cannot be told). Labels without a message
+ * (ast-grep's default labels of every node the rule touched), primary ones, and those starting on the finding's own lines are
+ * left out; the rest are ordered by line, repeats dropped, at most `MAX_RELATED_LOCATIONS`.
+ */
+function relatedFromLabels(labels, primary, redact) {
+    if (!Array.isArray(labels))
+        return [];
+    const found = new Map();
+    for (const label of labels) {
+        if (typeof label !== 'object' || label === null)
+            continue;
+        const { style, message, range } = label;
+        if (style !== 'secondary' || typeof message !== 'string' || message.trim() === '')
+            continue;
+        const start = positionOf(range?.start);
+        const end = positionOf(range?.end);
+        if (!start || !end || end.line < start.line)
+            continue;
+        const startLine = start.line + 1;
+        const endLine = end.column === 0 && end.line > start.line ? end.line : end.line + 1;
+        if (startLine >= primary.startLine && startLine <= primary.endLine)
+            continue;
+        const related = {
+            path: primary.path,
+            startLine,
+            endLine,
+            message: truncate(redact(message.replace(/\s+/g, ' ').trim()), MAX_LABEL_MESSAGE_CHARS),
+        };
+        const key = `${startLine}\0${related.message}`;
+        if (!found.has(key))
+            found.set(key, related);
+    }
+    return [...found.values()].sort((a, b) => a.startLine - b.startLine || a.endLine - b.endLine).slice(0, MAX_RELATED_LOCATIONS);
+}
+function positionOf(value) {
+    if (typeof value !== 'object' || value === null)
+        return undefined;
+    const { line, column } = value;
+    return Number.isInteger(line) && Number.isInteger(column) && line >= 0 && column >= 0
+        ? { line: line, column: column }
+        : undefined;
+}
 /**
  * One ast-grep match → a Finding. Lines are 1-based; a match that ends at column 0 of a later line (a node that takes the line
  * break) ends on the line before. Columns are 1-based UTF-16 code units with an exclusive end, as in SARIF and JavaScript strings
@@ -4711,6 +4833,9 @@ function findingFromMatch(match, ruleId, rule) {
         finding.note = note;
     if (rule?.helpUri)
         finding.helpUri = rule.helpUri;
+    const related = relatedFromLabels(match.labels, finding, redact);
+    if (related.length > 0)
+        finding.related = related;
     if (typeof match.replacement === 'string') {
         const replacement = redact(match.replacement);
         finding.fix = { replacement };
@@ -5126,6 +5251,9 @@ async function scan$1(input, files, scratch, started) {
     const keyFiles = await findPrivateKeyFiles(input.workDir, files);
     collected.findings.push(...keyFiles);
     policies.set(PRIVATE_KEY_FILE_RULE.id, 'skip');
+    const envSecrets = await findEnvFileSecrets(input.workDir, files);
+    collected.findings.push(...envSecrets);
+    policies.set(ENV_FILE_SECRET_RULE.id, 'skip');
     for (const file of [...collected.skipped.keys()].sort()) {
         warnings.push(`ast-grep skipped ${file}: ${collected.skipped.get(file)}.`);
     }
@@ -5139,7 +5267,7 @@ async function scan$1(input, files, scratch, started) {
         logger.warning(warning);
     const builtinRan = builtinOutcome.kind === 'ok';
     const rulesRun = (builtinRan ? builtinRuleCount : 0) + thirdPartyRuleCount;
-    const rules = [...(builtinRan ? builtinCatalog : []), ...(keyFiles.length > 0 ? [PRIVATE_KEY_FILE_RULE] : []), ...thirdPartyLoaded];
+    const rules = [...(builtinRan ? builtinCatalog : []), ...(keyFiles.length > 0 ? [PRIVATE_KEY_FILE_RULE] : []), ...(envSecrets.length > 0 ? [ENV_FILE_SECRET_RULE] : []), ...thirdPartyLoaded];
     const failure = [builtinOutcome, thirdOutcome].find((o) => o.kind === 'failed');
     if (failure) {
         logger.error(failure.reason);
@@ -7804,6 +7932,137 @@ function intersects(sorted, from, to) {
 }
 
 /**
+ * A small HTTP CONNECT proxy on 127.0.0.1 that a ramparts binary is pointed at (`HTTPS_PROXY`, `ALL_PROXY`) for one scan. It
+ * resolves each requested host itself, applies the address rule of addresses.ts to the address it is about to connect to, and
+ * connects to exactly that address: a name that answered a public address at our first check and 127.0.0.1 when ramparts resolves
+ * it again (DNS rebinding) cannot reach the runner's network, because ramparts never resolves it. Only CONNECT (https) is served;
+ * plain-http proxy requests are refused. Bounded: connections at once and in all, request head size, connect and idle time.
+ */
+const MAX_HEAD = 8 * 1024;
+async function startConnectProxy(options) {
+    const maxConcurrent = options.maxConcurrent ?? 16;
+    const maxTotal = options.maxTotal ?? 256;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+    const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+    const open = options.connect ?? ((address, port) => connect({ host: address, port }));
+    const sockets = new Set();
+    const tunnels = [];
+    const refusals = [];
+    let requests = 0;
+    let accepted = 0;
+    /** Answers an error; `byRule` records it as a refusal of the address rule (a failed connection is ramparts' to report). */
+    const refuse = (client, status, target, reason, byRule = true) => {
+        if (byRule) {
+            refusals.push({ target: target.slice(0, 300), reason });
+            if (refusals.length > 100)
+                refusals.splice(0, refusals.length - 100);
+        }
+        client.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n${byRule ? "refused by the MCP audit's address rule: " : ''}${reason}\n`);
+    };
+    const track = (socket) => {
+        sockets.add(socket);
+        socket.setTimeout(idleTimeoutMs, () => socket.destroy());
+        socket.on('close', () => sockets.delete(socket));
+        socket.on('error', () => socket.destroy());
+    };
+    const handle = (client) => {
+        track(client);
+        if (accepted >= maxTotal || sockets.size > maxConcurrent * 2) {
+            client.destroy();
+            return;
+        }
+        accepted++;
+        let head = Buffer.alloc(0);
+        const onData = (chunk) => {
+            head = Buffer.concat([head, chunk]);
+            const end = head.indexOf('\r\n\r\n');
+            if (end < 0) {
+                if (head.length > MAX_HEAD)
+                    refuse(client, '431 Request Header Fields Too Large', '?', 'request head too large', false);
+                return;
+            }
+            client.off('data', onData);
+            client.pause();
+            const rest = head.subarray(end + 4);
+            const requestLine = head.subarray(0, Math.min(end, MAX_HEAD)).toString('latin1').split('\r\n')[0] ?? '';
+            requests++;
+            void tunnel(client, requestLine, rest);
+        };
+        client.on('data', onData);
+    };
+    const tunnel = async (client, requestLine, rest) => {
+        const match = /^CONNECT\s+(\[[0-9a-fA-F:.]+\]|[^\s:]+):(\d{1,5})\s+HTTP\/1\.[01]$/.exec(requestLine);
+        if (!match) {
+            refuse(client, '405 Method Not Allowed', requestLine.slice(0, 200), 'only CONNECT to https servers is proxied');
+            return;
+        }
+        const host = match[1];
+        const port = Number(match[2]);
+        const target = `${host}:${port}`;
+        if (port < 1 || port > 65535) {
+            refuse(client, '400 Bad Request', target, 'invalid port', false);
+            return;
+        }
+        const decision = await resolveForConnect(host, options.allow, options.resolver);
+        if ('reason' in decision) {
+            refuse(client, '403 Forbidden', target, decision.reason);
+            return;
+        }
+        if (client.destroyed)
+            return;
+        const upstream = open(decision.address, port);
+        track(upstream);
+        let established = false;
+        const timer = setTimeout(() => {
+            upstream.destroy();
+            refuse(client, '504 Gateway Timeout', target, `no connection to ${decision.address} within ${connectTimeoutMs} ms`, false);
+        }, connectTimeoutMs);
+        upstream.once('connect', () => {
+            clearTimeout(timer);
+            established = true;
+            tunnels.push(`${target} -> ${decision.address}`);
+            client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+            if (rest.length > 0)
+                upstream.write(rest);
+            client.pipe(upstream);
+            upstream.pipe(client);
+            client.resume();
+        });
+        upstream.once('error', (error) => {
+            clearTimeout(timer);
+            // Inside an open tunnel the bytes are TLS: an error there only closes it.
+            if (established)
+                client.destroy();
+            else if (!client.destroyed && client.writable)
+                refuse(client, '502 Bad Gateway', target, `connection to ${decision.address} failed: ${error.message}`, false);
+        });
+        client.once('close', () => upstream.destroy());
+        upstream.once('close', () => client.destroy());
+    };
+    const server = createServer(handle);
+    server.maxConnections = maxConcurrent;
+    await new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    return {
+        url: `http://127.0.0.1:${port}`,
+        get requests() {
+            return requests;
+        },
+        tunnels,
+        refusals,
+        close: () => new Promise((resolve) => {
+            for (const socket of sockets)
+                socket.destroy();
+            server.close(() => resolve());
+        }),
+    };
+}
+
+/**
  * ramparts (highflame-ai/ramparts): its JSON read as DESIGN.md §5 "ramparts" describes, and two ways to run `scan <url>` on an
  * allowed remote server: the Docker MCP gateway's catalog server `ramparts` (tool `scan`), or a `ramparts` binary on the PATH.
  * Never `scan-config`: it launches the stdio servers of a configuration on the machine it runs on. Results are anchored at the
@@ -7943,7 +8202,7 @@ function yaraRuleId(ruleName) {
 function llmRuleId(issueType) {
     return `mcp/ramparts-llm-${slug(issueType)}`;
 }
-const evidence = (value) => redactSecrets(truncate(oneLine(revealHidden(value ?? '')), 300));
+const evidence$1 = (value) => redactSecrets(truncate(oneLine(revealHidden(value ?? '')), 300));
 /** Findings of one scanned server at its entry line, with the rules they name. */
 function rampartsFindings(entry, scan) {
     const findings = [];
@@ -7973,7 +8232,7 @@ function rampartsFindings(entry, scan) {
             endLine: entry.line,
             message: `MCP server '${server}', ${hit.targetType} ${oneLine(hit.targetName)}: ${truncate(what, 300)}`,
             note: `Reported by ramparts (rule ${hit.ruleName}).${tags}`,
-            evidence: evidence(hit.matchedText ?? hit.context ?? hit.targetName),
+            evidence: evidence$1(hit.matchedText ?? hit.context ?? hit.targetName),
             fingerprint: '',
         });
     }
@@ -7996,7 +8255,7 @@ function rampartsFindings(entry, scan) {
             endLine: entry.line,
             message: `MCP server '${server}'${issue.target ? `, ${issue.kind} ${oneLine(issue.target)}` : ''}: ${truncate(oneLine(issue.message || issue.issueType), 300)}`,
             ...(issue.details && { note: truncate(oneLine(issue.details), 1000) }),
-            evidence: evidence(issue.details ?? issue.message),
+            evidence: evidence$1(issue.details ?? issue.message),
             fingerprint: '',
         });
     }
@@ -8009,7 +8268,7 @@ function gatewayRampartsRunner(gateway) {
         async scan(url, { timeoutMs, signal }) {
             const seconds = Math.max(1, Math.floor(timeoutMs / 1000) - 5);
             const answer = await gateway.callTool(RAMPARTS_SCAN_TOOL, { url, detailed: true, format: 'json', timeout: seconds, httpTimeout: Math.min(seconds, 30) }, { timeoutMs, signal });
-            return answer.text.trim() !== '' ? answer.text : JSON.stringify(answer.structuredContent ?? {});
+            return { output: answer.text.trim() !== '' ? answer.text : JSON.stringify(answer.structuredContent ?? {}) };
         },
     };
 }
@@ -8032,69 +8291,101 @@ function findRampartsOnPath(path) {
     return undefined;
 }
 const MAX_OUTPUT = 16 * 1024 * 1024;
-/** `ramparts scan <url> --format json` with a bounded output, a deadline and an environment of PATH and HOME only. */
-function binaryRampartsRunner(binary, env) {
+/**
+ * `ramparts scan <url> --format json` with a bounded output, a deadline and an environment of PATH, HOME and RAMPARTS_RULES_DIR
+ * only; its network goes through our CONNECT proxy (`HTTPS_PROXY`, `ALL_PROXY`: reqwest, which ramparts uses, honours both), which
+ * resolves each host itself and connects only to an address the rule allows. It runs in an empty folder of its own: ramparts reads
+ * `config.yaml` and `rules/` from its working directory, and the runner's working directory is the pull request's checkout.
+ */
+function binaryRampartsRunner(binary, env, guard = { allow: [], resolver: systemResolver() }) {
     return {
         via: `the ramparts binary (${binary})`,
-        scan(url, { timeoutMs, signal }) {
+        async scan(url, { timeoutMs, signal }) {
             const seconds = Math.max(1, Math.floor(timeoutMs / 1000) - 2);
-            const childEnv = {};
-            for (const name of ['PATH', 'HOME', 'RAMPARTS_RULES_DIR'])
-                if (env[name] !== undefined)
-                    childEnv[name] = env[name];
-            return new Promise((resolve, reject) => {
-                const child = spawn(binary, ['scan', url, '--format', 'json', '--timeout', String(seconds), '--http-timeout', String(Math.min(seconds, 30))], {
-                    env: childEnv,
-                    stdio: ['ignore', 'pipe', 'pipe'],
-                    // Its own process group, so that a kill reaches whatever it started (a pipe held open by a grandchild would wait).
-                    detached: true,
+            const proxy = await startConnectProxy({ allow: guard.allow, resolver: guard.resolver, idleTimeoutMs: timeoutMs });
+            const cwd = await mkdtemp(join(tmpdir(), 'ultra-create-ramparts-'));
+            try {
+                const output = await runBinary(binary, ['scan', url, '--format', 'json', '--timeout', String(seconds), '--http-timeout', String(Math.min(seconds, 30))], {
+                    env: { ...childEnvOf(env), ...proxyEnv(proxy.url) },
+                    cwd,
+                    timeoutMs,
+                    ...(signal && { signal }),
                 });
-                const chunks = [];
-                let size = 0;
-                let stderr = '';
-                let why;
-                const stop = (reason) => {
-                    why ??= reason;
-                    try {
-                        if (child.pid !== undefined)
-                            process.kill(-child.pid, 'SIGKILL');
-                    }
-                    catch {
-                        child.kill('SIGKILL');
-                    }
-                };
-                const timer = setTimeout(() => stop(`ramparts did not finish within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-                const onAbort = () => stop('cancelled');
-                signal?.addEventListener('abort', onAbort, { once: true });
-                child.stdout.on('data', (chunk) => {
-                    size += chunk.length;
-                    if (size > MAX_OUTPUT)
-                        stop(`ramparts wrote more than ${MAX_OUTPUT} bytes`);
-                    else
-                        chunks.push(chunk);
-                });
-                child.stderr.on('data', (chunk) => {
-                    if (stderr.length < 8192)
-                        stderr += chunk.toString('utf8');
-                });
-                child.on('error', (error) => {
-                    clearTimeout(timer);
-                    signal?.removeEventListener('abort', onAbort);
-                    reject(error);
-                });
-                child.on('close', (code) => {
-                    clearTimeout(timer);
-                    signal?.removeEventListener('abort', onAbort);
-                    if (why)
-                        return reject(new Error(why));
-                    const out = Buffer.concat(chunks).toString('utf8');
-                    if (code !== 0 && !out.includes('{'))
-                        return reject(new Error(`ramparts exited ${code}: ${truncate(oneLine(redactSecrets(stderr)), 300)}`));
-                    resolve(out);
-                });
-            });
+                return { output, proxy: { requests: proxy.requests, refusals: [...proxy.refusals] } };
+            }
+            finally {
+                await proxy.close();
+                await rm(cwd, { recursive: true, force: true });
+            }
         },
     };
+}
+/** The variables of the runner's environment ramparts gets: nothing else (no token of the runner reaches it). */
+function childEnvOf(env) {
+    const childEnv = {};
+    for (const name of ['PATH', 'HOME', 'RAMPARTS_RULES_DIR'])
+        if (env[name] !== undefined)
+            childEnv[name] = env[name];
+    return childEnv;
+}
+function proxyEnv(url) {
+    return { HTTPS_PROXY: url, https_proxy: url, ALL_PROXY: url, all_proxy: url, HTTP_PROXY: url, http_proxy: url };
+}
+/** Runs the binary in its own process group, output bounded, killed at the deadline or on cancel; answers its stdout. */
+function runBinary(binary, args, options) {
+    const { env: childEnv, cwd, timeoutMs, signal } = options;
+    return new Promise((resolve, reject) => {
+        const child = spawn(binary, [...args], {
+            env: childEnv,
+            cwd,
+            stdio: ['ignore', 'pipe', 'pipe'],
+            // Its own process group, so that a kill reaches whatever it started (a pipe held open by a grandchild would wait).
+            detached: true,
+        });
+        const chunks = [];
+        let size = 0;
+        let stderr = '';
+        let why;
+        const stop = (reason) => {
+            why ??= reason;
+            try {
+                if (child.pid !== undefined)
+                    process.kill(-child.pid, 'SIGKILL');
+            }
+            catch {
+                child.kill('SIGKILL');
+            }
+        };
+        const timer = setTimeout(() => stop(`ramparts did not finish within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+        const onAbort = () => stop('cancelled');
+        signal?.addEventListener('abort', onAbort, { once: true });
+        child.stdout.on('data', (chunk) => {
+            size += chunk.length;
+            if (size > MAX_OUTPUT)
+                stop(`ramparts wrote more than ${MAX_OUTPUT} bytes`);
+            else
+                chunks.push(chunk);
+        });
+        child.stderr.on('data', (chunk) => {
+            if (stderr.length < 8192)
+                stderr += chunk.toString('utf8');
+        });
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            reject(error);
+        });
+        child.on('close', (code) => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', onAbort);
+            if (why)
+                return reject(new Error(why));
+            const out = Buffer.concat(chunks).toString('utf8');
+            if (code !== 0 && !out.includes('{'))
+                return reject(new Error(`ramparts exited ${code}: ${truncate(oneLine(redactSecrets(stderr)), 300)}`));
+            resolve(out);
+        });
+    });
 }
 
 /**
@@ -8129,7 +8420,7 @@ const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
 /** Internal (tests): the npm registry the fetch phase uses. Never read from the pull request (its `.npmrc` is ignored). */
 const NPM_REGISTRY_ENV = 'ULTRA_CREATE_MCP_NPM_REGISTRY';
 const FETCH_ROOT = `${SANDBOX_HOME}/mcp`;
-const auditOf = (entry, check, status, reason) => ({
+const auditOf$1 = (entry, check, status, reason) => ({
     server: entry.name,
     configPath: entry.configPath,
     line: entry.line,
@@ -8162,10 +8453,10 @@ async function runLiveAudit(servers, ports, settings) {
         for (const entry of stdio) {
             const outcome = results.get(entry);
             if (!outcome || 'reason' in outcome) {
-                audits.push(auditOf(entry, 'tool-descriptions', outcome?.status ?? 'not-scanned', outcome?.reason ?? 'not listed'));
+                audits.push(auditOf$1(entry, 'tool-descriptions', outcome?.status ?? 'not-scanned', outcome?.reason ?? 'not listed'));
                 continue;
             }
-            const audit = auditOf(entry, 'tool-descriptions', 'scanned', outcome.note);
+            const audit = auditOf$1(entry, 'tool-descriptions', 'scanned', outcome.note);
             audit.tools = outcome.listing.tools.length;
             audit.prompts = outcome.listing.prompts.length;
             audit.resources = outcome.listing.resources.length;
@@ -8177,46 +8468,64 @@ async function runLiveAudit(servers, ports, settings) {
     if (remote.length > 0) {
         const allow = parseAllowHosts(settings.allowHosts).patterns;
         const resolver = settings.resolver ?? systemResolver();
-        const runner = rampartsRunner(ports, settings);
+        const runner = rampartsRunner(ports, settings, { allow, resolver });
         for (const entry of remote) {
             const url = entry.url?.value;
             if (url === undefined) {
-                audits.push(auditOf(entry, 'ramparts', 'not-scanned', 'the entry has no url'));
+                audits.push(auditOf$1(entry, 'ramparts', 'not-scanned', 'the entry has no url'));
                 continue;
             }
             const decision = await decideAddress(url, allow, resolver);
             if (!decision.allowed) {
-                audits.push(auditOf(entry, 'ramparts', 'not-scanned', `not contacted: ${decision.reason}`));
+                audits.push(auditOf$1(entry, 'ramparts', 'not-scanned', `not contacted: ${decision.reason}`));
                 continue;
             }
             if (typeof runner === 'string') {
-                audits.push(auditOf(entry, 'ramparts', 'not-scanned', runner));
+                audits.push(auditOf$1(entry, 'ramparts', 'not-scanned', runner));
                 continue;
             }
-            let output;
+            let run;
             try {
-                output = await runner.scan(decision.url, { timeoutMs: settings.ramparts.timeoutMs, ...(ports.signal && { signal: ports.signal }) });
+                run = await runner.scan(decision.url, { timeoutMs: settings.ramparts.timeoutMs, ...(ports.signal && { signal: ports.signal }) });
             }
             catch (error) {
                 if (ports.signal?.aborted)
                     throw error;
-                audits.push(auditOf(entry, 'ramparts', 'failed', `ramparts through ${runner.via}: ${truncate(oneLine(redactSecrets(getErrorMessage(error))), 300)}`));
+                audits.push(auditOf$1(entry, 'ramparts', 'failed', `ramparts through ${runner.via}: ${truncate(oneLine(redactSecrets(getErrorMessage(error))), 300)}`));
                 continue;
             }
+            // The binary's proxy refused the server's own host: its DNS answer changed after our check (or it resolves differently now).
+            const refused = run.proxy?.refusals.find((r) => sameHost(r.target, decision.host));
+            if (refused) {
+                audits.push(auditOf$1(entry, 'ramparts', 'not-scanned', `not contacted: the address-checking proxy refused ${refused.target} when ramparts connected: ${refused.reason}`));
+                continue;
+            }
+            for (const other of run.proxy?.refusals ?? [])
+                warnings.push(`ramparts scan of ${entry.name}: the address-checking proxy refused ${other.target}: ${other.reason}`);
             let results;
             try {
-                results = parseRampartsOutput(output).map(readRampartsResult);
+                results = parseRampartsOutput(run.output).map(readRampartsResult);
             }
             catch (error) {
-                audits.push(auditOf(entry, 'ramparts', 'failed', getErrorMessage(error)));
+                audits.push(auditOf$1(entry, 'ramparts', 'failed', getErrorMessage(error)));
                 continue;
             }
             const scan = results[0];
             if (!scan) {
-                audits.push(auditOf(entry, 'ramparts', 'failed', 'ramparts answered no result'));
+                audits.push(auditOf$1(entry, 'ramparts', 'failed', 'ramparts answered no result'));
                 continue;
             }
-            const audit = auditOf(entry, 'ramparts', scan.status, scan.reason);
+            // A result with tools listed but no connection through our proxy: this ramparts ignored HTTPS_PROXY, so the address rule
+            // applied only to our own check, not to the address it connected to.
+            const bypassed = run.proxy?.requests === 0 && scan.status !== 'failed';
+            // The gateway's container resolves the host by itself: a rebinding cannot be prevented there, but an answer that changed
+            // during the scan can be seen. Checked again after the scan; a host allowed by name is not (its addresses are not checked).
+            const rebound = run.proxy === undefined && scan.status !== 'failed' && !decision.note ? await decideAddress(url, allow, resolver) : undefined;
+            const audit = bypassed
+                ? auditOf$1(entry, 'ramparts', 'degraded', `ramparts connected without the address-checking proxy (it ignored HTTPS_PROXY): the DNS-rebinding guard did not apply${scan.reason ? `; ${scan.reason}` : ''}`)
+                : rebound && !rebound.allowed
+                    ? auditOf$1(entry, 'ramparts', 'degraded', `the host's DNS answer changed during the scan (${rebound.reason}): ramparts in the gateway's container resolves it itself and may have connected there, so this result is not trusted`)
+                    : auditOf$1(entry, 'ramparts', scan.status, scan.reason);
             audit.tools = scan.listing.tools.length;
             audit.prompts = scan.listing.prompts.length;
             audit.resources = scan.listing.resources.length;
@@ -8236,7 +8545,7 @@ async function runLiveAudit(servers, ports, settings) {
     const allTools = listed.flatMap((l) => l.listing.tools.map((t) => ({ server: l.entry, name: t.name })));
     for (const { entry, listing, audit } of listed) {
         const others = allTools.filter((t) => t.server !== entry).map((t) => t.name);
-        const own = [...checkListing(listing, others).map((issue) => issueFinding(entry, issue)), ...changedTools(lock, entry, listing.tools).map((c) => lockFinding(entry, c))];
+        const own = [...checkListing(listing, others).map((issue) => issueFinding$1(entry, issue)), ...changedTools(lock, entry, listing.tools).map((c) => lockFinding(entry, c))];
         findings.push(...own);
         audit.findings += own.length;
     }
@@ -8258,13 +8567,24 @@ async function runLiveAudit(servers, ports, settings) {
     }
     return { audits, findings, rules: [...rules.values()], warnings, ...(lockContent !== undefined && { lockContent }) };
 }
-function rampartsRunner(ports, settings) {
+/** `host:port` of a CONNECT target against a host name or literal (brackets and case aside). */
+function sameHost(target, host) {
+    if (host === undefined)
+        return false;
+    const bare = target.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+    return bare === host.replace(/^\[|\]$/g, '').toLowerCase();
+}
+/**
+ * The binary first: its connections go through our address-checking proxy, which closes the DNS-rebinding gap; the gateway runs
+ * ramparts in its own container, which resolves the host again by itself (docs/mcp-audit.md says what that leaves open).
+ */
+function rampartsRunner(ports, settings, guard) {
     const gateway = ports.gateway;
+    if (settings.ramparts.binary)
+        return binaryRampartsRunner(settings.ramparts.binary, settings.ramparts.env ?? {}, guard);
     if (settings.ramparts.viaGateway && gateway.status === 'ready' && !gateway.value.failure && gateway.value.tools.some((t) => t.name === RAMPARTS_SCAN_TOOL)) {
         return gatewayRampartsRunner(gateway.value);
     }
-    if (settings.ramparts.binary)
-        return binaryRampartsRunner(settings.ramparts.binary, settings.ramparts.env ?? {});
     if (!settings.ramparts.viaGateway)
         return 'no ramparts to scan with: the MCP gateway was not asked for its ramparts server (mcp-servers) and no ramparts binary is on the PATH';
     if (gateway.status !== 'ready')
@@ -8518,6 +8838,201 @@ function listingFromLister(r) {
     };
 }
 
+/**
+ * `ramparts skills scan <dir> --format json` (static: ramparts parses skill files and runs its YARA rules and heuristics on them;
+ * it executes nothing) over the agent files the MCP audit read. The files are written into a folder of our own — only the bytes we
+ * read (regular files, size-capped), so ramparts never walks the pull request's tree or follows its links — laid out so that
+ * ramparts' walker sees them (it skips dot folders other than its own and folders such as `build`), and ramparts runs in an empty
+ * working directory (it reads `config.yaml` and `rules/` from there). Its JSON is one scan result whose `prompts` are the skills and
+ * whose `yara_results` carry the matches; each is anchored back at the file (and the line of the matched text) ourselves. An
+ * output of another shape, or one without the rules summary, is `degraded`, never clean.
+ */
+const DEFAULT_SKILLS_TIMEOUT_MS = 120_000;
+/** Folder names ramparts' walker skips or that would hide a file from it; renamed in the staged copy. */
+const WALKER_SKIPS = new Set(['.git', 'node_modules', 'target', 'dist', 'build', '.venv', 'venv', '__pycache__']);
+function stagedRelative(path, index) {
+    const skill = /^(.*?)\.claude\/skills\/([^/]+)\/(.+)$/.exec(path);
+    // A skill keeps its folder (SKILL.md with its scripts/ and references/: ramparts reads them as one bundle).
+    const parts = skill ? [`s-${index}`, skill[2], ...skill[3].split('/')] : [`f-${index}`, posix.basename(path)];
+    return parts
+        .map((part) => (part.startsWith('.') || WALKER_SKIPS.has(part) ? `d${part}` : part))
+        .join('/')
+        .replace(/\.mdc$/, '.mdc.md');
+}
+function namesOf(file) {
+    const names = new Set();
+    const front = /^---\r?\n([\s\S]*?)\r?\n---/.exec(file.text)?.[1];
+    const declared = front ? /^name:\s*["']?([^"'\r\n]+?)["']?\s*$/m.exec(front)?.[1] : undefined;
+    if (declared)
+        names.add(declared.trim());
+    // ramparts names a skill by its file stem (`keys.prompt` for keys.prompt.md, `style.mdc` for the staged style.mdc.md).
+    const base = posix.basename(file.path);
+    names.add(base.replace(/\.md$/, ''));
+    names.add(base.replace(/\.(md|mdc)$/, '').replace(/\.(prompt|instructions)$/, ''));
+    const skill = /\.claude\/skills\/([^/]+)\//.exec(file.path)?.[1];
+    if (skill)
+        names.add(skill);
+    return [...names];
+}
+function rampartsSkillsScan(options) {
+    return (files, ports) => scanSkills(files, ports, options);
+}
+async function scanSkills(files, ports, options) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_SKILLS_TIMEOUT_MS;
+    const dir = await mkdtemp(join(ports.tempDir, 'ramparts-skills-'));
+    try {
+        const tree = join(dir, 'skills');
+        const cwd = join(dir, 'cwd');
+        await mkdir(cwd);
+        const roots = new Map();
+        const staged = [];
+        for (const file of files) {
+            const root = /^(.*?\.claude\/skills\/[^/]+)\//.exec(file.path)?.[1];
+            let index = staged.length;
+            if (root !== undefined) {
+                index = roots.get(root) ?? roots.size + files.length;
+                roots.set(root, index);
+            }
+            const relative = stagedRelative(file.path, index);
+            const path = join(tree, ...relative.split('/'));
+            await mkdir(join(path, '..'), { recursive: true });
+            await writeFile(path, file.text);
+            staged.push({ file, staged: path, relative, names: namesOf(file) });
+        }
+        const seconds = Math.max(1, Math.floor(timeoutMs / 1000) - 2);
+        const output = await runBinary(options.binary, ['skills', 'scan', tree, '--format', 'json', '--timeout', String(seconds)], {
+            env: childEnvOf(options.env),
+            cwd,
+            timeoutMs,
+            ...(ports.signal && { signal: ports.signal }),
+        });
+        return readSkillsOutput(output, staged);
+    }
+    finally {
+        await rm(dir, { recursive: true, force: true });
+    }
+}
+const auditOf = (s, status, reason, findings) => ({
+    server: s.names[0] ?? s.file.path,
+    configPath: s.file.path,
+    line: 1,
+    check: 'ramparts-skills',
+    status,
+    ...(reason !== undefined && { reason }),
+    findings,
+});
+/** Exported for tests: ramparts' JSON read against the staged files. */
+function readSkillsOutput(output, staged) {
+    const all = (status, reason) => ({
+        audits: staged.map((s) => auditOf(s, status, reason, 0)),
+        findings: [],
+        rules: [],
+        warnings: [],
+    });
+    let results;
+    try {
+        results = parseRampartsOutput(output);
+    }
+    catch (error) {
+        return all('failed', `ramparts skills scan: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const result = results[0];
+    // The documented shape is one scan result: `status`, `prompts` (the skills it parsed) and `yara_results`.
+    if (!result || !('status' in result) || !Array.isArray(result.prompts) || !Array.isArray(result.yara_results)) {
+        return all('degraded', `ramparts skills scan answered JSON of an unknown shape (keys: ${truncate(Object.keys(result ?? {}).join(', ') || 'none', 120)}): its result was not read`);
+    }
+    const scan = readRampartsResult(result);
+    const byFile = new Map();
+    const findings = [];
+    const rules = new Map();
+    for (const hit of scan.hits) {
+        const target = locate$1(staged, hit.context, hit.targetName);
+        const finding = hitFinding(target, hit, rules);
+        findings.push(finding);
+        byFile.set(target, (byFile.get(target) ?? 0) + 1);
+    }
+    for (const issue of scan.issues) {
+        const target = locate$1(staged, undefined, issue.target ?? '');
+        findings.push(issueFinding(target, issue, rules));
+        byFile.set(target, (byFile.get(target) ?? 0) + 1);
+    }
+    const read = Array.isArray(result.prompts) ? result.prompts.length : 0;
+    const warnings = read === 0 ? ['ramparts skills scan parsed none of the agent files it was given'] : [];
+    const status = read === 0 && scan.status === 'scanned' ? 'degraded' : scan.status;
+    const reason = read === 0 && scan.status === 'scanned' ? 'ramparts skills scan parsed none of the files' : scan.reason;
+    return { audits: staged.map((s) => auditOf(s, status, reason, byFile.get(s) ?? 0)), findings, rules: [...rules.values()], warnings };
+}
+/** The staged file a result names: by its `source: <path>` context, a bundle path `<skill>/<dir>/<file>`, or the skill's name. */
+function locate$1(staged, context, targetName) {
+    const source = context?.startsWith('source: ') ? context.slice('source: '.length).trim() : undefined;
+    const bySource = source === undefined ? undefined : staged.find((s) => s.staged === source || source.endsWith(`/${s.relative}`));
+    if (bySource)
+        return bySource;
+    if (targetName.includes('/')) {
+        const byBundle = staged.find((s) => s.relative.endsWith(`/${targetName}`));
+        if (byBundle)
+            return byBundle;
+    }
+    const byName = staged.find((s) => s.names.includes(targetName));
+    return byName ?? staged.find((s) => s.file.changed) ?? staged[0];
+}
+/** The line of the matched text in the file (its first 60 characters, case aside), else 1. */
+function lineOf$1(s, matched) {
+    const needle = (matched ?? '').trim().split('\n')[0]?.slice(0, 60).toLowerCase();
+    if (!needle)
+        return 1;
+    const index = s.file.text.split('\n').findIndex((line) => line.toLowerCase().includes(needle));
+    return index < 0 ? 1 : index + 1;
+}
+const evidence = (value) => redactSecrets(truncate(oneLine(revealHidden(value ?? '')), 300));
+function hitFinding(s, hit, rules) {
+    const id = yaraRuleId(hit.ruleName);
+    const severity = hit.severity ?? 'medium';
+    const tags = hit.owaspTags.length > 0 ? ` OWASP tags (ramparts'): ${hit.owaspTags.join(', ')}.` : '';
+    const what = hit.description ? oneLine(hit.description) : `ramparts' rule ${hit.ruleName} matched.`;
+    if (!rules.has(id)) {
+        rules.set(id, {
+            id,
+            source: 'ramparts',
+            severity,
+            shortDescription: `ramparts rule ${hit.ruleName} matched an agent skill or instruction file.`,
+            fullDescription: `${what}${tags}`,
+            ...(hit.owaspTags[0] !== undefined && { category: hit.owaspTags[0] }),
+        });
+    }
+    const line = lineOf$1(s, hit.matchedText);
+    return {
+        ruleId: id,
+        source: 'ramparts',
+        severity,
+        path: s.file.path,
+        startLine: line,
+        endLine: line,
+        message: `ramparts skills scan, ${s.file.kind.label}: ${truncate(what, 300)}`,
+        note: `Reported by ramparts skills scan (rule ${hit.ruleName}).${tags}`,
+        evidence: evidence(hit.matchedText ?? s.file.text.split('\n')[line - 1]),
+        fingerprint: '',
+    };
+}
+function issueFinding(s, issue, rules) {
+    const id = llmRuleId(issue.issueType);
+    if (!rules.has(id)) {
+        rules.set(id, { id, source: 'ramparts', severity: issue.severity, shortDescription: `ramparts' model-based analysis reported ${issue.issueType} in an agent skill.` });
+    }
+    return {
+        ruleId: id,
+        source: 'ramparts',
+        severity: issue.severity,
+        path: s.file.path,
+        startLine: 1,
+        endLine: 1,
+        message: `ramparts skills scan, ${s.file.kind.label}: ${truncate(oneLine(issue.message || issue.issueType), 300)}`,
+        ...(issue.details && { note: truncate(oneLine(issue.details), 1000) }),
+        evidence: evidence(issue.details ?? issue.message),
+        fingerprint: '',
+    };
+}
+
 /** OWASP MCP Top 10 categories, by name: the tools disagree on the numbering (DESIGN.md §5 ramparts). */
 const OWASP_MCP = {
     secrets: 'Token Mismanagement & Secret Exposure',
@@ -8527,6 +9042,7 @@ const OWASP_MCP = {
     commandExecution: 'Command Injection & Execution',
     promptInjection: 'Prompt Injection via Contextual Payloads',
     authentication: 'Insufficient Authentication & Authorization',
+    contextOverSharing: 'Context Injection & Over-Sharing',
 };
 /** The MCP audit's own rules, as data: each has a test with a positive and a negative case (__tests__/mcp-audit-static.test.ts). */
 const MCP_RULES = {
@@ -8615,10 +9131,115 @@ const MCP_RULES = {
         cwe: 'CWE-862',
     },
 };
-const DOCS = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
+const DOCS$1 = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
 /** SARIF and notes metadata: the OWASP category as a tag, the category `security`. */
 function mcpRuleInfos() {
     return Object.values(MCP_RULES).map((rule) => ({
+        id: rule.id,
+        source: 'ramparts',
+        severity: rule.severity,
+        shortDescription: rule.message,
+        fullDescription: rule.note,
+        helpUri: `${DOCS$1}#${rule.id.replace('/', '')}`,
+        category: 'security',
+        ...(rule.cwe !== undefined && { cwe: rule.cwe }),
+        ...(rule.owasp !== undefined && { tags: [`OWASP MCP Top 10: ${rule.owasp}`] }),
+    }));
+}
+
+/**
+ * Agent-skill and instruction files a repository ships for coding agents (Claude Code skills, commands and subagents, Cursor
+ * commands and rules, Copilot prompt and instruction files, AGENTS.md / CLAUDE.md / GEMINI.md): which paths they are, and our own
+ * static checks on their text. A skill file is instructions by design, so the checks flag only what hides from the user, overrides
+ * the user's or the system's authority, grants unrestricted execution, runs remote code, reads credentials or sends data away.
+ * Pure: no I/O here; findings sit at the file's line.
+ */
+/** Documented project locations (docs/mcp-audit.md cites each tool's documentation). Matched after any leading folders. */
+const PATTERNS = [
+    [/(?:^|\/)\.claude\/skills\/[^/]+\/SKILL\.md$/, { role: 'skill', label: 'Claude Code skill' }],
+    [/(?:^|\/)\.claude\/skills\/[^/]+\/.+$/, { role: 'resource', label: 'file bundled with a Claude Code skill' }],
+    [/(?:^|\/)\.claude\/commands\/.+\.md$/, { role: 'command', label: 'Claude Code command' }],
+    [/(?:^|\/)\.claude\/agents\/.+\.md$/, { role: 'agent', label: 'Claude Code subagent' }],
+    [/(?:^|\/)\.cursor\/commands\/.+\.md$/, { role: 'command', label: 'Cursor command' }],
+    [/(?:^|\/)\.cursor\/rules\/.+\.mdc?$/, { role: 'instructions', label: 'Cursor rule' }],
+    [/(?:^|\/)\.github\/prompts\/[^/]+\.prompt\.md$/, { role: 'prompt', label: 'Copilot prompt file' }],
+    [/(?:^|\/)\.github\/instructions\/.+\.instructions\.md$/, { role: 'instructions', label: 'Copilot instructions file' }],
+    [/(?:^|\/)\.github\/copilot-instructions\.md$/, { role: 'instructions', label: 'Copilot instructions file' }],
+    [/(?:^|\/)(?:AGENTS|CLAUDE|GEMINI)\.md$/, { role: 'memory', label: 'agent instructions file' }],
+];
+/** The agent-file kind of a repository path, or undefined. Files under `node_modules/` are dependencies, not the project's. */
+function agentFileKind(path) {
+    // Cheap rejections first: this runs on every path of a large repository.
+    if (!path.endsWith('.md') && !path.endsWith('.mdc') && !path.includes('.claude/skills/'))
+        return undefined;
+    if (path.startsWith('node_modules/') || path.includes('/node_modules/'))
+        return undefined;
+    for (const [pattern, kind] of PATTERNS)
+        if (pattern.test(path))
+            return kind;
+    return undefined;
+}
+// ── rules ───────────────────────────────────────────────────────────────────────────────────────────────────────────────────
+/** The agent-file rules, as data: each has a positive and a negative test (__tests__/mcp-agent-files.test.ts). */
+const AGENT_RULES = {
+    tooLarge: {
+        id: 'mcp/agent-file-too-large',
+        severity: 'medium',
+        message: 'The agent skill or instruction file is larger than the audit reads, so it was not checked.',
+        note: 'Skill, command and instruction files are small; a very large one is unusual and was not read (the limit bounds the time a pull request can make the review spend).',
+    },
+    hiddenUnicode: {
+        id: 'mcp/agent-hidden-unicode',
+        severity: 'high',
+        message: 'An agent skill or instruction file contains invisible or text-reordering characters.',
+        note: 'Format and control characters, Unicode tag characters and bidi controls are not shown by editors or in the pull request but reach the agent that loads the file: they can smuggle instructions the reviewer never sees. Remove them. CWE-451',
+        owasp: OWASP_MCP.poisoning,
+        cwe: 'CWE-451',
+    },
+    smuggling: {
+        id: 'mcp/agent-instruction-smuggling',
+        severity: 'high',
+        message: 'An agent skill or instruction file tells the agent to hide something from the user or to override earlier instructions.',
+        note: 'A skill is instructions by design, but "do not tell the user", "ignore previous instructions", `<IMPORTANT>` blocks or instructions inside an HTML comment (not shown when the file is rendered) are the signature of prompt injection: they turn the agent against the person using it. Remove them. CWE-1427',
+        owasp: OWASP_MCP.promptInjection,
+        cwe: 'CWE-1427',
+    },
+    unrestrictedTools: {
+        id: 'mcp/agent-unrestricted-tools',
+        severity: 'high',
+        message: 'An agent skill or command grants unrestricted shell access or skips the user’s approval.',
+        note: 'An `allowed-tools` (or subagent `tools`) entry of bare `Bash`, `Bash(*)` or `*` lets the agent run any command without asking whenever the skill is used; `permissionMode: bypassPermissions` and flags such as `--dangerously-skip-permissions` switch approval off altogether. Grant only the commands the skill needs (`Bash(git status:*)`). CWE-250',
+        owasp: OWASP_MCP.scope,
+        cwe: 'CWE-250',
+    },
+    remoteCode: {
+        id: 'mcp/agent-remote-code',
+        severity: 'medium',
+        message: 'An agent skill or instruction file fetches code from the network and runs it.',
+        note: 'Piping a download into a shell (`curl … | sh`, `iwr … | iex`) runs whatever the server answers at that moment, with the developer’s rights, each time the agent follows the instruction. Pin and verify what is installed, or install it through a package manager with a lock file. CWE-494',
+        owasp: OWASP_MCP.commandExecution,
+        cwe: 'CWE-494',
+    },
+    secretAccess: {
+        id: 'mcp/agent-secret-access',
+        severity: 'high',
+        message: 'An agent skill or instruction file points the agent at credentials.',
+        note: 'SSH keys, cloud credentials, `.env` files and token stores have no place in what an agent is told to read: once read they are in the model’s context and can leave with the next tool call. Remove the reference. CWE-200',
+        owasp: OWASP_MCP.secrets,
+        cwe: 'CWE-200',
+    },
+    exfiltration: {
+        id: 'mcp/agent-exfiltration',
+        severity: 'high',
+        message: 'An agent skill or instruction file sends data to an outside address.',
+        note: 'Instructions that post files, environment variables, credentials or the conversation to a URL (or name a request-capture service such as webhook.site) move data out of the developer’s machine under the agent’s authority. Remove them. CWE-200',
+        owasp: OWASP_MCP.contextOverSharing,
+        cwe: 'CWE-200',
+    },
+};
+const DOCS = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
+function agentRuleInfos() {
+    return Object.values(AGENT_RULES).map((rule) => ({
         id: rule.id,
         source: 'ramparts',
         severity: rule.severity,
@@ -8629,6 +9250,298 @@ function mcpRuleInfos() {
         ...(rule.cwe !== undefined && { cwe: rule.cwe }),
         ...(rule.owasp !== undefined && { tags: [`OWASP MCP Top 10: ${rule.owasp}`] }),
     }));
+}
+const quote$1 = (value) => `\`${truncate(revealHidden(value).replace(/`/g, "'").trim(), 120)}\``;
+/** The static checks of one agent file. `text` is the file's content (UTF-8, BOM removed). */
+function agentFileFindings(path, text, kind) {
+    const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+    const hits = [...hiddenHits(lines)];
+    const instructionsText = kind.role !== 'resource' || /\.(md|mdc|txt)$/i.test(path);
+    const frontMatter = instructionsText ? readFrontMatter(lines) : undefined;
+    if (frontMatter)
+        hits.push(...grantHits(frontMatter));
+    if (instructionsText)
+        hits.push(...smugglingHits(lines), ...commentHits(lines));
+    hits.push(...lineHits(lines));
+    const seen = new Set();
+    return hits
+        .filter((hit) => {
+        const key = `${hit.rule.id}:${hit.line}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    })
+        .sort((a, b) => a.line - b.line)
+        .map((hit) => ({
+        ruleId: hit.rule.id,
+        source: 'ramparts',
+        severity: hit.severity ?? hit.rule.severity,
+        path,
+        startLine: hit.line,
+        endLine: hit.line,
+        ...(hit.column !== undefined && { startColumn: hit.column }),
+        message: redactSecrets(`${hit.rule.message.replace(/\.$/, '')}: ${kind.label} ${hit.detail}`),
+        note: hit.rule.note,
+        evidence: redactSecrets(revealHidden(truncate(lines[hit.line - 1] ?? '', 2000))),
+        fingerprint: '',
+    }));
+}
+/** A finding on an agent file that was not read (over the size limit). */
+function agentFileTooLarge(path, maxBytes) {
+    const rule = AGENT_RULES.tooLarge;
+    return {
+        ruleId: rule.id,
+        source: 'ramparts',
+        severity: rule.severity,
+        path,
+        startLine: 1,
+        endLine: 1,
+        message: `${rule.message.replace(/\.$/, '')}: ${path} is over ${maxBytes} bytes.`,
+        note: rule.note,
+        evidence: '',
+        fingerprint: '',
+    };
+}
+// ── hidden characters ──
+/** An emoji ZWJ sequence (👩‍💻) joins pictographs with U+200D: shown as one glyph, it hides nothing. */
+const EMOJI_JOINER = /(\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+function hiddenHits(lines) {
+    const hits = [];
+    lines.forEach((raw, index) => {
+        // A zero-width space before a code fence is the usual way to show a fence inside a fence: it hides nothing.
+        const line = raw.replace(EMOJI_JOINER, '$1').replace(/^(\s*)\u200B(?=`{3}|~{3})/, '$1');
+        if (!containsHiddenCharacters(line))
+            return;
+        let column = 0;
+        let first = '';
+        for (const ch of line) {
+            if (containsHiddenCharacters(ch)) {
+                first = ch;
+                break;
+            }
+            column += ch.length;
+        }
+        const code = `U+${(first.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+        hits.push({ rule: AGENT_RULES.hiddenUnicode, line: index + 1, column: column + 1, detail: `holds ${code} (and maybe others on this line), which editors do not show.` });
+    });
+    return hits;
+}
+/** The YAML block between a first line `---` and the next `---`, with lines of the file (not of the block). */
+function readFrontMatter(lines) {
+    if ((lines[0] ?? '').replace(/^\uFEFF/, '').trim() !== '---')
+        return undefined;
+    const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
+    if (end < 0 || end > 500)
+        return undefined;
+    // Leading blank lines keep the parser's line numbers equal to the file's.
+    const parsed = parseYaml(`\n${lines.slice(1, end).join('\n')}`);
+    return parsed.ok ? { root: parsed.root } : undefined;
+}
+/** Tools that run arbitrary commands when granted without a pattern. */
+const SHELL_TOOLS = new Set(['bash', 'shell', 'sh', 'zsh', 'powershell', 'pwsh', 'terminal', 'run_in_terminal', 'runinterminal', 'exec']);
+/** Grant tokens of an `allowed-tools` / `tools` value: a comma- or space-separated string, or a list. */
+function grantTokens(node) {
+    if (node.kind === 'array')
+        return node.items.flatMap((item) => (item.kind === 'scalar' && typeof item.value === 'string' ? splitGrants(item.value).map((value) => ({ value, line: item.line })) : []));
+    if (node.kind === 'scalar' && typeof node.value === 'string')
+        return splitGrants(node.value).map((value) => ({ value, line: node.line }));
+    return [];
+}
+/** `Bash(git add:*), Read Write` → [`Bash(git add:*)`, `Read`, `Write`]: commas and spaces outside parentheses separate. */
+function splitGrants(value) {
+    const out = [];
+    let depth = 0;
+    let current = '';
+    for (const ch of value) {
+        if (ch === '(')
+            depth++;
+        if (ch === ')')
+            depth = Math.max(0, depth - 1);
+        if (depth === 0 && (ch === ',' || /\s/.test(ch))) {
+            if (current.trim())
+                out.push(current.trim());
+            current = '';
+        }
+        else
+            current += ch;
+    }
+    if (current.trim())
+        out.push(current.trim());
+    return out;
+}
+function unrestrictedGrant(token) {
+    if (token === '*')
+        return true;
+    const match = /^([A-Za-z_][\w-]*)(?:\((.*)\))?$/.exec(token);
+    if (!match)
+        return false;
+    const tool = match[1].toLowerCase();
+    if (!SHELL_TOOLS.has(tool))
+        return false;
+    const pattern = (match[2] ?? '').replace(/\s+/g, '');
+    return pattern === '' || /^[*:]+$/.test(pattern);
+}
+function grantHits(front) {
+    const root = front.root;
+    if (root.kind !== 'object')
+        return [];
+    const hits = [];
+    for (const entry of root.entries) {
+        const key = entry.key.toLowerCase();
+        // `allowed-tools` of a skill or command runs those tools without asking; a subagent's or prompt file's `tools` only lists what
+        // it may use (each use is still confirmed), so it is not a grant.
+        if (key === 'allowed-tools' || key === 'allowed_tools') {
+            for (const token of grantTokens(entry.value)) {
+                if (unrestrictedGrant(token.value))
+                    hits.push({ rule: AGENT_RULES.unrestrictedTools, line: token.line, detail: `grants ${quote$1(token.value)} in ${quote$1(entry.key)}: any command, without a pattern.` });
+            }
+        }
+        if (key === 'permissionmode' && entry.value.kind === 'scalar' && entry.value.value === 'bypassPermissions') {
+            hits.push({ rule: AGENT_RULES.unrestrictedTools, line: entry.line, detail: 'sets `permissionMode: bypassPermissions`: its tool calls are never confirmed.' });
+        }
+    }
+    return hits;
+}
+// ── instruction smuggling ──
+const SMUGGLING = [
+    /<\/?\s*(important|system|system[-_ ]prompt|hidden|secret)\s*>/i,
+    /<\|im_start\|>\s*system/i,
+    /\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(the\s+|your\s+)?(previous|prior|above|earlier|preceding|original|system|user['’]?s?)\s+(instructions|prompts?|rules|messages|guidelines|directives)/i,
+    /\b(do\s+not|don['’]t|never)\s+(tell|inform|mention\s+(this\s+|it\s+)?to|alert|notify|reveal\s+(this\s+|it\s+)?to|let)\s+the\s+user(\s+know)?(\s+(about|that|this|it|anything|you|we|how|where|why)\b|\s*[.,;:!)]|\s*$)/i,
+    /\bwithout\s+(telling|informing|notifying|alerting)\s+the\s+user/i,
+    /\b(hide|conceal|keep)\s+(this|it|these\s+\w+|the\s+\w+)\s+(secret\s+)?from\s+the\s+user/i,
+    /\bthe\s+user\s+(must|should)\s+(not|never)\s+(know|see|find\s+out|be\s+told)/i,
+];
+/** Whether position `at` of a line is inside an inline code span or a quoted string: a quoted marker is an example, not an order. */
+function quotedAt(line, at) {
+    for (const re of [/`[^`]*`/g, /"[^"]*"/g, /“[^”]*”/g, /'[^'\n]{3,}'/g]) {
+        for (const m of line.matchAll(re))
+            if (m.index <= at && at < m.index + m[0].length)
+                return true;
+    }
+    return false;
+}
+function smugglingMarker(line) {
+    for (const re of SMUGGLING) {
+        const match = re.exec(line);
+        if (match && !quotedAt(line, match.index))
+            return match[0];
+    }
+    return undefined;
+}
+function smugglingHits(lines) {
+    const hits = [];
+    lines.forEach((line, index) => {
+        const marker = smugglingMarker(line);
+        if (marker !== undefined)
+            hits.push({ rule: AGENT_RULES.smuggling, line: index + 1, detail: `says ${quote$1(marker)}.` });
+    });
+    return hits;
+}
+/** The agent addressed by name at the start of a comment (`assistant:`, `Note to Claude,`): an order for the agent. */
+const COMMENT_VOCATIVE = /^\s*(?:(?:note\s+)?(?:to|for)\s+)?(?:the\s+)?(?:assistant|agent|claude|copilot|cursor|gemini|codex|llm|ai|model)\s*[:,]/i;
+/** Someone addressed anywhere in the comment. */
+const COMMENT_ADDRESSED = /\b(you|assistant|agent|claude|copilot|cursor|gemini|codex|llm|ai|the\s+model)\b/i;
+/** What makes a hidden instruction an attack: secrecy, overriding, moving data, running or destroying something. */
+const COMMENT_DANGER = /\b(ignore\s+(all\s+|the\s+|any\s+)?(previous|prior|above|earlier)|disregard|secretly|silently|quietly|without\s+(telling|informing)|exfiltrat\w*|(send|upload|post)\b[^.]{0,60}\bhttps?:\/\/|curl|wget|rm\s+-rf|delete\s+(all|every|the)|approve\s+(the|this|all)|merge\s+(the|this))\b/i;
+/**
+ * HTML comments are not shown when markdown is rendered (the pull request's rich diff, the file view) but reach the agent. A comment
+ * that addresses the agent by name (`<!-- assistant: … -->`) is a hidden order: medium. One that addresses the agent (or "you") and
+ * asks for secrecy, overriding, moving data, running or destroying something is an attack: high. Notes to the human author
+ * (`<!-- Add more rows as needed -->`, `<!-- rules the agent must follow -->`) are neither.
+ */
+function commentHits(lines) {
+    const text = lines.join('\n');
+    const hits = [];
+    const re = /<!--([\s\S]*?)(?:-->|$)/g;
+    let match;
+    let scanned = 0;
+    while ((match = re.exec(text)) !== null && scanned++ < 1000) {
+        const body = (match[1] ?? '').slice(0, 20_000);
+        const danger = COMMENT_DANGER.test(body) && COMMENT_ADDRESSED.test(body);
+        if (!danger && !COMMENT_VOCATIVE.test(body))
+            continue;
+        const line = text.slice(0, match.index).split('\n').length;
+        hits.push({
+            rule: AGENT_RULES.smuggling,
+            line,
+            severity: danger ? 'high' : 'medium',
+            detail: `holds instructions for the agent inside an HTML comment, which a rendered view does not show: ${quote$1(oneLineOf(body))}.`,
+        });
+    }
+    return hits;
+}
+const oneLineOf = (text) => text.replace(/\s+/g, ' ').trim();
+// ── line checks: remote code, credentials, exfiltration, approval flags ──
+const DOWNLOADER = String.raw `\b(curl|wget|iwr|irm|invoke-webrequest|invoke-restmethod|fetch)\b[^|\n]*?\b(https?:\/\/|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})`;
+const REMOTE_CODE = [
+    new RegExp(String.raw `${DOWNLOADER}[^|\n]*\|\s*(sudo\s+(-\S+\s+)*)?(env\s+\S+=\S*\s+)*(ba|z|k|da|fi)?sh\b`, 'i'),
+    new RegExp(String.raw `${DOWNLOADER}[^|\n]*\|\s*(sudo\s+)?(python\d?(\.\d+)?|node|perl|ruby|php|iex|invoke-expression)\b`, 'i'),
+    /\b(ba|z)?sh\s+(-c\s+)?["']?\s*<\(\s*(curl|wget)\b/i,
+    /\b(ba|z)?sh\s+-c\s+["']?\$\(\s*(curl|wget)\b/i,
+    /\b(iex|invoke-expression)\b[^\n]*\b(downloadstring|iwr|irm|invoke-webrequest|invoke-restmethod|net\.webclient)\b/i,
+    /\bpython\d?\s+-c\s+["'][^"'\n]*\b(urlopen|requests\.get)\b[^\n]*\bexec\b/i,
+];
+/** Credential stores by path; `.env` only with a verb that reads it (mentions such as "copy .env.example" are left). */
+const SECRET_PATHS = /(~|\$HOME|\$\{HOME\}|%USERPROFILE%|\/home\/[^/\s]+|\/root|\/Users\/[^/\s]+)[/\\]\.(ssh|aws|gnupg|netrc|npmrc|pypirc|git-credentials|config\/gh|config\/gcloud|azure)\b|\b(cat|read|open|print|upload|send|copy|base64|include)\b[^\n]{0,40}\bid_(rsa|dsa|ecdsa|ed25519)\b(?!\.pub)|\/etc\/shadow\b|\bsecurity\s+find-(generic|internet)-password\b/i;
+const ENV_FILE_READ = /(\b(cat|less|more|head|tail|read|open|print|type|upload|send|dump|show|output|paste)\b[^\n.]{0,40}?[\s"'`(/]|@)\.env(\.(local|production|prod))?(?![\w.-])/i;
+const NEGATED = /\b(never|not|don['’]t|do\s+not|avoid|without|must\s+not|no)\b[^.\n]{0,60}$/i;
+const EXFIL_HOSTS = /\bhttps?:\/\/([\w-]+\.)*(webhook\.site|requestbin\.(com|net)|pipedream\.net|ngrok(-free)?\.(io|app|dev)|burpcollaborator\.net|oast\.(fun|live|me|online|pro|site)|interact\.sh|pastebin\.com|transfer\.sh|hookb\.in|beeceptor\.com|requestcatcher\.com|discord(app)?\.com\/api\/webhooks|api\.telegram\.org\/bot)/i;
+const SEND_VERB = /\b(send|post|upload|forward|transmit|exfiltrate|submit|report)\b/i;
+/**
+ * Data of the user's environment. A credential on its own is not (`send the API key only to https://api.vendor.dev` is how a skill
+ * authenticates); credentials someone else's (`all the tokens`, `the keys you found`) are.
+ */
+const SENSITIVE_OBJECT = /\b(conversation|chat\s+history|system\s+prompt|environment\s+variables|env\s+vars|ssh\s+keys?|private\s+keys?|\.env\b|source\s+code|the\s+(whole\s+)?(repo|repository|codebase)|(all|any|every)\s+(of\s+)?(the\s+|your\s+)?(secrets?|credentials?|tokens?|api[-_ ]?keys?|passwords?)|(secrets?|credentials?|tokens?|api[-_ ]?keys?|passwords?)\s+(that\s+)?you\s+(find|found|see|saw|read|have))/i;
+const DATA_FLAG = /\s(-d|--data(-binary|-raw|-urlencode)?|-F|--form|-T|--upload-file|--post-(data|file))\b/;
+const ENV_DUMP = /\$\((\s*(printenv|env|set)\s*|[^)]*\b(cat|base64)\b[^)]*)\)|`(printenv|env)`|\$\{?(AWS_SECRET|GITHUB_TOKEN|GH_TOKEN|OPENAI_API_KEY|ANTHROPIC_API_KEY|NPM_TOKEN)\w*/i;
+const URL$1 = /\bhttps?:\/\/[^\s)'"`>]+/i;
+/** An agent CLI run with its approval prompts off (a flag named in prose, "what does --yolo do?", is not a run). */
+const APPROVAL_FLAGS = /\b(claude|codex|gemini|copilot|cursor-agent|opencode|amp|qwen)\b[^\n|;&]*?(--dangerously-skip-permissions|--dangerously-bypass-approvals-and-sandbox|--yolo|--allow-all-tools|--allow-all|--permission-mode[= ]bypassPermissions|--approval-mode[= ]yolo)\b/i;
+function lineHits(lines) {
+    const hits = [];
+    lines.forEach((line, index) => {
+        const at = index + 1;
+        if (line.length > 20_000)
+            return;
+        for (const re of REMOTE_CODE) {
+            const match = re.exec(line);
+            if (match) {
+                // Vendor installers (`curl -fsSL https://get.vendor.dev | sh`) are common and worth a look; code from a plain-http address,
+                // a bare IP or a paste or capture service is an alarm.
+                const severity = /\bhttp:\/\/|\/\/\d{1,3}(\.\d{1,3}){3}\b|\s\d{1,3}(\.\d{1,3}){3}\b/.test(match[0]) || EXFIL_HOSTS.test(match[0]) || /\b(pastebin\.com|paste\.ee|gist\.githubusercontent\.com|raw\.githubusercontent\.com)\b/.test(match[0]) ? 'high' : 'medium';
+                hits.push({ rule: AGENT_RULES.remoteCode, line: at, severity, detail: `runs downloaded code: ${quote$1(match[0])}.` });
+                break;
+            }
+        }
+        const secret = SECRET_PATHS.exec(line) ?? ENV_FILE_READ.exec(line);
+        if (secret && !NEGATED.test(line.slice(0, secret.index)))
+            hits.push({ rule: AGENT_RULES.secretAccess, line: at, detail: `refers to ${quote$1(secret[0])}.` });
+        const exfil = exfiltration(line);
+        if (exfil !== undefined)
+            hits.push({ rule: AGENT_RULES.exfiltration, line: at, detail: exfil });
+        const approval = APPROVAL_FLAGS.exec(line);
+        if (approval && !NEGATED.test(line.slice(0, approval.index)))
+            hits.push({ rule: AGENT_RULES.unrestrictedTools, line: at, detail: `turns the agent's approval prompts off: ${quote$1(approval[0])}.` });
+    });
+    return hits;
+}
+function exfiltration(line) {
+    const capture = EXFIL_HOSTS.exec(line);
+    if (capture)
+        return `names the request-capture address ${quote$1(capture[0])}.`;
+    const url = URL$1.exec(line);
+    if (!url)
+        return undefined;
+    if (/\b(curl|wget|http|invoke-webrequest|iwr|invoke-restmethod|irm)\b/i.test(line) && DATA_FLAG.test(line) && ENV_DUMP.test(line)) {
+        return `posts local data to ${quote$1(url[0])}.`;
+    }
+    const verb = SEND_VERB.exec(line);
+    if (verb && verb.index < url.index && SENSITIVE_OBJECT.test(line.slice(verb.index, url.index)) && !NEGATED.test(line.slice(0, verb.index))) {
+        return `tells the agent to send ${quote$1(line.slice(verb.index, url.index + url[0].length))}.`;
+    }
+    return undefined;
 }
 
 /**
@@ -9053,20 +9966,22 @@ async function runMcpAudit(settings, ports) {
     const filesNotScanned = [];
     const degraded = [];
     const configs = [];
+    const agentFiles = [];
     const changedByPath = new Map(settings.changedFiles.filter((file) => file.status !== 'removed').map((file) => [file.path, file]));
     const candidates = [];
     for (const path of ports.tree.files) {
         const kind = mcpConfigKind(path);
-        if (!kind)
+        const agent = kind ? undefined : agentFileKind(path);
+        if (!kind && !agent)
             continue;
         const patch = changedByPath.get(path)?.patch;
-        candidates.push({ path, kind, changed: true, added: patch === undefined ? 'all' : indexPatch(patch).addedLines() });
+        candidates.push({ path, ...(kind ? { kind } : { agent }), changed: true, added: kind && patch !== undefined ? indexPatch(patch).addedLines() : 'all' });
     }
     const take = (candidate, loaded) => {
         ports.onFileScanned?.(candidate.path);
         if ('tooLarge' in loaded) {
             const reason = `over ${formatCount(maxBytes)} bytes: not read`;
-            findings.push(fileFinding(candidate.path, MCP_RULES.tooLarge, 1, `${candidate.path} is ${reason}.`));
+            findings.push(candidate.agent ? agentFileTooLarge(candidate.path, maxBytes) : fileFinding(candidate.path, MCP_RULES.tooLarge, 1, `${candidate.path} is ${reason}.`));
             if (candidate.changed)
                 filesNotScanned.push({ path: candidate.path, reason });
             return;
@@ -9078,6 +9993,17 @@ async function runMcpAudit(settings, ports) {
                 warnings.push(`${candidate.path}: ${loaded.unreadable}`);
             return;
         }
+        if (candidate.agent) {
+            // A binary file bundled with a skill (an image, an archive) holds no instructions to read.
+            if (loaded.bytes.subarray(0, 8192).includes(0))
+                return;
+            const text = loaded.bytes.toString('utf8').replace(/^\uFEFF/, '');
+            agentFiles.push({ path: candidate.path, text, kind: candidate.agent, changed: candidate.changed });
+            findings.push(...agentFileFindings(candidate.path, text, candidate.agent));
+            return;
+        }
+        if (!candidate.kind)
+            return;
         const text = loaded.bytes.toString('utf8').replace(/^\uFEFF/, '');
         const config = discoverConfig(candidate.path, text, candidate.kind, candidate.added === 'all' ? [] : candidate.added);
         if (candidate.added === 'all')
@@ -9097,8 +10023,14 @@ async function runMcpAudit(settings, ports) {
             const checkout = ports.checkout.value;
             const changed = new Set(candidates.map((c) => c.path));
             const unchanged = (await checkout.listFiles()).flatMap((path) => {
-                const kind = changed.has(path) ? undefined : mcpConfigKind(path);
-                return kind ? [{ path, kind, changed: changedByPath.has(path), added: [] }] : [];
+                if (changed.has(path))
+                    return [];
+                const kind = mcpConfigKind(path);
+                if (kind)
+                    return [{ path, kind, changed: changedByPath.has(path), added: [] }];
+                // AGENTS.md, CLAUDE.md and GEMINI.md are long-lived project notes: audited when the pull request changes them.
+                const agent = agentFileKind(path);
+                return agent && agent.role !== 'memory' ? [{ path, agent, changed: changedByPath.has(path), added: [] }] : [];
             });
             // The checkout answers nothing for a file over the limit (the path is listed, so it exists). All at once when it can.
             const batch = checkout.readFiles && unchanged.length > 0 ? await checkout.readFiles(unchanged.map((c) => c.path), maxBytes) : undefined;
@@ -9116,6 +10048,33 @@ async function runMcpAudit(settings, ports) {
     for (const config of configs)
         findings.push(...staticFindings(config));
     const rules = mcpRuleInfos();
+    if (agentFiles.length > 0 || candidates.some((c) => c.agent))
+        rules.push(...agentRuleInfos());
+    const notices = [];
+    const skillAudits = [];
+    if (agentFiles.length > 0 && settings.skillsScan) {
+        if ('unavailable' in settings.skillsScan) {
+            notices.push(`ramparts skills scan was not run on ${plural(agentFiles.length, 'agent skill or instruction file')}: ${settings.skillsScan.unavailable} (our own agent-file rules checked them)`);
+        }
+        else {
+            try {
+                const scanned = await settings.skillsScan(agentFiles, ports);
+                skillAudits.push(...scanned.audits);
+                findings.push(...scanned.findings);
+                for (const rule of scanned.rules)
+                    if (!rules.some((r) => r.id === rule.id))
+                        rules.push(rule);
+                warnings.push(...scanned.warnings);
+            }
+            catch (error) {
+                if (ports.signal?.aborted)
+                    throw error;
+                const reason = `ramparts skills scan failed: ${getErrorMessage(error)}`;
+                for (const file of agentFiles)
+                    skillAudits.push({ server: file.path, configPath: file.path, line: 1, check: 'ramparts-skills', status: 'failed', reason, findings: 0 });
+            }
+        }
+    }
     const added = servers.filter((server) => server.changedInPullRequest);
     let audits = [];
     if (added.length > 0) {
@@ -9138,17 +10097,22 @@ async function runMcpAudit(settings, ports) {
     const unscanned = audits.filter((a) => a.status !== 'scanned');
     if (unscanned.length > 0)
         degraded.push(describeUnscanned(unscanned));
+    const skillsUnscanned = skillAudits.filter((a) => a.status !== 'scanned');
+    if (skillsUnscanned.length > 0)
+        degraded.push(describeUnscannedFiles(skillsUnscanned));
+    audits = [...audits, ...skillAudits];
     const report = {
         scanner: 'ramparts',
         status: degraded.length > 0 ? 'degraded' : 'ok',
         ...(degraded.length > 0 && { reason: degraded.join('; ') }),
         findings,
         durationMs: Date.now() - started,
-        filesScanned: configs.length,
+        filesScanned: configs.length + agentFiles.length,
         rulesRun: servers.length,
         warnings,
         ...(filesNotScanned.length > 0 && { filesNotScanned }),
         ...(audits.length > 0 && { mcpServers: audits }),
+        ...(notices.length > 0 && { notices }),
     };
     return { report, rules };
 }
@@ -9171,6 +10135,11 @@ function audit(server, status, reason) {
 function describeUnscanned(audits) {
     const listed = audits.slice(0, 3).map((a) => `${truncate(a.server, 60)} in ${a.configPath} ${a.status}: ${a.reason ?? 'no reason given'}`);
     return `${plural(audits.length, 'MCP server')} the pull request adds or changes not fully checked (${listed.join('; ')}${audits.length > 3 ? '; …' : ''})`;
+}
+/** `2 agent files not fully checked by ramparts skills scan (a.md failed: reason; …)`. */
+function describeUnscannedFiles(audits) {
+    const listed = audits.slice(0, 3).map((a) => `${a.configPath} ${a.status}: ${a.reason ?? 'no reason given'}`);
+    return `${plural(audits.length, 'agent skill or instruction file')} not fully checked by ramparts skills scan (${listed.join('; ')}${audits.length > 3 ? '; …' : ''})`;
 }
 /** A regular file of the head tree, never through a symlink, checked for size before it is read. */
 function readTreeFile(root, path, maxBytes) {
@@ -9327,6 +10296,39 @@ function tokenizeEjs(text, budget = UNLIMITED) {
             sites.push({ kind: 'ejs-raw', start: open, end: close + 2, value: text.slice(bodyStart, bodyEnd).trim() });
         i = close + 2;
     }
+}
+
+const SCRIPT_SRC = /<script\b[^>]{0,2000}?\bsrc\s*=\s*["']?http:\/\/([^\s"'>/:]*)[^\s"'>]{0,2000}/gi;
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
+function scriptsOverHttp(text) {
+    const comments = commentRanges(text);
+    const sites = [];
+    let comment = 0;
+    for (const match of text.matchAll(SCRIPT_SRC)) {
+        const start = match.index;
+        while (comment < comments.length && (comments[comment]?.[1] ?? 0) <= start)
+            comment++;
+        const range = comments[comment];
+        if (range && range[0] <= start)
+            continue;
+        if (LOOPBACK.test(match[1] ?? ''))
+            continue;
+        sites.push({ kind: 'script-over-http', start, end: start + match[0].length });
+    }
+    return sites;
+}
+/** `<!-- … -->` ranges (start, end exclusive) in order, except IE conditional comments. */
+function commentRanges(text) {
+    const ranges = [];
+    let from = text.indexOf('<!--');
+    while (from !== -1) {
+        const close = text.indexOf('-->', from + 4);
+        const end = close === -1 ? text.length : close + 3;
+        if (!text.startsWith('[if', from + 4))
+            ranges.push([from, end]);
+        from = text.indexOf('<!--', end);
+    }
+    return ranges;
 }
 
 /**
@@ -9811,10 +10813,17 @@ function interpolations(text, from, to, sites, budget) {
  *   autoescaping turned off for a block (everything in it is unescaped).
  * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
  *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
- * - not reported: literals, values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
+ * - not reported: literals, numbers the template can prove are numbers (below), values passed through an escaping or
+ *   sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
  *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
  *   (`x|escape|safe`, `x|tojson|safe`), and the layout slot `body` in a layout file (`layouts/…`, `layout.*`): the engine puts the
  *   rendered page there.
+ *
+ * A number cannot carry markup, but a template cannot see a value's type: `product.price` may be an integer column or a string,
+ * so names are never taken as numbers. What the template itself shows is: a numeric conversion or property of the whole value
+ * (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the loop
+ * counters the same EJS file declares (`for (var i = 0; …)`, the index parameter of `.forEach((item, i) => …)`), such as
+ * `i + 1`. `JSON.stringify(x)` is not safe (`</script>` in a string ends a script block) and stays reported.
  */
 const CWE_79_URL = 'https://cwe.mitre.org/data/definitions/79.html';
 const TEMPLATE_RULES = [
@@ -9876,6 +10885,18 @@ const TEMPLATE_RULES = [
         cwe: 'CWE-79',
         category: 'security',
         helpUri: CWE_79_URL,
+    },
+    {
+        id: 'tpl/script-over-http',
+        kind: 'script-over-http',
+        severity: 'medium',
+        message: 'The template loads a script over plain http.',
+        note: "A script fetched over 'http://' can be replaced by anyone on the network path (public Wi-Fi, a proxy), and the replacement " +
+            "runs with the page's full access; browsers also block it as mixed content on https pages. Load it over 'https://', or " +
+            'serve it from your own origin with Subresource Integrity (integrity="sha384-…"). CWE-319',
+        cwe: 'CWE-319',
+        category: 'security',
+        helpUri: 'https://cwe.mitre.org/data/definitions/319.html',
     },
 ];
 const RULE_BY_KIND = new Map(TEMPLATE_RULES.map((rule) => [rule.kind, rule]));
@@ -9949,12 +10970,68 @@ const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_
 /** A name that says its value already is HTML. */
 const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
+const NUMERIC_CALL = /^(?:Number|parseInt|parseFloat|Math\.[a-z]\w*|Number\.parse(?:Int|Float))\s*\(/;
+const NUMERIC_PROPERTY = /\.\s*(?:length|toFixed\s*\(\s*\d*\s*\)|toPrecision\s*\(\s*\d*\s*\)|getTime\s*\(\s*\))$/;
+const ARITHMETIC_TOKEN = /\d+(?:\.\d+)?|[A-Za-z_$][\w$]*|[-+*/%()\s]/gy;
+/** `for (var i = 0;` / `for (let i = 0, n = 10;` (every counter the initializer sets to a number). */
+const FOR_COUNTERS = /\bfor\s*\(\s*(?:var|let)\s+([^;]{1,200});/g;
+const NUMBER_INIT = /([A-Za-z_$][\w$]*)\s*=\s*-?\d+(?:\.\d+)?\s*(?:,|$)/g;
+/** The index parameter of an array callback: `.forEach(function (item, i)`, `.map((row, index) =>`. */
+const INDEX_PARAMETER = /\.(?:forEach|map|filter|some|every)\s*\(\s*(?:function\s*[\w$]*\s*)?\(\s*[A-Za-z_$][\w$]*\s*,\s*([A-Za-z_$][\w$]*)\s*[,)]/g;
 /**
- * How severe a site is, or undefined when it is not a finding. `path` tells layout files (where `body` is the rendered page).
+ * The names an EJS file declares as numeric loop counters (see the header). A counter assigned anything else in the same file
+ * (`i = name`) is not one.
  */
-function severityOf(kind, value, path) {
+function ejsNumericNames(text) {
+    const names = new Set();
+    for (const match of text.matchAll(FOR_COUNTERS)) {
+        for (const init of (match[1] ?? '').matchAll(NUMBER_INIT))
+            if (init[1])
+                names.add(init[1]);
+    }
+    for (const match of text.matchAll(INDEX_PARAMETER))
+        if (match[1])
+            names.add(match[1]);
+    for (const name of [...names]) {
+        const reassigned = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?:[-+*/%]?=(?!=)\\s*([^;,)]*))`, 'g');
+        for (const assignment of text.matchAll(reassigned)) {
+            // i = 0, i += 2, i = i + 1 keep it a number; anything else may not
+            if (!/^[\s\d.+\-*/%()]*$/.test((assignment[1] ?? '').split(name).join('')))
+                names.delete(name);
+        }
+    }
+    return names;
+}
+/** The value is a number by what the template shows: a numeric conversion, property, or arithmetic of counters. */
+function isNumeric(expression, numericNames) {
+    if (NUMERIC_CALL.test(expression) && closesAtEnd(expression))
+        return true;
+    if (NUMERIC_PROPERTY.test(expression) && SIMPLE_PATH.test(expression.replace(NUMERIC_PROPERTY, '')))
+        return true;
+    ARITHMETIC_TOKEN.lastIndex = 0;
+    let names = 0;
+    let at = 0;
+    for (const token of expression.matchAll(ARITHMETIC_TOKEN)) {
+        if (token.index !== at)
+            return false;
+        at = token.index + token[0].length;
+        if (/^[A-Za-z_$]/.test(token[0])) {
+            if (!numericNames.has(token[0]))
+                return false;
+            names++;
+        }
+    }
+    return at === expression.length && names > 0;
+}
+/**
+ * How severe a site is, or undefined when it is not a finding. `path` tells layout files (where `body` is the rendered page);
+ * `numericNames` are the file's numeric loop counters (`ejsNumericNames`, EJS only).
+ */
+function severityOf(kind, value, path, numericNames = new Set()) {
     if (kind === 'autoescape-off')
         return 'high';
+    if (kind === 'script-over-http')
+        return 'medium';
     let expression = (value ?? '').trim().replace(/;\s*$/, '').trim();
     if (kind === 'mustache-raw')
         expression = expression.replace(/^~|~$/g, '').trim();
@@ -9967,6 +11044,8 @@ function severityOf(kind, value, path) {
     if (expression === '' || LITERAL.test(expression))
         return undefined;
     if (kind === 'ejs-raw' && INCLUDE_CALL.test(expression) && closesAtEnd(expression))
+        return undefined;
+    if (kind === 'ejs-raw' && isNumeric(expression, numericNames))
         return undefined;
     if (SANITIZING_CALL.test(expression) && closesAtEnd(expression))
         return undefined;
@@ -10104,8 +11183,9 @@ async function scanTemplates(settings, ports) {
         filesScanned++;
         const lines = new LineIndex(read.text);
         const inTests = isTestPath(path);
-        for (const site of result.sites) {
-            const severity = severityOf(site.kind, site.value, path);
+        const numericNames = family === 'ejs' ? ejsNumericNames(read.text) : undefined;
+        for (const site of [...result.sites, ...scriptsOverHttp(read.text)]) {
+            const severity = severityOf(site.kind, site.value, path, numericNames);
             if (severity === undefined)
                 continue;
             // Templates in test code (fixtures of an escaping test, …) are reported, never above medium: the same rule as rules without
@@ -10520,7 +11600,12 @@ const SCANNERS = [
         needs: (config, { change }) => mcpAuditNeeds(config, change.files ?? []),
         settings: ({ config, change, env, assetsFrom }) => {
             const live = liveAuditSettings(config, change.mcpLockText, env, assetsFrom);
-            return { filterMode: config.filterMode, changedFiles: change.files ?? [], live: (servers, ports) => runLiveAudit(servers, ports, live) };
+            return {
+                filterMode: config.filterMode,
+                changedFiles: change.files ?? [],
+                live: (servers, ports) => runLiveAudit(servers, ports, live),
+                skillsScan: live.ramparts.binary ? rampartsSkillsScan({ binary: live.ramparts.binary, env: live.ramparts.env ?? {} }) : { unavailable: 'no ramparts binary on the PATH' },
+            };
         },
         create: createMcpAuditScanner,
     }),
@@ -10867,6 +11952,9 @@ function renderText(report, options) {
         const dismissed = isDismissed(finding) ? `  ${paint(ANSI.dim, '(likely false positive)')}` : '';
         out.push(`${paint(ANSI.bold, location)}  ${paint(SEVERITY_COLOR[finding.severity], finding.severity)}  ${clean(finding.ruleId)}  ` +
             `${clean(oneLine(finding.message))}${dismissed}`);
+        const related = describeRelated(finding);
+        if (related)
+            out.push(`    ${clean(related)}`);
         const verdict = finding.verdict;
         if (verdict && verdict.verdict !== 'unverified') {
             const said = oneLine((isDismissed(finding) ? verdict.reasoning : verdict.comment) ?? '');
@@ -10921,7 +12009,7 @@ function renderText(report, options) {
         for (const o of scan.mcpServers ?? []) {
             const color = o.status === 'scanned' ? ANSI.green : o.status === 'failed' ? ANSI.boldRed : ANSI.yellow;
             const reason = o.reason ? `: ${clean(oneLine(o.reason))}` : '';
-            out.push(`  MCP server ${clean(oneLine(o.server))} (${clean(o.configPath)}:${o.line}) ${o.check}: ${paint(color, o.status)}${reason}`);
+            out.push(`  ${o.check === 'ramparts-skills' ? 'agent file' : 'MCP server'} ${clean(oneLine(o.server))} (${clean(o.configPath)}:${o.line}) ${o.check}: ${paint(color, o.status)}${reason}`);
         }
         for (const warning of scan.warnings)
             out.push(`  ${paint(ANSI.yellow, 'warning')}: ${clean(oneLine(warning))}`);
@@ -11165,6 +12253,9 @@ function annotationMessage(finding, more = []) {
     const title = finding.draft?.title.trim();
     const body = finding.verdict?.comment?.trim() || finding.draft?.body.trim() || finding.message;
     parts.push(title ? `${title}\n${body}` : body);
+    const related = describeRelated(finding);
+    if (related)
+        parts.push(related);
     if (finding.note?.trim())
         parts.push(`Why it matters: ${finding.note.trim()}`);
     return revealHidden(parts.join('\n\n')) || finding.ruleId;
@@ -11682,7 +12773,9 @@ const FINDING_TABLE_HEADER_WITH_PLACEMENT = [
 ];
 function findingRow(placed, withPlacement) {
     const { finding } = placed;
+    const related = describeRelated(finding);
     const message = escapeMarkdown(truncate(finding.message, MESSAGE_CELL_CHARS), { table: true }) +
+        (related ? ` ${escapeMarkdown(truncate(related, MESSAGE_CELL_CHARS), { table: true })}` : '') +
         (isDismissed(finding) ? ' _(likely false positive)_' : '');
     const cells = [
         `${SEVERITY_EMOJI[finding.severity]} ${SEVERITY_LABEL[finding.severity]}`,
@@ -11835,7 +12928,9 @@ function renderFindingsMarkdown(report) {
         const draft = finding.draft;
         const where = `${SEVERITY_EMOJI[finding.severity]} ${codeSpan(truncate(formatLocation(finding), 400))} ${codeSpan(truncate(finding.ruleId, 200))}`;
         // The model's words passed `sanitizeModelText` in the draft stage: they are posted as they are, as on a pull request.
-        return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}`;
+        const related = describeRelated(finding);
+        const relatedLine = related ? `\n\n${escapeMarkdown(related)}` : '';
+        return `##### ${where}\n\n**${escapeMarkdown(oneLineText(draft.title))}**\n\n${draft.body.trim()}${relatedLine}`;
     });
     const more = drafted.length > shown.length ? [`_${formatCount(drafted.length - shown.length)} more drafts in \`--format json\`._`] : [];
     return `${summary}\n${joinBlocks([`### Comments drafted by the local model (${formatCount(drafted.length)})`, ...shown, ...more])}\n`;
@@ -11947,7 +13042,8 @@ function mcpServerSection(scans, caps) {
         return `| ${cells.join(' | ')} |`;
     });
     const more = outcomes.length > shown.length ? `\n\n_${formatCount(outcomes.length - shown.length)} more in the SARIF file._` : '';
-    return `#### MCP servers (live checks)\n\n| Server | Config | Check | Status | Reason | Findings |\n| --- | --- | --- | --- | --- | ---: |\n${rows.join('\n')}${more}`;
+    const title = outcomes.some((o) => o.check === 'ramparts-skills') ? 'MCP servers and agent files' : 'MCP servers';
+    return `#### ${title} (live checks)\n\n| Server | Config | Check | Status | Reason | Findings |\n| --- | --- | --- | --- | --- | ---: |\n${rows.join('\n')}${more}`;
 }
 function scannerTable(scans, findings) {
     const sources = new Map();
@@ -12225,15 +13321,26 @@ function toResult(finding, ruleIndex, lineHash) {
         // The evidence is whole lines, which is a context region: `region.snippet` would have to match the columns exactly.
         physicalLocation.contextRegion = { startLine: region.startLine, endLine: region.endLine, snippet: { text: evidence } };
     }
+    const text = unlinked(nonEmptyOr(revealHidden(finding.message), finding.ruleId));
     const result = {
         ruleId: finding.ruleId,
         ruleIndex,
         level: LEVEL[finding.severity],
-        message: { text: nonEmptyOr(revealHidden(finding.message), finding.ruleId) },
+        message: { text },
         locations: [{ physicalLocation }],
         partialFingerprints: { primaryLocationLineHash: lineHash, 'ultraCreate/v1': finding.fingerprint },
         properties: { severity: finding.severity, source: finding.source },
     };
+    const related = relatedLocationsOf(finding);
+    if (related.length > 0) {
+        result.relatedLocations = related;
+        const links = describeRelated(finding, {
+            label: (label, index) => `[${escapeLinkText(revealHidden(label))}](${index + 1})`,
+            text: (message) => unlinked(revealHidden(message)),
+        });
+        if (links)
+            result.message.text = `${text} ${links}`;
+    }
     const fixes = fixesOf(finding, artifactLocation);
     if (fixes)
         result.fixes = fixes;
@@ -12245,6 +13352,22 @@ function toResult(finding, ruleIndex, lineHash) {
             result.properties.verdictReasoning = finding.verdict.reasoning;
     }
     return result;
+}
+/** The finding's related locations, numbered from 1 in order: the ids the result message links to. */
+function relatedLocationsOf(finding) {
+    return shownRelated(finding).map((related, index) => ({
+        id: index + 1,
+        physicalLocation: { artifactLocation: artifactLocationOf(related.path), region: regionOf(related) },
+        message: { text: `${nonEmptyOr(unlinked(revealHidden(relatedMessage(related))), 'Related location')}.` },
+    }));
+}
+/** A link-shaped `](3)` in a tool's text would point at one of our locations (§3.11.6): a space keeps it text. */
+function unlinked(text) {
+    return text.replace(/\]\((\d+)\)/g, '] ($1)');
+}
+/** Link text of a plain-text message: literal backslashes and square brackets are escaped with a backslash (§3.11.6). */
+function escapeLinkText(text) {
+    return text.replace(/[\\[\]]/g, (c) => `\\${c}`);
 }
 /** Repository-relative, percent-encoded per segment so that spaces, `#` or `:` in a path still make a valid URI reference. */
 function artifactLocationOf(path) {
@@ -12340,7 +13463,7 @@ function scanNotifications(scans) {
             notifications.push({
                 level: outcome.status === 'failed' ? 'error' : 'warning',
                 message: {
-                    text: `MCP server ${revealHidden(outcome.server)} (${outcome.configPath}:${outcome.line}) ${outcome.check}: ${outcome.status}: ${revealHidden(outcome.reason ?? 'no reason given')}. It is not a clean result.`,
+                    text: `${outcome.check === 'ramparts-skills' ? 'Agent file' : 'MCP server'} ${revealHidden(outcome.server)} (${outcome.configPath}:${outcome.line}) ${outcome.check}: ${outcome.status}: ${revealHidden(outcome.reason ?? 'no reason given')}. It is not a clean result.`,
                 },
                 descriptor: { id: `mcp-server-${outcome.status}` },
                 properties: { scanner: scan.scanner, server: outcome.server, configPath: outcome.configPath, line: outcome.line, check: outcome.check, status: outcome.status },

@@ -6748,6 +6748,8 @@ function atMost(severity, cap) {
     return SEVERITY_RANK[severity] <= SEVERITY_RANK[cap] ? severity : cap;
 }
 const SCANNER_NAMES = ['ast-grep', 'ramparts', 'tests'];
+/** Related locations kept per finding; a rule's further labels are dropped. */
+const MAX_RELATED_LOCATIONS = 3;
 /**
  * Claude's judgement of an escalated finding. `reasoning` and `comment` are markdown already passed through `sanitizeModelText`
  * (posted as they are); `fix` is code, shown only inside a code block, with markers, hidden characters and secrets removed.
@@ -6768,4 +6770,4 @@ const TOOL = {
     informationUri: 'https://github.com/ultra-create/action',
 };
 
-export { atMost as A, safeParse$1 as B, FILTER_MODES as F, NOTHING_EARLIER as N, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, ZodISODateTime as Z, _isoDateTime as _, looseObject as a, array as b, boolean as c, object as d, unknown as e, _enum as f, custom as g, discriminatedUnion as h, intersection as i, _null as j, strictObject as k, literal as l, SEVERITIES as m, number as n, optional as o, preprocess as p, SEVERITY_RANK as q, record as r, string as s, atLeast as t, union as u, _coercedNumber as v, ZodNumber as w, url as x, NEVER as y, any as z };
+export { atMost as A, safeParse$1 as B, FILTER_MODES as F, MAX_RELATED_LOCATIONS as M, NOTHING_EARLIER as N, SCANNER_NAMES as S, TOOL as T, UNVERIFIED as U, ZodISODateTime as Z, _isoDateTime as _, looseObject as a, array as b, boolean as c, object as d, unknown as e, _enum as f, custom as g, discriminatedUnion as h, intersection as i, _null as j, strictObject as k, literal as l, SEVERITIES as m, number as n, optional as o, preprocess as p, SEVERITY_RANK as q, record as r, string as s, atLeast as t, union as u, _coercedNumber as v, ZodNumber as w, url as x, NEVER as y, any as z };
