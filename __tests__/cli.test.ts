@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -153,7 +154,7 @@ describe('usage', { concurrency: true }, () => {
   test('--version prints name and version', async () => {
     const result = await cli(['--version']);
     assert.equal(result.code, EXIT.ok);
-    assert.equal(result.stdout, 'ultra-create 0.1.0\n');
+    assert.equal(result.stdout, `ultra-create ${(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
   });
 
   test('an unknown option, a missing value, an unknown or missing command exit 2 with the usage on stderr', async () => {

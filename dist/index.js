@@ -5,7 +5,7 @@ import { r as readActionInputs, a as resolveConfig, c as configFileLocation, p a
 import { g as getErrorMessage, h as httpStatusOf, i as isRateLimited, E as ExternalServiceError, C as ConfigurationError } from './chunks/errors.js';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, dirname } from 'node:path';
-import { U as UNVERIFIED, t as atLeast, T as TOOL } from './chunks/types.js';
+import { U as UNVERIFIED, c as atLeast, T as TOOL } from './chunks/types.js';
 import { d as describeRelated } from './chunks/local-drafts.js';
 import { u as utf8Length, t as truncate, b as truncateUtf8, c as formatCount } from './chunks/strings.js';
 

@@ -434,6 +434,6 @@ export type Service<T> = { status: 'ready'; value: T; reason?: undefined } | { s
 /** The tool's own identity, as SARIF and the reports name it. */
 export const TOOL = {
   name: 'ultra-create',
-  version: '0.1.0',
+  version: '1.0.0',
   informationUri: 'https://github.com/ultra-create/action',
 } as const;

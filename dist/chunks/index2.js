@@ -1,5 +1,5 @@
 import { LATEST_PROTOCOL_VERSION } from './types2.js';
-import { v as _coercedNumber, w as ZodNumber, a as looseObject, c as boolean, b as array, s as string, d as object, x as url, y as NEVER, z as any, n as number$1, l as literal } from './types.js';
+import { m as _coercedNumber, q as ZodNumber, a as looseObject, c as boolean, b as array, s as string, d as object, t as url, N as NEVER, v as any, n as number$1, l as literal } from './schemas.js';
 
 // Zod 3 compat layer
 /** @deprecated Use the raw string literal codes instead, e.g. "invalid_type". */

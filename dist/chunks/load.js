@@ -1,10 +1,11 @@
 import { tmpdir } from 'node:os';
 import { C as ConfigurationError } from './errors.js';
 import { I as INPUT, a as INPUT_NAMES, b as DEFAULTS, c as INPUT_SPECS, R as RUNNER_TEMP_EXPRESSION, G as GITHUB_TOKEN_EXPRESSION, d as SECRET_INPUTS, i as inputEnvName } from './table.js';
-import { p as preprocess, s as string, b as array, f as _enum, d as object, k as strictObject, n as number, S as SCANNER_NAMES, c as boolean, F as FILTER_MODES, m as SEVERITIES } from './types.js';
+import { S as SCANNER_NAMES, F as FILTER_MODES, a as SEVERITIES } from './types.js';
 import { i as isCredentialName } from './redact.js';
 import { lookup } from 'node:dns/promises';
 import { isIPv6, isIPv4 } from 'node:net';
+import { p as preprocess, s as string, b as array, f as _enum, d as object, k as strictObject, n as number, c as boolean } from './schemas.js';
 
 /**
  * The address rule for remote MCP servers a pull request names: only `https://`, and never a host that is, or resolves to, a

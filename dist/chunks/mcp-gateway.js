@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { d as distExports } from './index.js';
 import { C as ConfigurationError, g as getErrorMessage, E as ExternalServiceError } from './errors.js';
+import { T as TOOL } from './types.js';
 import { G as GatewayStartError, a as GatewayError, b as GatewayTransportError, T as ToolMissingError, c as ToolCallError, d as ToolTimeoutError } from './gateway-errors.js';
 import { DockerUnavailableError, COMPONENT_LABEL } from './docker-engine.js';
 
@@ -41,7 +42,7 @@ function sleep(ms, signal) {
 const GATEWAY_PORT = 8811;
 /** Inside the gateway container, where the engine's socket is mounted (the gateway starts the servers through it). */
 const CONTAINER_SOCKET = '/var/run/docker.sock';
-const CLIENT_INFO = { name: 'ultra-create', version: '0.1.0' };
+const CLIENT_INFO = { name: TOOL.name, version: TOOL.version };
 const DEFAULTS = {
     healthTimeoutMs: 60_000,
     callTimeoutMs: 60_000,

@@ -8,8 +8,9 @@ import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteS
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
 import { S as STATE } from './table.js';
-import { s as string, d as object, f as _enum, t as atLeast, q as SEVERITY_RANK, U as UNVERIFIED, m as SEVERITIES, A as atMost, M as MAX_RELATED_LOCATIONS, T as TOOL, N as NOTHING_EARLIER } from './types.js';
+import { c as atLeast, b as SEVERITY_RANK, U as UNVERIFIED, a as SEVERITIES, d as atMost, M as MAX_RELATED_LOCATIONS, T as TOOL, N as NOTHING_EARLIER } from './types.js';
 import { f as fenceAsData, n as newDelimiter, d as describeRelated, a as dataInstruction, t as templateDraft, b as draftFindings, D as DRAFT_LIMITS, s as shownRelated, r as relatedMessage } from './local-drafts.js';
+import { s as string, d as object, f as _enum } from './schemas.js';
 import { n as newRunId } from './run-id.js';
 import { homedir, tmpdir, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';

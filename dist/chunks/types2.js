@@ -1,4 +1,4 @@
-import { _ as _isoDateTime, Z as ZodISODateTime, l as literal, s as string, a as looseObject, o as optional, n as number, b as array, u as union, c as boolean, r as record, d as object, e as unknown, p as preprocess, f as _enum, g as custom, h as discriminatedUnion, i as intersection, j as _null } from './types.js';
+import { _ as _isoDateTime, Z as ZodISODateTime, l as literal, s as string, a as looseObject, o as optional, n as number, b as array, u as union, c as boolean, r as record, d as object, e as unknown, p as preprocess, f as _enum, g as custom, h as discriminatedUnion, i as intersection, j as _null } from './schemas.js';
 
 function datetime(params) {
     return _isoDateTime(ZodISODateTime, params);

@@ -16,6 +16,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { stringify as toYaml } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { ConfigurationError, ExternalServiceError, getErrorMessage } from '../errors.js';
+import { TOOL } from '../types.js';
 import type { Logger } from '../logger.js';
 import { abortReason, sleep as sleepFor } from '../util/timers.js';
 import { GatewayError, GatewayStartError, GatewayTransportError, ToolCallError, ToolMissingError, ToolTimeoutError } from './gateway-errors.js';
@@ -27,7 +28,7 @@ export type { Tool };
 export const GATEWAY_PORT = 8811;
 /** Inside the gateway container, where the engine's socket is mounted (the gateway starts the servers through it). */
 const CONTAINER_SOCKET = '/var/run/docker.sock';
-const CLIENT_INFO = { name: 'ultra-create', version: '0.1.0' };
+const CLIENT_INFO = { name: TOOL.name, version: TOOL.version };
 
 // The errors live apart so that a scanner can tell them without loading the gateway's client.
 export { GatewayError, GatewayStartError, GatewayTransportError, ToolCallError, ToolMissingError, ToolTimeoutError } from './gateway-errors.js';
