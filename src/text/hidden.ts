@@ -13,6 +13,19 @@ export function containsHiddenCharacters(text: string): boolean {
 }
 
 /**
+ * The first hidden character of a line: its 1-based UTF-16 column (SARIF's default column unit) and its code point as `U+XXXX`;
+ * undefined when the line has none.
+ */
+export function firstHiddenCharacter(line: string): { column: number; code: string } | undefined {
+  let column = 0;
+  for (const ch of line) {
+    if (HIDDEN_CHARACTER.test(ch)) return { column: column + 1, code: `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` };
+    column += ch.length;
+  }
+  return undefined;
+}
+
+/**
  * Makes hidden characters visible as `[U+202E]` instead of deleting them: a reviewer must see that the code holds something the
  * editor does not show, and deleting would make the shown code differ silently from the real one. CRLF becomes LF.
  */

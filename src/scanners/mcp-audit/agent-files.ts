@@ -5,13 +5,13 @@
  * the user's or the system's authority, grants unrestricted execution, runs remote code, reads credentials or sends data away.
  * Pure: no I/O here; findings sit at the file's line.
  */
-import { containsHiddenCharacters, revealHidden } from '../../text/hidden.js';
+import { firstHiddenCharacter, revealHidden } from '../../text/hidden.js';
 import { redactSecrets } from '../../text/redact.js';
 import { truncate } from '../../text/strings.js';
 import type { Finding, RuleInfo, Severity } from '../../types.js';
 import { parseYaml } from './parse-yaml.js';
 import type { LocatedNode } from './located.js';
-import { OWASP_MCP, type McpStaticRule } from './static-rules.js';
+import { OWASP_MCP, ruleInfosOf, type McpStaticRule } from './static-rules.js';
 
 /**
  * What an agent file is. `skill`, `command`, `agent` and `prompt` carry front matter that grants tools; `resource` is a file bundled
@@ -107,22 +107,10 @@ export const AGENT_RULES = {
     owasp: OWASP_MCP.contextOverSharing,
     cwe: 'CWE-200',
   },
-} as const satisfies Record<string, McpStaticRule & { owasp?: string }>;
-
-const DOCS = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
+} as const satisfies Record<string, McpStaticRule>;
 
 export function agentRuleInfos(): RuleInfo[] {
-  return Object.values(AGENT_RULES).map((rule: McpStaticRule & { owasp?: string }) => ({
-    id: rule.id,
-    source: 'ramparts',
-    severity: rule.severity,
-    shortDescription: rule.message,
-    fullDescription: rule.note,
-    helpUri: `${DOCS}#${rule.id.replace('/', '')}`,
-    category: 'security',
-    ...(rule.cwe !== undefined && { cwe: rule.cwe }),
-    ...(rule.owasp !== undefined && { tags: [`OWASP MCP Top 10: ${rule.owasp}`] }),
-  }));
+  return ruleInfosOf(AGENT_RULES);
 }
 
 // ── the checks ──────────────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -197,18 +185,9 @@ function hiddenHits(lines: readonly string[]): Hit[] {
   lines.forEach((raw, index) => {
     // A zero-width space before a code fence is the usual way to show a fence inside a fence: it hides nothing.
     const line = raw.replace(EMOJI_JOINER, '$1').replace(/^(\s*)\u200B(?=`{3}|~{3})/, '$1');
-    if (!containsHiddenCharacters(line)) return;
-    let column = 0;
-    let first = '';
-    for (const ch of line) {
-      if (containsHiddenCharacters(ch)) {
-        first = ch;
-        break;
-      }
-      column += ch.length;
-    }
-    const code = `U+${(first.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-    hits.push({ rule: AGENT_RULES.hiddenUnicode, line: index + 1, column: column + 1, detail: `holds ${code} (and maybe others on this line), which editors do not show.` });
+    const first = firstHiddenCharacter(line);
+    if (!first) return;
+    hits.push({ rule: AGENT_RULES.hiddenUnicode, line: index + 1, column: first.column, detail: `holds ${first.code} (and maybe others on this line), which editors do not show.` });
   });
   return hits;
 }

@@ -1,4 +1,4 @@
-import { containsHiddenCharacters, revealHidden } from '../../text/hidden.js';
+import { firstHiddenCharacter, revealHidden } from '../../text/hidden.js';
 import { isCredentialName, REDACTED, redactSecrets } from '../../text/redact.js';
 import { truncate } from '../../text/strings.js';
 import type { Finding, Severity } from '../../types.js';
@@ -365,19 +365,9 @@ function hiddenCharacterHits(text: string): Hit[] {
   const hits: Hit[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.replace(/\r$/, '');
-    if (!containsHiddenCharacters(line)) return;
-    // The first hidden character: its UTF-16 column (SARIF's default column unit) and its code point.
-    let column = 0;
-    let first = '';
-    for (const ch of line) {
-      if (containsHiddenCharacters(ch)) {
-        first = ch;
-        break;
-      }
-      column += ch.length;
-    }
-    const code = `U+${(first.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-    hits.push({ rule: MCP_RULES.hiddenUnicode, line: index + 1, column: column + 1, detail: `${code} (and any others on this line) is not shown by editors.` });
+    const first = firstHiddenCharacter(line);
+    if (!first) return;
+    hits.push({ rule: MCP_RULES.hiddenUnicode, line: index + 1, column: first.column, detail: `${first.code} (and any others on this line) is not shown by editors.` });
   });
   return hits;
 }

@@ -115,7 +115,12 @@ const DOCS = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md
 
 /** SARIF and notes metadata: the OWASP category as a tag, the category `security`. */
 export function mcpRuleInfos(): RuleInfo[] {
-  return Object.values(MCP_RULES).map((rule: McpStaticRule) => ({
+  return ruleInfosOf(MCP_RULES);
+}
+
+/** The RuleInfo of each rule of a table of the audit's rules (this file's, or the agent files'). */
+export function ruleInfosOf(rules: Readonly<Record<string, McpStaticRule>>): RuleInfo[] {
+  return Object.values(rules).map((rule: McpStaticRule) => ({
     id: rule.id,
     source: 'ramparts',
     severity: rule.severity,
