@@ -370,6 +370,19 @@ function containsHiddenCharacters(text) {
     return HIDDEN_CHARACTER.test(text.replace(/\r\n/g, '\n'));
 }
 /**
+ * The first hidden character of a line: its 1-based UTF-16 column (SARIF's default column unit) and its code point as `U+XXXX`;
+ * undefined when the line has none.
+ */
+function firstHiddenCharacter(line) {
+    let column = 0;
+    for (const ch of line) {
+        if (HIDDEN_CHARACTER.test(ch))
+            return { column: column + 1, code: `U+${ch.codePointAt(0).toString(16).toUpperCase().padStart(4, '0')}` };
+        column += ch.length;
+    }
+    return undefined;
+}
+/**
  * Makes hidden characters visible as `[U+202E]` instead of deleting them: a reviewer must see that the code holds something the
  * editor does not show, and deleting would make the shown code differ silently from the real one. CRLF becomes LF.
  */
@@ -9132,16 +9145,20 @@ const MCP_RULES = {
         cwe: 'CWE-862',
     },
 };
-const DOCS$1 = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
+const DOCS = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
 /** SARIF and notes metadata: the OWASP category as a tag, the category `security`. */
 function mcpRuleInfos() {
-    return Object.values(MCP_RULES).map((rule) => ({
+    return ruleInfosOf(MCP_RULES);
+}
+/** The RuleInfo of each rule of a table of the audit's rules (this file's, or the agent files'). */
+function ruleInfosOf(rules) {
+    return Object.values(rules).map((rule) => ({
         id: rule.id,
         source: 'ramparts',
         severity: rule.severity,
         shortDescription: rule.message,
         fullDescription: rule.note,
-        helpUri: `${DOCS$1}#${rule.id.replace('/', '')}`,
+        helpUri: `${DOCS}#${rule.id.replace('/', '')}`,
         category: 'security',
         ...(rule.cwe !== undefined && { cwe: rule.cwe }),
         ...(rule.owasp !== undefined && { tags: [`OWASP MCP Top 10: ${rule.owasp}`] }),
@@ -9238,19 +9255,8 @@ const AGENT_RULES = {
         cwe: 'CWE-200',
     },
 };
-const DOCS = 'https://github.com/ultra-create/action/blob/main/docs/mcp-audit.md';
 function agentRuleInfos() {
-    return Object.values(AGENT_RULES).map((rule) => ({
-        id: rule.id,
-        source: 'ramparts',
-        severity: rule.severity,
-        shortDescription: rule.message,
-        fullDescription: rule.note,
-        helpUri: `${DOCS}#${rule.id.replace('/', '')}`,
-        category: 'security',
-        ...(rule.cwe !== undefined && { cwe: rule.cwe }),
-        ...(rule.owasp !== undefined && { tags: [`OWASP MCP Top 10: ${rule.owasp}`] }),
-    }));
+    return ruleInfosOf(AGENT_RULES);
 }
 const quote$1 = (value) => `\`${truncate(revealHidden(value).replace(/`/g, "'").trim(), 120)}\``;
 /** The static checks of one agent file. `text` is the file's content (UTF-8, BOM removed). */
@@ -9312,19 +9318,10 @@ function hiddenHits(lines) {
     lines.forEach((raw, index) => {
         // A zero-width space before a code fence is the usual way to show a fence inside a fence: it hides nothing.
         const line = raw.replace(EMOJI_JOINER, '$1').replace(/^(\s*)\u200B(?=`{3}|~{3})/, '$1');
-        if (!containsHiddenCharacters(line))
+        const first = firstHiddenCharacter(line);
+        if (!first)
             return;
-        let column = 0;
-        let first = '';
-        for (const ch of line) {
-            if (containsHiddenCharacters(ch)) {
-                first = ch;
-                break;
-            }
-            column += ch.length;
-        }
-        const code = `U+${(first.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-        hits.push({ rule: AGENT_RULES.hiddenUnicode, line: index + 1, column: column + 1, detail: `holds ${code} (and maybe others on this line), which editors do not show.` });
+        hits.push({ rule: AGENT_RULES.hiddenUnicode, line: index + 1, column: first.column, detail: `holds ${first.code} (and maybe others on this line), which editors do not show.` });
     });
     return hits;
 }
@@ -9899,20 +9896,10 @@ function hiddenCharacterHits(text) {
     const hits = [];
     text.split('\n').forEach((raw, index) => {
         const line = raw.replace(/\r$/, '');
-        if (!containsHiddenCharacters(line))
+        const first = firstHiddenCharacter(line);
+        if (!first)
             return;
-        // The first hidden character: its UTF-16 column (SARIF's default column unit) and its code point.
-        let column = 0;
-        let first = '';
-        for (const ch of line) {
-            if (containsHiddenCharacters(ch)) {
-                first = ch;
-                break;
-            }
-            column += ch.length;
-        }
-        const code = `U+${(first.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-        hits.push({ rule: MCP_RULES.hiddenUnicode, line: index + 1, column: column + 1, detail: `${code} (and any others on this line) is not shown by editors.` });
+        hits.push({ rule: MCP_RULES.hiddenUnicode, line: index + 1, column: first.column, detail: `${first.code} (and any others on this line) is not shown by editors.` });
     });
     return hits;
 }
