@@ -18,8 +18,9 @@ import {
   prepareBuiltinConfig,
   serializeBuiltinRules,
   severityOf,
+  type RuleDocument,
 } from '../src/scanners/ast-grep/rules.js';
-import { chunkFiles, findingFromMatch, runAstGrepScan, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
+import { chunkFiles, findingFromMatch, NEEDS_MAX_BYTES, runAstGrepScan, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
 import type { Finding } from '../src/types.js';
 import { vendorAstGrep } from './support/vendored-ast-grep.js';
 
@@ -67,6 +68,13 @@ async function scan(
     ...options,
   });
   return { result, logger };
+}
+
+/** A parsed rule document as the compiled pack holds it. */
+function withoutMatcher(doc: RuleDocument): RuleDocument {
+  if (!doc.content) return doc;
+  const matcher = new Set(['rule', 'utils', 'constraints', 'transform', 'rewriters']);
+  return { ...doc, content: Object.fromEntries(Object.entries(doc.content).filter(([key]) => !matcher.has(key))) };
 }
 
 function only(findings: Finding[], ruleId: string, path?: string): Finding {
@@ -640,13 +648,50 @@ describe('resolveAstGrepBinary', () => {
   });
 });
 
+describe('rules that cannot match a small change are not started', () => {
+  const started = (logger: RecordingLogger): [number, number] | undefined => {
+    const m = /ast-grep: (\d+) of the (\d+) built-in rule\(s\)/.exec(logger.text());
+    return m ? [Number(m[1]), Number(m[2])] : undefined;
+  };
+
+  test('a small change runs only the rules whose needs its text meets, and their findings are intact', async () => {
+    const { result, logger } = await scan({ 'src/a.js': 'el.innerHTML = html;\n', 'src/b.js': 'export const x = 1;\n' });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.deepEqual(result.report.findings.map((f) => `${f.ruleId} ${f.path}`), ['fx/inner-html src/a.js']);
+    const counts = started(logger);
+    assert.ok(counts?.[0] === 1 && counts[1] > 1, logger.text());
+    // The rules of the files' languages still count as run: they could not match.
+    assert.equal(result.report.rulesRun, counts[1]);
+    assert.equal(result.report.filesScanned, 2);
+  });
+
+  test('no rule can match: ast-grep is not started, the files count as scanned', async () => {
+    const { result, logger } = await scan({ 'src/b.js': 'export const x = 1;\n' });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.deepEqual(result.report.findings, []);
+    assert.deepEqual(started(logger)?.[0], 0);
+    assert.equal(result.report.filesScanned, 1);
+  });
+
+  test('a change larger than the limit runs every rule, as ast-grep decides alone', async () => {
+    const big = `${'// filler line of a large change\n'.repeat(Math.ceil(NEEDS_MAX_BYTES / 33) + 10)}el.innerHTML = html;\n`;
+    const { result, logger } = await scan({ 'src/big.js': big });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.equal(started(logger), undefined, logger.text());
+    assert.deepEqual(result.report.findings.map((f) => f.ruleId), ['fx/inner-html']);
+  });
+});
+
 describe('the compiled built-in pack (dist/rule-pack.json)', () => {
   test('what dist/ reads is what parsing the YAML of dist/rules gives: the same rules, utils, globs and texts', async () => {
     const dir = join(ROOT, 'dist', 'rules');
     const compiled = await loadBuiltinRules(dir);
     const parsed = await parseBuiltinRules(dir);
     assert.ok(compiled.rules.length >= 30, `the pack has its rules (${compiled.rules.length})`);
-    assert.deepEqual(compiled, parsed);
+    // The compiled documents leave out what only ast-grep reads (it reads the rule files): the rest is the same.
+    assert.ok(compiled.rules.every((doc) => doc.content && !('rule' in doc.content) && !('utils' in doc.content)));
+    assert.deepEqual(compiled, { ...parsed, rules: parsed.rules.map(withoutMatcher), utils: parsed.utils.map(withoutMatcher) });
+    assert.ok(compiled.rules.some((doc) => (doc.needs?.length ?? 0) > 0), 'the compiled rules carry their needs');
   });
 
   test('the sources have no compiled pack: rules/ is parsed, and the serialized form round-trips through a folder', async () => {
@@ -661,7 +706,7 @@ describe('the compiled built-in pack (dist/rule-pack.json)', () => {
         fromJson.rules.map((r) => [r.id, r.sourceFile]),
         parsed.rules.map((r) => [r.id, r.sourceFile.replace(REAL_PACK, join(scratch, 'rules'))]),
       );
-      assert.deepEqual(fromJson.rules.map((r) => r.content), parsed.rules.map((r) => r.content));
+      assert.deepEqual(fromJson.rules.map((r) => [r.content?.message, r.content?.metadata, r.text, r.needs]), parsed.rules.map((r) => [r.content?.message, r.content?.metadata, r.text, r.needs]));
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -686,6 +731,15 @@ describe('the compiled built-in pack (dist/rule-pack.json)', () => {
       assert.ok(python && python.rules.length > 0 && python.rules.every((r) => r.language === 'python'));
       assert.deepEqual((JSON.parse(await readFile(python.configPath, 'utf8')) as { ruleDirs: string[] }).ruleDirs, [join(ROOT, 'dist', 'builtin-config', 'rules', 'python')]);
       assert.deepEqual(await readdir(join(scratch, 'py')), ['sgconfig.yml']);
+      // Rules that cannot match the change are not started: the others are copied from the prebuilt folder, utils stay there.
+      const some = await prebuiltBuiltinConfig(dir, pack, new Set(), join(scratch, 'some'), ['a.js'], (doc) => doc.id === 'js/code-injection-eval@tsx');
+      assert.ok(some);
+      assert.deepEqual(some.rules.map((r) => r.id), ['js/code-injection-eval@tsx']);
+      const someDirs = (JSON.parse(await readFile(some.configPath, 'utf8')) as { ruleDirs: string[] }).ruleDirs;
+      assert.deepEqual(someDirs, [join(scratch, 'some', 'rules', 'tsx')]);
+      const copied = await readdir(someDirs[0]!);
+      assert.equal(copied.length, 1);
+      assert.equal(await readFile(join(someDirs[0]!, copied[0]!), 'utf8'), await readFile(join(ROOT, 'dist', 'builtin-config', 'rules', 'tsx', copied[0]!), 'utf8'));
       assert.equal(await prebuiltBuiltinConfig(dir, pack, new Set(['js/code-injection-eval']), join(scratch, 'o')), undefined);
       assert.equal(await prebuiltBuiltinConfig(REAL_PACK, await loadBuiltinRules(REAL_PACK), new Set(), join(scratch, 's')), undefined);
     } finally {

@@ -184,9 +184,10 @@ export function segmentsOf(events: TimelineEvent[], wallMs: number): Segment[] {
   const exit = events.find((e) => e.kind === 'exit')?.t ?? NaN;
   const stdout = events.find((e) => e.kind === 'stdout')?.t ?? NaN;
   const firstSpawn = spawns[0]?.t ?? NaN;
-  const collectStart = find(/^» Collect$/)?.t ?? NaN;
+  // A stage starts with `» Name` (a log that is not a terminal) or its live line `… Name  0.0 s` (a terminal: the timeline's case).
+  const collectStart = find(/^(» Collect$|… Collect\s)/)?.t ?? NaN;
   const collectEnd = find(/^Collect: \d/)?.t ?? NaN;
-  const scanStart = find(/^» Scan$/)?.t ?? NaN;
+  const scanStart = find(/^(» Scan$|… Scan\s)/)?.t ?? NaN;
   const resolved = find(/^ast-grep \d+\.\d+\.\d+\S* (\(vendored, |from )/)?.t ?? NaN;
   const firstScan = scanRuns[0]?.t ?? NaN;
   const lastScanEnd = Math.max(...scanRuns.map((e) => e.end ?? NaN));

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -118,6 +118,15 @@ async function readManifest(path: string): Promise<VendoredManifest | undefined>
 /** The vendored binaries are glibc builds: on a musl system (Alpine) they cannot start. */
 function isMuslLinux(): boolean {
   if (process.platform !== 'linux') return false;
+  // ldd names its C library (a few kilobytes to read); node's diagnostic report also knows, but takes 15 ms to build.
+  let ldd = '';
+  try {
+    ldd = readFileSync('/usr/bin/ldd', 'latin1');
+  } catch {
+    // no ldd: ask the report
+  }
+  if (ldd.includes('musl')) return true;
+  if (/GNU C Library|GLIBC|glibc/.test(ldd)) return false;
   const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return report?.header !== undefined && !report.header.glibcVersionRuntime;
 }

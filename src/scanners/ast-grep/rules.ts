@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Logger } from '../../logger.js';
 import type { RuleInfo } from '../../types.js';
 import { SEVERITIES, type Severity } from '../../types.js';
 import { stripAnsi } from './process.js';
+import { needsOfRule, type Needs } from './rule-needs.js';
 
 /**
  * ast-grep rule files → a catalog of `RuleInfo`, and the effective configuration folders the scanner runs: one for the built-in
@@ -30,6 +31,8 @@ export interface RuleDocument {
    * messages are then those of the source file.
    */
   text: string;
+  /** What a file's text must contain for the rule to match there (built-in rules; see rule-needs.ts). */
+  needs?: Needs;
 }
 
 export interface RuleSet {
@@ -305,7 +308,7 @@ function emptySet(): RuleSet {
  * so that a run does not parse 40 YAML files again. Sources (`src/`, tests) have none and parse the YAML.
  */
 export const COMPILED_PACK_FILE = 'rule-pack.json';
-const COMPILED_PACK_FORMAT = 1;
+const COMPILED_PACK_FORMAT = 2;
 
 interface CompiledPack {
   format: typeof COMPILED_PACK_FORMAT;
@@ -316,9 +319,21 @@ interface CompiledPack {
   disabled: RuleDocument[];
 }
 
+/** Keys of a rule that only ast-grep reads: a run reads the rule's text from its file, the rest (metadata, message) from here. */
+const MATCHER_KEYS = ['rule', 'utils', 'constraints', 'transform', 'rewriters'];
+
+/**
+ * A rule's parsed document without what only ast-grep reads (half of the pack, and most of the time it takes to read it), unless
+ * its tsx copy is built from the parsed document (see tsxCopyOf).
+ */
+function withoutMatcher(doc: RuleDocument): RuleDocument['content'] {
+  if (!doc.content || !hasOneIdAndLanguageLine(doc.text)) return doc.content;
+  return Object.fromEntries(Object.entries(doc.content).filter(([key]) => !MATCHER_KEYS.includes(key)));
+}
+
 /** The pack as `rule-pack.json` holds it: source files relative to the rule folder, so the file is the same on every machine. */
 export function serializeBuiltinRules(set: RuleSet, dir: string): string {
-  const relativeTo = (doc: RuleDocument): RuleDocument => ({ ...doc, sourceFile: toPosix(relative(dir, doc.sourceFile)) });
+  const relativeTo = (doc: RuleDocument): RuleDocument => ({ ...doc, sourceFile: toPosix(relative(dir, doc.sourceFile)), content: withoutMatcher(doc) });
   const pack: CompiledPack = {
     format: COMPILED_PACK_FORMAT,
     rules: set.rules.map(relativeTo),
@@ -370,6 +385,8 @@ export async function parseBuiltinRules(dir: string): Promise<RuleSet> {
     seen.set(doc.id, doc.origin);
   }
   set.rules = set.rules.filter((doc) => !isOff(doc));
+  const globalUtils = new Map(set.utils.flatMap((doc) => (doc.id ? [[doc.id, doc.content?.rule] as const] : [])));
+  for (const doc of set.rules) doc.needs = needsOfRule(doc.content, globalUtils);
   return set;
 }
 
@@ -460,15 +477,20 @@ function isTypeScript(language: string | undefined): boolean {
   return language !== undefined && ['typescript', 'ts'].includes(language.toLowerCase());
 }
 
+const ID_LINE = /^id:[ \t]*\S.*$/gm;
+const LANGUAGE_LINE = /^language:[ \t]*\S.*$/gm;
+
+function hasOneIdAndLanguageLine(text: string): boolean {
+  return (text.match(ID_LINE)?.length ?? 0) === 1 && (text.match(LANGUAGE_LINE)?.length ?? 0) === 1;
+}
+
 /** A `language: tsx` copy of a TypeScript rule, id `<id>@tsx`: .tsx/.jsx files are parsed by the tsx grammar, not typescript. */
 export function tsxCopyOf(doc: RuleDocument): RuleDocument {
   const id = `${doc.id ?? ''}${TSX_ID_SUFFIX}`;
   // Rewriting the two top-level lines keeps the text (and line numbers) as written, and is much cheaper than a YAML round trip.
-  const idLine = /^id:[ \t]*\S.*$/gm;
-  const languageLine = /^language:[ \t]*\S.*$/gm;
   let text: string;
-  if ((doc.text.match(idLine)?.length ?? 0) === 1 && (doc.text.match(languageLine)?.length ?? 0) === 1) {
-    text = doc.text.replace(idLine, `id: ${JSON.stringify(id)}`).replace(languageLine, 'language: tsx');
+  if (hasOneIdAndLanguageLine(doc.text)) {
+    text = doc.text.replace(ID_LINE, `id: ${JSON.stringify(id)}`).replace(LANGUAGE_LINE, 'language: tsx');
   } else {
     // JSON is YAML: the parsed rule with its id and language replaced (line numbers of messages then refer to this copy).
     text = `${JSON.stringify({ ...(doc.content ?? {}), id, language: 'tsx' }, null, 2)}\n`;
@@ -549,12 +571,35 @@ const JAVASCRIPT_GLOBS = ['*.js', '*.mjs', '*.cjs', '*.jsx'];
  * JavaScript extension read by the tsx grammar, so the tsx copies cover .js files with JSX too (the typescript grammar cannot read
  * JSX). Rules whose id the repository redefines are left out: the repository's version runs instead.
  */
-export async function prepareBuiltinConfig(dir: string, pack: RuleSet, overridden: ReadonlySet<string>, files?: readonly string[]): Promise<EffectiveConfig> {
+export async function prepareBuiltinConfig(
+  dir: string,
+  pack: RuleSet,
+  overridden: ReadonlySet<string>,
+  files?: readonly string[],
+  canMatch?: (doc: RuleDocument) => boolean,
+): Promise<EffectiveConfig> {
   const { rules, globs } = builtinAsRun(pack, overridden);
-  return writeEffectiveConfig(dir, forFiles(rules, globs, files), pack.utils, globs);
+  const kept = forFiles(rules, globs, files);
+  return writeEffectiveConfig(dir, canMatch ? kept.filter(canMatch) : kept, pack.utils, globs);
 }
 
+/** The built-in rules as they run (tsx copies included) for the languages of `files`. */
+export function forLanguagesOf(pack: RuleSet, overridden: ReadonlySet<string>, files: readonly string[]): RuleDocument[] {
+  const { rules, globs } = builtinAsRun(pack, overridden);
+  return forFiles(rules, globs, files);
+}
+
+/** The pack as it runs with nothing overridden, per pack: a scan asks for it twice (its languages, then its configuration). */
+const asRunCache = new WeakMap<RuleSet, { rules: RuleDocument[]; globs: Record<string, string[]> }>();
+
 function builtinAsRun(pack: RuleSet, overridden: ReadonlySet<string>): { rules: RuleDocument[]; globs: Record<string, string[]> } {
+  if (overridden.size > 0) return computeBuiltinAsRun(pack, overridden);
+  let asRun = asRunCache.get(pack);
+  if (!asRun) asRunCache.set(pack, (asRun = computeBuiltinAsRun(pack, overridden)));
+  return { rules: [...asRun.rules], globs: structuredClone(asRun.globs) };
+}
+
+function computeBuiltinAsRun(pack: RuleSet, overridden: ReadonlySet<string>): { rules: RuleDocument[]; globs: Record<string, string[]> } {
   const rules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
   const copies = rules.filter((doc) => isTypeScript(doc.language)).map(tsxCopyOf);
   const globs: Record<string, string[]> = {};
@@ -619,7 +664,8 @@ function forFiles(rules: readonly RuleDocument[], globs: Record<string, string[]
 /**
  * The built-in configuration as `npm run build` wrote it beside dist/rules (`builtin-config/`, one folder per language), used in
  * place when no rule is overridden and the folder holds exactly what this pack would write: a run writes only a small
- * `sgconfig.yml` (into `dir`) naming the folders of the languages `files` are in, and no rule file. Undefined otherwise.
+ * `sgconfig.yml` (into `dir`) naming the folders of the languages `files` are in, and no rule file; when `canMatch` leaves
+ * rules out, the others are copied into folders of their own in `dir`. Undefined otherwise.
  */
 export async function prebuiltBuiltinConfig(
   rulesDir: string,
@@ -627,6 +673,7 @@ export async function prebuiltBuiltinConfig(
   overridden: ReadonlySet<string>,
   dir: string,
   files?: readonly string[],
+  canMatch?: (doc: RuleDocument) => boolean,
 ): Promise<EffectiveConfig | undefined> {
   if (overridden.size > 0) return undefined;
   const prebuilt = join(dirname(rulesDir), PREBUILT_CONFIG_DIR);
@@ -643,16 +690,28 @@ export async function prebuiltBuiltinConfig(
     if (listed.length !== expected.length || !expected.every((name) => listed.includes(name))) return undefined;
   }
   const kept = new Set(forFiles(rules, globs, files));
-  const keptFolders = folders.filter((folder) => plan.files.some((f) => f.doc && kept.has(f.doc) && dirname(f.path) === folder));
-  const config: Record<string, unknown> = { ruleDirs: keptFolders.map((folder) => join(prebuilt, folder)) };
+  const started = canMatch ? new Set([...kept].filter(canMatch)) : kept;
+  let ruleDirs: string[];
+  const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && pack.utils.includes(doc) ? [[join(prebuilt, path), doc] as const] : [])));
+  if (started.size === kept.size) {
+    ruleDirs = folders.filter((folder) => plan.files.some((f) => f.doc && kept.has(f.doc) && dirname(f.path) === folder)).map((folder) => join(prebuilt, folder));
+    for (const { path, doc } of plan.files) if (doc && kept.has(doc)) byFile.set(join(prebuilt, path), doc);
+  } else {
+    // The folders hold every rule of their language: the rules that can match are copied into folders of their own.
+    const copies = plan.files.filter((f) => f.doc && started.has(f.doc));
+    const copyFolders = [...new Set(copies.map((f) => dirname(f.path)))];
+    await Promise.all(copyFolders.map((folder) => mkdir(join(dir, folder), { recursive: true })));
+    await Promise.all(copies.map((f) => copyFile(join(prebuilt, f.path), join(dir, f.path))));
+    ruleDirs = copyFolders.map((folder) => join(dir, folder));
+    for (const { path, doc } of copies) if (doc) byFile.set(join(dir, path), doc);
+  }
+  const config: Record<string, unknown> = { ruleDirs };
   if (pack.utils.length > 0) config.utilDirs = [join(prebuilt, 'utils')];
   if (Object.keys(globs).length > 0) config.languageGlobs = globs;
   await mkdir(dir, { recursive: true });
   const configPath = join(dir, 'sgconfig.yml');
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-  const utils = new Set(pack.utils);
-  const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && (kept.has(doc) || utils.has(doc)) ? [[join(prebuilt, path), doc] as const] : [])));
-  return { dir, configPath, rules: [...kept], utils: [...pack.utils], languageGlobs: globs, byFile };
+  return { dir, configPath, rules: [...started], utils: [...pack.utils], languageGlobs: globs, byFile };
 }
 
 /** Where `npm run build` writes the built-in configuration, beside `dist/rules`. */

@@ -7,7 +7,9 @@ import { REDACTED, redactSecrets } from '../../text/redact.js';
 import { isTestPath } from '../../text/test-paths.js';
 import type { RelatedLocation, RuleInfo } from '../../types.js';
 import { atMost, MAX_RELATED_LOCATIONS, type Finding, type ScanReport, type ScanStatus } from '../../types.js';
+import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
 import { runAstGrep } from './process.js';
+import { TextPool } from './rule-needs.js';
 import {
   blamedDocument,
   catalogOf,
@@ -16,6 +18,7 @@ import {
   inTestsPolicyOf,
   loadBuiltinRules,
   loadThirdPartyRules,
+  forLanguagesOf,
   prebuiltBuiltinConfig,
   prepareBuiltinConfig,
   severityOf,
@@ -522,6 +525,28 @@ function sortFindings(findings: Finding[]): Finding[] {
  * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
  * scan `failed`. Never throws for those: the report says what happened.
  */
+/** Changes up to these sizes are read before the scan (see smallChangeText); larger ones run every rule. */
+export const NEEDS_MAX_FILES = 200;
+export const NEEDS_MAX_BYTES = 512 * 1024;
+
+/**
+ * The text of a small change's files, for rule needs (rule-needs.ts); undefined when the change is larger than NEEDS_MAX_FILES
+ * files or NEEDS_MAX_BYTES bytes, or a file is not a regular file that reads: then every rule runs, as ast-grep decides alone.
+ */
+function smallChangeText(workDir: string, files: readonly string[]): TextPool | undefined {
+  if (files.length > NEEDS_MAX_FILES) return undefined;
+  const texts: string[] = [];
+  let budget = NEEDS_MAX_BYTES;
+  for (const file of files) {
+    const full = safeJoin(workDir, file);
+    const read = full === undefined ? undefined : readRegularFile(full, budget);
+    if (read === undefined || !('bytes' in read)) return undefined;
+    budget -= read.bytes.length;
+    texts.push(read.bytes.toString('utf8'));
+  }
+  return new TextPool(texts);
+}
+
 export async function runAstGrepScan(rawInput: AstGrepScanInput): Promise<AstGrepScanResult> {
   const started = Date.now();
   // ast-grep runs in workDir: relative paths of ours must not be read from there.
@@ -609,17 +634,25 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   third.rules = third.rules.filter((doc) => !clashes(doc));
   for (const doc of [...pack.rules, ...third.rules]) if (doc.id) policies.set(doc.id, inTestsPolicyOf(doc));
   const overridden = new Set<string>();
+  const distinctIds = (docs: readonly RuleDocument[]): number => new Set(docs.map((doc) => doc.id?.replace(TSX_ID_SUFFIX, ''))).size;
+  // The built-in rules for the languages of these files (a tsx copy is its rule, not another one).
+  const builtinRuleCount = distinctIds(forLanguagesOf(pack, overridden, files));
+  // On a small change, the rules whose needs the files' text does not meet are not started: they cannot match there.
+  const pool = smallChangeText(input.workDir, files);
+  const canMatch = pool && ((doc: RuleDocument): boolean => pool.meets(doc.needs ?? []));
   const builtinConfig =
-    (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
-    (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files));
+    (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, canMatch)) ??
+    (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, canMatch));
   const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
   const builtinCatalog = catalogOf(builtinRules);
-  // The built-in rules for the languages of these files (a tsx copy is its rule, not another one).
-  const builtinRuleCount = new Set(builtinConfig.rules.map((doc) => doc.id?.replace(TSX_ID_SUFFIX, ''))).size;
+  const builtinStarted = distinctIds(builtinConfig.rules);
+  if (builtinStarted < builtinRuleCount) {
+    logger.info(`ast-grep: ${builtinStarted} of the ${builtinRuleCount} built-in rule(s) for these files can match their text; the other ${builtinRuleCount - builtinStarted} were not started.`);
+  }
 
   const runBuiltin = async (): Promise<RunOutcome> => {
-    // No file in a language of the pack (documentation, configuration, other languages): nothing for ast-grep to do.
-    if (builtinRuleCount === 0) return { kind: 'ok' };
+    // No file in a language of the pack (documentation, configuration, other languages), or no rule that can match: nothing to do.
+    if (builtinStarted === 0) return { kind: 'ok' };
     const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
     const outcome = await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected);
     if (outcome.kind === 'config-error') {
