@@ -1,10 +1,10 @@
-import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, d as SANDBOX_HOME, c as SANDBOX_WORKDIR, q as readRegularFile } from './sandbox.js';
-import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir, open } from 'node:fs/promises';
+import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, q as readRegularFile, d as SANDBOX_HOME, c as SANDBOX_WORKDIR } from './sandbox.js';
+import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir, copyFile, open } from 'node:fs/promises';
 import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename, delimiter } from 'node:path';
 import { Transform } from 'node:stream';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError, w as wrapError } from './errors.js';
 import { c as formatCount, o as oneLine, t as truncate, d as formatUsdLimit, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
-import { existsSync, rmSync, openSync, closeSync, createReadStream, createWriteStream, constants, statSync, accessSync } from 'node:fs';
+import { existsSync, rmSync, openSync, closeSync, readFileSync, createReadStream, createWriteStream, constants, statSync, accessSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
 import { S as STATE } from './table.js';
@@ -3647,6 +3647,18 @@ async function readManifest(path) {
 function isMuslLinux() {
     if (process.platform !== 'linux')
         return false;
+    // ldd names its C library (a few kilobytes to read); node's diagnostic report also knows, but takes 15 ms to build.
+    let ldd = '';
+    try {
+        ldd = readFileSync('/usr/bin/ldd', 'latin1');
+    }
+    catch {
+        // no ldd: ask the report
+    }
+    if (ldd.includes('musl'))
+        return true;
+    if (/GNU C Library|GLIBC|glibc/.test(ldd))
+        return false;
     const report = process.report.getReport();
     return report?.header !== undefined && !report.header.glibcVersionRuntime;
 }
@@ -3840,6 +3852,431 @@ function isTestPath(path) {
     if (parts.some((folder) => TEST_FOLDERS.has(folder)))
         return true;
     return JS_TEST_NAME.test(name) || PY_TEST_NAME.test(name);
+}
+
+/**
+ * What text a file must contain for a rule to be able to match in it, read from the rule itself: the words of its patterns and the
+ * literals its regexes require, through `all`, `any`, `has`/`inside`/`follows`/`precedes` and `matches` (every node a match
+ * touches is text of the same file). ast-grep compiles every rule it is given before it reads a file, and on a small change that
+ * compilation is most of the scan; a rule whose needs the changed files do not meet cannot report anything there and is not
+ * started. Only what is certain counts: anything not understood (an object pattern, a strictness other than the default, a regex
+ * construct outside the simple subset below) adds no condition, so the rule runs.
+ */
+/** At most this many alternatives in one clause, and strings in an expanded regex alternation: beyond, the clause is dropped. */
+const MAX_ALTERNATIVES = 64;
+/** At most this many clauses per rule (the most selective kept): each costs a search of the files. */
+const MAX_CLAUSES = 4;
+class Unsupported extends Error {
+}
+const ANY = { t: 'any' };
+const EMPTY = { t: 'lit', s: '' };
+/** Parses the subset of the syntax this reads; throws Unsupported on anything else. */
+class RegexParser {
+    src;
+    i = 0;
+    /** Set when a part of the regex is case-insensitive. */
+    ignoreCase = false;
+    constructor(src) {
+        this.src = src;
+    }
+    parse() {
+        const node = this.alternation();
+        if (this.i < this.src.length)
+            throw new Unsupported('unbalanced');
+        return node;
+    }
+    alternation() {
+        const items = [this.concatenation()];
+        while (this.src[this.i] === '|') {
+            this.i++;
+            items.push(this.concatenation());
+        }
+        return items.length === 1 ? items[0] : { t: 'alt', items };
+    }
+    concatenation() {
+        const items = [];
+        while (this.i < this.src.length && this.src[this.i] !== '|' && this.src[this.i] !== ')') {
+            items.push(this.quantified(this.atom()));
+        }
+        return items.length === 1 ? items[0] : { t: 'cat', items };
+    }
+    quantified(node) {
+        for (;;) {
+            const c = this.src[this.i];
+            let min;
+            let max;
+            if (c === '*')
+                [min, max] = [0, Infinity];
+            else if (c === '+')
+                [min, max] = [1, Infinity];
+            else if (c === '?')
+                [min, max] = [0, 1];
+            else if (c === '{') {
+                const m = /^\{(\d+)(,(\d*))?\}/.exec(this.src.slice(this.i));
+                if (!m)
+                    throw new Unsupported('brace');
+                min = Number(m[1]);
+                max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+                this.i += m[0].length - 1;
+            }
+            else
+                return node;
+            this.i++;
+            if (this.src[this.i] === '?')
+                this.i++; // lazy
+            node = { t: 'rep', node, min, max };
+        }
+    }
+    atom() {
+        const c = this.src[this.i];
+        if (c === '(')
+            return this.group();
+        if (c === '[') {
+            this.skipClass();
+            return ANY;
+        }
+        this.i++;
+        if (c === '.')
+            return ANY;
+        if (c === '^' || c === '$')
+            return EMPTY;
+        if (c === '\\')
+            return this.escape();
+        if (c === '*' || c === '+' || c === '?' || c === '{')
+            throw new Unsupported('quantifier without atom');
+        return { t: 'lit', s: c };
+    }
+    escape() {
+        const c = this.src[this.i++];
+        if (c === undefined)
+            throw new Unsupported('trailing backslash');
+        // Assertions: word boundaries (also `\b{start}`), `\<` and `\>` (word start and end in Rust's regex), text start and end.
+        if ('bB'.includes(c) && this.src[this.i] === '{')
+            this.i = this.src.indexOf('}', this.i) + 1 || this.src.length;
+        if ('bBAz<>'.includes(c))
+            return EMPTY;
+        const controls = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v' };
+        if (controls[c] !== undefined)
+            return { t: 'lit', s: controls[c] };
+        if ('dDwWsS'.includes(c))
+            return ANY;
+        if ('xuUpP'.includes(c)) {
+            if (this.src[this.i] === '{') {
+                const end = this.src.indexOf('}', this.i);
+                if (end < 0)
+                    throw new Unsupported('escape');
+                this.i = end + 1;
+            }
+            else
+                this.i += c === 'x' ? 2 : c === 'u' ? 4 : c === 'U' ? 8 : 1;
+            return ANY;
+        }
+        if (/[A-Za-z0-9]/.test(c))
+            throw new Unsupported(`escape \\${c}`);
+        return { t: 'lit', s: c };
+    }
+    group() {
+        this.i++; // (
+        if (this.src[this.i] === '?') {
+            const rest = this.src.slice(this.i + 1);
+            const named = /^P?<[A-Za-z_][A-Za-z0-9_]*>/.exec(rest);
+            // Flags, for the rest of the group `(?i)` or for a group `(?is:…)`, `(?-i:…)`: a case-insensitive part makes the whole
+            // regex read as case-insensitive (a looser test, never a stricter one); `x` changes what spaces mean and is not read.
+            const flags = /^([imsUR]*)(-[imsUR]*)?(\)|:)/.exec(rest);
+            if (named)
+                this.i += 1 + named[0].length;
+            else if (flags) {
+                if (flags[1].includes('i'))
+                    this.ignoreCase = true;
+                this.i += 1 + flags[0].length;
+                if (flags[3] === ')')
+                    return EMPTY;
+            }
+            else
+                throw new Unsupported('flags or lookaround');
+        }
+        const node = this.alternation();
+        if (this.src[this.i] !== ')')
+            throw new Unsupported('unclosed group');
+        this.i++;
+        return node;
+    }
+    /** `[...]`, nested classes and escapes included. */
+    skipClass() {
+        let depth = 0;
+        while (this.i < this.src.length) {
+            const c = this.src[this.i];
+            if (c === '\\') {
+                this.i += 2;
+            }
+            else if (c === '[') {
+                depth++;
+                this.i++;
+                if (this.src[this.i] === '^')
+                    this.i++;
+                if (this.src[this.i] === ']')
+                    this.i++; // a leading ] is a literal
+            }
+            else if (c === ']') {
+                depth--;
+                this.i++;
+                if (depth === 0)
+                    return;
+            }
+            else
+                this.i++;
+        }
+        throw new Unsupported('unclosed class');
+    }
+}
+/** The finite set of strings a node matches exactly, or undefined (unbounded, unknown, or too many). */
+function exactStrings(node) {
+    switch (node.t) {
+        case 'lit':
+            return [node.s];
+        case 'any':
+            return undefined;
+        case 'alt': {
+            const all = [];
+            for (const item of node.items) {
+                const strings = exactStrings(item);
+                if (!strings)
+                    return undefined;
+                all.push(...strings);
+            }
+            return all.length <= MAX_ALTERNATIVES ? [...new Set(all)] : undefined;
+        }
+        case 'cat':
+            return product(node.items.map(exactStrings));
+        case 'rep': {
+            if (node.max > 1)
+                return undefined;
+            const inner = exactStrings(node.node);
+            if (!inner)
+                return undefined;
+            return node.min === 1 ? inner : node.max === 0 ? [''] : [...new Set(['', ...inner])];
+        }
+    }
+}
+function product(sets) {
+    let out = [''];
+    for (const set of sets) {
+        if (!set || out.length * set.length > MAX_ALTERNATIVES * 4)
+            return undefined;
+        const next = [];
+        for (const a of out)
+            for (const b of set)
+                next.push(a + b);
+        if (next.length > MAX_ALTERNATIVES)
+            return undefined;
+        out = [...new Set(next)];
+    }
+    return out;
+}
+/** Of two candidate sets, the one that says more: its shortest string longer, then fewer strings. */
+function better(a, b) {
+    if (!a)
+        return b;
+    if (!b)
+        return a;
+    const shortest = (set) => Math.min(...set.map((s) => s.length));
+    if (shortest(a) !== shortest(b))
+        return shortest(a) > shortest(b) ? a : b;
+    return a.length <= b.length ? a : b;
+}
+const useful = (set) => (set && set.length > 0 && set.every((s) => s.length > 0) ? set : undefined);
+/** Strings one of which is in every text the node matches (each non-empty), or undefined. */
+function requiredStrings(node) {
+    switch (node.t) {
+        case 'lit':
+            return useful([node.s]);
+        case 'any':
+            return undefined;
+        case 'rep':
+            return node.min >= 1 ? requiredStrings(node.node) : undefined;
+        case 'alt': {
+            const all = [];
+            for (const item of node.items) {
+                const strings = requiredStrings(item) ?? useful(exactStrings(item));
+                if (!strings)
+                    return undefined;
+                all.push(...strings);
+            }
+            return all.length <= MAX_ALTERNATIVES ? [...new Set(all)] : undefined;
+        }
+        case 'cat': {
+            let best;
+            // Runs of items with exact strings are text in a row: their product is required (split where it grows too large).
+            let run = [''];
+            const flush = () => {
+                best = better(best, useful(run));
+                run = [''];
+            };
+            for (const item of node.items) {
+                best = better(best, requiredStrings(item));
+                const strings = exactStrings(item);
+                if (!strings) {
+                    flush();
+                    continue;
+                }
+                const next = product([run, strings]);
+                if (next)
+                    run = next;
+                else {
+                    flush();
+                    run = strings;
+                }
+            }
+            flush();
+            return best;
+        }
+    }
+}
+const regexClauses = new Map();
+/** What a rule `regex` requires of the matched node's text (a substring of the file): one clause, or undefined. */
+function regexClause(source) {
+    if (!regexClauses.has(source))
+        regexClauses.set(source, readRegexClause(source));
+    return regexClauses.get(source);
+}
+function readRegexClause(source) {
+    const parser = new RegexParser(source);
+    let strings;
+    try {
+        strings = requiredStrings(parser.parse());
+    }
+    catch (error) {
+        if (error instanceof Unsupported)
+            return undefined;
+        throw error;
+    }
+    return strings?.map((text) => ({ text, ignoreCase: parser.ignoreCase }));
+}
+// ---------------------------------------------------------------------------------------------------------------------------------
+// Rules
+/** Words of a pattern that are not metavariables (`$A`, `$$$ARGS`, `$_`); each must appear as written in a match. */
+function patternWords(pattern) {
+    return [...pattern.matchAll(/(?<![$\w])[A-Za-z_]\w*/g)].map((m) => m[0]);
+}
+const isRecord = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** How much a clause says: its shortest literal first, then how few alternatives it has. */
+const weight = (clause) => Math.min(...clause.map((l) => l.text.length)) * 1000 - clause.length;
+/** The single clause that says the most, for an `any` branch. */
+function strongest(needs) {
+    return needs.reduce((best, clause) => (!best || weight(clause) > weight(best) ? clause : best), undefined);
+}
+/** Single metavariables (`$A`, not `$$$A` nor `$_`) of a pattern. */
+function patternMetavariables(pattern) {
+    return [...pattern.matchAll(/(?<![$\w])\$([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]).filter((name) => name !== '_');
+}
+function ruleNeeds(rule, context) {
+    if (!isRecord(rule))
+        return [];
+    const needs = [];
+    if (typeof rule.pattern === 'string') {
+        const words = [...new Set(patternWords(rule.pattern))].sort((a, b) => b.length - a.length).slice(0, 2);
+        for (const text of words)
+            needs.push([{ text, ignoreCase: false }]);
+        // A match through this pattern captured its metavariables, so their constraints hold on text of the same file.
+        for (const name of patternMetavariables(rule.pattern)) {
+            if (Object.hasOwn(context.constraints, name))
+                needs.push(...utilNeeds(`constraint ${name}`, context.constraints[name], context));
+        }
+    }
+    if (typeof rule.regex === 'string') {
+        const clause = regexClause(rule.regex);
+        if (clause)
+            needs.push(clause);
+    }
+    for (const relation of ['has', 'inside', 'follows', 'precedes'])
+        needs.push(...ruleNeeds(rule[relation], context));
+    if (Array.isArray(rule.all))
+        for (const item of rule.all)
+            needs.push(...ruleNeeds(item, context));
+    if (Array.isArray(rule.any)) {
+        const union = [];
+        let known = rule.any.length > 0;
+        for (const item of rule.any) {
+            const clause = strongest(ruleNeeds(item, context));
+            if (!clause) {
+                known = false;
+                break;
+            }
+            union.push(...clause);
+        }
+        const distinct = [...new Map(union.map((l) => [`${l.ignoreCase ? 'i' : 's'}${l.text}`, l])).values()];
+        if (known && distinct.length <= MAX_ALTERNATIVES)
+            needs.push(distinct);
+    }
+    if (typeof rule.matches === 'string') {
+        const name = rule.matches;
+        if (Object.hasOwn(context.local, name))
+            needs.push(...utilNeeds(`util ${name}`, context.local[name], context));
+        else if (context.global.has(name)) {
+            // A global util has metavariables of its own: the rule's constraints do not apply inside it.
+            needs.push(...utilNeeds(`global ${name}`, context.global.get(name), { ...context, constraints: {} }));
+        }
+    }
+    return needs;
+}
+/** The needs of a util or constraint, once per rule (the shared flow refers to the same utils many times); none for a cycle. */
+function utilNeeds(key, rule, context) {
+    const known = context.memo.get(key);
+    if (known)
+        return known;
+    if (context.visiting.has(key))
+        return [];
+    context.visiting.add(key);
+    const needs = ruleNeeds(rule, context);
+    context.visiting.delete(key);
+    context.memo.set(key, needs);
+    return needs;
+}
+/**
+ * What a rule document (parsed: `rule`, `utils`, `constraints`) needs of a file's text; `globalUtils` maps the configuration's util
+ * ids to their rules. An empty list when nothing certain is known.
+ */
+function needsOfRule(content, globalUtils) {
+    if (!content)
+        return [];
+    const context = {
+        local: isRecord(content.utils) ? content.utils : {},
+        global: globalUtils,
+        constraints: isRecord(content.constraints) ? content.constraints : {},
+        memo: new Map(),
+        visiting: new Set(),
+    };
+    const needs = ruleNeeds(content.rule, context);
+    // The most selective first; a few are enough.
+    return needs.sort((a, b) => weight(b) - weight(a)).slice(0, MAX_CLAUSES);
+}
+const foldCase = (text) => text.toLowerCase().replace(/\u017f/g, 's');
+/**
+ * The files' texts, searched for the literals of rules' needs. A clause may be met in one file and the next clause in another: a
+ * looser test than one file meeting all (a rule matches within one file), never a stricter one. Each literal is searched once.
+ */
+class TextPool {
+    text;
+    lower;
+    found = new Map();
+    foundIgnoringCase = new Map();
+    constructor(texts) {
+        this.text = texts.join('\n\0\n');
+    }
+    has(literal) {
+        const cache = literal.ignoreCase ? this.foundIgnoringCase : this.found;
+        let found = cache.get(literal.text);
+        if (found === undefined) {
+            // Rust's case-insensitive regexes fold with Unicode: ſ (U+017F) matches s; toLowerCase already maps the Kelvin sign to k.
+            found = literal.ignoreCase ? (this.lower ??= foldCase(this.text)).includes(foldCase(literal.text)) : this.text.includes(literal.text);
+            cache.set(literal.text, found);
+        }
+        return found;
+    }
+    /** Whether the texts meet every clause. */
+    meets(needs) {
+        return needs.every((clause) => clause.some((literal) => this.has(literal)));
+    }
 }
 
 /** Suffix of the `tsx` copies of the built-in TypeScript rules; the scanner strips it from rule ids. */
@@ -4083,7 +4520,7 @@ function emptySet() {
  * so that a run does not parse 40 YAML files again. Sources (`src/`, tests) have none and parse the YAML.
  */
 const COMPILED_PACK_FILE = 'rule-pack.json';
-const COMPILED_PACK_FORMAT = 1;
+const COMPILED_PACK_FORMAT = 2;
 async function readCompiledPack(dir) {
     let text;
     try {
@@ -4128,6 +4565,9 @@ async function parseBuiltinRules(dir) {
         seen.set(doc.id, doc.origin);
     }
     set.rules = set.rules.filter((doc) => !isOff(doc));
+    const globalUtils = new Map(set.utils.flatMap((doc) => (doc.id ? [[doc.id, doc.content?.rule]] : [])));
+    for (const doc of set.rules)
+        doc.needs = needsOfRule(doc.content, globalUtils);
     return set;
 }
 /**
@@ -4224,15 +4664,18 @@ function catalogOf(rules) {
 function isTypeScript(language) {
     return language !== undefined && ['typescript', 'ts'].includes(language.toLowerCase());
 }
+const ID_LINE = /^id:[ \t]*\S.*$/gm;
+const LANGUAGE_LINE = /^language:[ \t]*\S.*$/gm;
+function hasOneIdAndLanguageLine(text) {
+    return (text.match(ID_LINE)?.length ?? 0) === 1 && (text.match(LANGUAGE_LINE)?.length ?? 0) === 1;
+}
 /** A `language: tsx` copy of a TypeScript rule, id `<id>@tsx`: .tsx/.jsx files are parsed by the tsx grammar, not typescript. */
 function tsxCopyOf(doc) {
     const id = `${doc.id ?? ''}${TSX_ID_SUFFIX}`;
     // Rewriting the two top-level lines keeps the text (and line numbers) as written, and is much cheaper than a YAML round trip.
-    const idLine = /^id:[ \t]*\S.*$/gm;
-    const languageLine = /^language:[ \t]*\S.*$/gm;
     let text;
-    if ((doc.text.match(idLine)?.length ?? 0) === 1 && (doc.text.match(languageLine)?.length ?? 0) === 1) {
-        text = doc.text.replace(idLine, `id: ${JSON.stringify(id)}`).replace(languageLine, 'language: tsx');
+    if (hasOneIdAndLanguageLine(doc.text)) {
+        text = doc.text.replace(ID_LINE, `id: ${JSON.stringify(id)}`).replace(LANGUAGE_LINE, 'language: tsx');
     }
     else {
         // JSON is YAML: the parsed rule with its id and language replaced (line numbers of messages then refer to this copy).
@@ -4285,11 +4728,27 @@ const JAVASCRIPT_GLOBS = ['*.js', '*.mjs', '*.cjs', '*.jsx'];
  * JavaScript extension read by the tsx grammar, so the tsx copies cover .js files with JSX too (the typescript grammar cannot read
  * JSX). Rules whose id the repository redefines are left out: the repository's version runs instead.
  */
-async function prepareBuiltinConfig(dir, pack, overridden, files) {
+async function prepareBuiltinConfig(dir, pack, overridden, files, canMatch) {
     const { rules, globs } = builtinAsRun(pack, overridden);
-    return writeEffectiveConfig(dir, forFiles(rules, globs, files), pack.utils, globs);
+    const kept = forFiles(rules, globs, files);
+    return writeEffectiveConfig(dir, canMatch ? kept.filter(canMatch) : kept, pack.utils, globs);
 }
+/** The built-in rules as they run (tsx copies included) for the languages of `files`. */
+function forLanguagesOf(pack, overridden, files) {
+    const { rules, globs } = builtinAsRun(pack, overridden);
+    return forFiles(rules, globs, files);
+}
+/** The pack as it runs with nothing overridden, per pack: a scan asks for it twice (its languages, then its configuration). */
+const asRunCache = new WeakMap();
 function builtinAsRun(pack, overridden) {
+    if (overridden.size > 0)
+        return computeBuiltinAsRun(pack, overridden);
+    let asRun = asRunCache.get(pack);
+    if (!asRun)
+        asRunCache.set(pack, (asRun = computeBuiltinAsRun(pack, overridden)));
+    return { rules: [...asRun.rules], globs: structuredClone(asRun.globs) };
+}
+function computeBuiltinAsRun(pack, overridden) {
     const rules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
     const copies = rules.filter((doc) => isTypeScript(doc.language)).map(tsxCopyOf);
     const globs = {};
@@ -4353,9 +4812,10 @@ function forFiles(rules, globs, files) {
 /**
  * The built-in configuration as `npm run build` wrote it beside dist/rules (`builtin-config/`, one folder per language), used in
  * place when no rule is overridden and the folder holds exactly what this pack would write: a run writes only a small
- * `sgconfig.yml` (into `dir`) naming the folders of the languages `files` are in, and no rule file. Undefined otherwise.
+ * `sgconfig.yml` (into `dir`) naming the folders of the languages `files` are in, and no rule file; when `canMatch` leaves
+ * rules out, the others are copied into folders of their own in `dir`. Undefined otherwise.
  */
-async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files) {
+async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files, canMatch) {
     if (overridden.size > 0)
         return undefined;
     const prebuilt = join(dirname(rulesDir), PREBUILT_CONFIG_DIR);
@@ -4374,8 +4834,27 @@ async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files) {
             return undefined;
     }
     const kept = new Set(forFiles(rules, globs, files));
-    const keptFolders = folders.filter((folder) => plan.files.some((f) => f.doc && kept.has(f.doc) && dirname(f.path) === folder));
-    const config = { ruleDirs: keptFolders.map((folder) => join(prebuilt, folder)) };
+    const started = canMatch ? new Set([...kept].filter(canMatch)) : kept;
+    let ruleDirs;
+    const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && pack.utils.includes(doc) ? [[join(prebuilt, path), doc]] : [])));
+    if (started.size === kept.size) {
+        ruleDirs = folders.filter((folder) => plan.files.some((f) => f.doc && kept.has(f.doc) && dirname(f.path) === folder)).map((folder) => join(prebuilt, folder));
+        for (const { path, doc } of plan.files)
+            if (doc && kept.has(doc))
+                byFile.set(join(prebuilt, path), doc);
+    }
+    else {
+        // The folders hold every rule of their language: the rules that can match are copied into folders of their own.
+        const copies = plan.files.filter((f) => f.doc && started.has(f.doc));
+        const copyFolders = [...new Set(copies.map((f) => dirname(f.path)))];
+        await Promise.all(copyFolders.map((folder) => mkdir(join(dir, folder), { recursive: true })));
+        await Promise.all(copies.map((f) => copyFile(join(prebuilt, f.path), join(dir, f.path))));
+        ruleDirs = copyFolders.map((folder) => join(dir, folder));
+        for (const { path, doc } of copies)
+            if (doc)
+                byFile.set(join(dir, path), doc);
+    }
+    const config = { ruleDirs };
     if (pack.utils.length > 0)
         config.utilDirs = [join(prebuilt, 'utils')];
     if (Object.keys(globs).length > 0)
@@ -4383,9 +4862,7 @@ async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files) {
     await mkdir(dir, { recursive: true });
     const configPath = join(dir, 'sgconfig.yml');
     await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-    const utils = new Set(pack.utils);
-    const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && (kept.has(doc) || utils.has(doc)) ? [[join(prebuilt, path), doc]] : [])));
-    return { dir, configPath, rules: [...kept], utils: [...pack.utils], languageGlobs: globs, byFile };
+    return { dir, configPath, rules: [...started], utils: [...pack.utils], languageGlobs: globs, byFile };
 }
 /** Where `npm run build` writes the built-in configuration, beside `dist/rules`. */
 const PREBUILT_CONFIG_DIR = 'builtin-config';
@@ -5074,6 +5551,28 @@ function sortFindings(findings) {
  * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
  * scan `failed`. Never throws for those: the report says what happened.
  */
+/** Changes up to these sizes are read before the scan (see smallChangeText); larger ones run every rule. */
+const NEEDS_MAX_FILES = 200;
+const NEEDS_MAX_BYTES = 512 * 1024;
+/**
+ * The text of a small change's files, for rule needs (rule-needs.ts); undefined when the change is larger than NEEDS_MAX_FILES
+ * files or NEEDS_MAX_BYTES bytes, or a file is not a regular file that reads: then every rule runs, as ast-grep decides alone.
+ */
+function smallChangeText(workDir, files) {
+    if (files.length > NEEDS_MAX_FILES)
+        return undefined;
+    const texts = [];
+    let budget = NEEDS_MAX_BYTES;
+    for (const file of files) {
+        const full = safeJoin(workDir, file);
+        const read = full === undefined ? undefined : readRegularFile(full, budget);
+        if (read === undefined || !('bytes' in read))
+            return undefined;
+        budget -= read.bytes.length;
+        texts.push(read.bytes.toString('utf8'));
+    }
+    return new TextPool(texts);
+}
 async function runAstGrepScan(rawInput) {
     const started = Date.now();
     // ast-grep runs in workDir: relative paths of ours must not be read from there.
@@ -5161,15 +5660,23 @@ async function scan$1(input, files, scratch, started) {
         if (doc.id)
             policies.set(doc.id, inTestsPolicyOf(doc));
     const overridden = new Set();
-    const builtinConfig = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files)) ??
-        (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files));
+    const distinctIds = (docs) => new Set(docs.map((doc) => doc.id?.replace(TSX_ID_SUFFIX, ''))).size;
+    // The built-in rules for the languages of these files (a tsx copy is its rule, not another one).
+    const builtinRuleCount = distinctIds(forLanguagesOf(pack, overridden, files));
+    // On a small change, the rules whose needs the files' text does not meet are not started: they cannot match there.
+    const pool = smallChangeText(input.workDir, files);
+    const canMatch = pool && ((doc) => pool.meets(doc.needs ?? []));
+    const builtinConfig = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, canMatch)) ??
+        (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, canMatch));
     const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
     const builtinCatalog = catalogOf(builtinRules);
-    // The built-in rules for the languages of these files (a tsx copy is its rule, not another one).
-    const builtinRuleCount = new Set(builtinConfig.rules.map((doc) => doc.id?.replace(TSX_ID_SUFFIX, ''))).size;
+    const builtinStarted = distinctIds(builtinConfig.rules);
+    if (builtinStarted < builtinRuleCount) {
+        logger.info(`ast-grep: ${builtinStarted} of the ${builtinRuleCount} built-in rule(s) for these files can match their text; the other ${builtinRuleCount - builtinStarted} were not started.`);
+    }
     const runBuiltin = async () => {
-        // No file in a language of the pack (documentation, configuration, other languages): nothing for ast-grep to do.
-        if (builtinRuleCount === 0)
+        // No file in a language of the pack (documentation, configuration, other languages), or no rule that can match: nothing to do.
+        if (builtinStarted === 0)
             return { kind: 'ok' };
         const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
         const outcome = await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected);
