@@ -153,7 +153,8 @@ describe('built-in rule pack', () => {
   // one copy per count: before the bounds came down to 64, they were half of the load time of a one-file scan. The
   // budgets sit just above today's sums (rules/README.md, "Cost"); raising one is a decision, not an accident.
   test('counted repetitions in the pack regexes stay within their load-time budget', () => {
-    const budget: Record<Folder, number> = { javascript: 5200, python: 14500 };
+    // python 14600 (was 14500): py/ssti-template-from-formatted-string carries the flow to leave request data to the critical rule
+    const budget: Record<Folder, number> = { javascript: 5200, python: 14600 };
     const regexes = (value: unknown, out: string[] = []): string[] => {
       if (Array.isArray(value)) for (const item of value) regexes(item, out);
       else if (isRecord(value))
