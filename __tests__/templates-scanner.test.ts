@@ -161,6 +161,36 @@ describe('tokenizers on their own', () => {
     assert.deepEqual(kinds(tokenizeEjs('<%_ x _%><%- a _%><%= "%>" %><%- b -%>')), ['ejs-raw:a', 'ejs-raw:b']);
   });
 
+  test('EJS: an escaped <%= in the code or a template literal of an inline script is a site; in a quoted string, a comment, HTML or a non-JS script it is not', () => {
+    const page = [
+      '<p><%= name %></p>',
+      '<script>',
+      '  var page = <%= page %>;',
+      '  var title = "<%= title %>", other = \'<%= other %>\';',
+      '  // var old = <%= commented %>;',
+      '  /* <%= blockComment %> */',
+      '  const line = `Hello <%= user %>`;',
+      '  const nested = `${ items.map((x) => { return x + <%= extra %>; }) } and <%= after %>`;',
+      '  var q = "a \\" <%= stillQuoted %>";',
+      '  if (x) { y = <%= y %>; }',
+      '</script>',
+      '<script type="text/template"><%= tpl %></script>',
+      '<script src="/app.js"></script>',
+      '<script type="module">init(<%= config %>)</script>',
+      '<div data-x="<%= attr %>"></div>',
+    ].join('\n');
+    assert.deepEqual(kinds(tokenizeEjs(page)), [
+      'ejs-script:page',
+      'ejs-script:user',
+      'ejs-script:extra',
+      'ejs-script:after',
+      'ejs-script:y',
+      'ejs-script:config',
+    ]);
+    // a tag never closed inside a script: what came before is still reported
+    assert.deepEqual(kinds(tokenizeEjs('<script>var a = <%= a %>; var b = <%= b')), ['ejs-script:a']);
+  });
+
   test('Handlebars: {{!-- --}} may hold }}, a double backslash does not escape, {{=…=}} stops the scan', () => {
     assert.deepEqual(kinds(tokenizeHandlebars('{{!-- {{{a}}} }} --}}{{{b}}}\\\\{{{c}}}')), ['mustache-raw:b', 'mustache-raw:c']);
     const delimiters = tokenizeHandlebars('{{{a}}}\n{{=<% %>=}}\n<%{b}%>');
@@ -249,6 +279,14 @@ describe('severity and file choice', () => {
     assert.equal(severityOf('ejs-raw', 'body + footer', 'views/content.ejs'), 'high');
     assert.equal(severityOf('mustache-raw', 'body', 'views/content.hbs'), 'medium', 'outside a layout folder, a Handlebars body is a value');
     assert.equal(severityOf('pug-raw', 'body', 'views/content.pug'), 'medium');
+  });
+
+  test('escaped output in script code: high, numbers and escaped JSON are not reported', async () => {
+    const { root, files } = await tree({
+      'views/chart.ejs': '<script>\nvar label = <%= label %>;\nvar rows = <%= rows.length %>;\nvar price = <%= product.price %>;\nvar data = <%= JSON.stringify(data) %>;\nvar name = "<%= name %>";\n</script>\n',
+    });
+    const { findings } = await scan(root, files);
+    assert.deepEqual(places(findings), ['views/chart.ejs:2:13-25 high tpl/ejs-escaped-output-in-script']);
   });
 
   test('scanned files: a layout outside layouts/ and number fields of a product page', async () => {

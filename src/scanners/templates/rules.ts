@@ -2,6 +2,11 @@
  * The template rules, as data: which construct each reports, its id, message, note (ending with the CWE) and category, and how
  * severe one finding is given the value it outputs.
  *
+ * `tpl/ejs-escaped-output-in-script`: an escaped `<%= x %>` in the code or a template literal of an inline script
+ * (script-context.ts), where HTML escaping does not keep the value from being read as JavaScript. The same severity rules apply
+ * (numbers and number names below); escaped `JSON.stringify(x)` there is entity-encoded, a broken page rather than a way in,
+ * and is not reported.
+ *
  * Severity, decided per finding:
  * - `high`: a variable, member or expression is output without escaping (it may hold user data: stored or reflected XSS), and
  *   autoescaping turned off for a block (everything in it is unescaped).
@@ -62,6 +67,20 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
       "EJS escapes what '<%=' outputs but writes '<%-' output as it is, so markup or script in the value runs in the reader's " +
       "browser (stored or reflected XSS). Use '<%=' for values, or sanitize HTML that must stay HTML (DOMPurify, sanitize-html) " +
       "before it reaches the template. '<%- include(...) %>' is not reported. CWE-79",
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+  {
+    id: 'tpl/ejs-escaped-output-in-script',
+    kind: 'ejs-script',
+    severity: 'high',
+    message: "An EJS '<%=' tag outputs a value into the code of an inline script, where HTML escaping does not protect it.",
+    note:
+      "'<%=' escapes a value for HTML (& < > \" '), which keeps it inside a quoted JavaScript string but not in code: in " +
+      "'var n = <%= x %>;' a value such as '1;alert(document.cookie)' runs as script, and in a template literal '${…}' does. " +
+      "Put the value in a quoted string, or pass data as JSON in a non-script element (a data- attribute or a " +
+      "<script type=\"application/json\"> read with JSON.parse). CWE-79",
     cwe: 'CWE-79',
     category: 'security',
     helpUri: CWE_79_URL,
@@ -277,7 +296,9 @@ export function severityOf(kind: SiteKind, value: string | undefined, path: stri
   }
   if (expression === '' || LITERAL.test(expression)) return undefined;
   if (kind === 'ejs-raw' && INCLUDE_CALL.test(expression) && closesAtEnd(expression)) return undefined;
-  if (kind === 'ejs-raw' && isNumeric(expression, numericNames)) return undefined;
+  if ((kind === 'ejs-raw' || kind === 'ejs-script') && isNumeric(expression, numericNames)) return undefined;
+  // escaped JSON in a script is entity-encoded ("&#34;"): a broken page, not a way in
+  if (kind === 'ejs-script' && /^JSON\.stringify\s*\(/.test(expression) && closesAtEnd(expression)) return undefined;
   if (SANITIZING_CALL.test(expression) && closesAtEnd(expression)) return undefined;
   const field = INDEXED_MEMBER.exec(expression)?.[1];
   if (field !== undefined && isNumberName(field)) return undefined;
