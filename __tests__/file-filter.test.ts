@@ -359,6 +359,15 @@ describe('vendored or minified by content', () => {
     assert.match(byContent('public/app.css', dense), /^minified: 300 characters per line on average in the first 8 KiB$/);
   });
 
+  test('minified: output wrapped at about 500 characters after a license comment of short lines (the average stays low)', () => {
+    const license = '!function(){/*\n' + ' Licensed under the Apache License, Version 2.0 (the "License");\n'.repeat(30) + '*/\n';
+    const wrapped = ('var a=b.c(d,e);'.repeat(34) + '\n').repeat(8);
+    assert.match(byContent('assets/js/pretty.js', license + wrapped), /^minified: 8 lines of 400\+ characters in the first 8 KiB$/);
+    // a few long lines (data URIs, long strings) in hand-written code are not minification
+    const someLong = BODY + `const icon = "data:image/png;base64,${'A'.repeat(600)}";\n`.repeat(3) + BODY;
+    assert.equal(byContent('src/icons.js', someLong), 'reviewed');
+  });
+
   test('only the first 8 KiB is read: a long line further down does not count', () => {
     const text = BODY.repeat(Math.ceil((CONTENT_SAMPLE_BYTES * 2) / BODY.length)) + 'x'.repeat(5000);
     assert.equal(byContent('src/app.js', text), 'reviewed');

@@ -151,10 +151,12 @@ const ids = rules.map((r) => String(r.doc.id));
 describe('built-in rule pack', () => {
   // ast-grep compiles every regex of every rule when it loads the pack, and unrolls a counted repetition ({0,256}) into
   // one copy per count: before the bounds came down to 64, they were half of the load time of a one-file scan. The
-  // budgets sit just above today's sums (rules/README.md, "Cost"); raising one is a decision, not an accident (the last raise:
-  // the $where-dynamic rules of both languages, which start only on changes that hold a $where, see rule-needs.ts).
+  // budgets sit just above today's sums (rules/README.md, "Cost"); raising one is a decision, not an accident. On a small
+  // change only the rules whose needs the files meet are compiled (scanners/ast-grep/rule-needs.ts); a large one compiles all.
   test('counted repetitions in the pack regexes stay within their load-time budget', () => {
-    const budget: Record<Folder, number> = { javascript: 5400, python: 14900 };
+    // Raised from 5200 / 14500 for four medium rules that carry the flow block to leave request data to their critical rules
+    // (py/ssti-template-from-formatted-string, js/template-compiled-from-string, js/ and py/nosql-injection-where-dynamic).
+    const budget: Record<Folder, number> = { javascript: 5500, python: 15400 };
     const regexes = (value: unknown, out: string[] = []): string[] => {
       if (Array.isArray(value)) for (const item of value) regexes(item, out);
       else if (isRecord(value))

@@ -18,7 +18,7 @@ import { tokenizeEjs } from '../src/scanners/templates/ejs.js';
 import { tokenizeHandlebars } from '../src/scanners/templates/handlebars.js';
 import { tokenizeJinja } from '../src/scanners/templates/jinja.js';
 import { tokenizePug } from '../src/scanners/templates/pug.js';
-import { ejsNumericNames, familyByContent, familyByName, severityOf, TEMPLATE_RULES, templateRuleInfos } from '../src/scanners/templates/rules.js';
+import { ejsNumericNames, familyByContent, familyByName, isNumberName, severityOf, TEMPLATE_RULES, templateRuleInfos } from '../src/scanners/templates/rules.js';
 import { scanTemplates } from '../src/scanners/templates/scanner.js';
 import type { Finding, ScanReport } from '../src/types.js';
 import { git } from './support/git-fixture.js';
@@ -161,6 +161,36 @@ describe('tokenizers on their own', () => {
     assert.deepEqual(kinds(tokenizeEjs('<%_ x _%><%- a _%><%= "%>" %><%- b -%>')), ['ejs-raw:a', 'ejs-raw:b']);
   });
 
+  test('EJS: an escaped <%= in the code or a template literal of an inline script is a site; in a quoted string, a comment, HTML or a non-JS script it is not', () => {
+    const page = [
+      '<p><%= name %></p>',
+      '<script>',
+      '  var page = <%= page %>;',
+      '  var title = "<%= title %>", other = \'<%= other %>\';',
+      '  // var old = <%= commented %>;',
+      '  /* <%= blockComment %> */',
+      '  const line = `Hello <%= user %>`;',
+      '  const nested = `${ items.map((x) => { return x + <%= extra %>; }) } and <%= after %>`;',
+      '  var q = "a \\" <%= stillQuoted %>";',
+      '  if (x) { y = <%= y %>; }',
+      '</script>',
+      '<script type="text/template"><%= tpl %></script>',
+      '<script src="/app.js"></script>',
+      '<script type="module">init(<%= config %>)</script>',
+      '<div data-x="<%= attr %>"></div>',
+    ].join('\n');
+    assert.deepEqual(kinds(tokenizeEjs(page)), [
+      'ejs-script:page',
+      'ejs-script:user',
+      'ejs-script:extra',
+      'ejs-script:after',
+      'ejs-script:y',
+      'ejs-script:config',
+    ]);
+    // a tag never closed inside a script: what came before is still reported
+    assert.deepEqual(kinds(tokenizeEjs('<script>var a = <%= a %>; var b = <%= b')), ['ejs-script:a']);
+  });
+
   test('Handlebars: {{!-- --}} may hold }}, a double backslash does not escape, {{=…=}} stops the scan', () => {
     assert.deepEqual(kinds(tokenizeHandlebars('{{!-- {{{a}}} }} --}}{{{b}}}\\\\{{{c}}}')), ['mustache-raw:b', 'mustache-raw:c']);
     const delimiters = tokenizeHandlebars('{{{a}}}\n{{=<% %>=}}\n<%{b}%>');
@@ -193,7 +223,7 @@ describe('severity and file choice', () => {
     assert.equal(severityOf('ejs-raw', 'sanitize(a) + b', 'views/a.ejs'), 'high');
     assert.equal(severityOf('ejs-raw', '"<hr>"', 'views/a.ejs'), undefined);
     assert.equal(severityOf('ejs-raw', 'body', 'views/layout.ejs'), undefined);
-    assert.equal(severityOf('ejs-raw', 'body', 'views/profile.ejs'), 'medium');
+    assert.equal(severityOf('ejs-raw', 'body', 'views/profile.ejs'), undefined, 'the layout slot of ejs-locals and express-ejs-layouts, wherever the layout lives');
     assert.equal(severityOf('safe-filter', 'x|escape', 't.html'), undefined);
     assert.equal(severityOf('safe-filter', 'x|upper', 't.html'), 'high');
     assert.equal(severityOf('mustache-raw', 'markdown post.text', 't.hbs'), 'high');
@@ -214,14 +244,62 @@ describe('severity and file choice', () => {
     assert.equal(severityOf('ejs-raw', 'parseInt(req.query.page, 10)', 'views/a.ejs'), undefined);
     assert.equal(severityOf('ejs-raw', 'products.length', 'views/a.ejs'), undefined);
     assert.equal(severityOf('ejs-raw', 'order.total.toFixed(2)', 'views/a.ejs'), undefined);
-    // names are not types: a price or id may be a string; a counter of another file, or one reassigned, proves nothing
-    assert.equal(severityOf('ejs-raw', 'product.price', 'views/a.ejs', counters), 'high');
+    // a counter of another file, or one reassigned, proves nothing (names that say number: the next test)
+    assert.equal(severityOf('ejs-raw', 'product.label', 'views/a.ejs', counters), 'high');
     assert.equal(severityOf('ejs-raw', 'i + 1', 'views/a.ejs'), 'high');
     assert.equal(severityOf('ejs-raw', 'j + 1', 'views/a.ejs', counters), 'high');
     assert.equal(severityOf('ejs-raw', 'i + name', 'views/a.ejs', counters), 'high');
     assert.equal(severityOf('ejs-raw', 'Number(a) + b', 'views/a.ejs', counters), 'high');
     assert.equal(severityOf('ejs-raw', 'JSON.stringify(count)', 'views/a.ejs', counters), 'high');
     assert.equal(severityOf('ejs-raw', 'rows[i]', 'views/a.ejs', counters), 'high');
+  });
+
+  test('a member whose last word says it is a number is not reported, the bare name is low; other names stay reported', () => {
+    for (const kind of ['ejs-raw', 'mustache-raw', 'pug-raw'] as const) {
+      for (const member of ['product.id', 'product.price', 'user._id', 'order.totalPrice', 'row.item_count', 'row.PRODUCT_ID', 'cart.quantity', 'page.index', 'tx.amount', 'stats.userCount', 'ctx.rowID', "row['id']", 'products[i].price', 'rows[index].id']) {
+        assert.equal(severityOf(kind, member, 'views/a'), undefined, `${kind} ${member}`);
+      }
+      for (const bare of ['id', 'productId', 'product_id', 'total', 'count']) assert.equal(severityOf(kind, bare, 'views/a'), 'low', `${kind} ${bare}`);
+      // whole words only, and the short list only: text-like names, plurals and expressions stay high
+      for (const value of ['user.discount', 'order.account', 'user.phoneNumber', 'user.idea', 'order.ids', 'user.uuid', 'product.priceLabel', 'product.price + note', 'JSON.stringify(product.id)', 'products[i].name', 'rows[id]', 'rows[getId()].price']) {
+        assert.equal(severityOf(kind, value, 'views/a'), 'high', `${kind} ${value}`);
+      }
+    }
+    assert.equal(severityOf('safe-filter', 'product.id|safe', 't.html'), undefined);
+    assert.equal(severityOf('safe-filter', 'product.title', 't.html'), 'high');
+    assert.equal(isNumberName('customerID'), true);
+    assert.equal(isNumberName('paid'), false);
+  });
+
+  test('the EJS layout slot: a bare body in any EJS file is not reported; a member named body is, and so is body elsewhere', () => {
+    assert.equal(severityOf('ejs-raw', 'body', 'views/content.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', ' body ', 'views/content.ejs'), undefined);
+    assert.equal(severityOf('ejs-raw', 'post.body', 'views/content.ejs'), 'medium');
+    assert.equal(severityOf('ejs-raw', 'locals.body', 'views/content.ejs'), 'medium');
+    assert.equal(severityOf('ejs-raw', 'body + footer', 'views/content.ejs'), 'high');
+    assert.equal(severityOf('mustache-raw', 'body', 'views/content.hbs'), 'medium', 'outside a layout folder, a Handlebars body is a value');
+    assert.equal(severityOf('pug-raw', 'body', 'views/content.pug'), 'medium');
+  });
+
+  test('escaped output in script code: high, numbers and escaped JSON are not reported', async () => {
+    const { root, files } = await tree({
+      'views/chart.ejs': '<script>\nvar label = <%= label %>;\nvar rows = <%= rows.length %>;\nvar price = <%= product.price %>;\nvar data = <%= JSON.stringify(data) %>;\nvar name = "<%= name %>";\n</script>\n',
+    });
+    const { findings } = await scan(root, files);
+    assert.deepEqual(places(findings), ['views/chart.ejs:2:13-25 high tpl/ejs-escaped-output-in-script']);
+  });
+
+  test('scanned files: a layout outside layouts/ and number fields of a product page', async () => {
+    const { root, files } = await tree({
+      'views/content.ejs': '<html><body>\n<%- body %>\n<%- post.body %>\n</body></html>\n',
+      'views/products.ejs': '<% products.forEach(function (product) { %>\n<a href="/p?id=<%- product.id %>"><%- product.name %></a> <%- product.price %>\n<%- productId %>\n<% }) %>\n',
+    });
+    const { findings } = await scan(root, files);
+    assert.deepEqual(places(findings), [
+      'views/content.ejs:3:1-17 medium tpl/ejs-unescaped-output',
+      'views/products.ejs:2:35-54 high tpl/ejs-unescaped-output',
+      'views/products.ejs:3:1-17 low tpl/ejs-unescaped-output',
+    ]);
   });
 
   test('files by extension; .html by its content', () => {

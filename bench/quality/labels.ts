@@ -204,6 +204,7 @@ const CWE_CLASS: Readonly<Record<string, InScopeClass>> = {
   'CWE-1004': 'settings',
   'CWE-489': 'settings',
   'CWE-215': 'settings',
+  'CWE-200': 'settings',
   'CWE-942': 'settings',
   'CWE-319': 'settings',
   'CWE-295': 'settings',

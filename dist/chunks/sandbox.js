@@ -300,6 +300,13 @@ const MINIFIED_LINE_CHARS = 2000;
 /** Or this many characters per line on average over at least 4 KiB. */
 const MINIFIED_AVERAGE_CHARS = 250;
 /**
+ * Or this many lines of at least `WRAPPED_LINE_CHARS`: minifiers that wrap their output (Closure Compiler's ~500-character lines)
+ * after a license comment of short lines, which keeps the average low. Hand-written code has a long line now and then (a data
+ * URI, a long string), not eight of them in 8 KiB.
+ */
+const WRAPPED_LINES = 8;
+const WRAPPED_LINE_CHARS = 400;
+/**
  * Vendored or minified by content, for JavaScript and CSS files that no path rule caught (a library copied into `public/js/three.js`,
  * a bundle committed as `static/app.js`). Reads at most the first 8 KiB. An explicit `linguist-vendored=false` /
  * `linguist-generated=false` in `.gitattributes` keeps the file reviewed.
@@ -334,6 +341,9 @@ function contentSkipReasonOf(path, content, linguist) {
     if (head.length >= 4096 && average >= MINIFIED_AVERAGE_CHARS) {
         return { path, reason: 'minified', detail: `${Math.round(average)} characters per line on average in the first 8 KiB` };
     }
+    const wrapped = lines.filter((line) => line.length >= WRAPPED_LINE_CHARS).length;
+    if (wrapped >= WRAPPED_LINES)
+        return { path, reason: 'minified', detail: `${wrapped} lines of ${WRAPPED_LINE_CHARS}+ characters in the first 8 KiB` };
     return undefined;
 }
 function oneLineOf(text) {

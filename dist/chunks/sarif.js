@@ -10761,20 +10761,134 @@ class LineIndex {
     }
 }
 
+const SCRIPT_OPEN = /<script\b([^>]{0,2000})>/gi;
+const JS_TYPE = /^(?:|text\/javascript|application\/javascript|module|text\/ecmascript|application\/ecmascript)$/i;
+/** The script context of each offset in `offsets` (EJS tag starts, ascending) that is in code or a template literal. */
+function scriptContexts(text, offsets, budget) {
+    const found = new Map();
+    if (offsets.length === 0)
+        return found;
+    let next = 0;
+    for (const match of text.matchAll(SCRIPT_OPEN)) {
+        const attributes = match[1] ?? '';
+        const start = match.index + match[0].length;
+        const closeAt = text.toLowerCase().indexOf('</script', start);
+        const end = closeAt === -1 ? text.length : closeAt;
+        while (next < offsets.length && (offsets[next] ?? 0) < start)
+            next++;
+        if (next >= offsets.length)
+            break;
+        if ((offsets[next] ?? 0) >= end)
+            continue;
+        const type = /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attributes)?.[1] ?? '';
+        if (!JS_TYPE.test(type) || /\bsrc\s*=/i.test(attributes))
+            continue;
+        next = walk(text, start, end, offsets, next, found, budget);
+    }
+    return found;
+}
+function walk(text, start, end, offsets, first, found, budget) {
+    let next = first;
+    let state = 'code';
+    // brace depth of each `${` open inside template literals (innermost last)
+    const templateBraces = [];
+    for (let i = start; i < end; i++) {
+        budget.tick();
+        const c = text.charAt(i);
+        if (c === '<' && text.charAt(i + 1) === '%') {
+            if (i === offsets[next]) {
+                if (state === 'code')
+                    found.set(i, 'code');
+                else if (state === 'template')
+                    found.set(i, 'template-literal');
+                next++;
+            }
+            const close = text.indexOf('%>', i + 2);
+            if (close === -1)
+                return next;
+            i = close + 1;
+            continue;
+        }
+        switch (state) {
+            case 'code':
+                if (c === "'")
+                    state = 'single';
+                else if (c === '"')
+                    state = 'double';
+                else if (c === '`')
+                    state = 'template';
+                else if (c === '/' && text.charAt(i + 1) === '/')
+                    state = 'line-comment';
+                else if (c === '/' && text.charAt(i + 1) === '*') {
+                    state = 'block-comment';
+                    i++;
+                }
+                else if (templateBraces.length > 0 && (c === '{' || c === '}')) {
+                    const depth = templateBraces.pop() ?? 0;
+                    if (c === '{')
+                        templateBraces.push(depth + 1);
+                    else if (depth > 0)
+                        templateBraces.push(depth - 1);
+                    else
+                        state = 'template';
+                }
+                break;
+            case 'single':
+            case 'double':
+                if (c === '\\')
+                    i++;
+                else if (c === (state === 'single' ? "'" : '"') || c === '\n')
+                    state = 'code';
+                break;
+            case 'template':
+                if (c === '\\')
+                    i++;
+                else if (c === '`')
+                    state = 'code';
+                else if (c === '$' && text.charAt(i + 1) === '{') {
+                    templateBraces.push(0);
+                    state = 'code';
+                    i++;
+                }
+                break;
+            case 'line-comment':
+                if (c === '\n')
+                    state = 'code';
+                break;
+            case 'block-comment':
+                if (c === '*' && text.charAt(i + 1) === '/') {
+                    state = 'code';
+                    i++;
+                }
+                break;
+        }
+    }
+    return next;
+}
+
 /**
  * EJS, as its own parser reads it: a tag opens with `<%` and a mode character (`=` escaped output, `-` unescaped output, `#`
  * comment, `_` whitespace-slurping scriptlet, none: scriptlet) and ends at the first `%>` / `-%>` / `_%>` — EJS does not read the
  * JavaScript inside, so a `%>` in a string ends the tag there too. `<%%` is the literal text `<%`. Custom delimiters (the `delimiter`
- * option) are not known here.
+ * option) are not known here. An escaped `<%= %>` is a site too when it stands in the code or a template literal of an inline
+ * `<script>` (script-context.ts), where HTML escaping does not keep a value from being read as JavaScript.
  */
 function tokenizeEjs(text, budget = UNLIMITED) {
     const sites = [];
+    const escaped = [];
+    const withScripts = (result) => {
+        const contexts = scriptContexts(text, escaped.map((site) => site.start), budget);
+        for (const site of escaped)
+            if (contexts.has(site.start))
+                sites.push(site);
+        return result;
+    };
     let i = 0;
     for (;;) {
         budget.tick();
         const open = text.indexOf('<%', i);
         if (open === -1)
-            return { sites };
+            return withScripts({ sites });
         const mode = text.charAt(open + 2);
         if (mode === '%') {
             i = open + 3;
@@ -10783,12 +10897,14 @@ function tokenizeEjs(text, budget = UNLIMITED) {
         const bodyStart = '=-#_'.includes(mode) && mode !== '' ? open + 3 : open + 2;
         const close = text.indexOf('%>', bodyStart);
         if (close === -1)
-            return { sites, stopped: { offset: open, reason: `the '<%${'=-#_'.includes(mode) ? mode : ''}' tag opened here is never closed` } };
+            return withScripts({ sites, stopped: { offset: open, reason: `the '<%${'=-#_'.includes(mode) ? mode : ''}' tag opened here is never closed` } });
         // `-%>` and `_%>` trim whitespace: the mark is not part of the expression.
         const trimMark = close > bodyStart && (text.charAt(close - 1) === '-' || text.charAt(close - 1) === '_');
         const bodyEnd = trimMark ? close - 1 : close;
         if (mode === '-')
             sites.push({ kind: 'ejs-raw', start: open, end: close + 2, value: text.slice(bodyStart, bodyEnd).trim() });
+        if (mode === '=')
+            escaped.push({ kind: 'ejs-script', start: open, end: close + 2, value: text.slice(bodyStart, bodyEnd).trim() });
         i = close + 2;
     }
 }
@@ -11303,22 +11419,40 @@ function interpolations(text, from, to, sites, budget) {
  * The template rules, as data: which construct each reports, its id, message, note (ending with the CWE) and category, and how
  * severe one finding is given the value it outputs.
  *
+ * `tpl/ejs-escaped-output-in-script`: an escaped `<%= x %>` in the code or a template literal of an inline script
+ * (script-context.ts), where HTML escaping does not keep the value from being read as JavaScript. The same severity rules apply
+ * (numbers and number names below); escaped `JSON.stringify(x)` there is entity-encoded, a broken page rather than a way in,
+ * and is not reported.
+ *
  * Severity, decided per finding:
  * - `high`: a variable, member or expression is output without escaping (it may hold user data: stored or reflected XSS), and
  *   autoescaping turned off for a block (everything in it is unescaped).
  * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
  *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
- * - not reported: literals, numbers the template can prove are numbers (below), values passed through an escaping or
- *   sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
+ * - `low`: a bare variable whose name says it is a number (below): most often a number, but it is what the handler passed,
+ *   which may be a route or query parameter echoed as it came (`{ id: req.params.id }`).
+ * - not reported: literals, numbers the template can prove are numbers (below), members whose name says they are numbers
+ *   (below), values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
  *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
- *   (`x|escape|safe`, `x|tojson|safe`), and the layout slot `body` in a layout file (`layouts/…`, `layout.*`): the engine puts the
- *   rendered page there.
+ *   (`x|escape|safe`, `x|tojson|safe`), the layout slot `body` in a layout file of any engine (`layouts/…`, `layout.*`), and a
+ *   bare `<%- body %>` in any EJS file (below).
  *
- * A number cannot carry markup, but a template cannot see a value's type: `product.price` may be an integer column or a string,
- * so names are never taken as numbers. What the template itself shows is: a numeric conversion or property of the whole value
- * (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the loop
- * counters the same EJS file declares (`for (var i = 0; …)`, the index parameter of `.forEach((item, i) => …)`), such as
- * `i + 1`. `JSON.stringify(x)` is not safe (`</script>` in a string ends a script block) and stays reported.
+ * Numbers. A number cannot carry markup. What the template itself shows is: a numeric conversion or property of the whole
+ * value (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the
+ * loop counters the same EJS file declares (`for (var i = 0; …)`, the index parameter of `.forEach((item, i) => …)`), such as
+ * `i + 1`. Beyond that a template cannot see a value's type, but its name is the author's word for it: a member whose last
+ * word is one of `id`, `index`, `count`, `total`, `price`, `quantity`, `amount` (`product.id`, `order.totalPrice`,
+ * `row.item_count`, `user._id`) is a field of a record: a key, a counter or a sum, which no maintainer accepts as an XSS
+ * report, so it is not reported. Were such a field a string an attacker wrote, the flaw is in the store's schema or in the
+ * injection that wrote it, and those are reported at their own sinks. The same name alone (`id`, `productId`) is reported at
+ * `low` (see above). The list is kept short on purpose: `number` (a phone or order number is text), `size`, `value` and
+ * plurals (`ids`, a list) are not in it. `JSON.stringify(x)` is not safe (`</script>` in a string ends a script block) and
+ * stays reported.
+ *
+ * The layout slot. ejs-locals and express-ejs-layouts render the page first and give its HTML to the layout as `body`, which
+ * the layout must output raw (`<%- body %>`); where the layout file lives is the app's choice (`views/content.ejs`,
+ * `app.set('layout', …)`), so a bare `body` is not reported in any EJS file: the escaping question belongs to the page it
+ * carries, whose own outputs are scanned. A member (`post.body`, `locals.body`) is a value, not the slot, and stays reported.
  */
 const CWE_79_URL = 'https://cwe.mitre.org/data/definitions/79.html';
 const TEMPLATE_RULES = [
@@ -11330,6 +11464,19 @@ const TEMPLATE_RULES = [
         note: "EJS escapes what '<%=' outputs but writes '<%-' output as it is, so markup or script in the value runs in the reader's " +
             "browser (stored or reflected XSS). Use '<%=' for values, or sanitize HTML that must stay HTML (DOMPurify, sanitize-html) " +
             "before it reaches the template. '<%- include(...) %>' is not reported. CWE-79",
+        cwe: 'CWE-79',
+        category: 'security',
+        helpUri: CWE_79_URL,
+    },
+    {
+        id: 'tpl/ejs-escaped-output-in-script',
+        kind: 'ejs-script',
+        severity: 'high',
+        message: "An EJS '<%=' tag outputs a value into the code of an inline script, where HTML escaping does not protect it.",
+        note: "'<%=' escapes a value for HTML (& < > \" '), which keeps it inside a quoted JavaScript string but not in code: in " +
+            "'var n = <%= x %>;' a value such as '1;alert(document.cookie)' runs as script, and in a template literal '${…}' does. " +
+            "Put the value in a quoted string, or pass data as JSON in a non-script element (a data- attribute or a " +
+            "<script type=\"application/json\"> read with JSON.parse). CWE-79",
         cwe: 'CWE-79',
         category: 'security',
         helpUri: CWE_79_URL,
@@ -11462,8 +11609,12 @@ const LITERAL = /^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`$]*`|-?\d+(?:\.\d+)
 const SANITIZING_CALL = /^[\w$.]*(?:escape|sanitiz|purif|encode)\w*\s*\(/i;
 const INCLUDE_CALL = /^(?:include|partial)\s*\(/;
 const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_script', 'striptags', 'urlencode', 'int', 'float', 'length', 'count', 'wordcount', 'filesizeformat', 'escapejs']);
+/** The last words of a name that says its value is a number (see the header): `id`, `userId`, `user_id`, `userID`, `_id`. */
+const NUMBER_WORDS = new Set(['id', 'index', 'count', 'total', 'price', 'quantity', 'amount']);
 /** A name that says its value already is HTML. */
 const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
+/** A member of an element the template indexes by a name: `products[i].price` → `price` (for names that say number only). */
+const INDEXED_MEMBER = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:[A-Za-z_$][\w$]*|'[^']*'|"[^"]*"|\d+)\s*\]))*\s*\.\s*([A-Za-z_$][\w$]*)$/;
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
 const NUMERIC_CALL = /^(?:Number|parseInt|parseFloat|Math\.[a-z]\w*|Number\.parse(?:Int|Float))\s*\(/;
 const NUMERIC_PROPERTY = /\.\s*(?:length|toFixed\s*\(\s*\d*\s*\)|toPrecision\s*\(\s*\d*\s*\)|getTime\s*\(\s*\))$/;
@@ -11540,16 +11691,35 @@ function severityOf(kind, value, path, numericNames = new Set()) {
         return undefined;
     if (kind === 'ejs-raw' && INCLUDE_CALL.test(expression) && closesAtEnd(expression))
         return undefined;
-    if (kind === 'ejs-raw' && isNumeric(expression, numericNames))
+    if ((kind === 'ejs-raw' || kind === 'ejs-script') && isNumeric(expression, numericNames))
+        return undefined;
+    // escaped JSON in a script is entity-encoded ("&#34;"): a broken page, not a way in
+    if (kind === 'ejs-script' && /^JSON\.stringify\s*\(/.test(expression) && closesAtEnd(expression))
         return undefined;
     if (SANITIZING_CALL.test(expression) && closesAtEnd(expression))
+        return undefined;
+    const field = INDEXED_MEMBER.exec(expression)?.[1];
+    if (field !== undefined && isNumberName(field))
         return undefined;
     const name = lastName(expression);
     if (name === undefined)
         return 'high';
+    if (kind === 'ejs-raw' && expression === 'body')
+        return undefined;
     if ((name === 'body' || name === 'yield') && isLayoutFile(path))
         return undefined;
+    if (isNumberName(name))
+        return name === expression ? 'low' : undefined;
     return HTML_NAME.test(name) ? 'medium' : 'high';
+}
+/** The name's last word (camelCase, snake_case or UPPER_CASE) says it is a number: `id`, `productId`, `unit_price`, `userID`. */
+function isNumberName(name) {
+    const words = name
+        .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+        .split(/[\s_$]+/)
+        .filter((word) => word !== '');
+    const last = words[words.length - 1];
+    return last !== undefined && NUMBER_WORDS.has(last.toLowerCase());
 }
 /** `x|e|safe` split at top-level pipes: `['x', 'e']` (filter arguments dropped). */
 function splitFilters(expression) {

@@ -7,6 +7,8 @@
 export type SiteKind =
   /** EJS `<%- x %>`. */
   | 'ejs-raw'
+  /** EJS `<%= x %>` in the code or a template literal of an inline `<script>`. */
+  | 'ejs-script'
   /** Handlebars/Mustache `{{{x}}}` and `{{& x}}`. */
   | 'mustache-raw'
   /** Pug `!= x`, `!{x}` and `attr!=x`. */

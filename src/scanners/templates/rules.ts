@@ -2,22 +2,40 @@
  * The template rules, as data: which construct each reports, its id, message, note (ending with the CWE) and category, and how
  * severe one finding is given the value it outputs.
  *
+ * `tpl/ejs-escaped-output-in-script`: an escaped `<%= x %>` in the code or a template literal of an inline script
+ * (script-context.ts), where HTML escaping does not keep the value from being read as JavaScript. The same severity rules apply
+ * (numbers and number names below); escaped `JSON.stringify(x)` there is entity-encoded, a broken page rather than a way in,
+ * and is not reported.
+ *
  * Severity, decided per finding:
  * - `high`: a variable, member or expression is output without escaping (it may hold user data: stored or reflected XSS), and
  *   autoescaping turned off for a block (everything in it is unescaped).
  * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
  *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
- * - not reported: literals, numbers the template can prove are numbers (below), values passed through an escaping or
- *   sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
+ * - `low`: a bare variable whose name says it is a number (below): most often a number, but it is what the handler passed,
+ *   which may be a route or query parameter echoed as it came (`{ id: req.params.id }`).
+ * - not reported: literals, numbers the template can prove are numbers (below), members whose name says they are numbers
+ *   (below), values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
  *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
- *   (`x|escape|safe`, `x|tojson|safe`), and the layout slot `body` in a layout file (`layouts/…`, `layout.*`): the engine puts the
- *   rendered page there.
+ *   (`x|escape|safe`, `x|tojson|safe`), the layout slot `body` in a layout file of any engine (`layouts/…`, `layout.*`), and a
+ *   bare `<%- body %>` in any EJS file (below).
  *
- * A number cannot carry markup, but a template cannot see a value's type: `product.price` may be an integer column or a string,
- * so names are never taken as numbers. What the template itself shows is: a numeric conversion or property of the whole value
- * (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the loop
- * counters the same EJS file declares (`for (var i = 0; …)`, the index parameter of `.forEach((item, i) => …)`), such as
- * `i + 1`. `JSON.stringify(x)` is not safe (`</script>` in a string ends a script block) and stays reported.
+ * Numbers. A number cannot carry markup. What the template itself shows is: a numeric conversion or property of the whole
+ * value (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the
+ * loop counters the same EJS file declares (`for (var i = 0; …)`, the index parameter of `.forEach((item, i) => …)`), such as
+ * `i + 1`. Beyond that a template cannot see a value's type, but its name is the author's word for it: a member whose last
+ * word is one of `id`, `index`, `count`, `total`, `price`, `quantity`, `amount` (`product.id`, `order.totalPrice`,
+ * `row.item_count`, `user._id`) is a field of a record: a key, a counter or a sum, which no maintainer accepts as an XSS
+ * report, so it is not reported. Were such a field a string an attacker wrote, the flaw is in the store's schema or in the
+ * injection that wrote it, and those are reported at their own sinks. The same name alone (`id`, `productId`) is reported at
+ * `low` (see above). The list is kept short on purpose: `number` (a phone or order number is text), `size`, `value` and
+ * plurals (`ids`, a list) are not in it. `JSON.stringify(x)` is not safe (`</script>` in a string ends a script block) and
+ * stays reported.
+ *
+ * The layout slot. ejs-locals and express-ejs-layouts render the page first and give its HTML to the layout as `body`, which
+ * the layout must output raw (`<%- body %>`); where the layout file lives is the app's choice (`views/content.ejs`,
+ * `app.set('layout', …)`), so a bare `body` is not reported in any EJS file: the escaping question belongs to the page it
+ * carries, whose own outputs are scanned. A member (`post.body`, `locals.body`) is a value, not the slot, and stays reported.
  */
 import { posix } from 'node:path';
 import type { RuleInfo, Severity } from '../../types.js';
@@ -49,6 +67,20 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
       "EJS escapes what '<%=' outputs but writes '<%-' output as it is, so markup or script in the value runs in the reader's " +
       "browser (stored or reflected XSS). Use '<%=' for values, or sanitize HTML that must stay HTML (DOMPurify, sanitize-html) " +
       "before it reaches the template. '<%- include(...) %>' is not reported. CWE-79",
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+  {
+    id: 'tpl/ejs-escaped-output-in-script',
+    kind: 'ejs-script',
+    severity: 'high',
+    message: "An EJS '<%=' tag outputs a value into the code of an inline script, where HTML escaping does not protect it.",
+    note:
+      "'<%=' escapes a value for HTML (& < > \" '), which keeps it inside a quoted JavaScript string but not in code: in " +
+      "'var n = <%= x %>;' a value such as '1;alert(document.cookie)' runs as script, and in a template literal '${…}' does. " +
+      "Put the value in a quoted string, or pass data as JSON in a non-script element (a data- attribute or a " +
+      "<script type=\"application/json\"> read with JSON.parse). CWE-79",
     cwe: 'CWE-79',
     category: 'security',
     helpUri: CWE_79_URL,
@@ -193,8 +225,12 @@ const LITERAL = /^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`[^`$]*`|-?\d+(?:\.\d+)
 const SANITIZING_CALL = /^[\w$.]*(?:escape|sanitiz|purif|encode)\w*\s*\(/i;
 const INCLUDE_CALL = /^(?:include|partial)\s*\(/;
 const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_script', 'striptags', 'urlencode', 'int', 'float', 'length', 'count', 'wordcount', 'filesizeformat', 'escapejs']);
+/** The last words of a name that says its value is a number (see the header): `id`, `userId`, `user_id`, `userID`, `_id`. */
+const NUMBER_WORDS = new Set(['id', 'index', 'count', 'total', 'price', 'quantity', 'amount']);
 /** A name that says its value already is HTML. */
 const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
+/** A member of an element the template indexes by a name: `products[i].price` → `price` (for names that say number only). */
+const INDEXED_MEMBER = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:[A-Za-z_$][\w$]*|'[^']*'|"[^"]*"|\d+)\s*\]))*\s*\.\s*([A-Za-z_$][\w$]*)$/;
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
 
 const NUMERIC_CALL = /^(?:Number|parseInt|parseFloat|Math\.[a-z]\w*|Number\.parse(?:Int|Float))\s*\(/;
@@ -260,12 +296,28 @@ export function severityOf(kind: SiteKind, value: string | undefined, path: stri
   }
   if (expression === '' || LITERAL.test(expression)) return undefined;
   if (kind === 'ejs-raw' && INCLUDE_CALL.test(expression) && closesAtEnd(expression)) return undefined;
-  if (kind === 'ejs-raw' && isNumeric(expression, numericNames)) return undefined;
+  if ((kind === 'ejs-raw' || kind === 'ejs-script') && isNumeric(expression, numericNames)) return undefined;
+  // escaped JSON in a script is entity-encoded ("&#34;"): a broken page, not a way in
+  if (kind === 'ejs-script' && /^JSON\.stringify\s*\(/.test(expression) && closesAtEnd(expression)) return undefined;
   if (SANITIZING_CALL.test(expression) && closesAtEnd(expression)) return undefined;
+  const field = INDEXED_MEMBER.exec(expression)?.[1];
+  if (field !== undefined && isNumberName(field)) return undefined;
   const name = lastName(expression);
   if (name === undefined) return 'high';
+  if (kind === 'ejs-raw' && expression === 'body') return undefined;
   if ((name === 'body' || name === 'yield') && isLayoutFile(path)) return undefined;
+  if (isNumberName(name)) return name === expression ? 'low' : undefined;
   return HTML_NAME.test(name) ? 'medium' : 'high';
+}
+
+/** The name's last word (camelCase, snake_case or UPPER_CASE) says it is a number: `id`, `productId`, `unit_price`, `userID`. */
+export function isNumberName(name: string): boolean {
+  const words = name
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .split(/[\s_$]+/)
+    .filter((word) => word !== '');
+  const last = words[words.length - 1];
+  return last !== undefined && NUMBER_WORDS.has(last.toLowerCase());
 }
 
 /** `x|e|safe` split at top-level pipes: `['x', 'e']` (filter arguments dropped). */
