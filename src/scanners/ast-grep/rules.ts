@@ -6,6 +6,7 @@ import type { RuleInfo } from '../../types.js';
 import { SEVERITIES, type Severity } from '../../types.js';
 import { stripAnsi } from './process.js';
 import { needsOfRule, type Needs } from './rule-needs.js';
+import { PARAM_COPY_SUFFIX } from './cross-file.js';
 
 /**
  * ast-grep rule files → a catalog of `RuleInfo`, and the effective configuration folders the scanner runs: one for the built-in
@@ -385,6 +386,7 @@ export async function parseBuiltinRules(dir: string): Promise<RuleSet> {
     seen.set(doc.id, doc.origin);
   }
   set.rules = set.rules.filter((doc) => !isOff(doc));
+  for (const doc of [...set.rules]) if (asRecord(doc.content?.metadata)?.['cross-file'] === true) set.rules.push(await paramCopyOf(doc));
   const globalUtils = new Map(set.utils.flatMap((doc) => (doc.id ? [[doc.id, doc.content?.rule] as const] : [])));
   for (const doc of set.rules) doc.needs = needsOfRule(doc.content, globalUtils);
   return set;
@@ -464,9 +466,16 @@ export async function loadThirdPartyRules(repoConfigDir: string | undefined, ext
 }
 
 /** The built-in catalog entry of every rule that runs (tsx copies are not listed: they report under the original id). */
+/** A built-in document that reports nothing itself: a parameter copy or a probe, read by the cross-file join (cross-file.ts). */
+export function isJoinInput(doc: RuleDocument): boolean {
+  const id = doc.id?.replace(TSX_ID_SUFFIX, '') ?? '';
+  return id.endsWith(PARAM_COPY_SUFFIX) || asRecord(doc.content?.metadata)?.probe !== undefined;
+}
+
 export function catalogOf(rules: readonly RuleDocument[]): RuleInfo[] {
   const byId = new Map<string, RuleInfo>();
   for (const doc of rules) {
+    if (isJoinInput(doc)) continue;
     const info = ruleInfoOf(doc);
     if (info && !byId.has(info.id)) byId.set(info.id, info);
   }
@@ -475,6 +484,42 @@ export function catalogOf(rules: readonly RuleDocument[]): RuleInfo[] {
 
 function isTypeScript(language: string | undefined): boolean {
   return language !== undefined && ['typescript', 'ts'].includes(language.toLowerCase());
+}
+
+/** The source-text util of a cross-file rule, as the rule must write it (request data, or a parameter of a helper of the file). */
+const REQUEST_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-parameter }]\n';
+/** The parameter copy's source: a parameter of the enclosing named function, or a value built from one (see cross-file.ts). */
+const PARAMETER_SOURCE_TEXT = `  source-text:
+    any:
+      - matches: named-function-parameter
+      # (the operator bound of derived-value: a search that recurses once per level overflowed the stack on long chains)
+      - regex: '^[^-+*/%?]*([-+*/%?][^-+*/%?]*){0,64}$'
+        has: { stopBy: { matches: function-boundary }, matches: named-function-parameter }
+  # (parameter copy) a parameter of the enclosing named function: its name, the parameter and the list are bound for the join.
+  named-function-parameter:
+    kind: identifier
+    pattern: $HELPER_PARAM
+    inside:
+      stopBy: end
+      all:
+        - matches: function-boundary
+        - has: { field: parameters, pattern: $HELPER_PARAMS, has: { stopBy: end, kind: identifier, pattern: $HELPER_PARAM } }
+        - matches: function-name-fn
+`;
+
+/**
+ * The parameter copy of a rule marked `cross-file: true` (id `<id>@param`): the same sinks, with a parameter of the enclosing
+ * named function as the source. Its matches are not findings: cross-file.ts joins them with the calls of that function.
+ */
+export async function paramCopyOf(doc: RuleDocument): Promise<RuleDocument> {
+  const id = `${doc.id ?? ''}${PARAM_COPY_SUFFIX}`;
+  if (!doc.text.includes(REQUEST_SOURCE_TEXT) || !hasOneIdAndLanguageLine(doc.text)) {
+    throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(REQUEST_SOURCE_TEXT)}.`);
+  }
+  const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(REQUEST_SOURCE_TEXT, () => PARAMETER_SOURCE_TEXT);
+  const { parse } = await import('yaml');
+  const content = asRecord(parse(text) as unknown);
+  return { ...doc, origin: `${doc.origin} (cross-file copy)`, id, text, ...(content && { content }) };
 }
 
 const ID_LINE = /^id:[ \t]*\S.*$/gm;

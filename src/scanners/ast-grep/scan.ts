@@ -10,6 +10,7 @@ import { atMost, MAX_RELATED_LOCATIONS, type Finding, type ScanReport, type Scan
 import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
 import { runAstGrep } from './process.js';
 import { TextPool } from './rule-needs.js';
+import { CALL_PROBE_ID, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf } from './cross-file.js';
 import {
   blamedDocument,
   catalogOf,
@@ -19,6 +20,7 @@ import {
   loadBuiltinRules,
   loadThirdPartyRules,
   forLanguagesOf,
+  isJoinInput,
   prebuiltBuiltinConfig,
   prepareBuiltinConfig,
   severityOf,
@@ -307,10 +309,12 @@ interface Collected {
   sawInspect: boolean;
   /** Output lines that were not JSON matches. */
   badLines: string[];
+  /** Matches of the built-in parameter copies and probes: the cross-file join's input, not findings. */
+  joinInput: AstGrepMatch[];
 }
 
 function newCollected(): Collected {
-  return { findings: [], scanned: new Set(), skipped: new Map(), sawInspect: false, badLines: [] };
+  return { findings: [], scanned: new Set(), skipped: new Map(), sawInspect: false, badLines: [], joinInput: [] };
 }
 
 function mergeCollected(into: Collected, from: Collected): void {
@@ -319,6 +323,7 @@ function mergeCollected(into: Collected, from: Collected): void {
   for (const [file, reason] of from.skipped) into.skipped.set(file, reason);
   into.sawInspect ||= from.sawInspect;
   into.badLines.push(...from.badLines);
+  into.joinInput.push(...from.joinInput);
 }
 
 /** A file of ours ast-grep could not open: `ERROR: src/a.js: No such file or directory (os error 2)` (paths may contain ": "). */
@@ -396,7 +401,8 @@ async function runFiles(
       }
       matches++;
       const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
-      into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
+      if (stripTsx && (ruleId.endsWith(PARAM_COPY_SUFFIX) || ruleId === CALL_PROBE_ID)) into.joinInput.push({ ...parsed, ruleId });
+      else into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
     },
     onStderrLine: (line) => {
       const unreadable = unreadableFile(line, chunkSet);
@@ -525,6 +531,36 @@ function sortFindings(findings: Finding[]): Finding[] {
  * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
  * scan `failed`. Never throws for those: the report says what happened.
  */
+const asMetadata = (doc: RuleDocument): Record<string, unknown> => {
+  const metadata = doc.content?.metadata;
+  return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {};
+};
+
+/** The files the cross-file join reads (a calling file's imports), at most this large. */
+const JOIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
+function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, RuleInfo>, workDir: string): Finding[] {
+  const sinks = collected.joinInput
+    .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
+    .flatMap((m) => {
+      const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
+      return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
+    });
+  const calls = collected.joinInput.filter((m) => m.ruleId === CALL_PROBE_ID).flatMap((m) => requestCallOf(m) ?? []);
+  if (sinks.length === 0 || calls.length === 0) return [];
+  const texts = new Map<string, string | undefined>();
+  const textOf = (file: string): string | undefined => {
+    if (!texts.has(file)) {
+      const full = safeJoin(workDir, file);
+      const read = full === undefined ? undefined : readRegularFile(full, JOIN_MAX_FILE_BYTES);
+      texts.set(file, read !== undefined && 'bytes' in read ? read.bytes.toString('utf8') : undefined);
+    }
+    return texts.get(file);
+  };
+  return joinCrossFile(sinks, calls, textOf, collected.findings, MAX_RELATED_LOCATIONS);
+}
+
 /** Changes up to these sizes are read before the scan (see smallChangeText); larger ones run every rule. */
 export const NEEDS_MAX_FILES = 200;
 export const NEEDS_MAX_BYTES = 512 * 1024;
@@ -634,7 +670,8 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   third.rules = third.rules.filter((doc) => !clashes(doc));
   for (const doc of [...pack.rules, ...third.rules]) if (doc.id) policies.set(doc.id, inTestsPolicyOf(doc));
   const overridden = new Set<string>();
-  const distinctIds = (docs: readonly RuleDocument[]): number => new Set(docs.map((doc) => doc.id?.replace(TSX_ID_SUFFIX, ''))).size;
+  // Rules as the report counts them: a tsx copy is its rule, a parameter copy or a probe is no rule of its own.
+  const distinctIds = (docs: readonly RuleDocument[]): number => new Set(docs.filter((doc) => !isJoinInput(doc)).map((doc) => doc.id?.replace(TSX_ID_SUFFIX, ''))).size;
   // The built-in rules for the languages of these files (a tsx copy is its rule, not another one).
   const builtinRuleCount = distinctIds(forLanguagesOf(pack, overridden, files));
   // On a small change, the rules whose needs the files' text does not meet are not started: they cannot match there.
@@ -652,7 +689,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
 
   const runBuiltin = async (): Promise<RunOutcome> => {
     // No file in a language of the pack (documentation, configuration, other languages), or no rule that can match: nothing to do.
-    if (builtinStarted === 0) return { kind: 'ok' };
+    if (builtinConfig.rules.length === 0) return { kind: 'ok' };
     const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
     const outcome = await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected);
     if (outcome.kind === 'config-error') {
@@ -739,6 +776,17 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   };
 
   const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
+  const crossFile = crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), input.workDir);
+  if (crossFile.length > 0) {
+    // The unknown-origin rule's finding on a line the request-data rule now reports across files says the same, less well.
+    const supersedes = new Map(builtinRules.flatMap((doc) => {
+      const superseded = asMetadata(doc).supersedes;
+      return doc.id && typeof superseded === 'string' ? [[doc.id, superseded] as const] : [];
+    }));
+    const replaced = new Set(crossFile.map((f) => `${supersedes.get(f.ruleId) ?? ''}\0${f.path}\0${f.startLine}`));
+    collected.findings = collected.findings.filter((f) => !replaced.has(`${f.ruleId}\0${f.path}\0${f.startLine}`));
+    collected.findings.push(...crossFile);
+  }
   // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
   const keyFiles = await findPrivateKeyFiles(input.workDir, files);
   collected.findings.push(...keyFiles);
