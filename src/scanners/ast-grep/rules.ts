@@ -74,6 +74,11 @@ export function severityOf(astGrepSeverity: unknown, metadataSeverity?: unknown)
   return (typeof astGrepSeverity === 'string' && AST_GREP_SEVERITY_MAP[astGrepSeverity.toLowerCase()]) || 'info';
 }
 
+/** A rule document's `metadata` (empty when it has none). */
+export function metadataOf(doc: RuleDocument): Record<string, unknown> {
+  return asRecord(doc.content?.metadata) ?? {};
+}
+
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
@@ -102,7 +107,7 @@ export const IN_TESTS_POLICIES: readonly InTestsPolicy[] = ['report', 'downgrade
 
 /** `metadata.in-tests` of a rule; absent or not one of the three values: `report`. */
 export function inTestsPolicyOf(doc: RuleDocument): InTestsPolicy {
-  const value = asRecord(asRecord(doc.content)?.metadata)?.['in-tests'];
+  const value = metadataOf(doc)['in-tests'];
   return typeof value === 'string' && (IN_TESTS_POLICIES as readonly string[]).includes(value) ? (value as InTestsPolicy) : 'report';
 }
 
@@ -386,7 +391,7 @@ export async function parseBuiltinRules(dir: string): Promise<RuleSet> {
     seen.set(doc.id, doc.origin);
   }
   set.rules = set.rules.filter((doc) => !isOff(doc));
-  for (const doc of [...set.rules]) if (asRecord(doc.content?.metadata)?.['cross-file'] === true) set.rules.push(await paramCopyOf(doc));
+  for (const doc of [...set.rules]) if (metadataOf(doc)['cross-file'] === true) set.rules.push(await paramCopyOf(doc));
   const globalUtils = new Map(set.utils.flatMap((doc) => (doc.id ? [[doc.id, doc.content?.rule] as const] : [])));
   for (const doc of set.rules) doc.needs = needsOfRule(doc.content, globalUtils);
   return set;
@@ -469,7 +474,7 @@ export async function loadThirdPartyRules(repoConfigDir: string | undefined, ext
 /** A built-in document that reports nothing itself: a parameter copy or a probe, read by the cross-file join (cross-file.ts). */
 export function isJoinInput(doc: RuleDocument): boolean {
   const id = doc.id?.replace(TSX_ID_SUFFIX, '') ?? '';
-  return id.endsWith(PARAM_COPY_SUFFIX) || asRecord(doc.content?.metadata)?.probe !== undefined;
+  return id.endsWith(PARAM_COPY_SUFFIX) || metadataOf(doc).probe !== undefined;
 }
 
 export function catalogOf(rules: readonly RuleDocument[]): RuleInfo[] {

@@ -21,6 +21,7 @@ import {
   loadThirdPartyRules,
   forLanguagesOf,
   isJoinInput,
+  metadataOf,
   prebuiltBuiltinConfig,
   prepareBuiltinConfig,
   severityOf,
@@ -531,11 +532,6 @@ function sortFindings(findings: Finding[]): Finding[] {
  * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
  * scan `failed`. Never throws for those: the report says what happened.
  */
-const asMetadata = (doc: RuleDocument): Record<string, unknown> => {
-  const metadata = doc.content?.metadata;
-  return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? (metadata as Record<string, unknown>) : {};
-};
-
 /** The files the cross-file join reads (a calling file's imports), at most this large. */
 const JOIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
@@ -780,7 +776,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   if (crossFile.length > 0) {
     // The unknown-origin rule's finding on a line the request-data rule now reports across files says the same, less well.
     const supersedes = new Map(builtinRules.flatMap((doc) => {
-      const superseded = asMetadata(doc).supersedes;
+      const superseded = metadataOf(doc).supersedes;
       return doc.id && typeof superseded === 'string' ? [[doc.id, superseded] as const] : [];
     }));
     const replaced = new Set(crossFile.map((f) => `${supersedes.get(f.ruleId) ?? ''}\0${f.path}\0${f.startLine}`));
