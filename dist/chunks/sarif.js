@@ -4452,6 +4452,10 @@ function severityOf$2(astGrepSeverity, metadataSeverity) {
     }
     return (typeof astGrepSeverity === 'string' && AST_GREP_SEVERITY_MAP[astGrepSeverity.toLowerCase()]) || 'info';
 }
+/** A rule document's `metadata` (empty when it has none). */
+function metadataOf(doc) {
+    return asRecord(doc.content?.metadata) ?? {};
+}
 function asRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
 }
@@ -4474,7 +4478,7 @@ function describeMessage(message) {
 const IN_TESTS_POLICIES = ['report', 'downgrade', 'skip'];
 /** `metadata.in-tests` of a rule; absent or not one of the three values: `report`. */
 function inTestsPolicyOf(doc) {
-    const value = asRecord(asRecord(doc.content)?.metadata)?.['in-tests'];
+    const value = metadataOf(doc)['in-tests'];
     return typeof value === 'string' && IN_TESTS_POLICIES.includes(value) ? value : 'report';
 }
 /**
@@ -4724,7 +4728,7 @@ async function parseBuiltinRules(dir) {
     }
     set.rules = set.rules.filter((doc) => !isOff(doc));
     for (const doc of [...set.rules])
-        if (asRecord(doc.content?.metadata)?.['cross-file'] === true)
+        if (metadataOf(doc)['cross-file'] === true)
             set.rules.push(await paramCopyOf(doc));
     const globalUtils = new Map(set.utils.flatMap((doc) => (doc.id ? [[doc.id, doc.content?.rule]] : [])));
     for (const doc of set.rules)
@@ -4816,7 +4820,7 @@ async function loadThirdPartyRules(repoConfigDir, extraSources, logger) {
 /** A built-in document that reports nothing itself: a parameter copy or a probe, read by the cross-file join (cross-file.ts). */
 function isJoinInput(doc) {
     const id = doc.id?.replace(TSX_ID_SUFFIX, '') ?? '';
-    return id.endsWith(PARAM_COPY_SUFFIX) || asRecord(doc.content?.metadata)?.probe !== undefined;
+    return id.endsWith(PARAM_COPY_SUFFIX) || metadataOf(doc).probe !== undefined;
 }
 function catalogOf(rules) {
     const byId = new Map();
@@ -5757,10 +5761,6 @@ function sortFindings(findings) {
  * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
  * scan `failed`. Never throws for those: the report says what happened.
  */
-const asMetadata = (doc) => {
-    const metadata = doc.content?.metadata;
-    return typeof metadata === 'object' && metadata !== null && !Array.isArray(metadata) ? metadata : {};
-};
 /** The files the cross-file join reads (a calling file's imports), at most this large. */
 const JOIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
@@ -6007,7 +6007,7 @@ async function scan$1(input, files, scratch, started) {
     if (crossFile.length > 0) {
         // The unknown-origin rule's finding on a line the request-data rule now reports across files says the same, less well.
         const supersedes = new Map(builtinRules.flatMap((doc) => {
-            const superseded = asMetadata(doc).supersedes;
+            const superseded = metadataOf(doc).supersedes;
             return doc.id && typeof superseded === 'string' ? [[doc.id, superseded]] : [];
         }));
         const replaced = new Set(crossFile.map((f) => `${supersedes.get(f.ruleId) ?? ''}\0${f.path}\0${f.startLine}`));
