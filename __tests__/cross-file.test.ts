@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argumentPosition, isSpecificName, listItems, parameterPosition } from '../src/scanners/ast-grep/cross-file.js';
+import { argumentPosition, importedModules, isSpecificName, joinCrossFile, listItems, parameterPosition } from '../src/scanners/ast-grep/cross-file.js';
+import type { Finding } from '../src/types.js';
 import { runAstGrepScan } from '../src/scanners/ast-grep/scan.js';
 import { RecordingLogger } from './support/recording-logger.js';
 
@@ -37,6 +38,34 @@ describe('reading parameter and argument lists', () => {
     assert.equal(isSpecificName('find'), false);
     assert.equal(isSpecificName('get'), false);
     assert.equal(isSpecificName('run'), false);
+  });
+});
+
+describe('joinCrossFile', () => {
+  const sinkAt = (path: string, line: number, fn: string, position: number) => ({
+    fn,
+    position,
+    finding: { ruleId: 'js/sql-injection-request-input', source: 'ast-grep', severity: 'critical', path, startLine: line, endLine: line, message: 'SQL from request data.', fingerprint: '' } as Finding,
+  });
+  const callAt = (file: string, line: number, callee: string, position: number) => ({ file, callee, position, line, column: 1, endLine: line, endColumn: 10 });
+
+  test('relative imports by file name, with or without extension, index files by their folder', () => {
+    assert.deepEqual(
+      [...importedModules("const a = require('../data/accounts-dao');\nimport b from './lib/util.js';\nimport c from 'express';\nconst d = await import('./svc/')")].sort(),
+      ['accounts-dao', 'svc', 'util', 'util.js'],
+    );
+  });
+
+  test('thousands of sinks and calls: one finding per sink, its first calls related, the same-file and already reported ones left out', () => {
+    const sinks = Array.from({ length: 2000 }, (_, i) => sinkAt('data/accounts-dao.js', i + 1, 'findAccount', 0));
+    const calls = Array.from({ length: 2000 }, (_, i) => callAt('routes/account.js', i + 1, 'findAccount', 0));
+    calls.push(callAt('data/accounts-dao.js', 1, 'findAccount', 0), callAt('routes/other.js', 1, 'findAccount', 1));
+    const reported = [sinks[0]!.finding];
+    const text = (file: string): string | undefined => (file === 'routes/account.js' ? "const dao = require('../data/accounts-dao');" : "require('../data/accounts-dao')");
+    const findings = joinCrossFile(sinks, calls, text, reported, 3);
+    assert.equal(findings.length, 1999);
+    assert.ok(findings.every((f) => f.related?.length === 3 && f.related.every((r) => r.path === 'routes/account.js')));
+    assert.match(findings[0]!.message, /request data from routes\/account\.js:1, through findAccount\(\)/);
   });
 });
 
