@@ -4356,17 +4356,18 @@ function moduleNameOf(path) {
     const name = basename(path, extname(path));
     return name === 'index' ? basename(posix.dirname(path)) : name;
 }
-/** Whether a file's text imports a module of that name (`require('./data/allocations-dao')`, `from '../dao/user.js'`). */
-function importsModule(text, moduleName) {
+/** The module names a file's text imports by a relative path (`require('./data/allocations-dao')`, `from '../dao/user.js'`). */
+function importedModules(text) {
+    const names = new Set();
     for (const match of text.matchAll(/(?:\brequire\s*\(|\bimport\s*\(|\bfrom)\s*(['"`])([^'"`\n]+)\1/g)) {
         const specifier = match[2];
         if (!specifier.startsWith('.'))
             continue;
         const last = specifier.replace(/\/+$/, '').split('/').pop() ?? '';
-        if (last === moduleName || last.replace(/\.(c|m)?[jt]sx?$/, '') === moduleName)
-            return true;
+        names.add(last);
+        names.add(last.replace(/\.(c|m)?[jt]sx?$/, ''));
     }
-    return false;
+    return names;
 }
 const single = (match, name) => match.metaVariables?.single?.[name] ?? undefined;
 /** A request call from a probe match, or undefined when its callee or position cannot be read. */
@@ -4407,19 +4408,42 @@ function paramSinkOf(match, finding) {
  */
 function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
     const already = new Set(reported.map((f) => `${f.ruleId}\0${f.path}\0${f.startLine}`));
+    // Indexed by name and position, and each calling file's imports read once: a pull request can hold thousands of both.
+    const byName = new Map();
+    for (const call of calls) {
+        const key = `${call.callee}\0${call.position}`;
+        const list = byName.get(key);
+        if (list)
+            list.push(call);
+        else
+            byName.set(key, [call]);
+    }
+    const imports = new Map();
+    const importsOf = (file) => {
+        let names = imports.get(file);
+        if (!names)
+            imports.set(file, (names = importedModules(textOf(file) ?? '')));
+        return names;
+    };
     const out = new Map();
     for (const sink of sinks) {
         if (!isSpecificName(sink.fn))
             continue;
         const key = `${sink.finding.ruleId}\0${sink.finding.path}\0${sink.finding.startLine}`;
-        if (already.has(key))
+        if (already.has(key) || out.has(key))
             continue;
         const moduleName = moduleNameOf(sink.finding.path);
-        const callers = calls.filter((call) => call.callee === sink.fn && call.position === sink.position && call.file !== sink.finding.path);
-        const importing = callers.filter((call) => importsModule(textOf(call.file) ?? '', moduleName));
+        // The first calls are enough (they are related locations): a name called ten thousand times costs no more.
+        const importing = [];
+        for (const call of byName.get(`${sink.fn}\0${sink.position}`) ?? []) {
+            if (call.file !== sink.finding.path && importsOf(call.file).has(moduleName))
+                importing.push(call);
+            if (importing.length >= Math.max(1, maxRelated))
+                break;
+        }
         if (importing.length === 0)
             continue;
-        const related = importing.slice(0, maxRelated).map((call) => ({
+        const related = importing.map((call) => ({
             path: call.file,
             startLine: call.line,
             endLine: call.endLine,
