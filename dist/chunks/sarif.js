@@ -5778,13 +5778,6 @@ function sortFindings(findings) {
         compareStrings(a.ruleId, b.ruleId) ||
         a.endLine - b.endLine);
 }
-/**
- * Scans `files` with the built-in pack and, in a second ast-grep process running at the same time, with the repository's own rules
- * and the `rules` input (separate configurations, so the pack's `languageGlobs` never change how the repository's rules see its
- * files). A third-party rule that ast-grep refuses is named in the warnings with ast-grep's reason and the others still run
- * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
- * scan `failed`. Never throws for those: the report says what happened.
- */
 /** The files the cross-file join reads (a calling file's imports), at most this large. */
 const JOIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
 /** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
@@ -5831,6 +5824,13 @@ function smallChangeText(workDir, files) {
     }
     return new TextPool(texts);
 }
+/**
+ * Scans `files` with the built-in pack and, in a second ast-grep process running at the same time, with the repository's own rules
+ * and the `rules` input (separate configurations, so the pack's `languageGlobs` never change how the repository's rules see its
+ * files). A third-party rule that ast-grep refuses is named in the warnings with ast-grep's reason and the others still run
+ * (status `degraded`); a built-in rule that does not load, a binary that does not start, the time limit or cancellation make the
+ * scan `failed`. Never throws for those: the report says what happened.
+ */
 async function runAstGrepScan(rawInput) {
     const started = Date.now();
     // ast-grep runs in workDir: relative paths of ours must not be read from there.
