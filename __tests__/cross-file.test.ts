@@ -138,6 +138,11 @@ app.get('/account', async (req, res) => {
     }
   });
 
+  test('a call from a test file (a fake request) is no flow of the application', async () => {
+    const findings = await scan({ 'data/accounts-dao.js': DAO, 'test/account.test.js': ROUTE });
+    assert.deepEqual(findings.filter((f) => f.path === 'data/accounts-dao.js').map((f) => f.ruleId), ['js/sql-injection-string-building']);
+  });
+
   test('a function name too common to join (get) is not followed', async () => {
     const findings = await scan({
       'data/files.js': "const fs = require('fs');\nexports.get = function (name) {\n  return fs.readFileSync('/data/' + name);\n};\n",
