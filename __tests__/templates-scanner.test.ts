@@ -189,6 +189,9 @@ describe('tokenizers on their own', () => {
     ]);
     // a tag never closed inside a script: what came before is still reported
     assert.deepEqual(kinds(tokenizeEjs('<script>var a = <%= a %>; var b = <%= b')), ['ejs-script:a']);
+    // thousands of unclosed script tags, each a script up to the same end: the tag is read in one of them, once
+    const crafted = `${'<script>'.repeat(5000)}var n = <%= n %>; <%% '<%= s %>'`;
+    assert.deepEqual(kinds(tokenizeEjs(crafted)), ['ejs-script:n']);
   });
 
   test('Handlebars: {{!-- --}} may hold }}, a double backslash does not escape, {{=…=}} stops the scan', () => {
