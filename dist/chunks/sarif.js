@@ -11033,6 +11033,7 @@ class LineIndex {
 }
 
 const SCRIPT_OPEN = /<script\b([^>]{0,2000})>/gi;
+const SCRIPT_CLOSE = /<\/script/gi;
 const JS_TYPE = /^(?:|text\/javascript|application\/javascript|module|text\/ecmascript|application\/ecmascript)$/i;
 /** The script context of each offset in `offsets` (EJS tag starts, ascending) that is in code or a template literal. */
 function scriptContexts(text, offsets, budget) {
@@ -11040,10 +11041,17 @@ function scriptContexts(text, offsets, budget) {
     if (offsets.length === 0)
         return found;
     let next = 0;
+    // The first `</script` at or after the last script's start: it is also the first after any later start before it, so the
+    // search goes on only past it (a file of thousands of unclosed `<script>` tags is read once, not once per tag).
+    let closeAt;
     for (const match of text.matchAll(SCRIPT_OPEN)) {
+        budget.tick();
         const attributes = match[1] ?? '';
         const start = match.index + match[0].length;
-        const closeAt = text.toLowerCase().indexOf('</script', start);
+        if (closeAt === undefined || (closeAt !== -1 && closeAt < start)) {
+            SCRIPT_CLOSE.lastIndex = start;
+            closeAt = SCRIPT_CLOSE.exec(text)?.index ?? -1;
+        }
         const end = closeAt === -1 ? text.length : closeAt;
         while (next < offsets.length && (offsets[next] ?? 0) < start)
             next++;
@@ -11054,7 +11062,10 @@ function scriptContexts(text, offsets, budget) {
         const type = /\btype\s*=\s*["']?([^"'\s>]*)/i.exec(attributes)?.[1] ?? '';
         if (!JS_TYPE.test(type) || /\bsrc\s*=/i.test(attributes))
             continue;
-        next = walk(text, start, end, offsets, next, found, budget);
+        walk(text, start, end, offsets, next, found, budget);
+        // Every tag before this script's end has had its reading: a `<script` nested in it ends there too and is not walked again.
+        while (next < offsets.length && (offsets[next] ?? 0) < end)
+            next++;
     }
     return found;
 }
@@ -11076,7 +11087,7 @@ function walk(text, start, end, offsets, first, found, budget) {
             }
             const close = text.indexOf('%>', i + 2);
             if (close === -1)
-                return next;
+                return;
             i = close + 1;
             continue;
         }
@@ -11134,7 +11145,6 @@ function walk(text, start, end, offsets, first, found, budget) {
                 break;
         }
     }
-    return next;
 }
 
 /**
