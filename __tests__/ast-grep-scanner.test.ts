@@ -20,7 +20,7 @@ import {
   severityOf,
   type RuleDocument,
 } from '../src/scanners/ast-grep/rules.js';
-import { chunkFiles, findingFromMatch, NEEDS_MAX_BYTES, runAstGrepScan, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
+import { chunkFiles, findingFromMatch, MAX_PAGE_SCRIPTS, NEEDS_MAX_BYTES, runAstGrepScan, withoutSuperseded, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
 import type { Finding } from '../src/types.js';
 import { vendorAstGrep } from './support/vendored-ast-grep.js';
 
@@ -445,6 +445,51 @@ describe('failures are reported, never shown as "no findings"', () => {
   });
 });
 
+describe('withoutSuperseded', () => {
+  const finding = (ruleId: string, path: string, startLine: number): Finding => ({
+    ruleId,
+    source: 'ast-grep',
+    severity: 'medium',
+    path,
+    startLine,
+    endLine: startLine,
+    message: ruleId,
+    evidence: '',
+    fingerprint: `${ruleId}:${path}:${startLine}`,
+  });
+  const rule = (id: string, supersedes?: unknown): RuleDocument =>
+    ({ id, origin: id, sourceFile: `${id}.yml`, text: '', content: { id, ...(supersedes !== undefined && { metadata: { supersedes } }) } }) as unknown as RuleDocument;
+
+  test('drops the findings a rule names (one id or a list) on the lines it reports, and nothing else', () => {
+    const rules = [rule('js/dom', ['js/inner', 'js/write']), rule('js/sql', 'js/sql-build'), rule('js/inner'), rule('js/write'), rule('js/sql-build')];
+    const kept = withoutSuperseded(
+      [
+        finding('js/dom', 'a.html', 5),
+        finding('js/inner', 'a.html', 5),
+        finding('js/write', 'a.html', 5),
+        finding('js/inner', 'a.html', 6),
+        finding('js/inner', 'b.html', 5),
+        finding('js/sql', 'db.js', 9),
+        finding('js/sql-build', 'db.js', 9),
+        finding('js/sql-build', 'db.js', 10),
+      ],
+      rules,
+    );
+    assert.deepEqual(kept.map((f) => `${f.ruleId} ${f.path}:${f.startLine}`), [
+      'js/dom a.html:5',
+      'js/inner a.html:6',
+      'js/inner b.html:5',
+      'js/sql db.js:9',
+      'js/sql-build db.js:10',
+    ]);
+  });
+
+  test('a rule that is not in the given (built-in) rules supersedes nothing, and a malformed entry is ignored', () => {
+    const kept = withoutSuperseded([finding('repo/rule', 'a.js', 1), finding('js/inner', 'a.js', 1), finding('js/odd', 'a.js', 1)], [rule('js/inner'), rule('js/odd', 42)]);
+    assert.equal(kept.length, 3);
+  });
+});
+
 describe('findingFromMatch', () => {
   const base = (over: Partial<AstGrepMatch>): AstGrepMatch => ({
     ruleId: 'r',
@@ -567,6 +612,62 @@ describe('the real built-in pack (rules/)', { skip: !existsSync(join(REAL_PACK, 
       const ids = result.report.findings.filter((f) => f.path === path).map((f) => f.ruleId).sort();
       assert.deepEqual(ids, ['js/code-injection-eval', 'js/xss-react-dangerously-set-inner-html'], path);
     }
+  });
+
+  test("the code of a page's or a template's <script> elements is scanned, at the page's own lines; data blocks are not", async () => {
+    const page = [
+      '<html><body>',
+      '<div id="out"></div>',
+      '<script type="text/template"><p>${name}</p><script>document.write(tpl)</script>',
+      '<script type="application/json">{"a": 1}</script>',
+      '<script src="/app.js"></script>',
+      '<script>',
+      '  var hash = location.hash.slice(1);',
+      '  document.write(decodeURIComponent(hash));',
+      '</script>',
+      '</body></html>',
+      '',
+    ].join('\n');
+    const view = [
+      '<h1><%= title %></h1>',
+      '<script type="module">',
+      '  var me = "<%= user.name %>";',
+      '  window.addEventListener("message", function (event) {',
+      '    document.getElementById("msg").innerHTML = event.data;',
+      '  });',
+      '  total.innerHTML = "$" + data.total.toFixed(2);',
+      '</script>',
+      '',
+    ].join('\n');
+    const { result } = await scan(
+      { 'public/index.html': page, 'views/profile.ejs': view, 'templates/base.jinja2': '<script>el.outerHTML = reply.html;</script>\n' },
+      { builtinRulesDir: builtinRulesDir(join(ROOT, 'src', 'scanners', 'ast-grep')) },
+    );
+    const { report } = result;
+    assert.equal(report.status, 'ok', `${report.reason ?? ''} ${report.warnings.join(' ')}`);
+    const found = report.findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId}`).sort();
+    // The page's address and a message's data are the DOM rule's (high); the sink rules' own findings there (a value that is not
+    // a literal, medium) are superseded on those lines and stay where the origin is unknown.
+    assert.deepEqual(found, [
+      'public/index.html:8 js/xss-dom-page-input',
+      'templates/base.jinja2:1 js/xss-inner-html',
+      'views/profile.ejs:5 js/xss-dom-page-input',
+    ]);
+    assert.deepEqual(report.findings.map((f) => f.severity).sort(), ['high', 'high', 'medium']);
+  });
+
+  test('a page crowded with <script> or <style> tags is reported as not scanned, never as clean', async () => {
+    const crowded = `${'<script src="a.js"></script>\n'.repeat(MAX_PAGE_SCRIPTS - 10)}${'<style>p{}</style>\n'.repeat(11)}<script>el.innerHTML = x;</script>\n`;
+    const under = `${'<script src="a.js"></script>\n'.repeat(MAX_PAGE_SCRIPTS - 1)}<script>el.innerHTML = x;</script>\n`;
+    const { result } = await scan(
+      { 'a/crowded.html': crowded, 'a/under.html': under },
+      { builtinRulesDir: builtinRulesDir(join(ROOT, 'src', 'scanners', 'ast-grep')) },
+    );
+    const { report } = result;
+    assert.equal(report.status, 'degraded');
+    assert.deepEqual(report.filesNotScanned?.map((f) => f.path), ['a/crowded.html']);
+    assert.match(report.filesNotScanned?.[0]?.reason ?? '', new RegExp(`more than ${MAX_PAGE_SCRIPTS} <script> and <style> tags`));
+    assert.deepEqual(report.findings.map((f) => `${f.path}:${f.startLine}`), [`a/under.html:${MAX_PAGE_SCRIPTS}`]);
   });
 });
 

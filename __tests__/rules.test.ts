@@ -156,8 +156,10 @@ describe('built-in rule pack', () => {
   test('counted repetitions in the pack regexes stay within their load-time budget', () => {
     // Raised from 5200 / 14500 for four medium rules that carry the flow block to leave request data to their critical rules
     // (py/ssti-template-from-formatted-string, js/template-compiled-from-string, js/ and py/nosql-injection-where-dynamic), and
-    // the call probe of the flows across files (js/request-argument-probe).
-    const budget: Record<Folder, number> = { javascript: 5800, python: 15400 };
+    // the call probe of the flows across files (js/request-argument-probe). JavaScript raised again to 6200 for
+    // js/xss-dom-page-input, which follows the page's address and message data to the DOM sinks and lets their rules report
+    // values of unknown origin at medium.
+    const budget: Record<Folder, number> = { javascript: 6200, python: 15400 };
     const regexes = (value: unknown, out: string[] = []): string[] => {
       if (Array.isArray(value)) for (const item of value) regexes(item, out);
       else if (isRecord(value))

@@ -576,6 +576,7 @@ function planEffectiveConfig(
   utils: readonly RuleDocument[],
   languageGlobs: Record<string, string[]>,
   utilsDir: string | undefined,
+  injections?: readonly unknown[],
 ): ConfigPlan {
   // One folder per language: a run that has no file of a language leaves its folder out (see languagesOf).
   const files: ConfigPlan['files'] = rules.map((doc, index) => ({ path: `rules/${languageFolder(doc.language)}/${fileStem(doc, index)}`, text: doc.text, doc }));
@@ -587,6 +588,7 @@ function planEffectiveConfig(
   if (ownUtils) config.utilDirs = ['utils'];
   else if (utilsDir) config.utilDirs = [utilsDir];
   if (Object.keys(languageGlobs).length > 0) config.languageGlobs = languageGlobs;
+  if (injections && injections.length > 0) config.languageInjections = injections;
   // JSON is YAML, and needs no YAML library at run time.
   files.push({ path: 'sgconfig.yml', text: `${JSON.stringify(config, null, 2)}\n` });
   return { files };
@@ -603,9 +605,9 @@ export async function writeEffectiveConfig(
   rules: readonly RuleDocument[],
   utils: readonly RuleDocument[],
   languageGlobs: Record<string, string[]>,
-  options: { utilsDir?: string } = {},
+  options: { utilsDir?: string; injections?: readonly unknown[] } = {},
 ): Promise<EffectiveConfig> {
-  const plan = planEffectiveConfig(dir, rules, utils, languageGlobs, options.utilsDir);
+  const plan = planEffectiveConfig(dir, rules, utils, languageGlobs, options.utilsDir, options.injections);
   // `rules/` exists even without a rule (a configuration that only checks utils): ast-grep refuses a missing rule folder.
   const folders = new Set([join(dir, 'rules'), ...plan.files.map(({ path }) => dirname(join(dir, path)))]);
   for (const folder of folders) await mkdir(folder, { recursive: true });
@@ -615,6 +617,58 @@ export async function writeEffectiveConfig(
 
 /** Plain JavaScript may contain JSX (React components in .js files are common): the tsx grammar reads both. */
 const JAVASCRIPT_GLOBS = ['*.js', '*.mjs', '*.cjs', '*.jsx'];
+
+/**
+ * Pages whose `<script>` elements hold JavaScript: ast-grep reads them with its HTML grammar (`.html`, `.htm` and `.xhtml` are
+ * HTML by default) and the script code with the TypeScript grammar, so the pack's TypeScript rules see the DOM code of
+ * templates and single-file components too (a message handler writing `event.data` to innerHTML in a view). Template tags
+ * inside a script (`<%= … %>`, `{{ … }}`) are text the grammar recovers from; the template scanner reads them.
+ */
+const SCRIPT_HOST_GLOBS = ['*.ejs', '*.hbs', '*.handlebars', '*.mustache', '*.njk', '*.nunjucks', '*.jinja', '*.jinja2', '*.j2', '*.vue', '*.svelte'];
+
+/**
+ * The code of a `<script>` element, injected as TypeScript: with no `type`, or a JavaScript one (a `text/template`, JSON or
+ * other data block is not code).
+ */
+const SCRIPT_INJECTIONS: readonly unknown[] = [
+  {
+    hostLanguage: 'html',
+    rule: {
+      pattern: '<script $$$ATTRIBUTES>$CONTENT</script>',
+      not: {
+        has: {
+          kind: 'start_tag',
+          has: {
+            kind: 'attribute',
+            all: [
+              { has: { kind: 'attribute_name', regex: '^(?i:type)$' } },
+              {
+                not: {
+                  has: {
+                    stopBy: 'end',
+                    kind: 'attribute_value',
+                    regex: '^\\s*(?i:text/javascript|application/javascript|text/ecmascript|application/ecmascript|module|text/babel|text/jsx)\\s*$',
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
+    },
+    injected: 'typescript',
+  },
+];
+
+/** Whether the built-in pack reads `path` as a page whose scripts are code (HTML by extension, or SCRIPT_HOST_GLOBS). */
+export function isScriptHost(path: string): boolean {
+  const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  return DEFAULT_EXTENSIONS[HOST_LANGUAGE]!.some((extension) => name.endsWith(`.${extension}`)) || SCRIPT_HOST_GLOBS.some((glob) => name.endsWith(glob.slice(1)));
+}
+
+/** The language a host file's script code is read as (see SCRIPT_INJECTIONS), and the host's. */
+const INJECTED_LANGUAGE = 'typescript';
+const HOST_LANGUAGE = 'html';
 
 /**
  * The built-in pack as it runs: its rules, a tsx copy of every TypeScript rule, its utils, and its `languageGlobs` with every
@@ -630,7 +684,7 @@ export async function prepareBuiltinConfig(
 ): Promise<EffectiveConfig> {
   const { rules, globs } = builtinAsRun(pack, overridden);
   const kept = forFiles(rules, globs, files);
-  return writeEffectiveConfig(dir, canMatch ? kept.filter(canMatch) : kept, pack.utils, globs);
+  return writeEffectiveConfig(dir, canMatch ? kept.filter(canMatch) : kept, pack.utils, globs, { injections: SCRIPT_INJECTIONS });
 }
 
 /** The built-in rules as they run (tsx copies included) for the languages of `files`. */
@@ -657,7 +711,7 @@ function computeBuiltinAsRun(pack: RuleSet, overridden: ReadonlySet<string>): { 
     const kept = patterns.filter((pattern) => !JAVASCRIPT_GLOBS.includes(pattern));
     if (kept.length > 0) globs[language] = kept;
   }
-  mergeGlobs(globs, { tsx: JAVASCRIPT_GLOBS });
+  mergeGlobs(globs, { tsx: JAVASCRIPT_GLOBS, [HOST_LANGUAGE]: SCRIPT_HOST_GLOBS });
   return { rules: [...rules, ...copies], globs };
 }
 
@@ -667,6 +721,7 @@ const DEFAULT_EXTENSIONS: Readonly<Record<string, readonly string[]>> = {
   tsx: ['tsx'],
   javascript: ['js', 'cjs', 'mjs', 'jsx'],
   python: ['py', 'py3', 'pyi', 'bzl'],
+  html: ['html', 'htm', 'xhtml'],
 };
 
 /** `TypeScript`, `ts` → `typescript`; the folder a rule of that language goes to. */
@@ -704,6 +759,8 @@ function languagesOf(files: readonly string[], globs: Record<string, string[]>):
 function forFiles(rules: readonly RuleDocument[], globs: Record<string, string[]>, files: readonly string[] | undefined): RuleDocument[] {
   if (files === undefined) return [...rules];
   const present = languagesOf(files, globs);
+  // A page's scripts are read as TypeScript (SCRIPT_INJECTIONS).
+  if (present.has(HOST_LANGUAGE)) present.add(INJECTED_LANGUAGE);
   const known = new Set([...Object.keys(DEFAULT_EXTENSIONS), ...Object.keys(globs).map(languageFolder)]);
   return rules.filter((doc) => {
     const language = languageFolder(doc.language);
@@ -728,7 +785,7 @@ export async function prebuiltBuiltinConfig(
   if (overridden.size > 0) return undefined;
   const prebuilt = join(dirname(rulesDir), PREBUILT_CONFIG_DIR);
   const { rules, globs } = builtinAsRun(pack, overridden);
-  const plan = planEffectiveConfig(prebuilt, rules, pack.utils, globs, undefined);
+  const plan = planEffectiveConfig(prebuilt, rules, pack.utils, globs, undefined, SCRIPT_INJECTIONS);
   // The configuration file written with the folder says which pack it holds: compare it and the file names (build and pack go
   // together; a folder that does not match is not used).
   const written = await readFile(join(prebuilt, 'sgconfig.yml'), 'utf8').catch(() => undefined);
@@ -758,6 +815,7 @@ export async function prebuiltBuiltinConfig(
   const config: Record<string, unknown> = { ruleDirs };
   if (pack.utils.length > 0) config.utilDirs = [join(prebuilt, 'utils')];
   if (Object.keys(globs).length > 0) config.languageGlobs = globs;
+  config.languageInjections = SCRIPT_INJECTIONS;
   await mkdir(dir, { recursive: true });
   const configPath = join(dir, 'sgconfig.yml');
   await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);

@@ -21,6 +21,7 @@ import {
   loadThirdPartyRules,
   forLanguagesOf,
   isJoinInput,
+  isScriptHost,
   metadataOf,
   prebuiltBuiltinConfig,
   prepareBuiltinConfig,
@@ -574,6 +575,50 @@ function smallChangeText(workDir: string, files: readonly string[]): TextPool | 
 }
 
 /**
+ * The findings less the ones a rule's `metadata.supersedes` (an id or a list of ids) names on a line that rule reports: the sink
+ * rule's "a value of unknown origin" says the same as the source-to-sink rule's finding there, less well (also across files).
+ */
+export function withoutSuperseded(findings: readonly Finding[], rules: readonly RuleDocument[]): Finding[] {
+  const supersedes = new Map<string, string[]>();
+  for (const doc of rules) {
+    const named = metadataOf(doc).supersedes;
+    const ids = (Array.isArray(named) ? named : [named]).filter((id): id is string => typeof id === 'string');
+    if (doc.id && ids.length > 0) supersedes.set(doc.id, ids);
+  }
+  const replaced = new Set(findings.flatMap((f) => (supersedes.get(f.ruleId) ?? []).map((id) => `${id}\0${f.path}\0${f.startLine}`)));
+  return replaced.size === 0 ? [...findings] : findings.filter((f) => !replaced.has(`${f.ruleId}\0${f.path}\0${f.startLine}`));
+}
+
+/**
+ * A page with more `<script` and `<style` tags than this is not given to ast-grep: it reads the code embedded in a page in a time
+ * that grows with the square of the number of pieces (20,000 empty scripts took over a minute, 20,000 styles 15 s). Hand-written
+ * pages have a few.
+ */
+export const MAX_PAGE_SCRIPTS = 500;
+/** How much of a page is read to count its scripts (the review's own size cap is lower). */
+const PAGE_READ_MAX_BYTES = 8 * 1024 * 1024;
+
+/** The pages of `files` with more than MAX_PAGE_SCRIPTS script tags, with the reason they are not scanned. */
+function crowdedPages(workDir: string, files: readonly string[]): Map<string, string> {
+  const crowded = new Map<string, string>();
+  for (const file of files) {
+    if (!isScriptHost(file)) continue;
+    const full = safeJoin(workDir, file);
+    const read = full === undefined ? undefined : readRegularFile(full, PAGE_READ_MAX_BYTES);
+    if (read === undefined || !('bytes' in read)) continue;
+    const text = read.bytes.toString('latin1').toLowerCase();
+    let count = 0;
+    for (const tag of ['<script', '<style']) {
+      for (let at = text.indexOf(tag); at >= 0 && count <= MAX_PAGE_SCRIPTS; at = text.indexOf(tag, at + tag.length)) count++;
+    }
+    if (count > MAX_PAGE_SCRIPTS) {
+      crowded.set(file, `not scanned: it has more than ${MAX_PAGE_SCRIPTS} <script> and <style> tags, and ast-grep's time on a page grows with the square of their number`);
+    }
+  }
+  return crowded;
+}
+
+/**
  * Scans `files` with the built-in pack and, in a second ast-grep process running at the same time, with the repository's own rules
  * and the `rules` input (separate configurations, so the pack's `languageGlobs` never change how the repository's rules see its
  * files). A third-party rule that ast-grep refuses is named in the warnings with ast-grep's reason and the others still run
@@ -607,13 +652,16 @@ export async function runAstGrepScan(rawInput: AstGrepScanInput): Promise<AstGre
   }
 }
 
-async function scan(input: AstGrepScanInput, files: string[], scratch: string, started: number): Promise<AstGrepScanResult> {
+async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string, started: number): Promise<AstGrepScanResult> {
   const { logger } = input;
+  const crowded = crowdedPages(input.workDir, allFiles);
+  const files = allFiles.filter((file) => !crowded.has(file));
   const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
   const fileTimeoutMs = Math.min(input.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, timeoutMs);
   const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
   const warnings: string[] = [];
   const collected = newCollected();
+  for (const [file, reason] of crowded) collected.skipped.set(file, reason);
   /** Rule id → `metadata.in-tests`, for the built-in and the third-party rules alike. */
   const policies = new Map<string, InTestsPolicy>();
   const report = (status: ScanStatus, reason: string | undefined, rulesRun: number, rules: RuleInfo[]): AstGrepScanResult => {
@@ -773,17 +821,8 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   };
 
   const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-  const crossFile = crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), input.workDir);
-  if (crossFile.length > 0) {
-    // The unknown-origin rule's finding on a line the request-data rule now reports across files says the same, less well.
-    const supersedes = new Map(builtinRules.flatMap((doc) => {
-      const superseded = metadataOf(doc).supersedes;
-      return doc.id && typeof superseded === 'string' ? [[doc.id, superseded] as const] : [];
-    }));
-    const replaced = new Set(crossFile.map((f) => `${supersedes.get(f.ruleId) ?? ''}\0${f.path}\0${f.startLine}`));
-    collected.findings = collected.findings.filter((f) => !replaced.has(`${f.ruleId}\0${f.path}\0${f.startLine}`));
-    collected.findings.push(...crossFile);
-  }
+  collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), input.workDir));
+  collected.findings = withoutSuperseded(collected.findings, builtinRules);
   // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
   const keyFiles = await findPrivateKeyFiles(input.workDir, files);
   collected.findings.push(...keyFiles);
@@ -811,7 +850,7 @@ async function scan(input: AstGrepScanInput, files: string[], scratch: string, s
   }
   const result = report(warnings.length > 0 ? 'degraded' : 'ok', degradedReason(warnings, collected), rulesRun, rules);
   logger.info(
-    `ast-grep: ${result.report.findings.length} finding(s); ${result.report.filesScanned} of ${files.length} file(s) scanned with ${rulesRun} rule(s) in ${result.report.durationMs} ms.`,
+    `ast-grep: ${result.report.findings.length} finding(s); ${result.report.filesScanned} of ${allFiles.length} file(s) scanned with ${rulesRun} rule(s) in ${result.report.durationMs} ms.`,
   );
   return result;
 }
