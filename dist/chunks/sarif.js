@@ -4918,7 +4918,7 @@ function fileStem(doc, index) {
     const docNumber = /#(\d+)$/.exec(doc.origin)?.[1];
     return `${String(index + 1).padStart(4, '0')}-${name}${docNumber ? `-${docNumber}` : ''}${doc.language === 'tsx' && doc.id?.endsWith(TSX_ID_SUFFIX) ? '-tsx' : ''}.yml`;
 }
-function planEffectiveConfig(dir, rules, utils, languageGlobs, utilsDir) {
+function planEffectiveConfig(dir, rules, utils, languageGlobs, utilsDir, injections) {
     // One folder per language: a run that has no file of a language leaves its folder out (see languagesOf).
     const files = rules.map((doc, index) => ({ path: `rules/${languageFolder(doc.language)}/${fileStem(doc, index)}`, text: doc.text, doc }));
     const ownUtils = !utilsDir && utils.length > 0;
@@ -4933,6 +4933,8 @@ function planEffectiveConfig(dir, rules, utils, languageGlobs, utilsDir) {
         config.utilDirs = [utilsDir];
     if (Object.keys(languageGlobs).length > 0)
         config.languageGlobs = languageGlobs;
+    if (injections && injections.length > 0)
+        config.languageInjections = injections;
     // JSON is YAML, and needs no YAML library at run time.
     files.push({ path: 'sgconfig.yml', text: `${JSON.stringify(config, null, 2)}\n` });
     return { files };
@@ -4943,7 +4945,7 @@ function effectiveConfigOf(dir, plan, rules, utils, languageGlobs) {
 }
 /** Writes `dir/sgconfig.yml` and one file per rule and util document. `utilsDir` reuses an existing folder of utils. */
 async function writeEffectiveConfig(dir, rules, utils, languageGlobs, options = {}) {
-    const plan = planEffectiveConfig(dir, rules, utils, languageGlobs, options.utilsDir);
+    const plan = planEffectiveConfig(dir, rules, utils, languageGlobs, options.utilsDir, options.injections);
     // `rules/` exists even without a rule (a configuration that only checks utils): ast-grep refuses a missing rule folder.
     const folders = new Set([join(dir, 'rules'), ...plan.files.map(({ path }) => dirname(join(dir, path)))]);
     for (const folder of folders)
@@ -4954,6 +4956,54 @@ async function writeEffectiveConfig(dir, rules, utils, languageGlobs, options = 
 /** Plain JavaScript may contain JSX (React components in .js files are common): the tsx grammar reads both. */
 const JAVASCRIPT_GLOBS = ['*.js', '*.mjs', '*.cjs', '*.jsx'];
 /**
+ * Pages whose `<script>` elements hold JavaScript: ast-grep reads them with its HTML grammar (`.html`, `.htm` and `.xhtml` are
+ * HTML by default) and the script code with the TypeScript grammar, so the pack's TypeScript rules see the DOM code of
+ * templates and single-file components too (a message handler writing `event.data` to innerHTML in a view). Template tags
+ * inside a script (`<%= … %>`, `{{ … }}`) are text the grammar recovers from; the template scanner reads them.
+ */
+const SCRIPT_HOST_GLOBS = ['*.ejs', '*.hbs', '*.handlebars', '*.mustache', '*.njk', '*.nunjucks', '*.jinja', '*.jinja2', '*.j2', '*.vue', '*.svelte'];
+/**
+ * The code of a `<script>` element, injected as TypeScript: with no `type`, or a JavaScript one (a `text/template`, JSON or
+ * other data block is not code).
+ */
+const SCRIPT_INJECTIONS = [
+    {
+        hostLanguage: 'html',
+        rule: {
+            pattern: '<script $$$ATTRIBUTES>$CONTENT</script>',
+            not: {
+                has: {
+                    kind: 'start_tag',
+                    has: {
+                        kind: 'attribute',
+                        all: [
+                            { has: { kind: 'attribute_name', regex: '^(?i:type)$' } },
+                            {
+                                not: {
+                                    has: {
+                                        stopBy: 'end',
+                                        kind: 'attribute_value',
+                                        regex: '^\\s*(?i:text/javascript|application/javascript|text/ecmascript|application/ecmascript|module|text/babel|text/jsx)\\s*$',
+                                    },
+                                },
+                            },
+                        ],
+                    },
+                },
+            },
+        },
+        injected: 'typescript',
+    },
+];
+/** Whether the built-in pack reads `path` as a page whose scripts are code (HTML by extension, or SCRIPT_HOST_GLOBS). */
+function isScriptHost(path) {
+    const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+    return DEFAULT_EXTENSIONS[HOST_LANGUAGE].some((extension) => name.endsWith(`.${extension}`)) || SCRIPT_HOST_GLOBS.some((glob) => name.endsWith(glob.slice(1)));
+}
+/** The language a host file's script code is read as (see SCRIPT_INJECTIONS), and the host's. */
+const INJECTED_LANGUAGE = 'typescript';
+const HOST_LANGUAGE = 'html';
+/**
  * The built-in pack as it runs: its rules, a tsx copy of every TypeScript rule, its utils, and its `languageGlobs` with every
  * JavaScript extension read by the tsx grammar, so the tsx copies cover .js files with JSX too (the typescript grammar cannot read
  * JSX). Rules whose id the repository redefines are left out: the repository's version runs instead.
@@ -4961,7 +5011,7 @@ const JAVASCRIPT_GLOBS = ['*.js', '*.mjs', '*.cjs', '*.jsx'];
 async function prepareBuiltinConfig(dir, pack, overridden, files, canMatch) {
     const { rules, globs } = builtinAsRun(pack, overridden);
     const kept = forFiles(rules, globs, files);
-    return writeEffectiveConfig(dir, canMatch ? kept.filter(canMatch) : kept, pack.utils, globs);
+    return writeEffectiveConfig(dir, canMatch ? kept.filter(canMatch) : kept, pack.utils, globs, { injections: SCRIPT_INJECTIONS });
 }
 /** The built-in rules as they run (tsx copies included) for the languages of `files`. */
 function forLanguagesOf(pack, overridden, files) {
@@ -4987,7 +5037,7 @@ function computeBuiltinAsRun(pack, overridden) {
         if (kept.length > 0)
             globs[language] = kept;
     }
-    mergeGlobs(globs, { tsx: JAVASCRIPT_GLOBS });
+    mergeGlobs(globs, { tsx: JAVASCRIPT_GLOBS, [HOST_LANGUAGE]: SCRIPT_HOST_GLOBS });
     return { rules: [...rules, ...copies], globs };
 }
 /** ast-grep's own extensions for the languages the built-in pack is written in (`languageGlobs` come first, as in ast-grep). */
@@ -4996,6 +5046,7 @@ const DEFAULT_EXTENSIONS = {
     tsx: ['tsx'],
     javascript: ['js', 'cjs', 'mjs', 'jsx'],
     python: ['py', 'py3', 'pyi', 'bzl'],
+    html: ['html', 'htm', 'xhtml'],
 };
 /** `TypeScript`, `ts` → `typescript`; the folder a rule of that language goes to. */
 function languageFolder(language) {
@@ -5033,6 +5084,9 @@ function forFiles(rules, globs, files) {
     if (files === undefined)
         return [...rules];
     const present = languagesOf(files, globs);
+    // A page's scripts are read as TypeScript (SCRIPT_INJECTIONS).
+    if (present.has(HOST_LANGUAGE))
+        present.add(INJECTED_LANGUAGE);
     const known = new Set([...Object.keys(DEFAULT_EXTENSIONS), ...Object.keys(globs).map(languageFolder)]);
     return rules.filter((doc) => {
         const language = languageFolder(doc.language);
@@ -5050,7 +5104,7 @@ async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files, can
         return undefined;
     const prebuilt = join(dirname(rulesDir), PREBUILT_CONFIG_DIR);
     const { rules, globs } = builtinAsRun(pack, overridden);
-    const plan = planEffectiveConfig(prebuilt, rules, pack.utils, globs, undefined);
+    const plan = planEffectiveConfig(prebuilt, rules, pack.utils, globs, undefined, SCRIPT_INJECTIONS);
     // The configuration file written with the folder says which pack it holds: compare it and the file names (build and pack go
     // together; a folder that does not match is not used).
     const written = await readFile(join(prebuilt, 'sgconfig.yml'), 'utf8').catch(() => undefined);
@@ -5089,6 +5143,7 @@ async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files, can
         config.utilDirs = [join(prebuilt, 'utils')];
     if (Object.keys(globs).length > 0)
         config.languageGlobs = globs;
+    config.languageInjections = SCRIPT_INJECTIONS;
     await mkdir(dir, { recursive: true });
     const configPath = join(dir, 'sgconfig.yml');
     await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
@@ -5826,6 +5881,51 @@ function smallChangeText(workDir, files) {
     return new TextPool(texts);
 }
 /**
+ * The findings less the ones a rule's `metadata.supersedes` (an id or a list of ids) names on a line that rule reports: the sink
+ * rule's "a value of unknown origin" says the same as the source-to-sink rule's finding there, less well (also across files).
+ */
+function withoutSuperseded(findings, rules) {
+    const supersedes = new Map();
+    for (const doc of rules) {
+        const named = metadataOf(doc).supersedes;
+        const ids = (Array.isArray(named) ? named : [named]).filter((id) => typeof id === 'string');
+        if (doc.id && ids.length > 0)
+            supersedes.set(doc.id, ids);
+    }
+    const replaced = new Set(findings.flatMap((f) => (supersedes.get(f.ruleId) ?? []).map((id) => `${id}\0${f.path}\0${f.startLine}`)));
+    return replaced.size === 0 ? [...findings] : findings.filter((f) => !replaced.has(`${f.ruleId}\0${f.path}\0${f.startLine}`));
+}
+/**
+ * A page with more `<script` and `<style` tags than this is not given to ast-grep: it reads the code embedded in a page in a time
+ * that grows with the square of the number of pieces (20,000 empty scripts took over a minute, 20,000 styles 15 s). Hand-written
+ * pages have a few.
+ */
+const MAX_PAGE_SCRIPTS = 500;
+/** How much of a page is read to count its scripts (the review's own size cap is lower). */
+const PAGE_READ_MAX_BYTES = 8 * 1024 * 1024;
+/** The pages of `files` with more than MAX_PAGE_SCRIPTS script tags, with the reason they are not scanned. */
+function crowdedPages(workDir, files) {
+    const crowded = new Map();
+    for (const file of files) {
+        if (!isScriptHost(file))
+            continue;
+        const full = safeJoin(workDir, file);
+        const read = full === undefined ? undefined : readRegularFile(full, PAGE_READ_MAX_BYTES);
+        if (read === undefined || !('bytes' in read))
+            continue;
+        const text = read.bytes.toString('latin1').toLowerCase();
+        let count = 0;
+        for (const tag of ['<script', '<style']) {
+            for (let at = text.indexOf(tag); at >= 0 && count <= MAX_PAGE_SCRIPTS; at = text.indexOf(tag, at + tag.length))
+                count++;
+        }
+        if (count > MAX_PAGE_SCRIPTS) {
+            crowded.set(file, `not scanned: it has more than ${MAX_PAGE_SCRIPTS} <script> and <style> tags, and ast-grep's time on a page grows with the square of their number`);
+        }
+    }
+    return crowded;
+}
+/**
  * Scans `files` with the built-in pack and, in a second ast-grep process running at the same time, with the repository's own rules
  * and the `rules` input (separate configurations, so the pack's `languageGlobs` never change how the repository's rules see its
  * files). A third-party rule that ast-grep refuses is named in the warnings with ast-grep's reason and the others still run
@@ -5859,13 +5959,17 @@ async function runAstGrepScan(rawInput) {
         await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
     }
 }
-async function scan$1(input, files, scratch, started) {
+async function scan$1(input, allFiles, scratch, started) {
     const { logger } = input;
+    const crowded = crowdedPages(input.workDir, allFiles);
+    const files = allFiles.filter((file) => !crowded.has(file));
     const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
     const fileTimeoutMs = Math.min(input.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, timeoutMs);
     const context = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
     const warnings = [];
     const collected = newCollected();
+    for (const [file, reason] of crowded)
+        collected.skipped.set(file, reason);
     /** Rule id → `metadata.in-tests`, for the built-in and the third-party rules alike. */
     const policies = new Map();
     const report = (status, reason, rulesRun, rules) => {
@@ -6028,17 +6132,8 @@ async function scan$1(input, files, scratch, started) {
         return { kind: 'ok' };
     };
     const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-    const crossFile = crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), input.workDir);
-    if (crossFile.length > 0) {
-        // The unknown-origin rule's finding on a line the request-data rule now reports across files says the same, less well.
-        const supersedes = new Map(builtinRules.flatMap((doc) => {
-            const superseded = metadataOf(doc).supersedes;
-            return doc.id && typeof superseded === 'string' ? [[doc.id, superseded]] : [];
-        }));
-        const replaced = new Set(crossFile.map((f) => `${supersedes.get(f.ruleId) ?? ''}\0${f.path}\0${f.startLine}`));
-        collected.findings = collected.findings.filter((f) => !replaced.has(`${f.ruleId}\0${f.path}\0${f.startLine}`));
-        collected.findings.push(...crossFile);
-    }
+    collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), input.workDir));
+    collected.findings = withoutSuperseded(collected.findings, builtinRules);
     // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
     const keyFiles = await findPrivateKeyFiles(input.workDir, files);
     collected.findings.push(...keyFiles);
@@ -6066,7 +6161,7 @@ async function scan$1(input, files, scratch, started) {
         return report('failed', failure.reason, rulesRun, rules);
     }
     const result = report(warnings.length > 0 ? 'degraded' : 'ok', degradedReason(warnings, collected), rulesRun, rules);
-    logger.info(`ast-grep: ${result.report.findings.length} finding(s); ${result.report.filesScanned} of ${files.length} file(s) scanned with ${rulesRun} rule(s) in ${result.report.durationMs} ms.`);
+    logger.info(`ast-grep: ${result.report.findings.length} finding(s); ${result.report.filesScanned} of ${allFiles.length} file(s) scanned with ${rulesRun} rule(s) in ${result.report.durationMs} ms.`);
     return result;
 }
 function degradedReason(warnings, collected) {
