@@ -115,7 +115,7 @@ function lines(count: number, prefix: string): string {
 }
 
 const EVAL = 'eval(location.hash);\n'; // js/code-injection-eval: critical
-const INNER_HTML = 'document.body.innerHTML = location.hash;\n'; // js/xss-inner-html: high
+const INNER_HTML = 'document.body.innerHTML = location.hash;\n'; // js/xss-dom-page-input: high
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 
@@ -232,7 +232,7 @@ describe('revisions and exit codes', { concurrency: true }, () => {
     assert.equal(code, EXIT.ok);
     assert.equal(report.baseSha, c[2]);
     assert.equal(report.headSha, c[3]);
-    assert.deepEqual(placesOf(report), ['d.js:1 js/xss-inner-html']);
+    assert.deepEqual(placesOf(report), ['d.js:1 js/xss-dom-page-input']);
     assert.equal(report.conclusion, 'success');
     assert.match(stderr, /^Reviewing HEAD~1\.\.\.HEAD /, 'progress as plain lines when stderr is not a terminal');
     assert.ok(!stderr.includes('\u001b['), 'no escape sequences off a terminal');
@@ -263,7 +263,7 @@ describe('revisions and exit codes', { concurrency: true }, () => {
 
   test('--base with a relative ref covers every commit since', async () => {
     const { report } = await reviewJson(repo.dir, '--base', 'HEAD~3', '--fail-on', 'none');
-    assert.deepEqual(placesOf(report), ['c.js:1 js/code-injection-eval', 'd.js:1 js/xss-inner-html']);
+    assert.deepEqual(placesOf(report), ['c.js:1 js/code-injection-eval', 'd.js:1 js/xss-dom-page-input']);
   });
 
   test('no findings: exit 0', async () => {
@@ -309,7 +309,7 @@ describe('default base with an upstream branch', () => {
     await repo.run('branch', '-q', '--set-upstream-to=main');
     const { code, report } = await reviewJson(repo.dir, '--fail-on', 'critical');
     assert.equal(report.baseSha, root);
-    assert.deepEqual(placesOf(report), ['f1.js:1 js/code-injection-eval', 'f2.js:1 js/xss-inner-html']);
+    assert.deepEqual(placesOf(report), ['f1.js:1 js/code-injection-eval', 'f2.js:1 js/xss-dom-page-input']);
     assert.equal(code, EXIT.findings);
   });
 });
@@ -353,8 +353,8 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
     assert.equal(report.headSha, head);
     assert.deepEqual(placesOf(report), [
       '.github/scripts/x.js:1 js/code-injection-eval',
-      'dir with space/ünïcödé file.js:1 js/xss-inner-html',
-      'src/modified.js:17 js/xss-inner-html',
+      'dir with space/ünïcödé file.js:1 js/xss-dom-page-input',
+      'src/modified.js:17 js/xss-dom-page-input',
       'src/modified.js:2 js/code-injection-eval',
       'src/renamed.js:21 js/code-injection-eval',
     ]);
@@ -408,7 +408,7 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
       result.stdout,
       /^src\/renamed\.js:21:1 {2}critical {2}js\/code-injection-eval {2}eval\(\) runs a string that is not a literal \(location\.hash\) as code\.\n {4}eval\(location\.hash\);$/m,
     );
-    assert.match(result.stdout, /^dir with space\/ünïcödé file\.js:1:1 {2}high {2}js\/xss-inner-html {2}A value that is not a literal/m);
+    assert.match(result.stdout, /^dir with space\/ünïcödé file\.js:1:1 {2}high {2}js\/xss-dom-page-input {2}Data from the page's address/m);
     assert.match(result.stdout, /^ {4}document\.body\.innerHTML = location\.hash;$/m);
     assert.match(result.stdout, /^ast-grep: ok \(5 findings, 4 files, \d+ rules, /m);
     assert.match(result.stdout, /^Not reviewed: 7 files \(/m);
@@ -435,8 +435,8 @@ describe('one change of every kind, in every format', { concurrency: true }, () 
     });
     assert.deepEqual(locations.sort(), [
       '.github/scripts/x.js:1 js/code-injection-eval',
-      'dir%20with%20space/%C3%BCn%C3%AFc%C3%B6d%C3%A9%20file.js:1 js/xss-inner-html',
-      'src/modified.js:17 js/xss-inner-html',
+      'dir%20with%20space/%C3%BCn%C3%AFc%C3%B6d%C3%A9%20file.js:1 js/xss-dom-page-input',
+      'src/modified.js:17 js/xss-dom-page-input',
       'src/modified.js:2 js/code-injection-eval',
       'src/renamed.js:21 js/code-injection-eval',
     ]);
