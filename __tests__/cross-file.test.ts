@@ -312,6 +312,16 @@ def users():
     assert.deepEqual(pkg.filter((f) => f.path === 'app/users/__init__.py').map((f) => f.ruleId), ['py/sql-injection-string-building']);
   });
 
+  test('a Django view passing a query parameter by keyword to a service that runs a shell command: the critical rule replaces the unknown-origin one', async () => {
+    const findings = await scan({
+      'services/shell.py': 'import os\n\n\ndef ping_host(count, host):\n    return os.system("ping " + host + " -c " + str(int(count)))\n',
+      'web/views.py': 'from django.http import HttpResponse\nfrom services import shell\n\n\ndef ping(request):\n    return HttpResponse(shell.ping_host(1, host=request.GET["h"]))\n',
+    });
+    const atSink = findings.filter((f) => f.path === 'services/shell.py');
+    assert.deepEqual(atSink.map((f) => [f.ruleId, f.startLine, f.severity]), [['py/os-command-injection', 5, 'critical']]);
+    assert.deepEqual(atSink[0]!.related?.map((r) => [r.path, r.startLine, r.message]), [['web/views.py', 6, 'Request data is passed here to ping_host() as host=.']]);
+  });
+
   test('no join without the import, from a test file, with a literal or at another position, or for a generic name', async () => {
     const cases: Record<string, string>[] = [
       { 'app/dao.py': DAO, 'app/routes.py': ROUTE.replace('from app.dao import find_user_by_name', 'from app.other import find_user_by_name') },
