@@ -1,12 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argumentPosition, importedModules, isSpecificName, joinCrossFile, listItems, parameterPosition } from '../src/scanners/ast-grep/cross-file.js';
+import { argumentPosition, importedModules, isSpecificName, joinCrossFile, listItems, moduleNameOf, parameterPosition, pythonParameterSlot } from '../src/scanners/ast-grep/cross-file.js';
 import type { Finding } from '../src/types.js';
 import { runAstGrepScan } from '../src/scanners/ast-grep/scan.js';
+import { paramCopyOf, parseBuiltinRules, prepareBuiltinConfig } from '../src/scanners/ast-grep/rules.js';
 import { RecordingLogger } from './support/recording-logger.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -149,5 +151,263 @@ app.get('/account', async (req, res) => {
       'routes/files.js': "const files = require('../data/files');\napp.get('/f', (req, res) => res.send(files.get(req.query.name)));\n",
     });
     assert.ok(!findings.some((f) => f.path === 'data/files.js' && f.ruleId === 'js/path-traversal-request-param'));
+  });
+});
+
+describe('Python: imports, parameter slots, module names', () => {
+  test('the modules a Python file imports: from-imports (absolute, relative, parenthesized), import … as, plain imports', () => {
+    const names = importedModules(
+      [
+        'from app.db import find_user',
+        'from .dao import load_order as load',
+        'from . import payments',
+        'import app.reports as rep',
+        'import audit, os.path',
+        'from ..svc import (',
+        '    mailer,  # sends mail',
+        '    billing,',
+        ')',
+        '# from commented import nothing',
+        'x = "import quoted"',
+      ].join('\n'),
+      true,
+    );
+    for (const name of ['db', 'app', 'find_user', 'dao', 'load_order', 'payments', 'reports', 'audit', 'os', 'path', 'svc', 'mailer', 'billing']) {
+      assert.ok(names.has(name), name);
+    }
+    for (const name of ['load', 'rep', 'commented', 'nothing', 'quoted', 'sends']) assert.ok(!names.has(name), name);
+    // The JavaScript reading is not applied to Python text, nor the Python one to JavaScript.
+    assert.equal(importedModules("from app.db import find_user", false).size, 0);
+  });
+
+  test('a module is named by its file, a package by its folder (__init__.py)', () => {
+    assert.equal(moduleNameOf('app/db.py'), 'db');
+    assert.equal(moduleNameOf('app/models/__init__.py'), 'models');
+    assert.equal(moduleNameOf('lib/index.js'), 'lib');
+  });
+
+  test('parameter slots: self and cls are not passed by the call, keyword-only and positional-only parameters', () => {
+    assert.deepEqual(pythonParameterSlot('(self, name)', 'name'), { position: 0, keyword: true });
+    assert.deepEqual(pythonParameterSlot('(cls, a, b: str = "x, y")', 'b'), { position: 1, keyword: true });
+    assert.deepEqual(pythonParameterSlot('(name, limit=10)', 'limit'), { position: 1, keyword: true });
+    assert.deepEqual(pythonParameterSlot('(a, *, b)', 'b'), { position: undefined, keyword: true });
+    assert.deepEqual(pythonParameterSlot('(a, *rest, c)', 'c'), { position: undefined, keyword: true });
+    assert.deepEqual(pythonParameterSlot('(a, /, b)', 'a'), { position: 0, keyword: false });
+    assert.equal(pythonParameterSlot('(*args, **kwargs)', 'args'), undefined);
+    assert.equal(pythonParameterSlot('(*args, **kwargs)', 'kwargs'), undefined);
+    assert.equal(pythonParameterSlot('(a, b)', 'c'), undefined);
+  });
+
+  test('Python special methods and accessors every class has are too common to join', () => {
+    assert.equal(isSpecificName('find_user_by_name'), true);
+    assert.equal(isSpecificName('__init__'), false);
+    assert.equal(isSpecificName('get_by_id'), false);
+  });
+
+  test('the join: by position or keyword, only between Python files, only with the import', () => {
+    const sink = (fn: string, position: number | undefined, keyword?: string) => ({
+      fn,
+      position,
+      ...(keyword !== undefined && { keyword }),
+      finding: { ruleId: 'py/sql-injection-string-building', source: 'ast-grep', severity: 'critical', path: 'app/db.py', startLine: 9, endLine: 9, message: 'SQL from request data.', fingerprint: '' } as Finding,
+    });
+    const call = (file: string, callee: string, position: number, keyword?: string) => ({ file, callee, position, ...(keyword !== undefined && { keyword }), line: 4, column: 5, endLine: 4, endColumn: 30 });
+    const texts: Record<string, string> = {
+      'app/routes.py': 'from app.db import find_user\n',
+      'app/other.py': 'import os\n',
+      'web/routes.js': "const db = require('../app/db');\n",
+    };
+    const join = (sinks: ReturnType<typeof sink>[], calls: ReturnType<typeof call>[]) => joinCrossFile(sinks, calls, (f) => texts[f], [], 3);
+    assert.equal(join([sink('find_user', 0, 'name')], [call('app/routes.py', 'find_user', 0)]).length, 1);
+    const byKeyword = join([sink('find_user', 0, 'name')], [call('app/routes.py', 'find_user', -1, 'name')]);
+    assert.equal(byKeyword.length, 1);
+    assert.match(byKeyword[0]!.related![0]!.message, /find_user\(\) as name=/);
+    assert.equal(join([sink('find_user', undefined, 'name')], [call('app/routes.py', 'find_user', 0)]).length, 0, 'keyword-only parameter, positional call');
+    assert.equal(join([sink('find_user', 0, 'name')], [call('app/routes.py', 'find_user', -1, 'other')]).length, 0, 'another keyword');
+    assert.equal(join([sink('find_user', 0, 'name')], [call('app/routes.py', 'find_user', 1)]).length, 0, 'another position');
+    assert.equal(join([sink('find_user', 0, 'name')], [call('app/other.py', 'find_user', 0)]).length, 0, 'no import');
+    assert.equal(join([sink('find_user', 0, 'name')], [call('web/routes.js', 'find_user', 0)]).length, 0, 'a JavaScript caller');
+  });
+});
+
+describe('Python flows across files, with the built-in pack', () => {
+  let scratch = '';
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'cross-file-py-test-'));
+  });
+  after(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  let count = 0;
+  async function scan(files: Record<string, string>) {
+    const workDir = join(scratch, `t${++count}`);
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(workDir, path)), { recursive: true });
+      await writeFile(join(workDir, path), text);
+    }
+    const result = await runAstGrepScan({
+      binary: AST_GREP,
+      workDir,
+      files: Object.keys(files),
+      builtinRulesDir: join(ROOT, 'rules'),
+      extraRuleSources: [],
+      logger: new RecordingLogger(),
+      tempDir: scratch,
+    });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    return result.report.findings;
+  }
+
+  const DAO = `import sqlite3
+
+
+def get_db():
+    return sqlite3.connect("app.db")
+
+
+def find_user_by_name(name, limit=10):
+    query = f"SELECT * FROM users WHERE name = '{name}' LIMIT {limit}"
+    return get_db().execute(query).fetchall()
+`;
+  const ROUTE = `from flask import Flask, request
+
+from app.dao import find_user_by_name
+
+app = Flask(__name__)
+
+
+@app.route("/users")
+def users():
+    rows = find_user_by_name(request.args["name"])
+    return {"users": rows}
+`;
+  const sqlAt = (findings: Finding[]) => findings.filter((f) => f.path === 'app/dao.py').map((f) => [f.ruleId, f.startLine, f.severity]);
+
+  test('a Flask route passing request data to a DAO in another module that builds SQL with an f-string: critical at the sink, the call related', async () => {
+    const findings = await scan({ 'app/dao.py': DAO, 'app/routes.py': ROUTE });
+    assert.deepEqual(sqlAt(findings), [['py/sql-injection-string-building', 9, 'critical']]);
+    const sql = findings.find((f) => f.path === 'app/dao.py')!;
+    assert.deepEqual(sql.related?.map((r) => [r.path, r.startLine]), [['app/routes.py', 10], ['app/dao.py', 10]]);
+    assert.match(sql.message, /app\/routes\.py:10, through find_user_by_name\(\)/);
+    assert.ok(findings.every((f) => !f.ruleId.includes('@') && f.ruleId !== 'py/request-argument-probe'));
+  });
+
+  test('other imports, a method after self, a keyword argument, a package __init__', async () => {
+    const variants: Record<string, string>[] = [
+      { 'app/dao.py': DAO, 'app/routes.py': ROUTE.replace('from app.dao import find_user_by_name', 'from . import dao').replace('find_user_by_name(request', 'dao.find_user_by_name(request') },
+      { 'app/dao.py': DAO, 'app/routes.py': ROUTE.replace('from app.dao import find_user_by_name', 'import app.dao as users_dao').replace('find_user_by_name(request', 'users_dao.find_user_by_name(request') },
+      { 'app/dao.py': DAO, 'app/routes.py': ROUTE.replace('find_user_by_name(request.args["name"])', 'find_user_by_name(limit=5, name=request.args["name"])') },
+      {
+        'app/dao.py': DAO.replace('def find_user_by_name(name, limit=10):', 'class UserDao:\n  def find_user_by_name(self, name, limit=10):').replace(/\n {4}(query|return)/g, '\n      $1'),
+        'app/routes.py': ROUTE.replace('from app.dao import find_user_by_name', 'from .dao import UserDao').replace('find_user_by_name(request', 'UserDao().find_user_by_name(request'),
+      },
+    ];
+    for (const files of variants) {
+      const findings = await scan(files);
+      const sinkLine = files['app/dao.py']!.split('\n').findIndex((l) => l.includes('query = f')) + 1;
+      assert.deepEqual(sqlAt(findings), [['py/sql-injection-string-building', sinkLine, 'critical']], files['app/routes.py']);
+    }
+    const pkg = await scan({ 'app/users/__init__.py': DAO, 'app/routes.py': ROUTE.replace('from app.dao import', 'from app.users import') });
+    assert.deepEqual(pkg.filter((f) => f.path === 'app/users/__init__.py').map((f) => f.ruleId), ['py/sql-injection-string-building']);
+  });
+
+  test('a Django view passing a query parameter by keyword to a service that runs a shell command: the critical rule replaces the unknown-origin one', async () => {
+    const findings = await scan({
+      'services/shell.py': 'import os\n\n\ndef ping_host(count, host):\n    return os.system("ping " + host + " -c " + str(int(count)))\n',
+      'web/views.py': 'from django.http import HttpResponse\nfrom services import shell\n\n\ndef ping(request):\n    return HttpResponse(shell.ping_host(1, host=request.GET["h"]))\n',
+    });
+    const atSink = findings.filter((f) => f.path === 'services/shell.py');
+    assert.deepEqual(atSink.map((f) => [f.ruleId, f.startLine, f.severity]), [['py/os-command-injection', 5, 'critical']]);
+    assert.deepEqual(atSink[0]!.related?.map((r) => [r.path, r.startLine, r.message]), [['web/views.py', 6, 'Request data is passed here to ping_host() as host=.']]);
+  });
+
+  test('no join without the import, from a test file, with a literal or at another position, or for a generic name', async () => {
+    const cases: Record<string, string>[] = [
+      { 'app/dao.py': DAO, 'app/routes.py': ROUTE.replace('from app.dao import find_user_by_name', 'from app.other import find_user_by_name') },
+      { 'app/dao.py': DAO, 'tests/test_routes.py': ROUTE },
+      { 'app/dao.py': DAO, 'app/test_routes.py': ROUTE },
+      { 'app/dao.py': DAO, 'app/conftest.py': ROUTE },
+      { 'app/dao.py': DAO, 'app/routes.py': ROUTE.replace('find_user_by_name(request.args["name"])', 'find_user_by_name("admin")') },
+      // request data at a position that no parameter reaching the sink has
+      { 'app/dao.py': DAO, 'app/routes.py': ROUTE.replace('find_user_by_name(request.args["name"])', 'find_user_by_name("admin", 10, request.args["name"])') },
+      { 'app/dao.py': DAO.replace(/find_user_by_name/g, 'find_one'), 'app/routes.py': ROUTE.replace(/find_user_by_name/g, 'find_one') },
+    ];
+    for (const files of cases) {
+      const findings = await scan(files);
+      assert.deepEqual(sqlAt(findings), [['py/sql-injection-string-building-dynamic', 9, 'medium']], JSON.stringify(Object.keys(files)) + JSON.stringify(files['app/routes.py']));
+    }
+  });
+});
+
+describe('the parameter copies of the Python cross-file rules', () => {
+  // Per rule: a helper whose parameter reaches the sink (the copy matches, binding the helper for the join) and the same
+  // helper with the value made safe (no match). The rules' own tests (rules/tests) keep these helpers quiet without a caller.
+  const CASES = [
+    { rule: 'py/sql-injection-string-building', fn: 'find_user_by_name', invalid: "def find_user_by_name(name):\n    cursor.execute(\"SELECT * FROM users WHERE name = '%s'\" % name)\n", valid: "def find_user_by_name(name):\n    cursor.execute(\"SELECT * FROM users WHERE name = %s\", (name,))\n" },
+    { rule: 'py/os-command-injection', fn: 'ping_host', invalid: "def ping_host(host):\n    os.system(\"ping -c 1 \" + host)\n", valid: "def ping_host(host):\n    os.system(\"ping -c 1 \" + shlex.quote(host))\n" },
+    { rule: 'py/subprocess-shell-injection', fn: 'run_tool', invalid: "def run_tool(args):\n    subprocess.run(\"tool \" + args, shell=True)\n", valid: "def run_tool(args):\n    subprocess.run([\"tool\", args])\n" },
+    { rule: 'py/path-traversal-request-data', fn: 'read_report', invalid: "def read_report(name):\n    return open(os.path.join(\"/reports\", name)).read()\n", valid: "def read_report(name):\n    return open(os.path.join(\"/reports\", secure_filename(name))).read()\n" },
+    { rule: 'py/ssrf-request-url', fn: 'fetch_preview', invalid: "def fetch_preview(url):\n    return requests.get(url)\n", valid: "def fetch_preview(url):\n    return requests.get(PREVIEW_SERVICE, params={\"u\": url})\n" },
+    { rule: 'py/nosql-injection', fn: 'find_by_owner', invalid: "def find_by_owner(owner):\n    return db.items.find({\"$where\": \"this.owner == '\" + owner + \"'\"})\n", valid: "def find_by_owner(owner):\n    return db.items.find({\"owner\": owner})\n" },
+    { rule: 'py/xpath-injection', fn: 'find_node', invalid: "def find_node(name):\n    return tree.xpath(\"//user[@name='\" + name + \"']\")\n", valid: "def find_node(name):\n    return tree.xpath(\"//user[@name=$n]\", n=name)\n" },
+    { rule: 'py/deserialization-request-data', fn: 'load_state', invalid: "def load_state(blob):\n    return pickle.loads(blob)\n", valid: "def load_state(blob):\n    return json.loads(blob)\n" },
+  ];
+  let dir = '';
+  let config = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cross-file-copies-'));
+    config = (await prepareBuiltinConfig(join(dir, 'config'), await parseBuiltinRules(join(ROOT, 'rules')), new Set())).configPath;
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  // one scan of many files: the pack's load is most of a small scan
+  const scanTexts = async (texts: Record<string, string>) => {
+    for (const [name, text] of Object.entries(texts)) await writeFile(join(dir, name), text);
+    const result = spawnSync(AST_GREP, ['scan', '-c', config, '--json=stream', '--color', 'never', ...Object.keys(texts).map((n) => join(dir, n))], {
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return result.stdout
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { ruleId: string; file: string; metaVariables: { single: Record<string, { text: string }> } });
+  };
+
+  test('every Python rule marked cross-file gets a copy, and each copy matches its helper and not the safe one', async () => {
+    const pack = await parseBuiltinRules(join(ROOT, 'rules'));
+    const crossFile = pack.rules.filter((doc) => doc.id?.startsWith('py/') && !doc.id.endsWith('@param') && doc.content?.metadata && (doc.content.metadata as Record<string, unknown>)['cross-file'] === true);
+    assert.deepEqual(crossFile.map((doc) => doc.id).sort(), CASES.map((c) => c.rule).sort());
+    assert.deepEqual(pack.rules.filter((doc) => doc.id?.startsWith('py/') && doc.id.endsWith('@param')).map((doc) => doc.id).sort(), CASES.map((c) => `${c.rule}@param`).sort());
+    const matches = await scanTexts(Object.fromEntries(CASES.flatMap((c, i) => [[`bad${i}.py`, c.invalid], [`good${i}.py`, c.valid]])));
+    CASES.forEach((c, i) => {
+      const of = (name: string) => matches.filter((m) => m.file === join(dir, name) && m.ruleId === `${c.rule}@param`);
+      const bad = of(`bad${i}.py`);
+      assert.equal(bad.length, 1, `${c.rule}: ${c.invalid}`);
+      assert.equal(bad[0]!.metaVariables.single.HELPER_FN?.text, c.fn, c.rule);
+      assert.equal(bad[0]!.metaVariables.single.HELPER_PARAMS?.text.startsWith('('), true, c.rule);
+      assert.deepEqual(of(`good${i}.py`), [], `${c.rule}: ${c.valid}`);
+    });
+  });
+
+  test('self, cls, an attribute name and a keyword name are not a parameter source', async () => {
+    const text = [
+      'class Report:',
+      '    def run_report(self, cls, limit=10):',
+      '        cursor.execute(f"SELECT * FROM {self.table} WHERE kind = \'{cls}\'")',
+      '        cursor.execute("SELECT * FROM t WHERE a = \'%s\'" % other.limit)',
+      '        cursor.execute("SELECT * FROM t WHERE a = \'%s\'" % build(limit=LIMIT))',
+      '',
+    ].join('\n');
+    assert.deepEqual((await scanTexts({ 'self.py': text })).filter((m) => m.ruleId.endsWith('@param')), []);
+  });
+
+  test('a copy of a rule in a language without a parameter source is refused with a clear error', async () => {
+    const doc = { origin: 'rules/go/x.yml', sourceFile: 'x.yml', id: 'go/x', language: 'go', astGrepSeverity: 'error', text: 'id: go/x\nlanguage: go\n' };
+    await assert.rejects(paramCopyOf(doc), /is for go; parameter copies are built for typescript and python rules only/);
+    const py = { ...doc, id: 'py/x', language: 'python', text: 'id: py/x\nlanguage: python\nutils:\n  source-text:\n    matches: other\n' };
+    await assert.rejects(paramCopyOf(py), /must have one id and language line and define source-text as/);
   });
 });

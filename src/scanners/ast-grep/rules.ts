@@ -491,10 +491,10 @@ function isTypeScript(language: string | undefined): boolean {
   return language !== undefined && ['typescript', 'ts'].includes(language.toLowerCase());
 }
 
-/** The source-text util of a cross-file rule, as the rule must write it (request data, or a parameter of a helper of the file). */
-const REQUEST_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-parameter }]\n';
+/** The source-text util of a JavaScript cross-file rule, as the rule must write it (request data, or a parameter of a helper of the file). */
+const JS_REQUEST_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-parameter }]\n';
 /** The parameter copy's source: a parameter of the enclosing named function, or a value built from one (see cross-file.ts). */
-const PARAMETER_SOURCE_TEXT = `  source-text:
+const JS_PARAMETER_SOURCE_TEXT = `  source-text:
     any:
       - matches: named-function-parameter
       # (the operator bound of derived-value: a search that recurses once per level overflowed the stack on long chains)
@@ -511,6 +511,42 @@ const PARAMETER_SOURCE_TEXT = `  source-text:
         - has: { field: parameters, pattern: $HELPER_PARAMS, has: { stopBy: end, kind: identifier, pattern: $HELPER_PARAM } }
         - matches: function-name-fn
 `;
+/** The source-text util of a Python cross-file rule (request data; the shared python-flow block follows it from there). */
+const PY_REQUEST_SOURCE_TEXT = '  source-text:\n    matches: py-untrusted-source\n';
+/**
+ * The Python parameter copy's source: a parameter of the enclosing `def` (the shared flow follows values built from it, as it
+ * follows request data). `self`/`cls` and names that are never text (the request object, a connection, a CONSTANT) are not
+ * sources; nor is the `name` of `obj.name` or of `f(name=...)`.
+ */
+const PY_PARAMETER_SOURCE_TEXT = `  source-text:
+    matches: named-function-parameter
+  # (parameter copy) a parameter of the enclosing def: its name, the parameter and the list are bound for the join.
+  named-function-parameter:
+    kind: identifier
+    pattern: $HELPER_PARAM
+    all:
+      - not: { regex: '^(self|cls|request|req|app|db|session|cursor|conn|[A-Z][A-Z0-9_]*)$' }
+      - not: { inside: { kind: attribute, field: attribute } }
+      - not: { inside: { kind: keyword_argument, field: name } }
+      - inside:
+          stopBy: { kind: function_definition }
+          kind: function_definition
+          all:
+            - has: { field: name, pattern: $HELPER_FN }
+            - has:
+                field: parameters
+                pattern: $HELPER_PARAMS
+                has:
+                  any:
+                    - { kind: identifier, pattern: $HELPER_PARAM }
+                    - { kind: default_parameter, has: { field: name, pattern: $HELPER_PARAM } }
+                    - { any: [ { kind: typed_parameter }, { kind: typed_default_parameter } ], has: { kind: identifier, pattern: $HELPER_PARAM } }
+`;
+/** Per language of the pack: the source-text util a cross-file rule writes, and the one its parameter copy gets instead. */
+const SOURCE_TEXTS: Record<string, { request: string; parameter: string }> = {
+  typescript: { request: JS_REQUEST_SOURCE_TEXT, parameter: JS_PARAMETER_SOURCE_TEXT },
+  python: { request: PY_REQUEST_SOURCE_TEXT, parameter: PY_PARAMETER_SOURCE_TEXT },
+};
 
 /**
  * The parameter copy of a rule marked `cross-file: true` (id `<id>@param`): the same sinks, with a parameter of the enclosing
@@ -518,10 +554,16 @@ const PARAMETER_SOURCE_TEXT = `  source-text:
  */
 export async function paramCopyOf(doc: RuleDocument): Promise<RuleDocument> {
   const id = `${doc.id ?? ''}${PARAM_COPY_SUFFIX}`;
-  if (!doc.text.includes(REQUEST_SOURCE_TEXT) || !hasOneIdAndLanguageLine(doc.text)) {
-    throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(REQUEST_SOURCE_TEXT)}.`);
+  const written = (doc.language ?? (typeof doc.content?.language === 'string' ? doc.content.language : '')).toLowerCase();
+  const language = ({ ts: 'typescript', py: 'python' } as Record<string, string>)[written] ?? written;
+  const texts = Object.hasOwn(SOURCE_TEXTS, language) ? SOURCE_TEXTS[language] : undefined;
+  if (!texts) {
+    throw new Error(`The cross-file rule ${doc.origin} is for ${language || 'no language'}; parameter copies are built for ${Object.keys(SOURCE_TEXTS).join(' and ')} rules only.`);
   }
-  const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(REQUEST_SOURCE_TEXT, () => PARAMETER_SOURCE_TEXT);
+  if (!doc.text.includes(texts.request) || !hasOneIdAndLanguageLine(doc.text)) {
+    throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(texts.request)}.`);
+  }
+  const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(texts.request, () => texts.parameter);
   const { parse } = await import('yaml');
   const content = asRecord(parse(text) as unknown);
   return { ...doc, origin: `${doc.origin} (cross-file copy)`, id, text, ...(content && { content }) };

@@ -10,7 +10,7 @@ import { atMost, MAX_RELATED_LOCATIONS, type Finding, type ScanReport, type Scan
 import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
 import { runAstGrep } from './process.js';
 import { TextPool } from './rule-needs.js';
-import { CALL_PROBE_ID, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf } from './cross-file.js';
+import { CALL_PROBE_IDS, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf } from './cross-file.js';
 import {
   blamedDocument,
   catalogOf,
@@ -403,7 +403,7 @@ async function runFiles(
       }
       matches++;
       const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
-      if (stripTsx && (ruleId.endsWith(PARAM_COPY_SUFFIX) || ruleId === CALL_PROBE_ID)) into.joinInput.push({ ...parsed, ruleId });
+      if (stripTsx && (ruleId.endsWith(PARAM_COPY_SUFFIX) || CALL_PROBE_IDS.has(ruleId))) into.joinInput.push({ ...parsed, ruleId });
       else into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
     },
     onStderrLine: (line) => {
@@ -538,7 +538,7 @@ function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, Ru
       return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
     });
   // A test that calls a helper with a fake request shows no flow of the application.
-  const calls = collected.joinInput.filter((m) => m.ruleId === CALL_PROBE_ID && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
+  const calls = collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
   if (sinks.length === 0 || calls.length === 0) return [];
   const texts = new Map<string, string | undefined>();
   const textOf = (file: string): string | undefined => {
