@@ -4287,23 +4287,33 @@ class TextPool {
  * Two kinds of matches feed the join, both from the same ast-grep run as the rules:
  * - the parameter copy of a rule marked `cross-file: true` (id `<rule>@param`, built with the pack): its source is a parameter of
  *   the enclosing named function, and it binds `$HELPER_FN` (the function's name), `$HELPER_PARAM` and `$HELPER_PARAMS` (the list);
- * - the call probe `js/request-argument-probe`: an argument that is request data, with `$CALLEE` and `$CALL_ARGS`.
- * Neither is a finding. A pair joins when the names and the argument position agree, the files differ, the name is specific
- * enough (not `get`, `find`, `query`, …) and the calling file imports the sink's module by its file name. The finding is the
- * rule's own (its id, message and severity) at the sink, with the call as a related location.
+ * - the call probes `js/request-argument-probe` and `py/request-argument-probe`: an argument that is request data, with `$CALLEE`
+ *   and `$CALL_ARGS` (and `$CALL_KEYWORD` for a Python keyword argument).
+ * Neither is a finding. A pair joins when the names and the argument position agree (for Python, or the keyword and the
+ * parameter's name), the files differ and are of the same language, the name is specific enough (not `get`, `find`, `query`, …)
+ * and the calling file imports the sink's module by its name (JavaScript: a relative path; Python: any import naming the module,
+ * `from app.db import f`, `from . import db`, `import app.db as db`). The finding is the rule's own (its id, message and
+ * severity) at the sink, with the call as a related location.
  */
 /** Suffix of the parameter copies' ids. */
 const PARAM_COPY_SUFFIX = '@param';
-/** The call probe's id. */
-const CALL_PROBE_ID = 'js/request-argument-probe';
+/** The call probes' ids (one per language of the pack). */
+const CALL_PROBE_IDS = new Set(['js/request-argument-probe', 'py/request-argument-probe']);
+/** Whether a path is a Python module (the join pairs sinks and calls of the same language only). */
+function isPythonPath(path) {
+    return /\.pyi?$/i.test(path);
+}
 /** Names too common to say which function a call reaches. */
 const GENERIC_NAMES = new Set(('get set has add use run all one any each find findOne findAll query exec execute call apply bind then catch finally push pop map ' +
     'filter reduce send json render write end on once emit log error info warn debug create update delete remove save load parse format ' +
     'replace join split test match handle process init main start stop open close read next resolve reject fetch request post put patch ' +
-    'list search index show new edit destroy insert select where count sort keys values toString valueOf').split(' '));
+    'list search index show new edit destroy insert select where count sort keys values toString valueOf ' +
+    // Python: accessors every DAO and view class has
+    'get_one get_all find_one find_all get_by_id find_by_id fetchone fetchall dispatch get_object get_queryset').split(' '));
 /** Whether a function name is specific enough to join a call with a definition by name alone (with the import). */
 function isSpecificName(name) {
-    return name.length >= 4 && !GENERIC_NAMES.has(name);
+    // (`__init__`, `__call__`: Python's special methods are called by the language, under another name)
+    return name.length >= 4 && !GENERIC_NAMES.has(name) && !name.startsWith('__');
 }
 /** The top-level parts of a parenthesized list (`(a, b = 1, ...c)`), brackets, strings and template literals respected. */
 function listItems(text) {
@@ -4337,6 +4347,44 @@ function listItems(text) {
         items.push(last);
     return items.map((item) => item.trim());
 }
+/**
+ * Where a caller puts a Python parameter: its position among the arguments a call passes (after `self`/`cls`, which the call
+ * `obj.m(x)` does not write; undefined for a keyword-only parameter, after `*` or `*args`) and whether a keyword argument can
+ * name it (not positional-only, before `/`). Undefined for `*args`/`**kwargs` themselves and for a name not in the list.
+ */
+function pythonParameterSlot(params, name) {
+    const items = listItems(params).filter((item) => item !== '');
+    const slashAt = items.indexOf('/');
+    let position = 0;
+    let keywordOnly = false;
+    for (const [index, item] of items.entries()) {
+        if (item === '/')
+            continue;
+        if (item.startsWith('**')) {
+            if (bareName(item.slice(2)) === name)
+                return undefined;
+            continue;
+        }
+        if (item.startsWith('*')) {
+            keywordOnly = true;
+            if (bareName(item.slice(1)) === name)
+                return undefined;
+            continue;
+        }
+        const itemName = bareName(item);
+        // self / cls: the receiver, written before the dot of a method call, not in its argument list
+        if (index === 0 && (itemName === 'self' || itemName === 'cls'))
+            continue;
+        if (itemName === name)
+            return { position: keywordOnly ? undefined : position, keyword: slashAt < 0 || index > slashAt };
+        position++;
+    }
+    return undefined;
+}
+/** A Python parameter's name without its annotation or default (`name: str = "x"` → `name`). */
+function bareName(item) {
+    return item.replace(/\s*=[\s\S]*$/, '').replace(/\s*:[\s\S]*$/, '').trim();
+}
 /** The position (0-based) of a plain parameter in a parameter list; undefined for destructured or missing ones. */
 function parameterPosition(params, name) {
     const index = listItems(params).findIndex((item) => item.replace(/^\.\.\./, '').replace(/\s*(=[\s\S]*)$/, '').replace(/\??\s*:[\s\S]*$/, '').trim() === name);
@@ -4351,13 +4399,43 @@ function argumentPosition(argsText, offsetInArgs) {
     return listItems(`${prefix}x)`).length - 1;
 }
 const lastName$1 = (text) => text.split('.').pop().trim();
-/** The module name a file is imported by: its base name without extension, or its folder's for an index file. */
+/** The module name a file is imported by: its base name without extension, or its folder's for an index file (`__init__.py`). */
 function moduleNameOf(path) {
     const name = basename(path, extname(path));
+    if (isPythonPath(path))
+        return name === '__init__' ? basename(posix.dirname(path)) : name;
     return name === 'index' ? basename(posix.dirname(path)) : name;
 }
-/** The module names a file's text imports by a relative path (`require('./data/allocations-dao')`, `from '../dao/user.js'`). */
-function importedModules(text) {
+/**
+ * The module names a Python file's text imports: every dotted part of `import a.b.c` (an `as` name does not matter: the module
+ * is `c`), the module of `from a.b import x` (`b`) and each imported name (`from app import db`, `from . import dao`: a name may
+ * be a submodule), also in parentheses over several lines. Relative and absolute imports alike: a package imports its own
+ * modules by absolute names too.
+ */
+function pythonImportedModules(text) {
+    const names = new Set();
+    const add = (dotted) => {
+        for (const part of dotted.split('.'))
+            if (/^\w+$/.test(part))
+                names.add(part);
+    };
+    // line continuations joined, so that a statement is one line (parentheses are read across lines below)
+    const joined = text.replace(/\\\r?\n/g, ' ');
+    for (const match of joined.matchAll(/^[ \t]*from[ \t]+\.*([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)/gm)) {
+        add(match[1]);
+        for (const item of match[2].replace(/#[^\n]*/g, '').replace(/[()]/g, ' ').split(','))
+            add(item.trim().split(/\s+/)[0] ?? '');
+    }
+    for (const match of joined.matchAll(/^[ \t]*import[ \t]+([^\n#;]+)/gm)) {
+        for (const item of match[1].split(','))
+            add(item.trim().split(/\s+/)[0] ?? '');
+    }
+    return names;
+}
+/** The module names a file's text imports: JavaScript by a relative path (`require('./data/allocations-dao')`, `from '../dao/user.js'`), Python by any import. */
+function importedModules(text, python = false) {
+    if (python)
+        return pythonImportedModules(text);
     const names = new Set();
     for (const match of text.matchAll(/(?:\brequire\s*\(|\bimport\s*\(|\bfrom)\s*(['"`])([^'"`\n]+)\1/g)) {
         const specifier = match[2];
@@ -4374,17 +4452,19 @@ const single = (match, name) => match.metaVariables?.single?.[name] ?? undefined
 function requestCallOf(match) {
     const callee = single(match, 'CALLEE')?.text;
     const args = single(match, 'CALL_ARGS');
+    const keyword = single(match, 'CALL_KEYWORD')?.text;
     const argsStart = args?.range?.byteOffset?.start;
     const argStart = match.range.byteOffset?.start;
     if (typeof callee !== 'string' || typeof args?.text !== 'string' || argsStart === undefined || argStart === undefined)
         return undefined;
-    const position = argumentPosition(args.text, argStart - argsStart);
+    const position = typeof keyword === 'string' ? -1 : argumentPosition(args.text, argStart - argsStart);
     if (position === undefined)
         return undefined;
     return {
         file: match.file,
         callee,
         position,
+        ...(typeof keyword === 'string' && { keyword }),
         line: match.range.start.line + 1,
         column: match.range.start.column + 1,
         endLine: match.range.end.line + 1,
@@ -4398,9 +4478,17 @@ function paramSinkOf(match, finding) {
     const params = single(match, 'HELPER_PARAMS')?.text;
     if (typeof fn !== 'string' || typeof param !== 'string' || typeof params !== 'string')
         return undefined;
+    if (isPythonPath(match.file)) {
+        const slot = pythonParameterSlot(params, param);
+        if (!slot || (slot.position === undefined && !slot.keyword))
+            return undefined;
+        return { finding, fn: lastName$1(fn), position: slot.position, ...(slot.keyword && { keyword: param }) };
+    }
     const position = parameterPosition(params, param);
     return position === undefined ? undefined : { finding, fn: lastName$1(fn), position };
 }
+/** The join's index key of a call: the callee and the argument's position, or its keyword. */
+const callKey = (callee, position, keyword) => keyword === undefined ? `${callee}\0${position ?? ''}` : `${callee}\0=${keyword}`;
 /**
  * The findings of the join: for each sink reached by a parameter, the calls of its function from another file that imports it,
  * with request data at that parameter's position. One finding per sink (the first calls as related locations); a sink the rule
@@ -4411,7 +4499,7 @@ function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
     // Indexed by name and position, and each calling file's imports read once: a pull request can hold thousands of both.
     const byName = new Map();
     for (const call of calls) {
-        const key = `${call.callee}\0${call.position}`;
+        const key = callKey(call.callee, call.position, call.keyword);
         const list = byName.get(key);
         if (list)
             list.push(call);
@@ -4422,8 +4510,28 @@ function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
     const importsOf = (file) => {
         let names = imports.get(file);
         if (!names)
-            imports.set(file, (names = importedModules(textOf(file) ?? '')));
+            imports.set(file, (names = importedModules(textOf(file) ?? '', isPythonPath(file))));
         return names;
+    };
+    // The calls of one name and position that reach one sink file: the same for every sink of that file, so looked for once.
+    const reaching = new Map();
+    const callsReaching = (key, sinkPath) => {
+        const memo = `${key}\0${sinkPath}`;
+        let found = reaching.get(memo);
+        if (found)
+            return found;
+        found = [];
+        const moduleName = moduleNameOf(sinkPath);
+        const python = isPythonPath(sinkPath);
+        // The first calls are enough (they are related locations): a name called ten thousand times costs no more.
+        for (const call of byName.get(key) ?? []) {
+            if (call.file !== sinkPath && isPythonPath(call.file) === python && importsOf(call.file).has(moduleName))
+                found.push(call);
+            if (found.length >= Math.max(1, maxRelated))
+                break;
+        }
+        reaching.set(memo, found);
+        return found;
     };
     const out = new Map();
     for (const sink of sinks) {
@@ -4432,15 +4540,11 @@ function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
         const key = `${sink.finding.ruleId}\0${sink.finding.path}\0${sink.finding.startLine}`;
         if (already.has(key) || out.has(key))
             continue;
-        const moduleName = moduleNameOf(sink.finding.path);
-        // The first calls are enough (they are related locations): a name called ten thousand times costs no more.
-        const importing = [];
-        for (const call of byName.get(`${sink.fn}\0${sink.position}`) ?? []) {
-            if (call.file !== sink.finding.path && importsOf(call.file).has(moduleName))
-                importing.push(call);
-            if (importing.length >= Math.max(1, maxRelated))
-                break;
-        }
+        // by position, and (Python) by the parameter's name as a keyword
+        const importing = [
+            ...(sink.position === undefined ? [] : callsReaching(callKey(sink.fn, sink.position), sink.finding.path)),
+            ...(sink.keyword === undefined ? [] : callsReaching(callKey(sink.fn, undefined, sink.keyword), sink.finding.path)),
+        ].slice(0, Math.max(1, maxRelated));
         if (importing.length === 0)
             continue;
         const related = importing.map((call) => ({
@@ -4449,7 +4553,9 @@ function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
             endLine: call.endLine,
             startColumn: call.column,
             ...(call.endLine === call.line && { endColumn: call.endColumn }),
-            message: `Request data is passed here to ${sink.fn}() as argument ${sink.position + 1}.`,
+            message: call.keyword === undefined
+                ? `Request data is passed here to ${sink.fn}() as argument ${call.position + 1}.`
+                : `Request data is passed here to ${sink.fn}() as ${call.keyword}=.`,
         }));
         const first = importing[0];
         out.set(key, {
@@ -4860,10 +4966,10 @@ function catalogOf(rules) {
 function isTypeScript(language) {
     return language !== undefined && ['typescript', 'ts'].includes(language.toLowerCase());
 }
-/** The source-text util of a cross-file rule, as the rule must write it (request data, or a parameter of a helper of the file). */
-const REQUEST_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-parameter }]\n';
+/** The source-text util of a JavaScript cross-file rule, as the rule must write it (request data, or a parameter of a helper of the file). */
+const JS_REQUEST_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-parameter }]\n';
 /** The parameter copy's source: a parameter of the enclosing named function, or a value built from one (see cross-file.ts). */
-const PARAMETER_SOURCE_TEXT = `  source-text:
+const JS_PARAMETER_SOURCE_TEXT = `  source-text:
     any:
       - matches: named-function-parameter
       # (the operator bound of derived-value: a search that recurses once per level overflowed the stack on long chains)
@@ -4880,16 +4986,58 @@ const PARAMETER_SOURCE_TEXT = `  source-text:
         - has: { field: parameters, pattern: $HELPER_PARAMS, has: { stopBy: end, kind: identifier, pattern: $HELPER_PARAM } }
         - matches: function-name-fn
 `;
+/** The source-text util of a Python cross-file rule (request data; the shared python-flow block follows it from there). */
+const PY_REQUEST_SOURCE_TEXT = '  source-text:\n    matches: py-untrusted-source\n';
+/**
+ * The Python parameter copy's source: a parameter of the enclosing `def` (the shared flow follows values built from it, as it
+ * follows request data). `self`/`cls` and names that are never text (the request object, a connection, a CONSTANT) are not
+ * sources; nor is the `name` of `obj.name` or of `f(name=...)`.
+ */
+const PY_PARAMETER_SOURCE_TEXT = `  source-text:
+    matches: named-function-parameter
+  # (parameter copy) a parameter of the enclosing def: its name, the parameter and the list are bound for the join.
+  named-function-parameter:
+    kind: identifier
+    pattern: $HELPER_PARAM
+    all:
+      - not: { regex: '^(self|cls|request|req|app|db|session|cursor|conn|[A-Z][A-Z0-9_]*)$' }
+      - not: { inside: { kind: attribute, field: attribute } }
+      - not: { inside: { kind: keyword_argument, field: name } }
+      - inside:
+          stopBy: { kind: function_definition }
+          kind: function_definition
+          all:
+            - has: { field: name, pattern: $HELPER_FN }
+            - has:
+                field: parameters
+                pattern: $HELPER_PARAMS
+                has:
+                  any:
+                    - { kind: identifier, pattern: $HELPER_PARAM }
+                    - { kind: default_parameter, has: { field: name, pattern: $HELPER_PARAM } }
+                    - { any: [ { kind: typed_parameter }, { kind: typed_default_parameter } ], has: { kind: identifier, pattern: $HELPER_PARAM } }
+`;
+/** Per language of the pack: the source-text util a cross-file rule writes, and the one its parameter copy gets instead. */
+const SOURCE_TEXTS = {
+    typescript: { request: JS_REQUEST_SOURCE_TEXT, parameter: JS_PARAMETER_SOURCE_TEXT },
+    python: { request: PY_REQUEST_SOURCE_TEXT, parameter: PY_PARAMETER_SOURCE_TEXT },
+};
 /**
  * The parameter copy of a rule marked `cross-file: true` (id `<id>@param`): the same sinks, with a parameter of the enclosing
  * named function as the source. Its matches are not findings: cross-file.ts joins them with the calls of that function.
  */
 async function paramCopyOf(doc) {
     const id = `${doc.id ?? ''}${PARAM_COPY_SUFFIX}`;
-    if (!doc.text.includes(REQUEST_SOURCE_TEXT) || !hasOneIdAndLanguageLine(doc.text)) {
-        throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(REQUEST_SOURCE_TEXT)}.`);
+    const written = (doc.language ?? (typeof doc.content?.language === 'string' ? doc.content.language : '')).toLowerCase();
+    const language = { ts: 'typescript', py: 'python' }[written] ?? written;
+    const texts = Object.hasOwn(SOURCE_TEXTS, language) ? SOURCE_TEXTS[language] : undefined;
+    if (!texts) {
+        throw new Error(`The cross-file rule ${doc.origin} is for ${language || 'no language'}; parameter copies are built for ${Object.keys(SOURCE_TEXTS).join(' and ')} rules only.`);
     }
-    const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(REQUEST_SOURCE_TEXT, () => PARAMETER_SOURCE_TEXT);
+    if (!doc.text.includes(texts.request) || !hasOneIdAndLanguageLine(doc.text)) {
+        throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(texts.request)}.`);
+    }
+    const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(texts.request, () => texts.parameter);
     const { parse } = await import('./index.js').then(n => n.i);
     const content = asRecord(parse(text));
     return { ...doc, origin: `${doc.origin} (cross-file copy)`, id, text, ...(content && { content }) };
@@ -5714,7 +5862,7 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
             }
             matches++;
             const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
-            if (stripTsx && (ruleId.endsWith(PARAM_COPY_SUFFIX) || ruleId === CALL_PROBE_ID))
+            if (stripTsx && (ruleId.endsWith(PARAM_COPY_SUFFIX) || CALL_PROBE_IDS.has(ruleId)))
                 into.joinInput.push({ ...parsed, ruleId });
             else
                 into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
@@ -5844,7 +5992,7 @@ function crossFileFindings(collected, catalog, workDir) {
         return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
     });
     // A test that calls a helper with a fake request shows no flow of the application.
-    const calls = collected.joinInput.filter((m) => m.ruleId === CALL_PROBE_ID && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
+    const calls = collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
     if (sinks.length === 0 || calls.length === 0)
         return [];
     const texts = new Map();
