@@ -14,6 +14,7 @@ import {
   describeMessage,
   loadBuiltinRules,
   parseBuiltinRules,
+  isParamCopy,
   prebuiltBuiltinConfig,
   prepareBuiltinConfig,
   serializeBuiltinRules,
@@ -830,8 +831,16 @@ describe('the compiled built-in pack (dist/rule-pack.json)', () => {
       // Only Python files: only the Python rules' folder is named, and no rule file is written for the run.
       const python = await prebuiltBuiltinConfig(dir, pack, new Set(), join(scratch, 'py'), ['tools/a.py']);
       assert.ok(python && python.rules.length > 0 && python.rules.every((r) => r.language === 'python'));
-      assert.deepEqual((JSON.parse(await readFile(python.configPath, 'utf8')) as { ruleDirs: string[] }).ruleDirs, [join(ROOT, 'dist', 'builtin-config', 'rules', 'python')]);
+      const pyDirs = [join(ROOT, 'dist', 'builtin-config', 'rules', 'python'), join(ROOT, 'dist', 'builtin-config', 'rules', 'python-param')];
+      assert.deepEqual((JSON.parse(await readFile(python.configPath, 'utf8')) as { ruleDirs: string[] }).ruleDirs, pyDirs);
       assert.deepEqual(await readdir(join(scratch, 'py')), ['sgconfig.yml']);
+      // The scan's two runs (the rules without their parameter copies, then the copies alone) take whole folders: nothing is copied.
+      for (const [name, only, dirs] of [['first', (doc: RuleDocument) => !isParamCopy(doc), [pyDirs[0]]], ['join', isParamCopy, [pyDirs[1]]]] as const) {
+        const run = await prebuiltBuiltinConfig(dir, pack, new Set(), join(scratch, name), ['tools/a.py'], only);
+        assert.ok(run && run.rules.length > 0 && run.rules.every((r) => only(r)), name);
+        assert.deepEqual((JSON.parse(await readFile(run.configPath, 'utf8')) as { ruleDirs: string[] }).ruleDirs, dirs, name);
+        assert.deepEqual(await readdir(join(scratch, name)), ['sgconfig.yml'], name);
+      }
       // Rules that cannot match the change are not started: the others are copied from the prebuilt folder, utils stay there.
       const some = await prebuiltBuiltinConfig(dir, pack, new Set(), join(scratch, 'some'), ['a.js'], (doc) => doc.id === 'js/code-injection-eval@tsx');
       assert.ok(some);

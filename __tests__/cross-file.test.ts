@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argumentPosition, importedModules, isSpecificName, joinCrossFile, listItems, moduleNameOf, parameterPosition, pythonParameterSlot } from '../src/scanners/ast-grep/cross-file.js';
+import { argumentPosition, importedModules, isSpecificName, joinCrossFile, listItems, moduleNameOf, parameterPosition, pythonParameterSlot, sinkFileCandidates } from '../src/scanners/ast-grep/cross-file.js';
 import type { Finding } from '../src/types.js';
 import { runAstGrepScan } from '../src/scanners/ast-grep/scan.js';
 import { paramCopyOf, parseBuiltinRules, prepareBuiltinConfig } from '../src/scanners/ast-grep/rules.js';
@@ -68,6 +68,30 @@ describe('joinCrossFile', () => {
     assert.equal(findings.length, 1999);
     assert.ok(findings.every((f) => f.related?.length === 3 && f.related.every((r) => r.path === 'routes/account.js')));
     assert.match(findings[0]!.message, /request data from routes\/account\.js:1, through findAccount\(\)/);
+  });
+});
+
+describe('sinkFileCandidates: the files the parameter copies run on', () => {
+  const call = (file: string, callee: string) => ({ file, callee, position: 0, line: 1, column: 1, endLine: 1, endColumn: 2 });
+  const texts: Record<string, string> = {
+    'routes/account.js': "const dao = require('../data/accounts-dao');\nconst { render } = require('./views');\n",
+    'data/accounts-dao.js': 'function findAccount(name) { return db.query(name); }\n',
+    'data/users-dao.js': 'function findAccount(name) { return db.query(name); }\n',
+    'routes/views.js': 'function render(x) {}\n',
+    'app/views.py': 'from app import dao\nfrom app.util import slugify\n',
+    'app/dao.py': 'def find_user(name):\n    return cur.execute(name)\n',
+    'app/util.py': 'def other(x):\n    return x\n',
+    'app/dao.js': 'function find_user(name) {}\n',
+  };
+  const textOf = (file: string) => texts[file];
+  const files = Object.keys(texts);
+
+  test("an imported module's file that holds a called name, in the caller's language; nothing without a call", () => {
+    assert.deepEqual(sinkFileCandidates([call('routes/account.js', 'dao.findAccount')], files, textOf), ['data/accounts-dao.js']);
+    assert.deepEqual(sinkFileCandidates([call('app/views.py', 'dao.find_user')], files, textOf), ['app/dao.py']);
+    // a generic name says nothing (`render`), the imported util holds no called name, and no call means no file
+    assert.deepEqual(sinkFileCandidates([call('routes/account.js', 'render'), call('app/views.py', 'slugify')], files, textOf), []);
+    assert.deepEqual(sinkFileCandidates([], files, textOf), []);
   });
 });
 

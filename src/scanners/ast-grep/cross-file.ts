@@ -184,7 +184,7 @@ interface ParamSink {
   keyword?: string;
 }
 
-interface RequestCall {
+export interface RequestCall {
   file: string;
   callee: string;
   /** The argument's position, or -1 for a keyword argument. */
@@ -238,6 +238,40 @@ export function paramSinkOf(match: ProbeMatch, finding: Finding): ParamSink | un
 }
 
 /** The join's index key of a call: the callee and the argument's position, or its keyword. */
+/**
+ * The files of the change a call with request data may reach: another file of the same language whose module the calling file
+ * imports and whose text holds the called name. Only these are scanned with the parameter copies (scan.ts): a parameter that
+ * reaches a sink is common (`open(path)` in any helper), a call from another file with request data is not.
+ */
+export function sinkFileCandidates(calls: readonly RequestCall[], files: readonly string[], textOf: (file: string) => string | undefined): string[] {
+  const callers = new Map<string, Set<string>>();
+  for (const call of calls) {
+    const name = lastName(call.callee);
+    if (!isSpecificName(name)) continue;
+    const names = callers.get(call.file);
+    if (names) names.add(name);
+    else callers.set(call.file, new Set([name]));
+  }
+  if (callers.size === 0) return [];
+  // module name and language → the names called by the files that import it
+  const wanted = new Map<string, Set<string>>();
+  for (const [file, names] of callers) {
+    const python = isPythonPath(file);
+    for (const module of importedModules(textOf(file) ?? '', python)) {
+      const key = `${python ? 'py' : 'js'}\0${module}`;
+      const set = wanted.get(key) ?? new Set<string>();
+      for (const name of names) set.add(name);
+      wanted.set(key, set);
+    }
+  }
+  return files.filter((file) => {
+    const names = wanted.get(`${isPythonPath(file) ? 'py' : 'js'}\0${moduleNameOf(file)}`);
+    if (!names) return false;
+    const text = textOf(file);
+    return text !== undefined && [...names].some((name) => text.includes(name));
+  });
+}
+
 const callKey = (callee: string, position: number | undefined, keyword?: string): string =>
   keyword === undefined ? `${callee}\0${position ?? ''}` : `${callee}\0=${keyword}`;
 

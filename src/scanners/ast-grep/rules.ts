@@ -473,9 +473,16 @@ export async function loadThirdPartyRules(repoConfigDir: string | undefined, ext
 /** The built-in catalog entry of every rule that runs (tsx copies are not listed: they report under the original id). */
 /** A built-in document that reports nothing itself: a parameter copy or a probe, read by the cross-file join (cross-file.ts). */
 export function isJoinInput(doc: RuleDocument): boolean {
-  const id = doc.id?.replace(TSX_ID_SUFFIX, '') ?? '';
-  return id.endsWith(PARAM_COPY_SUFFIX) || metadataOf(doc).probe !== undefined;
+  return isParamCopy(doc) || metadataOf(doc).probe !== undefined;
 }
+
+/** A parameter copy (`<id>@param`, or its tsx copy): it runs apart, only on the files a call of the change may reach (scan.ts). */
+export function isParamCopy(doc: RuleDocument): boolean {
+  return (doc.id?.replace(TSX_ID_SUFFIX, '') ?? '').endsWith(PARAM_COPY_SUFFIX);
+}
+
+/** The folder of the parameter copies of a language's rules, beside the language's own (`rules/python-param/`). */
+const PARAM_FOLDER_SUFFIX = '-param';
 
 export function catalogOf(rules: readonly RuleDocument[]): RuleInfo[] {
   const byId = new Map<string, RuleInfo>();
@@ -621,7 +628,9 @@ function planEffectiveConfig(
   injections?: readonly unknown[],
 ): ConfigPlan {
   // One folder per language: a run that has no file of a language leaves its folder out (see languagesOf).
-  const files: ConfigPlan['files'] = rules.map((doc, index) => ({ path: `rules/${languageFolder(doc.language)}/${fileStem(doc, index)}`, text: doc.text, doc }));
+  // The parameter copies have folders of their own: a run can leave them out, or run them alone, without copying a rule file.
+  const folderOf = (doc: RuleDocument): string => `${languageFolder(doc.language)}${isParamCopy(doc) ? PARAM_FOLDER_SUFFIX : ''}`;
+  const files: ConfigPlan['files'] = rules.map((doc, index) => ({ path: `rules/${folderOf(doc)}/${fileStem(doc, index)}`, text: doc.text, doc }));
   const ownUtils = !utilsDir && utils.length > 0;
   if (ownUtils) files.push(...utils.map((doc, index) => ({ path: `utils/${fileStem(doc, index)}`, text: doc.text, doc })));
   const config: Record<string, unknown> = { ruleDirs: ['rules'] };
@@ -842,9 +851,16 @@ export async function prebuiltBuiltinConfig(
   const started = canMatch ? new Set([...kept].filter(canMatch)) : kept;
   let ruleDirs: string[];
   const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && pack.utils.includes(doc) ? [[join(prebuilt, path), doc] as const] : [])));
-  if (started.size === kept.size) {
-    ruleDirs = folders.filter((folder) => plan.files.some((f) => f.doc && kept.has(f.doc) && dirname(f.path) === folder)).map((folder) => join(prebuilt, folder));
-    for (const { path, doc } of plan.files) if (doc && kept.has(doc)) byFile.set(join(prebuilt, path), doc);
+  // Each folder holds all the rules of its language (or all their parameter copies): used in place when `started` takes a folder
+  // whole or not at all.
+  const inFolder = (folder: string) => plan.files.filter((f) => f.doc && dirname(f.path) === folder);
+  const whole = folders.every((folder) => {
+    const taken = inFolder(folder).filter((f) => started.has(f.doc!)).length;
+    return taken === 0 || taken === inFolder(folder).length;
+  });
+  if (whole) {
+    ruleDirs = folders.filter((folder) => inFolder(folder).some((f) => started.has(f.doc!))).map((folder) => join(prebuilt, folder));
+    for (const { path, doc } of plan.files) if (doc && started.has(doc)) byFile.set(join(prebuilt, path), doc);
   } else {
     // The folders hold every rule of their language: the rules that can match are copied into folders of their own.
     const copies = plan.files.filter((f) => f.doc && started.has(f.doc));

@@ -10,7 +10,7 @@ import { atMost, MAX_RELATED_LOCATIONS, type Finding, type ScanReport, type Scan
 import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
 import { runAstGrep } from './process.js';
 import { TextPool } from './rule-needs.js';
-import { CALL_PROBE_IDS, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf } from './cross-file.js';
+import { CALL_PROBE_IDS, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf, sinkFileCandidates, type RequestCall } from './cross-file.js';
 import {
   blamedDocument,
   catalogOf,
@@ -21,6 +21,7 @@ import {
   loadThirdPartyRules,
   forLanguagesOf,
   isJoinInput,
+  isParamCopy,
   isScriptHost,
   metadataOf,
   prebuiltBuiltinConfig,
@@ -529,19 +530,15 @@ function sortFindings(findings: Finding[]): Finding[] {
 /** The files the cross-file join reads (a calling file's imports), at most this large. */
 const JOIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-/** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
-function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, RuleInfo>, workDir: string): Finding[] {
-  const sinks = collected.joinInput
-    .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
-    .flatMap((m) => {
-      const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
-      return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
-    });
-  // A test that calls a helper with a fake request shows no flow of the application.
-  const calls = collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
-  if (sinks.length === 0 || calls.length === 0) return [];
+/** The calls with request data the probes found, outside test code (a test that calls a helper with a fake request shows no flow). */
+function requestCalls(collected: Collected): RequestCall[] {
+  return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
+}
+
+/** A scan's reader of the files the cross-file join looks into (callers' imports, candidate sink files), each read once. */
+function joinTextReader(workDir: string): (file: string) => string | undefined {
   const texts = new Map<string, string | undefined>();
-  const textOf = (file: string): string | undefined => {
+  return (file: string): string | undefined => {
     if (!texts.has(file)) {
       const full = safeJoin(workDir, file);
       const read = full === undefined ? undefined : readRegularFile(full, JOIN_MAX_FILE_BYTES);
@@ -549,6 +546,18 @@ function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, Ru
     }
     return texts.get(file);
   };
+}
+
+/** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
+function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, RuleInfo>, textOf: (file: string) => string | undefined): Finding[] {
+  const sinks = collected.joinInput
+    .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
+    .flatMap((m) => {
+      const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
+      return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
+    });
+  const calls = requestCalls(collected);
+  if (sinks.length === 0 || calls.length === 0) return [];
   return joinCrossFile(sinks, calls, textOf, collected.findings, MAX_RELATED_LOCATIONS);
 }
 
@@ -722,9 +731,12 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   // On a small change, the rules whose needs the files' text does not meet are not started: they cannot match there.
   const pool = smallChangeText(input.workDir, files);
   const canMatch = pool && ((doc: RuleDocument): boolean => pool.meets(doc.needs ?? []));
+  // The parameter copies run after, only on the files a call with request data may reach (runParamCopies).
+  const firstRun = (doc: RuleDocument): boolean => !isParamCopy(doc) && (!canMatch || canMatch(doc));
   const builtinConfig =
-    (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, canMatch)) ??
-    (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, canMatch));
+    (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, firstRun)) ??
+    (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, firstRun));
+  const joinText = joinTextReader(input.workDir);
   const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
   const builtinCatalog = catalogOf(builtinRules);
   const builtinStarted = distinctIds(builtinConfig.rules);
@@ -736,16 +748,34 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
     // No file in a language of the pack (documentation, configuration, other languages), or no rule that can match: nothing to do.
     if (builtinConfig.rules.length === 0) return { kind: 'ok' };
     const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
-    const outcome = await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected);
-    if (outcome.kind === 'config-error') {
-      const blamed = blamedDocument(outcome.stderr, builtinConfig);
-      return {
-        kind: 'failed',
-        reason: `The built-in ast-grep rule pack does not load — a bug in ultra-create/action, please report it: ${blamed ? `${blamed.origin}: ` : ''}${outcome.reason}`,
-        fatal: true,
-      };
-    }
-    return outcome;
+    const outcome = packOutcome(await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected), builtinConfig);
+    return outcome.kind === 'ok' ? runParamCopies(catalog) : outcome;
+  };
+  const packOutcome = (outcome: RunOutcome, config: EffectiveConfig): RunOutcome => {
+    if (outcome.kind !== 'config-error') return outcome;
+    const blamed = blamedDocument(outcome.stderr, config);
+    return {
+      kind: 'failed',
+      reason: `The built-in ast-grep rule pack does not load — a bug in ultra-create/action, please report it: ${blamed ? `${blamed.origin}: ` : ''}${outcome.reason}`,
+      fatal: true,
+    };
+  };
+  /**
+   * The parameter copies of the cross-file rules, on the files the calls with request data found by the first run may reach (the
+   * callers' imports, holding a called name): a parameter reaching a sink is common, such a call is not, so this is usually no
+   * file at all.
+   */
+  const runParamCopies = async (catalog: ReadonlyMap<string, RuleInfo>): Promise<RunOutcome> => {
+    const calls = requestCalls(collected);
+    const targets = calls.length === 0 ? [] : sinkFileCandidates(calls, files, joinText);
+    if (targets.length === 0) return { kind: 'ok' };
+    const config =
+      (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'join'), targets, isParamCopy)) ??
+      (await prepareBuiltinConfig(join(scratch, 'join'), pack, overridden, targets, isParamCopy));
+    if (config.rules.length === 0) return { kind: 'ok' };
+    logger.debug(`ast-grep: the parameter copies of the cross-file rules run on ${targets.length} file(s) that a call with request data may reach.`);
+    const joinContext: RunContext = { ...context, chunks: chunkFiles(targets), fileCount: targets.length };
+    return packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', catalog, true, collected), config);
   };
 
   /** The third-party rules that ran, after leaving out the ones ast-grep refused. */
@@ -821,7 +851,7 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   };
 
   const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-  collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), input.workDir));
+  collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), joinText));
   collected.findings = withoutSuperseded(collected.findings, builtinRules);
   // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
   const keyFiles = await findPrivateKeyFiles(input.workDir, files);
