@@ -4488,6 +4488,45 @@ function paramSinkOf(match, finding) {
     return position === undefined ? undefined : { finding, fn: lastName$1(fn), position };
 }
 /** The join's index key of a call: the callee and the argument's position, or its keyword. */
+/**
+ * The files of the change a call with request data may reach: another file of the same language whose module the calling file
+ * imports and whose text holds the called name. Only these are scanned with the parameter copies (scan.ts): a parameter that
+ * reaches a sink is common (`open(path)` in any helper), a call from another file with request data is not.
+ */
+function sinkFileCandidates(calls, files, textOf) {
+    const callers = new Map();
+    for (const call of calls) {
+        const name = lastName$1(call.callee);
+        if (!isSpecificName(name))
+            continue;
+        const names = callers.get(call.file);
+        if (names)
+            names.add(name);
+        else
+            callers.set(call.file, new Set([name]));
+    }
+    if (callers.size === 0)
+        return [];
+    // module name and language → the names called by the files that import it
+    const wanted = new Map();
+    for (const [file, names] of callers) {
+        const python = isPythonPath(file);
+        for (const module of importedModules(textOf(file) ?? '', python)) {
+            const key = `${python ? 'py' : 'js'}\0${module}`;
+            const set = wanted.get(key) ?? new Set();
+            for (const name of names)
+                set.add(name);
+            wanted.set(key, set);
+        }
+    }
+    return files.filter((file) => {
+        const names = wanted.get(`${isPythonPath(file) ? 'py' : 'js'}\0${moduleNameOf(file)}`);
+        if (!names)
+            return false;
+        const text = textOf(file);
+        return text !== undefined && [...names].some((name) => text.includes(name));
+    });
+}
 const callKey = (callee, position, keyword) => keyword === undefined ? `${callee}\0${position ?? ''}` : `${callee}\0=${keyword}`;
 /**
  * The findings of the join: for each sink reached by a parameter, the calls of its function from another file that imports it,
@@ -4949,9 +4988,14 @@ async function loadThirdPartyRules(repoConfigDir, extraSources, logger) {
 /** The built-in catalog entry of every rule that runs (tsx copies are not listed: they report under the original id). */
 /** A built-in document that reports nothing itself: a parameter copy or a probe, read by the cross-file join (cross-file.ts). */
 function isJoinInput(doc) {
-    const id = doc.id?.replace(TSX_ID_SUFFIX, '') ?? '';
-    return id.endsWith(PARAM_COPY_SUFFIX) || metadataOf(doc).probe !== undefined;
+    return isParamCopy(doc) || metadataOf(doc).probe !== undefined;
 }
+/** A parameter copy (`<id>@param`, or its tsx copy): it runs apart, only on the files a call of the change may reach (scan.ts). */
+function isParamCopy(doc) {
+    return (doc.id?.replace(TSX_ID_SUFFIX, '') ?? '').endsWith(PARAM_COPY_SUFFIX);
+}
+/** The folder of the parameter copies of a language's rules, beside the language's own (`rules/python-param/`). */
+const PARAM_FOLDER_SUFFIX = '-param';
 function catalogOf(rules) {
     const byId = new Map();
     for (const doc of rules) {
@@ -5068,7 +5112,9 @@ function fileStem(doc, index) {
 }
 function planEffectiveConfig(dir, rules, utils, languageGlobs, utilsDir, injections) {
     // One folder per language: a run that has no file of a language leaves its folder out (see languagesOf).
-    const files = rules.map((doc, index) => ({ path: `rules/${languageFolder(doc.language)}/${fileStem(doc, index)}`, text: doc.text, doc }));
+    // The parameter copies have folders of their own: a run can leave them out, or run them alone, without copying a rule file.
+    const folderOf = (doc) => `${languageFolder(doc.language)}${isParamCopy(doc) ? PARAM_FOLDER_SUFFIX : ''}`;
+    const files = rules.map((doc, index) => ({ path: `rules/${folderOf(doc)}/${fileStem(doc, index)}`, text: doc.text, doc }));
     const ownUtils = !utilsDir && utils.length > 0;
     if (ownUtils)
         files.push(...utils.map((doc, index) => ({ path: `utils/${fileStem(doc, index)}`, text: doc.text, doc })));
@@ -5269,10 +5315,17 @@ async function prebuiltBuiltinConfig(rulesDir, pack, overridden, dir, files, can
     const started = canMatch ? new Set([...kept].filter(canMatch)) : kept;
     let ruleDirs;
     const byFile = new Map(plan.files.flatMap(({ path, doc }) => (doc && pack.utils.includes(doc) ? [[join(prebuilt, path), doc]] : [])));
-    if (started.size === kept.size) {
-        ruleDirs = folders.filter((folder) => plan.files.some((f) => f.doc && kept.has(f.doc) && dirname(f.path) === folder)).map((folder) => join(prebuilt, folder));
+    // Each folder holds all the rules of its language (or all their parameter copies): used in place when `started` takes a folder
+    // whole or not at all.
+    const inFolder = (folder) => plan.files.filter((f) => f.doc && dirname(f.path) === folder);
+    const whole = folders.every((folder) => {
+        const taken = inFolder(folder).filter((f) => started.has(f.doc)).length;
+        return taken === 0 || taken === inFolder(folder).length;
+    });
+    if (whole) {
+        ruleDirs = folders.filter((folder) => inFolder(folder).some((f) => started.has(f.doc))).map((folder) => join(prebuilt, folder));
         for (const { path, doc } of plan.files)
-            if (doc && kept.has(doc))
+            if (doc && started.has(doc))
                 byFile.set(join(prebuilt, path), doc);
     }
     else {
@@ -5983,20 +6036,14 @@ function sortFindings(findings) {
 }
 /** The files the cross-file join reads (a calling file's imports), at most this large. */
 const JOIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
-/** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
-function crossFileFindings(collected, catalog, workDir) {
-    const sinks = collected.joinInput
-        .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
-        .flatMap((m) => {
-        const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
-        return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
-    });
-    // A test that calls a helper with a fake request shows no flow of the application.
-    const calls = collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
-    if (sinks.length === 0 || calls.length === 0)
-        return [];
+/** The calls with request data the probes found, outside test code (a test that calls a helper with a fake request shows no flow). */
+function requestCalls(collected) {
+    return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
+}
+/** A scan's reader of the files the cross-file join looks into (callers' imports, candidate sink files), each read once. */
+function joinTextReader(workDir) {
     const texts = new Map();
-    const textOf = (file) => {
+    return (file) => {
         if (!texts.has(file)) {
             const full = safeJoin(workDir, file);
             const read = full === undefined ? undefined : readRegularFile(full, JOIN_MAX_FILE_BYTES);
@@ -6004,6 +6051,18 @@ function crossFileFindings(collected, catalog, workDir) {
         }
         return texts.get(file);
     };
+}
+/** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
+function crossFileFindings(collected, catalog, textOf) {
+    const sinks = collected.joinInput
+        .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
+        .flatMap((m) => {
+        const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
+        return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
+    });
+    const calls = requestCalls(collected);
+    if (sinks.length === 0 || calls.length === 0)
+        return [];
     return joinCrossFile(sinks, calls, textOf, collected.findings, MAX_RELATED_LOCATIONS);
 }
 /** Changes up to these sizes are read before the scan (see smallChangeText); larger ones run every rule. */
@@ -6178,8 +6237,11 @@ async function scan$1(input, allFiles, scratch, started) {
     // On a small change, the rules whose needs the files' text does not meet are not started: they cannot match there.
     const pool = smallChangeText(input.workDir, files);
     const canMatch = pool && ((doc) => pool.meets(doc.needs ?? []));
-    const builtinConfig = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, canMatch)) ??
-        (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, canMatch));
+    // The parameter copies run after, only on the files a call with request data may reach (runParamCopies).
+    const firstRun = (doc) => !isParamCopy(doc) && (!canMatch || canMatch(doc));
+    const builtinConfig = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, firstRun)) ??
+        (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, firstRun));
+    const joinText = joinTextReader(input.workDir);
     const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
     const builtinCatalog = catalogOf(builtinRules);
     const builtinStarted = distinctIds(builtinConfig.rules);
@@ -6191,16 +6253,36 @@ async function scan$1(input, allFiles, scratch, started) {
         if (builtinConfig.rules.length === 0)
             return { kind: 'ok' };
         const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
-        const outcome = await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected);
-        if (outcome.kind === 'config-error') {
-            const blamed = blamedDocument(outcome.stderr, builtinConfig);
-            return {
-                kind: 'failed',
-                reason: `The built-in ast-grep rule pack does not load — a bug in ultra-create/action, please report it: ${blamed ? `${blamed.origin}: ` : ''}${outcome.reason}`,
-                fatal: true,
-            };
-        }
-        return outcome;
+        const outcome = packOutcome(await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected), builtinConfig);
+        return outcome.kind === 'ok' ? runParamCopies(catalog) : outcome;
+    };
+    const packOutcome = (outcome, config) => {
+        if (outcome.kind !== 'config-error')
+            return outcome;
+        const blamed = blamedDocument(outcome.stderr, config);
+        return {
+            kind: 'failed',
+            reason: `The built-in ast-grep rule pack does not load — a bug in ultra-create/action, please report it: ${blamed ? `${blamed.origin}: ` : ''}${outcome.reason}`,
+            fatal: true,
+        };
+    };
+    /**
+     * The parameter copies of the cross-file rules, on the files the calls with request data found by the first run may reach (the
+     * callers' imports, holding a called name): a parameter reaching a sink is common, such a call is not, so this is usually no
+     * file at all.
+     */
+    const runParamCopies = async (catalog) => {
+        const calls = requestCalls(collected);
+        const targets = calls.length === 0 ? [] : sinkFileCandidates(calls, files, joinText);
+        if (targets.length === 0)
+            return { kind: 'ok' };
+        const config = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'join'), targets, isParamCopy)) ??
+            (await prepareBuiltinConfig(join(scratch, 'join'), pack, overridden, targets, isParamCopy));
+        if (config.rules.length === 0)
+            return { kind: 'ok' };
+        logger.debug(`ast-grep: the parameter copies of the cross-file rules run on ${targets.length} file(s) that a call with request data may reach.`);
+        const joinContext = { ...context, chunks: chunkFiles(targets), fileCount: targets.length };
+        return packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', catalog, true, collected), config);
     };
     /** The third-party rules that ran, after leaving out the ones ast-grep refused. */
     let thirdPartyLoaded = [];
@@ -6280,7 +6362,7 @@ async function scan$1(input, allFiles, scratch, started) {
         return { kind: 'ok' };
     };
     const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-    collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), input.workDir));
+    collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), joinText));
     collected.findings = withoutSuperseded(collected.findings, builtinRules);
     // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
     const keyFiles = await findPrivateKeyFiles(input.workDir, files);
