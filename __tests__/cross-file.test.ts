@@ -14,6 +14,36 @@ import { RecordingLogger } from './support/recording-logger.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const AST_GREP = join(ROOT, 'node_modules', '@ast-grep', 'cli', 'ast-grep');
 
+/** Scans a tree of `files` (written to a scratch folder of the suite) with the built-in pack; the scan must be ok. */
+function packScanner(prefix: string): (files: Record<string, string>) => Promise<Finding[]> {
+  let scratch = '';
+  before(async () => {
+    scratch = await mkdtemp(join(tmpdir(), prefix));
+  });
+  after(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+  let count = 0;
+  return async (files) => {
+    const workDir = join(scratch, `t${++count}`);
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(workDir, path)), { recursive: true });
+      await writeFile(join(workDir, path), text);
+    }
+    const result = await runAstGrepScan({
+      binary: AST_GREP,
+      workDir,
+      files: Object.keys(files),
+      builtinRulesDir: join(ROOT, 'rules'),
+      extraRuleSources: [],
+      logger: new RecordingLogger(),
+      tempDir: scratch,
+    });
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    return result.report.findings;
+  };
+}
+
 describe('reading parameter and argument lists', () => {
   test('top-level items, with brackets, strings and template literals kept whole', () => {
     assert.deepEqual(listItems('(a, b = f(1, 2), { c, d }, `x,${y}`, "p,q", ...rest)'), ['a', 'b = f(1, 2)', '{ c, d }', '`x,${y}`', '"p,q"', '...rest']);
@@ -96,33 +126,7 @@ describe('sinkFileCandidates: the files the parameter copies run on', () => {
 });
 
 describe('flows across files, with the built-in pack', () => {
-  let scratch = '';
-  before(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'cross-file-test-'));
-  });
-  after(async () => {
-    await rm(scratch, { recursive: true, force: true });
-  });
-
-  let count = 0;
-  async function scan(files: Record<string, string>) {
-    const workDir = join(scratch, `t${++count}`);
-    for (const [path, text] of Object.entries(files)) {
-      await mkdir(dirname(join(workDir, path)), { recursive: true });
-      await writeFile(join(workDir, path), text);
-    }
-    const result = await runAstGrepScan({
-      binary: AST_GREP,
-      workDir,
-      files: Object.keys(files),
-      builtinRulesDir: join(ROOT, 'rules'),
-      extraRuleSources: [],
-      logger: new RecordingLogger(),
-      tempDir: scratch,
-    });
-    assert.equal(result.report.status, 'ok', result.report.reason);
-    return result.report.findings;
-  }
+  const scan = packScanner('cross-file-test-');
 
   const DAO = `const db = require('./db');
 function findAccount(name) {
@@ -255,33 +259,7 @@ describe('Python: imports, parameter slots, module names', () => {
 });
 
 describe('Python flows across files, with the built-in pack', () => {
-  let scratch = '';
-  before(async () => {
-    scratch = await mkdtemp(join(tmpdir(), 'cross-file-py-test-'));
-  });
-  after(async () => {
-    await rm(scratch, { recursive: true, force: true });
-  });
-
-  let count = 0;
-  async function scan(files: Record<string, string>) {
-    const workDir = join(scratch, `t${++count}`);
-    for (const [path, text] of Object.entries(files)) {
-      await mkdir(dirname(join(workDir, path)), { recursive: true });
-      await writeFile(join(workDir, path), text);
-    }
-    const result = await runAstGrepScan({
-      binary: AST_GREP,
-      workDir,
-      files: Object.keys(files),
-      builtinRulesDir: join(ROOT, 'rules'),
-      extraRuleSources: [],
-      logger: new RecordingLogger(),
-      tempDir: scratch,
-    });
-    assert.equal(result.report.status, 'ok', result.report.reason);
-    return result.report.findings;
-  }
+  const scan = packScanner('cross-file-py-test-');
 
   const DAO = `import sqlite3
 
