@@ -4507,26 +4507,44 @@ function sinkFileCandidates(calls, files, textOf) {
     }
     if (callers.size === 0)
         return [];
-    // module name and language → the names called by the files that import it
-    const wanted = new Map();
-    for (const [file, names] of callers) {
-        const python = isPythonPath(file);
-        for (const module of importedModules(textOf(file) ?? '', python)) {
-            const key = `${python ? 'py' : 'js'}\0${module}`;
-            const set = wanted.get(key) ?? new Set();
-            for (const name of names)
-                set.add(name);
-            wanted.set(key, set);
+    // language and module name → the calling files that import it
+    const key = (file, module) => `${isPythonPath(file) ? 'py' : 'js'}\0${module}`;
+    const importers = new Map();
+    for (const caller of callers.keys()) {
+        for (const module of importedModules(textOf(caller) ?? '', isPythonPath(caller))) {
+            const list = importers.get(key(caller, module));
+            if (list)
+                list.push(caller);
+            else
+                importers.set(key(caller, module), [caller]);
         }
     }
+    // A pull request is hostile: the name checks are set lookups over the smaller side, within a budget; past it, a file its caller
+    // imports is taken without them (the copies then run on more files, never on fewer).
+    let budget = NAME_CHECK_BUDGET;
     return files.filter((file) => {
-        const names = wanted.get(`${isPythonPath(file) ? 'py' : 'js'}\0${moduleNameOf(file)}`);
-        if (!names)
+        const importing = importers.get(key(file, moduleNameOf(file)));
+        if (!importing)
             return false;
         const text = textOf(file);
-        return text !== undefined && [...names].some((name) => text.includes(name));
+        if (text === undefined)
+            return false;
+        if (budget <= 0)
+            return true;
+        const words = new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
+        return importing.some((caller) => {
+            const names = callers.get(caller);
+            const [few, many] = names.size <= words.size ? [names, words] : [words, names];
+            budget -= few.size;
+            for (const word of few)
+                if (many.has(word))
+                    return true;
+            return false;
+        });
     });
 }
+/** Set lookups sinkFileCandidates may spend on names before it takes the imported files as they are. */
+const NAME_CHECK_BUDGET = 1_000_000;
 const callKey = (callee, position, keyword) => keyword === undefined ? `${callee}\0${position ?? ''}` : `${callee}\0=${keyword}`;
 /**
  * The findings of the join: for each sink reached by a parameter, the calls of its function from another file that imports it,
