@@ -657,6 +657,24 @@ describe('the real built-in pack (rules/)', { skip: !existsSync(join(REAL_PACK, 
     assert.deepEqual(report.findings.map((f) => f.severity).sort(), ['high', 'high', 'medium']);
   });
 
+  test('the parameter copies run only on the files a call with request data may reach', async () => {
+    const dao = "const db = require('./db');\nfunction findAccount(name) {\n  return db.query(\"SELECT * FROM accounts WHERE name = '\" + name + \"'\");\n}\nmodule.exports = { findAccount };\n";
+    const route = "const { findAccount } = require('../data/accounts-dao');\napp.get('/a', async (req, res) => res.json(await findAccount(req.query.name)));\n";
+    const other = "function readReport(path) { return fs.readFileSync(path); }\nmodule.exports = { readReport };\n";
+    const builtin = { builtinRulesDir: builtinRulesDir(join(ROOT, 'src', 'scanners', 'ast-grep')) };
+    const copiesRan = (logger: RecordingLogger) => logger.lines.filter((l) => l.message.includes('parameter copies of the cross-file rules run on')).map((l) => l.message);
+    // no call with request data: the copies never start, and the helpers' parameters are not findings
+    const alone = await scan({ 'data/accounts-dao.js': dao, 'lib/reports.js': other }, builtin);
+    assert.deepEqual(copiesRan(alone.logger), []);
+    assert.deepEqual(alone.result.report.findings.filter((f) => f.severity === 'critical'), []);
+    // a route that imports the DAO: the copies run on that one file (not on lib/reports.js), and the flow is reported at the sink
+    const joined = await scan({ 'data/accounts-dao.js': dao, 'lib/reports.js': other, 'routes/accounts.js': route }, builtin);
+    assert.deepEqual(copiesRan(joined.logger).map((m) => /run on (\d+) file/.exec(m)?.[1]), ['1']);
+    const critical = joined.result.report.findings.filter((f) => f.severity === 'critical');
+    assert.deepEqual(critical.map((f) => `${f.path}:${f.startLine} ${f.ruleId}`), ['data/accounts-dao.js:3 js/sql-injection-request-input']);
+    assert.equal(critical[0]?.related?.[0]?.path, 'routes/accounts.js');
+  });
+
   test('a page crowded with <script> or <style> tags is reported as not scanned, never as clean', async () => {
     const crowded = `${'<script src="a.js"></script>\n'.repeat(MAX_PAGE_SCRIPTS - 10)}${'<style>p{}</style>\n'.repeat(11)}<script>el.innerHTML = x;</script>\n`;
     const under = `${'<script src="a.js"></script>\n'.repeat(MAX_PAGE_SCRIPTS - 1)}<script>el.innerHTML = x;</script>\n`;
