@@ -6382,11 +6382,12 @@ async function scan$1(input, allFiles, scratch, started) {
     const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
     collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), joinText));
     collected.findings = withoutSuperseded(collected.findings, builtinRules);
-    // Keys in files ast-grep has no grammar for; test fixtures carry throwaway keys (in-tests: skip).
-    const keyFiles = await findPrivateKeyFiles(input.workDir, files);
+    // Keys in files ast-grep has no grammar for, crowded pages included (they are read, not parsed); test fixtures carry throwaway
+    // keys (in-tests: skip).
+    const keyFiles = await findPrivateKeyFiles(input.workDir, allFiles);
     collected.findings.push(...keyFiles);
     policies.set(PRIVATE_KEY_FILE_RULE.id, 'skip');
-    const envSecrets = await findEnvFileSecrets(input.workDir, files);
+    const envSecrets = await findEnvFileSecrets(input.workDir, allFiles);
     collected.findings.push(...envSecrets);
     policies.set(ENV_FILE_SECRET_RULE.id, 'skip');
     for (const file of [...collected.skipped.keys()].sort()) {
