@@ -561,8 +561,8 @@ const SOURCE_TEXTS: Record<string, { request: string; parameter: string }> = {
  */
 export async function paramCopyOf(doc: RuleDocument): Promise<RuleDocument> {
   const id = `${doc.id ?? ''}${PARAM_COPY_SUFFIX}`;
-  const written = (doc.language ?? (typeof doc.content?.language === 'string' ? doc.content.language : '')).toLowerCase();
-  const language = ({ ts: 'typescript', py: 'python' } as Record<string, string>)[written] ?? written;
+  const written = doc.language ?? (typeof doc.content?.language === 'string' ? doc.content.language : undefined);
+  const language = written === undefined ? '' : languageFolder(written);
   const texts = Object.hasOwn(SOURCE_TEXTS, language) ? SOURCE_TEXTS[language] : undefined;
   if (!texts) {
     throw new Error(`The cross-file rule ${doc.origin} is for ${language || 'no language'}; parameter copies are built for ${Object.keys(SOURCE_TEXTS).join(' and ')} rules only.`);
