@@ -5090,8 +5090,8 @@ const SOURCE_TEXTS = {
  */
 async function paramCopyOf(doc) {
     const id = `${doc.id ?? ''}${PARAM_COPY_SUFFIX}`;
-    const written = (doc.language ?? (typeof doc.content?.language === 'string' ? doc.content.language : '')).toLowerCase();
-    const language = { ts: 'typescript', py: 'python' }[written] ?? written;
+    const written = doc.language ?? (typeof doc.content?.language === 'string' ? doc.content.language : undefined);
+    const language = written === undefined ? '' : languageFolder(written);
     const texts = Object.hasOwn(SOURCE_TEXTS, language) ? SOURCE_TEXTS[language] : undefined;
     if (!texts) {
         throw new Error(`The cross-file rule ${doc.origin} is for ${language || 'no language'}; parameter copies are built for ${Object.keys(SOURCE_TEXTS).join(' and ')} rules only.`);
@@ -6054,6 +6054,12 @@ function sortFindings(findings) {
 }
 /** The files the cross-file join reads (a calling file's imports), at most this large. */
 const JOIN_MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** A changed file's bytes, when it is a regular file inside `workDir` of at most `maxBytes` (no symlink, FIFO or device is read). */
+function readChangedFile(workDir, file, maxBytes) {
+    const full = safeJoin(workDir, file);
+    const read = full === undefined ? undefined : readRegularFile(full, maxBytes);
+    return read !== undefined && 'bytes' in read ? read.bytes : undefined;
+}
 /** The calls with request data the probes found, outside test code (a test that calls a helper with a fake request shows no flow). */
 function requestCalls(collected) {
     return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
@@ -6062,11 +6068,8 @@ function requestCalls(collected) {
 function joinTextReader(workDir) {
     const texts = new Map();
     return (file) => {
-        if (!texts.has(file)) {
-            const full = safeJoin(workDir, file);
-            const read = full === undefined ? undefined : readRegularFile(full, JOIN_MAX_FILE_BYTES);
-            texts.set(file, read !== undefined && 'bytes' in read ? read.bytes.toString('utf8') : undefined);
-        }
+        if (!texts.has(file))
+            texts.set(file, readChangedFile(workDir, file, JOIN_MAX_FILE_BYTES)?.toString('utf8'));
         return texts.get(file);
     };
 }
@@ -6096,12 +6099,11 @@ function smallChangeText(workDir, files) {
     const texts = [];
     let budget = NEEDS_MAX_BYTES;
     for (const file of files) {
-        const full = safeJoin(workDir, file);
-        const read = full === undefined ? undefined : readRegularFile(full, budget);
-        if (read === undefined || !('bytes' in read))
+        const bytes = readChangedFile(workDir, file, budget);
+        if (bytes === undefined)
             return undefined;
-        budget -= read.bytes.length;
-        texts.push(read.bytes.toString('utf8'));
+        budget -= bytes.length;
+        texts.push(bytes.toString('utf8'));
     }
     return new TextPool(texts);
 }
@@ -6134,11 +6136,9 @@ function crowdedPages(workDir, files) {
     for (const file of files) {
         if (!isScriptHost(file))
             continue;
-        const full = safeJoin(workDir, file);
-        const read = full === undefined ? undefined : readRegularFile(full, PAGE_READ_MAX_BYTES);
-        if (read === undefined || !('bytes' in read))
+        const text = readChangedFile(workDir, file, PAGE_READ_MAX_BYTES)?.toString('latin1').toLowerCase();
+        if (text === undefined)
             continue;
-        const text = read.bytes.toString('latin1').toLowerCase();
         let count = 0;
         for (const tag of ['<script', '<style']) {
             for (let at = text.indexOf(tag); at >= 0 && count <= MAX_PAGE_SCRIPTS; at = text.indexOf(tag, at + tag.length))
@@ -6262,6 +6262,7 @@ async function scan$1(input, allFiles, scratch, started) {
     const joinText = joinTextReader(input.workDir);
     const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
     const builtinCatalog = catalogOf(builtinRules);
+    const builtinCatalogById = new Map(builtinCatalog.map((r) => [r.id, r]));
     const builtinStarted = distinctIds(builtinConfig.rules);
     if (builtinStarted < builtinRuleCount) {
         logger.info(`ast-grep: ${builtinStarted} of the ${builtinRuleCount} built-in rule(s) for these files can match their text; the other ${builtinRuleCount - builtinStarted} were not started.`);
@@ -6270,9 +6271,8 @@ async function scan$1(input, allFiles, scratch, started) {
         // No file in a language of the pack (documentation, configuration, other languages), or no rule that can match: nothing to do.
         if (builtinConfig.rules.length === 0)
             return { kind: 'ok' };
-        const catalog = new Map(builtinCatalog.map((r) => [r.id, r]));
-        const outcome = packOutcome(await runConfig(context, builtinConfig, 'built-in rules', catalog, true, collected), builtinConfig);
-        return outcome.kind === 'ok' ? runParamCopies(catalog) : outcome;
+        const outcome = packOutcome(await runConfig(context, builtinConfig, 'built-in rules', builtinCatalogById, true, collected), builtinConfig);
+        return outcome.kind === 'ok' ? runParamCopies() : outcome;
     };
     const packOutcome = (outcome, config) => {
         if (outcome.kind !== 'config-error')
@@ -6289,7 +6289,7 @@ async function scan$1(input, allFiles, scratch, started) {
      * callers' imports, holding a called name): a parameter reaching a sink is common, such a call is not, so this is usually no
      * file at all.
      */
-    const runParamCopies = async (catalog) => {
+    const runParamCopies = async () => {
         const calls = requestCalls(collected);
         const targets = calls.length === 0 ? [] : sinkFileCandidates(calls, files, joinText);
         if (targets.length === 0)
@@ -6300,7 +6300,7 @@ async function scan$1(input, allFiles, scratch, started) {
             return { kind: 'ok' };
         logger.debug(`ast-grep: the parameter copies of the cross-file rules run on ${targets.length} file(s) that a call with request data may reach.`);
         const joinContext = { ...context, chunks: chunkFiles(targets), fileCount: targets.length };
-        return packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', catalog, true, collected), config);
+        return packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', builtinCatalogById, true, collected), config);
     };
     /** The third-party rules that ran, after leaving out the ones ast-grep refused. */
     let thirdPartyLoaded = [];
@@ -6380,7 +6380,7 @@ async function scan$1(input, allFiles, scratch, started) {
         return { kind: 'ok' };
     };
     const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-    collected.findings.push(...crossFileFindings(collected, new Map(builtinCatalog.map((r) => [r.id, r])), joinText));
+    collected.findings.push(...crossFileFindings(collected, builtinCatalogById, joinText));
     collected.findings = withoutSuperseded(collected.findings, builtinRules);
     // Keys in files ast-grep has no grammar for, crowded pages included (they are read, not parsed); test fixtures carry throwaway
     // keys (in-tests: skip).
