@@ -208,6 +208,17 @@ describe('Python: imports, parameter slots, module names', () => {
     assert.equal(importedModules("from app.db import find_user", false).size, 0);
   });
 
+  test('unclosed and very long parenthesized imports are read as lines, and each closing parenthesis serves every import before it', () => {
+    // thousands of `from x import (` with no `)`: each line names its module and what follows on it
+    const unclosed = importedModules(`${'from flood import (\n'.repeat(20_000)}from last import (tail, # c\nfrom app.dao import (\n    find_user,\n)\n`, true);
+    for (const name of ['flood', 'last', 'tail', 'dao', 'find_user']) assert.ok(unclosed.has(name), name);
+    assert.ok(!unclosed.has('c'));
+    // a list of more than 10,000 characters is no import list: only its first line is read
+    const long = importedModules(`from big import (first,\n${'    other,\n'.repeat(2_000)}    hidden)\n`, true);
+    assert.ok(long.has('big') && long.has('first'));
+    assert.ok(!long.has('hidden') && !long.has('other'));
+  });
+
   test('a module is named by its file, a package by its folder (__init__.py)', () => {
     assert.equal(moduleNameOf('app/db.py'), 'db');
     assert.equal(moduleNameOf('app/models/__init__.py'), 'models');
