@@ -24,6 +24,7 @@ import {
 import { chunkFiles, findingFromMatch, MAX_PAGE_SCRIPTS, NEEDS_MAX_BYTES, runAstGrepScan, withoutSuperseded, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
 import type { Finding } from '../src/types.js';
 import { vendorAstGrep } from './support/vendored-ast-grep.js';
+import { withMemoryLimit } from '../src/scanners/ast-grep/process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = join(ROOT, '__tests__', 'fixtures', 'ast-grep');
@@ -505,6 +506,28 @@ describe('findingFromMatch', () => {
     ...over,
   });
 
+  test('evidence keeps a window of a very long line around the match, and short lines whole', () => {
+    const line = `${'a = 1; '.repeat(10_000)}el.innerHTML = x;${' b = 2;'.repeat(10_000)}`;
+    const at = line.indexOf('el.innerHTML');
+    const f = findingFromMatch(
+      base({
+        range: { start: { line: 0, column: at }, end: { line: 0, column: at + 17 } },
+        text: 'el.innerHTML = x;',
+        lines: line,
+        charCount: { leading: at, trailing: line.length - at - 17 },
+      }),
+      'r',
+      undefined,
+    );
+    assert.ok(f.evidence.length <= 2_000, `${f.evidence.length} characters kept`);
+    assert.ok(f.evidence.includes('el.innerHTML = x;'));
+    assert.ok(f.evidence.startsWith('…') && f.evidence.endsWith('…'));
+    // the columns are still the match's own
+    assert.equal(f.startColumn, at + 1);
+    const short = findingFromMatch(base({ lines: 'x = 1;\ny = 2;', text: 'x = 1;\ny = 2;', range: { start: { line: 0, column: 0 }, end: { line: 1, column: 6 } } }), 'r', undefined);
+    assert.equal(short.evidence, 'x = 1;\ny = 2;');
+  });
+
   test('a match ending at column 0 of a line that has content ends on the line before', () => {
     const f = findingFromMatch(
       base({
@@ -692,6 +715,45 @@ describe('the real built-in pack (rules/)', { skip: !existsSync(join(REAL_PACK, 
       `a/crowded.html:${MAX_PAGE_SCRIPTS + 3} any/private-key-file`,
       `a/under.html:${MAX_PAGE_SCRIPTS} js/xss-inner-html`,
     ]);
+  });
+});
+
+describe('a file written to wear the scanner out costs only itself', () => {
+  // One call of many request-data arguments: ast-grep prints, with each argument the probe matches, every node it looked at on
+  // the way (the call, the list): the whole list once per argument, kept in memory until the file is done.
+  const hostile = (count: number): string =>
+    `app.get('/', (req, res) => {\n  helper(${Array.from({ length: count }, (_, i) => `req.query.a${i}`).join(',\n    ')});\n});\n`;
+  const plain = "app.get('/e', (req, res) => { eval(req.query.code); });\n";
+  const builtin = () => ({ builtinRulesDir: builtinRulesDir(join(ROOT, 'src', 'scanners', 'ast-grep')) });
+
+  test('past the output limit: that file is reported as not scanned, the other files of its chunk are scanned', async () => {
+    const { result } = await scan({ 'routes/hostile.js': hostile(400), 'routes/eval.js': plain }, { ...builtin(), fileOutputChars: 4 * 1024 * 1024 });
+    const { report } = result;
+    assert.equal(report.status, 'degraded');
+    assert.deepEqual(report.filesNotScanned?.map((f) => f.path), ['routes/hostile.js']);
+    assert.match(report.filesNotScanned?.[0]?.reason ?? '', /printed more than 4 MiB/);
+    assert.deepEqual(report.findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId}`), ['routes/eval.js:1 js/code-injection-eval']);
+    // under the limit, the same file is scanned
+    const under = await scan({ 'routes/hostile.js': hostile(40), 'routes/eval.js': plain }, { ...builtin(), fileOutputChars: 4 * 1024 * 1024 });
+    assert.equal(under.result.report.status, 'ok', under.result.report.warnings.join(' '));
+  });
+
+  test('at the memory limit: ast-grep stops, that file is reported as not scanned, the others are scanned', { skip: process.platform !== 'linux' && 'the limit is set with ulimit -v, on Linux' }, async () => {
+    const { result } = await scan({ 'routes/hostile.js': hostile(4_000), 'routes/eval.js': plain }, { ...builtin(), memoryLimitBytes: 768 * 1024 * 1024 });
+    const { report } = result;
+    assert.equal(report.status, 'degraded');
+    assert.deepEqual(report.filesNotScanned?.map((f) => f.path), ['routes/hostile.js']);
+    assert.match(report.filesNotScanned?.[0]?.reason ?? '', /ran out of its memory limit of 768 MiB/);
+    assert.deepEqual(report.findings.map((f) => `${f.path}:${f.startLine} ${f.ruleId}`), ['routes/eval.js:1 js/code-injection-eval']);
+  });
+
+  test('the memory limit is set through /bin/sh on Linux only, and the arguments pass unchanged', () => {
+    assert.deepEqual(withMemoryLimit('/x/ast-grep', ['scan', '--', 'a b.js', '$HOME'], 2 * 1024 ** 3, 'linux'), [
+      '/bin/sh',
+      ['-c', 'ulimit -v 2097152 && exec "$0" "$@"', '/x/ast-grep', 'scan', '--', 'a b.js', '$HOME'],
+    ]);
+    assert.deepEqual(withMemoryLimit('ast-grep.exe', ['scan'], 2 * 1024 ** 3, 'win32'), ['ast-grep.exe', ['scan']]);
+    assert.deepEqual(withMemoryLimit('/x/ast-grep', ['scan'], undefined, 'linux'), ['/x/ast-grep', ['scan']]);
   });
 });
 

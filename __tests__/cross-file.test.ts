@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { argumentPosition, importedModules, isSpecificName, joinCrossFile, listItems, moduleNameOf, parameterPosition, pythonParameterSlot, sinkFileCandidates } from '../src/scanners/ast-grep/cross-file.js';
+import { CallArguments, importedModules, isSpecificName, joinCrossFile, listItems, moduleNameOf, parameterPosition, pythonParameterSlot, sinkFileCandidates } from '../src/scanners/ast-grep/cross-file.js';
 import type { Finding } from '../src/types.js';
 import { runAstGrepScan } from '../src/scanners/ast-grep/scan.js';
 import { paramCopyOf, parseBuiltinRules, prepareBuiltinConfig } from '../src/scanners/ast-grep/rules.js';
@@ -57,12 +57,41 @@ describe('reading parameter and argument lists', () => {
     assert.equal(parameterPosition('({ name }, b)', 'name'), undefined);
   });
 
-  test('an argument position from its byte offset in the list (multi-byte text before it counts in bytes)', () => {
-    const args = '(req.session.userId, req.query.threshold, cb)';
-    assert.equal(argumentPosition(args, args.indexOf('req.query')), 1);
-    assert.equal(argumentPosition(args, 1), 0);
-    const wide = '("é, ü", req.query.q)';
-    assert.equal(argumentPosition(wide, Buffer.byteLength(wide.slice(0, wide.indexOf('req')))), 1);
+  /** CallArguments over `text`'s bytes, asked about the argument starting at `arg` in the call of the callee ending before `callee`. */
+  const positionIn = (text: string, callee: string, arg: string, from = 0): number | undefined => {
+    const bytes = Buffer.from(text);
+    const calleeEnd = bytes.indexOf(callee, Buffer.byteLength(text.slice(0, from))) + Buffer.byteLength(callee);
+    return new CallArguments(bytes.toString('latin1')).position(calleeEnd, bytes.indexOf(arg, calleeEnd));
+  };
+
+  test('an argument position from its byte offset in the file (multi-byte text before it counts in bytes)', () => {
+    assert.equal(positionIn('dao.getAllocations(req.session.userId, req.query.threshold, cb)', 'getAllocations', 'req.query'), 1);
+    assert.equal(positionIn('dao.getAllocations(req.session.userId, req.query.threshold, cb)', 'getAllocations', 'req.session'), 0);
+    assert.equal(positionIn('const s = "ü"; find("é, ü", [a, b], {c, d}, `${x, y}`, req.query.q)', 'find', 'req.query'), 4);
+    // between the name and the list: spaces, a comment, type arguments, an optional call
+    assert.equal(positionIn('find /* c */ <Map<string, number>>(a, req.body.b)', 'find', 'req.body'), 1);
+    assert.equal(positionIn('obj.find?.(a, b, req.body.c)', 'find', 'req.body'), 2);
+    // Python: keyword arguments before count as arguments, a string holding a comma does not
+    assert.equal(positionIn("db.find_user('a,b', name=x, request.args['q'])", 'find_user', 'request.args'), 2);
+    // not an argument of that call: past its closing parenthesis, before its list, or no list after the name
+    assert.equal(positionIn('find(a)(req.query.q)', 'find', 'req.query'), undefined);
+    assert.equal(positionIn('find = req.query.q', 'find', 'req.query'), undefined);
+  });
+
+  test('argument positions of a call of 10,000 arguments, asked for each, read the list once (linear)', () => {
+    const count = 10_000;
+    const text = `helper(${Array.from({ length: count }, (_, i) => `req.query.a${i}`).join(',\n  ')});`;
+    const calls = new CallArguments(text);
+    const calleeEnd = 'helper'.length;
+    let at = calleeEnd;
+    for (let i = 0; i < count; i++) {
+      at = text.indexOf('req.query', at + 1);
+      assert.equal(calls.position(calleeEnd, at), i);
+    }
+    // and asked again out of order, from what was read
+    assert.equal(calls.position(calleeEnd, text.indexOf('req.query.a17,')), 17);
+    // each character of the list read once (read again per argument, the list cost 13 s)
+    assert.ok(calls.charactersRead <= text.length, `${calls.charactersRead} characters read for a text of ${text.length}`);
   });
 
   test('names too common to join by name are refused', () => {

@@ -27,6 +27,7 @@ import { dirname } from 'node:path';
 import { gitattributesPatternToRegExp } from '../collect/file-filter.js';
 import { ConfigurationError, getErrorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { formatBinaryBytes } from '../text/strings.js';
 import { ArchiveTooLargeError, COMPONENT_LABEL, type AppliedHostConfig, type ContainerSpec, type DockerEngine } from './docker-engine.js';
 import {
   SANDBOX_GID,
@@ -397,18 +398,13 @@ function describeEnd(outcome: PhaseOutcome): string {
   }
 }
 
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0) return `${bytes / 1024 ** 3} GiB`;
-  return `${Math.round(bytes / 1024 ** 2)} MiB`;
-}
-
 /** The settings the engine holds for a phase's container, one line each (what the check run and the summary list). */
 function describeApplied(h: AppliedHostConfig, description: string): string[] {
   const ulimits = h.ulimits.map((u) => `${u.name}=${u.soft === u.hard ? u.soft : `${u.soft}/${u.hard}`}`).join(', ');
   return [
     `user ${h.user || 'image default'}`,
     `runtime ${h.runtime || description}`,
-    `memory ${h.memoryBytes ? formatBytes(h.memoryBytes) : 'unlimited'}${h.memoryBytes && h.memorySwapBytes === h.memoryBytes ? ', no swap' : ''}`,
+    `memory ${h.memoryBytes ? formatBinaryBytes(h.memoryBytes) : 'unlimited'}${h.memoryBytes && h.memorySwapBytes === h.memoryBytes ? ', no swap' : ''}`,
     `cpus ${h.nanoCpus ? h.nanoCpus / 1e9 : 'unlimited'}`,
     `pids ${h.pidsLimit || 'unlimited'}`,
     `ulimits ${ulimits || 'image defaults'}`,

@@ -106,3 +106,9 @@ export function formatUsdLimit(usd: number): string {
   const cents = usd.toFixed(2);
   return Number(cents) === usd ? cents : String(usd);
 }
+
+/** A size in binary units: whole GiB as such (`4 GiB`), anything else in MiB (`512 MiB`). */
+export function formatBinaryBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0) return `${bytes / 1024 ** 3} GiB`;
+  return `${Math.round(bytes / 1024 ** 2)} MiB`;
+}

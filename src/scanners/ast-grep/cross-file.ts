@@ -7,7 +7,7 @@
  * - the parameter copy of a rule marked `cross-file: true` (id `<rule>@param`, built with the pack): its source is a parameter of
  *   the enclosing named function, and it binds `$HELPER_FN` (the function's name), `$HELPER_PARAM` and `$HELPER_PARAMS` (the list);
  * - the call probes `js/request-argument-probe` and `py/request-argument-probe`: an argument that is request data, with `$CALLEE`
- *   and `$CALL_ARGS` (and `$CALL_KEYWORD` for a Python keyword argument).
+ *   (and `$CALL_KEYWORD` for a Python keyword argument); its position is read from the calling file (CallArguments).
  * Neither is a finding. A pair joins when the names and the argument position agree (for Python, or the keyword and the
  * parameter's name), the files differ and are of the same language, the name is specific enough (not `get`, `find`, `query`, …)
  * and the calling file imports the sink's module by its name (JavaScript: a relative path; Python: any import naming the module,
@@ -121,12 +121,106 @@ export function parameterPosition(params: string, name: string): number | undefi
   return index >= 0 ? index : undefined;
 }
 
-/** The position (0-based) of the argument that starts `offsetInArgs` bytes into an argument list's text. */
-export function argumentPosition(argsText: string, offsetInArgs: number): number | undefined {
-  const prefix = Buffer.from(argsText).subarray(0, offsetInArgs).toString('utf8');
-  if (!prefix.startsWith('(')) return undefined;
-  // The prefix ends where the argument starts: the items before it, plus an empty one that it begins.
-  return listItems(`${prefix}x)`).length - 1;
+/** How far past the callee's name the opening parenthesis of its argument list is looked for (type arguments, `?.`, spaces). */
+const OPEN_PAREN_SEARCH_CHARS = 4_096;
+
+/** A call's argument list read so far: the top-level commas found up to `next`, and the reader's state there. */
+interface ArgumentScan {
+  /** Offset of the opening parenthesis. */
+  open: number;
+  next: number;
+  depth: number;
+  quote: string | undefined;
+  /** Offsets of the top-level commas before `next`, in order. */
+  commas: number[];
+  /** Offset of the closing parenthesis, once read. */
+  close?: number;
+}
+
+/**
+ * The positions of arguments in a file's calls, read from the file's bytes (`text`, decoded as latin1 so that an index is a byte
+ * offset, as ast-grep reports them). Each call's argument list is read once, up to the furthest argument asked about, and the
+ * position of an argument is the number of top-level commas before it: a call of 10,000 arguments costs its length, not its
+ * length times its arguments (the probes used to bind the whole list to each argument: 10,000 copies of it in ast-grep's output).
+ */
+export class CallArguments {
+  private readonly scans = new Map<number, ArgumentScan | undefined>();
+  /** The characters of argument lists read so far: the cost of the positions given. */
+  charactersRead = 0;
+
+  constructor(private readonly text: string) {}
+
+  /** The position (0-based) of the argument starting at byte `argStart` of the call whose callee's name ends at `calleeEnd`. */
+  position(calleeEnd: number, argStart: number): number | undefined {
+    if (!(calleeEnd >= 0 && argStart > calleeEnd && argStart <= this.text.length)) return undefined;
+    if (!this.scans.has(calleeEnd)) {
+      const open = this.openParen(calleeEnd);
+      this.scans.set(calleeEnd, open === undefined ? undefined : { open, next: open + 1, depth: 0, quote: undefined, commas: [] });
+    }
+    const scan = this.scans.get(calleeEnd);
+    // an argument starts after the parenthesis that opens its list
+    if (!scan || argStart <= scan.open) return undefined;
+    this.advance(scan, argStart);
+    if (scan.close !== undefined && argStart > scan.close) return undefined;
+    // commas before the argument: a binary search in the offsets read
+    let low = 0;
+    let high = scan.commas.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (scan.commas[middle]! < argStart) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** The `(` that opens the argument list after a callee's name: past spaces, comments, `?.` and type arguments `<…>`. */
+  private openParen(from: number): number | undefined {
+    const { text } = this;
+    const end = Math.min(text.length, from + OPEN_PAREN_SEARCH_CHARS);
+    let angle = 0;
+    for (let i = from; i < end; i++) {
+      const c = text[i]!;
+      if (angle > 0) {
+        if (c === '<') angle++;
+        else if (c === '>') angle--;
+        continue;
+      }
+      if (c === '(') return i;
+      if (c === '<') angle = 1;
+      else if (c === '/' && text[i + 1] === '*') {
+        const close = text.indexOf('*/', i + 2);
+        if (close < 0) return undefined;
+        i = close + 1;
+      } else if (c === '/' && text[i + 1] === '/') {
+        const newline = text.indexOf('\n', i);
+        if (newline < 0) return undefined;
+        i = newline;
+      } else if (!(/\s/.test(c) || (c === '?' && text[i + 1] === '.') || c === '.')) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Reads the argument list up to `until` (or its end), as listItems does: brackets, strings and template literals respected. */
+  private advance(scan: ArgumentScan, until: number): void {
+    const { text } = this;
+    let i = scan.next;
+    for (; i < until && scan.close === undefined; i++) {
+      const c = text[i]!;
+      if (scan.quote) {
+        if (c === '\\') i++;
+        else if (c === scan.quote) scan.quote = undefined;
+        continue;
+      }
+      if (c === '"' || c === "'" || c === '`') scan.quote = c;
+      else if (c === '(' || c === '[' || c === '{') scan.depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (scan.depth === 0) scan.close = i;
+        else scan.depth--;
+      } else if (c === ',' && scan.depth === 0) scan.commas.push(i);
+    }
+    this.charactersRead += Math.max(0, i - scan.next);
+    scan.next = Math.max(scan.next, i);
+  }
 }
 
 const lastName = (text: string): string => text.split('.').pop()!.trim();
@@ -217,19 +311,25 @@ export interface RequestCall {
 const single = (match: ProbeMatch, name: string): { text?: unknown; range?: { byteOffset?: { start: number; end: number } } } | undefined =>
   match.metaVariables?.single?.[name] ?? undefined;
 
-/** A request call from a probe match, or undefined when its callee or position cannot be read. */
-export function requestCallOf(match: ProbeMatch): RequestCall | undefined {
-  const callee = single(match, 'CALLEE')?.text;
-  const args = single(match, 'CALL_ARGS');
+/**
+ * A request call from a probe match, or undefined when its callee or position cannot be read. `argumentsOf` gives the calling
+ * file's CallArguments (its bytes, read once per file by the caller).
+ */
+export function requestCallOf(match: ProbeMatch, argumentsOf: (file: string) => CallArguments | undefined): RequestCall | undefined {
+  const callee = single(match, 'CALLEE');
   const keyword = single(match, 'CALL_KEYWORD')?.text;
-  const argsStart = args?.range?.byteOffset?.start;
+  const calleeEnd = callee?.range?.byteOffset?.end;
   const argStart = match.range.byteOffset?.start;
-  if (typeof callee !== 'string' || typeof args?.text !== 'string' || argsStart === undefined || argStart === undefined) return undefined;
-  const position = typeof keyword === 'string' ? -1 : argumentPosition(args.text, argStart - argsStart);
-  if (position === undefined) return undefined;
+  if (typeof callee?.text !== 'string' || calleeEnd === undefined || argStart === undefined) return undefined;
+  let position = -1;
+  if (typeof keyword !== 'string') {
+    const found = argumentsOf(match.file)?.position(calleeEnd, argStart);
+    if (found === undefined) return undefined;
+    position = found;
+  }
   return {
     file: match.file,
-    callee,
+    callee: callee.text,
     position,
     ...(typeof keyword === 'string' && { keyword }),
     line: match.range.start.line + 1,

@@ -23,6 +23,11 @@ export interface RunAstGrepOptions {
    * pipe that is tens of thousands of reads for a large change, and ast-grep stalls whenever node is slow to read.
    */
   stderrFile?: string;
+  /**
+   * On Linux, the address space the process may use (`ulimit -v`): past it an allocation fails and ast-grep stops (SIGABRT,
+   * `memory allocation of … failed` on stderr) instead of taking the runner's memory. Elsewhere it is not applied.
+   */
+  memoryLimitBytes?: number;
 }
 
 export interface RunAstGrepResult {
@@ -75,7 +80,8 @@ export async function runAstGrep(options: RunAstGrepOptions): Promise<RunAstGrep
   }
 
   const stderrFd = options.stderrFile ? openSync(options.stderrFile, 'w') : undefined;
-  const child = spawn(options.binary, [...options.args], {
+  const [command, args] = withMemoryLimit(options.binary, options.args, options.memoryLimitBytes);
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: astGrepEnv(),
     stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'],
@@ -156,7 +162,28 @@ export async function runAstGrep(options: RunAstGrepOptions): Promise<RunAstGrep
   }
   result.stderr = stderrLines.join('\n').trim();
   result.durationMs = Date.now() - started;
+  // Through the shell, a binary that cannot be run is its exit status 126/127, not a spawn error: reported as one all the same.
+  if (command !== options.binary && (result.exitCode === 126 || result.exitCode === 127) && /not found|Permission denied|cannot execute/i.test(result.stderr)) {
+    const code = result.exitCode === 127 ? 'ENOENT' : 'EACCES';
+    result.spawnError = Object.assign(new Error(`spawn ${options.binary} ${code}`), { code });
+  }
   return result;
+}
+
+/**
+ * The command that runs `binary` with its address space limited to `limitBytes`: through `/bin/sh`, whose `ulimit -v` sets it
+ * and `exec` then replaces the shell (the process group, the pipes and the exit status are ast-grep's own). Only on Linux, where
+ * `ulimit -v` is the address space and `/bin/sh` always exists.
+ */
+export function withMemoryLimit(binary: string, args: readonly string[], limitBytes: number | undefined, platform = process.platform): [string, string[]] {
+  if (platform !== 'linux' || limitBytes === undefined || !(limitBytes > 0)) return [binary, [...args]];
+  const kib = Math.max(1, Math.floor(limitBytes / 1024));
+  return ['/bin/sh', ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, binary, ...args]];
+}
+
+/** Whether a run stopped because an allocation failed at the memory limit (Rust's message, then SIGABRT). */
+export function ranOutOfMemory(run: Pick<RunAstGrepResult, 'exitSignal' | 'exitCode' | 'stderr'>): boolean {
+  return /memory allocation of \d+ bytes failed/.test(run.stderr) && (run.exitSignal !== null || run.exitCode !== 0);
 }
 
 /** Line by line, including a last line without a newline. */

@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { getErrorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -8,9 +8,9 @@ import { isTestPath } from '../../text/test-paths.js';
 import type { RelatedLocation, RuleInfo } from '../../types.js';
 import { atMost, MAX_RELATED_LOCATIONS, type Finding, type ScanReport, type ScanStatus } from '../../types.js';
 import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
-import { runAstGrep } from './process.js';
+import { ranOutOfMemory, runAstGrep } from './process.js';
 import { TextPool } from './rule-needs.js';
-import { CALL_PROBE_IDS, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf, sinkFileCandidates, type RequestCall } from './cross-file.js';
+import { CALL_PROBE_IDS, CallArguments, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf, sinkFileCandidates, type RequestCall } from './cross-file.js';
 import {
   blamedDocument,
   catalogOf,
@@ -39,7 +39,7 @@ import {
 import { findBrokenRules, isSuccessfulExit } from './validate.js';
 import { ENV_FILE_SECRET_RULE, findEnvFileSecrets } from './env-secrets.js';
 import { findPrivateKeyFiles, PRIVATE_KEY_FILE_RULE } from './private-keys.js';
-import { compareStrings, formatDuration, truncate } from '../../text/strings.js';
+import { compareStrings, cutAround, formatBinaryBytes, formatDuration, truncate } from '../../text/strings.js';
 
 export interface AstGrepScanInput {
   binary: string;
@@ -58,6 +58,10 @@ export interface AstGrepScanInput {
   timeoutMs?: number;
   /** Per file (a chunk of files gets it as a whole first); default 1 minute. A file over it is reported as not scanned. */
   fileTimeoutMs?: number;
+  /** What ast-grep may print about one file; default FILE_OUTPUT_CHARS. A file over it is reported as not scanned. */
+  fileOutputChars?: number;
+  /** The address space of one ast-grep process (Linux); default AST_GREP_MEMORY_BYTES. A file over it is reported as not scanned. */
+  memoryLimitBytes?: number;
   signal?: AbortSignal;
   /** Where the scanner's scratch folder goes (removed at the end); default the OS temp folder. */
   tempDir?: string;
@@ -113,6 +117,23 @@ export interface AstGrepMatch {
    * the rule gave one, `range` zero-based like the match's.
    */
   labels?: unknown;
+}
+
+/** A path as ast-grep prints it, as the change names it: forward slashes, no leading `./`. */
+const normalizePath = (path: string): string => path.replace(/\\/g, '/').replace(/^\.\//, '');
+
+/**
+ * Evidence keeps each matched line to EVIDENCE_LINE_CHARS characters around the match and EVIDENCE_MAX_CHARS in all (what the
+ * report shows of it): a pull request can put thousands of matches on one line of 100,000 characters, and each finding would
+ * hold all of it.
+ */
+const EVIDENCE_LINE_CHARS = 2_000;
+const EVIDENCE_MAX_CHARS = 16_384;
+
+function boundedEvidence(covered: string, startColumn: number): string {
+  if (covered.length <= EVIDENCE_LINE_CHARS) return covered;
+  const lines = covered.split('\n').map((line, index) => cutAround(line, index === 0 ? startColumn - 1 : 0, EVIDENCE_LINE_CHARS));
+  return truncate(lines.join('\n'), EVIDENCE_MAX_CHARS);
 }
 
 /** A rule that binds `$SECRET` marks the text there as a secret value (a literal key given to a sink): it never leaves the runner. */
@@ -244,13 +265,13 @@ export function findingFromMatch(match: AstGrepMatch, ruleId: string, rule: Rule
     ruleId,
     source: 'ast-grep',
     severity: rule?.severity ?? severityOf(match.severity, metadata?.severity),
-    path: match.file.replace(/\\/g, '/').replace(/^\.\//, ''),
+    path: normalizePath(match.file),
     startLine,
     endLine,
     startColumn,
     endColumn,
     message: redact(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
-    evidence: redact(covered),
+    evidence: redact(boundedEvidence(covered, startColumn)),
     fingerprint: '',
   };
   const note = typeof match.note === 'string' && match.note.trim() ? match.note.trim() : rule?.fullDescription;
@@ -314,11 +335,28 @@ interface Collected {
   badLines: string[];
   /** Matches of the built-in parameter copies and probes: the cross-file join's input, not findings. */
   joinInput: AstGrepMatch[];
+  /** Files whose matches printed more than FILE_OUTPUT_CHARS: the process was stopped (runFiles). */
+  overflowed: Set<string>;
 }
 
 function newCollected(): Collected {
-  return { findings: [], scanned: new Set(), skipped: new Map(), sawInspect: false, badLines: [], joinInput: [] };
+  return { findings: [], scanned: new Set(), skipped: new Map(), sawInspect: false, badLines: [], joinInput: [], overflowed: new Set() };
 }
+
+/**
+ * The most ast-grep may print about one file (its matches' JSON, in characters). A pull request can be written so that its
+ * matches repeat a long text: 10,000 arguments of one call each printed with the whole line (1.7 GB of output, and the review ran
+ * out of memory). Past it, the process is stopped and the file is reported as not scanned; the other files run again.
+ */
+export const FILE_OUTPUT_CHARS = 64 * 1024 * 1024;
+
+/**
+ * The address space one ast-grep process may use (Linux): 4 GiB, or three quarters of the machine's memory when that is less.
+ * ast-grep keeps a file's matches before printing them, so a file written to repeat a long text in each match (a call of
+ * 10,000 request-data arguments printed 8.7 GB) would take the runner's memory; at the limit it stops, and the file alone is
+ * reported as not scanned.
+ */
+export const AST_GREP_MEMORY_BYTES = Math.min(4 * 1024 ** 3, Math.floor(totalmem() * 0.75));
 
 function mergeCollected(into: Collected, from: Collected): void {
   into.findings.push(...from.findings);
@@ -327,6 +365,7 @@ function mergeCollected(into: Collected, from: Collected): void {
   into.sawInspect ||= from.sawInspect;
   into.badLines.push(...from.badLines);
   into.joinInput.push(...from.joinInput);
+  for (const file of from.overflowed) into.overflowed.add(file);
 }
 
 /** A file of ours ast-grep could not open: `ERROR: src/a.js: No such file or directory (os error 2)` (paths may contain ": "). */
@@ -382,16 +421,19 @@ async function runFiles(
   const { input } = context;
   let matches = 0;
   const chunkSet = new Set(files);
+  const outputChars = new Map<string, number>();
+  const overflow = new AbortController();
   const run = await runAstGrep({
     binary: input.binary,
     args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...files],
     cwd: input.workDir,
     timeoutMs,
-    signal: input.signal,
+    memoryLimitBytes: input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES,
+    signal: input.signal ? AbortSignal.any([input.signal, overflow.signal]) : overflow.signal,
     // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
     stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${context.runs++}.log`),
     onStdoutLine: (line) => {
-      if (line.trim() === '') return;
+      if (line.trim() === '' || overflow.signal.aborted) return;
       let parsed: unknown;
       try {
         parsed = JSON.parse(line);
@@ -402,9 +444,19 @@ async function runFiles(
         into.badLines.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
         return;
       }
+      const file = normalizePath(parsed.file);
+      const printed = (outputChars.get(file) ?? 0) + line.length;
+      outputChars.set(file, printed);
+      if (printed > (input.fileOutputChars ?? FILE_OUTPUT_CHARS)) {
+        into.overflowed.add(file);
+        overflow.abort();
+        return;
+      }
       matches++;
       const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
-      if (stripTsx && (ruleId.endsWith(PARAM_COPY_SUFFIX) || CALL_PROBE_IDS.has(ruleId))) into.joinInput.push({ ...parsed, ruleId });
+      // a probe's place and names are all the join reads of it
+      if (stripTsx && CALL_PROBE_IDS.has(ruleId)) into.joinInput.push({ ...parsed, ruleId, text: '', lines: '' });
+      else if (stripTsx && ruleId.endsWith(PARAM_COPY_SUFFIX)) into.joinInput.push({ ...parsed, ruleId });
       else into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
     },
     onStderrLine: (line) => {
@@ -442,44 +494,69 @@ async function runConfig(
   const timeoutReason = (what: string) =>
     `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${what}); it was stopped.`;
   const perFile = `the per-file time limit of ${formatDuration(context.fileTimeoutMs)}`;
-  for (const [index, chunk] of context.chunks.entries()) {
-    const remaining = context.deadline - Date.now();
-    if (remaining <= 0) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-    const limitedByFile = context.fileTimeoutMs < remaining;
-    const attempt = newCollected();
-    const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
-    input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
-    if (run.spawnError) {
-      return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
-    }
-    if (run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-    if (run.timedOut && !limitedByFile) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-    if (run.timedOut) {
-      // What the stopped process printed is dropped: each file runs again alone, so that one slow file costs only itself.
-      for (const file of chunk) {
-        const left = context.deadline - Date.now();
-        if (left <= 0) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-        const alone = newCollected();
-        const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
-        if (single.run.spawnError || single.run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-        if (single.run.timedOut) {
-          if (context.fileTimeoutMs >= left) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-          collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
-          continue;
-        }
-        mergeCollected(collected, alone);
+  const overflowed = (file: string) =>
+    collected.skipped.set(
+      file,
+      `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(input.fileOutputChars ?? FILE_OUTPUT_CHARS)} (the ${label}), which no real file needs`,
+    );
+  for (const [index, whole] of context.chunks.entries()) {
+    let chunk = whole;
+    // A file whose output went past FILE_OUTPUT_CHARS stopped the process: it is left out and the others run again.
+    for (;;) {
+      const remaining = context.deadline - Date.now();
+      if (remaining <= 0) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+      const limitedByFile = context.fileTimeoutMs < remaining;
+      const attempt = newCollected();
+      const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
+      input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
+      if (run.spawnError) {
+        return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
       }
-      continue;
-    }
-    mergeCollected(collected, attempt);
-    if (!isSuccessfulExit(run.exitCode, run.stderr)) {
-      const reason = withOrigins(configErrorReason(run.stderr), config);
-      if (index === 0 && matches === 0) return { kind: 'config-error', reason, stderr: run.stderr };
-      return {
-        kind: 'failed',
-        reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
-        fatal: false,
-      };
+      if (attempt.overflowed.size > 0 && !input.signal?.aborted) {
+        for (const file of attempt.overflowed) overflowed(file);
+        chunk = chunk.filter((file) => !attempt.overflowed.has(file));
+        if (chunk.length === 0) break;
+        continue;
+      }
+      if (run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+      if (run.timedOut && !limitedByFile) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+      if (run.timedOut || ranOutOfMemory(run)) {
+        // What the stopped process printed is dropped: each file runs again alone, so that one slow or memory-hungry file costs
+        // only itself.
+        for (const file of chunk) {
+          const left = context.deadline - Date.now();
+          if (left <= 0) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+          const alone = newCollected();
+          const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
+          if (single.run.spawnError || input.signal?.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+          if (alone.overflowed.size > 0) {
+            overflowed(file);
+            continue;
+          }
+          if (ranOutOfMemory(single.run)) {
+            collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES)} on it (the ${label})`);
+            continue;
+          }
+          if (single.run.timedOut) {
+            if (context.fileTimeoutMs >= left) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+            collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
+            continue;
+          }
+          mergeCollected(collected, alone);
+        }
+        break;
+      }
+      mergeCollected(collected, attempt);
+      if (!isSuccessfulExit(run.exitCode, run.stderr)) {
+        const reason = withOrigins(configErrorReason(run.stderr), config);
+        if (index === 0 && matches === 0) return { kind: 'config-error', reason, stderr: run.stderr };
+        return {
+          kind: 'failed',
+          reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
+          fatal: false,
+        };
+      }
+      break;
     }
   }
   return { kind: 'ok' };
@@ -538,28 +615,48 @@ function readChangedFile(workDir: string, file: string, maxBytes: number): Buffe
 }
 
 /** The calls with request data the probes found, outside test code (a test that calls a helper with a fake request shows no flow). */
-function requestCalls(collected: Collected): RequestCall[] {
-  return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
+function requestCalls(collected: Collected, files: JoinFiles): RequestCall[] {
+  return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m, files.callArguments) ?? []);
 }
 
-/** A scan's reader of the files the cross-file join looks into (callers' imports, candidate sink files), each read once. */
-function joinTextReader(workDir: string): (file: string) => string | undefined {
+/** What the cross-file join reads of the change's files (callers' imports and argument lists, candidate sink files), each read once. */
+interface JoinFiles {
+  text: (file: string) => string | undefined;
+  callArguments: (file: string) => CallArguments | undefined;
+}
+
+function joinFiles(workDir: string): JoinFiles {
+  const bytes = new Map<string, Buffer | undefined>();
+  const read = (file: string): Buffer | undefined => {
+    if (!bytes.has(file)) bytes.set(file, readChangedFile(workDir, file, JOIN_MAX_FILE_BYTES));
+    return bytes.get(file);
+  };
   const texts = new Map<string, string | undefined>();
-  return (file: string): string | undefined => {
-    if (!texts.has(file)) texts.set(file, readChangedFile(workDir, file, JOIN_MAX_FILE_BYTES)?.toString('utf8'));
-    return texts.get(file);
+  const calls = new Map<string, CallArguments | undefined>();
+  return {
+    text: (file) => {
+      if (!texts.has(file)) texts.set(file, read(file)?.toString('utf8'));
+      return texts.get(file);
+    },
+    // latin1: one character per byte, so that ast-grep's byte offsets index it
+    callArguments: (file) => {
+      if (!calls.has(file)) {
+        const found = read(file);
+        calls.set(file, found && new CallArguments(found.toString('latin1')));
+      }
+      return calls.get(file);
+    },
   };
 }
 
 /** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
-function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, RuleInfo>, textOf: (file: string) => string | undefined): Finding[] {
+function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, RuleInfo>, calls: readonly RequestCall[], textOf: (file: string) => string | undefined): Finding[] {
   const sinks = collected.joinInput
     .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
     .flatMap((m) => {
       const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
       return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
     });
-  const calls = requestCalls(collected);
   if (sinks.length === 0 || calls.length === 0) return [];
   return joinCrossFile(sinks, calls, textOf, collected.findings, MAX_RELATED_LOCATIONS);
 }
@@ -674,7 +771,8 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   /** Rule id → `metadata.in-tests`, for the built-in and the third-party rules alike. */
   const policies = new Map<string, InTestsPolicy>();
   const report = (status: ScanStatus, reason: string | undefined, rulesRun: number, rules: RuleInfo[]): AstGrepScanResult => {
-    const filesScanned = collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.length;
+    const filesScanned =
+      collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.filter((file) => !collected.skipped.has(file)).length;
     const { kept, dropped } = applyTestPolicy(collected.findings, (id) => policies.get(id) ?? 'report');
     const scanReport: ScanReport = {
       scanner: 'ast-grep',
@@ -736,7 +834,10 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   const builtinConfig =
     (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, firstRun)) ??
     (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, firstRun));
-  const joinText = joinTextReader(input.workDir);
+  const joinInput = joinFiles(input.workDir);
+  // The probes' calls, read once the first run is done (the parameter copies' run adds no probe match).
+  let calls: RequestCall[] | undefined;
+  const requestCallsOnce = (): RequestCall[] => (calls ??= requestCalls(collected, joinInput));
   const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
   const builtinCatalog = catalogOf(builtinRules);
   const builtinCatalogById = new Map(builtinCatalog.map((r) => [r.id, r]));
@@ -766,8 +867,8 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
    * file at all.
    */
   const runParamCopies = async (): Promise<RunOutcome> => {
-    const calls = requestCalls(collected);
-    const targets = calls.length === 0 ? [] : sinkFileCandidates(calls, files, joinText);
+    const found = requestCallsOnce();
+    const targets = found.length === 0 ? [] : sinkFileCandidates(found, files, joinInput.text);
     if (targets.length === 0) return { kind: 'ok' };
     const config =
       (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'join'), targets, isParamCopy)) ??
@@ -851,7 +952,7 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   };
 
   const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-  collected.findings.push(...crossFileFindings(collected, builtinCatalogById, joinText));
+  collected.findings.push(...crossFileFindings(collected, builtinCatalogById, requestCallsOnce(), joinInput.text));
   collected.findings = withoutSuperseded(collected.findings, builtinRules);
   // Keys in files ast-grep has no grammar for, crowded pages included (they are read, not parsed); test fixtures carry throwaway
   // keys (in-tests: skip).
