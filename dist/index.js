@@ -7,7 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve, dirname } from 'node:path';
 import { U as UNVERIFIED, c as atLeast, T as TOOL } from './chunks/types.js';
 import { d as describeRelated } from './chunks/local-drafts.js';
-import { u as utf8Length, t as truncate, b as truncateUtf8, c as formatCount } from './chunks/strings.js';
+import { u as utf8Length, t as truncate, c as truncateUtf8, d as formatCount } from './chunks/strings.js';
 
 /** Writes the SARIF log (creating its folder) and returns the absolute path. */
 async function writeSarifFile(path, report) {

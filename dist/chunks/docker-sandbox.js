@@ -4,6 +4,7 @@ import { open, lstat, readdir, mkdir } from 'node:fs/promises';
 import { join, dirname } from 'node:path';
 import { i as isSafeRelativePath, S as SANDBOX_ROOT, a as SANDBOX_GID, b as SANDBOX_UID, c as SANDBOX_WORKDIR, d as SANDBOX_HOME, g as gitattributesPatternToRegExp } from './sandbox.js';
 import { C as ConfigurationError, g as getErrorMessage } from './errors.js';
+import { a as formatBinaryBytes } from './strings.js';
 import { ArchiveTooLargeError, COMPONENT_LABEL } from './docker-engine.js';
 import { Readable } from 'node:stream';
 
@@ -792,18 +793,13 @@ function describeEnd(outcome) {
             return outcome.ended;
     }
 }
-function formatBytes(bytes) {
-    if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0)
-        return `${bytes / 1024 ** 3} GiB`;
-    return `${Math.round(bytes / 1024 ** 2)} MiB`;
-}
 /** The settings the engine holds for a phase's container, one line each (what the check run and the summary list). */
 function describeApplied(h, description) {
     const ulimits = h.ulimits.map((u) => `${u.name}=${u.soft === u.hard ? u.soft : `${u.soft}/${u.hard}`}`).join(', ');
     return [
         `user ${h.user || 'image default'}`,
         `runtime ${h.runtime || description}`,
-        `memory ${h.memoryBytes ? formatBytes(h.memoryBytes) : 'unlimited'}${h.memoryBytes && h.memorySwapBytes === h.memoryBytes ? ', no swap' : ''}`,
+        `memory ${h.memoryBytes ? formatBinaryBytes(h.memoryBytes) : 'unlimited'}${h.memoryBytes && h.memorySwapBytes === h.memoryBytes ? ', no swap' : ''}`,
         `cpus ${h.nanoCpus ? h.nanoCpus / 1e9 : 'unlimited'}`,
         `pids ${h.pidsLimit || 'unlimited'}`,
         `ulimits ${ulimits || 'image defaults'}`,

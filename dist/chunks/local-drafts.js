@@ -1,7 +1,7 @@
 import { E as ExternalServiceError, c as causeChain, g as getErrorMessage } from './errors.js';
 import { r as redactForModel, a as redactSecrets } from './redact.js';
 import { M as MAX_RELATED_LOCATIONS, b as SEVERITY_RANK } from './types.js';
-import { t as truncate, o as oneLine, a as plural, f as formatDuration, p as printable } from './strings.js';
+import { t as truncate, o as oneLine, b as plural, f as formatDuration, p as printable } from './strings.js';
 import { randomBytes } from 'node:crypto';
 import { d as object, b as array, s as string, k as strictObject, n as number, e as unknown } from './schemas.js';
 

@@ -3,7 +3,7 @@ import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat,
 import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename, extname, delimiter } from 'node:path';
 import { Transform } from 'node:stream';
 import { g as getErrorMessage, C as ConfigurationError, E as ExternalServiceError, w as wrapError } from './errors.js';
-import { c as formatCount, o as oneLine, t as truncate, d as formatUsdLimit, e as compareStrings, f as formatDuration, a as plural, g as cutAround, b as truncateUtf8, u as utf8Length } from './strings.js';
+import { d as formatCount, o as oneLine, t as truncate, e as formatUsdLimit, g as compareStrings, f as formatDuration, a as formatBinaryBytes, h as cutAround, b as plural, c as truncateUtf8, u as utf8Length } from './strings.js';
 import { existsSync, rmSync, openSync, closeSync, readFileSync, createReadStream, createWriteStream, constants, statSync, accessSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
@@ -12,7 +12,7 @@ import { c as atLeast, b as SEVERITY_RANK, U as UNVERIFIED, a as SEVERITIES, d a
 import { f as fenceAsData, n as newDelimiter, d as describeRelated, a as dataInstruction, t as templateDraft, b as draftFindings, D as DRAFT_LIMITS, s as shownRelated, r as relatedMessage } from './local-drafts.js';
 import { s as string, d as object, f as _enum } from './schemas.js';
 import { n as newRunId } from './run-id.js';
-import { homedir, tmpdir, availableParallelism } from 'node:os';
+import { homedir, tmpdir, totalmem, availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { pipeline } from 'node:stream/promises';
@@ -3449,7 +3449,8 @@ async function runAstGrep(options) {
         return result;
     }
     const stderrFd = options.stderrFile ? openSync(options.stderrFile, 'w') : undefined;
-    const child = spawn(options.binary, [...options.args], {
+    const [command, args] = withMemoryLimit(options.binary, options.args, options.memoryLimitBytes);
+    const child = spawn(command, args, {
         cwd: options.cwd,
         env: astGrepEnv(),
         stdio: ['ignore', 'pipe', stderrFd ?? 'pipe'],
@@ -3537,7 +3538,27 @@ async function runAstGrep(options) {
     }
     result.stderr = stderrLines.join('\n').trim();
     result.durationMs = Date.now() - started;
+    // Through the shell, a binary that cannot be run is its exit status 126/127, not a spawn error: reported as one all the same.
+    if (command !== options.binary && (result.exitCode === 126 || result.exitCode === 127) && /not found|Permission denied|cannot execute/i.test(result.stderr)) {
+        const code = result.exitCode === 127 ? 'ENOENT' : 'EACCES';
+        result.spawnError = Object.assign(new Error(`spawn ${options.binary} ${code}`), { code });
+    }
     return result;
+}
+/**
+ * The command that runs `binary` with its address space limited to `limitBytes`: through `/bin/sh`, whose `ulimit -v` sets it
+ * and `exec` then replaces the shell (the process group, the pipes and the exit status are ast-grep's own). Only on Linux, where
+ * `ulimit -v` is the address space and `/bin/sh` always exists.
+ */
+function withMemoryLimit(binary, args, limitBytes, platform = process.platform) {
+    if (platform !== 'linux' || limitBytes === undefined || !(limitBytes > 0))
+        return [binary, [...args]];
+    const kib = Math.max(1, Math.floor(limitBytes / 1024));
+    return ['/bin/sh', ['-c', `ulimit -v ${kib} && exec "$0" "$@"`, binary, ...args]];
+}
+/** Whether a run stopped because an allocation failed at the memory limit (Rust's message, then SIGABRT). */
+function ranOutOfMemory(run) {
+    return /memory allocation of \d+ bytes failed/.test(run.stderr) && (run.exitSignal !== null || run.exitCode !== 0);
 }
 /** Line by line, including a last line without a newline. */
 async function consumeLines(stream, onLine) {
@@ -4288,7 +4309,7 @@ class TextPool {
  * - the parameter copy of a rule marked `cross-file: true` (id `<rule>@param`, built with the pack): its source is a parameter of
  *   the enclosing named function, and it binds `$HELPER_FN` (the function's name), `$HELPER_PARAM` and `$HELPER_PARAMS` (the list);
  * - the call probes `js/request-argument-probe` and `py/request-argument-probe`: an argument that is request data, with `$CALLEE`
- *   and `$CALL_ARGS` (and `$CALL_KEYWORD` for a Python keyword argument).
+ *   (and `$CALL_KEYWORD` for a Python keyword argument); its position is read from the calling file (CallArguments).
  * Neither is a finding. A pair joins when the names and the argument position agree (for Python, or the keyword and the
  * parameter's name), the files differ and are of the same language, the name is specific enough (not `get`, `find`, `query`, …)
  * and the calling file imports the sink's module by its name (JavaScript: a relative path; Python: any import naming the module,
@@ -4390,13 +4411,113 @@ function parameterPosition(params, name) {
     const index = listItems(params).findIndex((item) => item.replace(/^\.\.\./, '').replace(/\s*(=[\s\S]*)$/, '').replace(/\??\s*:[\s\S]*$/, '').trim() === name);
     return index >= 0 ? index : undefined;
 }
-/** The position (0-based) of the argument that starts `offsetInArgs` bytes into an argument list's text. */
-function argumentPosition(argsText, offsetInArgs) {
-    const prefix = Buffer.from(argsText).subarray(0, offsetInArgs).toString('utf8');
-    if (!prefix.startsWith('('))
+/** How far past the callee's name the opening parenthesis of its argument list is looked for (type arguments, `?.`, spaces). */
+const OPEN_PAREN_SEARCH_CHARS = 4_096;
+/**
+ * The positions of arguments in a file's calls, read from the file's bytes (`text`, decoded as latin1 so that an index is a byte
+ * offset, as ast-grep reports them). Each call's argument list is read once, up to the furthest argument asked about, and the
+ * position of an argument is the number of top-level commas before it: a call of 10,000 arguments costs its length, not its
+ * length times its arguments (the probes used to bind the whole list to each argument: 10,000 copies of it in ast-grep's output).
+ */
+class CallArguments {
+    text;
+    scans = new Map();
+    /** The characters of argument lists read so far: the cost of the positions given. */
+    charactersRead = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    /** The position (0-based) of the argument starting at byte `argStart` of the call whose callee's name ends at `calleeEnd`. */
+    position(calleeEnd, argStart) {
+        if (!(calleeEnd >= 0 && argStart > calleeEnd && argStart <= this.text.length))
+            return undefined;
+        if (!this.scans.has(calleeEnd)) {
+            const open = this.openParen(calleeEnd);
+            this.scans.set(calleeEnd, open === undefined ? undefined : { open, next: open + 1, depth: 0, quote: undefined, commas: [] });
+        }
+        const scan = this.scans.get(calleeEnd);
+        // an argument starts after the parenthesis that opens its list
+        if (!scan || argStart <= scan.open)
+            return undefined;
+        this.advance(scan, argStart);
+        if (scan.close !== undefined && argStart > scan.close)
+            return undefined;
+        // commas before the argument: a binary search in the offsets read
+        let low = 0;
+        let high = scan.commas.length;
+        while (low < high) {
+            const middle = (low + high) >>> 1;
+            if (scan.commas[middle] < argStart)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return low;
+    }
+    /** The `(` that opens the argument list after a callee's name: past spaces, comments, `?.` and type arguments `<…>`. */
+    openParen(from) {
+        const { text } = this;
+        const end = Math.min(text.length, from + OPEN_PAREN_SEARCH_CHARS);
+        let angle = 0;
+        for (let i = from; i < end; i++) {
+            const c = text[i];
+            if (angle > 0) {
+                if (c === '<')
+                    angle++;
+                else if (c === '>')
+                    angle--;
+                continue;
+            }
+            if (c === '(')
+                return i;
+            if (c === '<')
+                angle = 1;
+            else if (c === '/' && text[i + 1] === '*') {
+                const close = text.indexOf('*/', i + 2);
+                if (close < 0)
+                    return undefined;
+                i = close + 1;
+            }
+            else if (c === '/' && text[i + 1] === '/') {
+                const newline = text.indexOf('\n', i);
+                if (newline < 0)
+                    return undefined;
+                i = newline;
+            }
+            else if (!(/\s/.test(c) || (c === '?' && text[i + 1] === '.') || c === '.'))
+                return undefined;
+        }
         return undefined;
-    // The prefix ends where the argument starts: the items before it, plus an empty one that it begins.
-    return listItems(`${prefix}x)`).length - 1;
+    }
+    /** Reads the argument list up to `until` (or its end), as listItems does: brackets, strings and template literals respected. */
+    advance(scan, until) {
+        const { text } = this;
+        let i = scan.next;
+        for (; i < until && scan.close === undefined; i++) {
+            const c = text[i];
+            if (scan.quote) {
+                if (c === '\\')
+                    i++;
+                else if (c === scan.quote)
+                    scan.quote = undefined;
+                continue;
+            }
+            if (c === '"' || c === "'" || c === '`')
+                scan.quote = c;
+            else if (c === '(' || c === '[' || c === '{')
+                scan.depth++;
+            else if (c === ')' || c === ']' || c === '}') {
+                if (scan.depth === 0)
+                    scan.close = i;
+                else
+                    scan.depth--;
+            }
+            else if (c === ',' && scan.depth === 0)
+                scan.commas.push(i);
+        }
+        this.charactersRead += Math.max(0, i - scan.next);
+        scan.next = Math.max(scan.next, i);
+    }
 }
 const lastName$1 = (text) => text.split('.').pop().trim();
 /** The module name a file is imported by: its base name without extension, or its folder's for an index file (`__init__.py`). */
@@ -4464,21 +4585,27 @@ function importedModules(text, python = false) {
     return names;
 }
 const single = (match, name) => match.metaVariables?.single?.[name] ?? undefined;
-/** A request call from a probe match, or undefined when its callee or position cannot be read. */
-function requestCallOf(match) {
-    const callee = single(match, 'CALLEE')?.text;
-    const args = single(match, 'CALL_ARGS');
+/**
+ * A request call from a probe match, or undefined when its callee or position cannot be read. `argumentsOf` gives the calling
+ * file's CallArguments (its bytes, read once per file by the caller).
+ */
+function requestCallOf(match, argumentsOf) {
+    const callee = single(match, 'CALLEE');
     const keyword = single(match, 'CALL_KEYWORD')?.text;
-    const argsStart = args?.range?.byteOffset?.start;
+    const calleeEnd = callee?.range?.byteOffset?.end;
     const argStart = match.range.byteOffset?.start;
-    if (typeof callee !== 'string' || typeof args?.text !== 'string' || argsStart === undefined || argStart === undefined)
+    if (typeof callee?.text !== 'string' || calleeEnd === undefined || argStart === undefined)
         return undefined;
-    const position = typeof keyword === 'string' ? -1 : argumentPosition(args.text, argStart - argsStart);
-    if (position === undefined)
-        return undefined;
+    let position = -1;
+    if (typeof keyword !== 'string') {
+        const found = argumentsOf(match.file)?.position(calleeEnd, argStart);
+        if (found === undefined)
+            return undefined;
+        position = found;
+    }
     return {
         file: match.file,
-        callee,
+        callee: callee.text,
         position,
         ...(typeof keyword === 'string' && { keyword }),
         line: match.range.start.line + 1,
@@ -5708,6 +5835,21 @@ const SCAN_FLAGS = [
     '--inspect',
     'entity',
 ];
+/** A path as ast-grep prints it, as the change names it: forward slashes, no leading `./`. */
+const normalizePath = (path) => path.replace(/\\/g, '/').replace(/^\.\//, '');
+/**
+ * Evidence keeps each matched line to EVIDENCE_LINE_CHARS characters around the match and EVIDENCE_MAX_CHARS in all (what the
+ * report shows of it): a pull request can put thousands of matches on one line of 100,000 characters, and each finding would
+ * hold all of it.
+ */
+const EVIDENCE_LINE_CHARS = 2_000;
+const EVIDENCE_MAX_CHARS = 16_384;
+function boundedEvidence(covered, startColumn) {
+    if (covered.length <= EVIDENCE_LINE_CHARS)
+        return covered;
+    const lines = covered.split('\n').map((line, index) => cutAround(line, index === 0 ? startColumn - 1 : 0, EVIDENCE_LINE_CHARS));
+    return truncate(lines.join('\n'), EVIDENCE_MAX_CHARS);
+}
 /** A rule that binds `$SECRET` marks the text there as a secret value (a literal key given to a sink): it never leaves the runner. */
 const SECRET_METAVARIABLE = 'SECRET';
 /** `redactSecrets`, plus the text the rule bound to `$SECRET` (its quotes kept: `"«redacted»"`). */
@@ -5830,13 +5972,13 @@ function findingFromMatch(match, ruleId, rule) {
         ruleId,
         source: 'ast-grep',
         severity: rule?.severity ?? severityOf$2(match.severity, metadata?.severity),
-        path: match.file.replace(/\\/g, '/').replace(/^\.\//, ''),
+        path: normalizePath(match.file),
         startLine,
         endLine,
         startColumn,
         endColumn,
         message: redact(match.message?.trim() || rule?.shortDescription || `${ruleId} matched.`),
-        evidence: redact(covered),
+        evidence: redact(boundedEvidence(covered, startColumn)),
         fingerprint: '',
     };
     const note = typeof match.note === 'string' && match.note.trim() ? match.note.trim() : rule?.fullDescription;
@@ -5889,8 +6031,21 @@ const SKIP_REASONS = {
     invalidUtf8: 'it is not valid UTF-8',
 };
 function newCollected() {
-    return { findings: [], scanned: new Set(), skipped: new Map(), sawInspect: false, badLines: [], joinInput: [] };
+    return { findings: [], scanned: new Set(), skipped: new Map(), sawInspect: false, badLines: [], joinInput: [], overflowed: new Set() };
 }
+/**
+ * The most ast-grep may print about one file (its matches' JSON, in characters). A pull request can be written so that its
+ * matches repeat a long text: 10,000 arguments of one call each printed with the whole line (1.7 GB of output, and the review ran
+ * out of memory). Past it, the process is stopped and the file is reported as not scanned; the other files run again.
+ */
+const FILE_OUTPUT_CHARS = 64 * 1024 * 1024;
+/**
+ * The address space one ast-grep process may use (Linux): 4 GiB, or three quarters of the machine's memory when that is less.
+ * ast-grep keeps a file's matches before printing them, so a file written to repeat a long text in each match (a call of
+ * 10,000 request-data arguments printed 8.7 GB) would take the runner's memory; at the limit it stops, and the file alone is
+ * reported as not scanned.
+ */
+const AST_GREP_MEMORY_BYTES = Math.min(4 * 1024 ** 3, Math.floor(totalmem() * 0.75));
 function mergeCollected(into, from) {
     into.findings.push(...from.findings);
     for (const file of from.scanned)
@@ -5900,6 +6055,8 @@ function mergeCollected(into, from) {
     into.sawInspect ||= from.sawInspect;
     into.badLines.push(...from.badLines);
     into.joinInput.push(...from.joinInput);
+    for (const file of from.overflowed)
+        into.overflowed.add(file);
 }
 /** A file of ours ast-grep could not open: `ERROR: src/a.js: No such file or directory (os error 2)` (paths may contain ": "). */
 function unreadableFile(line, chunk) {
@@ -5925,16 +6082,19 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
     const { input } = context;
     let matches = 0;
     const chunkSet = new Set(files);
+    const outputChars = new Map();
+    const overflow = new AbortController();
     const run = await runAstGrep({
         binary: input.binary,
         args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...files],
         cwd: input.workDir,
         timeoutMs,
-        signal: input.signal,
+        memoryLimitBytes: input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES,
+        signal: input.signal ? AbortSignal.any([input.signal, overflow.signal]) : overflow.signal,
         // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
         stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${context.runs++}.log`),
         onStdoutLine: (line) => {
-            if (line.trim() === '')
+            if (line.trim() === '' || overflow.signal.aborted)
                 return;
             let parsed;
             try {
@@ -5947,9 +6107,20 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
                 into.badLines.push(line.length > 200 ? `${line.slice(0, 200)}…` : line);
                 return;
             }
+            const file = normalizePath(parsed.file);
+            const printed = (outputChars.get(file) ?? 0) + line.length;
+            outputChars.set(file, printed);
+            if (printed > (input.fileOutputChars ?? FILE_OUTPUT_CHARS)) {
+                into.overflowed.add(file);
+                overflow.abort();
+                return;
+            }
             matches++;
             const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
-            if (stripTsx && (ruleId.endsWith(PARAM_COPY_SUFFIX) || CALL_PROBE_IDS.has(ruleId)))
+            // a probe's place and names are all the join reads of it
+            if (stripTsx && CALL_PROBE_IDS.has(ruleId))
+                into.joinInput.push({ ...parsed, ruleId, text: '', lines: '' });
+            else if (stripTsx && ruleId.endsWith(PARAM_COPY_SUFFIX))
                 into.joinInput.push({ ...parsed, ruleId });
             else
                 into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
@@ -5983,51 +6154,74 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
     const { input } = context;
     const timeoutReason = (what) => `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${what}); it was stopped.`;
     const perFile = `the per-file time limit of ${formatDuration(context.fileTimeoutMs)}`;
-    for (const [index, chunk] of context.chunks.entries()) {
-        const remaining = context.deadline - Date.now();
-        if (remaining <= 0)
-            return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-        const limitedByFile = context.fileTimeoutMs < remaining;
-        const attempt = newCollected();
-        const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
-        input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
-        if (run.spawnError) {
-            return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
-        }
-        if (run.aborted)
-            return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-        if (run.timedOut && !limitedByFile)
-            return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-        if (run.timedOut) {
-            // What the stopped process printed is dropped: each file runs again alone, so that one slow file costs only itself.
-            for (const file of chunk) {
-                const left = context.deadline - Date.now();
-                if (left <= 0)
-                    return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-                const alone = newCollected();
-                const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
-                if (single.run.spawnError || single.run.aborted)
-                    return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-                if (single.run.timedOut) {
-                    if (context.fileTimeoutMs >= left)
-                        return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-                    collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
-                    continue;
-                }
-                mergeCollected(collected, alone);
+    const overflowed = (file) => collected.skipped.set(file, `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(input.fileOutputChars ?? FILE_OUTPUT_CHARS)} (the ${label}), which no real file needs`);
+    for (const [index, whole] of context.chunks.entries()) {
+        let chunk = whole;
+        // A file whose output went past FILE_OUTPUT_CHARS stopped the process: it is left out and the others run again.
+        for (;;) {
+            const remaining = context.deadline - Date.now();
+            if (remaining <= 0)
+                return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+            const limitedByFile = context.fileTimeoutMs < remaining;
+            const attempt = newCollected();
+            const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
+            input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
+            if (run.spawnError) {
+                return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
             }
-            continue;
-        }
-        mergeCollected(collected, attempt);
-        if (!isSuccessfulExit(run.exitCode, run.stderr)) {
-            const reason = withOrigins(configErrorReason(run.stderr), config);
-            if (index === 0 && matches === 0)
-                return { kind: 'config-error', reason, stderr: run.stderr };
-            return {
-                kind: 'failed',
-                reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
-                fatal: false,
-            };
+            if (attempt.overflowed.size > 0 && !input.signal?.aborted) {
+                for (const file of attempt.overflowed)
+                    overflowed(file);
+                chunk = chunk.filter((file) => !attempt.overflowed.has(file));
+                if (chunk.length === 0)
+                    break;
+                continue;
+            }
+            if (run.aborted)
+                return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+            if (run.timedOut && !limitedByFile)
+                return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+            if (run.timedOut || ranOutOfMemory(run)) {
+                // What the stopped process printed is dropped: each file runs again alone, so that one slow or memory-hungry file costs
+                // only itself.
+                for (const file of chunk) {
+                    const left = context.deadline - Date.now();
+                    if (left <= 0)
+                        return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+                    const alone = newCollected();
+                    const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
+                    if (single.run.spawnError || input.signal?.aborted)
+                        return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+                    if (alone.overflowed.size > 0) {
+                        overflowed(file);
+                        continue;
+                    }
+                    if (ranOutOfMemory(single.run)) {
+                        collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES)} on it (the ${label})`);
+                        continue;
+                    }
+                    if (single.run.timedOut) {
+                        if (context.fileTimeoutMs >= left)
+                            return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+                        collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
+                        continue;
+                    }
+                    mergeCollected(collected, alone);
+                }
+                break;
+            }
+            mergeCollected(collected, attempt);
+            if (!isSuccessfulExit(run.exitCode, run.stderr)) {
+                const reason = withOrigins(configErrorReason(run.stderr), config);
+                if (index === 0 && matches === 0)
+                    return { kind: 'config-error', reason, stderr: run.stderr };
+                return {
+                    kind: 'failed',
+                    reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
+                    fatal: false,
+                };
+            }
+            break;
         }
     }
     return { kind: 'ok' };
@@ -6077,27 +6271,42 @@ function readChangedFile(workDir, file, maxBytes) {
     return read !== undefined && 'bytes' in read ? read.bytes : undefined;
 }
 /** The calls with request data the probes found, outside test code (a test that calls a helper with a fake request shows no flow). */
-function requestCalls(collected) {
-    return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m) ?? []);
+function requestCalls(collected, files) {
+    return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m, files.callArguments) ?? []);
 }
-/** A scan's reader of the files the cross-file join looks into (callers' imports, candidate sink files), each read once. */
-function joinTextReader(workDir) {
+function joinFiles(workDir) {
+    const bytes = new Map();
+    const read = (file) => {
+        if (!bytes.has(file))
+            bytes.set(file, readChangedFile(workDir, file, JOIN_MAX_FILE_BYTES));
+        return bytes.get(file);
+    };
     const texts = new Map();
-    return (file) => {
-        if (!texts.has(file))
-            texts.set(file, readChangedFile(workDir, file, JOIN_MAX_FILE_BYTES)?.toString('utf8'));
-        return texts.get(file);
+    const calls = new Map();
+    return {
+        text: (file) => {
+            if (!texts.has(file))
+                texts.set(file, read(file)?.toString('utf8'));
+            return texts.get(file);
+        },
+        // latin1: one character per byte, so that ast-grep's byte offsets index it
+        callArguments: (file) => {
+            if (!calls.has(file)) {
+                const found = read(file);
+                calls.set(file, found && new CallArguments(found.toString('latin1')));
+            }
+            return calls.get(file);
+        },
     };
 }
 /** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
-function crossFileFindings(collected, catalog, textOf) {
+function crossFileFindings(collected, catalog, calls, textOf) {
     const sinks = collected.joinInput
         .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
         .flatMap((m) => {
         const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
         return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
     });
-    const calls = requestCalls(collected);
     if (sinks.length === 0 || calls.length === 0)
         return [];
     return joinCrossFile(sinks, calls, textOf, collected.findings, MAX_RELATED_LOCATIONS);
@@ -6214,7 +6423,7 @@ async function scan$1(input, allFiles, scratch, started) {
     /** Rule id → `metadata.in-tests`, for the built-in and the third-party rules alike. */
     const policies = new Map();
     const report = (status, reason, rulesRun, rules) => {
-        const filesScanned = collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.length;
+        const filesScanned = collected.sawInspect || rulesRun === 0 ? collected.scanned.size : status === 'failed' ? 0 : files.filter((file) => !collected.skipped.has(file)).length;
         const { kept, dropped } = applyTestPolicy(collected.findings, (id) => policies.get(id) ?? 'report');
         const scanReport = {
             scanner: 'ast-grep',
@@ -6275,7 +6484,10 @@ async function scan$1(input, allFiles, scratch, started) {
     const firstRun = (doc) => !isParamCopy(doc) && (!canMatch || canMatch(doc));
     const builtinConfig = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'builtin'), files, firstRun)) ??
         (await prepareBuiltinConfig(join(scratch, 'builtin'), pack, overridden, files, firstRun));
-    const joinText = joinTextReader(input.workDir);
+    const joinInput = joinFiles(input.workDir);
+    // The probes' calls, read once the first run is done (the parameter copies' run adds no probe match).
+    let calls;
+    const requestCallsOnce = () => (calls ??= requestCalls(collected, joinInput));
     const builtinRules = pack.rules.filter((doc) => !doc.id || !overridden.has(doc.id));
     const builtinCatalog = catalogOf(builtinRules);
     const builtinCatalogById = new Map(builtinCatalog.map((r) => [r.id, r]));
@@ -6306,8 +6518,8 @@ async function scan$1(input, allFiles, scratch, started) {
      * file at all.
      */
     const runParamCopies = async () => {
-        const calls = requestCalls(collected);
-        const targets = calls.length === 0 ? [] : sinkFileCandidates(calls, files, joinText);
+        const found = requestCallsOnce();
+        const targets = found.length === 0 ? [] : sinkFileCandidates(found, files, joinInput.text);
         if (targets.length === 0)
             return { kind: 'ok' };
         const config = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'join'), targets, isParamCopy)) ??
@@ -6396,7 +6608,7 @@ async function scan$1(input, allFiles, scratch, started) {
         return { kind: 'ok' };
     };
     const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-    collected.findings.push(...crossFileFindings(collected, builtinCatalogById, joinText));
+    collected.findings.push(...crossFileFindings(collected, builtinCatalogById, requestCallsOnce(), joinInput.text));
     collected.findings = withoutSuperseded(collected.findings, builtinRules);
     // Keys in files ast-grep has no grammar for, crowded pages included (they are read, not parsed); test fixtures carry throwaway
     // keys (in-tests: skip).

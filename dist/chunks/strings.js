@@ -107,5 +107,11 @@ function formatUsdLimit(usd) {
     const cents = usd.toFixed(2);
     return Number(cents) === usd ? cents : String(usd);
 }
+/** A size in binary units: whole GiB as such (`4 GiB`), anything else in MiB (`512 MiB`). */
+function formatBinaryBytes(bytes) {
+    if (bytes >= 1024 ** 3 && bytes % 1024 ** 3 === 0)
+        return `${bytes / 1024 ** 3} GiB`;
+    return `${Math.round(bytes / 1024 ** 2)} MiB`;
+}
 
-export { plural as a, truncateUtf8 as b, formatCount as c, formatUsdLimit as d, compareStrings as e, formatDuration as f, cutAround as g, oneLine as o, printable as p, truncate as t, utf8Length as u };
+export { formatBinaryBytes as a, plural as b, truncateUtf8 as c, formatCount as d, formatUsdLimit as e, formatDuration as f, compareStrings as g, cutAround as h, oneLine as o, printable as p, truncate as t, utf8Length as u };
