@@ -122,7 +122,7 @@ describe('the action from dist/ against the GitHub simulator', () => {
     const evalComment = sim.state.reviewComments.find((c) => c.path === 'src/app.ts' && c.line === 11)!;
     const innerHtml = sim.state.reviewComments.find((c) => c.path === 'src/app.ts' && c.line === 15)!;
     sim.addReply(innerHtml.id, 'We sanitize upstream, see #12', 'maintainer');
-    const fixed = HEAD_APP.replace('  return eval(userInput);\n', '  return JSON.parse(userInput);\n').replace(
+    const fixed = HEAD_APP.replace('  return eval(req.body.code);\n', '  return JSON.parse(req.body.code);\n').replace(
       '  el.innerHTML = html;\n',
       '  el.textContent = html;\n',
     );

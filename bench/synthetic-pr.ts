@@ -486,11 +486,11 @@ interface Plant {
 }
 
 const JS_PLANTS: readonly Plant[] = [
-  { ruleId: 'js/code-injection-eval', line: 'eval(items[{n}].expression);' },
+  { ruleId: 'js/code-injection-eval-dynamic', line: 'eval(items[{n}].expression);' },
   { ruleId: 'js/xss-inner-html', line: "document.getElementById('panel-{n}').innerHTML = items[0].description;" },
   { ruleId: 'js/sql-injection-string-building', line: 'await connection.execute("DELETE FROM orders WHERE id = " + id + " AND rank > {n}");' },
   { ruleId: 'js/code-injection-timer-string', line: 'setTimeout("refresh(" + id + ", {n})", 1000);' },
-  { ruleId: 'js/code-injection-new-function', line: 'const compiled{n} = new Function("left", "right", items[0].body);' },
+  { ruleId: 'js/code-injection-new-function-dynamic', line: 'const compiled{n} = new Function("left", "right", items[0].body);' },
   { ruleId: 'js/command-injection-child-process', line: 'child_process.execSync("rm -rf " + items[{n}].path);' },
   { ruleId: 'js/xss-document-write', line: 'document.write(items[0].html + "{n}");' },
   { ruleId: 'js/tls-reject-unauthorized-disabled', line: 'const agent{n} = new https.Agent({ rejectUnauthorized: false });' },
