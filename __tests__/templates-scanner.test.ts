@@ -256,6 +256,9 @@ describe('severity and file choice', () => {
       ['mustache-raw', '../query.q'],
       ['pug-raw', 'request.query.name'],
       ['pug-raw', '"Hi " + query.name'],
+      ['ejs-raw', 'in_query'],
+      ['ejs-raw', 'searchQuery'],
+      ['mustache-raw', 'routeParams.slug'],
       ['safe-filter', 'request.GET.q'],
       ['safe-filter', 'request.args.get("q")'],
       ['safe-filter', 'request.form.comment|upper'],
@@ -268,7 +271,9 @@ describe('severity and file choice', () => {
     for (const [kind, value] of high) assert.equal(severityOf(kind, value, 'views/a'), 'high', `${kind} ${value}`);
     // look-alikes: longer names, a Django form (not the request's), words inside strings
     const medium: [Parameters<typeof severityOf>[0], string][] = [
-      ['ejs-raw', 'searchQuery'],
+      ['ejs-raw', 'sqlQuery'],
+      ['ejs-raw', 'db_query'],
+      ['ejs-raw', 'queryString.length + label'],
       ['ejs-raw', 'user.queryset'],
       ['ejs-raw', 'requestLog.text'],
       ['ejs-raw', "t('query.label')"],

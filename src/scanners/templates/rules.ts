@@ -10,8 +10,9 @@
  * Severity, decided per finding, by what the template itself shows of the value's origin (a template cannot see where a
  * variable was set, and most raw output is HTML the application built on purpose: help texts, rendered fragments, JSON of its
  * own config):
- * - `high`: the output expression itself shows request data (`request.args.q`, `req.query.name`, `params.name`, `query`,
- *   `view.request.GET.q`, a `.GET`/`.POST`/`.args`/`.cookies`/`.headers` member): reflected XSS as written; and autoescaping
+ * - `high`: the output expression itself shows request data (`request.args.q`, `req.query.name`, `params.name`, a name whose
+ *   last word is `query` or `params` such as `searchQuery`, `view.request.GET.q`, a `.GET`/`.POST`/`.args`/`.cookies`/`.headers`
+ *   member): reflected XSS as written; and autoescaping
  *   turned off for a block of an HTML template (everything in it is unescaped).
  * - `medium`: any other variable, member or expression output without escaping: it may hold user data (stored XSS), but
  *   whether it does lies in how the application built it, which the template cannot show.
@@ -315,8 +316,22 @@ export function severityOf(kind: SiteKind, value: string | undefined, path: stri
 
 /** A path segment that is the request object itself: `request.args.q`, `req.query.name`, `this.req.body`. */
 const REQUEST_OBJECT = /(?<![\w$])(?:request|req)\s*(?:\.|\[)/;
-/** Request data by its own name, as the root of a path or a member: `query.q`, `params.name`, `$route.query.q`, a bare `query`. */
-const REQUEST_PART = /(?<![\w$])(?:params|query)(?![\w$])/;
+/** Words that make a `…Query` name a database or CSS query. */
+const NOT_REQUEST_WORDS = new Set(['sql', 'db', 'graphql', 'gql', 'media', 'mongo']);
+/**
+ * Request data by its own name: a name whose last word is `query` or `params`, as the root of a path, a member or alone
+ * (`query.q`, `params.name`, `$route.query.q`, `searchQuery`, `in_query`, `routeParams`), but not a database query (`sqlQuery`,
+ * `db_query`, `graphqlQuery`) nor a longer word (`queryset`).
+ */
+function isRequestName(name: string): boolean {
+  const words = name
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z\d]+/)
+    .filter((word) => word !== '');
+  const last = words[words.length - 1];
+  return (last === 'query' || last === 'params') && !words.some((word) => NOT_REQUEST_WORDS.has(word));
+}
 /** The request's fields by the names web frameworks give them, as a member of something (`view.request.GET` is caught above): `ctx.GET.q`, `self.args`. */
 const REQUEST_FIELD = /\.\s*(?:GET|POST|args|cookies|headers)(?![\w$])/;
 
@@ -326,7 +341,8 @@ const REQUEST_FIELD = /\.\s*(?:GET|POST|args|cookies|headers)(?![\w$])/;
  */
 export function showsRequestData(expression: string): boolean {
   const code = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/(?:\.\.\/)+/g, '').replace(/\//g, '.');
-  return REQUEST_OBJECT.test(code) || REQUEST_PART.test(code) || REQUEST_FIELD.test(code);
+  if (REQUEST_OBJECT.test(code) || REQUEST_FIELD.test(code)) return true;
+  return (code.match(/[A-Za-z_$][\w$]*/g) ?? []).some(isRequestName);
 }
 
 /**
