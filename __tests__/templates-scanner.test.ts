@@ -418,18 +418,22 @@ describe('severity and file choice', () => {
   });
 });
 
-describe('templates in test code', () => {
+describe('templates in test or example code', () => {
   test('are reported, but never above medium (the rule the ast-grep scanner applies to rules without metadata.in-tests)', async () => {
     const t = await tree({
       'views/page.njk': '{% autoescape false %}{{ a }}{% endautoescape %}\n',
+      'views/search.ejs': '<%- req.query.q %>\n',
       'tests/templates/escaping.html': '{% autoescape false %}{{ a }}{% endautoescape %}\n',
       'app/__tests__/fixtures/view.ejs': '<%- user.bio %>\n',
+      'examples/search/views/search.ejs': '<%- req.query.q %>\n',
     });
     const { findings } = await scan(t.root, t.files);
     assert.deepEqual(places(findings).map((p) => p.replace(/:\d+:\d+-\d+/, '')).sort(), [
       'app/__tests__/fixtures/view.ejs medium tpl/ejs-unescaped-output',
+      'examples/search/views/search.ejs medium tpl/ejs-unescaped-output',
       'tests/templates/escaping.html medium tpl/autoescape-off',
       'views/page.njk high tpl/autoescape-off',
+      'views/search.ejs high tpl/ejs-unescaped-output',
     ]);
   });
 });
