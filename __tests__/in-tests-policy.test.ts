@@ -41,6 +41,19 @@ describe('isTestPath', () => {
     'app/tests.py',
     'conftest.py',
     './tests/x.py',
+    // example code: examples, tutorial code, project skeletons, Storybook stories
+    'examples/auth/index.js',
+    'example/app.py',
+    'packages/router/examples/basic.ts',
+    'docs_src/security/tutorial004.py',
+    'samples/server.mjs',
+    'sample/settings.py',
+    'wagtail/project_template/project_name/settings/dev.py',
+    'client/src/tokens/colors.stories.tsx',
+    'src/Button.stories.jsx',
+    'src/Button.stories.mjs',
+    'src/Button.stories.js',
+    'src/Button.stories.ts',
   ];
   const notTests = [
     'src/contest.ts',
@@ -56,6 +69,20 @@ describe('isTestPath', () => {
     'app/mytest.py',
     'src/contest_test.go',
     'test',
+    // a file named like an example is application code; only the folder makes example code, and only these folder names
+    'src/examples.ts',
+    'app/example.py',
+    'src/sample.js',
+    'lib/examples-loader.js',
+    'docs/conf.py',
+    'docs/src/app.js',
+    'demo/server.js',
+    'public/js/app.js',
+    'src/my-examples/app.js',
+    'src/project_templates/x.py',
+    'src/stories.tsx',
+    'src/Button.stories.css',
+    'src/Button.story.tsx',
   ];
   for (const path of tests) test(`${path} is test code`, () => assert.equal(isTestPath(path), true));
   for (const path of notTests) test(`${path} is not test code`, () => assert.equal(isTestPath(path), false));
@@ -100,7 +127,7 @@ describe('applyTestPolicy', () => {
     assert.equal(testCodeNotice(new Map()), undefined);
     assert.equal(
       testCodeNotice(new Map([['py/x', 1], ['js/a', 2]])),
-      'ast-grep: 3 finding(s) in test code were not reported (their rules say in-tests: skip): js/a 2, py/x 1.',
+      'ast-grep: 3 finding(s) in test or example code were not reported (their rules say in-tests: skip): js/a 2, py/x 1.',
     );
   });
 });
@@ -174,8 +201,8 @@ describe('in-tests through a real scan', () => {
       'test/app.test.ts extra/no-prompt medium',
       'test/app.test.ts fx/eval medium',
     ]);
-    assert.deepEqual(report.notices, ['ast-grep: 2 finding(s) in test code were not reported (their rules say in-tests: skip): extra/no-alert 2.']);
+    assert.deepEqual(report.notices, ['ast-grep: 2 finding(s) in test or example code were not reported (their rules say in-tests: skip): extra/no-alert 2.']);
     assert.deepEqual(report.warnings, []);
-    assert.match(logger.text(), /2 finding\(s\) in test code were not reported/);
+    assert.match(logger.text(), /2 finding\(s\) in test or example code were not reported/);
   });
 });

@@ -141,7 +141,7 @@ describe('secrets and settings by sink (real pack)', () => {
     );
     assert.equal(report.notices?.length, 1);
     assert.match(report.notices?.[0] ?? '', /py\/flask-debug-config 1\b/);
-    assert.match(report.notices?.[0] ?? '', /^ast-grep: 19 finding\(s\) in test code were not reported \(their rules say in-tests: skip\): /);
+    assert.match(report.notices?.[0] ?? '', /^ast-grep: 19 finding\(s\) in test or example code were not reported \(their rules say in-tests: skip\): /);
     assert.match(report.notices?.[0] ?? '', /js\/hardcoded-session-secret 2\b/);
 
     for (const finding of report.findings) {

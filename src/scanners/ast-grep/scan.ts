@@ -563,7 +563,7 @@ async function runConfig(
 }
 
 /**
- * Applies each rule's `metadata.in-tests` to the findings in test code (`isTestPath`): `report` (also when absent) keeps a finding
+ * Applies each rule's `metadata.in-tests` to the findings in test or example code (`isTestPath`): `report` (also when absent) keeps a finding
  * but never above `medium`, `downgrade` keeps it as `low`, `skip` leaves it out. Returns what is kept and, per rule, how many were
  * left out, so the report can say so.
  */
@@ -585,12 +585,12 @@ export function applyTestPolicy(
   return { kept, dropped };
 }
 
-/** One line naming how many findings each rule left out in test code, or undefined when none was. */
+/** One line naming how many findings each rule left out in test or example code, or undefined when none was. */
 export function testCodeNotice(dropped: ReadonlyMap<string, number>): string | undefined {
   if (dropped.size === 0) return undefined;
   const total = [...dropped.values()].reduce((sum, n) => sum + n, 0);
   const byRule = [...dropped].sort(([a], [b]) => compareStrings(a, b)).map(([id, n]) => `${id} ${n}`);
-  return `ast-grep: ${total} finding(s) in test code were not reported (their rules say in-tests: skip): ${byRule.join(', ')}.`;
+  return `ast-grep: ${total} finding(s) in test or example code were not reported (their rules say in-tests: skip): ${byRule.join(', ')}.`;
 }
 
 function sortFindings(findings: Finding[]): Finding[] {
@@ -614,7 +614,10 @@ function readChangedFile(workDir: string, file: string, maxBytes: number): Buffe
   return read !== undefined && 'bytes' in read ? read.bytes : undefined;
 }
 
-/** The calls with request data the probes found, outside test code (a test that calls a helper with a fake request shows no flow). */
+/**
+ * The calls with request data the probes found, outside test and example code (a test that calls a helper with a fake request
+ * shows no flow; an example shows how to call the project, not a flow of what it deploys).
+ */
 function requestCalls(collected: Collected, files: JoinFiles): RequestCall[] {
   return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m, files.callArguments) ?? []);
 }

@@ -7,18 +7,23 @@
  * (numbers and number names below); escaped `JSON.stringify(x)` there is entity-encoded, a broken page rather than a way in,
  * and is not reported.
  *
- * Severity, decided per finding:
- * - `high`: a variable, member or expression is output without escaping (it may hold user data: stored or reflected XSS), and
- *   autoescaping turned off for a block (everything in it is unescaped).
- * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
- *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
+ * Severity, decided per finding, by what the template itself shows of the value's origin (a template cannot see where a
+ * variable was set, and most raw output is HTML the application built on purpose: help texts, rendered fragments, JSON of its
+ * own config):
+ * - `high`: the output expression itself shows request data (`request.args.q`, `req.query.name`, `params.name`, a name whose
+ *   last word is `query` or `params` such as `searchQuery`, `view.request.GET.q`, a `.GET`/`.POST`/`.args`/`.cookies`/`.headers`
+ *   member): reflected XSS as written; and autoescaping
+ *   turned off for a block of an HTML template (everything in it is unescaped).
+ * - `medium`: any other variable, member or expression output without escaping: it may hold user data (stored XSS), but
+ *   whether it does lies in how the application built it, which the template cannot show.
  * - `low`: a bare variable whose name says it is a number (below): most often a number, but it is what the handler passed,
  *   which may be a route or query parameter echoed as it came (`{ id: req.params.id }`).
  * - not reported: literals, numbers the template can prove are numbers (below), members whose name says they are numbers
  *   (below), values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
  *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
  *   (`x|escape|safe`, `x|tojson|safe`), the layout slot `body` in a layout file of any engine (`layouts/…`, `layout.*`), and a
- *   bare `<%- body %>` in any EJS file (below).
+ *   bare `<%- body %>` in any EJS file (below); `{% autoescape off %}` in a plain-text template (a file name with the word
+ *   `email`, `mail` or `subject`, or a `.txt` template), where HTML escaping would corrupt the text of an e-mail.
  *
  * Numbers. A number cannot carry markup. What the template itself shows is: a numeric conversion or property of the whole
  * value (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the
@@ -227,8 +232,6 @@ const INCLUDE_CALL = /^(?:include|partial)\s*\(/;
 const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_script', 'striptags', 'urlencode', 'int', 'float', 'length', 'count', 'wordcount', 'filesizeformat', 'escapejs']);
 /** The last words of a name that says its value is a number (see the header): `id`, `userId`, `user_id`, `userID`, `_id`. */
 const NUMBER_WORDS = new Set(['id', 'index', 'count', 'total', 'price', 'quantity', 'amount']);
-/** A name that says its value already is HTML. */
-const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
 /** A member of an element the template indexes by a name: `products[i].price` → `price` (for names that say number only). */
 const INDEXED_MEMBER = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:[A-Za-z_$][\w$]*|'[^']*'|"[^"]*"|\d+)\s*\]))*\s*\.\s*([A-Za-z_$][\w$]*)$/;
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
@@ -285,7 +288,7 @@ function isNumeric(expression: string, numericNames: ReadonlySet<string>): boole
  * `numericNames` are the file's numeric loop counters (`ejsNumericNames`, EJS only).
  */
 export function severityOf(kind: SiteKind, value: string | undefined, path: string, numericNames: ReadonlySet<string> = new Set()): Severity | undefined {
-  if (kind === 'autoescape-off') return 'high';
+  if (kind === 'autoescape-off') return isPlainTextTemplate(path) ? undefined : 'high';
   if (kind === 'script-over-http') return 'medium';
   let expression = (value ?? '').trim().replace(/;\s*$/, '').trim();
   if (kind === 'mustache-raw') expression = expression.replace(/^~|~$/g, '').trim();
@@ -303,11 +306,58 @@ export function severityOf(kind: SiteKind, value: string | undefined, path: stri
   const field = INDEXED_MEMBER.exec(expression)?.[1];
   if (field !== undefined && isNumberName(field)) return undefined;
   const name = lastName(expression);
-  if (name === undefined) return 'high';
-  if (kind === 'ejs-raw' && expression === 'body') return undefined;
-  if ((name === 'body' || name === 'yield') && isLayoutFile(path)) return undefined;
-  if (isNumberName(name)) return name === expression ? 'low' : undefined;
-  return HTML_NAME.test(name) ? 'medium' : 'high';
+  if (name !== undefined) {
+    if (kind === 'ejs-raw' && expression === 'body') return undefined;
+    if ((name === 'body' || name === 'yield') && isLayoutFile(path)) return undefined;
+    if (isNumberName(name)) return name === expression ? 'low' : undefined;
+  }
+  return showsRequestData(expression) ? 'high' : 'medium';
+}
+
+/** A path segment that is the request object itself: `request.args.q`, `req.query.name`, `this.req.body`. */
+const REQUEST_OBJECT = /(?<![\w$])(?:request|req)\s*(?:\.|\[)/;
+/** Words that make a `…Query` name a database or CSS query. */
+const NOT_REQUEST_WORDS = new Set(['sql', 'db', 'graphql', 'gql', 'media', 'mongo']);
+/**
+ * Request data by its own name: a name whose last word is `query` or `params`, as the root of a path, a member or alone
+ * (`query.q`, `params.name`, `$route.query.q`, `searchQuery`, `in_query`, `routeParams`), but not a database query (`sqlQuery`,
+ * `db_query`, `graphqlQuery`) nor a longer word (`queryset`).
+ */
+function isRequestName(name: string): boolean {
+  const words = name
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z\d]+/)
+    .filter((word) => word !== '');
+  const last = words[words.length - 1];
+  return (last === 'query' || last === 'params') && !words.some((word) => NOT_REQUEST_WORDS.has(word));
+}
+/** The request's fields by the names web frameworks give them, as a member of something (`view.request.GET` is caught above): `ctx.GET.q`, `self.args`. */
+const REQUEST_FIELD = /\.\s*(?:GET|POST|args|cookies|headers)(?![\w$])/;
+
+/**
+ * The expression itself shows request data (see the header): the request object, its parts by name, or its fields. String
+ * literals are left out first (`t('query.label')` is a key, not the query).
+ */
+export function showsRequestData(expression: string): boolean {
+  const code = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/(?:\.\.\/)+/g, '').replace(/\//g, '.');
+  if (REQUEST_OBJECT.test(code) || REQUEST_FIELD.test(code)) return true;
+  return (code.match(/[A-Za-z_$][\w$]*/g) ?? []).some(isRequestName);
+}
+
+/**
+ * A plain-text template, where HTML escaping would corrupt the text rather than protect a page: an e-mail body or subject
+ * (a file name with the word `email`/`mail`, or `subject`) or a `.txt` template (`name.txt`, `name.txt.j2`).
+ */
+export function isPlainTextTemplate(path: string): boolean {
+  const name = posix.basename(path.replace(/\\/g, '/'));
+  if (/\.txt(?:\.[A-Za-z0-9]+)?$/i.test(name)) return true;
+  const words = name
+    .replace(/\.[^.]*$/, '')
+    .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  return words.some((word) => word === 'email' || word === 'emails' || word === 'mail' || word === 'mails' || word === 'subject');
 }
 
 /** The name's last word (camelCase, snake_case or UPPER_CASE) says it is a number: `id`, `productId`, `unit_price`, `userID`. */

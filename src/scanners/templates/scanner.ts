@@ -99,7 +99,7 @@ export async function scanTemplates(settings: TemplatesSettings, ports: Pick<Sca
     for (const site of [...result.sites, ...scriptsOverHttp(read.text)]) {
       const severity = severityOf(site.kind, site.value, path, numericNames);
       if (severity === undefined) continue;
-      // Templates in test code (fixtures of an escaping test, …) are reported, never above medium: the same rule as rules without
+      // Templates in test or example code (fixtures of an escaping test, an example app's views, …) are reported, never above medium: the same rule as rules without
       // `metadata.in-tests` in the ast-grep scanner.
       findings.push(findingOf(path, lines, site.kind, site.start, site.end, inTests ? atMost(severity, 'medium') : severity));
     }
