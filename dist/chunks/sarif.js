@@ -3857,22 +3857,33 @@ async function resolveFromNodeModules(notes, readVersion) {
  * file named as test runners name tests. Kept narrow on purpose: a false "test" hides a real finding in application code, so
  * `src/contest.ts`, `latest/`, `testimonials.py`, `attestation.js` and `testing/` (Python packages ship test helpers there as
  * library code) are not tests.
+ *
+ * Example code counts as test code. A project's examples, the code of its tutorials (FastAPI's `docs_src/`), the project
+ * skeleton a `startproject` command copies (`project_template/`) and Storybook stories (`*.stories.tsx`) show how to use the
+ * project; none of it is what the project deploys, and it carries the same demo secrets (`secret: 'keyboard cat'`), fake users
+ * and local-only settings tests do. The same narrowness applies: only folders by those exact names, never `docs/` (documentation
+ * sites ship their own code), `demo/` (often a deployed showcase) or `public/` (served assets), and a file named `example.py` or
+ * `src/examples.ts` is application code: only a folder makes the code around it an example.
  */
 /** Folder names that hold tests, fixtures and mocks by the conventions of jest, vitest, mocha, node:test, pytest and unittest. */
 const TEST_FOLDERS = new Set(['test', 'tests', '__tests__', '__mocks__', '__fixtures__', 'fixtures', 'spec', 'specs', 'e2e']);
+/** Folder names that hold example code: examples, tutorial code (`docs_src`) and project skeletons (`project_template`). */
+const EXAMPLE_FOLDERS = new Set(['examples', 'example', 'docs_src', 'samples', 'sample', 'project_template']);
 /** `x.test.ts`, `x.spec.mjs`, `x.e2e-spec.ts`, `x.test-d.ts` (type tests), and a bare `test.js` / `spec.ts` (jest's default testMatch). */
 const JS_TEST_NAME = /(^|\.)(test|spec|e2e-spec|e2e|test-d)\.(js|jsx|mjs|cjs|ts|tsx|mts|cts)$/;
+/** Storybook's story files (`Button.stories.tsx`, `colors.stories.mjs`): component examples rendered in the Storybook UI. */
+const STORY_NAME = /\.stories\.(js|jsx|mjs|ts|tsx)$/;
 /** pytest's default discovery (`test_*.py`, `*_test.py`), Django's `tests.py` and pytest's `conftest.py`. */
 const PY_TEST_NAME = /^(test_[^/]*|[^/]*_test|tests|conftest)\.py$/;
-/** True when `path` is test code (or a fixture or mock of it) in JavaScript, TypeScript or Python. */
+/** True when `path` is test code (or a fixture or mock of it) or example code in JavaScript, TypeScript or Python. */
 function isTestPath(path) {
     const parts = path.replace(/\\/g, '/').split('/').filter((part) => part.length > 0 && part !== '.');
     const name = parts.pop();
     if (name === undefined)
         return false;
-    if (parts.some((folder) => TEST_FOLDERS.has(folder)))
+    if (parts.some((folder) => TEST_FOLDERS.has(folder) || EXAMPLE_FOLDERS.has(folder)))
         return true;
-    return JS_TEST_NAME.test(name) || PY_TEST_NAME.test(name);
+    return JS_TEST_NAME.test(name) || PY_TEST_NAME.test(name) || STORY_NAME.test(name);
 }
 
 /**
@@ -6227,7 +6238,7 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
     return { kind: 'ok' };
 }
 /**
- * Applies each rule's `metadata.in-tests` to the findings in test code (`isTestPath`): `report` (also when absent) keeps a finding
+ * Applies each rule's `metadata.in-tests` to the findings in test or example code (`isTestPath`): `report` (also when absent) keeps a finding
  * but never above `medium`, `downgrade` keeps it as `low`, `skip` leaves it out. Returns what is kept and, per rule, how many were
  * left out, so the report can say so.
  */
@@ -6247,13 +6258,13 @@ function applyTestPolicy(findings, policyOf) {
     }
     return { kept, dropped };
 }
-/** One line naming how many findings each rule left out in test code, or undefined when none was. */
+/** One line naming how many findings each rule left out in test or example code, or undefined when none was. */
 function testCodeNotice(dropped) {
     if (dropped.size === 0)
         return undefined;
     const total = [...dropped.values()].reduce((sum, n) => sum + n, 0);
     const byRule = [...dropped].sort(([a], [b]) => compareStrings(a, b)).map(([id, n]) => `${id} ${n}`);
-    return `ast-grep: ${total} finding(s) in test code were not reported (their rules say in-tests: skip): ${byRule.join(', ')}.`;
+    return `ast-grep: ${total} finding(s) in test or example code were not reported (their rules say in-tests: skip): ${byRule.join(', ')}.`;
 }
 function sortFindings(findings) {
     return findings.sort((a, b) => compareStrings(a.path, b.path) ||
@@ -6270,7 +6281,10 @@ function readChangedFile(workDir, file, maxBytes) {
     const read = full === undefined ? undefined : readRegularFile(full, maxBytes);
     return read !== undefined && 'bytes' in read ? read.bytes : undefined;
 }
-/** The calls with request data the probes found, outside test code (a test that calls a helper with a fake request shows no flow). */
+/**
+ * The calls with request data the probes found, outside test and example code (a test that calls a helper with a fake request
+ * shows no flow; an example shows how to call the project, not a flow of what it deploys).
+ */
 function requestCalls(collected, files) {
     return collected.joinInput.filter((m) => CALL_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => requestCallOf(m, files.callArguments) ?? []);
 }
@@ -12277,18 +12291,23 @@ function interpolations(text, from, to, sites, budget) {
  * (numbers and number names below); escaped `JSON.stringify(x)` there is entity-encoded, a broken page rather than a way in,
  * and is not reported.
  *
- * Severity, decided per finding:
- * - `high`: a variable, member or expression is output without escaping (it may hold user data: stored or reflected XSS), and
- *   autoescaping turned off for a block (everything in it is unescaped).
- * - `medium`: the value's name says it already is HTML (`html`, `body`, `content`, `markup`, `*Html`, `*_html`, `rendered*`,
- *   `safe*`): someone rendered it on purpose, the risk is in how it was built, which the template cannot show.
+ * Severity, decided per finding, by what the template itself shows of the value's origin (a template cannot see where a
+ * variable was set, and most raw output is HTML the application built on purpose: help texts, rendered fragments, JSON of its
+ * own config):
+ * - `high`: the output expression itself shows request data (`request.args.q`, `req.query.name`, `params.name`, a name whose
+ *   last word is `query` or `params` such as `searchQuery`, `view.request.GET.q`, a `.GET`/`.POST`/`.args`/`.cookies`/`.headers`
+ *   member): reflected XSS as written; and autoescaping
+ *   turned off for a block of an HTML template (everything in it is unescaped).
+ * - `medium`: any other variable, member or expression output without escaping: it may hold user data (stored XSS), but
+ *   whether it does lies in how the application built it, which the template cannot show.
  * - `low`: a bare variable whose name says it is a number (below): most often a number, but it is what the handler passed,
  *   which may be a route or query parameter echoed as it came (`{ id: req.params.id }`).
  * - not reported: literals, numbers the template can prove are numbers (below), members whose name says they are numbers
  *   (below), values passed through an escaping or sanitizing call (`escape(x)`, `DOMPurify.sanitize(x)`), EJS
  *   `include(...)` / `partial(...)` (the documented way to include another template), `|safe` after an escaping filter
  *   (`x|escape|safe`, `x|tojson|safe`), the layout slot `body` in a layout file of any engine (`layouts/…`, `layout.*`), and a
- *   bare `<%- body %>` in any EJS file (below).
+ *   bare `<%- body %>` in any EJS file (below); `{% autoescape off %}` in a plain-text template (a file name with the word
+ *   `email`, `mail` or `subject`, or a `.txt` template), where HTML escaping would corrupt the text of an e-mail.
  *
  * Numbers. A number cannot carry markup. What the template itself shows is: a numeric conversion or property of the whole
  * value (`Number(x)`, `parseInt(x)`, `Math.round(x)`, `x.length`, `x.toFixed(2)`), and arithmetic of numeric literals and the
@@ -12464,8 +12483,6 @@ const INCLUDE_CALL = /^(?:include|partial)\s*\(/;
 const ESCAPING_FILTERS = new Set(['e', 'escape', 'forceescape', 'tojson', 'json_script', 'striptags', 'urlencode', 'int', 'float', 'length', 'count', 'wordcount', 'filesizeformat', 'escapejs']);
 /** The last words of a name that says its value is a number (see the header): `id`, `userId`, `user_id`, `userID`, `_id`. */
 const NUMBER_WORDS = new Set(['id', 'index', 'count', 'total', 'price', 'quantity', 'amount']);
-/** A name that says its value already is HTML. */
-const HTML_NAME = /^(?:html|body|content|contents|markup|rendered\w*|safe\w*)$|(?:Html|HTML|_html)$/;
 /** A member of an element the template indexes by a name: `products[i].price` → `price` (for names that say number only). */
 const INDEXED_MEMBER = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:[A-Za-z_$][\w$]*|'[^']*'|"[^"]*"|\d+)\s*\]))*\s*\.\s*([A-Za-z_$][\w$]*)$/;
 const SIMPLE_PATH = /^[A-Za-z_$][\w$]*(?:\s*(?:\.\s*[A-Za-z_$][\w$]*|\[\s*(?:'[^']*'|"[^"]*"|\d+)\s*\]))*$/;
@@ -12528,7 +12545,7 @@ function isNumeric(expression, numericNames) {
  */
 function severityOf(kind, value, path, numericNames = new Set()) {
     if (kind === 'autoescape-off')
-        return 'high';
+        return isPlainTextTemplate(path) ? undefined : 'high';
     if (kind === 'script-over-http')
         return 'medium';
     let expression = (value ?? '').trim().replace(/;\s*$/, '').trim();
@@ -12555,15 +12572,60 @@ function severityOf(kind, value, path, numericNames = new Set()) {
     if (field !== undefined && isNumberName(field))
         return undefined;
     const name = lastName(expression);
-    if (name === undefined)
-        return 'high';
-    if (kind === 'ejs-raw' && expression === 'body')
-        return undefined;
-    if ((name === 'body' || name === 'yield') && isLayoutFile(path))
-        return undefined;
-    if (isNumberName(name))
-        return name === expression ? 'low' : undefined;
-    return HTML_NAME.test(name) ? 'medium' : 'high';
+    if (name !== undefined) {
+        if (kind === 'ejs-raw' && expression === 'body')
+            return undefined;
+        if ((name === 'body' || name === 'yield') && isLayoutFile(path))
+            return undefined;
+        if (isNumberName(name))
+            return name === expression ? 'low' : undefined;
+    }
+    return showsRequestData(expression) ? 'high' : 'medium';
+}
+/** A path segment that is the request object itself: `request.args.q`, `req.query.name`, `this.req.body`. */
+const REQUEST_OBJECT = /(?<![\w$])(?:request|req)\s*(?:\.|\[)/;
+/** Words that make a `…Query` name a database or CSS query. */
+const NOT_REQUEST_WORDS = new Set(['sql', 'db', 'graphql', 'gql', 'media', 'mongo']);
+/**
+ * Request data by its own name: a name whose last word is `query` or `params`, as the root of a path, a member or alone
+ * (`query.q`, `params.name`, `$route.query.q`, `searchQuery`, `in_query`, `routeParams`), but not a database query (`sqlQuery`,
+ * `db_query`, `graphqlQuery`) nor a longer word (`queryset`).
+ */
+function isRequestName(name) {
+    const words = name
+        .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z\d]+/)
+        .filter((word) => word !== '');
+    const last = words[words.length - 1];
+    return (last === 'query' || last === 'params') && !words.some((word) => NOT_REQUEST_WORDS.has(word));
+}
+/** The request's fields by the names web frameworks give them, as a member of something (`view.request.GET` is caught above): `ctx.GET.q`, `self.args`. */
+const REQUEST_FIELD = /\.\s*(?:GET|POST|args|cookies|headers)(?![\w$])/;
+/**
+ * The expression itself shows request data (see the header): the request object, its parts by name, or its fields. String
+ * literals are left out first (`t('query.label')` is a key, not the query).
+ */
+function showsRequestData(expression) {
+    const code = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/(?:\.\.\/)+/g, '').replace(/\//g, '.');
+    if (REQUEST_OBJECT.test(code) || REQUEST_FIELD.test(code))
+        return true;
+    return (code.match(/[A-Za-z_$][\w$]*/g) ?? []).some(isRequestName);
+}
+/**
+ * A plain-text template, where HTML escaping would corrupt the text rather than protect a page: an e-mail body or subject
+ * (a file name with the word `email`/`mail`, or `subject`) or a `.txt` template (`name.txt`, `name.txt.j2`).
+ */
+function isPlainTextTemplate(path) {
+    const name = posix.basename(path.replace(/\\/g, '/'));
+    if (/\.txt(?:\.[A-Za-z0-9]+)?$/i.test(name))
+        return true;
+    const words = name
+        .replace(/\.[^.]*$/, '')
+        .replace(/([a-z\d])([A-Z])/g, '$1 $2')
+        .toLowerCase()
+        .split(/[^a-z0-9]+/);
+    return words.some((word) => word === 'email' || word === 'emails' || word === 'mail' || word === 'mails' || word === 'subject');
 }
 /** The name's last word (camelCase, snake_case or UPPER_CASE) says it is a number: `id`, `productId`, `unit_price`, `userID`. */
 function isNumberName(name) {
@@ -12706,7 +12768,7 @@ async function scanTemplates(settings, ports) {
             const severity = severityOf(site.kind, site.value, path, numericNames);
             if (severity === undefined)
                 continue;
-            // Templates in test code (fixtures of an escaping test, …) are reported, never above medium: the same rule as rules without
+            // Templates in test or example code (fixtures of an escaping test, an example app's views, …) are reported, never above medium: the same rule as rules without
             // `metadata.in-tests` in the ast-grep scanner.
             findings.push(findingOf(path, lines, site.kind, site.start, site.end, inTests ? atMost(severity, 'medium') : severity));
         }
