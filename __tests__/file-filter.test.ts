@@ -208,6 +208,51 @@ describe('built-in defaults', () => {
     }
   });
 
+  test('library folders under a served static folder (public/, static/, assets/, wwwroot/ at any depth): browser files only', () => {
+    for (const path of [
+      'public/plugins/daterangepicker/website.js',
+      'public/plugins/daterangepicker/example/amd/main.js',
+      'public/plugins/raphael/dev/raphael.vml.js',
+      'public/plugins/datatables-buttons/js/buttons.print.js',
+      'app/static/js/lib/chart.js',
+      'shop/static/shop/libs/select2/select2.css',
+      'wwwroot/lib/bootstrap/dist/js/bootstrap.js',
+      'assets/external/widget/index.html',
+      'web/public/assets/js/third-party/ui.mjs',
+    ]) {
+      assert.equal(verdict(path), 'vendored', path);
+    }
+    const skip = skipReasonOf(changed('public/plugins/flot-old/excanvas.js'), []);
+    assert.deepEqual(skip, { path: 'public/plugins/flot-old/excanvas.js', reason: 'vendored', detail: 'library folder under a served static folder (public/plugins/)' });
+    for (const path of [
+      // an app's own browser code beside the libraries
+      'static/js/app.js',
+      'public/javascripts/main.js',
+      'app/static/app/js/plugins.js',
+      'public/js/libraries/own.js',
+      // library folders that are not served as they are: server code, an API description
+      'src/plugins/auth.js',
+      'lib/plugins/loader.js',
+      'public/openapi/write/admin/plugins/pluginId.yaml',
+      'static/lib/settings.py',
+      'static_src/js/lib/helpers.js',
+    ]) {
+      assert.equal(verdict(path), 'reviewed', path);
+    }
+    assert.equal(verdict('public/plugins/widget/widget.js', 'public/plugins/widget/** -linguist-vendored'), 'reviewed');
+  });
+
+  test('jQuery plugin file names (jquery.<plugin>.js) and jQuery builds are vendored; other names with jquery in them are not', () => {
+    for (const path of ['taskManager/static/js/backend/jquery.sparkline.js', 'js/jquery.dcjqaccordion.2.7.js', 'jquery.parallax-1.1.3.js', 'vendorless/jquery-ui-1.13.2.js']) {
+      assert.equal(skipReasonOf(changed(path), [])?.detail, 'file name of a jQuery plugin (jquery.<plugin>.js)', path);
+    }
+    for (const path of ['src/jqueryHelpers.js', 'src/jquery.ts', 'static/js/my-jquery.js', 'src/jquery/index.js', 'jquery.js']) {
+      assert.equal(verdict(path), 'reviewed', path);
+    }
+    assert.equal(verdict('lib/jquery-min.js'), 'minified');
+    assert.equal(verdict('static/jquery.tags.js', 'static/jquery.tags.js linguist-vendored=false'), 'reviewed');
+  });
+
   test('minified and bundled files', () => {
     for (const path of ['app.min.js', 'dist/app.min.mjs', 'css/site.min.css', 'lib/jquery-min.js', 'dist/main.bundle.js', 'dist/3.chunk.js']) {
       assert.equal(verdict(path), 'minified', path);
@@ -329,6 +374,16 @@ describe('vendored or minified by content', () => {
     ['lib/widget.js', '/*! tiny-widget v1.2.3 | MIT */\n', 'library banner with version 1.2.3: /*! tiny-widget v1.2.3 | MIT */'],
     ['lib/react-thing.js', "'use strict';\n/** @license react-thing 0.14.2\n * MIT */\n", 'library banner with version 0.14.2'],
     ['css/theme.css', '/*! theme-kit v4.1.0 | MIT License */\n.a{color:red}\n', 'library banner with version 4.1.0: /*! theme-kit v4.1.0 | MIT License */'],
+    ['js/html5shiv.js', '/**\n* @preserve HTML5 Shiv 3.6.2pre | @afarkas @jdalton @jon_neal @rem | MIT/GPL2 Licensed\n*/\n', 'license banner of HTML5 Shiv'],
+    ['js/shiv.js', '/** @preserve shiv-kit 3.6.2pre | MIT */\n', 'library banner with version 3.6.2pre'],
+    // a plain opening comment: a release number and a license statement together
+    [
+      'static/js/html5shiv.js',
+      '/*\n HTML5 Shiv v3.6.2pre | @afarkas @jdalton @jon_neal @rem | MIT/GPL2 Licensed\n*/\n',
+      'library header with version 3.6.2pre and a license: /* HTML5 Shiv v3.6.2pre | @afarkas',
+    ],
+    ['static/js/spark.js', '/**\n*\n* spark.js\n*\n* v2.1.2\n* (c) Someone\n*\n* License: New BSD License\n*/\n', 'library header with version 2.1.2 and a license'],
+    ['public/carousel.js', '// Carousel 1.3.2\n// Released under the MIT license\n', 'library header with version 1.3.2 and a license'],
   ];
   for (const [path, header, detail] of vendored) {
     test(`${path}: vendored (${detail})`, () => {
@@ -376,6 +431,10 @@ describe('vendored or minified by content', () => {
   test('hand-written code is reviewed: doc comments with versions, license headers without a version, other languages', () => {
     assert.equal(byContent('src/app.js', '/**\n * Speaks version 1.2.3 of the protocol.\n */\n' + BODY), 'reviewed');
     assert.equal(byContent('src/app.js', '/**\n * @license MIT\n * Copyright the authors\n */\n' + BODY), 'reviewed');
+    // an opening comment needs both a release number and a license statement; the Apache header's "Version 2.0" is not a release
+    assert.equal(byContent('static/js/app.js', '/*\n * Copyright 2020 Acme. Licensed under the Apache License, Version 2.0.\n */\n' + BODY), 'reviewed');
+    assert.equal(byContent('static/js/app.js', '/*\n * Needs the API 2.3.1 of the server.\n */\n' + BODY), 'reviewed');
+    assert.equal(byContent('static/js/app.js', '/* Licensed under the MIT license */\nconst v = "1.2.3";\n/* 1.2.3 */\n' + BODY), 'reviewed');
     assert.equal(byContent('src/app.js', '// jQuery v3.6.0 is loaded by the page before this script\n' + BODY), 'reviewed');
     assert.equal(byContent('src/app.js', `const banner = "${'='.repeat(120)}";\n` + BODY), 'reviewed');
     assert.equal(byContent('src/app.py', '"""/*! jQuery v3.6.0 */"""\n' + 'x = 1;'.repeat(1000)), 'reviewed');

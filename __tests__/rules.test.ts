@@ -317,13 +317,16 @@ describe('rule pack through ast-grep scan', () => {
       const { ext } = FOLDERS[rule.folder];
       const cases = loadTest(rule);
       const stem = rule.name.replace(/[^a-z0-9-]/g, '');
+      // a rule limited to settings modules (`files:`) reads its cases from a settings/ package
+      const home = rule.doc.files === undefined ? dir : join(dir, stem, 'settings');
+      mkdirSync(home, { recursive: true });
       cases.invalid.forEach((code, i) => {
-        const file = join(dir, `${rule.folder}-${stem}-invalid-${i}.${ext}`);
+        const file = join(home, `${rule.folder}-${stem}-invalid-${i}.${ext}`);
         writeFileSync(file, code);
         expectedHits.set(file, cases.id);
       });
       cases.valid.forEach((code, i) => {
-        const file = join(dir, `${rule.folder}-${stem}-valid-${i}.${ext}`);
+        const file = join(home, `${rule.folder}-${stem}-valid-${i}.${ext}`);
         writeFileSync(file, code);
         expectedQuiet.set(file, cases.id);
       });
@@ -341,6 +344,27 @@ describe('rule pack through ast-grep scan', () => {
     for (const [file, id] of expectedQuiet) {
       const own = matches.filter((m) => m.file === file && m.ruleId === id);
       assert.deepEqual(own, [], `${id} reported a valid case ${basename(file)}:\n${readFileSync(file, 'utf8')}`);
+    }
+  });
+
+  test('the Django session settings rules read settings modules only (settings*.py, a settings/ package)', () => {
+    const code = 'SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"\nSESSION_SERIALIZER = "django.contrib.sessions.serializers.PickleSerializer"\n';
+    const places = {
+      reported: ['site/settings.py', 'site/settings_prod.py', 'site/settings/base.py', 'site/settings/envs/prod.py'],
+      quiet: ['site/views.py', 'site/sessions.py', 'site/config/session_settings_doc.py', 'site/settingsdoc/readme.txt'],
+    };
+    for (const place of [...places.reported, ...places.quiet]) {
+      mkdirSync(join(dir, 'django', place, '..'), { recursive: true });
+      writeFileSync(join(dir, 'django', place), code);
+    }
+    const matches = scan(SGCONFIG, [join(dir, 'django')]);
+    const ids = ['py/django-session-signed-cookies', 'py/django-session-pickle-serializer'];
+    for (const place of places.reported) {
+      const found = matches.filter((m) => m.file === join(dir, 'django', place)).map((m) => m.ruleId);
+      assert.deepEqual(ids.filter((id) => found.includes(id)), ids, place);
+    }
+    for (const place of places.quiet) {
+      assert.deepEqual(matches.filter((m) => m.file === join(dir, 'django', place) && ids.includes(m.ruleId)), [], place);
     }
   });
 
