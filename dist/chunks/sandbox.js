@@ -105,6 +105,15 @@ function gitBlobSha(content) {
 /** Folders whose content is third-party by convention (a subset of GitHub Linguist's vendor list that is unambiguous). */
 const VENDOR_DIRS = /(^|\/)(node_modules|bower_components|jspm_packages|vendor|vendors|third_party|third-party|thirdparty|\.yarn|Pods|Carthage|\.venv|venv|site-packages)\//;
 const MINIFIED = /(\.|-)min\.(js|mjs|cjs|css)$|\.bundle\.js$|\.chunk\.js$/;
+/**
+ * A folder of libraries inside the folder a web server serves as it is (`public/plugins/daterangepicker/`, `static/js/lib/`,
+ * `wwwroot/lib/`, `assets/vendors/`): what is copied there is someone else's browser code. Only browser files: an API spec or a
+ * server module that happens to sit in such a folder is still reviewed.
+ */
+const STATIC_LIBRARY_DIRS = /(^|\/)(public|static|assets|wwwroot)\/(?:[^/]+\/)*?(plugins|vendors?|libs?|bower_components|third[-_]party|external)\//;
+const BROWSER_FILE = /\.(js|mjs|cjs|jsx|css|html?)$/i;
+/** The file names of jQuery plugins and jQuery's own builds: `jquery.sparkline.js`, `jquery.dcjqaccordion.2.7.js`, `jquery-ui-1.13.2.js`. */
+const JQUERY_FAMILY = /(^|\/)jquery[.-][^/]+\.js$/i;
 const GENERATED_NAMES = /(^|\/)(package-lock\.json|npm-shrinkwrap\.json|yarn\.lock|pnpm-lock\.yaml|poetry\.lock|Pipfile\.lock|uv\.lock|Cargo\.lock|composer\.lock|Gemfile\.lock|go\.sum)$|\.(map|pb\.go|pb\.ts|generated\.ts|g\.dart)$|_pb2(_grpc)?\.py$/;
 /** The sha git gives every empty file. */
 const EMPTY_BLOB_SHA = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
@@ -209,6 +218,13 @@ function skipReasonOf(file, linguist) {
     }
     if (attributes.generated !== false && MINIFIED.test(path))
         return { path, reason: 'minified', detail: 'minified or bundled file' };
+    if (attributes.vendored !== false && BROWSER_FILE.test(path)) {
+        const folder = STATIC_LIBRARY_DIRS.exec(path);
+        if (folder)
+            return { path, reason: 'vendored', detail: `library folder under a served static folder (${folder[0].replace(/^\//, '')})` };
+        if (JQUERY_FAMILY.test(path))
+            return { path, reason: 'vendored', detail: 'file name of a jQuery plugin (jquery.<plugin>.js)' };
+    }
     if (attributes.generated !== false && GENERATED_NAMES.test(path)) {
         return { path, reason: 'generated', detail: 'lock file or generated code' };
     }
@@ -255,19 +271,19 @@ const KNOWN_LIBRARIES = [
     ['Handlebars', /@license\s+handlebars v\d|\bhandlebars v\d+\.\d+/i],
     ['Backbone.js', /\bBackbone\.js \d+\.\d+/i],
     ['Socket.IO', /\bSocket\.IO v\d+\.\d+/i],
+    ['HTML5 Shiv', /\bHTML5 Shiv\b/i],
 ];
 /** A version number in a banner: `v1.2.3`, `1.2.3`, `version : 2.29.4`. */
-const BANNER_VERSION = /(?:^|[\s(@])(?:v|version\s*:?\s*)?(\d+\.\d+\.\d+)\b/i;
+const BANNER_VERSION = /(?:^|[\s(@])(?:v|version\s*:?\s*)?(\d+\.\d+\.\d+(?:-?(?:pre|alpha|beta|rc|dev)\.?\d*)?)\b/i;
+/** A license statement: `MIT/GPL2 Licensed`, `Licensed under the MIT license`, `License: New BSD License`, `MIT License`. */
+const LICENSE_STATEMENT = /\blicen[cs]ed\b|\blicen[cs]e\s*:|\b(?:MIT|BSD|GPL\w*|LGPL\w*|ISC|MPL[\w.-]*)\s+licen[cs]e\b/i;
 /**
  * The comments a library puts at the top of its file for the world to keep: `/*! … *\/` (the minifiers' convention), a block
  * comment with `@license` or `@preserve`, and `//!` lines. Ordinary comments are passed over, so a file of ours that mentions
  * `jQuery v3.6.0` in a plain comment is not taken for jQuery.
  */
 function bannerOf(head) {
-    let rest = head
-        .slice(0, BANNER_BYTES)
-        .replace(/^#![^\n]*\n/, '')
-        .replace(/^\s*(['"])use strict\1;?/, '');
+    let rest = afterPreamble(head);
     const kept = [];
     for (;;) {
         rest = rest.trimStart();
@@ -286,6 +302,24 @@ function bannerOf(head) {
         rest = rest.slice(line.length);
     }
     return kept.join('\n');
+}
+/** What is left of the head once a shebang and `'use strict'` are passed over. */
+function afterPreamble(head) {
+    return head
+        .slice(0, BANNER_BYTES)
+        .replace(/^#![^\n]*\n/, '')
+        .replace(/^\s*(['"])use strict\1;?/, '');
+}
+/**
+ * The comment a file opens with (one block comment, or a run of `//` lines): where a library copied without a `/*!` banner still
+ * names itself (`/*\n HTML5 Shiv v3.6.2pre | … | MIT/GPL2 Licensed\n*\/`, `jquery.sparkline.js … v2.1.2 … License: New BSD`).
+ */
+function leadingCommentOf(head) {
+    const rest = afterPreamble(head).trimStart();
+    const block = /^\/\*[\s\S]*?\*\//.exec(rest)?.[0];
+    if (block !== undefined)
+        return block;
+    return /^(?:\/\/[^\n]*(?:\n[ \t]*|$))+/.exec(rest)?.[0] ?? '';
 }
 /** What bundlers put at the top of their output. */
 const BUNDLE_PREAMBLES = [
@@ -325,6 +359,12 @@ function contentSkipReasonOf(path, content, linguist) {
         const version = BANNER_VERSION.exec(banner);
         if (version)
             return { path, reason: 'vendored', detail: `library banner with version ${version[1] ?? ''}: ${oneLineOf(banner)}` };
+        // A plain opening comment is the file's own more often than not: it takes a release number and a license statement together.
+        const opening = leadingCommentOf(head);
+        const release = BANNER_VERSION.exec(opening);
+        if (release && LICENSE_STATEMENT.test(opening)) {
+            return { path, reason: 'vendored', detail: `library header with version ${release[1] ?? ''} and a license: ${oneLineOf(opening)}` };
+        }
     }
     if (attributes.generated === false)
         return undefined;
