@@ -34,13 +34,13 @@ const PAT_USER = 'review-bot';
 
 // ---------------------------------------------------------------------------------------------------------------------------------
 // The pull request: src/new.ts is added (160 lines, every one commentable), src/app.ts changes lines 100-102 of 120 (lines 1-96 are
-// outside the diff), src/lib.ts changes line 5.
+// outside the diff), src/lib.ts changes line 5. Each eval runs request data (a critical finding).
 
-const NEW_LINES = Array.from({ length: 160 }, (_, i) => `export const n${i + 1} = eval(input${i + 1});`);
+const NEW_LINES = Array.from({ length: 160 }, (_, i) => `export const n${i + 1} = eval(req.query.input${i + 1});`);
 const APP_BASE = Array.from({ length: 120 }, (_, i) => `export const a${i + 1} = ${i + 1};`);
-const APP_HEAD = APP_BASE.map((line, i) => (i >= 99 && i <= 101 ? `export const a${i + 1} = eval(source${i + 1});` : line));
+const APP_HEAD = APP_BASE.map((line, i) => (i >= 99 && i <= 101 ? `export const a${i + 1} = eval(req.body.source${i + 1});` : line));
 const LIB_BASE = Array.from({ length: 10 }, (_, i) => `export const l${i + 1} = ${i + 1};`);
-const LIB_HEAD = LIB_BASE.map((line, i) => (i === 4 ? 'export const l5 = eval(libInput);' : line));
+const LIB_HEAD = LIB_BASE.map((line, i) => (i === 4 ? 'export const l5 = eval(req.query.lib);' : line));
 
 const BASE = { 'src/app.ts': text(APP_BASE), 'src/lib.ts': text(LIB_BASE), 'README.md': '# shop\n' };
 const HEAD = { 'src/app.ts': text(APP_HEAD), 'src/lib.ts': text(LIB_HEAD), 'src/new.ts': text(NEW_LINES) };
