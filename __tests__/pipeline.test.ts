@@ -201,4 +201,15 @@ describe('the scanner table', () => {
     const astGrep = SCANNERS.find((row) => row.name === 'ast-grep')!.settings({ config, change, env, assetsFrom: process.cwd() }) as { env: Record<string, string> };
     assert.deepEqual(Object.keys(astGrep.env).sort(), ['HOME', 'PATH', 'RUNNER_TOOL_CACHE']);
   });
+
+  test("ast-grep's memory limit comes from ULTRA_CREATE_AST_GREP_MEMORY_MB (MiB), and a value that is not a positive integer leaves the default", () => {
+    const config = resolveConfig({ inputs: {} });
+    const astGrep = SCANNERS.find((row) => row.name === 'ast-grep')!;
+    const limit = (value: string | undefined) =>
+      (astGrep.settings({ config, change, env: { ...env, ULTRA_CREATE_AST_GREP_MEMORY_MB: value }, assetsFrom: process.cwd() }) as { memoryLimitBytes?: number }).memoryLimitBytes;
+    assert.equal(limit('8192'), 8 * 1024 ** 3);
+    assert.equal(limit(undefined), undefined);
+    assert.equal(limit('0'), undefined);
+    assert.equal(limit('lots'), undefined);
+  });
 });

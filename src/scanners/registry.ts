@@ -53,6 +53,8 @@ function pick(env: Readonly<Record<string, string | undefined>>, names: readonly
 /** Internal settings (tests shorten the time limits to seconds): milliseconds for the whole ast-grep scan and per file. */
 export const SCAN_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_TIMEOUT_MS';
 export const FILE_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_FILE_TIMEOUT_MS';
+/** Internal setting: the address space of each ast-grep process in MiB, on Linux (a machine whose allocator reserves more). */
+export const MEMORY_LIMIT_ENV = 'ULTRA_CREATE_AST_GREP_MEMORY_MB';
 /** Internal setting: milliseconds per template file (default 10 seconds). */
 export const TEMPLATE_FILE_TIMEOUT_ENV = 'ULTRA_CREATE_TEMPLATE_FILE_TIMEOUT_MS';
 
@@ -76,6 +78,7 @@ export const SCANNERS: readonly ScannerEntry[] = [
         env: pick(env, AST_GREP_ENV),
         timeoutMs: positiveInteger(env[SCAN_TIMEOUT_ENV]),
         fileTimeoutMs: positiveInteger(env[FILE_TIMEOUT_ENV]),
+        memoryLimitBytes: (positiveInteger(env[MEMORY_LIMIT_ENV]) ?? 0) * 1024 * 1024 || undefined,
       };
     },
     create: createAstGrepScanner,

@@ -17,6 +17,8 @@ export interface AstGrepSettings {
   /** The scan's and each file's time limits; default 5 minutes and 1 minute (see scan.ts). */
   timeoutMs?: number;
   fileTimeoutMs?: number;
+  /** The address space of each ast-grep process (Linux); default 4 GiB or 3/4 of the memory (see scan.ts). */
+  memoryLimitBytes?: number;
 }
 
 /**
@@ -41,6 +43,7 @@ export function createAstGrepScanner(settings: AstGrepSettings): Scanner {
         tempDir,
         ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
         ...(settings.fileTimeoutMs !== undefined && { fileTimeoutMs: settings.fileTimeoutMs }),
+        ...(settings.memoryLimitBytes !== undefined && { memoryLimitBytes: settings.memoryLimitBytes }),
         ...(onFileScanned && { onFileInspected: onFileScanned }),
       });
     },
