@@ -6692,6 +6692,7 @@ function createAstGrepScanner(settings) {
                 tempDir,
                 ...(settings.timeoutMs !== undefined && { timeoutMs: settings.timeoutMs }),
                 ...(settings.fileTimeoutMs !== undefined && { fileTimeoutMs: settings.fileTimeoutMs }),
+                ...(settings.memoryLimitBytes !== undefined && { memoryLimitBytes: settings.memoryLimitBytes }),
                 ...(onFileScanned && { onFileInspected: onFileScanned }),
             });
         },
@@ -13130,6 +13131,8 @@ function pick(env, names) {
 /** Internal settings (tests shorten the time limits to seconds): milliseconds for the whole ast-grep scan and per file. */
 const SCAN_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_TIMEOUT_MS';
 const FILE_TIMEOUT_ENV = 'ULTRA_CREATE_AST_GREP_FILE_TIMEOUT_MS';
+/** Internal setting: the address space of each ast-grep process in MiB, on Linux (a machine whose allocator reserves more). */
+const MEMORY_LIMIT_ENV = 'ULTRA_CREATE_AST_GREP_MEMORY_MB';
 /** Internal setting: milliseconds per template file (default 10 seconds). */
 const TEMPLATE_FILE_TIMEOUT_ENV = 'ULTRA_CREATE_TEMPLATE_FILE_TIMEOUT_MS';
 function positiveInteger(value) {
@@ -13151,6 +13154,7 @@ const SCANNERS = [
                 env: pick(env, AST_GREP_ENV),
                 timeoutMs: positiveInteger(env[SCAN_TIMEOUT_ENV]),
                 fileTimeoutMs: positiveInteger(env[FILE_TIMEOUT_ENV]),
+                memoryLimitBytes: (positiveInteger(env[MEMORY_LIMIT_ENV]) ?? 0) * 1024 * 1024 || undefined,
             };
         },
         create: createAstGrepScanner,
