@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CONTENT_SAMPLE_BYTES,
+  codeLengthOf,
   contentSkipReasonOf,
   gitattributesPatternToRegExp,
   looksBinary,
@@ -409,18 +410,29 @@ describe('vendored or minified by content', () => {
 
   test('minified: one very long line, or long lines on average', () => {
     const oneLine = 'var a=1;'.repeat(400);
-    assert.match(byContent('public/app.js', oneLine), /^minified: a line of 3200\+ characters in the first 8 KiB$/);
+    assert.match(byContent('public/app.js', oneLine), /^minified: a line of 3200\+ characters of code in the first 8 KiB$/);
     const dense = ('x'.repeat(300) + '\n').repeat(20);
-    assert.match(byContent('public/app.css', dense), /^minified: 300 characters per line on average in the first 8 KiB$/);
+    assert.match(byContent('public/app.css', dense), /^minified: 300 characters of code per line on average in the first 8 KiB$/);
   });
 
   test('minified: output wrapped at about 500 characters after a license comment of short lines (the average stays low)', () => {
     const license = '!function(){/*\n' + ' Licensed under the Apache License, Version 2.0 (the "License");\n'.repeat(30) + '*/\n';
     const wrapped = ('var a=b.c(d,e);'.repeat(34) + '\n').repeat(8);
-    assert.match(byContent('assets/js/pretty.js', license + wrapped), /^minified: 8 lines of 400\+ characters in the first 8 KiB$/);
+    assert.match(byContent('assets/js/pretty.js', license + wrapped), /^minified: 8 lines of 400\+ characters of code in the first 8 KiB$/);
     // a few long lines (data URIs, long strings) in hand-written code are not minification
     const someLong = BODY + `const icon = "data:image/png;base64,${'A'.repeat(600)}";\n`.repeat(3) + BODY;
     assert.equal(byContent('src/icons.js', someLong), 'reviewed');
+  });
+
+  test('a long string written by hand (a data URI in a test) is not minification; minified code with strings still is', () => {
+    const dataUri = `\tconst goodImage = 'data:image/png;base64,${'iVBORw0KGgo'.repeat(600)}';\n`;
+    assert.equal(byContent('test/user.js', BODY + dataUri + BODY), 'reviewed');
+    // nor does a string that fills the whole sample make a file of ours look minified on average
+    assert.equal(byContent('src/app.js', `module.exports = "${'x'.repeat(CONTENT_SAMPLE_BYTES)}";\n`), 'reviewed');
+    // escaped quotes stay inside their string
+    assert.equal(codeLengthOf(`a = 'it\\'s' + "say \\"hi\\"";`), `a = '' + "";`.length);
+    const minified = 'function f(a){return a.replace("x","y")+`${a}`+\'z\'};'.repeat(60);
+    assert.match(byContent('public/app.js', minified), /^minified: a line of \d+\+ characters of code in the first 8 KiB$/);
   });
 
   test('only the first 8 KiB is read: a long line further down does not count', () => {
@@ -468,7 +480,7 @@ describe('vendored or minified by content', () => {
     assert.deepEqual(result.tree.files, ['src/app.js']);
     assert.deepEqual(result.skipped, [
       { path: 'public/js/three.js', reason: 'vendored', detail: 'license banner of three.js' },
-      { path: 'public/app.js', reason: 'minified', detail: 'a line of 3200+ characters in the first 8 KiB' },
+      { path: 'public/app.js', reason: 'minified', detail: 'a line of 3200+ characters of code in the first 8 KiB' },
     ]);
   });
 });

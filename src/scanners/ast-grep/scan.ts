@@ -335,7 +335,7 @@ interface Collected {
   badLines: string[];
   /** Matches of the built-in parameter copies and probes: the cross-file join's input, not findings. */
   joinInput: AstGrepMatch[];
-  /** Files whose matches printed more than FILE_OUTPUT_CHARS: the process was stopped (runFiles). */
+  /** Files whose matches printed more than the output limit: the process was stopped (runFiles). */
   overflowed: Set<string>;
 }
 
@@ -365,7 +365,7 @@ function mergeCollected(into: Collected, from: Collected): void {
   into.sawInspect ||= from.sawInspect;
   into.badLines.push(...from.badLines);
   into.joinInput.push(...from.joinInput);
-  for (const file of from.overflowed) into.overflowed.add(file);
+  // (`overflowed` is read from each attempt itself: an attempt with an overflowed file is run again, never merged)
 }
 
 /** A file of ours ast-grep could not open: `ERROR: src/a.js: No such file or directory (os error 2)` (paths may contain ": "). */
@@ -395,6 +395,10 @@ interface RunContext {
   /** Per ast-grep process over a chunk, and per file when a chunk had to be split. */
   fileTimeoutMs: number;
   fileCount: number;
+  /** What ast-grep may print about one file (input.fileOutputChars or FILE_OUTPUT_CHARS). */
+  fileOutputChars: number;
+  /** The address space of one ast-grep process (input.memoryLimitBytes or AST_GREP_MEMORY_BYTES). */
+  memoryLimitBytes: number;
   /** ast-grep processes started (names their stderr files). */
   runs: number;
   /** The scan's own folder, removed at the end. */
@@ -428,7 +432,7 @@ async function runFiles(
     args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...files],
     cwd: input.workDir,
     timeoutMs,
-    memoryLimitBytes: input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES,
+    memoryLimitBytes: context.memoryLimitBytes,
     signal: input.signal ? AbortSignal.any([input.signal, overflow.signal]) : overflow.signal,
     // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
     stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${context.runs++}.log`),
@@ -447,7 +451,7 @@ async function runFiles(
       const file = normalizePath(parsed.file);
       const printed = (outputChars.get(file) ?? 0) + line.length;
       outputChars.set(file, printed);
-      if (printed > (input.fileOutputChars ?? FILE_OUTPUT_CHARS)) {
+      if (printed > context.fileOutputChars) {
         into.overflowed.add(file);
         overflow.abort();
         return;
@@ -497,11 +501,11 @@ async function runConfig(
   const overflowed = (file: string) =>
     collected.skipped.set(
       file,
-      `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(input.fileOutputChars ?? FILE_OUTPUT_CHARS)} (the ${label}), which no real file needs`,
+      `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(context.fileOutputChars)} (the ${label}), which no real file needs`,
     );
   for (const [index, whole] of context.chunks.entries()) {
     let chunk = whole;
-    // A file whose output went past FILE_OUTPUT_CHARS stopped the process: it is left out and the others run again.
+    // A file whose output went past the output limit stopped the process: it is left out and the others run again.
     for (;;) {
       const remaining = context.deadline - Date.now();
       if (remaining <= 0) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
@@ -534,7 +538,7 @@ async function runConfig(
             continue;
           }
           if (ranOutOfMemory(single.run)) {
-            collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES)} on it (the ${label})`);
+            collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(context.memoryLimitBytes)} on it (the ${label})`);
             continue;
           }
           if (single.run.timedOut) {
@@ -767,7 +771,18 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   const files = allFiles.filter((file) => !crowded.has(file));
   const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
   const fileTimeoutMs = Math.min(input.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, timeoutMs);
-  const context: RunContext = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
+  const context: RunContext = {
+    input,
+    chunks: chunkFiles(files),
+    deadline: started + timeoutMs,
+    timeoutMs,
+    fileTimeoutMs,
+    fileCount: files.length,
+    fileOutputChars: input.fileOutputChars ?? FILE_OUTPUT_CHARS,
+    memoryLimitBytes: input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES,
+    scratch,
+    runs: 0,
+  };
   const warnings: string[] = [];
   const collected = newCollected();
   for (const [file, reason] of crowded) collected.skipped.set(file, reason);
