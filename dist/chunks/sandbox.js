@@ -372,19 +372,44 @@ function contentSkipReasonOf(path, content, linguist) {
         if (pattern.test(head))
             return { path, reason: 'minified', detail: name };
     }
-    const lines = head.replace(/\n$/, '').split('\n');
-    // The last piece may be cut by the sample: it still counts, it is at least that long.
-    const longest = lines.reduce((max, line) => Math.max(max, line.length), 0);
+    // A long string (a data URI, a fixture) is written by hand too: only the code around the strings counts. The last line may be
+    // cut by the sample: it still counts, it is at least that long.
+    const code = head.replace(/\n$/, '').split('\n').map(codeLengthOf);
+    const longest = Math.max(...code);
     if (longest >= MINIFIED_LINE_CHARS)
-        return { path, reason: 'minified', detail: `a line of ${longest}+ characters in the first 8 KiB` };
-    const average = (head.length - (lines.length - 1)) / lines.length;
+        return { path, reason: 'minified', detail: `a line of ${longest}+ characters of code in the first 8 KiB` };
+    const average = code.reduce((sum, n) => sum + n, 0) / code.length;
     if (head.length >= 4096 && average >= MINIFIED_AVERAGE_CHARS) {
-        return { path, reason: 'minified', detail: `${Math.round(average)} characters per line on average in the first 8 KiB` };
+        return { path, reason: 'minified', detail: `${Math.round(average)} characters of code per line on average in the first 8 KiB` };
     }
-    const wrapped = lines.filter((line) => line.length >= WRAPPED_LINE_CHARS).length;
+    const wrapped = code.filter((n) => n >= WRAPPED_LINE_CHARS).length;
     if (wrapped >= WRAPPED_LINES)
-        return { path, reason: 'minified', detail: `${wrapped} lines of ${WRAPPED_LINE_CHARS}+ characters in the first 8 KiB` };
+        return { path, reason: 'minified', detail: `${wrapped} lines of ${WRAPPED_LINE_CHARS}+ characters of code in the first 8 KiB` };
     return undefined;
+}
+/**
+ * The characters of a line outside its string literals (`'…'`, `"…"`, `` `…` ``; the quotes count). A line cut by the sample, or
+ * a literal left open, counts up to where it is cut. Linear: the line can be the whole 8 KiB sample.
+ */
+function codeLengthOf(line) {
+    let code = 0;
+    let quote = '';
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote !== '') {
+            if (c === '\\')
+                i++;
+            else if (c === quote) {
+                quote = '';
+                code++;
+            }
+            continue;
+        }
+        code++;
+        if (c === '"' || c === "'" || c === '`')
+            quote = c;
+    }
+    return code;
 }
 function oneLineOf(text) {
     const line = text.replace(/\s+/g, ' ').trim();

@@ -6066,8 +6066,7 @@ function mergeCollected(into, from) {
     into.sawInspect ||= from.sawInspect;
     into.badLines.push(...from.badLines);
     into.joinInput.push(...from.joinInput);
-    for (const file of from.overflowed)
-        into.overflowed.add(file);
+    // (`overflowed` is read from each attempt itself: an attempt with an overflowed file is run again, never merged)
 }
 /** A file of ours ast-grep could not open: `ERROR: src/a.js: No such file or directory (os error 2)` (paths may contain ": "). */
 function unreadableFile(line, chunk) {
@@ -6100,7 +6099,7 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
         args: ['scan', '-c', config.configPath, ...SCAN_FLAGS, '--', ...files],
         cwd: input.workDir,
         timeoutMs,
-        memoryLimitBytes: input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES,
+        memoryLimitBytes: context.memoryLimitBytes,
         signal: input.signal ? AbortSignal.any([input.signal, overflow.signal]) : overflow.signal,
         // In the scan's scratch folder (the built-in configuration may be dist/'s own, which is not ours to write).
         stderrFile: join(context.scratch, `stderr-${label.replace(/\W+/g, '-')}-${context.runs++}.log`),
@@ -6121,7 +6120,7 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
             const file = normalizePath(parsed.file);
             const printed = (outputChars.get(file) ?? 0) + line.length;
             outputChars.set(file, printed);
-            if (printed > (input.fileOutputChars ?? FILE_OUTPUT_CHARS)) {
+            if (printed > context.fileOutputChars) {
                 into.overflowed.add(file);
                 overflow.abort();
                 return;
@@ -6165,10 +6164,10 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
     const { input } = context;
     const timeoutReason = (what) => `ast-grep did not finish within the scan time limit of ${formatDuration(context.timeoutMs)} (running the ${label} on ${what}); it was stopped.`;
     const perFile = `the per-file time limit of ${formatDuration(context.fileTimeoutMs)}`;
-    const overflowed = (file) => collected.skipped.set(file, `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(input.fileOutputChars ?? FILE_OUTPUT_CHARS)} (the ${label}), which no real file needs`);
+    const overflowed = (file) => collected.skipped.set(file, `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(context.fileOutputChars)} (the ${label}), which no real file needs`);
     for (const [index, whole] of context.chunks.entries()) {
         let chunk = whole;
-        // A file whose output went past FILE_OUTPUT_CHARS stopped the process: it is left out and the others run again.
+        // A file whose output went past the output limit stopped the process: it is left out and the others run again.
         for (;;) {
             const remaining = context.deadline - Date.now();
             if (remaining <= 0)
@@ -6208,7 +6207,7 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
                         continue;
                     }
                     if (ranOutOfMemory(single.run)) {
-                        collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES)} on it (the ${label})`);
+                        collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(context.memoryLimitBytes)} on it (the ${label})`);
                         continue;
                     }
                     if (single.run.timedOut) {
@@ -6429,7 +6428,18 @@ async function scan$1(input, allFiles, scratch, started) {
     const files = allFiles.filter((file) => !crowded.has(file));
     const timeoutMs = input.timeoutMs ?? DEFAULT_SCAN_TIMEOUT_MS;
     const fileTimeoutMs = Math.min(input.fileTimeoutMs ?? DEFAULT_FILE_TIMEOUT_MS, timeoutMs);
-    const context = { input, chunks: chunkFiles(files), deadline: started + timeoutMs, timeoutMs, fileTimeoutMs, fileCount: files.length, scratch, runs: 0 };
+    const context = {
+        input,
+        chunks: chunkFiles(files),
+        deadline: started + timeoutMs,
+        timeoutMs,
+        fileTimeoutMs,
+        fileCount: files.length,
+        fileOutputChars: input.fileOutputChars ?? FILE_OUTPUT_CHARS,
+        memoryLimitBytes: input.memoryLimitBytes ?? AST_GREP_MEMORY_BYTES,
+        scratch,
+        runs: 0,
+    };
     const warnings = [];
     const collected = newCollected();
     for (const [file, reason] of crowded)
