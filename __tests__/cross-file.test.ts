@@ -181,6 +181,32 @@ app.get('/account', async (req, res) => {
     assert.ok(findings.every((f) => !f.ruleId.includes('@') && f.ruleId !== 'js/request-argument-probe'));
   });
 
+  test('a NestJS controller passing a decorated request parameter to its service: critical at the service, not for a parsed number', async () => {
+    const service = `import { Injectable } from '@nestjs/common';
+@Injectable()
+export class UsersService {
+  searchByName(name: string) {
+    return this.dataSource.query(\`SELECT * FROM users WHERE name LIKE '%\${name}%'\`);
+  }
+}
+`;
+    const controller = (parameter: string) => `import { UsersService } from './users.service';
+@Controller('users')
+export class UsersController {
+  @Get('search')
+  search(${parameter}) {
+    return this.usersService.searchByName(name);
+  }
+}
+`;
+    const flows = await scan({ 'src/users/users.service.ts': service, 'src/users/users.controller.ts': controller("@Query('name') name: string") });
+    const sql = flows.filter((f) => f.path === 'src/users/users.service.ts');
+    assert.deepEqual(sql.map((f) => [f.ruleId, f.startLine, f.severity]), [['js/sql-injection-request-input', 5, 'critical']]);
+    assert.deepEqual(sql[0]!.related?.map((r) => [r.path, r.startLine]), [['src/users/users.controller.ts', 6]]);
+    const parsed = await scan({ 'src/users/users.service.ts': service, 'src/users/users.controller.ts': controller("@Query('name', ParseIntPipe) name: number") });
+    assert.deepEqual(parsed.filter((f) => f.path === 'src/users/users.service.ts').map((f) => f.ruleId), ['js/sql-injection-string-building']);
+  });
+
   test('without the import, at another position, or without request data: the unknown-origin finding only', async () => {
     const cases: Record<string, string>[] = [
       { 'data/accounts-dao.js': DAO, 'routes/account.js': ROUTE.replace("require('../data/accounts-dao')", "require('../lib/other')") },
