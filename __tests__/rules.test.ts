@@ -161,8 +161,11 @@ describe('built-in rule pack', () => {
     // follows the page's address and message data to the DOM sinks and lets their rules report values of unknown origin at medium,
     // then 6600 for js/ssti-template-from-request (request data compiled as template text, critical), then 7200 for
     // js/code-injection-eval and js/code-injection-new-function, which follow request and page data to eval/new Function and
-    // let js/code-injection-eval-dynamic and js/code-injection-new-function-dynamic report values of unknown origin at medium.
-    const budget: Record<Folder, number> = { javascript: 7200, python: 16100 };
+    // let js/code-injection-eval-dynamic and js/code-injection-new-function-dynamic report values of unknown origin at medium,
+    // then 7550 for js/code-injection-vm, which follows request data to node:vm and the escapable sandboxes (vm2, safe-eval)
+    // and leaves values of unknown origin to js/code-injection-vm-dynamic (medium): ast-grep's user time to load the whole
+    // pack for one tiny file went from 0.91 s to 0.94 s with it and the decorated-parameter and query-builder shapes.
+    const budget: Record<Folder, number> = { javascript: 7550, python: 16100 };
     const regexes = (value: unknown, out: string[] = []): string[] => {
       if (Array.isArray(value)) for (const item of value) regexes(item, out);
       else if (isRecord(value))
