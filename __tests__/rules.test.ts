@@ -162,7 +162,9 @@ describe('built-in rule pack', () => {
     // then 6600 for js/ssti-template-from-request (request data compiled as template text, critical), then 7200 for
     // js/code-injection-eval and js/code-injection-new-function, which follow request and page data to eval/new Function and
     // let js/code-injection-eval-dynamic and js/code-injection-new-function-dynamic report values of unknown origin at medium.
-    const budget: Record<Folder, number> = { javascript: 7200, python: 16100 };
+    // Python raised to 16800 for py/unsafe-reflection-globals (globals()/locals()/vars() looked up by a request value, which
+    // is usually a variable read from the request a line before: it carries the python-flow block).
+    const budget: Record<Folder, number> = { javascript: 7200, python: 16800 };
     const regexes = (value: unknown, out: string[] = []): string[] => {
       if (Array.isArray(value)) for (const item of value) regexes(item, out);
       else if (isRecord(value))
