@@ -11,6 +11,7 @@ import {
   CONTENT_SAMPLE_BYTES,
   codeLengthOf,
   contentSkipReasonOf,
+  libraryModuleSkips,
   gitattributesPatternToRegExp,
   looksBinary,
   parseLinguistAttributes,
@@ -484,3 +485,65 @@ describe('vendored or minified by content', () => {
     ]);
   });
 });
+
+describe('modules of a vendored library', () => {
+  const vendoredMain: SkippedFile = { path: 'static/js/foundation/foundation.js', reason: 'vendored', detail: 'library header with version 4.0.0' };
+
+  test('a <library>.<module>.js next to a vendored <library>.js is vendored; other files of the folder and other folders are not', () => {
+    const skips = libraryModuleSkips(
+      [
+        'static/js/foundation/foundation.forms.js',
+        'static/js/foundation/foundation.orbit.js',
+        'static/js/foundation/app.js',
+        'static/js/other/foundation.forms.js',
+        'static/js/foundation/foundationx.forms.js',
+        'src/foundation.service.ts',
+      ],
+      [vendoredMain],
+      [],
+    );
+    assert.deepEqual(
+      skips.map((skip) => [skip.path, skip.reason]),
+      [
+        ['static/js/foundation/foundation.forms.js', 'vendored'],
+        ['static/js/foundation/foundation.orbit.js', 'vendored'],
+      ],
+    );
+    assert.match(skips[0]?.detail ?? '', /static\/js\/foundation\/foundation\.js/);
+  });
+
+  test('a main file that was reviewed, or skipped for another reason, makes no module vendored; linguist-vendored=false wins', () => {
+    const modules = ['public/app.forms.js'];
+    assert.deepEqual(libraryModuleSkips(modules, [], []), []);
+    assert.deepEqual(libraryModuleSkips(modules, [{ path: 'public/app.js', reason: 'minified', detail: 'webpack bundle' }], []), []);
+    assert.deepEqual(
+      libraryModuleSkips(['static/js/foundation/foundation.forms.js'], [vendoredMain], parseLinguistAttributes('static/js/foundation/foundation.forms.js -linguist-vendored')),
+      [],
+    );
+  });
+
+  test('materializeHeadTree leaves the modules out of the tree and lists them as skipped', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'file-filter-modules-'));
+    after(() => rm(dir, { recursive: true, force: true }));
+    const contents: Record<string, string> = {
+      'static/js/foundation/foundation.js': '/*\n * Foundation Responsive Library 4.0.0\n * Free to use under the MIT license.\n*/\nvar Foundation = {};\n',
+      'static/js/foundation/foundation.forms.js': ';(function ($) { $list.append(html); })(jQuery);\n',
+      'static/js/app.js': 'document.title = "x";\n',
+    };
+    const result = await materializeHeadTree({
+      candidates: Object.keys(contents).map((path) => changed(path)),
+      source: { readHeadFiles: (asked) => Promise.resolve(new Map(asked.map((f) => [f.path, Buffer.from(contents[f.path] ?? '')]))) },
+      checkoutDir: undefined,
+      tempDir: dir,
+      maxFileBytes: 1_000_000,
+      contentCheck: (path, content) => contentSkipReasonOf(path, content, []),
+      siblingCheck: (reviewable, skipped) => libraryModuleSkips(reviewable, skipped, []),
+    });
+    assert.deepEqual(result.tree.files, ['static/js/app.js']);
+    assert.deepEqual(
+      result.skipped.map((skip) => skip.path),
+      ['static/js/foundation/foundation.js', 'static/js/foundation/foundation.forms.js'],
+    );
+  });
+});
+

@@ -165,7 +165,9 @@ describe('built-in rule pack', () => {
     // then 7550 for js/code-injection-vm, which follows request data to node:vm and the escapable sandboxes (vm2, safe-eval)
     // and leaves values of unknown origin to js/code-injection-vm-dynamic (medium): ast-grep's user time to load the whole
     // pack for one tiny file went from 0.91 s to 0.94 s with it and the decorated-parameter and query-builder shapes.
-    const budget: Record<Folder, number> = { javascript: 7550, python: 16100 };
+    // Python raised to 16800 for py/unsafe-reflection-globals (globals()/locals()/vars() looked up by a request value, which
+    // is usually a variable read from the request a line before: it carries the python-flow block).
+    const budget: Record<Folder, number> = { javascript: 7550, python: 16800 };
     const regexes = (value: unknown, out: string[] = []): string[] => {
       if (Array.isArray(value)) for (const item of value) regexes(item, out);
       else if (isRecord(value))

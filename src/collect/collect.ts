@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:p
 import { ConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ChangedFile, HeadTree, SkippedFile } from '../types.js';
-import { contentSkipReasonOf, parseLinguistAttributes, skipReasonOf } from './file-filter.js';
+import { contentSkipReasonOf, libraryModuleSkips, parseLinguistAttributes, skipReasonOf } from './file-filter.js';
 import { materializeHeadTree, safeJoin } from './head-tree.js';
 import type { TreeEntry } from '../github/api.js';
 import type { ChangeSource } from './source.js';
@@ -72,6 +72,7 @@ export async function collectChange(source: ChangeSource, options: CollectOption
     tempDir: options.tempDir,
     maxFileBytes: maxBytes,
     contentCheck: (path, content) => contentSkipReasonOf(path, content, linguist),
+    siblingCheck: (reviewable, skipped) => libraryModuleSkips(reviewable, skipped, linguist),
   });
   skipped.push(...head.skipped);
   const { reviewable, tree } = head;

@@ -315,3 +315,28 @@ function oneLineOf(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 80 ? `${line.slice(0, 80)}…` : line;
 }
+
+/** `<folder>/<library>.<module>.js`: a module of a library split into files named after it (`foundation/foundation.forms.js`). */
+const LIBRARY_MODULE = /^((?:[^/]*\/)*)([A-Za-z][\w-]*)\.[\w.-]+\.(js|mjs|cjs|css)$/;
+
+/**
+ * Files of a library that ships as `<library>.js` plus modules named `<library>.<module>.js` in the same folder (Foundation 4,
+ * Raphaël, Flot): only the main file carries the banner, so a module is taken as vendored when `<library>.js` (or `.css`) in its
+ * folder was skipped as vendored. An explicit `linguist-vendored=false` keeps the module reviewed.
+ */
+export function libraryModuleSkips(reviewable: readonly string[], skipped: readonly SkippedFile[], linguist: LinguistRule[]): SkippedFile[] {
+  const vendored = new Set<string>();
+  for (const skip of skipped) if (skip.reason === 'vendored') vendored.add(skip.path);
+  if (vendored.size === 0) return [];
+  const out: SkippedFile[] = [];
+  for (const path of reviewable) {
+    const match = LIBRARY_MODULE.exec(path);
+    if (!match) continue;
+    const [, folder = '', library = '', extension = ''] = match;
+    const main = [`${folder}${library}.${extension}`, `${folder}${library}.js`].find((candidate) => vendored.has(candidate));
+    if (main === undefined || linguistAttributes(path, linguist).vendored === false) continue;
+    out.push({ path, reason: 'vendored', detail: `module of the vendored library next to it (${main})` });
+  }
+  return out;
+}
+

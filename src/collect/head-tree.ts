@@ -147,6 +147,8 @@ export async function materializeHeadTree(input: {
   maxFileBytes: number;
   /** Content-based skips (vendored, minified), applied to every text file read. */
   contentCheck?: ContentCheck;
+  /** Skips that depend on the other files' outcome (a library's modules next to its vendored main file), applied once at the end. */
+  siblingCheck?: (reviewable: readonly string[], skipped: readonly SkippedFile[]) => SkippedFile[];
 }): Promise<HeadTreeResult> {
   const { candidates, maxFileBytes: maxBytes } = input;
   const skipped: SkippedFile[] = [];
@@ -208,6 +210,18 @@ export async function materializeHeadTree(input: {
       }
       reviewable.push(file);
       written.push({ path: file.path, content });
+    }
+  }
+
+  const late = input.siblingCheck?.(
+    reviewable.map((file) => file.path),
+    skipped,
+  );
+  if (late && late.length > 0) {
+    const dropped = new Set(late.map((skip) => skip.path));
+    skipped.push(...late);
+    for (const list of [reviewable, linked, written] as { path: string }[][]) {
+      for (let i = list.length - 1; i >= 0; i--) if (dropped.has(list[i]!.path)) list.splice(i, 1);
     }
   }
 
