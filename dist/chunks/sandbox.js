@@ -415,6 +415,33 @@ function oneLineOf(text) {
     const line = text.replace(/\s+/g, ' ').trim();
     return line.length > 80 ? `${line.slice(0, 80)}…` : line;
 }
+/** `<folder>/<library>.<module>.js`: a module of a library split into files named after it (`foundation/foundation.forms.js`). */
+const LIBRARY_MODULE = /^((?:[^/]*\/)*)([A-Za-z][\w-]*)\.[\w.-]+\.(js|mjs|cjs|css)$/;
+/**
+ * Files of a library that ships as `<library>.js` plus modules named `<library>.<module>.js` in the same folder (Foundation 4,
+ * Raphaël, Flot): only the main file carries the banner, so a module is taken as vendored when `<library>.js` (or `.css`) in its
+ * folder was skipped as vendored. An explicit `linguist-vendored=false` keeps the module reviewed.
+ */
+function libraryModuleSkips(reviewable, skipped, linguist) {
+    const vendored = new Set();
+    for (const skip of skipped)
+        if (skip.reason === 'vendored')
+            vendored.add(skip.path);
+    if (vendored.size === 0)
+        return [];
+    const out = [];
+    for (const path of reviewable) {
+        const match = LIBRARY_MODULE.exec(path);
+        if (!match)
+            continue;
+        const [, folder = '', library = '', extension = ''] = match;
+        const main = [`${folder}${library}.${extension}`, `${folder}${library}.js`].find((candidate) => vendored.has(candidate));
+        if (main === undefined || linguistAttributes(path, linguist).vendored === false)
+            continue;
+        out.push({ path, reason: 'vendored', detail: `module of the vendored library next to it (${main})` });
+    }
+    return out;
+}
 
 /** A repository-relative path from the change that cannot leave its root once joined. */
 function isSafeRelativePath(path) {
@@ -573,6 +600,16 @@ async function materializeHeadTree(input) {
             written.push({ path: file.path, content });
         }
     }
+    const late = input.siblingCheck?.(reviewable.map((file) => file.path), skipped);
+    if (late && late.length > 0) {
+        const dropped = new Set(late.map((skip) => skip.path));
+        skipped.push(...late);
+        for (const list of [reviewable, linked, written]) {
+            for (let i = list.length - 1; i >= 0; i--)
+                if (dropped.has(list[i].path))
+                    list.splice(i, 1);
+        }
+    }
     const files = reviewable.map((file) => file.path);
     if (written.length === 0 && input.checkoutDir !== undefined) {
         return { tree: { root: resolve(input.checkoutDir), files, inPlace: true }, reviewable, skipped, inPlaceCount: linked.length };
@@ -630,4 +667,4 @@ const SANDBOX_HOME = '/sandbox/home';
 const SANDBOX_UID = 1000;
 const SANDBOX_GID = 1000;
 
-export { SANDBOX_ROOT as S, SANDBOX_GID as a, SANDBOX_UID as b, SANDBOX_WORKDIR as c, SANDBOX_HOME as d, gitText as e, runGit as f, gitattributesPatternToRegExp as g, readObjectSizes as h, isSafeRelativePath as i, skipReasonOf as j, materializeHeadTree as k, contentSkipReasonOf as l, mapLimit as m, safeJoin as n, isolateHeadTree as o, parseLinguistAttributes as p, readRegularFile as q, readObjects as r, spawnGit as s };
+export { SANDBOX_ROOT as S, SANDBOX_GID as a, SANDBOX_UID as b, SANDBOX_WORKDIR as c, SANDBOX_HOME as d, gitText as e, runGit as f, gitattributesPatternToRegExp as g, readObjectSizes as h, isSafeRelativePath as i, skipReasonOf as j, materializeHeadTree as k, libraryModuleSkips as l, mapLimit as m, contentSkipReasonOf as n, safeJoin as o, parseLinguistAttributes as p, isolateHeadTree as q, readObjects as r, spawnGit as s, readRegularFile as t };

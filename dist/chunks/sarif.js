@@ -1,4 +1,4 @@
-import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as contentSkipReasonOf, n as safeJoin, o as isolateHeadTree, q as readRegularFile, d as SANDBOX_HOME, c as SANDBOX_WORKDIR } from './sandbox.js';
+import { e as gitText, r as readObjects, f as runGit, h as readObjectSizes, i as isSafeRelativePath, m as mapLimit, s as spawnGit, p as parseLinguistAttributes, j as skipReasonOf, k as materializeHeadTree, l as libraryModuleSkips, n as contentSkipReasonOf, o as safeJoin, q as isolateHeadTree, t as readRegularFile, d as SANDBOX_HOME, c as SANDBOX_WORKDIR } from './sandbox.js';
 import { mkdir, writeFile, readFile, realpath, lstat, rename, rm, mkdtemp, stat, chmod, readdir, copyFile, open } from 'node:fs/promises';
 import { join, posix, resolve, isAbsolute, relative, sep, dirname, basename, extname, delimiter } from 'node:path';
 import { Transform } from 'node:stream';
@@ -787,6 +787,7 @@ async function collectChange(source, options) {
         tempDir: options.tempDir,
         maxFileBytes: maxBytes,
         contentCheck: (path, content) => contentSkipReasonOf(path, content, linguist),
+        siblingCheck: (reviewable, skipped) => libraryModuleSkips(reviewable, skipped, linguist),
     });
     skipped.push(...head.skipped);
     const { reviewable, tree } = head;
