@@ -21,7 +21,7 @@ import {
   severityOf,
   type RuleDocument,
 } from '../src/scanners/ast-grep/rules.js';
-import { chunkFiles, findingFromMatch, MAX_PAGE_SCRIPTS, NEEDS_MAX_BYTES, runAstGrepScan, withoutSuperseded, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
+import { chunkFiles, findingFromMatch, MAX_PAGE_SCRIPTS, NEEDS_MAX_BYTES, runAstGrepScan, SPLIT_PARTS, splitChunk, withoutSuperseded, type AstGrepMatch, type AstGrepScanInput } from '../src/scanners/ast-grep/scan.js';
 import type { Finding } from '../src/types.js';
 import { vendorAstGrep } from './support/vendored-ast-grep.js';
 import { withMemoryLimit } from '../src/scanners/ast-grep/process.js';
@@ -414,6 +414,35 @@ describe('failures are reported, never shown as "no findings"', () => {
     const childPid = Number((await readFile(pidFile, 'utf8')).trim());
     await new Promise((r) => setTimeout(r, 100));
     assert.ok(isGone(childPid), `the grandchild ${childPid} was killed`);
+  });
+
+  test('a big chunk past the per-file limit runs again in parts, not one process per file (each compiles the whole pack)', { skip: !POSIX }, async () => {
+    const dir = await tree({});
+    const fake = join(dir, 'big-chunk-ast-grep');
+    const runs = join(dir, 'runs.log');
+    // more than 8 files in one process: too slow (killed at the per-file limit); a part of them: done at once, nothing found
+    await writeFile(
+      fake,
+      `#!/bin/sh\nn=0\nfor a in "$@"; do case "$a" in *.js) n=$((n+1));; esac; done\nif [ "$n" -gt 8 ]; then exec sleep 30; fi\necho "$n" >> "${runs}"\nexit 0\n`,
+    );
+    await chmod(fake, 0o755);
+    const files = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`src/f${i}.js`, 'eval(x);\n']));
+    const started = Date.now();
+    const { result } = await scan(files, { binary: fake, fileTimeoutMs: 300, timeoutMs: 20_000 });
+    assert.ok(Date.now() - started < 10_000);
+    assert.equal(result.report.status, 'ok', result.report.reason);
+    assert.equal(result.report.filesNotScanned, undefined);
+    const parts = (await readFile(runs, 'utf8')).trim().split('\n').map(Number);
+    // each configuration: the 20 files in parts of 3 (7 processes), every file once, not 20 single-file runs
+    assert.equal(parts.reduce((sum, n) => sum + n, 0) % 20, 0);
+    assert.ok(parts.every((n) => n === 3 || n === 2), parts.join(','));
+    assert.equal(parts.length % 7, 0, parts.join(','));
+  });
+
+  test('splitChunk: consecutive parts of nearly equal length, none empty', () => {
+    assert.deepEqual(splitChunk(['a', 'b', 'c', 'd', 'e'], 2), [['a', 'b', 'c'], ['d', 'e']]);
+    assert.deepEqual(splitChunk(['a', 'b'], 8), [['a'], ['b']]);
+    assert.equal(splitChunk(Array.from({ length: 667 }, (_, i) => String(i)), SPLIT_PARTS).length, SPLIT_PARTS);
   });
 
   test('cancellation → failed', async () => {

@@ -216,6 +216,30 @@ describe('tokenizers on their own', () => {
     ]);
   });
 
+  test("Tornado: {% raw expr %} is unescaped output and opens no block; Jinja's {% raw %} block still hides what it holds", () => {
+    const page = [
+      '<div class="body">{% raw entry.html %}</div>',
+      '{% raw _(\'<a href="%(url)s">Sign in</a>\') % {"url": "/login?next=" +',
+      '   url_escape(request.path)} %}',
+      '{% autoescape None %}',
+      '{{ after|safe }}',
+      '{% raw %}{{ hidden|safe }}{% endraw %}',
+    ].join('\n');
+    const result = tokenizeJinja(page);
+    assert.equal(result.stopped, undefined);
+    assert.deepEqual(kinds(result), [
+      'tornado-raw:entry.html',
+      'tornado-raw:_(\'<a href="%(url)s">Sign in</a>\') % {"url": "/login?next=" +\n   url_escape(request.path)}',
+      'autoescape-off:',
+      'safe-filter:after',
+    ]);
+    assert.equal(severityOf('tornado-raw', 'entry.html', 'templates/entry.html'), 'medium');
+    assert.equal(severityOf('tornado-raw', 'request.arguments["q"]', 'templates/entry.html'), 'high');
+    // request data an escaping call wraps is not shown as it came
+    assert.equal(severityOf('tornado-raw', '_("<a>") % {"url": "/login?next=" + url_escape(request.path)}', 'templates/base.html'), 'medium');
+    assert.equal(severityOf('tornado-raw', '"<a>" + url_escape(request.path) + request.query', 'templates/base.html'), 'high');
+  });
+
   test('Pug: attribute lists over several lines, mixin arguments, &attributes, comparisons in code', () => {
     const text = 'a(\n  class="x",\n  href!=link\n)\n+card(a != b)!= html\ndiv&attributes({a: 1})!= y\nunless a != b\n  p #{safe} \\!{no}\n';
     assert.deepEqual(kinds(tokenizePug(text)), ['pug-raw:link', 'pug-raw:html', 'pug-raw:y']);

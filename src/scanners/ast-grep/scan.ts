@@ -483,8 +483,12 @@ async function runFiles(
 
 /**
  * Runs one configuration over every chunk, in order; matches go to `collected`. A chunk gets the per-file time limit: when it
- * does not finish within it, its files run again one by one, each within that limit, and a file that still does not finish is
- * reported as not scanned while the others are. Only the scan's overall time limit stops the whole configuration.
+ * does not finish within it, a chunk of more than SPLIT_PARTS files runs again as SPLIT_PARTS smaller chunks (each within the same
+ * limit, split again when it too runs out), and a chunk of at most SPLIT_PARTS files runs again one file at a time, each within
+ * that limit; a file that still does not finish is reported as not scanned while the others are. Splitting first matters for a
+ * large change that is merely big (a whole repository of hundreds of files just past the limit): every ast-grep process compiles
+ * the whole pack again, so hundreds of single-file runs would spend the scan's time on that alone. Only the scan's overall time
+ * limit stops the whole configuration.
  */
 async function runConfig(
   context: RunContext,
@@ -504,66 +508,86 @@ async function runConfig(
       `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(context.fileOutputChars)} (the ${label}), which no real file needs`,
     );
   for (const [index, whole] of context.chunks.entries()) {
-    let chunk = whole;
-    // A file whose output went past the output limit stopped the process: it is left out and the others run again.
-    for (;;) {
-      const remaining = context.deadline - Date.now();
-      if (remaining <= 0) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-      const limitedByFile = context.fileTimeoutMs < remaining;
-      const attempt = newCollected();
-      const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
-      input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
-      if (run.spawnError) {
-        return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
-      }
-      if (attempt.overflowed.size > 0 && !input.signal?.aborted) {
-        for (const file of attempt.overflowed) overflowed(file);
-        chunk = chunk.filter((file) => !attempt.overflowed.has(file));
-        if (chunk.length === 0) break;
-        continue;
-      }
-      if (run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-      if (run.timedOut && !limitedByFile) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-      if (run.timedOut || ranOutOfMemory(run)) {
-        // What the stopped process printed is dropped: each file runs again alone, so that one slow or memory-hungry file costs
-        // only itself.
-        for (const file of chunk) {
-          const left = context.deadline - Date.now();
-          if (left <= 0) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-          const alone = newCollected();
-          const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
-          if (single.run.spawnError || input.signal?.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-          if (alone.overflowed.size > 0) {
-            overflowed(file);
-            continue;
+    // the chunk and, after a time-out, the parts it was split into (see above), in order
+    const pending: string[][] = [whole];
+    for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+      let chunk = next;
+      // A file whose output went past the output limit stopped the process: it is left out and the others run again.
+      for (;;) {
+        const remaining = context.deadline - Date.now();
+        if (remaining <= 0) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+        const limitedByFile = context.fileTimeoutMs < remaining;
+        const attempt = newCollected();
+        const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
+        input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
+        if (run.spawnError) {
+          return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
+        }
+        if (attempt.overflowed.size > 0 && !input.signal?.aborted) {
+          for (const file of attempt.overflowed) overflowed(file);
+          chunk = chunk.filter((file) => !attempt.overflowed.has(file));
+          if (chunk.length === 0) break;
+          continue;
+        }
+        if (run.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+        if (run.timedOut && !limitedByFile) return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+        if (run.timedOut && chunk.length > SPLIT_PARTS) {
+          // What the stopped process printed is dropped: the chunk runs again in smaller parts (see above).
+          pending.unshift(...splitChunk(chunk, SPLIT_PARTS));
+          break;
+        }
+        if (run.timedOut || ranOutOfMemory(run)) {
+          // What the stopped process printed is dropped: each file runs again alone, so that one slow or memory-hungry file costs
+          // only itself.
+          for (const file of chunk) {
+            const left = context.deadline - Date.now();
+            if (left <= 0) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+            const alone = newCollected();
+            const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
+            if (single.run.spawnError || input.signal?.aborted) return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+            if (alone.overflowed.size > 0) {
+              overflowed(file);
+              continue;
+            }
+            if (ranOutOfMemory(single.run)) {
+              collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(context.memoryLimitBytes)} on it (the ${label})`);
+              continue;
+            }
+            if (single.run.timedOut) {
+              if (context.fileTimeoutMs >= left) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+              collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
+              continue;
+            }
+            mergeCollected(collected, alone);
           }
-          if (ranOutOfMemory(single.run)) {
-            collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(context.memoryLimitBytes)} on it (the ${label})`);
-            continue;
-          }
-          if (single.run.timedOut) {
-            if (context.fileTimeoutMs >= left) return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-            collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
-            continue;
-          }
-          mergeCollected(collected, alone);
+          break;
+        }
+        mergeCollected(collected, attempt);
+        if (!isSuccessfulExit(run.exitCode, run.stderr)) {
+          const reason = withOrigins(configErrorReason(run.stderr), config);
+          if (index === 0 && matches === 0) return { kind: 'config-error', reason, stderr: run.stderr };
+          return {
+            kind: 'failed',
+            reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
+            fatal: false,
+          };
         }
         break;
       }
-      mergeCollected(collected, attempt);
-      if (!isSuccessfulExit(run.exitCode, run.stderr)) {
-        const reason = withOrigins(configErrorReason(run.stderr), config);
-        if (index === 0 && matches === 0) return { kind: 'config-error', reason, stderr: run.stderr };
-        return {
-          kind: 'failed',
-          reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
-          fatal: false,
-        };
-      }
-      break;
     }
   }
   return { kind: 'ok' };
+}
+
+/** How many parts a chunk that ran out of time is split into before its files run one at a time. */
+export const SPLIT_PARTS = 8;
+
+/** `files` in `parts` consecutive parts of nearly equal length (none empty). */
+export function splitChunk(files: readonly string[], parts: number): string[][] {
+  const out: string[][] = [];
+  const size = Math.ceil(files.length / Math.max(1, parts));
+  for (let i = 0; i < files.length; i += size) out.push(files.slice(i, i + size));
+  return out;
 }
 
 /**

@@ -4,7 +4,8 @@ import { skipString, UNLIMITED, type Budget, type TemplateSite, type TokenizeRes
  * Jinja, Nunjucks and Django templates: `{{ … }}` expressions, `{% … %}` statements and `{# … #}` comments, with `-`/`+` whitespace
  * control. Inside a tag, string literals and brackets are read as Jinja's lexer reads them (a `}}` inside a string or a dict literal
  * does not end the tag). `{% raw %}`, `{% verbatim %}` and Django's `{% comment %}` blocks are text up to their end tag. Reported:
- * the `safe` filter (Django's `safeseq` too) and `{% autoescape false|off %}`.
+ * the `safe` filter (Django's `safeseq` too), `{% autoescape false|off %}` (Tornado's `{% autoescape None %}`), and Tornado's
+ * `{% raw expr %}`, which outputs the expression unescaped (a `raw` tag with an expression opens no block).
  */
 export function tokenizeJinja(text: string, budget: Budget = UNLIMITED): TokenizeResult {
   const sites: TemplateSite[] = [];
@@ -38,6 +39,11 @@ export function tokenizeJinja(text: string, budget: Budget = UNLIMITED): Tokeniz
     if (second === '%') {
       const words = body.trim().split(/\s+/);
       const name = words[0] ?? '';
+      // Tornado's `{% raw expr %}` outputs the expression unescaped; Jinja's `{% raw %}` (no expression) opens a block of text
+      if (name === 'raw' && words.length > 1) {
+        sites.push({ kind: 'tornado-raw', start: open, end, value: body.trim().slice(3).trim() });
+        continue;
+      }
       const block = BLOCKS_OF_TEXT[name];
       if (block) {
         const pattern = new RegExp(`\\{%[-+]?\\s*${block}\\b[^%]*?[-+]?%\\}`, 'g');
@@ -47,7 +53,7 @@ export function tokenizeJinja(text: string, budget: Budget = UNLIMITED): Tokeniz
         i = found.index + found[0].length;
         continue;
       }
-      if (name === 'autoescape' && /^(false|off)$/i.test(words[1] ?? '')) {
+      if (name === 'autoescape' && /^(false|off|none)$/i.test(words[1] ?? '')) {
         sites.push({ kind: 'autoescape-off', start: open, end });
         continue;
       }

@@ -15,6 +15,8 @@ export type SiteKind =
   | 'pug-raw'
   /** Jinja/Nunjucks/Django `x|safe` (and Django's `|safeseq`). */
   | 'safe-filter'
+  /** Tornado `{% raw x %}`. */
+  | 'tornado-raw'
   /** `{% autoescape false %}` / `{% autoescape off %}`. */
   | 'autoescape-off'
   /** `<script src="http://…">` in the template's HTML (insecure-resources.ts). */

@@ -129,12 +129,24 @@ export const TEMPLATE_RULES: readonly TemplateRule[] = [
     helpUri: CWE_79_URL,
   },
   {
+    id: 'tpl/tornado-raw-output',
+    kind: 'tornado-raw',
+    severity: 'high',
+    message: "A Tornado '{% raw %}' tag outputs a value without HTML escaping.",
+    note:
+      "Tornado escapes '{{ x }}' but writes '{% raw x %}' as it is, so markup or script in the value runs in the reader's browser " +
+      "(XSS). Use '{{ x }}' for values, and give '{% raw %}' only HTML your code built from escaped parts or sanitized. CWE-79",
+    cwe: 'CWE-79',
+    category: 'security',
+    helpUri: CWE_79_URL,
+  },
+  {
     id: 'tpl/autoescape-off',
     kind: 'autoescape-off',
     severity: 'high',
     message: 'Autoescaping is turned off for a block of the template.',
     note:
-      "Inside '{% autoescape false %}' (Jinja) or '{% autoescape off %}' (Django) every value is output as it is, so markup or " +
+      "Inside '{% autoescape false %}' (Jinja), '{% autoescape off %}' (Django) or after '{% autoescape None %}' (Tornado) every value is output as it is, so markup or " +
       'script in any of them runs in the reader\'s browser (XSS). Keep autoescaping on and mark the few values that are trusted HTML. ' +
       'CWE-79',
     cwe: 'CWE-79',
@@ -314,6 +326,8 @@ export function severityOf(kind: SiteKind, value: string | undefined, path: stri
   return showsRequestData(expression) ? 'high' : 'medium';
 }
 
+/** An escaping or sanitizing call and its argument list, when that list holds no parentheses of its own. */
+const ESCAPED_ARGUMENTS = /([\w$.]*(?:escape|sanitiz|purif|encode)\w*)\s*\([^()]*\)/gi;
 /** A path segment that is the request object itself: `request.args.q`, `req.query.name`, `this.req.body`. */
 const REQUEST_OBJECT = /(?<![\w$])(?:request|req)\s*(?:\.|\[)/;
 /** Words that make a `…Query` name a database or CSS query. */
@@ -340,7 +354,9 @@ const REQUEST_FIELD = /\.\s*(?:GET|POST|args|cookies|headers)(?![\w$])/;
  * literals are left out first (`t('query.label')` is a key, not the query).
  */
 export function showsRequestData(expression: string): boolean {
-  const code = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/(?:\.\.\/)+/g, '').replace(/\//g, '.');
+  const code = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/(?:\.\.\/)+/g, '').replace(/\//g, '.')
+    // what an escaping call wraps is escaped where it is shown (`url_escape(request.path)` inside a larger expression)
+    .replace(ESCAPED_ARGUMENTS, '$1()');
   if (REQUEST_OBJECT.test(code) || REQUEST_FIELD.test(code)) return true;
   return (code.match(/[A-Za-z_$][\w$]*/g) ?? []).some(isRequestName);
 }
