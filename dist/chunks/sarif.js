@@ -6158,8 +6158,12 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
 }
 /**
  * Runs one configuration over every chunk, in order; matches go to `collected`. A chunk gets the per-file time limit: when it
- * does not finish within it, its files run again one by one, each within that limit, and a file that still does not finish is
- * reported as not scanned while the others are. Only the scan's overall time limit stops the whole configuration.
+ * does not finish within it, a chunk of more than SPLIT_PARTS files runs again as SPLIT_PARTS smaller chunks (each within the same
+ * limit, split again when it too runs out), and a chunk of at most SPLIT_PARTS files runs again one file at a time, each within
+ * that limit; a file that still does not finish is reported as not scanned while the others are. Splitting first matters for a
+ * large change that is merely big (a whole repository of hundreds of files just past the limit): every ast-grep process compiles
+ * the whole pack again, so hundreds of single-file runs would spend the scan's time on that alone. Only the scan's overall time
+ * limit stops the whole configuration.
  */
 async function runConfig(context, config, label, catalog, stripTsx, collected) {
     const { input } = context;
@@ -6167,75 +6171,94 @@ async function runConfig(context, config, label, catalog, stripTsx, collected) {
     const perFile = `the per-file time limit of ${formatDuration(context.fileTimeoutMs)}`;
     const overflowed = (file) => collected.skipped.set(file, `not scanned: ast-grep's matches on it printed more than ${formatBinaryBytes(context.fileOutputChars)} (the ${label}), which no real file needs`);
     for (const [index, whole] of context.chunks.entries()) {
-        let chunk = whole;
-        // A file whose output went past the output limit stopped the process: it is left out and the others run again.
-        for (;;) {
-            const remaining = context.deadline - Date.now();
-            if (remaining <= 0)
-                return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-            const limitedByFile = context.fileTimeoutMs < remaining;
-            const attempt = newCollected();
-            const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
-            input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
-            if (run.spawnError) {
-                return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
-            }
-            if (attempt.overflowed.size > 0 && !input.signal?.aborted) {
-                for (const file of attempt.overflowed)
-                    overflowed(file);
-                chunk = chunk.filter((file) => !attempt.overflowed.has(file));
-                if (chunk.length === 0)
-                    break;
-                continue;
-            }
-            if (run.aborted)
-                return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-            if (run.timedOut && !limitedByFile)
-                return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
-            if (run.timedOut || ranOutOfMemory(run)) {
-                // What the stopped process printed is dropped: each file runs again alone, so that one slow or memory-hungry file costs
-                // only itself.
-                for (const file of chunk) {
-                    const left = context.deadline - Date.now();
-                    if (left <= 0)
-                        return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-                    const alone = newCollected();
-                    const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
-                    if (single.run.spawnError || input.signal?.aborted)
-                        return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
-                    if (alone.overflowed.size > 0) {
+        // the chunk and, after a time-out, the parts it was split into (see above), in order
+        const pending = [whole];
+        for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+            let chunk = next;
+            // A file whose output went past the output limit stopped the process: it is left out and the others run again.
+            for (;;) {
+                const remaining = context.deadline - Date.now();
+                if (remaining <= 0)
+                    return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+                const limitedByFile = context.fileTimeoutMs < remaining;
+                const attempt = newCollected();
+                const { run, matches } = await runFiles(context, config, label, chunk, Math.min(remaining, context.fileTimeoutMs), catalog, stripTsx, attempt);
+                input.logger.debug(`ast-grep (${label}, ${describeChunk(context, index)}): exit ${run.exitCode ?? run.exitSignal}, ${matches} match(es), ${run.durationMs} ms.`);
+                if (run.spawnError) {
+                    return { kind: 'failed', reason: `ast-grep could not be started (${input.binary}): ${run.spawnError.message}`, fatal: true };
+                }
+                if (attempt.overflowed.size > 0 && !input.signal?.aborted) {
+                    for (const file of attempt.overflowed)
                         overflowed(file);
-                        continue;
-                    }
-                    if (ranOutOfMemory(single.run)) {
-                        collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(context.memoryLimitBytes)} on it (the ${label})`);
-                        continue;
-                    }
-                    if (single.run.timedOut) {
-                        if (context.fileTimeoutMs >= left)
+                    chunk = chunk.filter((file) => !attempt.overflowed.has(file));
+                    if (chunk.length === 0)
+                        break;
+                    continue;
+                }
+                if (run.aborted)
+                    return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+                if (run.timedOut && !limitedByFile)
+                    return { kind: 'failed', reason: timeoutReason(describeChunk(context, index)), fatal: true };
+                if (run.timedOut && chunk.length > SPLIT_PARTS) {
+                    // What the stopped process printed is dropped: the chunk runs again in smaller parts (see above).
+                    pending.unshift(...splitChunk(chunk, SPLIT_PARTS));
+                    break;
+                }
+                if (run.timedOut || ranOutOfMemory(run)) {
+                    // What the stopped process printed is dropped: each file runs again alone, so that one slow or memory-hungry file costs
+                    // only itself.
+                    for (const file of chunk) {
+                        const left = context.deadline - Date.now();
+                        if (left <= 0)
                             return { kind: 'failed', reason: timeoutReason(file), fatal: true };
-                        collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
-                        continue;
+                        const alone = newCollected();
+                        const single = await runFiles(context, config, label, [file], Math.min(left, context.fileTimeoutMs), catalog, stripTsx, alone);
+                        if (single.run.spawnError || input.signal?.aborted)
+                            return { kind: 'failed', reason: 'The scan was cancelled before ast-grep finished.', fatal: true };
+                        if (alone.overflowed.size > 0) {
+                            overflowed(file);
+                            continue;
+                        }
+                        if (ranOutOfMemory(single.run)) {
+                            collected.skipped.set(file, `not scanned: ast-grep ran out of its memory limit of ${formatBinaryBytes(context.memoryLimitBytes)} on it (the ${label})`);
+                            continue;
+                        }
+                        if (single.run.timedOut) {
+                            if (context.fileTimeoutMs >= left)
+                                return { kind: 'failed', reason: timeoutReason(file), fatal: true };
+                            collected.skipped.set(file, `not scanned: ast-grep did not finish it within ${perFile} (the ${label})`);
+                            continue;
+                        }
+                        mergeCollected(collected, alone);
                     }
-                    mergeCollected(collected, alone);
+                    break;
+                }
+                mergeCollected(collected, attempt);
+                if (!isSuccessfulExit(run.exitCode, run.stderr)) {
+                    const reason = withOrigins(configErrorReason(run.stderr), config);
+                    if (index === 0 && matches === 0)
+                        return { kind: 'config-error', reason, stderr: run.stderr };
+                    return {
+                        kind: 'failed',
+                        reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
+                        fatal: false,
+                    };
                 }
                 break;
             }
-            mergeCollected(collected, attempt);
-            if (!isSuccessfulExit(run.exitCode, run.stderr)) {
-                const reason = withOrigins(configErrorReason(run.stderr), config);
-                if (index === 0 && matches === 0)
-                    return { kind: 'config-error', reason, stderr: run.stderr };
-                return {
-                    kind: 'failed',
-                    reason: `ast-grep stopped with exit ${run.exitCode ?? run.exitSignal} while running the ${label} on ${describeChunk(context, index)}: ${reason}`,
-                    fatal: false,
-                };
-            }
-            break;
         }
     }
     return { kind: 'ok' };
+}
+/** How many parts a chunk that ran out of time is split into before its files run one at a time. */
+const SPLIT_PARTS = 8;
+/** `files` in `parts` consecutive parts of nearly equal length (none empty). */
+function splitChunk(files, parts) {
+    const out = [];
+    const size = Math.ceil(files.length / Math.max(1, parts));
+    for (let i = 0; i < files.length; i += size)
+        out.push(files.slice(i, i + size));
+    return out;
 }
 /**
  * Applies each rule's `metadata.in-tests` to the findings in test or example code (`isTestPath`): `report` (also when absent) keeps a finding
@@ -11949,7 +11972,8 @@ function rawBlockEnd(text, open, budget) {
  * Jinja, Nunjucks and Django templates: `{{ … }}` expressions, `{% … %}` statements and `{# … #}` comments, with `-`/`+` whitespace
  * control. Inside a tag, string literals and brackets are read as Jinja's lexer reads them (a `}}` inside a string or a dict literal
  * does not end the tag). `{% raw %}`, `{% verbatim %}` and Django's `{% comment %}` blocks are text up to their end tag. Reported:
- * the `safe` filter (Django's `safeseq` too) and `{% autoescape false|off %}`.
+ * the `safe` filter (Django's `safeseq` too), `{% autoescape false|off %}` (Tornado's `{% autoescape None %}`), and Tornado's
+ * `{% raw expr %}`, which outputs the expression unescaped (a `raw` tag with an expression opens no block).
  */
 function tokenizeJinja(text, budget = UNLIMITED) {
     const sites = [];
@@ -11987,6 +12011,11 @@ function tokenizeJinja(text, budget = UNLIMITED) {
         if (second === '%') {
             const words = body.trim().split(/\s+/);
             const name = words[0] ?? '';
+            // Tornado's `{% raw expr %}` outputs the expression unescaped; Jinja's `{% raw %}` (no expression) opens a block of text
+            if (name === 'raw' && words.length > 1) {
+                sites.push({ kind: 'tornado-raw', start: open, end, value: body.trim().slice(3).trim() });
+                continue;
+            }
             const block = BLOCKS_OF_TEXT[name];
             if (block) {
                 const pattern = new RegExp(`\\{%[-+]?\\s*${block}\\b[^%]*?[-+]?%\\}`, 'g');
@@ -11997,7 +12026,7 @@ function tokenizeJinja(text, budget = UNLIMITED) {
                 i = found.index + found[0].length;
                 continue;
             }
-            if (name === 'autoescape' && /^(false|off)$/i.test(words[1] ?? '')) {
+            if (name === 'autoescape' && /^(false|off|none)$/i.test(words[1] ?? '')) {
                 sites.push({ kind: 'autoescape-off', start: open, end });
                 continue;
             }
@@ -12401,11 +12430,22 @@ const TEMPLATE_RULES = [
         helpUri: CWE_79_URL,
     },
     {
+        id: 'tpl/tornado-raw-output',
+        kind: 'tornado-raw',
+        severity: 'high',
+        message: "A Tornado '{% raw %}' tag outputs a value without HTML escaping.",
+        note: "Tornado escapes '{{ x }}' but writes '{% raw x %}' as it is, so markup or script in the value runs in the reader's browser " +
+            "(XSS). Use '{{ x }}' for values, and give '{% raw %}' only HTML your code built from escaped parts or sanitized. CWE-79",
+        cwe: 'CWE-79',
+        category: 'security',
+        helpUri: CWE_79_URL,
+    },
+    {
         id: 'tpl/autoescape-off',
         kind: 'autoescape-off',
         severity: 'high',
         message: 'Autoescaping is turned off for a block of the template.',
-        note: "Inside '{% autoescape false %}' (Jinja) or '{% autoescape off %}' (Django) every value is output as it is, so markup or " +
+        note: "Inside '{% autoescape false %}' (Jinja), '{% autoescape off %}' (Django) or after '{% autoescape None %}' (Tornado) every value is output as it is, so markup or " +
             'script in any of them runs in the reader\'s browser (XSS). Keep autoescaping on and mark the few values that are trusted HTML. ' +
             'CWE-79',
         cwe: 'CWE-79',
@@ -12594,6 +12634,8 @@ function severityOf(kind, value, path, numericNames = new Set()) {
     }
     return showsRequestData(expression) ? 'high' : 'medium';
 }
+/** An escaping or sanitizing call and its argument list, when that list holds no parentheses of its own. */
+const ESCAPED_ARGUMENTS = /([\w$.]*(?:escape|sanitiz|purif|encode)\w*)\s*\([^()]*\)/gi;
 /** A path segment that is the request object itself: `request.args.q`, `req.query.name`, `this.req.body`. */
 const REQUEST_OBJECT = /(?<![\w$])(?:request|req)\s*(?:\.|\[)/;
 /** Words that make a `…Query` name a database or CSS query. */
@@ -12619,7 +12661,9 @@ const REQUEST_FIELD = /\.\s*(?:GET|POST|args|cookies|headers)(?![\w$])/;
  * literals are left out first (`t('query.label')` is a key, not the query).
  */
 function showsRequestData(expression) {
-    const code = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/(?:\.\.\/)+/g, '').replace(/\//g, '.');
+    const code = expression.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''").replace(/(?:\.\.\/)+/g, '').replace(/\//g, '.')
+        // what an escaping call wraps is escaped where it is shown (`url_escape(request.path)` inside a larger expression)
+        .replace(ESCAPED_ARGUMENTS, '$1()');
     if (REQUEST_OBJECT.test(code) || REQUEST_FIELD.test(code))
         return true;
     return (code.match(/[A-Za-z_$][\w$]*/g) ?? []).some(isRequestName);
