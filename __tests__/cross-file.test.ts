@@ -1,11 +1,27 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CallArguments, importedModules, isSpecificName, joinCrossFile, listItems, moduleNameOf, parameterPosition, pythonParameterSlot, sinkFileCandidates } from '../src/scanners/ast-grep/cross-file.js';
+import {
+  CallArguments,
+  chainCalls,
+  type Forwarding,
+  importedModules,
+  isSpecificName,
+  joinCrossFile,
+  definedFunctionNames,
+  forwardFileCandidates,
+  listItems,
+  moduleNameOf,
+  parameterPosition,
+  pythonParameterSlot,
+  type RequestCall,
+  sinkFileCandidates,
+} from '../src/scanners/ast-grep/cross-file.js';
 import type { Finding } from '../src/types.js';
 import { runAstGrepScan } from '../src/scanners/ast-grep/scan.js';
 import { paramCopyOf, parseBuiltinRules, prepareBuiltinConfig } from '../src/scanners/ast-grep/rules.js';
@@ -130,6 +146,151 @@ describe('joinCrossFile', () => {
   });
 });
 
+describe('chains of calls: chainCalls and joinCrossFile', () => {
+  const call = (file: string, line: number, callee: string, position: number, extra: Partial<RequestCall> = {}): RequestCall => ({
+    file,
+    callee,
+    position,
+    line,
+    column: 3,
+    endLine: line,
+    endColumn: 20,
+    ...extra,
+  });
+  /** In `file`, `fn`'s parameter `param` (at `at`) is passed on as argument `position` of `callee` on `line`. */
+  const forward = (file: string, fn: string, param: string, at: number, line: number, callee: string, position: number, extra: Partial<RequestCall> = {}): Forwarding => ({
+    file,
+    fn,
+    param,
+    position: at,
+    call: call(file, line, callee, position, extra),
+  });
+  const sink = (path: string, line: number, fn: string, position: number, ruleId = 'js/path-traversal-request-param') => ({
+    fn,
+    position,
+    finding: { ruleId, source: 'ast-grep', severity: 'high', path, startLine: line, endLine: line, message: 'A file path built from request input is opened.', fingerprint: '' } as Finding,
+  });
+  // route → controller → service → model, each importing the next
+  const texts: Record<string, string> = {
+    'routes/files.js': "const files = require('../controllers/files');\n",
+    'controllers/files.js': "const uploads = require('../services/uploads');\nconst storage = require('../models/storage');\n",
+    'services/uploads.js': "const storage = require('../models/storage');\n",
+    'models/storage.js': "const fs = require('fs');\n",
+    'lib/unrelated.js': "const storage = require('../models/storage');\n",
+    'app/views.py': 'from app import service\n',
+    'app/service.py': 'from app import storage\n',
+    'app/storage.py': 'import os\n',
+  };
+  const textOf = (file: string) => texts[file];
+  const REQUEST = call('routes/files.js', 3, 'files.downloadAttachment', 0);
+  const CONTROLLER = forward('controllers/files.js', 'downloadAttachment', 'name', 0, 4, 'uploads.resolveUpload', 1);
+  const SERVICE = forward('services/uploads.js', 'resolveUpload', 'rel', 1, 3, 'storage.readStoredFile', 0);
+  const join = (sinks: ReturnType<typeof sink>[], calls: RequestCall[], forwards: Forwarding[]) =>
+    joinCrossFile(sinks, [...calls, ...chainCalls(calls, forwards, textOf)], textOf, [], 3);
+
+  test('a chain of 2 calls across 3 files: the sink reported, the request call and the call passing the parameter on related', () => {
+    const toModel = forward('controllers/files.js', 'downloadAttachment', 'name', 0, 5, 'storage.readStoredFile', 0);
+    const findings = join([sink('models/storage.js', 3, 'readStoredFile', 0)], [REQUEST], [toModel]);
+    assert.equal(findings.length, 1);
+    assert.deepEqual(findings[0]!.related?.map((r) => [r.path, r.startLine, r.message]), [
+      ['routes/files.js', 3, 'Request data is passed here to downloadAttachment() as argument 1.'],
+      ['controllers/files.js', 5, "The parameter 'name' of downloadAttachment() is passed on here to readStoredFile() as argument 1."],
+    ]);
+    assert.match(findings[0]!.message, /\(request data from routes\/files\.js:3, through downloadAttachment\(\) in controllers\/files\.js, then readStoredFile\(\)\)$/);
+  });
+
+  test('a chain of 3 calls across 4 files, positions agreeing at each hop; no fourth call', () => {
+    const findings = join([sink('models/storage.js', 3, 'readStoredFile', 0)], [REQUEST], [CONTROLLER, SERVICE]);
+    assert.deepEqual(findings[0]?.related?.map((r) => r.path), ['routes/files.js', 'controllers/files.js', 'services/uploads.js']);
+    assert.match(findings[0]?.message ?? '', /through downloadAttachment\(\) in controllers\/files\.js, then resolveUpload\(\) in services\/uploads\.js, then readStoredFile\(\)/);
+    // one more hop (the model passes it on to a fourth function) is past the bound
+    const MODEL = forward('models/storage.js', 'readStoredFile', 'filePath', 0, 3, 'openStoredBlob', 0);
+    assert.deepEqual(join([sink('models/storage.js', 9, 'openStoredBlob', 0)], [REQUEST], [CONTROLLER, SERVICE, MODEL]), []);
+    assert.equal(chainCalls([REQUEST], [CONTROLLER, SERVICE, MODEL], textOf, 4).length, 3);
+  });
+
+  test('broken chains: another position, a generic name, a module not imported, another language', () => {
+    const at = (forwards: Forwarding[], calls = [REQUEST]) => join([sink('models/storage.js', 3, 'readStoredFile', 0)], calls, forwards);
+    // the service passes on its first parameter, the controller fills the second
+    assert.deepEqual(at([CONTROLLER, { ...SERVICE, position: 0 }]), []);
+    // a name too common to join by (`get`), at the first or at the second hop
+    assert.deepEqual(at([CONTROLLER, { ...SERVICE, fn: 'get' }], [REQUEST]), []);
+    assert.deepEqual(at([{ ...CONTROLLER, fn: 'load' }, SERVICE], [{ ...REQUEST, callee: 'files.load' }]), []);
+    // lib/unrelated.js defines resolveUpload too, but the controller does not import it
+    assert.deepEqual(at([CONTROLLER, { ...SERVICE, file: 'lib/unrelated.js', call: { ...SERVICE.call, file: 'lib/unrelated.js' } }]), []);
+    // a Python view's call does not reach a JavaScript controller of the same name
+    assert.deepEqual(at([CONTROLLER, SERVICE], [{ ...REQUEST, file: 'app/views.py' }]), []);
+  });
+
+  test('a cycle f → g → f ends, each call passing a parameter on taken once', () => {
+    texts['lib/walk-a.js'] = "const b = require('./walk-b');\n";
+    texts['lib/walk-b.js'] = "const a = require('./walk-a');\n";
+    const start = call('routes/files.js', 3, 'walkTree', 0);
+    texts['routes/files.js'] = `${texts['routes/files.js'] ?? ''}const a = require('../lib/walk-a');\n`;
+    const f = forward('lib/walk-a.js', 'walkTree', 'p', 0, 2, 'b.walkNode', 0);
+    const g = forward('lib/walk-b.js', 'walkNode', 'p', 0, 2, 'a.walkTree', 0);
+    const chained = chainCalls([start], [f, g], textOf, 50);
+    assert.deepEqual(chained.map((c) => `${c.file}:${c.callee}`), ['lib/walk-a.js:b.walkNode', 'lib/walk-b.js:a.walkTree']);
+  });
+
+  test('the middle call in the route file: a helper of the route passes the value on to another file', () => {
+    const viaHelper = forward('routes/files.js', 'sendAttachment', 'name', 1, 2, 'storage.readStoredFile', 0);
+    texts['routes/files.js'] = `${texts['routes/files.js'] ?? ''}const storage = require('../models/storage');\n`;
+    const findings = join([sink('models/storage.js', 3, 'readStoredFile', 0)], [call('routes/files.js', 6, 'sendAttachment', 1)], [viaHelper]);
+    assert.deepEqual(findings[0]?.related?.map((r) => [r.path, r.startLine]), [['routes/files.js', 6], ['routes/files.js', 2]]);
+    // a chain that never leaves one file is the in-file rules' (not the join's)
+    const inFile = forward('models/storage.js', 'storeUpload', 'name', 0, 2, 'readStoredFile', 0);
+    assert.deepEqual(join([sink('models/storage.js', 3, 'readStoredFile', 0)], [call('models/storage.js', 9, 'storeUpload', 0)], [inFile]), []);
+  });
+
+  test('Python: a keyword argument reaches a parameter passed on by keyword', () => {
+    const view = call('app/views.py', 6, 'service.render_report', -1, { keyword: 'name' });
+    const service: Forwarding = { file: 'app/service.py', fn: 'render_report', param: 'name', position: 0, keyword: 'name', call: call('app/service.py', 5, 'storage.load_report_file', -1, { keyword: 'path' }) };
+    const pySink = { fn: 'load_report_file', position: 0, keyword: 'path', finding: { ...sink('app/storage.py', 2, 'load_report_file', 0).finding, ruleId: 'py/path-traversal-request-data' } };
+    const findings = joinCrossFile([pySink], [view, ...chainCalls([view], [service], textOf)], textOf, [], 3);
+    assert.deepEqual(findings[0]?.related?.map((r) => r.message), [
+      'Request data is passed here to render_report() as name=.',
+      "The parameter 'name' of render_report() is passed on here to load_report_file() as path=.",
+    ]);
+  });
+
+  test('a path check of the argument in the caller (or on the way) clears a path-traversal sink, not an SQL one', () => {
+    const guarded = { ...REQUEST, guards: ['path'] as const };
+    const toModel = forward('controllers/files.js', 'downloadAttachment', 'name', 0, 5, 'storage.readStoredFile', 0);
+    const pathSink = sink('models/storage.js', 3, 'readStoredFile', 0);
+    const sqlSink = sink('models/storage.js', 8, 'readStoredFile', 0, 'js/sql-injection-request-input');
+    assert.deepEqual(join([pathSink, sqlSink], [guarded], [toModel]).map((f) => f.ruleId), ['js/sql-injection-request-input']);
+    // the check in the controller, before it passes the value on
+    const checkedOnTheWay = { ...toModel, call: { ...toModel.call, guards: ['path'] as const } };
+    assert.deepEqual(join([pathSink, sqlSink], [REQUEST], [checkedOnTheWay]).map((f) => f.ruleId), ['js/sql-injection-request-input']);
+    // one call of the helper is checked, another is not: the unchecked one is the flow
+    const unchecked = { ...REQUEST, line: 9 };
+    const findings = join([pathSink], [guarded, unchecked], [toModel]);
+    assert.deepEqual(findings.map((f) => f.related?.[0]?.startLine), [9]);
+    // a direct call (one hop) too
+    assert.deepEqual(joinCrossFile([sink('controllers/files.js', 2, 'downloadAttachment', 0)], [guarded], textOf, [], 3), []);
+  });
+
+  test('the files the forwarding probes run on: a caller or a module it imports that defines a called name', () => {
+    const defined = (text: string, python = false) => [...definedFunctionNames(text, python)].filter((n) => n !== 'if').sort();
+    assert.deepEqual(defined('async function sendAttachment(res, name) {}\nconst readIt = async (p) => p;\nexports.openIt = function (p) {};\nconst x = { pickIt: function (p) {} };\nclass A {\n  static async loadIt(a, b) {\n  }\n}\nconst f = p => p;\n'), ['f', 'loadIt', 'openIt', 'pickIt', 'readIt', 'sendAttachment']);
+    assert.deepEqual(defined('await sendAttachment(res, req.query.name);\nx.y(z);\n'), []);
+    assert.deepEqual(defined('class V:\n    async def render_report(self, name):\n        pass\ndef other(x):\n    return render(x)\n', true), ['other', 'render_report']);
+    const files: Record<string, string> = {
+      'routes/a.js': "const s = require('../models/storage');\nfunction sendAttachment(res, n) { s.readStoredFile(n); }\n",
+      'routes/b.js': "const s = require('../models/storage');\nsendAttachment(res, req.query.n);\n",
+      'models/storage.js': 'exports.readStoredFile = function (p) {};\n',
+      'models/other.js': 'exports.readStoredFile = function (p) {};\n',
+      'lib/storage.py': 'def readStoredFile(p):\n    pass\n',
+    };
+    const calls = [call('routes/a.js', 5, 'sendAttachment', 1), call('routes/b.js', 2, 'sendAttachment', 1), call('routes/b.js', 3, 's.readStoredFile', 0)];
+    // the route that defines its helper, the imported module that defines the called name (not another module, not Python)
+    assert.deepEqual(forwardFileCandidates(calls, Object.keys(files), (f) => files[f]), ['routes/a.js', 'models/storage.js']);
+    assert.deepEqual(forwardFileCandidates([call('routes/b.js', 2, 'load', 0)], Object.keys(files), (f) => files[f]), []);
+  });
+
+});
+
 describe('sinkFileCandidates: the files the parameter copies run on', () => {
   const call = (file: string, callee: string) => ({ file, callee, position: 0, line: 1, column: 1, endLine: 1, endColumn: 2 });
   const texts: Record<string, string> = {
@@ -234,6 +395,216 @@ export class UsersController {
       'routes/files.js': "const files = require('../data/files');\napp.get('/f', (req, res) => res.send(files.get(req.query.name)));\n",
     });
     assert.ok(!findings.some((f) => f.path === 'data/files.js' && f.ruleId === 'js/path-traversal-request-param'));
+  });
+});
+
+describe('chains of calls across files, with the built-in pack', () => {
+  const scan = packScanner('cross-file-chain-test-');
+  const pathAt = (findings: Finding[], path: string) => findings.filter((f) => f.path === path && f.severity !== 'medium').map((f) => [f.ruleId, f.startLine]);
+
+  // route → controller → model: the route passes a query parameter, the controller passes it on, the model opens it
+  const JS_APP: Record<string, string> = {
+    'routes/files.js': `const files = require('../controllers/files');
+router.get('/download', async (req, res) => {
+  res.send(await files.downloadAttachment(req.query.name));
+});
+`,
+    'controllers/files.js': `const storage = require('../models/storage');
+exports.downloadAttachment = async function (name) {
+  const full = '/uploads/' + name;
+  return storage.readStoredFile(full);
+};
+`,
+    'models/storage.js': `const fs = require('fs');
+function readStoredFile(filePath) {
+  return fs.readFileSync(filePath);
+}
+module.exports = { readStoredFile };
+`,
+  };
+  const PY_APP: Record<string, string> = {
+    'app/views.py': `from flask import Flask, request
+
+from app import service
+
+app = Flask(__name__)
+
+
+@app.route("/reports")
+def report():
+    return service.render_report(request.args["name"])
+`,
+    'app/service.py': `from app import storage
+
+
+def render_report(name):
+    path = "/reports/" + name
+    return storage.load_report_file(path)
+`,
+    'app/storage.py': `def load_report_file(path):
+    with open(path) as f:
+        return f.read()
+`,
+  };
+  const edit = (app: Record<string, string>, file: string, from: string, to: string): Record<string, string> => {
+    assert.ok(app[file]!.includes(from), from);
+    return { ...app, [file]: app[file]!.replace(from, to) };
+  };
+
+  test('JavaScript, route → controller → model: the path rule at the sink, both calls related, the path in the message', async () => {
+    const findings = await scan(JS_APP);
+    const sink = findings.filter((f) => f.path === 'models/storage.js');
+    assert.deepEqual(sink.map((f) => [f.ruleId, f.startLine, f.severity]), [['js/path-traversal-request-param', 3, 'high']]);
+    assert.deepEqual(sink[0]!.related?.map((r) => [r.path, r.startLine]), [['routes/files.js', 3], ['controllers/files.js', 4]]);
+    assert.match(sink[0]!.message, /request data from routes\/files\.js:3, through downloadAttachment\(\) in controllers\/files\.js, then readStoredFile\(\)/);
+    assert.ok(findings.every((f) => !f.ruleId.includes('@') && !f.ruleId.endsWith('-probe')));
+  });
+
+  test('JavaScript: three calls (a service between), and the middle call in the route file', async () => {
+    const viaService = {
+      ...edit(JS_APP, 'controllers/files.js', "require('../models/storage')", "require('../services/uploads')"),
+      'controllers/files.js': JS_APP['controllers/files.js']!.replace("require('../models/storage')", "require('../services/uploads')").replace('storage.readStoredFile(full)', 'storage.resolveUpload(full)'),
+      'services/uploads.js': "const storage = require('../models/storage');\nasync function resolveUpload(rel) {\n  return storage.readStoredFile(rel);\n}\nmodule.exports = { resolveUpload };\n",
+    };
+    const three = await scan(viaService);
+    assert.deepEqual(pathAt(three, 'models/storage.js'), [['js/path-traversal-request-param', 3]]);
+    assert.deepEqual(three.find((f) => f.path === 'models/storage.js')?.related?.map((r) => r.path), ['routes/files.js', 'controllers/files.js', 'services/uploads.js']);
+    const inRoute = await scan({
+      'routes/files.js': `const storage = require('../models/storage');
+async function sendAttachment(res, name) {
+  res.send(await storage.readStoredFile('/uploads/' + name));
+}
+router.get('/download', async (req, res) => {
+  await sendAttachment(res, req.query.name);
+});
+`,
+      'models/storage.js': JS_APP['models/storage.js']!,
+    });
+    assert.deepEqual(pathAt(inRoute, 'models/storage.js'), [['js/path-traversal-request-param', 3]]);
+  });
+
+  test('JavaScript broken chains: a sanitized value passed on, a module not imported, a generic name', async () => {
+    const cases = [
+      edit(JS_APP, 'controllers/files.js', 'storage.readStoredFile(full)', 'storage.readStoredFile(path.basename(full))'),
+      edit(JS_APP, 'controllers/files.js', "const full = '/uploads/' + name;", "const full = Number(name);"),
+      edit(JS_APP, 'controllers/files.js', "require('../models/storage')", "require('../models/other')"),
+      edit(JS_APP, 'routes/files.js', "require('../controllers/files')", "require('../controllers/other')"),
+      { ...JS_APP, 'controllers/files.js': JS_APP['controllers/files.js']!.replace('downloadAttachment', 'load'), 'routes/files.js': JS_APP['routes/files.js']!.replace('downloadAttachment', 'load') },
+    ];
+    for (const files of cases) assert.deepEqual(pathAt(await scan(files), 'models/storage.js'), [], JSON.stringify(files));
+  });
+
+  test('a path check in the route before the call clears the path sink, not an SQL sink on the same chain', async () => {
+    const guarded = edit(
+      JS_APP,
+      'routes/files.js',
+      '  res.send(await files.downloadAttachment(req.query.name));',
+      "  const p = path.join(root, req.query.name);\n  if (!isPathInside(p, root)) return res.status(403).end();\n  res.send(await files.downloadAttachment(p));",
+    );
+    assert.deepEqual(pathAt(await scan(guarded), 'models/storage.js'), []);
+    // startsWith after normalize, includes('..') with a throw
+    for (const check of ["const p = path.normalize(path.join(root, req.query.name));\n  if (!p.startsWith(root)) {\n    throw new Error('outside');\n  }", "const p = req.query.name;\n  if (p.includes('..')) return next();"]) {
+      const files = edit(JS_APP, 'routes/files.js', '  res.send(await files.downloadAttachment(req.query.name));', `  ${check}\n  res.send(await files.downloadAttachment(p));`);
+      assert.deepEqual(pathAt(await scan(files), 'models/storage.js'), [], check);
+    }
+    // a check of another value does not count
+    const other = edit(JS_APP, 'routes/files.js', '  res.send(await files.downloadAttachment(req.query.name));', "  const p = req.query.name;\n  if (!isPathInside(q, root)) return;\n  res.send(await files.downloadAttachment(p));");
+    assert.deepEqual(pathAt(await scan(other), 'models/storage.js'), [['js/path-traversal-request-param', 3]]);
+    // the same check does not clear SQL built from the value
+    const sql = {
+      ...guarded,
+      'controllers/files.js': guarded['controllers/files.js']!.replace("const storage = require('../models/storage');", "const storage = require('../models/storage');\nconst db = require('../models/db');").replace('  return storage', '  await db.logDownload(name);\n  return storage'),
+      'models/db.js': 'function logDownload(name) {\n  return pool.query("INSERT INTO downloads (name) VALUES (\'" + name + "\')");\n}\nmodule.exports = { logDownload };\n',
+    };
+    const findings = await scan(sql);
+    assert.deepEqual(pathAt(findings, 'models/storage.js'), []);
+    assert.deepEqual(pathAt(findings, 'models/db.js'), [['js/sql-injection-request-input', 2]]);
+  });
+
+  test('the path an upload middleware wrote the file to is the server\'s: no path finding through the chain; the client\'s name for the file still is one', async () => {
+    const upload = edit(
+      JS_APP,
+      'routes/files.js',
+      '  res.send(await files.downloadAttachment(req.query.name));',
+      '  const uploadedFile = req.files[0];\n  res.send(await files.downloadAttachment(uploadedFile.path));',
+    );
+    assert.deepEqual(pathAt(await scan(upload), 'models/storage.js'), []);
+    const original = edit(upload, 'routes/files.js', 'downloadAttachment(uploadedFile.path)', 'downloadAttachment(uploadedFile.originalname)');
+    assert.deepEqual(pathAt(await scan(original), 'models/storage.js'), [['js/path-traversal-request-param', 3]]);
+  });
+
+  test('Python, view → service → storage: the path rule at the sink, both calls related', async () => {
+    const findings = await scan(PY_APP);
+    const sink = findings.filter((f) => f.path === 'app/storage.py');
+    assert.deepEqual(sink.map((f) => [f.ruleId, f.startLine, f.severity]), [['py/path-traversal-request-data', 2, 'high']]);
+    assert.deepEqual(sink[0]!.related?.map((r) => [r.path, r.startLine]), [['app/views.py', 10], ['app/service.py', 6]]);
+    assert.match(sink[0]!.message, /request data from app\/views\.py:10, through render_report\(\) in app\/service\.py, then load_report_file\(\)/);
+    // by keyword at both hops
+    const keywords = edit(
+      edit(PY_APP, 'app/views.py', 'service.render_report(request.args["name"])', 'service.render_report(name=request.args["name"])'),
+      'app/service.py',
+      'storage.load_report_file(path)',
+      'storage.load_report_file(path=path)',
+    );
+    assert.deepEqual(pathAt(await scan(keywords), 'app/storage.py'), [['py/path-traversal-request-data', 2]]);
+  });
+
+  test('Python broken chains: a sanitized value passed on, a module not imported, another position', async () => {
+    const cases = [
+      edit(PY_APP, 'app/service.py', 'path = "/reports/" + name', 'path = "/reports/" + secure_filename(name)'),
+      edit(PY_APP, 'app/service.py', 'storage.load_report_file(path)', 'storage.load_report_file(os.path.basename(path))'),
+      edit(PY_APP, 'app/service.py', 'from app import storage', 'from app import other'),
+      edit(PY_APP, 'app/service.py', 'storage.load_report_file(path)', 'storage.load_report_file("index", path)'),
+    ];
+    for (const files of cases) assert.deepEqual(pathAt(await scan(files), 'app/storage.py'), [], files['app/service.py']);
+  });
+
+  test('a cycle of calls between two modules ends', async () => {
+    const findings = await scan({
+      'routes/a.js': "const b = require('../lib/b');\nrouter.get('/x', (req, res) => res.send(b.walkTree(req.query.p, 0)));\n",
+      'lib/b.js': "const c = require('./c');\nexports.walkTree = function (p, depth) { return c.walkNode(p, depth + 1); };\n",
+      'lib/c.js': "const b = require('./b');\nconst fs = require('fs');\nexports.walkNode = function (p, depth) { return depth > 3 ? fs.readFileSync(p) : b.walkTree(p, depth); };\n",
+    });
+    assert.deepEqual(pathAt(findings, 'lib/c.js'), [['js/path-traversal-request-param', 3]]);
+  });
+});
+
+describe('the forwarding probes (the call probes\' parameter copies)', () => {
+  test('the path checks the JavaScript call probe reads are the path rule\'s', () => {
+    const regexOf = (file: string) => /\n {2}path-guard-condition:\n {4}regex: (.*)\n/.exec(readFileSync(join(ROOT, 'rules', 'javascript', file), 'utf8'))?.[1];
+    assert.ok(regexOf('path-traversal-request-param.yml'));
+    assert.equal(regexOf('request-argument-probe.yml'), regexOf('path-traversal-request-param.yml'));
+    // and the upload middleware's paths it takes as the server's are the ones the path rule's `sanitized` ends the flow at
+    const uploadPaths = (file: string) => /\^\(req\\\.files\?\|[^']*?tempFilePath\)\$/.exec(readFileSync(join(ROOT, 'rules', 'javascript', file), 'utf8'))?.[0];
+    assert.ok(uploadPaths('path-traversal-request-param.yml'));
+    assert.equal(uploadPaths('request-argument-probe.yml'), uploadPaths('path-traversal-request-param.yml'));
+  });
+
+  test('a parameter passed on binds the function, the parameter and the callee; a sanitized one does not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cross-file-forward-'));
+    try {
+      const config = (await prepareBuiltinConfig(join(dir, 'config'), await parseBuiltinRules(join(ROOT, 'rules')), new Set())).configPath;
+      const texts: Record<string, string> = {
+        'svc.js': "exports.openAttachment = function (name, opts) {\n  const full = '/uploads/' + name;\n  if (!full.startsWith(root)) throw new Error('no');\n  return store.readBlob(opts, full);\n};\nfunction other(x) { return store.readBlob(Number(x)); }\n// a handler's request object is not passed on: what the callee reads of it is its own rules' request data\nfunction relayUpload(req, res) { return store.handleUpload(req, res); }\n",
+        'svc.py': 'def open_attachment(name, opts=None):\n    full = "/uploads/" + name\n    return store.read_blob(opts, path=full)\n\n\ndef other(x):\n    return store.read_blob(int(x))\n',
+      };
+      for (const [name, text] of Object.entries(texts)) await writeFile(join(dir, name), text);
+      const result = spawnSync(AST_GREP, ['scan', '-c', config, '--filter', 'request-argument-probe@param', '--json=stream', ...Object.keys(texts).map((n) => join(dir, n))], { encoding: 'utf8' });
+      const matches = result.stdout
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as { ruleId: string; file: string; text: string; metaVariables: { single: Record<string, { text: string } | undefined> } })
+        .map((m) => [m.ruleId.replace('@tsx', ''), m.text, ...['HELPER_FN', 'HELPER_PARAM', 'CALLEE', 'CALL_KEYWORD', 'PATH_GUARD'].map((v) => m.metaVariables.single[v]?.text ?? '')])
+        .sort();
+      assert.deepEqual(matches, [
+        ['js/request-argument-probe@param', 'full', 'exports.openAttachment', 'name', 'readBlob', '', "if (!full.startsWith(root)) throw new Error('no');"],
+        ['js/request-argument-probe@param', 'opts', 'exports.openAttachment', 'opts', 'readBlob', '', ''],
+        ['py/request-argument-probe@param', 'full', 'open_attachment', 'name', 'read_blob', 'path', ''],
+        ['py/request-argument-probe@param', 'opts', 'open_attachment', 'opts', 'read_blob', '', ''],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -448,7 +819,11 @@ describe('the parameter copies of the Python cross-file rules', () => {
     const pack = await parseBuiltinRules(join(ROOT, 'rules'));
     const crossFile = pack.rules.filter((doc) => doc.id?.startsWith('py/') && !doc.id.endsWith('@param') && doc.content?.metadata && (doc.content.metadata as Record<string, unknown>)['cross-file'] === true);
     assert.deepEqual(crossFile.map((doc) => doc.id).sort(), CASES.map((c) => c.rule).sort());
-    assert.deepEqual(pack.rules.filter((doc) => doc.id?.startsWith('py/') && doc.id.endsWith('@param')).map((doc) => doc.id).sort(), CASES.map((c) => `${c.rule}@param`).sort());
+    // (and the call probe's: the forwarding probe)
+    assert.deepEqual(
+      pack.rules.filter((doc) => doc.id?.startsWith('py/') && doc.id.endsWith('@param')).map((doc) => doc.id).sort(),
+      [...CASES.map((c) => `${c.rule}@param`), 'py/request-argument-probe@param'].sort(),
+    );
     const matches = await scanTexts(Object.fromEntries(CASES.flatMap((c, i) => [[`bad${i}.py`, c.invalid], [`good${i}.py`, c.valid]])));
     CASES.forEach((c, i) => {
       const of = (name: string) => matches.filter((m) => m.file === join(dir, name) && m.ruleId === `${c.rule}@param`);

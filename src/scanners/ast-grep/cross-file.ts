@@ -13,6 +13,13 @@
  * and the calling file imports the sink's module by its name (JavaScript: a relative path; Python: any import naming the module,
  * `from app.db import f`, `from . import db`, `import app.db as db`). The finding is the rule's own (its id, message and
  * severity) at the sink, with the call as a related location.
+ *
+ * Chains of calls (route → controller → model): the forwarding probes (FORWARD_PROBE_IDS, the call probes' parameter copies)
+ * find an argument that is a parameter of the enclosing named function, binding both the function (as a parameter copy does)
+ * and `$CALLEE`. A call that reaches such a function under the same conditions (or from the function's own file) continues as
+ * its call of `$CALLEE` (chainCalls), up to MAX_CHAIN_CALLS calls; the sink joins the last call as above, the message names the
+ * path and the chain's calls are the related locations. The probes also bind `$PATH_GUARD`, an early-exit path check of the
+ * argument before the call: a chain with one does not reach a path-traversal sink (GUARDED_RULES), other sinks it does.
  */
 import { basename, extname, posix } from 'node:path';
 import type { Finding, RelatedLocation } from '../../types.js';
@@ -21,6 +28,10 @@ import type { Finding, RelatedLocation } from '../../types.js';
 export const PARAM_COPY_SUFFIX = '@param';
 /** The call probes' ids (one per language of the pack). */
 export const CALL_PROBE_IDS: ReadonlySet<string> = new Set(['js/request-argument-probe', 'py/request-argument-probe']);
+/** The forwarding probes' ids: the parameter copies of the call probes (a parameter passed on to another call). */
+export const FORWARD_PROBE_IDS: ReadonlySet<string> = new Set([...CALL_PROBE_IDS].map((id) => `${id}${PARAM_COPY_SUFFIX}`));
+/** The most calls a chain from the request to a sink holds (the request's call, then up to two parameters passed on). */
+export const MAX_CHAIN_CALLS = 3;
 
 /** Whether a path is a Python module (the join pairs sinks and calls of the same language only). */
 export function isPythonPath(path: string): boolean {
@@ -306,7 +317,22 @@ export interface RequestCall {
   column: number;
   endLine: number;
   endColumn: number;
+  /** The checks of the argument before the call (`path`: an early-exit path check, `$PATH_GUARD` of the probe). */
+  guards?: readonly GuardClass[];
+  /**
+   * For a call that passes on a parameter (a forwarding probe's match): the call that reaches its function (`via`), the function
+   * and the parameter. Set by chainCalls; a call with request data itself has none.
+   */
+  via?: RequestCall;
+  forwardedFrom?: { fn: string; param: string };
 }
+
+/** The classes of checks a caller can make of an argument, and the rules whose sink such a check makes safe. */
+export type GuardClass = 'path';
+const GUARDED_RULES: Readonly<Record<string, GuardClass>> = {
+  'js/path-traversal-request-param': 'path',
+  'py/path-traversal-request-data': 'path',
+};
 
 const single = (match: ProbeMatch, name: string): { text?: unknown; range?: { byteOffset?: { start: number; end: number } } } | undefined =>
   match.metaVariables?.single?.[name] ?? undefined;
@@ -336,11 +362,12 @@ export function requestCallOf(match: ProbeMatch, argumentsOf: (file: string) => 
     column: match.range.start.column + 1,
     endLine: match.range.end.line + 1,
     endColumn: match.range.end.column + 1,
+    ...(typeof single(match, 'PATH_GUARD')?.text === 'string' && { guards: ['path'] as const }),
   };
 }
 
-/** A sink reached by a parameter, from a parameter copy's match and the finding the rule would make of it. */
-export function paramSinkOf(match: ProbeMatch, finding: Finding): ParamSink | undefined {
+/** The function a parameter copy's (or forwarding probe's) match is in, and where a caller puts the parameter. */
+function parameterSlotOf(match: ProbeMatch): { fn: string; param: string; position: number | undefined; keyword?: string } | undefined {
   const fn = single(match, 'HELPER_FN')?.text;
   const param = single(match, 'HELPER_PARAM')?.text;
   const params = single(match, 'HELPER_PARAMS')?.text;
@@ -348,13 +375,164 @@ export function paramSinkOf(match: ProbeMatch, finding: Finding): ParamSink | un
   if (isPythonPath(match.file)) {
     const slot = pythonParameterSlot(params, param);
     if (!slot || (slot.position === undefined && !slot.keyword)) return undefined;
-    return { finding, fn: lastName(fn), position: slot.position, ...(slot.keyword && { keyword: param }) };
+    return { fn: lastName(fn), param, position: slot.position, ...(slot.keyword && { keyword: param }) };
   }
   const position = parameterPosition(params, param);
-  return position === undefined ? undefined : { finding, fn: lastName(fn), position };
+  return position === undefined ? undefined : { fn: lastName(fn), param, position };
 }
 
-/** The join's index key of a call: the callee and the argument's position, or its keyword. */
+/** A sink reached by a parameter, from a parameter copy's match and the finding the rule would make of it. */
+export function paramSinkOf(match: ProbeMatch, finding: Finding): ParamSink | undefined {
+  const slot = parameterSlotOf(match);
+  if (!slot) return undefined;
+  return { finding, fn: slot.fn, position: slot.position, ...(slot.keyword !== undefined && { keyword: slot.keyword }) };
+}
+
+/** A parameter passed on: in `file`, the function `fn`'s parameter (at `position`, or by `keyword`) is an argument of `call`. */
+export interface Forwarding {
+  file: string;
+  fn: string;
+  param: string;
+  position: number | undefined;
+  keyword?: string;
+  call: RequestCall;
+}
+
+/** A forwarding from a forwarding probe's match (FORWARD_PROBE_IDS), or undefined when its function or call cannot be read. */
+export function forwardingOf(match: ProbeMatch, argumentsOf: (file: string) => CallArguments | undefined): Forwarding | undefined {
+  const slot = parameterSlotOf(match);
+  const call = slot && requestCallOf(match, argumentsOf);
+  if (!slot || !call) return undefined;
+  return { file: match.file, ...slot, call };
+}
+
+/** Whether a call in `from` can reach a function defined in `to`: the same file, or a module of the same language it imports. */
+function reachesFile(from: string, to: string, importsOf: (file: string) => Set<string>): boolean {
+  return from === to || (isPythonPath(from) === isPythonPath(to) && importsOf(from).has(moduleNameOf(to)));
+}
+
+/** The calls of a chain, from the call with request data to this one. */
+export function chainOf(call: RequestCall): RequestCall[] {
+  const chain: RequestCall[] = [];
+  for (let c: RequestCall | undefined = call; c; c = c.via) chain.unshift(c);
+  return chain;
+}
+
+/** A cap on the calls chainCalls makes: a hostile change cannot make the join's input grow past it. */
+const MAX_CHAINED_CALLS = 10_000;
+
+/**
+ * The calls that pass request data on through parameters: for a call of a (specific) name with request data at a position (or
+ * keyword), each forwarding of a function of that name, in the calling file or in a module it imports, whose parameter there
+ * is passed on gives a call of its own (`via` the first), and so on up to `maxCalls` calls in a chain. A forwarding is taken
+ * once per set of guards (the first chain that reaches it, the shortest), so a cycle (f → g → f) ends; the guards of a chain
+ * are those of its calls.
+ */
+export function chainCalls(
+  calls: readonly RequestCall[],
+  forwards: readonly Forwarding[],
+  textOf: (file: string) => string | undefined,
+  maxCalls = MAX_CHAIN_CALLS,
+): RequestCall[] {
+  const byKey = new Map<string, Forwarding[]>();
+  const add = (key: string, forward: Forwarding): void => {
+    const list = byKey.get(key);
+    if (list) list.push(forward);
+    else byKey.set(key, [forward]);
+  };
+  for (const forward of forwards) {
+    if (!isSpecificName(forward.fn)) continue;
+    if (forward.position !== undefined) add(callKey(forward.fn, forward.position), forward);
+    if (forward.keyword !== undefined) add(callKey(forward.fn, undefined, forward.keyword), forward);
+  }
+  if (byKey.size === 0) return [];
+  const imports = new Map<string, Set<string>>();
+  const importsOf = (file: string): Set<string> => {
+    let names = imports.get(file);
+    if (!names) imports.set(file, (names = importedModules(textOf(file) ?? '', isPythonPath(file))));
+    return names;
+  };
+  const placeOf = (call: RequestCall): string => `${call.file}\0${call.line}\0${call.column}\0${call.callee}\0${call.position}\0${call.keyword ?? ''}`;
+  const taken = new Set<string>();
+  const out: RequestCall[] = [];
+  let frontier: readonly RequestCall[] = calls;
+  for (let length = 2; length <= maxCalls && frontier.length > 0; length++) {
+    const next: RequestCall[] = [];
+    for (const call of frontier) {
+      const name = lastName(call.callee);
+      if (!isSpecificName(name)) continue;
+      const forwardsOf = byKey.get(callKey(name, call.keyword === undefined ? call.position : undefined, call.keyword)) ?? [];
+      for (const forward of forwardsOf) {
+        if (!reachesFile(call.file, forward.file, importsOf)) continue;
+        const place = placeOf(forward.call);
+        if (chainOf(call).some((c) => placeOf(c) === place)) continue;
+        const guards = [...new Set([...(call.guards ?? []), ...(forward.call.guards ?? [])])].sort();
+        const key = `${place}\0${guards.join(',')}`;
+        if (taken.has(key)) continue;
+        taken.add(key);
+        const chained: RequestCall = { ...forward.call, via: call, forwardedFrom: { fn: forward.fn, param: forward.param }, ...(guards.length > 0 && { guards }) };
+        if (guards.length === 0) delete chained.guards;
+        next.push(chained);
+        out.push(chained);
+        if (out.length >= MAX_CHAINED_CALLS) return out;
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+/** JavaScript definitions of a named function: `function name(`, `name = function`/`(…) =>`/`x =>`, `name: function`, a method `name(…) {`. */
+const JS_DEFINITION = /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|([A-Za-z_$][\w$]*)\s*[:=]\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)|^[ \t]*(?:(?:static|async|get|set)\s+)*([A-Za-z_$][\w$]*)\s*\([^()\n]*\)\s*\{/gm;
+/** Python definitions: `def name(`, `async def name(`. */
+const PY_DEFINITION = /^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)\s*\(/gm;
+
+/**
+ * The names of the functions a file's text may define (a gate, not a parse: the forwarding probe decides), read in one pass:
+ * the names a call may reach in it.
+ */
+export function definedFunctionNames(text: string, python: boolean): Set<string> {
+  const names = new Set<string>();
+  for (const match of text.matchAll(python ? PY_DEFINITION : JS_DEFINITION)) {
+    const name = match[1] ?? match[2] ?? match[3];
+    if (name) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * The files the forwarding probes run on for these calls: a file of the change that defines a called (specific) name and is the
+ * calling file or a module it imports (the same language). A chain goes on only from a function a call reaches.
+ */
+export function forwardFileCandidates(calls: readonly RequestCall[], files: readonly string[], textOf: (file: string) => string | undefined): string[] {
+  const callers = new Map<string, Set<string>>();
+  for (const call of calls) {
+    const name = lastName(call.callee);
+    if (!isSpecificName(name)) continue;
+    const names = callers.get(call.file);
+    if (names) names.add(name);
+    else callers.set(call.file, new Set([name]));
+  }
+  if (callers.size === 0) return [];
+  const key = (file: string, module: string): string => `${isPythonPath(file) ? 'py' : 'js'}\0${module}`;
+  const importers = new Map<string, string[]>();
+  for (const caller of callers.keys()) {
+    for (const module of importedModules(textOf(caller) ?? '', isPythonPath(caller))) {
+      const list = importers.get(key(caller, module));
+      if (list) list.push(caller);
+      else importers.set(key(caller, module), [caller]);
+    }
+  }
+  return files.filter((file) => {
+    const reaching = [...(importers.get(key(file, moduleNameOf(file))) ?? []), ...(callers.has(file) ? [file] : [])];
+    if (reaching.length === 0) return false;
+    const text = textOf(file);
+    if (text === undefined) return false;
+    const defined = definedFunctionNames(text, isPythonPath(file));
+    return reaching.some((caller) => [...callers.get(caller)!].some((name) => defined.has(name)));
+  });
+}
+
 /**
  * The files of the change a call with request data may reach: another file of the same language whose module the calling file
  * imports and whose text holds the called name. Only these are scanned with the parameter copies (scan.ts): a parameter that
@@ -406,10 +584,21 @@ const NAME_CHECK_BUDGET = 1_000_000;
 const callKey = (callee: string, position: number | undefined, keyword?: string): string =>
   keyword === undefined ? `${callee}\0${position ?? ''}` : `${callee}\0=${keyword}`;
 
+/** How a call of a chain says what it passes. */
+function relatedMessage(call: RequestCall, fn: string): string {
+  const what = call.keyword === undefined ? `as argument ${call.position + 1}` : `as ${call.keyword}=`;
+  return call.forwardedFrom
+    ? `The parameter '${call.forwardedFrom.param}' of ${call.forwardedFrom.fn}() is passed on here to ${fn}() ${what}.`
+    : `Request data is passed here to ${fn}() ${what}.`;
+}
+
 /**
- * The findings of the join: for each sink reached by a parameter, the calls of its function from another file that imports it,
- * with request data at that parameter's position. One finding per sink (the first calls as related locations); a sink the rule
- * already reports (same rule, file and line: a caller in the same file) is not reported again.
+ * The findings of the join: for each sink reached by a parameter, the calls of its function with request data at that
+ * parameter's position from another file that imports it, or the last calls of chains of calls (chainCalls) that pass request
+ * data on through parameters, from the calling file or one that imports the sink's (a chain crosses a file somewhere). One
+ * finding per sink (the first, shortest, chain and then the other calls as related locations); a sink the rule already reports
+ * (same rule, file and line: a caller in the same file) is not reported again, nor one whose rule a check of the argument on the
+ * way makes safe (a path check before a call, for a path-traversal sink).
  */
 export function joinCrossFile(
   sinks: readonly ParamSink[],
@@ -422,7 +611,7 @@ export function joinCrossFile(
   // Indexed by name and position, and each calling file's imports read once: a pull request can hold thousands of both.
   const byName = new Map<string, RequestCall[]>();
   for (const call of calls) {
-    const key = callKey(call.callee, call.position, call.keyword);
+    const key = callKey(lastName(call.callee), call.position, call.keyword);
     const list = byName.get(key);
     if (list) list.push(call);
     else byName.set(key, [call]);
@@ -433,18 +622,22 @@ export function joinCrossFile(
     if (!names) imports.set(file, (names = importedModules(textOf(file) ?? '', isPythonPath(file))));
     return names;
   };
-  // The calls of one name and position that reach one sink file: the same for every sink of that file, so looked for once.
+  // A call reaches a sink file from another file that imports it; the last call of a chain also from the sink's own file, when
+  // the chain began in another one.
+  const reachesSink = (call: RequestCall, sinkPath: string): boolean =>
+    call.file === sinkPath ? call.via !== undefined && chainOf(call).some((c) => c.file !== sinkPath) : reachesFile(call.file, sinkPath, importsOf);
+  // The calls of one name and position that reach one sink file (for a rule a guard makes safe, unguarded): the same for every
+  // sink of that file, so looked for once.
   const reaching = new Map<string, RequestCall[]>();
-  const callsReaching = (key: string, sinkPath: string): RequestCall[] => {
-    const memo = `${key}\0${sinkPath}`;
+  const callsReaching = (key: string, sinkPath: string, guard: GuardClass | undefined): RequestCall[] => {
+    const memo = `${key}\0${sinkPath}\0${guard ?? ''}`;
     let found = reaching.get(memo);
     if (found) return found;
     found = [];
-    const moduleName = moduleNameOf(sinkPath);
-    const python = isPythonPath(sinkPath);
     // The first calls are enough (they are related locations): a name called ten thousand times costs no more.
     for (const call of byName.get(key) ?? []) {
-      if (call.file !== sinkPath && isPythonPath(call.file) === python && importsOf(call.file).has(moduleName)) found.push(call);
+      if (guard !== undefined && call.guards?.includes(guard)) continue;
+      if (reachesSink(call, sinkPath)) found.push(call);
       if (found.length >= Math.max(1, maxRelated)) break;
     }
     reaching.set(memo, found);
@@ -455,28 +648,35 @@ export function joinCrossFile(
     if (!isSpecificName(sink.fn)) continue;
     const key = `${sink.finding.ruleId}\0${sink.finding.path}\0${sink.finding.startLine}`;
     if (already.has(key) || out.has(key)) continue;
-    // by position, and (Python) by the parameter's name as a keyword
+    const guard = Object.hasOwn(GUARDED_RULES, sink.finding.ruleId) ? GUARDED_RULES[sink.finding.ruleId] : undefined;
+    // by position, and (Python) by the parameter's name as a keyword; the shortest chains first
     const importing = [
-      ...(sink.position === undefined ? [] : callsReaching(callKey(sink.fn, sink.position), sink.finding.path)),
-      ...(sink.keyword === undefined ? [] : callsReaching(callKey(sink.fn, undefined, sink.keyword), sink.finding.path)),
-    ].slice(0, Math.max(1, maxRelated));
+      ...(sink.position === undefined ? [] : callsReaching(callKey(sink.fn, sink.position), sink.finding.path, guard)),
+      ...(sink.keyword === undefined ? [] : callsReaching(callKey(sink.fn, undefined, sink.keyword), sink.finding.path, guard)),
+    ].sort((a, b) => chainOf(a).length - chainOf(b).length);
     if (importing.length === 0) continue;
-    const related: RelatedLocation[] = importing.map((call) => ({
-      path: call.file,
-      startLine: call.line,
-      endLine: call.endLine,
-      startColumn: call.column,
-      ...(call.endLine === call.line && { endColumn: call.endColumn }),
-      message:
-        call.keyword === undefined
-          ? `Request data is passed here to ${sink.fn}() as argument ${call.position + 1}.`
-          : `Request data is passed here to ${sink.fn}() as ${call.keyword}=.`,
-    }));
-    const first = importing[0]!;
+    const related: RelatedLocation[] = [];
+    const seen = new Set<string>();
+    for (const call of importing.flatMap(chainOf)) {
+      const place = `${call.file}\0${call.line}\0${call.column}`;
+      if (seen.has(place)) continue;
+      seen.add(place);
+      related.push({
+        path: call.file,
+        startLine: call.line,
+        endLine: call.endLine,
+        startColumn: call.column,
+        ...(call.endLine === call.line && { endColumn: call.endColumn }),
+        message: relatedMessage(call, lastName(call.callee)),
+      });
+    }
+    const chain = chainOf(importing[0]!);
+    const first = chain[0]!;
+    const through = chain.map((call, i) => `${lastName(call.callee)}()${i < chain.length - 1 ? ` in ${chain[i + 1]!.file}` : ''}`).join(', then ');
     out.set(key, {
       ...sink.finding,
-      message: `${sink.finding.message} (request data from ${first.file}:${first.line}, through ${sink.fn}())`,
-      related: [...related, ...(sink.finding.related ?? [])].slice(0, maxRelated),
+      message: `${sink.finding.message} (request data from ${first.file}:${first.line}, through ${through})`,
+      related: [...related.slice(0, Math.max(1, maxRelated)), ...(sink.finding.related ?? [])].slice(0, maxRelated),
     });
   }
   return [...out.values()];

@@ -6,7 +6,7 @@ import type { RuleInfo } from '../../types.js';
 import { SEVERITIES, type Severity } from '../../types.js';
 import { stripAnsi } from './process.js';
 import { needsOfRule, type Needs } from './rule-needs.js';
-import { PARAM_COPY_SUFFIX } from './cross-file.js';
+import { FORWARD_PROBE_IDS, PARAM_COPY_SUFFIX } from './cross-file.js';
 
 /**
  * ast-grep rule files → a catalog of `RuleInfo`, and the effective configuration folders the scanner runs: one for the built-in
@@ -391,7 +391,8 @@ export async function parseBuiltinRules(dir: string): Promise<RuleSet> {
     seen.set(doc.id, doc.origin);
   }
   set.rules = set.rules.filter((doc) => !isOff(doc));
-  for (const doc of [...set.rules]) if (metadataOf(doc)['cross-file'] === true) set.rules.push(await paramCopyOf(doc));
+  // (the call probes get one too: the forwarding probe, a parameter passed on to another call, which links a chain of calls)
+  for (const doc of [...set.rules]) if (metadataOf(doc)['cross-file'] === true || metadataOf(doc).probe === CALL_PROBE_KIND) set.rules.push(await paramCopyOf(doc));
   const globalUtils = new Map(set.utils.flatMap((doc) => (doc.id ? [[doc.id, doc.content?.rule] as const] : [])));
   for (const doc of set.rules) doc.needs = needsOfRule(doc.content, globalUtils);
   return set;
@@ -481,6 +482,11 @@ export function isParamCopy(doc: RuleDocument): boolean {
   return (doc.id?.replace(TSX_ID_SUFFIX, '') ?? '').endsWith(PARAM_COPY_SUFFIX);
 }
 
+/** A forwarding probe (the call probes' parameter copies): it runs apart from the other copies, on the files a call reaches (scan.ts). */
+export function isForwardProbe(doc: RuleDocument): boolean {
+  return FORWARD_PROBE_IDS.has(doc.id?.replace(TSX_ID_SUFFIX, '') ?? '');
+}
+
 /** The folder of the parameter copies of a language's rules, beside the language's own (`rules/python-param/`). */
 const PARAM_FOLDER_SUFFIX = '-param';
 
@@ -500,6 +506,13 @@ function isTypeScript(language: string | undefined): boolean {
 
 /** The source-text util of a JavaScript cross-file rule, as the rule must write it (request data, or a parameter of a helper of the file). */
 const JS_REQUEST_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-parameter }]\n';
+/**
+ * The call probe's (request data, and a controller parameter the framework fills from the request by its decorator, only: the
+ * probe runs on every file, and a helper's parameter is the forwarding copy's part).
+ */
+const JS_PROBE_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-decorated-parameter }]\n';
+/** The `probe` metadata of the call probes (js/request-argument-probe, py/request-argument-probe). */
+const CALL_PROBE_KIND = 'cross-file-call';
 /** The parameter copy's source: a parameter of the enclosing named function, or a value built from one (see cross-file.ts). */
 const JS_PARAMETER_SOURCE_TEXT = `  source-text:
     any:
@@ -518,6 +531,15 @@ const JS_PARAMETER_SOURCE_TEXT = `  source-text:
         - has: { field: parameters, pattern: $HELPER_PARAMS, has: { stopBy: end, kind: identifier, pattern: $HELPER_PARAM } }
         - matches: function-name-fn
 `;
+/**
+ * The forwarding probe's (the JavaScript call probe's copy): the same, less the request and response objects and callbacks of a
+ * handler (`svc.handle(req)` passes no value on: what the callee reads of `req` is request data to its own rules).
+ */
+const JS_PROBE_PARAMETER_SOURCE_TEXT = JS_PARAMETER_SOURCE_TEXT.replace(
+  '    kind: identifier\n    pattern: $HELPER_PARAM\n',
+  // (a function: `$'` in a replacement string is the text after the match)
+  () => "    kind: identifier\n    pattern: $HELPER_PARAM\n    not: { regex: '^(req|res|request|response|reply|ctx|next|cb|callback|done)$' }\n",
+);
 /** The source-text util of a Python cross-file rule (request data; the shared python-flow block follows it from there). */
 const PY_REQUEST_SOURCE_TEXT = '  source-text:\n    matches: py-untrusted-source\n';
 /**
@@ -550,14 +572,17 @@ const PY_PARAMETER_SOURCE_TEXT = `  source-text:
                     - { any: [ { kind: typed_parameter }, { kind: typed_default_parameter } ], has: { kind: identifier, pattern: $HELPER_PARAM } }
 `;
 /** Per language of the pack: the source-text util a cross-file rule writes, and the one its parameter copy gets instead. */
-const SOURCE_TEXTS: Record<string, { request: string; parameter: string }> = {
-  typescript: { request: JS_REQUEST_SOURCE_TEXT, parameter: JS_PARAMETER_SOURCE_TEXT },
-  python: { request: PY_REQUEST_SOURCE_TEXT, parameter: PY_PARAMETER_SOURCE_TEXT },
+const SOURCE_TEXTS: Record<string, { request: string; probe: string; parameter: string; probeParameter: string }> = {
+  typescript: { request: JS_REQUEST_SOURCE_TEXT, probe: JS_PROBE_SOURCE_TEXT, parameter: JS_PARAMETER_SOURCE_TEXT, probeParameter: JS_PROBE_PARAMETER_SOURCE_TEXT },
+  // (Python's parameter source already leaves out self, cls, request and connections)
+  python: { request: PY_REQUEST_SOURCE_TEXT, probe: PY_REQUEST_SOURCE_TEXT, parameter: PY_PARAMETER_SOURCE_TEXT, probeParameter: PY_PARAMETER_SOURCE_TEXT },
 };
 
 /**
  * The parameter copy of a rule marked `cross-file: true` (id `<id>@param`): the same sinks, with a parameter of the enclosing
  * named function as the source. Its matches are not findings: cross-file.ts joins them with the calls of that function.
+ * The copy of a call probe is the forwarding probe: an argument that is (or is built from) a parameter of the enclosing named
+ * function, in a call of another named function — a link of a chain of calls (cross-file.ts `chainCalls`).
  */
 export async function paramCopyOf(doc: RuleDocument): Promise<RuleDocument> {
   const id = `${doc.id ?? ''}${PARAM_COPY_SUFFIX}`;
@@ -567,10 +592,12 @@ export async function paramCopyOf(doc: RuleDocument): Promise<RuleDocument> {
   if (!texts) {
     throw new Error(`The cross-file rule ${doc.origin} is for ${language || 'no language'}; parameter copies are built for ${Object.keys(SOURCE_TEXTS).join(' and ')} rules only.`);
   }
-  if (!doc.text.includes(texts.request) || !hasOneIdAndLanguageLine(doc.text)) {
-    throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(texts.request)}.`);
+  const probe = metadataOf(doc).probe === CALL_PROBE_KIND;
+  const request = probe ? texts.probe : texts.request;
+  if (!doc.text.includes(request) || !hasOneIdAndLanguageLine(doc.text)) {
+    throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(request)}.`);
   }
-  const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(texts.request, () => texts.parameter);
+  const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(request, () => (probe ? texts.probeParameter : texts.parameter));
   const { parse } = await import('yaml');
   const content = asRecord(parse(text) as unknown);
   return { ...doc, origin: `${doc.origin} (cross-file copy)`, id, text, ...(content && { content }) };

@@ -10,7 +10,21 @@ import { atMost, MAX_RELATED_LOCATIONS, type Finding, type ScanReport, type Scan
 import { readRegularFile, safeJoin } from '../../collect/head-tree.js';
 import { ranOutOfMemory, runAstGrep } from './process.js';
 import { TextPool } from './rule-needs.js';
-import { CALL_PROBE_IDS, CallArguments, joinCrossFile, PARAM_COPY_SUFFIX, paramSinkOf, requestCallOf, sinkFileCandidates, type RequestCall } from './cross-file.js';
+import {
+  CALL_PROBE_IDS,
+  CallArguments,
+  chainCalls,
+  FORWARD_PROBE_IDS,
+  forwardingOf,
+  joinCrossFile,
+  forwardFileCandidates,
+  MAX_CHAIN_CALLS,
+  PARAM_COPY_SUFFIX,
+  paramSinkOf,
+  requestCallOf,
+  type RequestCall,
+  sinkFileCandidates,
+} from './cross-file.js';
 import {
   blamedDocument,
   catalogOf,
@@ -21,6 +35,7 @@ import {
   loadThirdPartyRules,
   forLanguagesOf,
   isJoinInput,
+  isForwardProbe,
   isParamCopy,
   isScriptHost,
   metadataOf,
@@ -459,7 +474,7 @@ async function runFiles(
       matches++;
       const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
       // a probe's place and names are all the join reads of it
-      if (stripTsx && CALL_PROBE_IDS.has(ruleId)) into.joinInput.push({ ...parsed, ruleId, text: '', lines: '' });
+      if (stripTsx && (CALL_PROBE_IDS.has(ruleId) || FORWARD_PROBE_IDS.has(ruleId))) into.joinInput.push({ ...parsed, ruleId, text: '', lines: '' });
       else if (stripTsx && ruleId.endsWith(PARAM_COPY_SUFFIX)) into.joinInput.push({ ...parsed, ruleId });
       else into.findings.push(findingFromMatch(parsed, ruleId, catalog.get(ruleId)));
     },
@@ -680,10 +695,19 @@ function joinFiles(workDir: string): JoinFiles {
   };
 }
 
+/**
+ * The calls of chains that pass the request's calls' data on through parameters (the forwarding probes' matches, outside test
+ * and example code), up to MAX_CHAIN_CALLS calls a chain.
+ */
+function chainedCalls(collected: Collected, calls: readonly RequestCall[], files: JoinFiles): RequestCall[] {
+  const forwards = collected.joinInput.filter((m) => FORWARD_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => forwardingOf(m, files.callArguments) ?? []);
+  return forwards.length === 0 ? [] : chainCalls(calls, forwards, files.text);
+}
+
 /** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
 function crossFileFindings(collected: Collected, catalog: ReadonlyMap<string, RuleInfo>, calls: readonly RequestCall[], textOf: (file: string) => string | undefined): Finding[] {
   const sinks = collected.joinInput
-    .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
+    .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX) && !FORWARD_PROBE_IDS.has(m.ruleId))
     .flatMap((m) => {
       const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
       return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
@@ -906,19 +930,39 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   /**
    * The parameter copies of the cross-file rules, on the files the calls with request data found by the first run may reach (the
    * callers' imports, holding a called name): a parameter reaching a sink is common, such a call is not, so this is usually no
-   * file at all.
+   * file at all. With them, the forwarding probes on the files that define a called name (the callers and their imports). Then,
+   * up to MAX_CHAIN_CALLS calls a chain, the same for the calls that pass a parameter on, found by the forwarding probes just
+   * run: each file at most once per kind of run, and only where a chain goes on.
    */
   const runParamCopies = async (): Promise<RunOutcome> => {
     const found = requestCallsOnce();
-    const targets = found.length === 0 ? [] : sinkFileCandidates(found, files, joinInput.text);
-    if (targets.length === 0) return { kind: 'ok' };
-    const config =
-      (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'join'), targets, isParamCopy)) ??
-      (await prepareBuiltinConfig(join(scratch, 'join'), pack, overridden, targets, isParamCopy));
-    if (config.rules.length === 0) return { kind: 'ok' };
-    logger.debug(`ast-grep: the parameter copies of the cross-file rules run on ${targets.length} file(s) that a call with request data may reach.`);
-    const joinContext: RunContext = { ...context, chunks: chunkFiles(targets), fileCount: targets.length };
-    return packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', builtinCatalogById, true, collected), config);
+    const scanned = { sinks: new Set<string>(), forwards: new Set<string>() };
+    let frontier: readonly RequestCall[] = found;
+    for (let hop = 1; hop <= MAX_CHAIN_CALLS && frontier.length > 0; hop++) {
+      const sinkTargets = sinkFileCandidates(frontier, files, joinInput.text).filter((file) => !scanned.sinks.has(file));
+      const forwardTargets = hop === MAX_CHAIN_CALLS ? [] : forwardFileCandidates(frontier, files, joinInput.text).filter((file) => !scanned.forwards.has(file));
+      const runs = [
+        { targets: sinkTargets, started: (doc: RuleDocument) => isParamCopy(doc) && !isForwardProbe(doc), into: scanned.sinks, what: 'the parameter copies of the cross-file rules' },
+        { targets: forwardTargets, started: isForwardProbe, into: scanned.forwards, what: 'the forwarding probes' },
+      ];
+      for (const [index, run] of runs.entries()) {
+        if (run.targets.length === 0) continue;
+        for (const file of run.targets) run.into.add(file);
+        const dir = join(scratch, `join-${hop}-${index}`);
+        const config =
+          (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, dir, run.targets, run.started)) ??
+          (await prepareBuiltinConfig(dir, pack, overridden, run.targets, run.started));
+        if (config.rules.length === 0) continue;
+        logger.debug(`ast-grep: ${run.what} run on ${run.targets.length} file(s) that a ${hop === 1 ? 'call with request data' : 'chain of calls'} may reach.`);
+        const joinContext: RunContext = { ...context, chunks: chunkFiles(run.targets), fileCount: run.targets.length };
+        const outcome = packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', builtinCatalogById, true, collected), config);
+        if (outcome.kind !== 'ok') return outcome;
+      }
+      if (forwardTargets.length === 0) break;
+      const fresh = new Set(forwardTargets);
+      frontier = chainedCalls(collected, found, joinInput).filter((call) => fresh.has(call.file));
+    }
+    return { kind: 'ok' };
   };
 
   /** The third-party rules that ran, after leaving out the ones ast-grep refused. */
@@ -994,7 +1038,8 @@ async function scan(input: AstGrepScanInput, allFiles: string[], scratch: string
   };
 
   const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-  collected.findings.push(...crossFileFindings(collected, builtinCatalogById, requestCallsOnce(), joinInput.text));
+  const requestData = requestCallsOnce();
+  collected.findings.push(...crossFileFindings(collected, builtinCatalogById, [...requestData, ...chainedCalls(collected, requestData, joinInput)], joinInput.text));
   collected.findings = withoutSuperseded(collected.findings, builtinRules);
   // Keys in files ast-grep has no grammar for, crowded pages included (they are read, not parsed); test fixtures carry throwaway
   // keys (in-tests: skip).
