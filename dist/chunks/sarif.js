@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { a as redactSecrets, R as REDACTED, i as isCredentialName } from './redact.js';
 import { S as STATE } from './table.js';
 import { c as atLeast, b as SEVERITY_RANK, U as UNVERIFIED, a as SEVERITIES, d as atMost, M as MAX_RELATED_LOCATIONS, T as TOOL, N as NOTHING_EARLIER } from './types.js';
-import { f as fenceAsData, n as newDelimiter, d as describeRelated, a as dataInstruction, t as templateDraft, b as draftFindings, D as DRAFT_LIMITS, s as shownRelated, r as relatedMessage } from './local-drafts.js';
+import { f as fenceAsData, n as newDelimiter, d as describeRelated, a as dataInstruction, t as templateDraft, b as draftFindings, D as DRAFT_LIMITS, s as shownRelated, r as relatedMessage$1 } from './local-drafts.js';
 import { s as string, d as object, f as _enum } from './schemas.js';
 import { n as newRunId } from './run-id.js';
 import { homedir, tmpdir, totalmem, availableParallelism } from 'node:os';
@@ -4327,11 +4327,22 @@ class TextPool {
  * and the calling file imports the sink's module by its name (JavaScript: a relative path; Python: any import naming the module,
  * `from app.db import f`, `from . import db`, `import app.db as db`). The finding is the rule's own (its id, message and
  * severity) at the sink, with the call as a related location.
+ *
+ * Chains of calls (route → controller → model): the forwarding probes (FORWARD_PROBE_IDS, the call probes' parameter copies)
+ * find an argument that is a parameter of the enclosing named function, binding both the function (as a parameter copy does)
+ * and `$CALLEE`. A call that reaches such a function under the same conditions (or from the function's own file) continues as
+ * its call of `$CALLEE` (chainCalls), up to MAX_CHAIN_CALLS calls; the sink joins the last call as above, the message names the
+ * path and the chain's calls are the related locations. The probes also bind `$PATH_GUARD`, an early-exit path check of the
+ * argument before the call: a chain with one does not reach a path-traversal sink (GUARDED_RULES), other sinks it does.
  */
 /** Suffix of the parameter copies' ids. */
 const PARAM_COPY_SUFFIX = '@param';
 /** The call probes' ids (one per language of the pack). */
 const CALL_PROBE_IDS = new Set(['js/request-argument-probe', 'py/request-argument-probe']);
+/** The forwarding probes' ids: the parameter copies of the call probes (a parameter passed on to another call). */
+const FORWARD_PROBE_IDS = new Set([...CALL_PROBE_IDS].map((id) => `${id}${PARAM_COPY_SUFFIX}`));
+/** The most calls a chain from the request to a sink holds (the request's call, then up to two parameters passed on). */
+const MAX_CHAIN_CALLS = 3;
 /** Whether a path is a Python module (the join pairs sinks and calls of the same language only). */
 function isPythonPath(path) {
     return /\.pyi?$/i.test(path);
@@ -4596,6 +4607,10 @@ function importedModules(text, python = false) {
     }
     return names;
 }
+const GUARDED_RULES = {
+    'js/path-traversal-request-param': 'path',
+    'py/path-traversal-request-data': 'path',
+};
 const single = (match, name) => match.metaVariables?.single?.[name] ?? undefined;
 /**
  * A request call from a probe match, or undefined when its callee or position cannot be read. `argumentsOf` gives the calling
@@ -4624,10 +4639,11 @@ function requestCallOf(match, argumentsOf) {
         column: match.range.start.column + 1,
         endLine: match.range.end.line + 1,
         endColumn: match.range.end.column + 1,
+        ...(typeof single(match, 'PATH_GUARD')?.text === 'string' && { guards: ['path'] }),
     };
 }
-/** A sink reached by a parameter, from a parameter copy's match and the finding the rule would make of it. */
-function paramSinkOf(match, finding) {
+/** The function a parameter copy's (or forwarding probe's) match is in, and where a caller puts the parameter. */
+function parameterSlotOf(match) {
     const fn = single(match, 'HELPER_FN')?.text;
     const param = single(match, 'HELPER_PARAM')?.text;
     const params = single(match, 'HELPER_PARAMS')?.text;
@@ -4637,12 +4653,164 @@ function paramSinkOf(match, finding) {
         const slot = pythonParameterSlot(params, param);
         if (!slot || (slot.position === undefined && !slot.keyword))
             return undefined;
-        return { finding, fn: lastName$1(fn), position: slot.position, ...(slot.keyword && { keyword: param }) };
+        return { fn: lastName$1(fn), param, position: slot.position, ...(slot.keyword && { keyword: param }) };
     }
     const position = parameterPosition(params, param);
-    return position === undefined ? undefined : { finding, fn: lastName$1(fn), position };
+    return position === undefined ? undefined : { fn: lastName$1(fn), param, position };
 }
-/** The join's index key of a call: the callee and the argument's position, or its keyword. */
+/** A sink reached by a parameter, from a parameter copy's match and the finding the rule would make of it. */
+function paramSinkOf(match, finding) {
+    const slot = parameterSlotOf(match);
+    if (!slot)
+        return undefined;
+    return { finding, fn: slot.fn, position: slot.position, ...(slot.keyword !== undefined && { keyword: slot.keyword }) };
+}
+/** A forwarding from a forwarding probe's match (FORWARD_PROBE_IDS), or undefined when its function or call cannot be read. */
+function forwardingOf(match, argumentsOf) {
+    const slot = parameterSlotOf(match);
+    const call = slot && requestCallOf(match, argumentsOf);
+    if (!slot || !call)
+        return undefined;
+    return { file: match.file, ...slot, call };
+}
+/** Whether a call in `from` can reach a function defined in `to`: the same file, or a module of the same language it imports. */
+function reachesFile(from, to, importsOf) {
+    return from === to || (isPythonPath(from) === isPythonPath(to) && importsOf(from).has(moduleNameOf(to)));
+}
+/** The calls of a chain, from the call with request data to this one. */
+function chainOf(call) {
+    const chain = [];
+    for (let c = call; c; c = c.via)
+        chain.unshift(c);
+    return chain;
+}
+/** A cap on the calls chainCalls makes: a hostile change cannot make the join's input grow past it. */
+const MAX_CHAINED_CALLS = 10_000;
+/**
+ * The calls that pass request data on through parameters: for a call of a (specific) name with request data at a position (or
+ * keyword), each forwarding of a function of that name, in the calling file or in a module it imports, whose parameter there
+ * is passed on gives a call of its own (`via` the first), and so on up to `maxCalls` calls in a chain. A forwarding is taken
+ * once per set of guards (the first chain that reaches it, the shortest), so a cycle (f → g → f) ends; the guards of a chain
+ * are those of its calls.
+ */
+function chainCalls(calls, forwards, textOf, maxCalls = MAX_CHAIN_CALLS) {
+    const byKey = new Map();
+    const add = (key, forward) => {
+        const list = byKey.get(key);
+        if (list)
+            list.push(forward);
+        else
+            byKey.set(key, [forward]);
+    };
+    for (const forward of forwards) {
+        if (!isSpecificName(forward.fn))
+            continue;
+        if (forward.position !== undefined)
+            add(callKey(forward.fn, forward.position), forward);
+        if (forward.keyword !== undefined)
+            add(callKey(forward.fn, undefined, forward.keyword), forward);
+    }
+    if (byKey.size === 0)
+        return [];
+    const imports = new Map();
+    const importsOf = (file) => {
+        let names = imports.get(file);
+        if (!names)
+            imports.set(file, (names = importedModules(textOf(file) ?? '', isPythonPath(file))));
+        return names;
+    };
+    const placeOf = (call) => `${call.file}\0${call.line}\0${call.column}\0${call.callee}\0${call.position}\0${call.keyword ?? ''}`;
+    const taken = new Set();
+    const out = [];
+    let frontier = calls;
+    for (let length = 2; length <= maxCalls && frontier.length > 0; length++) {
+        const next = [];
+        for (const call of frontier) {
+            const name = lastName$1(call.callee);
+            if (!isSpecificName(name))
+                continue;
+            const forwardsOf = byKey.get(callKey(name, call.keyword === undefined ? call.position : undefined, call.keyword)) ?? [];
+            for (const forward of forwardsOf) {
+                if (!reachesFile(call.file, forward.file, importsOf))
+                    continue;
+                const place = placeOf(forward.call);
+                if (chainOf(call).some((c) => placeOf(c) === place))
+                    continue;
+                const guards = [...new Set([...(call.guards ?? []), ...(forward.call.guards ?? [])])].sort();
+                const key = `${place}\0${guards.join(',')}`;
+                if (taken.has(key))
+                    continue;
+                taken.add(key);
+                const chained = { ...forward.call, via: call, forwardedFrom: { fn: forward.fn, param: forward.param }, ...(guards.length > 0 && { guards }) };
+                if (guards.length === 0)
+                    delete chained.guards;
+                next.push(chained);
+                out.push(chained);
+                if (out.length >= MAX_CHAINED_CALLS)
+                    return out;
+            }
+        }
+        frontier = next;
+    }
+    return out;
+}
+/** JavaScript definitions of a named function: `function name(`, `name = function`/`(…) =>`/`x =>`, `name: function`, a method `name(…) {`. */
+const JS_DEFINITION = /\bfunction\s*\*?\s*([A-Za-z_$][\w$]*)\s*\(|([A-Za-z_$][\w$]*)\s*[:=]\s*(?:async\s*)?(?:function\b|\(|[A-Za-z_$][\w$]*\s*=>)|^[ \t]*(?:(?:static|async|get|set)\s+)*([A-Za-z_$][\w$]*)\s*\([^()\n]*\)\s*\{/gm;
+/** Python definitions: `def name(`, `async def name(`. */
+const PY_DEFINITION = /^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)\s*\(/gm;
+/**
+ * The names of the functions a file's text may define (a gate, not a parse: the forwarding probe decides), read in one pass:
+ * the names a call may reach in it.
+ */
+function definedFunctionNames(text, python) {
+    const names = new Set();
+    for (const match of text.matchAll(python ? PY_DEFINITION : JS_DEFINITION)) {
+        const name = match[1] ?? match[2] ?? match[3];
+        if (name)
+            names.add(name);
+    }
+    return names;
+}
+/**
+ * The files the forwarding probes run on for these calls: a file of the change that defines a called (specific) name and is the
+ * calling file or a module it imports (the same language). A chain goes on only from a function a call reaches.
+ */
+function forwardFileCandidates(calls, files, textOf) {
+    const callers = new Map();
+    for (const call of calls) {
+        const name = lastName$1(call.callee);
+        if (!isSpecificName(name))
+            continue;
+        const names = callers.get(call.file);
+        if (names)
+            names.add(name);
+        else
+            callers.set(call.file, new Set([name]));
+    }
+    if (callers.size === 0)
+        return [];
+    const key = (file, module) => `${isPythonPath(file) ? 'py' : 'js'}\0${module}`;
+    const importers = new Map();
+    for (const caller of callers.keys()) {
+        for (const module of importedModules(textOf(caller) ?? '', isPythonPath(caller))) {
+            const list = importers.get(key(caller, module));
+            if (list)
+                list.push(caller);
+            else
+                importers.set(key(caller, module), [caller]);
+        }
+    }
+    return files.filter((file) => {
+        const reaching = [...(importers.get(key(file, moduleNameOf(file))) ?? []), ...(callers.has(file) ? [file] : [])];
+        if (reaching.length === 0)
+            return false;
+        const text = textOf(file);
+        if (text === undefined)
+            return false;
+        const defined = definedFunctionNames(text, isPythonPath(file));
+        return reaching.some((caller) => [...callers.get(caller)].some((name) => defined.has(name)));
+    });
+}
 /**
  * The files of the change a call with request data may reach: another file of the same language whose module the calling file
  * imports and whose text holds the called name. Only these are scanned with the parameter copies (scan.ts): a parameter that
@@ -4701,17 +4869,27 @@ function sinkFileCandidates(calls, files, textOf) {
 /** Set lookups sinkFileCandidates may spend on names before it takes the imported files as they are. */
 const NAME_CHECK_BUDGET = 1_000_000;
 const callKey = (callee, position, keyword) => keyword === undefined ? `${callee}\0${position ?? ''}` : `${callee}\0=${keyword}`;
+/** How a call of a chain says what it passes. */
+function relatedMessage(call, fn) {
+    const what = call.keyword === undefined ? `as argument ${call.position + 1}` : `as ${call.keyword}=`;
+    return call.forwardedFrom
+        ? `The parameter '${call.forwardedFrom.param}' of ${call.forwardedFrom.fn}() is passed on here to ${fn}() ${what}.`
+        : `Request data is passed here to ${fn}() ${what}.`;
+}
 /**
- * The findings of the join: for each sink reached by a parameter, the calls of its function from another file that imports it,
- * with request data at that parameter's position. One finding per sink (the first calls as related locations); a sink the rule
- * already reports (same rule, file and line: a caller in the same file) is not reported again.
+ * The findings of the join: for each sink reached by a parameter, the calls of its function with request data at that
+ * parameter's position from another file that imports it, or the last calls of chains of calls (chainCalls) that pass request
+ * data on through parameters, from the calling file or one that imports the sink's (a chain crosses a file somewhere). One
+ * finding per sink (the first, shortest, chain and then the other calls as related locations); a sink the rule already reports
+ * (same rule, file and line: a caller in the same file) is not reported again, nor one whose rule a check of the argument on the
+ * way makes safe (a path check before a call, for a path-traversal sink).
  */
 function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
     const already = new Set(reported.map((f) => `${f.ruleId}\0${f.path}\0${f.startLine}`));
     // Indexed by name and position, and each calling file's imports read once: a pull request can hold thousands of both.
     const byName = new Map();
     for (const call of calls) {
-        const key = callKey(call.callee, call.position, call.keyword);
+        const key = callKey(lastName$1(call.callee), call.position, call.keyword);
         const list = byName.get(key);
         if (list)
             list.push(call);
@@ -4725,19 +4903,23 @@ function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
             imports.set(file, (names = importedModules(textOf(file) ?? '', isPythonPath(file))));
         return names;
     };
-    // The calls of one name and position that reach one sink file: the same for every sink of that file, so looked for once.
+    // A call reaches a sink file from another file that imports it; the last call of a chain also from the sink's own file, when
+    // the chain began in another one.
+    const reachesSink = (call, sinkPath) => call.file === sinkPath ? call.via !== undefined && chainOf(call).some((c) => c.file !== sinkPath) : reachesFile(call.file, sinkPath, importsOf);
+    // The calls of one name and position that reach one sink file (for a rule a guard makes safe, unguarded): the same for every
+    // sink of that file, so looked for once.
     const reaching = new Map();
-    const callsReaching = (key, sinkPath) => {
-        const memo = `${key}\0${sinkPath}`;
+    const callsReaching = (key, sinkPath, guard) => {
+        const memo = `${key}\0${sinkPath}\0${guard ?? ''}`;
         let found = reaching.get(memo);
         if (found)
             return found;
         found = [];
-        const moduleName = moduleNameOf(sinkPath);
-        const python = isPythonPath(sinkPath);
         // The first calls are enough (they are related locations): a name called ten thousand times costs no more.
         for (const call of byName.get(key) ?? []) {
-            if (call.file !== sinkPath && isPythonPath(call.file) === python && importsOf(call.file).has(moduleName))
+            if (guard !== undefined && call.guards?.includes(guard))
+                continue;
+            if (reachesSink(call, sinkPath))
                 found.push(call);
             if (found.length >= Math.max(1, maxRelated))
                 break;
@@ -4752,28 +4934,37 @@ function joinCrossFile(sinks, calls, textOf, reported, maxRelated) {
         const key = `${sink.finding.ruleId}\0${sink.finding.path}\0${sink.finding.startLine}`;
         if (already.has(key) || out.has(key))
             continue;
-        // by position, and (Python) by the parameter's name as a keyword
+        const guard = Object.hasOwn(GUARDED_RULES, sink.finding.ruleId) ? GUARDED_RULES[sink.finding.ruleId] : undefined;
+        // by position, and (Python) by the parameter's name as a keyword; the shortest chains first
         const importing = [
-            ...(sink.position === undefined ? [] : callsReaching(callKey(sink.fn, sink.position), sink.finding.path)),
-            ...(sink.keyword === undefined ? [] : callsReaching(callKey(sink.fn, undefined, sink.keyword), sink.finding.path)),
-        ].slice(0, Math.max(1, maxRelated));
+            ...(sink.position === undefined ? [] : callsReaching(callKey(sink.fn, sink.position), sink.finding.path, guard)),
+            ...(sink.keyword === undefined ? [] : callsReaching(callKey(sink.fn, undefined, sink.keyword), sink.finding.path, guard)),
+        ].sort((a, b) => chainOf(a).length - chainOf(b).length);
         if (importing.length === 0)
             continue;
-        const related = importing.map((call) => ({
-            path: call.file,
-            startLine: call.line,
-            endLine: call.endLine,
-            startColumn: call.column,
-            ...(call.endLine === call.line && { endColumn: call.endColumn }),
-            message: call.keyword === undefined
-                ? `Request data is passed here to ${sink.fn}() as argument ${call.position + 1}.`
-                : `Request data is passed here to ${sink.fn}() as ${call.keyword}=.`,
-        }));
-        const first = importing[0];
+        const related = [];
+        const seen = new Set();
+        for (const call of importing.flatMap(chainOf)) {
+            const place = `${call.file}\0${call.line}\0${call.column}`;
+            if (seen.has(place))
+                continue;
+            seen.add(place);
+            related.push({
+                path: call.file,
+                startLine: call.line,
+                endLine: call.endLine,
+                startColumn: call.column,
+                ...(call.endLine === call.line && { endColumn: call.endColumn }),
+                message: relatedMessage(call, lastName$1(call.callee)),
+            });
+        }
+        const chain = chainOf(importing[0]);
+        const first = chain[0];
+        const through = chain.map((call, i) => `${lastName$1(call.callee)}()${i < chain.length - 1 ? ` in ${chain[i + 1].file}` : ''}`).join(', then ');
         out.set(key, {
             ...sink.finding,
-            message: `${sink.finding.message} (request data from ${first.file}:${first.line}, through ${sink.fn}())`,
-            related: [...related, ...(sink.finding.related ?? [])].slice(0, maxRelated),
+            message: `${sink.finding.message} (request data from ${first.file}:${first.line}, through ${through})`,
+            related: [...related.slice(0, Math.max(1, maxRelated)), ...(sink.finding.related ?? [])].slice(0, maxRelated),
         });
     }
     return [...out.values()];
@@ -5069,8 +5260,9 @@ async function parseBuiltinRules(dir) {
         seen.set(doc.id, doc.origin);
     }
     set.rules = set.rules.filter((doc) => !isOff(doc));
+    // (the call probes get one too: the forwarding probe, a parameter passed on to another call, which links a chain of calls)
     for (const doc of [...set.rules])
-        if (metadataOf(doc)['cross-file'] === true)
+        if (metadataOf(doc)['cross-file'] === true || metadataOf(doc).probe === CALL_PROBE_KIND)
             set.rules.push(await paramCopyOf(doc));
     const globalUtils = new Map(set.utils.flatMap((doc) => (doc.id ? [[doc.id, doc.content?.rule]] : [])));
     for (const doc of set.rules)
@@ -5167,6 +5359,10 @@ function isJoinInput(doc) {
 function isParamCopy(doc) {
     return (doc.id?.replace(TSX_ID_SUFFIX, '') ?? '').endsWith(PARAM_COPY_SUFFIX);
 }
+/** A forwarding probe (the call probes' parameter copies): it runs apart from the other copies, on the files a call reaches (scan.ts). */
+function isForwardProbe(doc) {
+    return FORWARD_PROBE_IDS.has(doc.id?.replace(TSX_ID_SUFFIX, '') ?? '');
+}
 /** The folder of the parameter copies of a language's rules, beside the language's own (`rules/python-param/`). */
 const PARAM_FOLDER_SUFFIX = '-param';
 function catalogOf(rules) {
@@ -5185,6 +5381,13 @@ function isTypeScript(language) {
 }
 /** The source-text util of a JavaScript cross-file rule, as the rule must write it (request data, or a parameter of a helper of the file). */
 const JS_REQUEST_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-parameter }]\n';
+/**
+ * The call probe's (request data, and a controller parameter the framework fills from the request by its decorator, only: the
+ * probe runs on every file, and a helper's parameter is the forwarding copy's part).
+ */
+const JS_PROBE_SOURCE_TEXT = '  source-text:\n    any: [{ matches: request-source-text }, { matches: request-through-decorated-parameter }]\n';
+/** The `probe` metadata of the call probes (js/request-argument-probe, py/request-argument-probe). */
+const CALL_PROBE_KIND = 'cross-file-call';
 /** The parameter copy's source: a parameter of the enclosing named function, or a value built from one (see cross-file.ts). */
 const JS_PARAMETER_SOURCE_TEXT = `  source-text:
     any:
@@ -5203,6 +5406,13 @@ const JS_PARAMETER_SOURCE_TEXT = `  source-text:
         - has: { field: parameters, pattern: $HELPER_PARAMS, has: { stopBy: end, kind: identifier, pattern: $HELPER_PARAM } }
         - matches: function-name-fn
 `;
+/**
+ * The forwarding probe's (the JavaScript call probe's copy): the same, less the request and response objects and callbacks of a
+ * handler (`svc.handle(req)` passes no value on: what the callee reads of `req` is request data to its own rules).
+ */
+const JS_PROBE_PARAMETER_SOURCE_TEXT = JS_PARAMETER_SOURCE_TEXT.replace('    kind: identifier\n    pattern: $HELPER_PARAM\n', 
+// (a function: `$'` in a replacement string is the text after the match)
+() => "    kind: identifier\n    pattern: $HELPER_PARAM\n    not: { regex: '^(req|res|request|response|reply|ctx|next|cb|callback|done)$' }\n");
 /** The source-text util of a Python cross-file rule (request data; the shared python-flow block follows it from there). */
 const PY_REQUEST_SOURCE_TEXT = '  source-text:\n    matches: py-untrusted-source\n';
 /**
@@ -5236,12 +5446,15 @@ const PY_PARAMETER_SOURCE_TEXT = `  source-text:
 `;
 /** Per language of the pack: the source-text util a cross-file rule writes, and the one its parameter copy gets instead. */
 const SOURCE_TEXTS = {
-    typescript: { request: JS_REQUEST_SOURCE_TEXT, parameter: JS_PARAMETER_SOURCE_TEXT },
-    python: { request: PY_REQUEST_SOURCE_TEXT, parameter: PY_PARAMETER_SOURCE_TEXT },
+    typescript: { request: JS_REQUEST_SOURCE_TEXT, probe: JS_PROBE_SOURCE_TEXT, parameter: JS_PARAMETER_SOURCE_TEXT, probeParameter: JS_PROBE_PARAMETER_SOURCE_TEXT },
+    // (Python's parameter source already leaves out self, cls, request and connections)
+    python: { request: PY_REQUEST_SOURCE_TEXT, probe: PY_REQUEST_SOURCE_TEXT, parameter: PY_PARAMETER_SOURCE_TEXT, probeParameter: PY_PARAMETER_SOURCE_TEXT },
 };
 /**
  * The parameter copy of a rule marked `cross-file: true` (id `<id>@param`): the same sinks, with a parameter of the enclosing
  * named function as the source. Its matches are not findings: cross-file.ts joins them with the calls of that function.
+ * The copy of a call probe is the forwarding probe: an argument that is (or is built from) a parameter of the enclosing named
+ * function, in a call of another named function — a link of a chain of calls (cross-file.ts `chainCalls`).
  */
 async function paramCopyOf(doc) {
     const id = `${doc.id ?? ''}${PARAM_COPY_SUFFIX}`;
@@ -5251,10 +5464,12 @@ async function paramCopyOf(doc) {
     if (!texts) {
         throw new Error(`The cross-file rule ${doc.origin} is for ${language || 'no language'}; parameter copies are built for ${Object.keys(SOURCE_TEXTS).join(' and ')} rules only.`);
     }
-    if (!doc.text.includes(texts.request) || !hasOneIdAndLanguageLine(doc.text)) {
-        throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(texts.request)}.`);
+    const probe = metadataOf(doc).probe === CALL_PROBE_KIND;
+    const request = probe ? texts.probe : texts.request;
+    if (!doc.text.includes(request) || !hasOneIdAndLanguageLine(doc.text)) {
+        throw new Error(`The cross-file rule ${doc.origin} must have one id and language line and define source-text as ${JSON.stringify(request)}.`);
     }
-    const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(texts.request, () => texts.parameter);
+    const text = doc.text.replace(ID_LINE, () => `id: ${JSON.stringify(id)}`).replace(request, () => (probe ? texts.probeParameter : texts.parameter));
     const { parse } = await import('./index.js').then(n => n.i);
     const content = asRecord(parse(text));
     return { ...doc, origin: `${doc.origin} (cross-file copy)`, id, text, ...(content && { content }) };
@@ -6129,7 +6344,7 @@ async function runFiles(context, config, label, files, timeoutMs, catalog, strip
             matches++;
             const ruleId = stripTsx && parsed.ruleId.endsWith(TSX_ID_SUFFIX) ? parsed.ruleId.slice(0, -TSX_ID_SUFFIX.length) : parsed.ruleId;
             // a probe's place and names are all the join reads of it
-            if (stripTsx && CALL_PROBE_IDS.has(ruleId))
+            if (stripTsx && (CALL_PROBE_IDS.has(ruleId) || FORWARD_PROBE_IDS.has(ruleId)))
                 into.joinInput.push({ ...parsed, ruleId, text: '', lines: '' });
             else if (stripTsx && ruleId.endsWith(PARAM_COPY_SUFFIX))
                 into.joinInput.push({ ...parsed, ruleId });
@@ -6336,10 +6551,18 @@ function joinFiles(workDir) {
         },
     };
 }
+/**
+ * The calls of chains that pass the request's calls' data on through parameters (the forwarding probes' matches, outside test
+ * and example code), up to MAX_CHAIN_CALLS calls a chain.
+ */
+function chainedCalls(collected, calls, files) {
+    const forwards = collected.joinInput.filter((m) => FORWARD_PROBE_IDS.has(m.ruleId) && !isTestPath(m.file)).flatMap((m) => forwardingOf(m, files.callArguments) ?? []);
+    return forwards.length === 0 ? [] : chainCalls(calls, forwards, files.text);
+}
 /** The findings of flows across files: parameter copies' sinks joined with the calls that pass request data (cross-file.ts). */
 function crossFileFindings(collected, catalog, calls, textOf) {
     const sinks = collected.joinInput
-        .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX))
+        .filter((m) => m.ruleId.endsWith(PARAM_COPY_SUFFIX) && !FORWARD_PROBE_IDS.has(m.ruleId))
         .flatMap((m) => {
         const ruleId = m.ruleId.slice(0, -PARAM_COPY_SUFFIX.length);
         return paramSinkOf(m, findingFromMatch(m, ruleId, catalog.get(ruleId))) ?? [];
@@ -6563,20 +6786,43 @@ async function scan$1(input, allFiles, scratch, started) {
     /**
      * The parameter copies of the cross-file rules, on the files the calls with request data found by the first run may reach (the
      * callers' imports, holding a called name): a parameter reaching a sink is common, such a call is not, so this is usually no
-     * file at all.
+     * file at all. With them, the forwarding probes on the files that define a called name (the callers and their imports). Then,
+     * up to MAX_CHAIN_CALLS calls a chain, the same for the calls that pass a parameter on, found by the forwarding probes just
+     * run: each file at most once per kind of run, and only where a chain goes on.
      */
     const runParamCopies = async () => {
         const found = requestCallsOnce();
-        const targets = found.length === 0 ? [] : sinkFileCandidates(found, files, joinInput.text);
-        if (targets.length === 0)
-            return { kind: 'ok' };
-        const config = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, join(scratch, 'join'), targets, isParamCopy)) ??
-            (await prepareBuiltinConfig(join(scratch, 'join'), pack, overridden, targets, isParamCopy));
-        if (config.rules.length === 0)
-            return { kind: 'ok' };
-        logger.debug(`ast-grep: the parameter copies of the cross-file rules run on ${targets.length} file(s) that a call with request data may reach.`);
-        const joinContext = { ...context, chunks: chunkFiles(targets), fileCount: targets.length };
-        return packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', builtinCatalogById, true, collected), config);
+        const scanned = { sinks: new Set(), forwards: new Set() };
+        let frontier = found;
+        for (let hop = 1; hop <= MAX_CHAIN_CALLS && frontier.length > 0; hop++) {
+            const sinkTargets = sinkFileCandidates(frontier, files, joinInput.text).filter((file) => !scanned.sinks.has(file));
+            const forwardTargets = hop === MAX_CHAIN_CALLS ? [] : forwardFileCandidates(frontier, files, joinInput.text).filter((file) => !scanned.forwards.has(file));
+            const runs = [
+                { targets: sinkTargets, started: (doc) => isParamCopy(doc) && !isForwardProbe(doc), into: scanned.sinks, what: 'the parameter copies of the cross-file rules' },
+                { targets: forwardTargets, started: isForwardProbe, into: scanned.forwards, what: 'the forwarding probes' },
+            ];
+            for (const [index, run] of runs.entries()) {
+                if (run.targets.length === 0)
+                    continue;
+                for (const file of run.targets)
+                    run.into.add(file);
+                const dir = join(scratch, `join-${hop}-${index}`);
+                const config = (await prebuiltBuiltinConfig(input.builtinRulesDir, pack, overridden, dir, run.targets, run.started)) ??
+                    (await prepareBuiltinConfig(dir, pack, overridden, run.targets, run.started));
+                if (config.rules.length === 0)
+                    continue;
+                logger.debug(`ast-grep: ${run.what} run on ${run.targets.length} file(s) that a ${hop === 1 ? 'call with request data' : 'chain of calls'} may reach.`);
+                const joinContext = { ...context, chunks: chunkFiles(run.targets), fileCount: run.targets.length };
+                const outcome = packOutcome(await runConfig(joinContext, config, 'built-in rules, flows across files', builtinCatalogById, true, collected), config);
+                if (outcome.kind !== 'ok')
+                    return outcome;
+            }
+            if (forwardTargets.length === 0)
+                break;
+            const fresh = new Set(forwardTargets);
+            frontier = chainedCalls(collected, found, joinInput).filter((call) => fresh.has(call.file));
+        }
+        return { kind: 'ok' };
     };
     /** The third-party rules that ran, after leaving out the ones ast-grep refused. */
     let thirdPartyLoaded = [];
@@ -6656,7 +6902,8 @@ async function scan$1(input, allFiles, scratch, started) {
         return { kind: 'ok' };
     };
     const [builtinOutcome, thirdOutcome] = await Promise.all([runBuiltin(), runThirdParty()]);
-    collected.findings.push(...crossFileFindings(collected, builtinCatalogById, requestCallsOnce(), joinInput.text));
+    const requestData = requestCallsOnce();
+    collected.findings.push(...crossFileFindings(collected, builtinCatalogById, [...requestData, ...chainedCalls(collected, requestData, joinInput)], joinInput.text));
     collected.findings = withoutSuperseded(collected.findings, builtinRules);
     // Keys in files ast-grep has no grammar for, crowded pages included (they are read, not parsed); test fixtures carry throwaway
     // keys (in-tests: skip).
@@ -14997,7 +15244,7 @@ function relatedLocationsOf(finding) {
     return shownRelated(finding).map((related, index) => ({
         id: index + 1,
         physicalLocation: { artifactLocation: artifactLocationOf(related.path), region: regionOf(related) },
-        message: { text: `${nonEmptyOr(unlinked(revealHidden(relatedMessage(related))), 'Related location')}.` },
+        message: { text: `${nonEmptyOr(unlinked(revealHidden(relatedMessage$1(related))), 'Related location')}.` },
     }));
 }
 /** A link-shaped `](3)` in a tool's text would point at one of our locations (§3.11.6): a space keeps it text. */
