@@ -4772,10 +4772,10 @@ function definedFunctionNames(text, python) {
     return names;
 }
 /**
- * The files the forwarding probes run on for these calls: a file of the change that defines a called (specific) name and is the
- * calling file or a module it imports (the same language). A chain goes on only from a function a call reaches.
+ * The calls' specific names by calling file, and the calling files that import each module (by language and module name): what
+ * sinkFileCandidates and forwardFileCandidates look a file up in.
  */
-function forwardFileCandidates(calls, files, textOf) {
+function callIndex(calls, textOf) {
     const callers = new Map();
     for (const call of calls) {
         const name = lastName$1(call.callee);
@@ -4787,49 +4787,6 @@ function forwardFileCandidates(calls, files, textOf) {
         else
             callers.set(call.file, new Set([name]));
     }
-    if (callers.size === 0)
-        return [];
-    const key = (file, module) => `${isPythonPath(file) ? 'py' : 'js'}\0${module}`;
-    const importers = new Map();
-    for (const caller of callers.keys()) {
-        for (const module of importedModules(textOf(caller) ?? '', isPythonPath(caller))) {
-            const list = importers.get(key(caller, module));
-            if (list)
-                list.push(caller);
-            else
-                importers.set(key(caller, module), [caller]);
-        }
-    }
-    return files.filter((file) => {
-        const reaching = [...(importers.get(key(file, moduleNameOf(file))) ?? []), ...(callers.has(file) ? [file] : [])];
-        if (reaching.length === 0)
-            return false;
-        const text = textOf(file);
-        if (text === undefined)
-            return false;
-        const defined = definedFunctionNames(text, isPythonPath(file));
-        return reaching.some((caller) => [...callers.get(caller)].some((name) => defined.has(name)));
-    });
-}
-/**
- * The files of the change a call with request data may reach: another file of the same language whose module the calling file
- * imports and whose text holds the called name. Only these are scanned with the parameter copies (scan.ts): a parameter that
- * reaches a sink is common (`open(path)` in any helper), a call from another file with request data is not.
- */
-function sinkFileCandidates(calls, files, textOf) {
-    const callers = new Map();
-    for (const call of calls) {
-        const name = lastName$1(call.callee);
-        if (!isSpecificName(name))
-            continue;
-        const names = callers.get(call.file);
-        if (names)
-            names.add(name);
-        else
-            callers.set(call.file, new Set([name]));
-    }
-    if (callers.size === 0)
-        return [];
     // language and module name → the calling files that import it
     const key = (file, module) => `${isPythonPath(file) ? 'py' : 'js'}\0${module}`;
     const importers = new Map();
@@ -4842,31 +4799,67 @@ function sinkFileCandidates(calls, files, textOf) {
                 importers.set(key(caller, module), [caller]);
         }
     }
-    // A pull request is hostile: the name checks are set lookups over the smaller side, within a budget; past it, a file its caller
-    // imports is taken without them (the copies then run on more files, never on fewer).
-    let budget = NAME_CHECK_BUDGET;
+    return { callers, importersOf: (file) => importers.get(key(file, moduleNameOf(file))) ?? [] };
+}
+/**
+ * Whether one of `callers` calls a name of `names` (a file's words or the functions it defines). A pull request is hostile: the
+ * checks are set lookups over the smaller side, within `budget` (shared by a whole candidate search); past it, the answer is yes
+ * (the probes then run on more files, never on fewer).
+ */
+function callsOneOf(callers, namesOf, names, budget) {
+    if (budget.left <= 0)
+        return true;
+    return callers.some((caller) => {
+        const called = namesOf.get(caller);
+        const [few, many] = called.size <= names.size ? [called, names] : [names, called];
+        budget.left -= few.size;
+        for (const name of few)
+            if (many.has(name))
+                return true;
+        return false;
+    });
+}
+/**
+ * The files the forwarding probes run on for these calls: a file of the change that defines a called (specific) name and is the
+ * calling file or a module it imports (the same language). A chain goes on only from a function a call reaches.
+ */
+function forwardFileCandidates(calls, files, textOf) {
+    const { callers, importersOf } = callIndex(calls, textOf);
+    if (callers.size === 0)
+        return [];
+    const budget = { left: NAME_CHECK_BUDGET };
     return files.filter((file) => {
-        const importing = importers.get(key(file, moduleNameOf(file)));
-        if (!importing)
+        const reaching = [...importersOf(file), ...(callers.has(file) ? [file] : [])];
+        if (reaching.length === 0)
             return false;
         const text = textOf(file);
         if (text === undefined)
             return false;
-        if (budget <= 0)
-            return true;
-        const words = new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []);
-        return importing.some((caller) => {
-            const names = callers.get(caller);
-            const [few, many] = names.size <= words.size ? [names, words] : [words, names];
-            budget -= few.size;
-            for (const word of few)
-                if (many.has(word))
-                    return true;
-            return false;
-        });
+        return callsOneOf(reaching, callers, definedFunctionNames(text, isPythonPath(file)), budget);
     });
 }
-/** Set lookups sinkFileCandidates may spend on names before it takes the imported files as they are. */
+/**
+ * The files of the change a call with request data may reach: another file of the same language whose module the calling file
+ * imports and whose text holds the called name. Only these are scanned with the parameter copies (scan.ts): a parameter that
+ * reaches a sink is common (`open(path)` in any helper), a call from another file with request data is not.
+ */
+function sinkFileCandidates(calls, files, textOf) {
+    const { callers, importersOf } = callIndex(calls, textOf);
+    if (callers.size === 0)
+        return [];
+    const budget = { left: NAME_CHECK_BUDGET };
+    return files.filter((file) => {
+        const importing = importersOf(file);
+        if (importing.length === 0)
+            return false;
+        const text = textOf(file);
+        if (text === undefined)
+            return false;
+        // (past the budget the words are not read either)
+        return budget.left <= 0 || callsOneOf(importing, callers, new Set(text.match(/[A-Za-z_$][\w$]*/g) ?? []), budget);
+    });
+}
+/** Set lookups a candidate search may spend on names before it takes the imported files as they are. */
 const NAME_CHECK_BUDGET = 1_000_000;
 const callKey = (callee, position, keyword) => keyword === undefined ? `${callee}\0${position ?? ''}` : `${callee}\0=${keyword}`;
 /** How a call of a chain says what it passes. */
