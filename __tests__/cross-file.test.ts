@@ -275,6 +275,13 @@ describe('chains of calls: chainCalls and joinCrossFile', () => {
     const defined = (text: string, python = false) => [...definedFunctionNames(text, python)].filter((n) => n !== 'if').sort();
     assert.deepEqual(defined('async function sendAttachment(res, name) {}\nconst readIt = async (p) => p;\nexports.openIt = function (p) {};\nconst x = { pickIt: function (p) {} };\nclass A {\n  static async loadIt(a, b) {\n  }\n}\nconst f = p => p;\n'), ['f', 'loadIt', 'openIt', 'pickIt', 'readIt', 'sendAttachment']);
     assert.deepEqual(defined('await sendAttachment(res, req.query.name);\nx.y(z);\n'), []);
+    assert.deepEqual(defined('function* gen(a) {}\nfunction * spaced(a) {}\n'), ['gen', 'spaced']);
+    // crafted files read in one pass (each of these took minutes to hours when a name could start anywhere, two `\s*` could
+    // split the same spaces, or a method's modifiers could run over lines): a 2 MB name, spaces after `function`, `static` lines
+    assert.deepEqual(defined(`${'a'.repeat(2_000_000)} = function () {};\n`), ['a'.repeat(2_000_000)]);
+    // (read as a method named function: the names are a gate, not a parse)
+    assert.deepEqual(defined(`function${' '.repeat(1_000_000)}(x) {}\n`), ['function']);
+    assert.deepEqual(defined('static\n'.repeat(200_000)), []);
     assert.deepEqual(defined('class V:\n    async def render_report(self, name):\n        pass\ndef other(x):\n    return render(x)\n', true), ['other', 'render_report']);
     const files: Record<string, string> = {
       'routes/a.js': "const s = require('../models/storage');\nfunction sendAttachment(res, n) { s.readStoredFile(n); }\n",
